@@ -1,0 +1,133 @@
+# fallout — one non-recursive Makefile.
+#   make            build ./fallout and build/libfallout.a
+#   make check      install missing Debian packages, build, run every test,
+#                   then the whole suite again under ASan+UBSan
+#   make demo       build and run the Tencent sample into out/
+#   make install PREFIX=/usr/local DESTDIR=
+#   make clean
+# User CFLAGS/LDFLAGS are appended. SANITIZE=address,undefined builds with
+# sanitizers (into build/san by default).
+
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+CC ?= cc
+VERSION := 0.1.0
+
+ifdef SANITIZE
+BUILD ?= build/san
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT ?= -O1 -g
+else
+BUILD ?= build
+SANFLAGS :=
+OPT ?= -O2 -g
+endif
+
+PKGS := libxml-2.0 igraph libcgraph libgvc
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SANFLAGS) \
+	-DFO_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
+
+CLI_SRC := analyzer/main.c $(wildcard analyzer/cmd_*.c)
+LIB_SRC := $(filter-out $(CLI_SRC),$(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c)))
+GEN_SRC := $(BUILD)/gen/inventory_xsd.c
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libfallout.a
+BIN := $(if $(SANITIZE),$(BUILD)/fallout,fallout)
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_HELPER_SRC := $(wildcard tests/unit/helpers/*.c)
+TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/%.o)
+PUBLIC_HEADERS := graphs/fo_error.h graphs/fo_diag.h graphs/fo_graph.h graphs/fo_cycles.h \
+	importers/fo_inventory.h analyzer/fo_engine.h $(wildcard reports/fo_*.h)
+HEADER_CHECKS := $(PUBLIC_HEADERS:%.h=$(BUILD)/headercheck/%.o)
+
+.PHONY: all deps check check-unit check-cli check-headers check-san demo install clean
+all: $(BIN)
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LIBS_ALL)
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The XSD is embedded in the binary so `fallout check` works from any directory.
+$(BUILD)/gen/inventory_xsd.c: importers/inventory-v1.xsd scripts/embed.sh
+	@mkdir -p $(@D)
+	sh scripts/embed.sh fo_inventory_xsd $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_HELPER_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIB) $(LIBS_ALL) $(TEST_LIBS)
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+# Every public header compiles alone.
+$(BUILD)/headercheck/%.o: %.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -x c -c -o $@ $<
+
+deps:
+	@sh scripts/deps.sh valgrind:valgrind
+
+check-headers: $(HEADER_CHECKS)
+
+check-unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do \
+		echo "== $$t"; $$t || fail=1; \
+	done; exit $$fail
+
+check-cli: $(BIN)
+	@FALLOUT=$(abspath $(BIN)) sh tests/cli/run.sh
+
+check-san:
+	$(MAKE) SANITIZE=address,undefined check-unit check-cli
+
+check: deps
+	$(MAKE) all check-headers
+	$(MAKE) check-unit check-cli
+	$(MAKE) check-san
+	@echo "make check: all suites passed"
+
+demo: deps
+	$(MAKE) all
+	@mkdir -p out
+	./fallout check samples/tencent-gz-2023.xml
+	./fallout whatif samples/tencent-gz-2023.xml --fail gz-cooling
+	./fallout render samples/tencent-gz-2023.xml --fail gz-cooling -o out/tencent-gz-2023.svg
+	@echo "wrote out/tencent-gz-2023.svg"
+
+install: $(BIN) $(LIB)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/fallout/graphs \
+		$(DESTDIR)$(INCLUDEDIR)/fallout/importers $(DESTDIR)$(INCLUDEDIR)/fallout/analyzer \
+		$(DESTDIR)$(INCLUDEDIR)/fallout/reports
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/fallout
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libfallout.a
+	for h in $(PUBLIC_HEADERS); do install -m 644 $$h $(DESTDIR)$(INCLUDEDIR)/fallout/$$h; done
+
+clean:
+	rm -rf build out fallout
+
+-include $(shell find build -name '*.d' 2>/dev/null)

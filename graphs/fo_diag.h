@@ -1,0 +1,62 @@
+/*
+ * fo_diag.h — diagnostics context: the located error and warning messages
+ * produced while reading and checking an inventory.
+ *
+ * A context collects entries "FILE:LINE:COL: severity: message" in the order
+ * they were added. It stores at most `cap` entries but keeps counting past the
+ * cap, so a tool can print "… and 1234 more". Messages may contain hostile text
+ * (ids with newlines or control characters): fo_diag_print escapes them so one
+ * diagnostic is always one line.
+ */
+#ifndef FO_DIAG_H
+#define FO_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum fo_severity {
+	FO_SEV_ERROR = 0,
+	FO_SEV_WARNING = 1,
+} fo_severity;
+
+typedef struct fo_diag_entry {
+	fo_severity sev;
+	const char *file;   /* may be NULL: no location */
+	unsigned long line; /* 1-based; 0 = no line */
+	unsigned long col;  /* 1-based; 0 = unknown (see hint) */
+	const char *hint;   /* NULL, or text to find on `line` to locate the column */
+	const char *msg;
+} fo_diag_entry;
+
+typedef struct fo_diag fo_diag;
+
+/* Creates a context keeping at most `cap` entries (0 = unlimited).
+ * *out is owned by the caller: free with fo_diag_free. */
+int fo_diag_new(fo_diag **out, size_t cap);
+void fo_diag_free(fo_diag *d);
+
+/* Adds an entry; file and hint are copied (may be NULL). printf-style message.
+ * Returns FO_OK, or FO_ENOMEM (the entry is then counted but not stored). */
+int fo_diag_add(fo_diag *d, fo_severity sev, const char *file, unsigned long line,
+		unsigned long col, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* Counters include entries dropped by the cap. */
+size_t fo_diag_errors(const fo_diag *d);
+size_t fo_diag_warnings(const fo_diag *d);
+/* Stored entries, in insertion order; borrowed until the next add or free. */
+size_t fo_diag_count(const fo_diag *d);
+const fo_diag_entry *fo_diag_get(const fo_diag *d, size_t i);
+/* Sets the column of stored entry i (used by readers that locate columns lazily). */
+void fo_diag_set_col(fo_diag *d, size_t i, unsigned long col);
+
+/* Prints the stored entries, one line each: "FILE:LINE:COL: error: msg"
+ * (parts without a value are omitted), control characters escaped; then, if the
+ * cap dropped entries, one line saying how many. Returns FO_OK or FO_EIO. */
+int fo_diag_print(const fo_diag *d, FILE *fp);
+
+/* Writes `s` to fp escaping bytes < 0x20, 0x7f and backslash C-style (\n, \t,
+ * \\, \xNN); UTF-8 text passes through. Used for every id printed on one line. */
+void fo_diag_fputs_escaped(const char *s, FILE *fp);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * fo_inventory.h — reads an inventory XML (format v1, docs/inventory-format.md)
+ * into a graph.
+ *
+ * The reader is libxml2's streaming xmlTextReader over a file descriptor this
+ * library opened itself: memory grows with the graph, not with the document.
+ * Input is hostile until parsed: a DOCTYPE is an error, no entity is expanded,
+ * no external resource is ever loaded, XML_PARSE_HUGE is never set. Every
+ * problem is reported on the diag context as FILE:LINE:COL, and all semantic
+ * errors of a file are reported in one run.
+ */
+#ifndef FO_INVENTORY_H
+#define FO_INVENTORY_H
+
+#include "../graphs/fo_diag.h"
+#include "../graphs/fo_graph.h"
+
+typedef struct fo_inventory_opts {
+	/* Also validate against the embedded XSD (importers/inventory-v1.xsd);
+	 * `fallout check` sets it. Costs roughly one more pass of CPU. */
+	int validate_schema;
+} fo_inventory_opts;
+
+/* Loads `path` ("-" = standard input). opts may be NULL (defaults).
+ * On FO_OK, *out is a new graph owned by the caller (fo_graph_free).
+ * Errors: FO_EINPUT (the document is invalid: diag holds every error),
+ * FO_EIO (cannot open or read: diag holds the reason), FO_ENOMEM.
+ * O(document size). */
+int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts *opts,
+		      fo_diag *diag);
+
+/* The embedded XSD text (NUL-terminated), for `fallout check --print-schema`. */
+const char *fo_inventory_schema(void);
+
+#endif

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Installs the Debian packages fallout needs when they are missing.
+# Quiet and quick when everything is present; apt-get as root or through sudo;
+# a clear message (exit 1) anywhere else.
+set -eu
+
+# pkg-config module or command : Debian package
+need="
+pkg-config:pkg-config
+libxml-2.0:libxml2-dev
+igraph:libigraph-dev
+libcgraph:libgraphviz-dev
+libgvc:libgraphviz-dev
+cmocka:libcmocka-dev
+sqlite3:libsqlite3-dev
+cmd-dot:graphviz
+cmd-xmllint:libxml2-utils
+"
+missing=""
+for pair in $need; do
+	what=${pair%%:*}
+	pkg=${pair#*:}
+	case $what in
+	cmd-*)
+		command -v "${what#cmd-}" >/dev/null 2>&1 && continue ;;
+	pkg-config)
+		command -v pkg-config >/dev/null 2>&1 && continue ;;
+	*)
+		command -v pkg-config >/dev/null 2>&1 &&
+			pkg-config --exists "$what" 2>/dev/null && continue ;;
+	esac
+	case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
+done
+# Optional extras requested by the caller (e.g. valgrind for `make check`).
+for extra in "$@"; do
+	command -v "${extra%%:*}" >/dev/null 2>&1 && continue
+	missing="$missing ${extra#*:}"
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "fallout: installing missing Debian packages:$missing" >&2
+if [ "$(id -u)" = 0 ]; then
+	SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO="sudo"
+else
+	echo "fallout: please install as root: apt-get install$missing" >&2
+	exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "fallout: no apt-get here; install the equivalents of:$missing" >&2
+	exit 1
+fi
+$SUDO apt-get update -qq >&2
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
