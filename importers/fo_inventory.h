@@ -29,6 +29,13 @@ typedef struct fo_inventory_opts {
 int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts *opts,
 		      fo_diag *diag);
 
+/* Fills in the column of every stored diag entry for `path` that has a line
+ * but no column (using its hint, else the line's first non-blank column), by
+ * one sequential re-read of the file. For diagnostics added after loading,
+ * such as `fallout check` warnings. "-" (stdin cannot be re-read) is a no-op.
+ * Returns FO_OK or FO_EIO. O(file size up to the last line needed). */
+int fo_inventory_locate(const char *path, fo_diag *diag);
+
 /* The embedded XSD text (NUL-terminated), for `fallout check --print-schema`. */
 const char *fo_inventory_schema(void);
 

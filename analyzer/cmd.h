@@ -1,0 +1,79 @@
+/*
+ * cmd.h — shared plumbing of the `fallout` command's subcommands (CLI only;
+ * not part of the library). Each cmd_*.c parses its options, calls the
+ * library and prints; this header gives them one option parser, one way to
+ * load an inventory and one exit-status mapping.
+ */
+#ifndef FO_CMD_H
+#define FO_CMD_H
+
+#include <stdio.h>
+
+#include "../graphs/fo_diag.h"
+#include "../graphs/fo_graph.h"
+
+/* Exit statuses, documented in README.md and every --help. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FINDINGS = 1, /* reserved for commands that report findings */
+	EXIT_USAGE = 2,
+	EXIT_INPUT = 3,
+	EXIT_IO = 4,
+};
+
+#define EXIT_STATUS_HELP \
+	"Exit status: 0 success; 1 findings (reserved); 2 usage error (unknown option,\n" \
+	"unknown id); 3 invalid input; 4 I/O or system error.\n"
+
+/* Option parser: options may come before or after operands, as --name VALUE
+ * or --name=VALUE; "--" ends options. */
+typedef struct cmd_opt {
+	const char *name;  /* long name without dashes, e.g. "fail" */
+	char short_name;   /* 'o', or 0 */
+	int takes_value;
+	int id;            /* returned by cmd_next */
+} cmd_opt;
+
+typedef struct cmd_args {
+	int argc, i;
+	char **argv;
+	const char *prog; /* "fallout whatif" for messages */
+	const cmd_opt *opts;
+	int no_more_opts;
+} cmd_args;
+
+void cmd_args_init(cmd_args *a, const char *prog, int argc, char **argv, const cmd_opt *opts);
+/* Returns the next option's id with *value set (NULL for flags), 0 for an
+ * operand (in *value), -1 at the end; prints a usage error and returns -2 for
+ * an unknown option or a missing value. */
+int cmd_next(cmd_args *a, const char **value);
+
+/* "fallout X: message" on stderr, then returns EXIT_USAGE. */
+int cmd_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Maps a library error code to an exit status. */
+int cmd_exit_for(int err);
+
+/* Loads an inventory; on failure prints the diagnostics to stderr and returns
+ * the exit status (non-zero); on success *out owns the graph. */
+int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_schema,
+	     fo_diag *diag);
+
+/* Output to -o FILE (written to FILE.tmp-PID then renamed, so a failed run
+ * never leaves a half-written file) or to stdout. */
+typedef struct cmd_out {
+	FILE *fp;
+	const char *path; /* NULL = stdout */
+	char *tmp;
+} cmd_out;
+int cmd_out_open(cmd_out *o, const char *prog, const char *path);
+/* Flushes and commits (ok != 0) or discards the output; returns an exit
+ * status (EXIT_IO if writing failed). */
+int cmd_out_close(cmd_out *o, const char *prog, int ok);
+
+/* Resolves ids into node indices; an unknown id is a usage error naming the
+ * option. *out is malloc'd (free()). */
+int cmd_resolve_ids(const fo_graph *g, const char *prog, const char *option,
+		    const char *const *ids, size_t n, uint32_t **out);
+
+#endif

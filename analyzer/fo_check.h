@@ -1,0 +1,38 @@
+/*
+ * fo_check.h — design warnings about a valid inventory, for `fallout check`.
+ *
+ * Three kinds of warning, each located at the line of the node it concerns:
+ *  - dependency cycles: each strongly connected component of hard
+ *    dependencies, with its members (such a system cannot cold-start);
+ *  - unused nodes: nothing depends on them (no group lists them, nothing is
+ *    located in them) and they are not apps;
+ *  - doubtful redundancy: a group of two or more members (requires, degrades
+ *    or copies) whose members are all located, transitively, in one common
+ *    container below region level: one fire or cooling failure there takes
+ *    every member at once. Regions are not counted as a shared container: a
+ *    region is a geography, not a failure domain fallout models.
+ */
+#ifndef FO_CHECK_H
+#define FO_CHECK_H
+
+#include <stddef.h>
+
+#include "../graphs/fo_diag.h"
+#include "../graphs/fo_graph.h"
+
+typedef struct fo_check_stats {
+	size_t nodes;
+	size_t dependencies; /* group memberships: one per member of each group */
+	size_t groups;       /* groups of two or more members */
+	size_t apps;
+	size_t tenants;      /* distinct tenants of apps and other nodes */
+	size_t cycles, unused, shared; /* warnings of each kind */
+} fo_check_stats;
+
+/* Adds the warnings to diag (located in fo_graph_file(g)) in a deterministic
+ * order: cycles, then unused nodes, then doubtful groups, each by line.
+ * Fills *stats. Returns FO_OK, FO_ENOMEM or FO_EGRAPH.
+ * O(nodes + members * containment depth). */
+int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *stats);
+
+#endif

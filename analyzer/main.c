@@ -1,0 +1,61 @@
+/*
+ * main.c — the `fallout` command: a thin table of subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+int cmd_check(int argc, char **argv);
+int cmd_whatif(int argc, char **argv);
+int cmd_render(int argc, char **argv);
+
+static const struct {
+	const char *name;
+	int (*run)(int, char **);
+	const char *summary;
+} commands[] = {
+	{ "check", cmd_check, "validate an inventory and warn about risky designs" },
+	{ "whatif", cmd_whatif, "what goes down, degraded, at risk or lost if nodes fail" },
+	{ "render", cmd_render, "draw the impact of a scenario (DOT, SVG, PNG, PDF)" },
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "Usage: fallout COMMAND [ARGS]...\n"
+		    "If this fails, what goes down? Blast radius of infrastructure failures.\n\n"
+		    "Commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(fp, "\nINVENTORY is an inventory XML file (docs/inventory-format.md) or - for stdin.\n"
+		    "Run 'fallout COMMAND --help' for a command's options; 'fallout --version'.\n\n"
+		    EXIT_STATUS_HELP);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		if (argc > 2 && strcmp(argv[1], "help") == 0) {
+			char help[] = "--help";
+			char *sub[] = { argv[2], help };
+			for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+				if (!strcmp(argv[2], commands[i].name))
+					return commands[i].run(2, sub);
+			return cmd_usage_error("fallout", "unknown command '%s'", argv[2]);
+		}
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("fallout %s\n", FO_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	return cmd_usage_error("fallout", "unknown command '%s'", argv[1]);
+}
