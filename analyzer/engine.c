@@ -339,12 +339,15 @@ int fo_engine_run(fo_engine *e, const fo_scenario *sc)
 		uint32_t x = e->queue[head++];
 		for (uint32_t i = v->memberof_off[x]; i < v->memberof_off[x + 1]; i++) {
 			uint32_t gi = v->memberof[i];
+			touch_group(e, gi);
+			++e->degr[gi];
+			/* Soft groups count too (fo_engine_group_healthy), but
+			 * degradation does not travel through them. */
 			if (!fo_group_type_is_hard((fo_group_type)v->group_type[gi]))
 				continue;
 			uint32_t n = v->member_off[gi + 1] - v->member_off[gi];
 			uint32_t o = v->group_owner[gi];
-			touch_group(e, gi);
-			uint32_t healthy = n - e->down[gi] - ++e->degr[gi];
+			uint32_t healthy = n - e->down[gi] - e->degr[gi];
 			if (healthy < v->group_k[gi] && !(e->flags[o] & (FO_F_DOWN | FO_F_DEGRADED))) {
 				mark(e, o, FO_F_DEGRADED);
 				set_cause(e, o, gi, x);
@@ -371,12 +374,15 @@ int fo_engine_run(fo_engine *e, const fo_scenario *sc)
 		uint32_t x = e->queue[head++];
 		for (uint32_t i = v->memberof_off[x]; i < v->memberof_off[x + 1]; i++) {
 			uint32_t gi = v->memberof[i];
+			touch_group(e, gi);
+			++e->risk[gi];
+			/* Soft groups count too (fo_engine_group_safe), but
+			 * never make their owner at-risk. */
 			if (!fo_group_type_is_hard((fo_group_type)v->group_type[gi]))
 				continue;
 			uint32_t n = v->member_off[gi + 1] - v->member_off[gi];
 			uint32_t o = v->group_owner[gi];
-			touch_group(e, gi);
-			uint32_t safe = n - e->down[gi] - ++e->risk[gi];
+			uint32_t safe = n - e->down[gi] - e->risk[gi];
 			if (safe < v->group_k[gi] && !(e->flags[o] & (FO_F_DOWN | FO_F_AT_RISK))) {
 				mark(e, o, FO_F_AT_RISK);
 				e->rcause[o] = x;
