@@ -76,4 +76,9 @@ int cmd_out_close(cmd_out *o, const char *prog, int ok);
 int cmd_resolve_ids(const fo_graph *g, const char *prog, const char *option,
 		    const char *const *ids, size_t n, uint32_t **out);
 
+/* The subcommands: argv[0] is the subcommand's name; return an exit status. */
+int cmd_check(int argc, char **argv);
+int cmd_whatif(int argc, char **argv);
+int cmd_render(int argc, char **argv);
+
 #endif

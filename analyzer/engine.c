@@ -208,8 +208,10 @@ static int sorted_scenario(fo_engine *e, const fo_scenario *sc, size_t *len)
 		e->scratch_alloc = n;
 	}
 	if (n) {
-		memcpy(e->scratch, sc->fail, sc->nfail * sizeof *sc->fail);
-		memcpy(e->scratch + sc->nfail, sc->destroy, sc->ndestroy * sizeof *sc->destroy);
+		if (sc->nfail)
+			memcpy(e->scratch, sc->fail, sc->nfail * sizeof *sc->fail);
+		if (sc->ndestroy)
+			memcpy(e->scratch + sc->nfail, sc->destroy, sc->ndestroy * sizeof *sc->destroy);
 		qsort(e->scratch, n, sizeof *e->scratch, cmp_u32);
 	}
 	for (size_t i = 0; i < n; i++)

@@ -6,10 +6,6 @@
 
 #include "cmd.h"
 
-int cmd_check(int argc, char **argv);
-int cmd_whatif(int argc, char **argv);
-int cmd_render(int argc, char **argv);
-
 static const struct {
 	const char *name;
 	int (*run)(int, char **);

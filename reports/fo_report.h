@@ -1,0 +1,44 @@
+/*
+ * fo_report.h — the results of a scenario as text, JSON or CSV, and the
+ * explanation of one node's state.
+ *
+ * The formats are contracts, documented byte for byte in
+ * docs/output-formats.md: the same graph and scenario always give the same
+ * bytes. Ids, names and tenants are hostile text; every writer escapes them
+ * for its syntax (text: C-style escapes so that one record is one line; JSON:
+ * RFC 8259 string escapes; CSV: RFC 4180 quoting).
+ */
+#ifndef FO_REPORT_H
+#define FO_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../analyzer/fo_engine.h"
+
+typedef enum fo_format {
+	FO_FORMAT_TEXT = 0,
+	FO_FORMAT_JSON = 1,
+	FO_FORMAT_CSV = 2,
+} fo_format;
+
+/* Writes the results of the engine's last run to fp. `sc` must be the
+ * scenario that run evaluated (its ids are listed as given, duplicates
+ * dropped). TEXT: a summary line, then the apps that are not up grouped by
+ * tenant; `all` adds a table of every impacted node. JSON: the document of
+ * `whatif --format json`. CSV: a header and one row per impacted node (`all`
+ * is implied). Nothing is kept after the call; fp is not closed.
+ * Returns FO_OK, FO_EINVAL (bad format, NULL argument, scenario node out of
+ * range), FO_ENOMEM, or FO_EIO when writing to fp failed.
+ * O(nodes / 8 + k log k) for k impacted nodes. */
+int fo_report_whatif(FILE *fp, fo_engine *e, const fo_scenario *sc, fo_format fmt, int all);
+
+/* Explains the state of `node` after the last run: the cause chain from the
+ * node to its root, one line per step, with the arithmetic of each group
+ * ("needs 1 of {pay-gz, pay-sh}: 1 up (pay-gz down)"); an up node gives
+ * "X is up". Returns FO_OK, FO_EINVAL (node out of range), FO_ENOMEM or
+ * FO_EIO. O(chain length × members listed), lists abbreviated to a few
+ * members each. */
+int fo_report_why(FILE *fp, const fo_engine *e, uint32_t node);
+
+#endif

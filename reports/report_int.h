@@ -1,0 +1,58 @@
+/*
+ * report_int.h — internals shared by the writers of reports/ (not installed,
+ * not part of the API): a growable string buffer and the UTF-8 and escaping
+ * helpers every output format needs.
+ *
+ * Ids and names come from an inventory and are hostile text: every writer
+ * escapes them for its own syntax. The UTF-8 decoder here is strict (no
+ * overlong forms, no surrogates, nothing above U+10FFFF) so each writer can
+ * decide what to do with a byte that is not text; libxml2 only hands us valid
+ * UTF-8, but the builder API accepts any bytes.
+ */
+#ifndef FO_REPORT_INT_H
+#define FO_REPORT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A NUL-terminated, growable string. Caller-owned struct: start zeroed (or
+ * fo_sbuf__init), free with fo_sbuf__dispose. An allocation failure sets `oom`
+ * and turns later appends into no-ops, so a writer checks once at the end. */
+typedef struct fo_sbuf {
+	char *p;
+	size_t len, cap;
+	int oom;
+} fo_sbuf;
+
+void fo_sbuf__init(fo_sbuf *b);
+void fo_sbuf__dispose(fo_sbuf *b);
+void fo_sbuf__clear(fo_sbuf *b);
+void fo_sbuf__putn(fo_sbuf *b, const char *s, size_t n);
+void fo_sbuf__puts(fo_sbuf *b, const char *s);
+void fo_sbuf__putc(fo_sbuf *b, char c);
+void fo_sbuf__printf(fo_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The text so far ("" when empty or after a failed allocation); borrowed. */
+const char *fo_sbuf__str(const fo_sbuf *b);
+/* Hands the text over: the caller frees it with free(); NULL if oom. The
+ * buffer is left empty. */
+char *fo_sbuf__take(fo_sbuf *b);
+
+/* Decodes one UTF-8 sequence at s (s[0] != 0). Returns its length (1..4) and
+ * the code point, or 0 when s does not start a valid, shortest-form sequence
+ * of a Unicode scalar value (the caller then treats s[0] as a raw byte). */
+size_t fo_report__utf8(const unsigned char *s, uint32_t *cp);
+
+/* Appends s escaped like fo_diag_fputs_escaped (\n, \r, \t, \\, \xNN for other
+ * control bytes and DEL), so that an id always prints on one line. */
+void fo_report__esc(fo_sbuf *b, const char *s);
+
+/* Terminal columns taken by UTF-8 text: East Asian wide and fullwidth
+ * characters count 2, combining marks 0, a byte that is not UTF-8 counts 1.
+ * Used to align text columns that hold Chinese names. */
+size_t fo_report__width(const char *s);
+
+/* Appends the state of a node with its qualifiers, as reports print it:
+ * "down (failed)", "down (destroyed, lost)", "degraded, at-risk", "up". */
+void fo_report__state(fo_sbuf *b, unsigned flags);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * util.c — string buffer, UTF-8 decoding, one-line escaping and display width
+ * shared by the report writers (report_int.h).
+ */
+#include "report_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../analyzer/fo_engine.h"
+
+void fo_sbuf__init(fo_sbuf *b)
+{
+	b->p = NULL;
+	b->len = b->cap = 0;
+	b->oom = 0;
+}
+
+void fo_sbuf__dispose(fo_sbuf *b)
+{
+	free(b->p);
+	fo_sbuf__init(b);
+}
+
+void fo_sbuf__clear(fo_sbuf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+
+/* Makes room for n more bytes plus the NUL; doubling keeps appends O(1)
+ * amortised. */
+static int grow(fo_sbuf *b, size_t n)
+{
+	if (b->oom)
+		return -1;
+	if (n > SIZE_MAX / 2 - b->len) {
+		b->oom = 1;
+		return -1;
+	}
+	size_t need = b->len + n + 1;
+	if (need <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (!p) {
+		b->oom = 1;
+		return -1;
+	}
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+void fo_sbuf__putn(fo_sbuf *b, const char *s, size_t n)
+{
+	if (grow(b, n) < 0)
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void fo_sbuf__puts(fo_sbuf *b, const char *s)
+{
+	fo_sbuf__putn(b, s, strlen(s));
+}
+
+void fo_sbuf__putc(fo_sbuf *b, char c)
+{
+	fo_sbuf__putn(b, &c, 1);
+}
+
+void fo_sbuf__printf(fo_sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->oom = 1;
+		return;
+	}
+	if (grow(b, (size_t)n) < 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+const char *fo_sbuf__str(const fo_sbuf *b)
+{
+	return b->p && !b->oom ? b->p : "";
+}
+
+char *fo_sbuf__take(fo_sbuf *b)
+{
+	char *p = NULL;
+	if (!b->oom) {
+		p = b->p ? b->p : strdup("");
+		b->p = NULL;
+	}
+	fo_sbuf__dispose(b);
+	return p;
+}
+
+size_t fo_report__utf8(const unsigned char *s, uint32_t *cp)
+{
+	uint32_t c = s[0];
+	size_t len;
+	uint32_t min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+void fo_report__esc(fo_sbuf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '\n': fo_sbuf__puts(b, "\\n"); break;
+		case '\r': fo_sbuf__puts(b, "\\r"); break;
+		case '\t': fo_sbuf__puts(b, "\\t"); break;
+		case '\\': fo_sbuf__puts(b, "\\\\"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fo_sbuf__printf(b, "\\x%02x", *p);
+			else
+				fo_sbuf__putc(b, (char)*p);
+		}
+	}
+}
+
+/* Zero-width: combining marks and the invisible format characters that
+ * terminals do not advance for. A short table, not full Unicode: it only has
+ * to keep columns straight for the scripts inventories are written in. */
+static int zero_width(uint32_t c)
+{
+	return (c >= 0x0300 && c <= 0x036f) || (c >= 0x200b && c <= 0x200f) ||
+	       (c >= 0x20d0 && c <= 0x20ff) || (c >= 0xfe00 && c <= 0xfe0f) ||
+	       (c >= 0xfe20 && c <= 0xfe2f);
+}
+
+/* East Asian Wide and Fullwidth blocks (CJK, kana, Hangul, fullwidth forms,
+ * common emoji). */
+static int wide(uint32_t c)
+{
+	return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0x303e) ||
+	       (c >= 0x3041 && c <= 0x33ff) || (c >= 0x3400 && c <= 0x4dbf) ||
+	       (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xa000 && c <= 0xa4cf) ||
+	       (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	       (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	       (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
+	       (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd);
+}
+
+size_t fo_report__width(const char *s)
+{
+	size_t w = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		uint32_t c;
+		size_t n = fo_report__utf8(p, &c);
+		if (n == 0) {
+			w++;
+			p++;
+			continue;
+		}
+		p += n;
+		if (zero_width(c))
+			continue;
+		w += wide(c) ? 2 : 1;
+	}
+	return w;
+}
+
+void fo_report__state(fo_sbuf *b, unsigned f)
+{
+	if (f & FO_F_DOWN) {
+		/* Destroyed wins over failed: a node in both sets is destroyed
+		 * (docs/semantics.md). Lost is added: the data is gone too. */
+		const char *why = (f & FO_F_DESTROYED) ? "destroyed" : (f & FO_F_FAILED) ? "failed" : NULL;
+		fo_sbuf__puts(b, "down");
+		if (why && (f & FO_F_LOST))
+			fo_sbuf__printf(b, " (%s, lost)", why);
+		else if (why)
+			fo_sbuf__printf(b, " (%s)", why);
+		else if (f & FO_F_LOST)
+			fo_sbuf__puts(b, " (lost)");
+	} else if ((f & FO_F_DEGRADED) && (f & FO_F_AT_RISK)) {
+		fo_sbuf__puts(b, "degraded, at-risk");
+	} else if (f & FO_F_DEGRADED) {
+		fo_sbuf__puts(b, "degraded");
+	} else if (f & FO_F_AT_RISK) {
+		fo_sbuf__puts(b, "at-risk");
+	} else {
+		fo_sbuf__puts(b, "up");
+	}
+}
