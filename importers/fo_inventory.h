@@ -21,11 +21,18 @@ typedef struct fo_inventory_opts {
 	int validate_schema;
 } fo_inventory_opts;
 
-/* Loads `path` ("-" = standard input). opts may be NULL (defaults).
- * On FO_OK, *out is a new graph owned by the caller (fo_graph_free).
+/* Loads `path` ("-" = standard input, named "<stdin>" in diagnostics).
+ * opts may be NULL (defaults). On FO_OK, *out is a new graph owned by the
+ * caller (fo_graph_free); otherwise *out is NULL. Diagnostics are appended to
+ * diag (borrowed), located FILE:LINE:COL with columns in characters.
  * Errors: FO_EINPUT (the document is invalid: diag holds every error),
- * FO_EIO (cannot open or read: diag holds the reason), FO_ENOMEM.
- * O(document size). */
+ * FO_EIO (cannot open or read: diag holds the reason), FO_ENOMEM, FO_ELIMIT
+ * (more than 2^32 - 2 nodes or members), FO_EINVAL (a NULL argument).
+ * Safe to call from several threads at once. The first call installs, for
+ * the whole process, a libxml2 external entity loader that refuses every
+ * request made during a fallout read and passes the others to the loader
+ * that was there before (docs/importer.md).
+ * O(document size) time; memory O(graph), not O(document). */
 int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts *opts,
 		      fo_diag *diag);
 

@@ -1,0 +1,1373 @@
+/*
+ * inventory.c — reads an inventory XML (format v1) into a graph builder
+ * (fo_inventory.h). Design notes and the list of errors: docs/importer.md.
+ *
+ * libxml2's streaming xmlTextReader reads a file descriptor opened here,
+ * through a read callback that first hands every byte to the pre-scanner
+ * (scan.h): a DOCTYPE, NUL bytes or a foreign encoding stop the read before
+ * libxml2 sees them, and the scanner's queue gives exact line:col positions
+ * for elements, attributes and text. Elements are handled as the reader
+ * reports them, with an explicit stack of open elements (never recursion on
+ * the document's depth); each finished element's subtree is freed by the
+ * reader, so memory grows with the graph, not with the document.
+ *
+ * Errors do not stop the reading: every structural error is reported here and
+ * every semantic error by the builder, so one run lists all of them. Only a
+ * fatal libxml2 error (the document is not well-formed XML) or a refusal of
+ * the scanner stops it; the errors found until then are kept (walk_rest()
+ * recovers what libxml2 parsed but never delivered), but references are then
+ * not resolved: the rest of the file is unknown, so "unknown reference"
+ * would be noise.
+ */
+#include "fo_inventory.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+#include <libxml/xmlschemas.h>
+
+#include "../graphs/fo_error.h"
+#include "columns.h"
+#include "scan.h"
+
+/* Generated from importers/inventory-v1.xsd by scripts/embed.sh. */
+extern const unsigned char fo_inventory_xsd[];
+extern const unsigned long fo_inventory_xsd_len;
+
+/* Parser options. Deliberately absent: XML_PARSE_NOENT (substitute
+ * entities), XML_PARSE_DTDLOAD/DTDATTR/DTDVALID (read and apply a DTD),
+ * XML_PARSE_XINCLUDE, XML_PARSE_HUGE (lift libxml2's size and depth limits).
+ * IGNORE_ENC together with the "UTF-8" passed to xmlReaderForIO makes libxml2
+ * read UTF-8 whatever the XML declaration says: the bytes the scanner checks
+ * are then the characters libxml2 parses. */
+#define READER_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_IGNORE_ENC)
+
+#define TIER_MAX 1000000ul      /* tier="K": 1 <= K <= TIER_MAX */
+#define COUNT_MAX 1000000000ul  /* min="K" beyond this cannot be <= the member count */
+#define SHOW_MAX 80             /* bytes of a value quoted in a message */
+
+#define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
+
+enum frame_kind { F_INVENTORY, F_NODE, F_GROUP, F_REF, F_COPY, F_SKIP };
+
+/* An open element. */
+typedef struct frame {
+	const xmlNode *xnode; /* libxml2's node: alive while the element is open */
+	enum frame_kind kind;
+	int text_seen;        /* text inside already reported */
+	uint32_t node;        /* F_NODE: its node, FO_NONE if it has none (no id) */
+	const char *name;     /* qualified name, owned by the reader's dictionary */
+	unsigned long line;   /* of the start tag */
+} frame;
+
+/* The <requires>/<degrades> element being read (they do not nest). */
+typedef struct group_state {
+	uint32_t owner;       /* FO_NONE: the owner node has no id */
+	fo_group_type type;
+	unsigned long k;      /* 0 = default (1) */
+	fo_pos pos;           /* of min= if given, else of the element */
+	fo_pos elem_pos;
+	int has_ref;          /* ref="X" form */
+	int begun;            /* fo_builder_group_begin called */
+	int mixed_reported;
+	size_t members;       /* <ref> children seen */
+} group_state;
+
+typedef struct loader {
+	const char *file;     /* name used in diagnostics */
+	fo_diag *diag;
+	size_t diag_first;    /* first diag entry of this load */
+	fo_builder *b;
+	int schema;           /* validating against the XSD */
+
+	int fd;
+	int own_fd;
+	FILE *spool;          /* copy of a non-seekable input, for the columns */
+	int spool_bad;
+
+	fo_scan scan;
+	fo_scan_tag tag;      /* the start tag of the current element */
+	int have_tag;
+	uint32_t attr_cursor; /* next attribute of `tag` expected to be looked up */
+	unsigned long elem_line; /* libxml2's line for the current element */
+	uint64_t elements;    /* start tags seen by the reader so far */
+	uint64_t schema_from; /* schema errors are placed on tags from this seq */
+
+	int eof;
+	int io_errno;
+	int stopped;          /* refused by the scanner: libxml2 is told to stop */
+	int refused;          /* external loads refused */
+	int nomem;
+	int after_fatal;      /* walking what libxml2 parsed before its fatal error */
+
+	/* The first fatal libxml2 error; reported after reading, once the
+	 * open elements are known (truncated files get a better message). */
+	int fatal;
+	int fatal_code;
+	unsigned long fatal_line, fatal_col;
+	char *fatal_msg;
+	char *schema_msg;     /* why the embedded XSD did not compile (a bug) */
+	const xmlDoc *fatal_doc;
+	const xmlNode *fatal_open; /* innermost element open at the fatal error */
+	unsigned long fatal_open_line;
+	const xmlNode *last;  /* the node of the reader's last event (may be freed
+			       * by the reader's next move: compare only) */
+	int last_descend;     /* its children have not been delivered yet */
+
+	frame *fr;
+	size_t nfr, afr;
+	group_state g;
+
+	xmlChar **scratch;    /* attribute values built by libxml2 for us */
+	size_t nscratch, ascratch;
+} loader;
+
+/* ------------------------------------------------ process-wide set-up */
+
+/* The loader of the current fallout read on this thread; the entity loader
+ * refuses everything while it is set. */
+static _Thread_local loader *active;
+static xmlExternalEntityLoader next_loader;
+static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
+
+/* libxml2 calls this for every external resource: external entities, DTDs,
+ * XIncludes, schema imports. Nothing in a fallout read may load anything,
+ * so during one it refuses (and reports) every request. Outside a fallout
+ * read it hands the request to the loader that was installed before, so a
+ * program that links fallout and uses libxml2 itself keeps working. */
+static xmlParserInputPtr refuse_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	loader *l = active;
+	if (!l)
+		return next_loader ? next_loader(url, id, ctxt) : NULL;
+	l->refused++;
+	if (!l->stopped) {
+		unsigned long line = 0, col = 0;
+		if (ctxt && ctxt->input) {
+			line = ctxt->input->line > 0 ? (unsigned long)ctxt->input->line : 0;
+			col = ctxt->input->col > 0 ? (unsigned long)ctxt->input->col : 0;
+		}
+		fo_diag_add(l->diag, FO_SEV_ERROR, l->file, line, col, NULL,
+			    "refused to load external resource '%s': fallout reads nothing but the inventory",
+			    url ? url : (id ? id : "?"));
+	}
+	return NULL;
+}
+
+/* Once per process: initialise libxml2 and install the refusing loader.
+ * xmlSetExternalEntityLoader is process-wide and not thread-safe, hence
+ * pthread_once; a loader installed by someone else later replaces ours, which
+ * the pre-scanner makes harmless (no DTD, hence no entity, ever reaches
+ * libxml2; XInclude and schema location hints are off). */
+static void setup(void)
+{
+	xmlInitParser();
+	next_loader = xmlGetExternalEntityLoader();
+	xmlSetExternalEntityLoader(refuse_loader);
+}
+
+static void silent_generic(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+/* ------------------------------------------------------------- helpers */
+
+/* Quotes at most SHOW_MAX bytes of s, never cutting a UTF-8 sequence. */
+static const char *show(const char *s, char buf[SHOW_MAX + 4])
+{
+	size_t n = strlen(s);
+	if (n <= SHOW_MAX)
+		return s;
+	n = SHOW_MAX;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(buf, s, n);
+	memcpy(buf + n, "...", 4);
+	return buf;
+}
+
+static void verror(loader *l, fo_severity sev, fo_pos pos, const char *hint, const char *fmt,
+		   va_list ap)
+{
+	char small[256], *msg = small;
+	va_list aq;
+	va_copy(aq, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)))
+		vsnprintf(msg, (size_t)n + 1, fmt, aq);
+	va_end(aq);
+	if (!msg) {
+		l->nomem = 1;
+		return;
+	}
+	if (fo_diag_add(l->diag, sev, l->file, pos.line, pos.col, hint, "%s", msg) == FO_ENOMEM)
+		l->nomem = 1;
+	if (msg != small)
+		free(msg);
+}
+
+__attribute__((format(printf, 4, 5)))
+static void error_at(loader *l, fo_pos pos, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verror(l, FO_SEV_ERROR, pos, hint, fmt, ap);
+	va_end(ap);
+}
+
+static int all_blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return 0;
+	return 1;
+}
+
+/* tier and min: a positive decimal integer, [1-9][0-9]*, surrounding blanks
+ * tolerated as the XSD's xs:positiveInteger does. Returns 0 (*out set),
+ * -1 not such a number, -2 larger than max. */
+static int parse_count(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	int big = 0;
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	if (*s < '1' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (max - d) / 10)
+			big = 1;
+		else
+			v = v * 10 + d;
+	}
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	if (*s)
+		return -1;
+	if (big)
+		return -2;
+	*out = v;
+	return 0;
+}
+
+/* A kind is a lowercase word: [a-z][a-z0-9_-]* (the XSD's KindType). */
+static int kind_ok(const char *k)
+{
+	if (*k < 'a' || *k > 'z')
+		return 0;
+	for (k++; *k; k++)
+		if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') || *k == '_' || *k == '-'))
+			return 0;
+	return 1;
+}
+
+/* The qualified name of a tree node, from libxml2's dictionary. */
+static const char *node_qname(const xmlNode *n)
+{
+	if (n->ns && n->ns->prefix && n->doc && n->doc->dict) {
+		const xmlChar *q = xmlDictQLookup(n->doc->dict, n->ns->prefix, n->name);
+		if (q)
+			return (const char *)q;
+	}
+	return (const char *)n->name;
+}
+
+static const char *attr_prefix(const xmlAttr *a)
+{
+	return a->ns && a->ns->prefix ? (const char *)a->ns->prefix : NULL;
+}
+
+static uint64_t qname_hash(const char *prefix, const char *name)
+{
+	if (!prefix)
+		return fo_scan__hash(name, strlen(name));
+	uint64_t h = fo_scan__hash(prefix, strlen(prefix));
+	h = fo_scan__hash_more(h, ":", 1);
+	return fo_scan__hash_more(h, name, strlen(name));
+}
+
+/* The value of an attribute. Without entities libxml2 stores it as one text
+ * node (or none when empty); anything else is flattened into a string kept
+ * until the element is done. */
+static const char *attr_value(loader *l, const xmlAttr *a)
+{
+	const xmlNode *c = a->children;
+	if (!c)
+		return "";
+	if (c->type == XML_TEXT_NODE && !c->next && c->content)
+		return (const char *)c->content;
+	if (l->nscratch == l->ascratch) {
+		size_t na = l->ascratch ? l->ascratch * 2 : 8;
+		xmlChar **nv = realloc(l->scratch, na * sizeof *nv);
+		if (!nv) {
+			l->nomem = 1;
+			return "";
+		}
+		l->scratch = nv;
+		l->ascratch = na;
+	}
+	xmlChar *v = xmlNodeListGetString(a->doc, c, 1);
+	if (!v) {
+		l->nomem = 1;
+		return "";
+	}
+	l->scratch[l->nscratch++] = v;
+	return (const char *)v;
+}
+
+static void free_scratch(loader *l)
+{
+	for (size_t i = 0; i < l->nscratch; i++)
+		xmlFree(l->scratch[i]);
+	l->nscratch = 0;
+}
+
+/* --------------------------------------------------------- positions */
+
+static fo_pos elem_pos(const loader *l)
+{
+	if (l->have_tag)
+		return (fo_pos){ l->tag.line, l->tag.col };
+	return (fo_pos){ l->elem_line, 0 };
+}
+
+/* The scanner's record of attribute a of the current element. Attributes
+ * are usually looked up in document order, so the search starts where the
+ * previous one stopped: O(1) each then, never worse than O(attributes). */
+static const fo_scan_attr *scan_attr(loader *l, const xmlAttr *a)
+{
+	if (!l->have_tag || !l->tag.attr_count)
+		return NULL;
+	uint64_t h = qname_hash(attr_prefix(a), (const char *)a->name);
+	uint32_t n = l->tag.attr_count;
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t i = (l->attr_cursor + k) % n;
+		const fo_scan_attr *s = fo_scan__attr(&l->scan, &l->tag, i);
+		if (s && s->hash == h) {
+			l->attr_cursor = i + 1;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+static fo_pos name_pos(loader *l, const xmlAttr *a)
+{
+	const fo_scan_attr *s = scan_attr(l, a);
+	return s ? (fo_pos){ s->line, s->col } : (fo_pos){ l->elem_line, 0 };
+}
+
+static fo_pos value_pos(loader *l, const xmlAttr *a)
+{
+	const fo_scan_attr *s = scan_attr(l, a);
+	return s ? (fo_pos){ s->vline, s->vcol } : (fo_pos){ l->elem_line, 0 };
+}
+
+/* "name=" hint for the column resolver, used when the scanner is out of step. */
+static const char *name_hint(const xmlAttr *a, char buf[64])
+{
+	snprintf(buf, 64, "%s=", (const char *)a->name);
+	return buf;
+}
+
+/* ------------------------------------------------------- attributes */
+
+/* Namespaced attributes are not part of the format; xsi:* (schema location
+ * hints, never followed) is tolerated as XSD validators do. An attribute with
+ * an undeclared prefix was already reported by libxml2. Returns 1 if `a` is
+ * to be skipped. */
+static int skip_foreign(loader *l, const xmlAttr *a, const char *elem)
+{
+	char hb[64], sb[SHOW_MAX + 4];
+	if (a->ns) {
+		if (a->ns->href && strcmp((const char *)a->ns->href, XSI_NS) == 0)
+			return 1;
+		if (!l->schema)
+			error_at(l, name_pos(l, a), name_hint(a, hb),
+				 "namespaced attribute '%s:%s' on <%s> is not part of the format",
+				 attr_prefix(a) ? attr_prefix(a) : "",
+				 show((const char *)a->name, sb), elem);
+		return 1;
+	}
+	return strchr((const char *)a->name, ':') != NULL;
+}
+
+static void unknown_attr(loader *l, const xmlAttr *a, const char *elem)
+{
+	char hb[64], sb[SHOW_MAX + 4];
+	if (!l->schema)
+		error_at(l, name_pos(l, a), name_hint(a, hb), "unknown attribute '%s' on <%s>",
+			 show((const char *)a->name, sb), elem);
+}
+
+static void missing_attr(loader *l, const char *attr, const char *elem)
+{
+	char hint[32];
+	snprintf(hint, sizeof hint, "<%s", elem);
+	if (!l->schema)
+		error_at(l, elem_pos(l), hint, "missing attribute '%s' on <%s>", attr, elem);
+}
+
+/* For the closed elements (<inventory>, <requires>, <degrades>, <ref>,
+ * <copy>): picks the attributes named in `names` into vals/attrs and reports
+ * every other one. */
+static void closed_attrs(loader *l, const xmlNode *n, const char *elem, const char *const *names,
+			 size_t count, const char **vals, const xmlAttr **attrs)
+{
+	for (size_t i = 0; i < count; i++) {
+		vals[i] = NULL;
+		attrs[i] = NULL;
+	}
+	for (const xmlAttr *a = n->properties; a; a = a->next) {
+		if (skip_foreign(l, a, elem))
+			continue;
+		size_t i = 0;
+		while (i < count && strcmp((const char *)a->name, names[i]) != 0)
+			i++;
+		if (i == count) {
+			unknown_attr(l, a, elem);
+			continue;
+		}
+		vals[i] = attr_value(l, a);
+		attrs[i] = a;
+	}
+}
+
+/* ---------------------------------------------------------- elements */
+
+static frame *top(loader *l)
+{
+	return l->nfr ? &l->fr[l->nfr - 1] : NULL;
+}
+
+static int push(loader *l, const xmlNode *xn, enum frame_kind kind, uint32_t node,
+		const char *name)
+{
+	if (l->nfr == l->afr) {
+		size_t na = l->afr ? l->afr * 2 : 32;
+		frame *nv = realloc(l->fr, na * sizeof *nv);
+		if (!nv)
+			return FO_ENOMEM;
+		l->fr = nv;
+		l->afr = na;
+	}
+	l->fr[l->nfr++] = (frame){ xn, kind, 0, node, name, elem_pos(l).line };
+	if (xn == l->fatal_open)
+		l->fatal_open_line = elem_pos(l).line;
+	return FO_OK;
+}
+
+static int start_inventory(loader *l, const xmlNode *n, const char *qname)
+{
+	static const char *const names[] = { "name", "version" };
+	const char *v[2];
+	const xmlAttr *a[2];
+	char sb[SHOW_MAX + 4];
+	int err;
+
+	closed_attrs(l, n, "inventory", names, 2, v, a);
+	if (v[1] && strcmp(v[1], "1") != 0 && !l->schema)
+		error_at(l, value_pos(l, a[1]), v[1],
+			 "unsupported version '%s': this fallout reads inventory version 1",
+			 show(v[1], sb));
+	if (v[0] && *v[0] && (err = fo_builder_set_name(l->b, v[0])) < 0)
+		return err;
+	return push(l, n, F_INVENTORY, FO_NONE, qname);
+}
+
+enum { A_ID, A_KIND, A_NAME, A_IN, A_TENANT, A_TIER, A_COUNT };
+static const char *const node_attrs[A_COUNT] = { "id", "kind", "name", "in", "tenant", "tier" };
+
+static int start_node(loader *l, const frame *parent, const xmlNode *n, const char *qname)
+{
+	const char *v[A_COUNT] = { 0 };
+	const xmlAttr *a[A_COUNT] = { 0 };
+	char sb[SHOW_MAX + 4];
+	unsigned long tier = 0;
+	uint32_t node = FO_NONE;
+	int nested = parent->kind == F_NODE;
+	int err;
+
+	for (const xmlAttr *p = n->properties; p; p = p->next) {
+		if (skip_foreign(l, p, "node"))
+			continue;
+		for (int i = 0; i < A_COUNT; i++)
+			if (strcmp((const char *)p->name, node_attrs[i]) == 0) {
+				v[i] = attr_value(l, p);
+				a[i] = p;
+			}
+	}
+	if (!v[A_ID])
+		missing_attr(l, "id", "node");
+	else if (!*v[A_ID] && !l->schema)
+		error_at(l, value_pos(l, a[A_ID]), "id=", "empty id");
+	if (!v[A_KIND]) {
+		missing_attr(l, "kind", "node");
+		v[A_KIND] = "";
+	} else if (!kind_ok(v[A_KIND]) && !l->schema) {
+		error_at(l, value_pos(l, a[A_KIND]), v[A_KIND],
+			 "bad kind '%s': a kind is a lowercase word ([a-z][a-z0-9_-]*)",
+			 show(v[A_KIND], sb));
+	}
+	if (v[A_TIER]) {
+		int r = parse_count(v[A_TIER], TIER_MAX, &tier);
+		if (r == -1 && !l->schema)
+			error_at(l, value_pos(l, a[A_TIER]), v[A_TIER],
+				 "bad tier '%s': a tier is a positive integer (1 = most critical)",
+				 show(v[A_TIER], sb));
+		else if (r == -2)
+			error_at(l, value_pos(l, a[A_TIER]), v[A_TIER],
+				 "bad tier '%s': the largest tier is %lu", show(v[A_TIER], sb), TIER_MAX);
+		if (r < 0)
+			tier = 0;
+	}
+	if (v[A_IN] && nested)
+		error_at(l, name_pos(l, a[A_IN]), "in=",
+			 "'in' on a nested node: it is already located in its parent <node>");
+
+	if (v[A_ID] && *v[A_ID]) {
+		fo_pos pos = value_pos(l, a[A_ID]);
+		const char *name = v[A_NAME] && *v[A_NAME] ? v[A_NAME] : NULL;
+		const char *tenant = v[A_TENANT] && *v[A_TENANT] ? v[A_TENANT] : NULL;
+		if ((err = fo_builder_add_node(l->b, v[A_ID], v[A_KIND], name, tenant,
+					       (unsigned)tier, pos, &node)) < 0)
+			return err;
+		/* Every other attribute without a namespace is a property. */
+		for (const xmlAttr *p = n->properties; p; p = p->next) {
+			int reserved = 0;
+			if (p->ns || strchr((const char *)p->name, ':'))
+				continue;
+			for (int i = 0; i < A_COUNT; i++)
+				reserved |= strcmp((const char *)p->name, node_attrs[i]) == 0;
+			if (!reserved &&
+			    (err = fo_builder_add_prop(l->b, node, (const char *)p->name,
+						       attr_value(l, p))) < 0)
+				return err;
+		}
+		if (nested) {
+			if (parent->node != FO_NONE &&
+			    (err = fo_builder_set_parent(l->b, node, parent->node)) < 0)
+				return err;
+		} else if (v[A_IN]) {
+			if (!*v[A_IN]) {
+				if (!l->schema)
+					error_at(l, value_pos(l, a[A_IN]), "in=", "empty reference in 'in'");
+			} else if (!l->after_fatal &&
+				   (err = fo_builder_set_container(l->b, node, v[A_IN],
+								   value_pos(l, a[A_IN]))) < 0) {
+				return err;
+			}
+		}
+	}
+	return push(l, n, F_NODE, node, qname);
+}
+
+static int start_group(loader *l, const frame *parent, const xmlNode *n, const char *qname,
+		       fo_group_type type)
+{
+	static const char *const names[] = { "ref", "min" };
+	const char *elem = type == FO_GROUP_REQUIRES ? "requires" : "degrades";
+	const char *v[2];
+	const xmlAttr *a[2];
+	char sb[SHOW_MAX + 4], hb[64];
+	int err;
+
+	closed_attrs(l, n, elem, names, 2, v, a);
+	/* After a fatal error nothing is resolved: no group is built. */
+	l->g = (group_state){ l->after_fatal ? FO_NONE : parent->node, type, 0, elem_pos(l),
+			      elem_pos(l), 0, 0, 0, 0 };
+	if (v[1]) {
+		unsigned long k;
+		int r = parse_count(v[1], COUNT_MAX, &k);
+		if (r == -1 && !l->schema)
+			error_at(l, value_pos(l, a[1]), v[1], "bad min '%s': min is a positive integer",
+				 show(v[1], sb));
+		else if (r == -2)
+			error_at(l, value_pos(l, a[1]), v[1],
+				 "bad min '%s': min must be between 1 and the number of members",
+				 show(v[1], sb));
+		if (r == 0) {
+			l->g.k = k;
+			l->g.pos = value_pos(l, a[1]);
+		}
+		if (v[0])
+			error_at(l, name_pos(l, a[1]), name_hint(a[1], hb),
+				 "min= together with ref= on <%s>: a single ref= is 1 of 1; list the members as <ref id=\"...\"/> children",
+				 elem);
+	}
+	if (v[0]) {
+		l->g.has_ref = 1;
+		if (!*v[0]) {
+			if (!l->schema)
+				error_at(l, value_pos(l, a[0]), "ref=", "empty reference in 'ref'");
+		} else if (l->g.owner != FO_NONE) {
+			if ((err = fo_builder_group_begin(l->b, l->g.owner, type, 1, l->g.elem_pos)) < 0 ||
+			    (err = fo_builder_group_add(l->b, v[0], value_pos(l, a[0]))) < 0 ||
+			    (err = fo_builder_group_end(l->b)) < 0)
+				return err;
+		}
+	}
+	return push(l, n, F_GROUP, FO_NONE, qname);
+}
+
+static int end_group(loader *l, const char *qname)
+{
+	char hint[32];
+	if (l->g.has_ref || l->after_fatal)
+		return FO_OK;
+	if (l->g.begun)
+		return fo_builder_group_end(l->b);
+	if (!l->g.members) {
+		snprintf(hint, sizeof hint, "<%s", qname);
+		error_at(l, l->g.elem_pos, hint,
+			 "group has no members: <%s> needs ref=\"ID\" or <ref id=\"ID\"/> children",
+			 qname);
+	}
+	return FO_OK;
+}
+
+static int start_ref(loader *l, const xmlNode *n, const char *qname)
+{
+	static const char *const names[] = { "id" };
+	const char *v[1];
+	const xmlAttr *a[1];
+	int err;
+
+	closed_attrs(l, n, "ref", names, 1, v, a);
+	l->g.members++;
+	if (!v[0]) {
+		missing_attr(l, "id", "ref");
+	} else if (!*v[0]) {
+		if (!l->schema)
+			error_at(l, value_pos(l, a[0]), "id=", "empty reference in <ref id>");
+	} else if (l->g.owner != FO_NONE) {
+		if (!l->g.begun) {
+			if ((err = fo_builder_group_begin(l->b, l->g.owner, l->g.type, l->g.k, l->g.pos)) < 0)
+				return err;
+			l->g.begun = 1;
+		}
+		if ((err = fo_builder_group_add(l->b, v[0], value_pos(l, a[0]))) < 0)
+			return err;
+	}
+	return push(l, n, F_REF, FO_NONE, qname);
+}
+
+static int start_copy(loader *l, const frame *parent, const xmlNode *n, const char *qname)
+{
+	static const char *const names[] = { "ref" };
+	const char *v[1];
+	const xmlAttr *a[1];
+	int err;
+
+	closed_attrs(l, n, "copy", names, 1, v, a);
+	if (!v[0]) {
+		missing_attr(l, "ref", "copy");
+	} else if (!*v[0]) {
+		if (!l->schema)
+			error_at(l, value_pos(l, a[0]), "ref=", "empty reference in <copy ref>");
+	} else if (parent->node != FO_NONE && !l->after_fatal &&
+		   (err = fo_builder_add_copy(l->b, parent->node, v[0], value_pos(l, a[0]))) < 0) {
+		return err;
+	}
+	return push(l, n, F_COPY, FO_NONE, qname);
+}
+
+static int is_format_element(const char *name)
+{
+	static const char *const names[] = { "inventory", "node", "requires", "degrades", "ref", "copy" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Element n starts; qname is its name as written, owned by libxml2. */
+static int on_start(loader *l, const xmlNode *n, const char *qname)
+{
+	const char *local = n ? (const char *)n->name : NULL;
+	const frame *parent = top(l);
+	char sb[SHOW_MAX + 4], hb[SHOW_MAX + 8];
+	const char *hint = NULL;
+
+	if (!n || !qname || !local)
+		return FO_ENOMEM;
+	/* Pair the element with the scanner's record of its start tag. */
+	l->have_tag = fo_scan__pop_tag(&l->scan, &l->tag) == 0;
+	if (l->have_tag && l->tag.hash != fo_scan__hash(qname, strlen(qname))) {
+		fo_scan__break(&l->scan); /* out of step: fall back to libxml2's lines */
+		l->have_tag = 0;
+	}
+	l->elements++;
+	l->attr_cursor = 0;
+	long line = xmlGetLineNo(n);
+	l->elem_line = line > 0 ? (unsigned long)line : 0;
+	if (!l->have_tag) {
+		/* No column: the resolver will look for "<qname" on the line. */
+		snprintf(hb, sizeof hb, "<%s", show(qname, sb));
+		hint = hb;
+	}
+
+	if (parent && parent->kind == F_SKIP)
+		return push(l, n, F_SKIP, FO_NONE, qname);
+	int plain = n->ns == NULL;
+	if (!parent) {
+		if (plain && strcmp(local, "inventory") == 0)
+			return start_inventory(l, n, qname);
+		if (!l->schema && !plain)
+			error_at(l, elem_pos(l), hint,
+				 "the root element <%s> is in the namespace '%s': the format has no namespace",
+				 show(qname, sb), n->ns->href ? (const char *)n->ns->href : "");
+		else if (!l->schema)
+			error_at(l, elem_pos(l), hint,
+				 "the root element is <%s>: an inventory starts with <inventory>",
+				 show(qname, sb));
+		return push(l, n, F_SKIP, FO_NONE, qname);
+	}
+	if (plain) {
+		switch (parent->kind) {
+		case F_INVENTORY:
+			if (strcmp(local, "node") == 0)
+				return start_node(l, parent, n, qname);
+			break;
+		case F_NODE:
+			if (strcmp(local, "node") == 0)
+				return start_node(l, parent, n, qname);
+			if (strcmp(local, "requires") == 0)
+				return start_group(l, parent, n, qname, FO_GROUP_REQUIRES);
+			if (strcmp(local, "degrades") == 0)
+				return start_group(l, parent, n, qname, FO_GROUP_DEGRADES);
+			if (strcmp(local, "copy") == 0)
+				return start_copy(l, parent, n, qname);
+			break;
+		case F_GROUP:
+			if (strcmp(local, "ref") == 0 && !l->g.has_ref)
+				return start_ref(l, n, qname);
+			if (strcmp(local, "ref") == 0) {
+				/* Not expressible in XSD 1.0: reported with or without it. */
+				if (!l->g.mixed_reported)
+					error_at(l, elem_pos(l), hint,
+						 "<%s> has both ref= and <ref> children: use one form",
+						 parent->name);
+				l->g.mixed_reported = 1;
+				return push(l, n, F_SKIP, FO_NONE, qname);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (!l->schema) {
+		if (plain && is_format_element(local))
+			error_at(l, elem_pos(l), hint, "element <%s> is not allowed in <%s>", local,
+				 parent->name);
+		else if (!plain && is_format_element(local))
+			error_at(l, elem_pos(l), hint,
+				 "unknown element <%s> in <%s>: in the namespace '%s', but the format has no namespace",
+				 show(qname, sb), parent->name,
+				 n->ns->href ? (const char *)n->ns->href : "");
+		else
+			error_at(l, elem_pos(l), hint, "unknown element <%s> in <%s>", show(qname, sb),
+				 parent->name);
+	}
+	return push(l, n, F_SKIP, FO_NONE, qname);
+}
+
+static int on_end(loader *l)
+{
+	int err = FO_OK;
+	if (!l->nfr)
+		return FO_OK;
+	frame f = l->fr[--l->nfr];
+	if (f.kind == F_GROUP)
+		err = end_group(l, f.name);
+	return err;
+}
+
+/* Text is never part of the format (only elements and attributes are):
+ * non-blank character data, or any CDATA section, is reported once per
+ * element. */
+static void on_text(loader *l, const xmlNode *n, const char *text, int cdata)
+{
+	fo_scan_text at;
+	int have = fo_scan__take_text(&l->scan, l->elements, &at) == 0;
+	frame *f = top(l);
+	char snip[64], hint[48];
+	size_t len = 0;
+
+	if (!f || f->kind == F_SKIP || f->text_seen || l->schema)
+		return;
+	f->text_seen = 1;
+	while (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n')
+		text++;
+	/* A short one-line excerpt, cut on a UTF-8 boundary. */
+	while (text[len] && text[len] != '\n' && text[len] != '\r' && len < 32)
+		len++;
+	while (len && text[len] && ((unsigned char)text[len] & 0xC0) == 0x80)
+		len--;
+	memcpy(hint, text, len);
+	hint[len] = '\0';
+	snprintf(snip, sizeof snip, "%s%s", hint, all_blank(text + len) ? "" : "...");
+	fo_pos pos = { 0, 0 };
+	if (have) {
+		pos = (fo_pos){ at.line, at.col };
+	} else {
+		long line = n ? xmlGetLineNo(n) : -1;
+		pos.line = line > 0 ? (unsigned long)line : l->elem_line;
+	}
+	if (cdata)
+		error_at(l, pos, "<![CDATA[", "text is not allowed in <%s>: CDATA section '%s'",
+			 f->name, snip);
+	else
+		error_at(l, pos, hint, "text is not allowed in <%s>: '%s'", f->name, snip);
+}
+
+/* ---------------------------------------------------- libxml2 errors */
+
+/* libxml2's message, made fit for a one-line diagnostic: no trailing
+ * newline, no advice about parser options the user cannot set. Returns a
+ * malloc'ed string or NULL. */
+static char *tidy(const xmlError *e)
+{
+	const char *m = e->message ? e->message : "XML error";
+	size_t n = strlen(m);
+	char *s;
+
+	if (strncmp(m, "Excessive depth in document", 27) == 0)
+		return strdup("elements nested more than 256 deep (the XML parser's limit)");
+	if (strstr(m, "huge text node") || strstr(m, "Huge input lookup"))
+		return strdup("text, comment or attribute value longer than 10000000 bytes (the XML parser's limit)");
+	if (e->code == XML_ERR_INVALID_ENCODING || strncmp(m, "Input is not proper UTF-8", 25) == 0) {
+		const char *bytes = strstr(m, "Bytes:");
+		size_t bn = bytes ? strcspn(bytes, "\n") : 0;
+		if (!(s = malloc(bn + 64)))
+			return NULL;
+		snprintf(s, bn + 64, "invalid UTF-8%s%.*s%s: fallout inventories are UTF-8",
+			 bytes ? " (" : "", (int)bn, bytes ? bytes : "", bytes ? ")" : "");
+		return s;
+	}
+	if (!(s = malloc(n + 1)))
+		return NULL;
+	memcpy(s, m, n + 1);
+	char *huge = strstr(s, " use XML_PARSE_HUGE option");
+	if (!huge)
+		huge = strstr(s, ", use XML_PARSE_HUGE option");
+	if (huge)
+		strcpy(huge, " (the XML parser's limit)");
+	for (char *p = s; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		s[--n] = '\0';
+	return s;
+}
+
+/* A schema error only says "Element 'E'[, attribute 'A']" and the line where
+ * the start tag ends; the scanner's pending tags give the exact place. */
+static void place_schema_error(loader *l, const char *msg, unsigned long line, fo_pos *pos,
+			       char *hint, size_t hintsz)
+{
+	char elem[256] = "", attr[256] = "";
+	const char *p = msg, *q;
+
+	if (strncmp(p, "Element '", 9) != 0)
+		return;
+	p += 9;
+	if (!(q = strchr(p, '\'')) || (size_t)(q - p) >= sizeof elem)
+		return;
+	memcpy(elem, p, (size_t)(q - p));
+	elem[q - p] = '\0';
+	p = q + 1;
+	if (strncmp(p, ", attribute '", 13) == 0) {
+		p += 13;
+		if ((q = strchr(p, '\'')) && (size_t)(q - p) < sizeof attr) {
+			memcpy(attr, p, (size_t)(q - p));
+			attr[q - p] = '\0';
+		}
+	}
+	/* "{uri}local": the column resolver finds "prefix:local=" by "local=". */
+	const char *alocal = attr[0] == '{' && strchr(attr, '}') ? strchr(attr, '}') + 1 : attr;
+	if (*attr)
+		snprintf(hint, hintsz, "%s=", alocal);
+	else
+		snprintf(hint, hintsz, "<%s", elem);
+	if (elem[0] == '{' || attr[0] == '{')
+		return; /* namespaced: the message does not give the prefix */
+	const fo_scan_attr *sa = NULL;
+	uint64_t ah = fo_scan__hash(attr, strlen(attr));
+	const fo_scan_tag *t = fo_scan__find_pending(&l->scan, l->schema_from,
+						     fo_scan__hash(elem, strlen(elem)), line,
+						     *attr ? &ah : NULL, &sa);
+	if (!t)
+		return;
+	l->schema_from = t->seq;
+	*pos = sa ? (fo_pos){ sa->line, sa->col } : (fo_pos){ t->line, t->col };
+}
+
+static void on_xml_error(void *ctx, xmlErrorPtr e)
+{
+	loader *l = ctx;
+	char *msg;
+
+	if (!e || !l || l->stopped || l->io_errno || l->fatal)
+		return; /* the first reason to stop is the one reported */
+	if (e->domain == XML_FROM_IO && l->refused)
+		return; /* "failed to load external entity": reported by the loader */
+	/* libxml2 reports its text size limit as a memory error: it is not. */
+	if (e->code == XML_ERR_NO_MEMORY && !(e->message && strstr(e->message, "huge"))) {
+		l->nomem = 1;
+		return;
+	}
+	if (!(msg = tidy(e))) {
+		l->nomem = 1;
+		return;
+	}
+	unsigned long line = e->line > 0 ? (unsigned long)e->line : 0;
+	unsigned long col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
+	if (e->level == XML_ERR_FATAL || e->code == XML_ERR_NO_MEMORY) {
+		if (e->domain == XML_FROM_PARSER && e->ctxt) {
+			const xmlParserCtxt *pc = e->ctxt;
+			l->fatal_doc = pc->myDoc;
+			l->fatal_open = pc->node;
+			if (pc->node) {
+				long ln = xmlGetLineNo(pc->node);
+				l->fatal_open_line = ln > 0 ? (unsigned long)ln : 0;
+				for (size_t i = 0; i < l->nfr; i++)
+					if (l->fr[i].xnode == pc->node)
+						l->fatal_open_line = l->fr[i].line;
+			}
+		}
+		l->fatal = 1;
+		l->fatal_code = e->code;
+		l->fatal_line = line;
+		l->fatal_col = col;
+		l->fatal_msg = msg;
+		return;
+	}
+	fo_pos pos = { line, col };
+	char hint[300] = "";
+	if (e->domain == XML_FROM_SCHEMASV)
+		place_schema_error(l, msg, line, &pos, hint, sizeof hint);
+	fo_severity sev = e->level == XML_ERR_WARNING ? FO_SEV_WARNING : FO_SEV_ERROR;
+	if (fo_diag_add(l->diag, sev, l->file, pos.line, pos.col, *hint ? hint : NULL, "%s", msg) ==
+	    FO_ENOMEM)
+		l->nomem = 1;
+	free(msg);
+}
+
+/* -------------------------------------------------------------- input */
+
+static int read_cb(void *ctx, char *buf, int len)
+{
+	loader *l = ctx;
+	ssize_t n;
+
+	if (l->stopped || l->io_errno || len <= 0)
+		return -1;
+	do
+		n = read(l->fd, buf, (size_t)len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		l->io_errno = errno ? errno : EIO;
+		return -1;
+	}
+	if (n == 0) {
+		l->eof = 1;
+		return 0;
+	}
+	if (l->spool && !l->spool_bad && fwrite(buf, 1, (size_t)n, l->spool) != (size_t)n)
+		l->spool_bad = 1;
+	if (fo_scan__feed(&l->scan, (const unsigned char *)buf, (size_t)n) != FO_SCAN_GO) {
+		/* Refused: libxml2 never sees these bytes, and a failing read
+		 * makes it stop quietly. */
+		l->stopped = 1;
+		return -1;
+	}
+	return (int)n;
+}
+
+static void report_stop(loader *l)
+{
+	const fo_scan *s = &l->scan;
+	fo_pos pos = { s->stop_line, s->stop_col };
+	char sb[SHOW_MAX + 4];
+
+	switch (s->stop) {
+	case FO_SCAN_DOCTYPE:
+		error_at(l, pos, NULL, "DOCTYPE is not allowed: fallout inventories take no DTD");
+		break;
+	case FO_SCAN_NUL:
+		if (s->stop_offset < 4)
+			error_at(l, pos, NULL,
+				 "not UTF-8 text (UTF-16 or UTF-32?): fallout inventories are UTF-8");
+		else
+			error_at(l, pos, NULL, "NUL byte: not a text file (fallout inventories are UTF-8)");
+		break;
+	case FO_SCAN_UTF16:
+		error_at(l, pos, NULL, "UTF-16 byte order mark: fallout inventories are UTF-8");
+		break;
+	case FO_SCAN_EBCDIC:
+		error_at(l, pos, NULL, "EBCDIC text: fallout inventories are UTF-8");
+		break;
+	case FO_SCAN_DEPTH:
+		error_at(l, pos, NULL, "elements nested more than %d deep (the XML parser's limit)",
+			 FO_SCAN_MAX_DEPTH);
+		break;
+	case FO_SCAN_ENCODING:
+		error_at(l, pos, NULL, "unsupported encoding '%s': fallout inventories are UTF-8",
+			 show(s->enc, sb));
+		break;
+	default:
+		break;
+	}
+}
+
+static void report_errno(loader *l, const char *what, int e)
+{
+	char buf[256];
+	if (strerror_r(e, buf, sizeof buf) != 0)
+		snprintf(buf, sizeof buf, "error %d", e);
+	error_at(l, (fo_pos){ 0, 0 }, NULL, "%s: %s", what, buf);
+}
+
+static int open_input(loader *l, const char *path)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0) {
+		l->fd = 0;
+	} else {
+		do
+			l->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		while (l->fd < 0 && errno == EINTR);
+		if (l->fd < 0) {
+			report_errno(l, "cannot open", errno);
+			return FO_EIO;
+		}
+		l->own_fd = 1;
+	}
+	/* Columns are found by re-reading the input; a pipe cannot be re-read,
+	 * so a copy is kept as it streams by. Without one, columns of a few
+	 * messages stay unknown: not worth failing for. */
+	if (fstat(l->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		l->spool = tmpfile();
+	return FO_OK;
+}
+
+static void report_fatal(loader *l)
+{
+	fo_pos pos = { l->fatal_line, l->fatal_col };
+
+	if (!l->scan.saw_content)
+		error_at(l, pos, NULL, "empty document: an inventory needs an <inventory> element");
+	else if (l->fatal_code == XML_ERR_DOCUMENT_EMPTY)
+		error_at(l, pos, NULL, "not an XML document: expected '<' to start the root element");
+	else if (l->fatal_code == XML_ERR_DOCUMENT_END && l->eof && l->fatal_open)
+		error_at(l, pos, NULL, "unexpected end of file: <%s> from line %lu is not closed",
+			 node_qname(l->fatal_open), l->fatal_open_line);
+	else
+		error_at(l, pos, NULL, "%s", l->fatal_msg);
+}
+
+/* Errors compiling the embedded XSD are not the inventory's: keep the first
+ * for the internal-error message. */
+static void on_schema_error(void *ctx, xmlErrorPtr e)
+{
+	loader *l = ctx;
+	if (e && e->code == XML_ERR_NO_MEMORY)
+		l->nomem = 1;
+	else if (e && !l->schema_msg && e->level >= XML_ERR_ERROR && !(l->schema_msg = tidy(e)))
+		l->nomem = 1;
+}
+
+static int load_schema(loader *l, xmlSchemaPtr *out)
+{
+	xmlSchemaParserCtxtPtr pc;
+
+	*out = NULL;
+	pc = xmlSchemaNewMemParserCtxt((const char *)fo_inventory_xsd, (int)fo_inventory_xsd_len);
+	if (!pc)
+		return FO_ENOMEM;
+	xmlSchemaSetParserStructuredErrors(pc, on_schema_error, l);
+	*out = xmlSchemaParse(pc);
+	xmlSchemaFreeParserCtxt(pc);
+	if (*out)
+		return FO_OK;
+	if (l->nomem)
+		return FO_ENOMEM;
+	/* A broken embedded schema is a bug of this build, not of the input. */
+	error_at(l, (fo_pos){ 0, 0 }, NULL, "internal error: the embedded schema does not compile%s%s",
+		 l->schema_msg ? ": " : "", l->schema_msg ? l->schema_msg : "");
+	return FO_EINVAL;
+}
+
+/* The node after n in document order once n's subtree is done, ending the
+ * elements climbed out of. */
+static const xmlNode *next_node(loader *l, const xmlNode *n)
+{
+	while (n && !n->next) {
+		n = n->parent;
+		if (!n || n->type != XML_ELEMENT_NODE)
+			return NULL;
+		on_end(l);
+	}
+	return n ? n->next : NULL;
+}
+
+/* After a fatal error (or a refusal of the scanner) libxml2's reader stops at
+ * once, although the chunk it was parsing (up to a few KiB before the error)
+ * may already be in its tree, never delivered. That part is walked here, in document order and without
+ * recursion, so that the errors in it are reported too; from here on nothing
+ * is resolved (the rest of the file is unknown). */
+static int walk_rest(loader *l, xmlTextReaderPtr r)
+{
+	int err = FO_OK;
+	const xmlNode *n;
+	/* Where the reader stopped. It may have moved past l->last before
+	 * failing (and freed it: l->last is only compared, never read, unless
+	 * it is still the current node). */
+	const xmlNode *cur = xmlTextReaderCurrentNode(r);
+	const frame *f = top(l);
+
+	l->after_fatal = 1;
+	if (!cur) {
+		n = l->last || !l->fatal_doc ? NULL : l->fatal_doc->children;
+	} else if (cur == l->last && l->last_descend && cur->children) {
+		n = cur->children;
+	} else if (cur == l->last || (f && f->xnode == cur)) {
+		/* done with cur (or back at an open element whose end was not
+		 * delivered): end it if it is still open, go on after it */
+		if (f && f->xnode == cur)
+			on_end(l);
+		n = next_node(l, cur);
+	} else {
+		n = cur; /* moved to a node it did not deliver */
+	}
+	while (n && err == FO_OK) {
+		if (n->type == XML_ELEMENT_NODE) {
+			err = on_start(l, n, node_qname(n));
+			free_scratch(l);
+			if (err == FO_OK && n->children) {
+				n = n->children;
+				continue;
+			}
+			if (err == FO_OK)
+				err = on_end(l);
+		} else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
+			   n->content) {
+			int cdata = n->type == XML_CDATA_SECTION_NODE;
+			if (cdata || !all_blank((const char *)n->content))
+				on_text(l, n, (const char *)n->content, cdata);
+		}
+		n = next_node(l, n);
+	}
+	return err;
+}
+
+/* Reads the whole document into l->b. Returns FO_OK when reading went to
+ * the end (even with errors on the diag), else why it stopped early; the
+ * diag then says what happened, except for FO_ENOMEM. */
+static int read_document(loader *l)
+{
+	int err = FO_OK, ret = 0;
+	xmlTextReaderPtr r = NULL;
+	xmlSchemaPtr schema = NULL;
+
+	/* The first bytes are read at creation: it fails on a refusal or a
+	 * read error as well as on memory; the reasons are sorted out below. */
+	r = xmlReaderForIO(read_cb, NULL, l, NULL, "UTF-8", READER_OPTIONS);
+	if (r)
+		xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, l);
+	if (r && l->schema) {
+		if ((err = load_schema(l, &schema)) < 0)
+			goto done;
+		if (xmlTextReaderSetSchema(r, schema) != 0) {
+			err = FO_ENOMEM;
+			goto done;
+		}
+	}
+	while (r && !l->nomem && (ret = xmlTextReaderRead(r)) == 1) {
+		int type = xmlTextReaderNodeType(r);
+		l->last = xmlTextReaderCurrentNode(r);
+		l->last_descend = 0;
+		switch (type) {
+		case XML_READER_TYPE_ELEMENT:
+			err = on_start(l, l->last, (const char *)xmlTextReaderConstName(r));
+			l->last_descend = xmlTextReaderIsEmptyElement(r) != 1;
+			if (err == FO_OK && !l->last_descend)
+				err = on_end(l);
+			break;
+		case XML_READER_TYPE_END_ELEMENT:
+			err = on_end(l);
+			break;
+		case XML_READER_TYPE_TEXT:
+		case XML_READER_TYPE_CDATA: {
+			const char *v = (const char *)xmlTextReaderConstValue(r);
+			int cdata = type == XML_READER_TYPE_CDATA;
+			if (v && (cdata || !all_blank(v)))
+				on_text(l, l->last, v, cdata);
+			break;
+		}
+		case XML_READER_TYPE_DOCUMENT_TYPE:
+		case XML_READER_TYPE_ENTITY_REFERENCE: {
+			/* Unreachable while the scanner refuses DOCTYPEs; kept so
+			 * that a scanner bug cannot turn into entity expansion. */
+			long line = xmlGetLineNo(xmlTextReaderCurrentNode(r));
+			error_at(l, (fo_pos){ line > 0 ? (unsigned long)line : 0, 0 }, NULL,
+				 type == XML_READER_TYPE_DOCUMENT_TYPE
+					 ? "DOCTYPE is not allowed: fallout inventories take no DTD"
+					 : "entity references are not allowed");
+			l->stopped = 1;
+			break;
+		}
+		default:
+			break; /* comments, processing instructions, whitespace */
+		}
+		free_scratch(l);
+		if (err < 0 || l->stopped)
+			break;
+	}
+	/* Stopped early (fatal XML error, or refused by the scanner, say for
+	 * depth): recover what libxml2 parsed but did not deliver. */
+	if (err == FO_OK && r && ret < 0 && !l->io_errno && (l->fatal || l->scan.stop))
+		err = walk_rest(l, r);
+	if (err < 0)
+		goto done;
+	/* Why reading stopped, first reason first. */
+	if (l->nomem) {
+		err = FO_ENOMEM;
+	} else if (l->io_errno) {
+		report_errno(l, "cannot read", l->io_errno);
+		err = FO_EIO;
+	} else if (l->scan.stop) {
+		report_stop(l);
+		err = FO_EINPUT;
+	} else if (l->stopped) {
+		err = FO_EINPUT;
+	} else if (l->fatal) {
+		report_fatal(l);
+		err = FO_EINPUT;
+	} else if (!r || ret < 0) {
+		err = r ? FO_EINPUT : FO_ENOMEM;
+		if (r)
+			error_at(l, (fo_pos){ 0, 0 }, NULL, "the XML reader failed");
+	}
+done:
+	free_scratch(l);
+	if (r)
+		xmlFreeTextReader(r);
+	if (schema)
+		xmlSchemaFree(schema);
+	return err;
+}
+
+/* --------------------------------------------------------------- API */
+
+int fo_inventory_locate(const char *path, fo_diag *diag)
+{
+	int fd;
+
+	if (!path || !diag)
+		return FO_EINVAL;
+	if (strcmp(path, "-") == 0)
+		return FO_OK;
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return FO_EIO;
+	fo_columns__resolve(diag, 0, path, fd);
+	close(fd);
+	return FO_OK;
+}
+
+const char *fo_inventory_schema(void)
+{
+	return (const char *)fo_inventory_xsd;
+}
+
+int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts *opts,
+		      fo_diag *diag)
+{
+	int err = FO_OK;
+	loader l;
+	loader *outer = active;
+	xmlGenericErrorFunc saved_generic = NULL;
+	xmlStructuredErrorFunc saved_structured = NULL;
+	void *saved_generic_ctx = NULL, *saved_structured_ctx = NULL;
+	int handlers_set = 0;
+
+	if (!out || !path || !diag)
+		return FO_EINVAL;
+	*out = NULL;
+	memset(&l, 0, sizeof l);
+	l.fd = -1;
+	l.file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	l.diag = diag;
+	l.diag_first = fo_diag_count(diag);
+	l.schema = opts && opts->validate_schema;
+	fo_scan__init(&l.scan);
+	if (pthread_once(&setup_once, setup) != 0) {
+		err = FO_EINVAL;
+		goto done;
+	}
+	if ((err = open_input(&l, path)) < 0)
+		goto done;
+	if ((err = fo_builder_new(&l.b, diag, l.file)) < 0)
+		goto done;
+
+	/* libxml2 must never print: route whatever does not go through the
+	 * reader's own handler (I/O layer, schema compiler) to the diag too,
+	 * for this thread and for the duration of the call only. */
+	saved_generic = xmlGenericError;
+	saved_generic_ctx = xmlGenericErrorContext;
+	saved_structured = xmlStructuredError;
+	saved_structured_ctx = xmlStructuredErrorContext;
+	xmlSetGenericErrorFunc(NULL, silent_generic);
+	xmlSetStructuredErrorFunc(&l, on_xml_error);
+	handlers_set = 1;
+	active = &l;
+
+	if ((err = read_document(&l)) < 0)
+		goto done;
+	err = fo_builder_finish(l.b, out);
+
+done:
+	active = outer;
+	if (handlers_set) {
+		xmlSetGenericErrorFunc(saved_generic_ctx, saved_generic);
+		xmlSetStructuredErrorFunc(saved_structured_ctx, saved_structured);
+	}
+	if (l.spool && !l.spool_bad && fflush(l.spool) == 0)
+		fo_columns__resolve(diag, l.diag_first, l.file, fileno(l.spool));
+	else if (!l.spool && l.fd >= 0)
+		fo_columns__resolve(diag, l.diag_first, l.file, l.fd);
+	if (l.spool)
+		fclose(l.spool);
+	if (l.own_fd)
+		close(l.fd);
+	fo_builder_free(l.b);
+	fo_scan__dispose(&l.scan);
+	free(l.fr);
+	free(l.scratch);
+	free(l.fatal_msg);
+	free(l.schema_msg);
+	if (err < 0 && *out) {
+		fo_graph_free(*out);
+		*out = NULL;
+	}
+	return err;
+}

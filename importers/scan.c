@@ -1,0 +1,536 @@
+/*
+ * scan.c — the byte-level pre-scanner of the inventory reader (scan.h).
+ *
+ * A state machine fed the document in the chunks libxml2 asks for, one byte
+ * at a time, so that nothing depends on where the chunks split. The queues
+ * are arrays with a head index; consumed entries are dropped at the start of
+ * the next feed, when nobody holds a pointer into them any more.
+ */
+#include "scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum {
+	S_TEXT,         /* character data */
+	S_LT,           /* after '<' */
+	S_BANG,         /* after "<!": one of "--", "[CDATA[", "DOCTYPE"? */
+	S_COMMENT,      /* inside <!-- --> */
+	S_PI,           /* inside <? ?> */
+	S_CDATA,        /* inside <![CDATA[ ]]> */
+	S_ENDTAG,       /* inside </ > */
+	S_TAGNAME,      /* the element name of a start tag */
+	S_TAG,          /* between attributes */
+	S_SLASH,        /* after '/' in a start tag */
+	S_ATTRNAME,     /* an attribute name */
+	S_AFTER_NAME,   /* blanks between an attribute name and '=' */
+	S_BEFORE_VALUE, /* blanks between '=' and the quote */
+	S_VALUE,        /* a quoted attribute value */
+	S_STOPPED,      /* refused: nothing more is looked at */
+};
+
+/* Bounds on what the queues may hold. libxml2 reads a few KiB ahead, so a
+ * queue this long means the reader side is out of step: stop recording
+ * rather than grow with the document. */
+#define MAX_PENDING_TAGS (1u << 20)
+#define MAX_PENDING_ATTRS (1u << 22)
+#define MAX_PENDING_TEXTS (1u << 20)
+
+static const char *const bang_words[] = { "--", "[CDATA[", "DOCTYPE" };
+#define BANG_COMMENT 1u
+#define BANG_CDATA 2u
+#define BANG_DOCTYPE 4u
+
+#define FNV_OFFSET 14695981039346656037ull
+#define FNV_PRIME 1099511628211ull
+
+uint64_t fo_scan__hash_more(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+uint64_t fo_scan__hash(const char *s, size_t n)
+{
+	return fo_scan__hash_more(FNV_OFFSET, s, n);
+}
+
+static uint64_t hash_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * FNV_PRIME;
+}
+
+void fo_scan__init(fo_scan *s)
+{
+	memset(s, 0, sizeof *s);
+	s->line = 1;
+	s->col = 1;
+	s->state = S_TEXT;
+}
+
+void fo_scan__dispose(fo_scan *s)
+{
+	free(s->tags);
+	free(s->attrs);
+	free(s->texts);
+	s->tags = NULL;
+	s->attrs = NULL;
+	s->texts = NULL;
+	s->tags_len = s->tags_head = s->tags_alloc = 0;
+	s->attrs_len = s->attrs_alloc = 0;
+	s->texts_len = s->texts_head = s->texts_alloc = 0;
+}
+
+void fo_scan__break(fo_scan *s)
+{
+	s->broken = 1;
+	fo_scan__dispose(s);
+}
+
+static int is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Grows *v to hold one more element; marks the scanner broken on failure
+ * (positions are a convenience: running out of memory for them must not
+ * stop the read). */
+static int reserve(fo_scan *s, void **v, size_t *alloc, size_t len, size_t elem, size_t max)
+{
+	if (len >= max) {
+		fo_scan__break(s);
+		return -1;
+	}
+	if (len < *alloc)
+		return 0;
+	size_t na = *alloc ? *alloc * 2 : 64;
+	void *nv = realloc(*v, na * elem);
+	if (!nv) {
+		fo_scan__break(s);
+		return -1;
+	}
+	*v = nv;
+	*alloc = na;
+	return 0;
+}
+
+static void push_attr(fo_scan *s)
+{
+	if (s->broken)
+		return;
+	if (reserve(s, (void **)&s->attrs, &s->attrs_alloc, s->attrs_len, sizeof *s->attrs,
+		    MAX_PENDING_ATTRS) < 0)
+		return;
+	s->attrs[s->attrs_len++] = s->cur_attr;
+	s->cur.attr_count++;
+}
+
+static void push_tag(fo_scan *s, int empty)
+{
+	if (!empty)
+		s->depth++;
+	s->cur.end_line = s->line;
+	s->cur.seq = s->next_seq++;
+	s->in_tag = 0;
+	if (s->broken)
+		return;
+	if (reserve(s, (void **)&s->tags, &s->tags_alloc, s->tags_len, sizeof *s->tags,
+		    MAX_PENDING_TAGS) < 0)
+		return;
+	s->tags[s->tags_len++] = s->cur;
+}
+
+static void push_text(fo_scan *s, unsigned long line, unsigned long col)
+{
+	s->text_marked = 1;
+	if (s->broken)
+		return;
+	if (reserve(s, (void **)&s->texts, &s->texts_alloc, s->texts_len, sizeof *s->texts,
+		    MAX_PENDING_TEXTS) < 0)
+		return;
+	s->texts[s->texts_len++] = (fo_scan_text){ s->next_seq, line, col };
+}
+
+/* Drops what has been consumed; called at the start of a feed, when no
+ * pointer into the queues is held. Amortised O(1) per entry. */
+static void compact(fo_scan *s)
+{
+	if (s->broken)
+		return;
+	if (s->tags_head && s->tags_head * 2 >= s->tags_len) {
+		memmove(s->tags, s->tags + s->tags_head,
+			(s->tags_len - s->tags_head) * sizeof *s->tags);
+		s->tags_len -= s->tags_head;
+		s->tags_head = 0;
+	}
+	uint64_t keep = s->attrs_base + s->attrs_len;
+	if (s->tags_head < s->tags_len)
+		keep = s->tags[s->tags_head].attr_first;
+	else if (s->in_tag)
+		keep = s->cur.attr_first;
+	size_t drop = (size_t)(keep - s->attrs_base);
+	if (drop && drop * 2 >= s->attrs_len) {
+		memmove(s->attrs, s->attrs + drop, (s->attrs_len - drop) * sizeof *s->attrs);
+		s->attrs_len -= drop;
+		s->attrs_base = keep;
+	}
+	if (s->texts_head && s->texts_head * 2 >= s->texts_len) {
+		memmove(s->texts, s->texts + s->texts_head,
+			(s->texts_len - s->texts_head) * sizeof *s->texts);
+		s->texts_len -= s->texts_head;
+		s->texts_head = 0;
+	}
+}
+
+static enum fo_scan_stop stop(fo_scan *s, enum fo_scan_stop why, unsigned long line,
+			      unsigned long col)
+{
+	s->stop = why;
+	s->stop_line = line;
+	s->stop_col = col;
+	s->stop_offset = s->offset;
+	s->state = S_STOPPED;
+	return why;
+}
+
+/* The XML declaration names an encoding: only UTF-8 (and its subset
+ * US-ASCII) is read, so the bytes the scanner sees are the characters
+ * libxml2 parses. Returns 0 if acceptable. */
+static int check_decl(fo_scan *s)
+{
+	const char *d = s->decl, *p;
+	size_t n = s->decl_len;
+
+	if (n < 6 || memcmp(d, "<?xml", 5) != 0 || !is_blank((unsigned char)d[5]))
+		return 0;
+	if (!(p = strstr(d, "encoding")))
+		return 0;
+	p += 8;
+	while (is_blank((unsigned char)*p))
+		p++;
+	if (*p++ != '=')
+		return 0;
+	while (is_blank((unsigned char)*p))
+		p++;
+	if (*p != '"' && *p != '\'')
+		return 0;
+	char q = *p++;
+	const char *e = strchr(p, q);
+	if (!e)
+		return 0;
+	size_t len = (size_t)(e - p);
+	static const char *const ok[] = { "UTF-8", "UTF8", "US-ASCII", "ASCII" };
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (len == strlen(ok[i]) && strncasecmp(p, ok[i], len) == 0)
+			return 0;
+	if (len >= sizeof s->enc)
+		len = sizeof s->enc - 1;
+	memcpy(s->enc, p, len);
+	s->enc[len] = '\0';
+	return -1;
+}
+
+/* Appends a byte of the XML declaration, folding runs of blanks so padding
+ * cannot push `encoding` out of the buffer. */
+static void decl_put(fo_scan *s, unsigned char c)
+{
+	if (is_blank(c)) {
+		if (s->decl_len && s->decl[s->decl_len - 1] == ' ')
+			return;
+		c = ' ';
+	}
+	if (s->decl_len + 1 < sizeof s->decl) {
+		s->decl[s->decl_len++] = (char)c;
+		s->decl[s->decl_len] = '\0';
+	}
+}
+
+static void start_tag(fo_scan *s, unsigned char c)
+{
+	s->in_tag = 1;
+	s->cur.hash = hash_byte(FNV_OFFSET, c);
+	s->cur.line = s->lt_line;
+	s->cur.col = s->lt_col;
+	s->cur.attr_first = s->attrs_base + s->attrs_len;
+	s->cur.attr_count = 0;
+	s->state = S_TAGNAME;
+}
+
+/* One byte inside a start tag, from S_TAG (also re-dispatched there after
+ * malformed input, which libxml2 will reject anyway). */
+static void in_tag(fo_scan *s, unsigned char c)
+{
+	if (is_blank(c))
+		return;
+	if (c == '>') {
+		push_tag(s, 0);
+		s->state = S_TEXT;
+	} else if (c == '/') {
+		s->state = S_SLASH;
+	} else {
+		s->cur_attr.hash = hash_byte(FNV_OFFSET, c);
+		s->cur_attr.line = s->line;
+		s->cur_attr.col = s->col;
+		s->state = S_ATTRNAME;
+	}
+}
+
+static inline enum fo_scan_stop step(fo_scan *s, unsigned char c)
+{
+	if (c == 0)
+		return stop(s, FO_SCAN_NUL, s->line, s->col);
+	if (s->offset < 4) {
+		s->head[s->offset] = c;
+		if (s->offset == 1 && ((s->head[0] == 0xFE && c == 0xFF) ||
+				       (s->head[0] == 0xFF && c == 0xFE)))
+			return stop(s, FO_SCAN_UTF16, 1, 1);
+		if (s->offset == 3 && memcmp(s->head, "\x4C\x6F\xA7\x94", 4) == 0)
+			return stop(s, FO_SCAN_EBCDIC, 1, 1);
+		if (s->bom < 3 && s->offset == s->bom &&
+		    c == (unsigned char)"\xEF\xBB\xBF"[s->bom])
+			s->bom++;
+	}
+	switch (s->state) {
+	case S_TEXT:
+		if (c == '<') {
+			s->lt_line = s->line;
+			s->lt_col = s->col;
+			s->text_marked = 0;
+			s->state = S_LT;
+		} else if (!is_blank(c) && !(s->bom && s->offset < s->bom)) {
+			s->saw_content = 1;
+			if (!s->text_marked)
+				push_text(s, s->line, s->col);
+		}
+		break;
+	case S_LT:
+		if (c == '?') {
+			s->in_decl = s->offset == (uint64_t)s->bom + 1;
+			if (s->in_decl) {
+				s->decl_len = 0;
+				decl_put(s, '<');
+				decl_put(s, '?');
+			}
+			s->match = 0;
+			s->state = S_PI;
+		} else if (c == '!') {
+			s->match = 0;
+			s->cand = BANG_COMMENT | BANG_CDATA | BANG_DOCTYPE;
+			s->state = S_BANG;
+		} else if (c == '/') {
+			s->saw_content = 1;
+			if (s->depth)
+				s->depth--;
+			s->state = S_ENDTAG;
+		} else if (c == '<') {
+			/* "<<": not markup (libxml2 reports it); the second '<' may be */
+			s->saw_content = 1;
+			s->lt_line = s->line;
+			s->lt_col = s->col;
+		} else if (is_blank(c) || c == '>' || c == '=') {
+			s->saw_content = 1;
+			s->state = S_TEXT; /* not markup: libxml2 reports it */
+		} else {
+			s->saw_content = 1;
+			if (s->depth >= FO_SCAN_MAX_DEPTH)
+				return stop(s, FO_SCAN_DEPTH, s->lt_line, s->lt_col);
+			start_tag(s, c);
+		}
+		break;
+	case S_BANG:
+		for (unsigned i = 0; i < 3; i++) {
+			unsigned bit = 1u << i;
+			if ((s->cand & bit) && bang_words[i][s->match] != (char)c)
+				s->cand &= ~bit;
+		}
+		s->match++;
+		if (!(s->cand & BANG_COMMENT))
+			s->saw_content = 1;
+		if (!s->cand) {
+			s->state = S_TEXT; /* "<!" + something else: libxml2 reports it */
+		} else if ((s->cand & BANG_COMMENT) && s->match == 2) {
+			s->match = 0;
+			s->state = S_COMMENT;
+		} else if ((s->cand & BANG_CDATA) && s->match == 7) {
+			/* A CDATA section is always one text node of its own,
+			 * located at its "<![CDATA[". */
+			s->match = 0;
+			push_text(s, s->lt_line, s->lt_col);
+			s->state = S_CDATA;
+		} else if ((s->cand & BANG_DOCTYPE) && s->match == 7) {
+			return stop(s, FO_SCAN_DOCTYPE, s->lt_line, s->lt_col);
+		}
+		break;
+	case S_COMMENT:
+		if (c == '>' && s->match >= 2)
+			s->state = S_TEXT;
+		else
+			s->match = c == '-' ? s->match + 1 : 0;
+		break;
+	case S_PI:
+		if (s->in_decl)
+			decl_put(s, c);
+		if (c == '>' && s->match) {
+			s->state = S_TEXT;
+			if (s->in_decl) {
+				s->in_decl = 0;
+				if (check_decl(s) < 0)
+					return stop(s, FO_SCAN_ENCODING, s->lt_line, s->lt_col);
+			}
+		} else {
+			s->match = c == '?';
+		}
+		break;
+	case S_CDATA:
+		if (c == '>' && s->match >= 2) {
+			s->text_marked = 0; /* text after it is another node */
+			s->state = S_TEXT;
+		} else {
+			s->match = c == ']' ? s->match + 1 : 0;
+		}
+		break;
+	case S_ENDTAG:
+		if (c == '>')
+			s->state = S_TEXT;
+		break;
+	case S_TAGNAME:
+		if (is_blank(c) || c == '>' || c == '/') {
+			s->state = S_TAG;
+			in_tag(s, c);
+		} else {
+			s->cur.hash = hash_byte(s->cur.hash, c);
+		}
+		break;
+	case S_TAG:
+		in_tag(s, c);
+		break;
+	case S_SLASH:
+		if (c == '>') {
+			push_tag(s, 1);
+			s->state = S_TEXT;
+		} else {
+			s->state = S_TAG;
+			in_tag(s, c);
+		}
+		break;
+	case S_ATTRNAME:
+		if (c == '=') {
+			s->state = S_BEFORE_VALUE;
+		} else if (is_blank(c)) {
+			s->state = S_AFTER_NAME;
+		} else if (c == '>' || c == '/') {
+			s->state = S_TAG;
+			in_tag(s, c);
+		} else {
+			s->cur_attr.hash = hash_byte(s->cur_attr.hash, c);
+		}
+		break;
+	case S_AFTER_NAME:
+		if (c == '=') {
+			s->state = S_BEFORE_VALUE;
+		} else if (!is_blank(c)) {
+			s->state = S_TAG;
+			in_tag(s, c);
+		}
+		break;
+	case S_BEFORE_VALUE:
+		if (c == '"' || c == '\'') {
+			s->quote = c;
+			s->cur_attr.vline = s->line;
+			s->cur_attr.vcol = s->col + 1;
+			s->state = S_VALUE;
+		} else if (!is_blank(c)) {
+			s->state = S_TAG;
+			in_tag(s, c);
+		}
+		break;
+	case S_VALUE:
+		if (c == s->quote) {
+			push_attr(s);
+			s->state = S_TAG;
+		}
+		break;
+	default:
+		break;
+	}
+	return FO_SCAN_GO;
+}
+
+enum fo_scan_stop fo_scan__feed(fo_scan *s, const unsigned char *p, size_t n)
+{
+	if (s->stop)
+		return s->stop;
+	compact(s);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+		enum fo_scan_stop why = step(s, c);
+		if (why)
+			return why;
+		/* Advance the position: LF ends a line; a column is a character,
+		 * so UTF-8 continuation bytes and a leading BOM do not count. */
+		if (c == '\n') {
+			s->line++;
+			s->col = 1;
+		} else if ((c & 0xC0) != 0x80 && !(s->bom && s->offset < s->bom)) {
+			s->col++;
+		}
+		s->offset++;
+	}
+	return FO_SCAN_GO;
+}
+
+int fo_scan__pop_tag(fo_scan *s, fo_scan_tag *out)
+{
+	if (s->broken || s->tags_head >= s->tags_len)
+		return -1;
+	*out = s->tags[s->tags_head++];
+	return 0;
+}
+
+const fo_scan_attr *fo_scan__attr(const fo_scan *s, const fo_scan_tag *t, uint32_t i)
+{
+	if (s->broken || i >= t->attr_count || t->attr_first < s->attrs_base)
+		return NULL;
+	uint64_t k = t->attr_first - s->attrs_base + i;
+	return k < s->attrs_len ? &s->attrs[k] : NULL;
+}
+
+const fo_scan_tag *fo_scan__find_pending(const fo_scan *s, uint64_t from, uint64_t hash,
+					 unsigned long end_line, const uint64_t *attr_hash,
+					 const fo_scan_attr **attr_out)
+{
+	if (s->broken)
+		return NULL;
+	for (size_t i = s->tags_head; i < s->tags_len; i++) {
+		const fo_scan_tag *t = &s->tags[i];
+		if (t->seq < from || t->hash != hash || t->end_line != end_line)
+			continue;
+		if (!attr_hash)
+			return t;
+		for (uint32_t j = 0; j < t->attr_count; j++) {
+			const fo_scan_attr *a = fo_scan__attr(s, t, j);
+			if (a && a->hash == *attr_hash) {
+				*attr_out = a;
+				return t;
+			}
+		}
+	}
+	return NULL;
+}
+
+int fo_scan__take_text(fo_scan *s, uint64_t key, fo_scan_text *out)
+{
+	if (s->broken)
+		return -1;
+	while (s->texts_head < s->texts_len && s->texts[s->texts_head].key < key)
+		s->texts_head++;
+	if (s->texts_head < s->texts_len && s->texts[s->texts_head].key == key) {
+		*out = s->texts[s->texts_head++];
+		return 0;
+	}
+	return -1;
+}
