@@ -372,6 +372,49 @@ done:
 	return err;
 }
 
+/* Lost data deserves its own lines even when no app is lost: an app can
+ * come back after a repair, data whose every copy burnt cannot. */
+static int text_lost(FILE *fp, fo_engine *e, const uint32_t *imp, size_t nimp)
+{
+	const fo_graph *g = fo_engine_graph(e);
+	int err = FO_OK;
+	size_t nlost = 0;
+	table t = { 0 };
+
+	for (size_t i = 0; i < nimp; i++)
+		nlost += (fo_engine_flags(e, imp[i]) & FO_F_LOST) != 0;
+	if (nlost == 0)
+		return FO_OK;
+	if ((err = table_init(&t, 5)) < 0)
+		goto done;
+	table_add(&t, "NODE");
+	table_add(&t, "KIND");
+	table_add(&t, "TENANT");
+	table_add(&t, "ROOT");
+	table_add(&t, "CAUSE");
+	for (size_t i = 0; i < nimp; i++) {
+		uint32_t v = imp[i];
+		if (!(fo_engine_flags(e, v) & FO_F_LOST))
+			continue;
+		table_add(&t, fo_graph_node_id(g, v));
+		table_add(&t, fo_graph_node_kind_word(g, v));
+		table_add(&t, fo_graph_node_tenant(g, v));
+		table_add(&t, id_or_null(g, shown_root(e, v)));
+		table_add(&t, id_or_null(g, fo_engine_cause(e, v)));
+	}
+	if (t.oom) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	fprintf(fp, "\nlost data: %zu node%s (every copy holder destroyed)\n", nlost,
+		nlost == 1 ? "" : "s");
+	for (size_t i = 0; i <= nlost; i++)
+		table_row(fp, &t, i, "  ");
+done:
+	table_dispose(&t);
+	return err;
+}
+
 static int write_text(FILE *fp, fo_engine *e, const scen *s, int all)
 {
 	const uint32_t *imp;
@@ -381,7 +424,7 @@ static int write_text(FILE *fp, fo_engine *e, const scen *s, int all)
 
 	fo_engine_summary(e, &sum);
 	text_summary(fp, fo_engine_graph(e), s, &sum);
-	if ((err = text_apps(fp, e, imp, nimp)) < 0)
+	if ((err = text_apps(fp, e, imp, nimp)) < 0 || (err = text_lost(fp, e, imp, nimp)) < 0)
 		return err;
 	if (all)
 		err = text_all(fp, e, imp, nimp);
