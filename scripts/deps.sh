@@ -31,6 +31,11 @@ for pair in $need; do
 	esac
 	case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
 done
+# A CJK font, so PNG and PDF diagrams draw Chinese names instead of boxes
+# (SVG leaves glyphs to the viewer). Checked through fontconfig.
+if ! { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; }; then
+	missing="$missing fonts-wqy-zenhei"
+fi
 # Optional extras requested by the caller (e.g. valgrind for `make check`).
 for extra in "$@"; do
 	command -v "${extra%%:*}" >/dev/null 2>&1 && continue
