@@ -221,6 +221,52 @@ static int sorted_scenario(fo_engine *e, const fo_scenario *sc, size_t *len)
 	return FO_OK;
 }
 
+/*
+ * Phases 2 and 3 share one shape: seed the owners of the groups phase 1
+ * tipped (degrades-groups for degraded, hard groups for at-risk), then
+ * spread `flag` through hard groups, counting flagged members in count[] for
+ * every group (soft ones too, for fo_engine_group_healthy/safe) and recording
+ * cause, group and root in the phase's own arrays.
+ */
+static void spread(fo_engine *e, int soft_seeds, uint8_t flag, uint32_t *count,
+		   uint32_t *cause, uint32_t *group, uint32_t *root)
+{
+	const fo_graph_view *v = &e->v;
+	size_t head = 0, tail = 0;
+
+	for (size_t i = 0; i < e->nseeds; i++) {
+		const seed *s = &e->seeds[i];
+		if ((v->group_type[s->group] == FO_GROUP_DEGRADES) != soft_seeds ||
+		    (e->flags[s->owner] & (FO_F_DOWN | flag)))
+			continue;
+		mark(e, s->owner, flag);
+		cause[s->owner] = s->cause;
+		group[s->owner] = s->group;
+		root[s->owner] = e->root[s->cause]; /* the cause is down */
+		e->queue[tail++] = s->owner;
+	}
+	while (head < tail) {
+		uint32_t x = e->queue[head++];
+		for (uint32_t i = v->memberof_off[x]; i < v->memberof_off[x + 1]; i++) {
+			uint32_t gi = v->memberof[i];
+			touch_group(e, gi);
+			++count[gi];
+			if (!fo_group_type_is_hard((fo_group_type)v->group_type[gi]))
+				continue;
+			uint32_t n = v->member_off[gi + 1] - v->member_off[gi];
+			uint32_t o = v->group_owner[gi];
+			if (n - e->down[gi] - count[gi] < v->group_k[gi] &&
+			    !(e->flags[o] & (FO_F_DOWN | flag))) {
+				mark(e, o, flag);
+				cause[o] = x;
+				group[o] = gi;
+				root[o] = root[x];
+				e->queue[tail++] = o;
+			}
+		}
+	}
+}
+
 int fo_engine_run(fo_engine *e, const fo_scenario *sc)
 {
 	const fo_graph_view *v = &e->v;
@@ -327,73 +373,10 @@ int fo_engine_run(fo_engine *e, const fo_scenario *sc)
 	}
 
 	/* Phase 2: degraded. Seeds: degrades-groups tipped below K. */
-	head = tail = 0;
-	for (size_t i = 0; i < e->nseeds; i++) {
-		const seed *s = &e->seeds[i];
-		if (v->group_type[s->group] != FO_GROUP_DEGRADES ||
-		    (e->flags[s->owner] & (FO_F_DOWN | FO_F_DEGRADED)))
-			continue;
-		mark(e, s->owner, FO_F_DEGRADED);
-		set_cause(e, s->owner, s->group, s->cause);
-		e->queue[tail++] = s->owner;
-	}
-	while (head < tail) {
-		uint32_t x = e->queue[head++];
-		for (uint32_t i = v->memberof_off[x]; i < v->memberof_off[x + 1]; i++) {
-			uint32_t gi = v->memberof[i];
-			touch_group(e, gi);
-			++e->degr[gi];
-			/* Soft groups count too (fo_engine_group_healthy), but
-			 * degradation does not travel through them. */
-			if (!fo_group_type_is_hard((fo_group_type)v->group_type[gi]))
-				continue;
-			uint32_t n = v->member_off[gi + 1] - v->member_off[gi];
-			uint32_t o = v->group_owner[gi];
-			uint32_t healthy = n - e->down[gi] - e->degr[gi];
-			if (healthy < v->group_k[gi] && !(e->flags[o] & (FO_F_DOWN | FO_F_DEGRADED))) {
-				mark(e, o, FO_F_DEGRADED);
-				set_cause(e, o, gi, x);
-				e->queue[tail++] = o;
-			}
-		}
-	}
-
+	spread(e, 1, FO_F_DEGRADED, e->degr, e->cause, e->cgroup, e->root);
 	/* Phase 3: at-risk. Seeds: hard groups left with exactly K members up
 	 * after losing some (still exactly K: otherwise the owner is down). */
-	head = tail = 0;
-	for (size_t i = 0; i < e->nseeds; i++) {
-		const seed *s = &e->seeds[i];
-		if (v->group_type[s->group] == FO_GROUP_DEGRADES ||
-		    (e->flags[s->owner] & (FO_F_DOWN | FO_F_AT_RISK)))
-			continue;
-		mark(e, s->owner, FO_F_AT_RISK);
-		e->rcause[s->owner] = s->cause;
-		e->rgroup[s->owner] = s->group;
-		e->rroot[s->owner] = e->root[s->cause];
-		e->queue[tail++] = s->owner;
-	}
-	while (head < tail) {
-		uint32_t x = e->queue[head++];
-		for (uint32_t i = v->memberof_off[x]; i < v->memberof_off[x + 1]; i++) {
-			uint32_t gi = v->memberof[i];
-			touch_group(e, gi);
-			++e->risk[gi];
-			/* Soft groups count too (fo_engine_group_safe), but
-			 * never make their owner at-risk. */
-			if (!fo_group_type_is_hard((fo_group_type)v->group_type[gi]))
-				continue;
-			uint32_t n = v->member_off[gi + 1] - v->member_off[gi];
-			uint32_t o = v->group_owner[gi];
-			uint32_t safe = n - e->down[gi] - e->risk[gi];
-			if (safe < v->group_k[gi] && !(e->flags[o] & (FO_F_DOWN | FO_F_AT_RISK))) {
-				mark(e, o, FO_F_AT_RISK);
-				e->rcause[o] = x;
-				e->rgroup[o] = gi;
-				e->rroot[o] = e->rroot[x];
-				e->queue[tail++] = o;
-			}
-		}
-	}
+	spread(e, 0, FO_F_AT_RISK, e->risk, e->rcause, e->rgroup, e->rroot);
 	return FO_OK;
 }
 
