@@ -11,6 +11,7 @@
 
 #include "../graphs/fo_diag.h"
 #include "../graphs/fo_graph.h"
+#include "fo_engine.h"
 
 /* Exit statuses, documented in README.md and every --help. */
 enum {
@@ -75,6 +76,24 @@ int cmd_out_close(cmd_out *o, const char *prog, int ok);
  * option. *out is malloc'd (free()). */
 int cmd_resolve_ids(const fo_graph *g, const char *prog, const char *option,
 		    const char *const *ids, size_t n, uint32_t **out);
+
+/* What whatif and render share: the loaded inventory, the resolved scenario
+ * and an engine that has run it. */
+typedef struct cmd_session {
+	fo_diag *diag;
+	fo_graph *g;
+	fo_engine *e;
+	uint32_t *fail, *destroy;
+	fo_scenario sc;
+} cmd_session;
+
+/* Loads `path`, resolves the --fail and --destroy ids and runs the scenario.
+ * Prints every problem itself; returns an exit status. The session must be
+ * disposed either way. */
+int cmd_session_run(cmd_session *s, const char *prog, const char *path,
+		    const char *const *fail, size_t nfail, const char *const *destroy,
+		    size_t ndestroy);
+void cmd_session_dispose(cmd_session *s);
 
 /* The subcommands: argv[0] is the subcommand's name; return an exit status. */
 int cmd_check(int argc, char **argv);

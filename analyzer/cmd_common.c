@@ -194,3 +194,36 @@ int cmd_resolve_ids(const fo_graph *g, const char *prog, const char *option,
 	*out = v;
 	return EXIT_OK;
 }
+
+int cmd_session_run(cmd_session *s, const char *prog, const char *path,
+		    const char *const *fail, size_t nfail, const char *const *destroy,
+		    size_t ndestroy)
+{
+	int status, err;
+
+	memset(s, 0, sizeof *s);
+	if (fo_diag_new(&s->diag, 100) < 0) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_IO;
+	}
+	if ((status = cmd_load(&s->g, prog, path, 0, s->diag)) != EXIT_OK ||
+	    (status = cmd_resolve_ids(s->g, prog, "--fail", fail, nfail, &s->fail)) != EXIT_OK ||
+	    (status = cmd_resolve_ids(s->g, prog, "--destroy", destroy, ndestroy, &s->destroy)) != EXIT_OK)
+		return status;
+	s->sc = (fo_scenario){ s->fail, nfail, s->destroy, ndestroy };
+	if ((err = fo_engine_new(&s->e, s->g)) < 0 || (err = fo_engine_run(s->e, &s->sc)) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
+		return cmd_exit_for(err);
+	}
+	return EXIT_OK;
+}
+
+void cmd_session_dispose(cmd_session *s)
+{
+	fo_engine_free(s->e);
+	fo_graph_free(s->g);
+	fo_diag_free(s->diag);
+	free(s->fail);
+	free(s->destroy);
+	memset(s, 0, sizeof *s);
+}

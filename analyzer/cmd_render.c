@@ -58,12 +58,9 @@ int cmd_render(int argc, char **argv)
 	const char **destroy = calloc((size_t)argc + 1, sizeof *destroy);
 	size_t nfail = 0, ndestroy = 0;
 	unsigned long max_nodes = 0;
-	uint32_t *vfail = NULL, *vdestroy = NULL;
 	int status = EXIT_OK, id, err;
 	cmd_args a;
-	fo_diag *diag = NULL;
-	fo_graph *g = NULL;
-	fo_engine *e = NULL;
+	cmd_session ss = { 0 };
 	cmd_out out = { 0 };
 	fo_render_opts ro;
 
@@ -135,41 +132,23 @@ int cmd_render(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (fo_diag_new(&diag, 100) < 0) {
-		status = EXIT_IO;
-		goto done;
-	}
-	if ((status = cmd_load(&g, prog, path, 0, diag)) != EXIT_OK)
-		goto done;
-	if ((status = cmd_resolve_ids(g, prog, "--fail", fail, nfail, &vfail)) != EXIT_OK ||
-	    (status = cmd_resolve_ids(g, prog, "--destroy", destroy, ndestroy, &vdestroy)) != EXIT_OK)
+	if ((status = cmd_session_run(&ss, prog, path, fail, nfail, destroy, ndestroy)) != EXIT_OK)
 		goto done;
 	if (ro.scope == FO_SCOPE_APP) {
 		const char *app = scope + 4;
 		uint32_t *vapp = NULL;
-		if ((status = cmd_resolve_ids(g, prog, "--scope app:", &app, 1, &vapp)) != EXIT_OK)
+		if ((status = cmd_resolve_ids(ss.g, prog, "--scope", &app, 1, &vapp)) != EXIT_OK)
 			goto done;
 		ro.app = vapp[0];
 		free(vapp);
-	}
-	if ((err = fo_engine_new(&e, g)) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
-		status = cmd_exit_for(err);
-		goto done;
-	}
-	fo_scenario sc = { vfail, nfail, vdestroy, ndestroy };
-	if ((err = fo_engine_run(e, &sc)) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
-		status = cmd_exit_for(err);
-		goto done;
 	}
 	ro.format = format;
 	ro.max_nodes = max_nodes;
 	if ((status = cmd_out_open(&out, prog, out_path)) != EXIT_OK)
 		goto done;
-	err = fo_render(out.fp, e, &ro, diag);
+	err = fo_render(out.fp, ss.e, &ro, ss.diag);
 	if (err < 0) {
-		fo_diag_print(diag, stderr);
+		fo_diag_print(ss.diag, stderr);
 		if (err != FO_ELIMIT)
 			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
 	}
@@ -179,11 +158,7 @@ int cmd_render(int argc, char **argv)
 done:
 	if (out.fp)
 		cmd_out_close(&out, prog, 0);
-	fo_engine_free(e);
-	fo_graph_free(g);
-	fo_diag_free(diag);
-	free(vfail);
-	free(vdestroy);
+	cmd_session_dispose(&ss);
 	free(fail);
 	free(destroy);
 	return status;

@@ -46,13 +46,11 @@ int cmd_whatif(int argc, char **argv)
 	const char **destroy = calloc((size_t)argc + 1, sizeof *destroy);
 	const char **why = calloc((size_t)argc + 1, sizeof *why);
 	size_t nfail = 0, ndestroy = 0, nwhy = 0;
-	uint32_t *vfail = NULL, *vdestroy = NULL, *vwhy = NULL;
+	uint32_t *vwhy = NULL;
 	fo_format fmt = FO_FORMAT_TEXT;
 	int all = 0, status = EXIT_OK, id, err, fmt_given = 0;
 	cmd_args a;
-	fo_diag *diag = NULL;
-	fo_graph *g = NULL;
-	fo_engine *e = NULL;
+	cmd_session ss = { 0 };
 	cmd_out out = { 0 };
 
 	if (!fail || !destroy || !why) {
@@ -103,35 +101,17 @@ int cmd_whatif(int argc, char **argv)
 					 fmt == FO_FORMAT_JSON ? "json" : "csv");
 		goto done;
 	}
-	if (fo_diag_new(&diag, 100) < 0) {
-		status = EXIT_IO;
+	if ((status = cmd_session_run(&ss, prog, path, fail, nfail, destroy, ndestroy)) != EXIT_OK ||
+	    (status = cmd_resolve_ids(ss.g, prog, "--why", why, nwhy, &vwhy)) != EXIT_OK)
 		goto done;
-	}
-	if ((status = cmd_load(&g, prog, path, 0, diag)) != EXIT_OK)
-		goto done;
-	if ((status = cmd_resolve_ids(g, prog, "--fail", fail, nfail, &vfail)) != EXIT_OK ||
-	    (status = cmd_resolve_ids(g, prog, "--destroy", destroy, ndestroy, &vdestroy)) != EXIT_OK ||
-	    (status = cmd_resolve_ids(g, prog, "--why", why, nwhy, &vwhy)) != EXIT_OK)
-		goto done;
-	if ((err = fo_engine_new(&e, g)) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
-		status = cmd_exit_for(err);
-		goto done;
-	}
-	fo_scenario sc = { vfail, nfail, vdestroy, ndestroy };
-	if ((err = fo_engine_run(e, &sc)) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
-		status = cmd_exit_for(err);
-		goto done;
-	}
 	if ((status = cmd_out_open(&out, prog, out_path)) != EXIT_OK)
 		goto done;
 	err = FO_OK;
 	if (nwhy) {
 		for (size_t i = 0; i < nwhy && err == FO_OK; i++)
-			err = fo_report_why(out.fp, e, vwhy[i]);
+			err = fo_report_why(out.fp, ss.e, vwhy[i]);
 	} else {
-		err = fo_report_whatif(out.fp, e, &sc, fmt, all);
+		err = fo_report_whatif(out.fp, ss.e, &ss.sc, fmt, all);
 	}
 	if (err < 0 && err != FO_EIO)
 		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
@@ -141,11 +121,7 @@ int cmd_whatif(int argc, char **argv)
 done:
 	if (out.fp)
 		cmd_out_close(&out, prog, 0);
-	fo_engine_free(e);
-	fo_graph_free(g);
-	fo_diag_free(diag);
-	free(vfail);
-	free(vdestroy);
+	cmd_session_dispose(&ss);
 	free(vwhy);
 	free(fail);
 	free(destroy);
