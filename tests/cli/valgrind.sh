@@ -1,0 +1,31 @@
+#!/bin/sh
+# A few CLI runs under valgrind ($FALLOUT carries the valgrind command line):
+# one per command and one per error path of the loader.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail=0
+run() {
+	want=$1
+	shift
+	# shellcheck disable=SC2086
+	$FALLOUT "$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "FAIL valgrind: fallout $* exited $got, expected $want"
+		cat "$tmp/err"
+		fail=1
+	fi
+}
+run 0 check samples/tencent-gz-2023.xml
+run 0 whatif samples/tencent-gz-2023.xml --fail gz-cooling --format json
+run 0 whatif samples/fire-backups.xml --destroy sbg2 --all
+run 0 whatif samples/quickstart.xml --fail gz3-cooling --why wechat-pay
+run 0 render samples/tencent-gz-2023.xml --fail gz-cooling --format svg
+run 3 check tests/hostile/doctype-external-entity.xml
+run 3 whatif tests/cli/inputs/dangling-ref.xml --fail a
+run 2 whatif samples/quickstart.xml --fail no-such-id
+run 4 check /nonexistent/inventory.xml
+echo "cli valgrind: done"
+exit $fail
