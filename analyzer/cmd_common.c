@@ -104,7 +104,7 @@ int cmd_exit_for(int err)
 int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_schema,
 	     fo_diag *diag)
 {
-	fo_inventory_opts opts = { validate_schema };
+	fo_inventory_opts opts = { validate_schema, NULL };
 	int err = fo_inventory_load(out, path, &opts, diag);
 	if (err == FO_OK)
 		return EXIT_OK;
@@ -147,9 +147,10 @@ int cmd_out_close(cmd_out *o, const char *prog, int ok)
 	if (!o->fp)
 		return EXIT_OK;
 	if (fflush(o->fp) != 0 || ferror(o->fp)) {
-		if (ok)
-			fprintf(stderr, "%s: cannot write '%s': %s\n", prog,
-				o->path ? o->path : "<stdout>", strerror(errno));
+		/* Said even when the caller already failed: a write error is
+		 * the likely reason, and the only one with a useful errno. */
+		fprintf(stderr, "%s: cannot write '%s': %s\n", prog,
+			o->path ? o->path : "<stdout>", strerror(errno));
 		ok = 0;
 		status = EXIT_IO;
 	}

@@ -149,7 +149,7 @@ int cmd_render(int argc, char **argv)
 	err = fo_render(out.fp, ss.e, &ro, ss.diag);
 	if (err < 0) {
 		fo_diag_print(ss.diag, stderr);
-		if (err != FO_ELIMIT)
+		if (err != FO_ELIMIT && err != FO_EIO)
 			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
 	}
 	status = cmd_out_close(&out, prog, err == FO_OK);

@@ -1,6 +1,7 @@
 /*
  * main.c — the `fallout` command: a thin table of subcommands.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,7 +29,18 @@ static void usage(FILE *fp)
 		    EXIT_STATUS_HELP);
 }
 
-int main(int argc, char **argv)
+/* Every subcommand writes its results to stdout (or -o FILE); a full disk or
+ * a closed pipe must not pass for success. */
+static int finish(int status)
+{
+	if ((fflush(stdout) != 0 || ferror(stdout)) && status == EXIT_OK) {
+		fprintf(stderr, "fallout: cannot write '<stdout>': %s\n", strerror(errno));
+		return EXIT_IO;
+	}
+	return status;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
@@ -54,4 +66,9 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
 	return cmd_usage_error("fallout", "unknown command '%s'", argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+	return finish(dispatch(argc, argv));
 }

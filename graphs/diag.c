@@ -134,23 +134,68 @@ void fo_diag_fputs_escaped(const char *s, FILE *fp)
 	}
 }
 
+/* Print order: by file (in order of first appearance), then line, then
+ * column, then insertion — the order of the file, as compilers print, even
+ * though references are resolved (and reported) after the whole file is read. */
+typedef struct order_key {
+	size_t file_rank, idx;
+	unsigned long line, col;
+} order_key;
+
+static int cmp_key(const void *pa, const void *pb)
+{
+	const order_key *a = pa, *b = pb;
+	if (a->file_rank != b->file_rank)
+		return a->file_rank < b->file_rank ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static void print_entry(const fo_diag_entry *e, FILE *fp)
+{
+	if (e->file) {
+		fo_diag_fputs_escaped(e->file, fp);
+		if (e->line) {
+			fprintf(fp, ":%lu", e->line);
+			if (e->col)
+				fprintf(fp, ":%lu", e->col);
+		}
+		fputs(": ", fp);
+	}
+	fputs(e->sev == FO_SEV_ERROR ? "error: " : "warning: ", fp);
+	fo_diag_fputs_escaped(e->msg, fp);
+	fputc('\n', fp);
+}
+
 int fo_diag_print(const fo_diag *d, FILE *fp)
 {
-	for (size_t i = 0; i < d->len; i++) {
-		const fo_diag_entry *e = &d->v[i];
-		if (e->file) {
-			fo_diag_fputs_escaped(e->file, fp);
-			if (e->line) {
-				fprintf(fp, ":%lu", e->line);
-				if (e->col)
-					fprintf(fp, ":%lu", e->col);
-			}
-			fputs(": ", fp);
+	order_key *k = d->len ? malloc(d->len * sizeof *k) : NULL;
+	size_t *firsts = d->len ? malloc(d->len * sizeof *firsts) : NULL;
+	if (k && firsts) {
+		/* Distinct files are few (usually one): O(entries x files). */
+		size_t nfiles = 0;
+		for (size_t i = 0; i < d->len; i++) {
+			const char *f = d->v[i].file;
+			size_t r = 0;
+			while (r < nfiles && !(f == d->v[firsts[r]].file ||
+					      (f && d->v[firsts[r]].file && !strcmp(f, d->v[firsts[r]].file))))
+				r++;
+			if (r == nfiles)
+				firsts[nfiles++] = i;
+			k[i] = (order_key){ r, i, d->v[i].line, d->v[i].col };
 		}
-		fputs(e->sev == FO_SEV_ERROR ? "error: " : "warning: ", fp);
-		fo_diag_fputs_escaped(e->msg, fp);
-		fputc('\n', fp);
+		qsort(k, d->len, sizeof *k, cmp_key);
+	} else {
+		free(k);
+		k = NULL;
 	}
+	free(firsts);
+	for (size_t i = 0; i < d->len; i++)
+		print_entry(&d->v[k ? k[i].idx : i], fp); /* insertion order if out of memory */
+	free(k);
 	if (d->dropped)
 		fprintf(fp, "... and %zu more diagnostics not shown\n", d->dropped);
 	return ferror(fp) ? FO_EIO : FO_OK;

@@ -19,6 +19,9 @@ typedef struct fo_inventory_opts {
 	/* Also validate against the embedded XSD (importers/inventory-v1.xsd);
 	 * `fallout check` sets it. Costs roughly one more pass of CPU. */
 	int validate_schema;
+	/* The file's name in diagnostics and fo_graph_file(); NULL: `path`, or
+	 * "<stdin>" for "-". Lets a caller load a copy under the original name. */
+	const char *name;
 } fo_inventory_opts;
 
 /* Loads `path` ("-" = standard input, named "<stdin>" in diagnostics).
@@ -36,12 +39,13 @@ typedef struct fo_inventory_opts {
 int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts *opts,
 		      fo_diag *diag);
 
-/* Fills in the column of every stored diag entry for `path` that has a line
- * but no column (using its hint, else the line's first non-blank column), by
- * one sequential re-read of the file. For diagnostics added after loading,
- * such as `fallout check` warnings. "-" (stdin cannot be re-read) is a no-op.
- * Returns FO_OK or FO_EIO. O(file size up to the last line needed). */
-int fo_inventory_locate(const char *path, fo_diag *diag);
+/* Fills in the column of every stored diag entry for the file named `name`
+ * (NULL: `path`) that has a line but no column (using its hint, else the
+ * line's first non-blank column), by one sequential re-read of `path`. For
+ * diagnostics added after loading, such as `fallout check` warnings.
+ * "-" (stdin cannot be re-read) is a no-op. Returns FO_OK, FO_EINVAL or
+ * FO_EIO. O(file size up to the last line needed). */
+int fo_inventory_locate(const char *path, const char *name, fo_diag *diag);
 
 /* The embedded XSD text (NUL-terminated), for `fallout check --print-schema`. */
 const char *fo_inventory_schema(void);

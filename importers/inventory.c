@@ -1276,7 +1276,7 @@ done:
 
 /* --------------------------------------------------------------- API */
 
-int fo_inventory_locate(const char *path, fo_diag *diag)
+int fo_inventory_locate(const char *path, const char *name, fo_diag *diag)
 {
 	int fd;
 
@@ -1289,7 +1289,7 @@ int fo_inventory_locate(const char *path, fo_diag *diag)
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return FO_EIO;
-	fo_columns__resolve(diag, 0, path, fd);
+	fo_columns__resolve(diag, 0, name ? name : path, fd);
 	close(fd);
 	return FO_OK;
 }
@@ -1315,7 +1315,7 @@ int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts 
 	*out = NULL;
 	memset(&l, 0, sizeof l);
 	l.fd = -1;
-	l.file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	l.file = opts && opts->name ? opts->name : strcmp(path, "-") == 0 ? "<stdin>" : path;
 	l.diag = diag;
 	l.diag_first = fo_diag_count(diag);
 	l.schema = opts && opts->validate_schema;

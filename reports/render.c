@@ -872,6 +872,8 @@ int fo_render(FILE *fp, const fo_engine *e, const fo_render_opts *o, fo_diag *di
 	render_disc rd;
 	GVC_t *gvc = NULL;
 	int laid_out = 0;
+	char *data = NULL;
+	unsigned int len = 0;
 	fo_sbuf msgs = { 0 };
 	agusererrf old_hook = NULL;
 	int hooked = 0;
@@ -1015,13 +1017,17 @@ int fo_render(FILE *fp, const fo_engine *e, const fo_render_opts *o, fo_diag *di
 		goto done;
 	}
 	laid_out = 1;
-	if (gvRender(gvc, c.root, fmt, fp) != 0) {
+	/* Render into memory and write it ourselves: Graphviz 2.43's own file
+	 * writer calls exit(1) when a write comes up short (a full disk). */
+	if (gvRenderData(gvc, c.root, fmt, &data, &len) != 0 || !data) {
 		err = FO_ERENDER;
 		goto done;
 	}
-	if (fflush(fp) != 0 || ferror(fp))
+	if (fwrite(data, 1, len, fp) != len || fflush(fp) != 0 || ferror(fp))
 		err = FO_EIO;
 done:
+	if (data)
+		gvFreeRenderData(data);
 	if (laid_out)
 		gvFreeLayout(gvc, c.root);
 	if (c.root)

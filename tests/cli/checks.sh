@@ -6,10 +6,7 @@
 #   FALLOUT=./fallout sh tests/cli/checks.sh
 # $FALLOUT may be a command line (e.g. "valgrind -q ./fallout"): it is
 # word-split on purpose. Tools used: POSIX utilities, timeout, xmllint, dot.
-#
-# xcheck marks a check that exposes a known bug of the tool: it prints XFAIL
-# and does not fail the run while the bug is there; once the bug is fixed it
-# prints XPASS and fails, so that the xcheck is turned into a check.
+
 set -u
 : "${FALLOUT:=./fallout}"
 cd "$(dirname "$0")/../.." || exit 2
@@ -17,7 +14,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0
 fail=0
-xfail=0
 
 # Generous limits under valgrind, tight ones otherwise.
 scale=1
@@ -40,17 +36,6 @@ check() {
 	fi
 }
 
-xcheck() {
-	desc=$1
-	shift
-	if "$@"; then
-		echo "XPASS $desc: the bug is fixed, turn this xcheck into a check"
-		fail=$((fail + 1))
-	else
-		echo "XFAIL $desc (known tool bug)"
-		xfail=$((xfail + 1))
-	fi
-}
 
 # A sanitizer or valgrind report on stderr fails the run, whatever the
 # check looks at.
@@ -308,8 +293,8 @@ if [ $scale = 1 ]; then
 	check "render dot -o, write fails: status 4" is 4
 	check "render dot -o, write fails: no file, no temporary file" empty_dir "$tmp/o"
 	write_limited big.svg render "$T" --fail gz-cooling
-	xcheck "render svg -o, write fails: status 4 (Graphviz exits 1)" is 4
-	xcheck "render svg -o, write fails: no temporary file left" empty_dir "$tmp/o"
+	check "render svg -o, write fails: status 4" is 4
+	check "render svg -o, write fails: no temporary file left" empty_dir "$tmp/o"
 	rm -f "$tmp"/o/*
 fi
 # Standard output that cannot be written: status 4.
@@ -325,7 +310,7 @@ if [ -w /dev/full ]; then
 		# shellcheck disable=SC2086
 		timeout $((10 * scale)) $FALLOUT render "$Q" --format $fmt >/dev/full 2>/dev/null
 		st=$?
-		xcheck "fallout render --format $fmt >/dev/full: status 4 (Graphviz exits 1)" is 4
+		check "fallout render --format $fmt >/dev/full: status 4" is 4
 	done
 fi
 
@@ -560,7 +545,7 @@ cat "$Q" | $FALLOUT whatif - --fail gz3-cooling --format json >"$tmp/out" 2>"$tm
 check "whatif - from a pipe: wechat-pay at-risk" impact_has "$tmp/out" wechat-pay '"state": "at-risk"'
 fo check - <"$Q"
 check "check - (quickstart): status 0" is 0
-xcheck "check - : warnings carry FILE:LINE:COL like files do" has '^<stdin>:53:3: warning: ' "$tmp/out"
+check "check - : warnings carry FILE:LINE:COL like files do" has '^<stdin>:53:3: warning: ' "$tmp/out"
 
 # ---------------------------------------------------------------- determinism
 fo whatif "$T" --fail gz-cooling --format json
@@ -635,6 +620,5 @@ else
 	fail=$((fail + 1))
 fi
 
-[ $xfail = 0 ] || echo "cli checks: $xfail known tool bugs (XFAIL above)"
 echo "cli checks: $pass passed, $fail failed"
 [ $fail = 0 ]

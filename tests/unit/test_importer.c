@@ -93,7 +93,7 @@ static double now_ms(void)
 
 static void load_path(result *r, const char *path, int schema)
 {
-	fo_inventory_opts o = { schema };
+	fo_inventory_opts o = { schema, NULL };
 	memset(r, 0, sizeof *r);
 	snprintf(r->path, sizeof r->path, "%s", path);
 	assert_int_equal(fo_diag_new(&r->d, 0), FO_OK);
@@ -991,7 +991,7 @@ static void *load_many(void *arg)
 	for (int i = 0; i < 20; i++) {
 		fo_graph *g = NULL;
 		fo_diag *d = NULL;
-		fo_inventory_opts o = { i % 2 };
+		fo_inventory_opts o = { i % 2, NULL };
 		if (fo_diag_new(&d, 0) != FO_OK)
 			return (void *)1;
 		int err = fo_inventory_load(&g, path, &o, d);
@@ -1032,15 +1032,15 @@ static void test_locate(void **state)
 	fo_diag_add(r.d, FO_SEV_WARNING, r.path, 13, 0, "in=", "an attribute");
 	fo_diag_add(r.d, FO_SEV_WARNING, "other.xml", 13, 0, "in=", "another file");
 	fo_diag_add(r.d, FO_SEV_WARNING, r.path, 9999, 0, NULL, "past the end");
-	assert_int_equal(fo_inventory_locate(r.path, r.d), FO_OK);
+	assert_int_equal(fo_inventory_locate(r.path, NULL, r.d), FO_OK);
 	assert_diag(r.d, 23, 13, "nothing depends on 'photos'");
 	assert_diag(r.d, 7, 7, "first non-blank");
 	assert_diag(r.d, 13, 3, "an element");
 	assert_diag(r.d, 13, 29, "an attribute");
 	assert_diag(r.d, 13, 0, "another file");
 	assert_diag(r.d, 9999, 0, "past the end");
-	assert_int_equal(fo_inventory_locate("-", r.d), FO_OK);
-	assert_int_equal(fo_inventory_locate("tests/hostile/does-not-exist.xml", r.d), FO_EIO);
+	assert_int_equal(fo_inventory_locate("-", NULL, r.d), FO_OK);
+	assert_int_equal(fo_inventory_locate("tests/hostile/does-not-exist.xml", NULL, r.d), FO_EIO);
 	result_free(&r);
 }
 
