@@ -49,6 +49,15 @@ void cmd_args_init(cmd_args *a, const char *prog, int argc, char **argv, const c
  * an unknown option or a missing value. */
 int cmd_next(cmd_args *a, const char **value);
 
+/* Takes an operand as the one INVENTORY; a second one is a usage error.
+ * Returns EXIT_OK or EXIT_USAGE (after printing why). */
+int cmd_operand(const char *prog, const char **path, const char *val);
+
+/* Parses an option's decimal count (no sign, no blanks, in range; positive
+ * when `positive`). Returns EXIT_OK or EXIT_USAGE (after printing why). */
+int cmd_count(const char *prog, const char *option, const char *val, int positive,
+	      unsigned long *out);
+
 /* "fallout X: message" on stderr, then returns EXIT_USAGE. */
 int cmd_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

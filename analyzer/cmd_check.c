@@ -99,17 +99,13 @@ int cmd_check(int argc, char **argv)
 		case -2: return EXIT_USAGE;
 		case O_HELP: fputs(help, stdout); return EXIT_OK;
 		case O_SCHEMA: fputs(fo_inventory_schema(), stdout); return EXIT_OK;
-		case O_MAX: {
-			char *end;
-			cap = strtoul(val, &end, 10);
-			if (!*val || *end || val[0] == '-')
-				return cmd_usage_error(prog, "--max-errors needs a number, not '%s'", val);
+		case O_MAX:
+			if ((status = cmd_count(prog, "--max-errors", val, 0, &cap)) != EXIT_OK)
+				return status;
 			break;
-		}
 		default:
-			if (path)
-				return cmd_usage_error(prog, "one INVENTORY only ('%s' and '%s')", path, val);
-			path = val;
+			if ((status = cmd_operand(prog, &path, val)) != EXIT_OK)
+				return status;
 		}
 	}
 	if (!path)

@@ -89,6 +89,27 @@ int cmd_next(cmd_args *a, const char **value)
 	return o->id;
 }
 
+int cmd_operand(const char *prog, const char **path, const char *val)
+{
+	if (*path)
+		return cmd_usage_error(prog, "one INVENTORY only ('%s' and '%s')", *path, val);
+	*path = val;
+	return EXIT_OK;
+}
+
+int cmd_count(const char *prog, const char *option, const char *val, int positive,
+	      unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(val, &end, 10);
+	if (val[0] < '0' || val[0] > '9' || *end || errno == ERANGE || (positive && n == 0))
+		return cmd_usage_error(prog, "%s needs a %snumber, not '%s'", option,
+				       positive ? "positive " : "", val);
+	*out = n;
+	return EXIT_OK;
+}
+
 int cmd_exit_for(int err)
 {
 	switch (err) {

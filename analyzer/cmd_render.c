@@ -79,21 +79,13 @@ int cmd_render(int argc, char **argv)
 		case O_SCOPE: scope = val; break;
 		case O_FORMAT: format = val; break;
 		case O_OUT: out_path = val; break;
-		case O_MAX: {
-			char *end;
-			max_nodes = strtoul(val, &end, 10);
-			if (!*val || *end || val[0] == '-' || max_nodes == 0) {
-				status = cmd_usage_error(prog, "--max-nodes needs a positive number, not '%s'", val);
+		case O_MAX:
+			if ((status = cmd_count(prog, "--max-nodes", val, 1, &max_nodes)) != EXIT_OK)
 				goto done;
-			}
 			break;
-		}
 		default:
-			if (path) {
-				status = cmd_usage_error(prog, "one INVENTORY only ('%s' and '%s')", path, val);
+			if ((status = cmd_operand(prog, &path, val)) != EXIT_OK)
 				goto done;
-			}
-			path = val;
 		}
 	}
 	if (!path) {

@@ -81,11 +81,8 @@ int cmd_whatif(int argc, char **argv)
 			}
 			break;
 		default:
-			if (path) {
-				status = cmd_usage_error(prog, "one INVENTORY only ('%s' and '%s')", path, val);
+			if ((status = cmd_operand(prog, &path, val)) != EXIT_OK)
 				goto done;
-			}
-			path = val;
 		}
 	}
 	if (!path) {
