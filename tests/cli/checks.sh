@@ -620,5 +620,5 @@ else
 	fail=$((fail + 1))
 fi
 
-echo "cli checks: $pass passed, $fail failed"
+echo "cli-checks: $pass passed, $fail failed"
 [ $fail = 0 ]

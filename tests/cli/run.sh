@@ -55,7 +55,7 @@ for args_file in tests/cli/cases/*.args; do
 	fi
 	if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
-echo "cli golden: $pass passed, $fail failed"
+echo "cli-golden: $pass passed, $fail failed"
 FALLOUT="$FALLOUT" sh tests/cli/checks.sh
 checks=$?
 [ $fail = 0 ] && [ $checks = 0 ]
