@@ -111,7 +111,7 @@ check-san:
 
 # Unit tests and a few CLI runs under valgrind (definite leaks and memory
 # errors fail; libraries' still-reachable caches do not).
-VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lost=no \
 	--errors-for-leak-kinds=definite,indirect --suppressions=tests/valgrind-graphviz.supp
 check-valgrind: $(UNIT_BIN) $(BIN)
 	@fail=0; for t in $(UNIT_BIN); do \
