@@ -558,10 +558,124 @@ static void check_containment(fo_builder *b, uint8_t *mark)
 	}
 }
 
-int fo_builder_finish(fo_builder *b, fo_graph **out)
+/* Turns per-node counts in off[1..nodes] into CSR offsets (off[0] = 0) and
+ * copies them to cursor[], the fill position of each node. O(nodes). */
+static void prefix_sums(uint32_t *off, size_t nodes, uint32_t *cursor)
+{
+	for (size_t v = 0; v < nodes; v++)
+		off[v + 1] += off[v];
+	memcpy(cursor, off, (nodes + 1) * sizeof *cursor);
+}
+
+/* Moves the builder's node arrays and arena into a new graph and builds the
+ * CSR arrays from the resolved groups with counting sorts. O(nodes + members). */
+static int compile(fo_builder *b, const cgroup *cg, size_t ncg, const uint32_t *cmem,
+		   size_t ncmem, fo_graph **out)
 {
 	int err = FO_OK;
 	fo_graph *g = NULL;
+	uint32_t *order = NULL, *count = NULL;
+	size_t nodes = b->nodes;
+
+	if (!(g = calloc(1, sizeof *g))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	g->nodes = (uint32_t)nodes;
+	g->groups = (uint32_t)ncg;
+	g->nmembers = ncmem;
+	g->file = b->file; b->file = NULL;
+	g->a = b->a; memset(&b->a, 0, sizeof b->a);
+	g->ids = b->ids; memset(&b->ids, 0, sizeof b->ids);
+	g->name_off = b->name_off;
+	g->id_off = b->id_off; b->id_off = NULL;
+	g->label_off = b->label_off; b->label_off = NULL;
+	g->kind_off = b->kind_off; b->kind_off = NULL;
+	g->tenant_off = b->tenant_off; b->tenant_off = NULL;
+	g->tier = b->tier; b->tier = NULL;
+	g->container = b->container; b->container = NULL;
+	g->line = b->line; b->line = NULL;
+	g->kind = b->kind; b->kind = NULL;
+
+	size_t n1 = nodes + 1;
+	g->owned_off = calloc(n1, sizeof *g->owned_off);
+	g->memberof_off = calloc(n1, sizeof *g->memberof_off);
+	g->child_off = calloc(n1, sizeof *g->child_off);
+	g->prop_off = calloc(n1, sizeof *g->prop_off);
+	g->memberof = malloc((ncmem ? ncmem : 1) * sizeof *g->memberof);
+	g->child = malloc((nodes ? nodes : 1) * sizeof *g->child);
+	g->props = malloc((b->nprops ? b->nprops : 1) * sizeof *g->props);
+	g->group_owner = malloc((ncg ? ncg : 1) * sizeof *g->group_owner);
+	g->group_k = malloc((ncg ? ncg : 1) * sizeof *g->group_k);
+	g->group_line = malloc((ncg ? ncg : 1) * sizeof *g->group_line);
+	g->group_type = malloc(ncg ? ncg : 1);
+	g->member_off = malloc((ncg + 1) * sizeof *g->member_off);
+	g->members = malloc((ncmem ? ncmem : 1) * sizeof *g->members);
+	order = malloc((ncg ? ncg : 1) * sizeof *order);
+	count = calloc(n1, sizeof *count);
+	if (!g->owned_off || !g->memberof_off || !g->child_off || !g->prop_off || !g->memberof ||
+	    !g->child || !g->props || !g->group_owner || !g->group_k || !g->group_line ||
+	    !g->group_type || !g->member_off || !g->members || !order || !count) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+
+	/* Stable counting sort of groups by owner. */
+	for (size_t i = 0; i < ncg; i++)
+		g->owned_off[cg[i].owner + 1]++;
+	prefix_sums(g->owned_off, nodes, count);
+	for (size_t i = 0; i < ncg; i++)
+		order[count[cg[i].owner]++] = (uint32_t)i;
+	uint32_t mpos = 0;
+	for (size_t gi = 0; gi < ncg; gi++) {
+		const cgroup *c = &cg[order[gi]];
+		g->group_owner[gi] = c->owner;
+		g->group_k[gi] = c->k;
+		g->group_line[gi] = c->line;
+		g->group_type[gi] = c->type;
+		g->member_off[gi] = mpos;
+		memcpy(g->members + mpos, cmem + c->first, c->count * sizeof *cmem);
+		mpos += c->count;
+	}
+	g->member_off[ncg] = mpos;
+
+	/* memberof CSR: for each member, the groups it belongs to, ascending. */
+	for (size_t i = 0; i < ncmem; i++)
+		g->memberof_off[g->members[i] + 1]++;
+	prefix_sums(g->memberof_off, nodes, count);
+	for (size_t gi = 0; gi < ncg; gi++)
+		for (uint32_t m = g->member_off[gi]; m < g->member_off[gi + 1]; m++)
+			g->memberof[count[g->members[m]]++] = (uint32_t)gi;
+
+	/* children CSR */
+	for (size_t v = 0; v < nodes; v++)
+		if (g->container[v] != FO_NONE)
+			g->child_off[g->container[v] + 1]++;
+	prefix_sums(g->child_off, nodes, count);
+	for (size_t v = 0; v < nodes; v++)
+		if (g->container[v] != FO_NONE)
+			g->child[count[g->container[v]]++] = (uint32_t)v;
+
+	/* properties, grouped by node, document order kept */
+	for (size_t i = 0; i < b->nprops; i++)
+		g->prop_off[b->props[i].node + 1]++;
+	prefix_sums(g->prop_off, nodes, count);
+	for (size_t i = 0; i < b->nprops; i++)
+		g->props[count[b->props[i].node]++] =
+			(fo_prop){ g->a.p + b->props[i].key, g->a.p + b->props[i].value };
+
+	*out = g;
+	g = NULL;
+done:
+	fo_graph_free(g);
+	free(order);
+	free(count);
+	return err;
+}
+
+int fo_builder_finish(fo_builder *b, fo_graph **out)
+{
+	int err = FO_OK;
 	cgroup *cg = NULL;
 	uint32_t *cmem = NULL, *stamp = NULL, *order = NULL, *count = NULL;
 	uint8_t *mark = NULL;
@@ -678,106 +792,8 @@ int fo_builder_finish(fo_builder *b, fo_graph **out)
 		goto done;
 	}
 
-	/* ---- compile */
-	if (!(g = calloc(1, sizeof *g))) {
-		err = FO_ENOMEM;
-		goto done;
-	}
-	g->nodes = (uint32_t)nodes;
-	g->groups = (uint32_t)ncg;
-	g->nmembers = ncmem;
-	g->file = b->file; b->file = NULL;
-	g->a = b->a; memset(&b->a, 0, sizeof b->a);
-	g->ids = b->ids; memset(&b->ids, 0, sizeof b->ids);
-	g->name_off = b->name_off;
-	g->id_off = b->id_off; b->id_off = NULL;
-	g->label_off = b->label_off; b->label_off = NULL;
-	g->kind_off = b->kind_off; b->kind_off = NULL;
-	g->tenant_off = b->tenant_off; b->tenant_off = NULL;
-	g->tier = b->tier; b->tier = NULL;
-	g->container = b->container; b->container = NULL;
-	g->line = b->line; b->line = NULL;
-	g->kind = b->kind; b->kind = NULL;
-
-	size_t n1 = nodes + 1;
-	g->owned_off = calloc(n1, sizeof *g->owned_off);
-	g->memberof_off = calloc(n1, sizeof *g->memberof_off);
-	g->child_off = calloc(n1, sizeof *g->child_off);
-	g->prop_off = calloc(n1, sizeof *g->prop_off);
-	g->memberof = malloc((ncmem ? ncmem : 1) * sizeof *g->memberof);
-	g->child = malloc((nodes ? nodes : 1) * sizeof *g->child);
-	g->props = malloc((b->nprops ? b->nprops : 1) * sizeof *g->props);
-	g->group_owner = malloc((ncg ? ncg : 1) * sizeof *g->group_owner);
-	g->group_k = malloc((ncg ? ncg : 1) * sizeof *g->group_k);
-	g->group_line = malloc((ncg ? ncg : 1) * sizeof *g->group_line);
-	g->group_type = malloc(ncg ? ncg : 1);
-	g->member_off = malloc((ncg + 1) * sizeof *g->member_off);
-	g->members = malloc((ncmem ? ncmem : 1) * sizeof *g->members);
-	order = malloc((ncg ? ncg : 1) * sizeof *order);
-	count = calloc(n1, sizeof *count);
-	if (!g->owned_off || !g->memberof_off || !g->child_off || !g->prop_off || !g->memberof ||
-	    !g->child || !g->props || !g->group_owner || !g->group_k || !g->group_line ||
-	    !g->group_type || !g->member_off || !g->members || !order || !count) {
-		err = FO_ENOMEM;
-		goto done;
-	}
-
-	/* Stable counting sort of groups by owner. */
-	for (size_t i = 0; i < ncg; i++)
-		g->owned_off[cg[i].owner + 1]++;
-	for (size_t v = 0; v < nodes; v++)
-		g->owned_off[v + 1] += g->owned_off[v];
-	memcpy(count, g->owned_off, n1 * sizeof *count);
-	for (size_t i = 0; i < ncg; i++)
-		order[count[cg[i].owner]++] = (uint32_t)i;
-	uint32_t mpos = 0;
-	for (size_t gi = 0; gi < ncg; gi++) {
-		const cgroup *c = &cg[order[gi]];
-		g->group_owner[gi] = c->owner;
-		g->group_k[gi] = c->k;
-		g->group_line[gi] = c->line;
-		g->group_type[gi] = c->type;
-		g->member_off[gi] = mpos;
-		memcpy(g->members + mpos, cmem + c->first, c->count * sizeof *cmem);
-		mpos += c->count;
-	}
-	g->member_off[ncg] = mpos;
-
-	/* memberof CSR: for each member, the groups it belongs to, ascending. */
-	for (size_t i = 0; i < ncmem; i++)
-		g->memberof_off[g->members[i] + 1]++;
-	for (size_t v = 0; v < nodes; v++)
-		g->memberof_off[v + 1] += g->memberof_off[v];
-	memcpy(count, g->memberof_off, n1 * sizeof *count);
-	for (size_t gi = 0; gi < ncg; gi++)
-		for (uint32_t m = g->member_off[gi]; m < g->member_off[gi + 1]; m++)
-			g->memberof[count[g->members[m]]++] = (uint32_t)gi;
-
-	/* children CSR */
-	for (size_t v = 0; v < nodes; v++)
-		if (g->container[v] != FO_NONE)
-			g->child_off[g->container[v] + 1]++;
-	for (size_t v = 0; v < nodes; v++)
-		g->child_off[v + 1] += g->child_off[v];
-	memcpy(count, g->child_off, n1 * sizeof *count);
-	for (size_t v = 0; v < nodes; v++)
-		if (g->container[v] != FO_NONE)
-			g->child[count[g->container[v]]++] = (uint32_t)v;
-
-	/* properties, grouped by node, document order kept */
-	for (size_t i = 0; i < b->nprops; i++)
-		g->prop_off[b->props[i].node + 1]++;
-	for (size_t v = 0; v < nodes; v++)
-		g->prop_off[v + 1] += g->prop_off[v];
-	memcpy(count, g->prop_off, n1 * sizeof *count);
-	for (size_t i = 0; i < b->nprops; i++)
-		g->props[count[b->props[i].node]++] =
-			(fo_prop){ g->a.p + b->props[i].key, g->a.p + b->props[i].value };
-
-	*out = g;
-	g = NULL;
+	err = compile(b, cg, ncg, cmem, ncmem, out);
 done:
-	fo_graph_free(g);
 	free(cg);
 	free(cmem);
 	free(stamp);
@@ -786,7 +802,6 @@ done:
 	free(mark);
 	return err;
 }
-
 /* ------------------------------------------------------------------ graph */
 
 void fo_graph_free(fo_graph *g)
