@@ -51,7 +51,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELPER_SRC := $(wildcard tests/unit/helpers/*.c)
 TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/%.o)
 PUBLIC_HEADERS := graphs/fo_error.h graphs/fo_diag.h graphs/fo_graph.h graphs/fo_cycles.h \
-	importers/fo_inventory.h analyzer/fo_engine.h analyzer/fo_check.h $(wildcard reports/fo_*.h)
+	importers/fo_inventory.h analyzer/fo_engine.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h)
 HEADER_CHECKS := $(PUBLIC_HEADERS:%.h=$(BUILD)/headercheck/%.o)
 
 .PHONY: all deps check check-unit check-cli check-headers check-san check-valgrind demo install clean
