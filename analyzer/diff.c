@@ -216,7 +216,8 @@ int fo_diff_graphs(fo_diff *out, const fo_graph *before, const fo_graph *after)
 			j++;
 		}
 	}
-	qsort(out->deps, out->ndeps, sizeof *out->deps, cmp_dep_after);
+	if (out->ndeps)
+		qsort(out->deps, out->ndeps, sizeof *out->deps, cmp_dep_after);
 done:
 	free_keys(kb, nb);
 	free_keys(ka, na);
