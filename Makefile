@@ -26,7 +26,7 @@ SANFLAGS :=
 OPT ?= -O2 -g
 endif
 
-PKGS := libxml-2.0 igraph libcgraph libgvc
+PKGS := libxml-2.0 igraph libcgraph libgvc sqlite3
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -40,7 +40,7 @@ LIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
 
 CLI_SRC := analyzer/main.c $(wildcard analyzer/cmd_*.c)
 LIB_SRC := $(filter-out $(CLI_SRC),$(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c)))
-GEN_SRC := $(BUILD)/gen/inventory_xsd.c
+GEN_SRC := $(BUILD)/gen/inventory_xsd.c $(BUILD)/gen/scenarios_xsd.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libfallout.a
@@ -51,7 +51,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELPER_SRC := $(wildcard tests/unit/helpers/*.c)
 TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/%.o)
 PUBLIC_HEADERS := graphs/fo_error.h graphs/fo_diag.h graphs/fo_graph.h graphs/fo_cycles.h \
-	importers/fo_inventory.h analyzer/fo_engine.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h)
+	graphs/fo_sha256.h graphs/fo_snapshot.h \
+	importers/fo_inventory.h importers/fo_scenarios.h analyzer/fo_engine.h analyzer/fo_spof.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h)
 HEADER_CHECKS := $(PUBLIC_HEADERS:%.h=$(BUILD)/headercheck/%.o)
 
 .PHONY: all deps check check-unit check-cli check-headers check-san check-valgrind demo install clean
@@ -72,6 +73,10 @@ $(BUILD)/%.o: %.c
 $(BUILD)/gen/inventory_xsd.c: importers/inventory-v1.xsd scripts/embed.sh
 	@mkdir -p $(@D)
 	sh scripts/embed.sh fo_inventory_xsd $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/scenarios_xsd.c: importers/scenarios-v1.xsd scripts/embed.sh
+	@mkdir -p $(@D)
+	sh scripts/embed.sh fo_scenarios_xsd $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -8,6 +8,7 @@
 
 #include "../graphs/fo_cycles.h"
 #include "../graphs/fo_error.h"
+#include "fo_spof.h"
 
 /* Appends up to `max` ids of list to buf as "a, b, c … (N more)". */
 static void list_ids(const fo_graph *g, const uint32_t *list, size_t n, char *buf, size_t size)
@@ -80,11 +81,46 @@ static const char *group_word(fo_group_type t)
 	}
 }
 
+/* Shared fate of a redundant hard group (docs/spof.md): the nearest nodes
+ * whose failure alone fells it. Regions are left out, as for doubtful
+ * redundancy; a group whose only cause is the common container already
+ * named by the doubtful-redundancy warning (`container`) is not repeated. */
+static int shared_fate(const fo_graph *g, const fo_spof *spof, uint32_t gi,
+		       const fo_group_info *info, uint32_t container, fo_diag *diag,
+		       fo_check_stats *st)
+{
+	uint32_t *c = NULL;
+	size_t nc = 0, k = 0;
+	char members[1200], causes[1200];
+	int err = fo_spof_shared_fate(spof, gi, &c, &nc);
+	if (err < 0)
+		return err;
+	for (size_t i = 0; i < nc; i++)
+		if (fo_graph_node_kind(g, c[i]) != FO_KIND_REGION)
+			c[k++] = c[i];
+	if (k == 0 || (k == 1 && c[0] == container)) {
+		free(c);
+		return FO_OK;
+	}
+	st->shared_fate++;
+	list_ids(g, info->members, info->n, members, sizeof members);
+	list_ids(g, c, k, causes, sizeof causes);
+	fo_diag_add(diag, FO_SEV_WARNING, fo_graph_file(g),
+		    info->line ? info->line : fo_graph_node_line(g, info->owner), 0, NULL,
+		    "redundancy on paper only: '%s' %s %u of {%s}, but %s '%s' fails %s of them at once",
+		    fo_graph_node_id(g, info->owner), group_word(info->type), info->k, members,
+		    k == 1 ? "one failure of" : "a failure of any of", causes,
+		    info->k == 1 ? "all" : "too many");
+	free(c);
+	return FO_OK;
+}
+
 int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
 {
 	int err = FO_OK;
 	fo_sccs sccs = { 0, NULL, NULL };
-	uint32_t *depth = NULL;
+	uint32_t *depth = NULL, *causes = NULL;
+	fo_spof *spof = NULL;
 	const char *file = fo_graph_file(g);
 	uint32_t n = fo_graph_node_count(g), ng = fo_graph_group_count(g);
 	char buf[1200];
@@ -138,7 +174,7 @@ int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
 			    fo_graph_node_id(g, v), fo_graph_node_kind_word(g, v));
 	}
 
-	if ((err = depths(g, &depth)) < 0)
+	if ((err = depths(g, &depth)) < 0 || (err = fo_spof_compute(&spof, g)) < 0)
 		goto done;
 	for (uint32_t gi = 0; gi < ng; gi++) {
 		fo_group_info info;
@@ -154,6 +190,10 @@ int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
 			if (info.members[i] == c)
 				c = fo_graph_node_container(g, c);
 		if (c == FO_NONE || fo_graph_node_kind(g, c) == FO_KIND_REGION)
+			c = FO_NONE;
+		if ((err = shared_fate(g, spof, gi, &info, c, diag, st)) < 0)
+			goto done;
+		if (c == FO_NONE)
 			continue;
 		st->shared++;
 		list_ids(g, info.members, info.n, buf, sizeof buf);
@@ -164,6 +204,8 @@ int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
 	}
 done:
 	fo_sccs_dispose(&sccs);
+	fo_spof_free(spof);
+	free(causes);
 	free(depth);
 	return err;
 }

@@ -69,6 +69,12 @@ int cmd_exit_for(int err);
 int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_schema,
 	     fo_diag *diag);
 
+/* True when path names a snapshot rather than an inventory XML: FILE or
+ * FILE@LABEL where FILE is an existing file starting with SQLite's header
+ * (docs/snapshots.md). cmd_load then loads the snapshot (newest without
+ * @LABEL); validate_schema does not apply to it. */
+int cmd_is_snapshot(const char *path);
+
 /* Output to -o FILE (written to FILE.tmp-PID then renamed, so a failed run
  * never leaves a half-written file) or to stdout. */
 typedef struct cmd_out {
@@ -108,5 +114,8 @@ void cmd_session_dispose(cmd_session *s);
 int cmd_check(int argc, char **argv);
 int cmd_whatif(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+int cmd_spof(int argc, char **argv);
 
 #endif

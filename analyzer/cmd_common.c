@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../graphs/fo_error.h"
+#include "../graphs/fo_snapshot.h"
 #include "../importers/fo_inventory.h"
 
 void cmd_args_init(cmd_args *a, const char *prog, int argc, char **argv, const cmd_opt *opts)
@@ -122,15 +123,65 @@ int cmd_exit_for(int err)
 	}
 }
 
+/* Splits a snapshot reference: *db (malloc'd) and *label (inside path, NULL
+ * for the newest). Returns 1 for a snapshot, 0 for an XML path, -1 when out
+ * of memory. A whole path that is a database wins over a split at '@'. */
+static int split_snapshot(const char *path, char **db, const char **label)
+{
+	const char *at;
+	*db = NULL;
+	*label = NULL;
+	if (fo_snapshot_is_db(path)) {
+		*db = strdup(path);
+		return *db ? 1 : -1;
+	}
+	if (!(at = strrchr(path, '@')))
+		return 0;
+	if (!(*db = strndup(path, (size_t)(at - path))))
+		return -1;
+	if (!fo_snapshot_is_db(*db)) {
+		free(*db);
+		*db = NULL;
+		return 0;
+	}
+	*label = at + 1;
+	return 1;
+}
+
+int cmd_is_snapshot(const char *path)
+{
+	char *db;
+	const char *label;
+	int yes = split_snapshot(path, &db, &label) == 1;
+	free(db);
+	return yes;
+}
+
 int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_schema,
 	     fo_diag *diag)
 {
 	fo_inventory_opts opts = { validate_schema, NULL };
-	int err = fo_inventory_load(out, path, &opts, diag);
+	char *db = NULL;
+	const char *label = NULL;
+	int err, snap = split_snapshot(path, &db, &label);
+
+	if (snap < 0) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_IO;
+	}
+	if (snap && label && !*label) {
+		free(db);
+		return cmd_usage_error(prog, "'%s': empty label after '@' (use FILE for the newest snapshot)", path);
+	}
+	err = snap ? fo_snapshot_load(out, db, label, diag) : fo_inventory_load(out, path, &opts, diag);
+	free(db);
 	if (err == FO_OK)
 		return EXIT_OK;
 	fo_diag_print(diag, stderr);
-	if (err != FO_EINPUT && err != FO_EIO)
+	if (snap) {
+		if (err == FO_ENOMEM || err == FO_EINVAL)
+			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
+	} else if (err != FO_EINPUT && err != FO_EIO)
 		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
 	else if (err == FO_EINPUT)
 		fprintf(stderr, "%s: %s: %zu error%s; nothing was analysed\n", prog,

@@ -11,6 +11,11 @@
  *    container below region level: one fire or cooling failure there takes
  *    every member at once. Regions are not counted as a shared container: a
  *    region is a geography, not a failure domain fallout models.
+ *  - shared fate: a hard group needing K of n members (K < n) whose
+ *    members fall together (more than n - K of them) when one common node
+ *    fails (docs/spof.md): the nearest such causes are named. Regions are
+ *    left out as above, and a group whose only cause is the container of the
+ *    doubtful-redundancy warning is not warned twice.
  */
 #ifndef FO_CHECK_H
 #define FO_CHECK_H
@@ -27,12 +32,14 @@ typedef struct fo_check_stats {
 	size_t apps;
 	size_t tenants;      /* distinct tenants of apps and other nodes */
 	size_t cycles, unused, shared; /* warnings of each kind */
+	size_t shared_fate;  /* redundancy on paper only (docs/spof.md) */
 } fo_check_stats;
 
 /* Adds the warnings to diag (located in fo_graph_file(g)) in a deterministic
- * order: cycles, then unused nodes, then doubtful groups, each by line.
+ * order: cycles, then unused nodes, then doubtful groups and shared fate,
+ * by group.
  * Fills *stats. Returns FO_OK, FO_ENOMEM or FO_EGRAPH.
- * O(nodes + members * containment depth). */
+ * O(nodes + members * containment depth), plus fo_spof_compute. */
 int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *stats);
 
 #endif

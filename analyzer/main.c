@@ -15,6 +15,9 @@ static const struct {
 	{ "check", cmd_check, "validate an inventory and warn about risky designs" },
 	{ "whatif", cmd_whatif, "what goes down, degraded, at risk or lost if nodes fail" },
 	{ "render", cmd_render, "draw the impact of a scenario (DOT, SVG, PNG, PDF)" },
+	{ "import", cmd_import, "store an inventory as a snapshot in an SQLite database" },
+	{ "db", cmd_db, "list or remove the snapshots of a database" },
+	{ "spof", cmd_spof, "single points of failure, blast-radius ranking, shared fate" },
 };
 
 static void usage(FILE *fp)
@@ -24,7 +27,8 @@ static void usage(FILE *fp)
 		    "Commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(fp, "\nINVENTORY is an inventory XML file (docs/inventory-format.md) or - for stdin.\n"
+	fprintf(fp, "\nINVENTORY is an inventory XML file (docs/inventory-format.md) or - for stdin,\n"
+		    "or a snapshot DB@LABEL (DB alone: the newest; docs/snapshots.md).\n"
 		    "Run 'fallout COMMAND --help' for a command's options; 'fallout --version'.\n\n"
 		    EXIT_STATUS_HELP);
 }

@@ -15,6 +15,7 @@ cmocka:libcmocka-dev
 sqlite3:libsqlite3-dev
 cmd-dot:graphviz
 cmd-xmllint:libxml2-utils
+cmd-sqlite3:sqlite3
 "
 missing=""
 for pair in $need; do

@@ -620,5 +620,6 @@ else
 	fail=$((fail + 1))
 fi
 
+FALLOUT="$FALLOUT" sh tests/cli/snapshot-checks.sh || fail=$((fail + 1))
 echo "cli-checks: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -1,0 +1,81 @@
+/*
+ * fo_snapshot.h — snapshots of inventories in an SQLite database (the
+ * embedded default store; design note and schema in docs/snapshots.md).
+ *
+ * A snapshot is one imported inventory graph, stored whole (nodes with every
+ * attribute and property, containment, explicit groups with their members,
+ * copies) with its label, the source file's name and sha256, and the import
+ * time. Loading rebuilds the graph through the fo_builder in the original
+ * order, so node and group indices — hence every engine result and cause —
+ * are those of the XML load.
+ *
+ * Safety: a file that is not an SQLite database, an SQLite database without
+ * fallout's tables, a database from a newer schema, or a corrupt database
+ * gets a clear error ("DB: error: ...", no line) and is never modified. Each
+ * write is one transaction (BEGIN IMMEDIATE ... COMMIT) in WAL mode with
+ * foreign keys on: a failed, interrupted or killed import leaves the
+ * database as it was. A writer waits for another one at most the busy
+ * timeout: 5000 ms, or FALLOUT_BUSY_TIMEOUT_MS from the environment (a
+ * decimal number of milliseconds; tests use a short one).
+ *
+ * Errors: FO_EINPUT (not SQLite, not fallout's, newer schema, corrupt or
+ * damaged), FO_EIO (cannot open or create, read-only file or directory,
+ * locked longer than the busy timeout, disk full), FO_ENOTFOUND (no such
+ * label; no snapshot at all), FO_EINVAL (bad argument; label taken or
+ * malformed), FO_ENOMEM. Every error has its message on diag (may be NULL).
+ * Functions are safe to call from several threads on distinct handles.
+ */
+#ifndef FO_SNAPSHOT_H
+#define FO_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fo_diag.h"
+#include "fo_graph.h"
+
+/* The schema this library writes and the newest it can read. */
+#define FO_SNAPSHOT_SCHEMA 1
+
+typedef struct fo_snapshot_info {
+	char *label;
+	char *imported_at; /* ISO 8601 UTC, "2026-11-25T21:19:28Z" */
+	char *source;      /* the inventory file's name as given to import */
+	char *sha256;      /* 64 lowercase hex digits of the file's bytes */
+	char *inventory;   /* the inventory's name attribute, or NULL */
+	uint64_t nodes;
+} fo_snapshot_info;
+
+/* True when path names an existing regular file that begins with SQLite's
+ * 16-byte header "SQLite format 3\0" (what makes an argument a snapshot
+ * database rather than an inventory XML, whatever its extension). */
+int fo_snapshot_is_db(const char *path);
+
+/* Stores g as a new snapshot in db_path (created when missing, schema
+ * migrated forward when older). label NULL = the import time, ISO 8601 UTC
+ * with seconds. A label must be non-empty and without '@' (it follows the
+ * '@' of FILE.db@LABEL) and unique in the database: a taken label is
+ * FO_EINVAL. source_path and sha256_hex (may be NULL: stored as "") describe
+ * the file g came from. *out_label (may be NULL) receives the label used,
+ * malloc'd: free(). One transaction; O(graph) time. */
+int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
+		     const char *label, const char *source_path, const char *sha256_hex,
+		     fo_diag *diag);
+
+/* Loads the snapshot `label` (NULL = the newest: the last imported) of
+ * db_path, opened read-only. On FO_OK *out is a new graph owned by the
+ * caller (fo_graph_free) whose fo_graph_file() is "DB@LABEL"; its line
+ * numbers are those of the source file. O(graph) time. */
+int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_diag *diag);
+
+/* Every snapshot of db_path, oldest first. *out (count entries) is owned by
+ * the caller: fo_snapshot_list_free. A database without snapshots, or an
+ * empty file, gives 0 entries. */
+int fo_snapshot_list(fo_snapshot_info **out, size_t *count, const char *db_path, fo_diag *diag);
+void fo_snapshot_list_free(fo_snapshot_info *v, size_t count);
+
+/* Deletes the snapshot `label` and everything it holds (ON DELETE CASCADE),
+ * in one transaction. FO_ENOTFOUND if there is no such label. */
+int fo_snapshot_remove(const char *db_path, const char *label, fo_diag *diag);
+
+#endif

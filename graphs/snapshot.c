@@ -1,0 +1,923 @@
+/*
+ * snapshot.c — the SQLite snapshot store (fo_snapshot.h, docs/snapshots.md).
+ *
+ * Schema (version 1; later versions are appended to `migrations`, each step
+ * applied in its own transaction, never edited once released):
+ *   schema_version(version)                 one row
+ *   snapshots(id, label UNIQUE, source, sha256, imported_at, inventory,
+ *             nodes, groups, members)        counts are checked on load
+ *   nodes(snapshot_id, idx, id, kind, name, tenant, tier, container, line)
+ *   props(snapshot_id, node, position, key, value)
+ *   dep_groups(snapshot_id, idx, owner, type, k, line)   explicit + copies
+ *   members(snapshot_id, grp, position, node)
+ * Located groups are not stored: they follow from nodes.container, and the
+ * builder recreates them. Group idx is the graph's group index (with gaps
+ * where located groups were), so stored rows can be read against causes.
+ * Every child row cascades from its snapshot; foreign-key columns that are
+ * not a primary-key prefix are indexed so that a delete stays linear.
+ *
+ * Opening checks, before anything is written: the file's header, the
+ * tables, the schema version and (for writers) PRAGMA quick_check. Only then
+ * is the journal switched to WAL (new databases) and the schema migrated.
+ * Every SQL statement is a constant; values are bound (sqlite3_bind_*).
+ */
+#include "fo_snapshot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fo_error.h"
+
+static const char *const migrations[FO_SNAPSHOT_SCHEMA] = {
+	/* 1 */
+	"CREATE TABLE schema_version (version INTEGER NOT NULL);"
+	"CREATE TABLE snapshots ("
+	" id INTEGER PRIMARY KEY,"
+	" label TEXT NOT NULL UNIQUE,"
+	" source TEXT NOT NULL,"
+	" sha256 TEXT NOT NULL,"
+	" imported_at TEXT NOT NULL,"
+	" inventory TEXT,"
+	" nodes INTEGER NOT NULL,"
+	" groups INTEGER NOT NULL,"
+	" members INTEGER NOT NULL);"
+	"CREATE TABLE nodes ("
+	" snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,"
+	" idx INTEGER NOT NULL,"
+	" id TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" name TEXT,"
+	" tenant TEXT,"
+	" tier INTEGER NOT NULL,"
+	" container INTEGER,"
+	" line INTEGER NOT NULL,"
+	" PRIMARY KEY (snapshot_id, idx)) WITHOUT ROWID;"
+	"CREATE TABLE props ("
+	" snapshot_id INTEGER NOT NULL,"
+	" node INTEGER NOT NULL,"
+	" position INTEGER NOT NULL,"
+	" key TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" PRIMARY KEY (snapshot_id, node, position),"
+	" FOREIGN KEY (snapshot_id, node) REFERENCES nodes(snapshot_id, idx) ON DELETE CASCADE)"
+	" WITHOUT ROWID;"
+	"CREATE TABLE dep_groups ("
+	" snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,"
+	" idx INTEGER NOT NULL,"
+	" owner INTEGER NOT NULL,"
+	" type TEXT NOT NULL CHECK (type IN ('requires', 'degrades', 'copies')),"
+	" k INTEGER NOT NULL,"
+	" line INTEGER NOT NULL,"
+	" PRIMARY KEY (snapshot_id, idx),"
+	" FOREIGN KEY (snapshot_id, owner) REFERENCES nodes(snapshot_id, idx) ON DELETE CASCADE)"
+	" WITHOUT ROWID;"
+	"CREATE INDEX dep_groups_owner ON dep_groups(snapshot_id, owner);"
+	"CREATE TABLE members ("
+	" snapshot_id INTEGER NOT NULL,"
+	" grp INTEGER NOT NULL,"
+	" position INTEGER NOT NULL,"
+	" node INTEGER NOT NULL,"
+	" PRIMARY KEY (snapshot_id, grp, position),"
+	" FOREIGN KEY (snapshot_id, grp) REFERENCES dep_groups(snapshot_id, idx) ON DELETE CASCADE,"
+	" FOREIGN KEY (snapshot_id, node) REFERENCES nodes(snapshot_id, idx) ON DELETE CASCADE)"
+	" WITHOUT ROWID;"
+	"CREATE INDEX members_node ON members(snapshot_id, node);"
+	"INSERT INTO schema_version (version) VALUES (0);",
+};
+
+static const char sqlite_magic[16] = "SQLite format 3";
+
+/* ------------------------------------------------------------- plumbing */
+
+typedef struct store {
+	sqlite3 *db;
+	const char *path;
+	fo_diag *diag;
+	int version; /* schema version found (0 = empty database) */
+	int txn;     /* a transaction is open */
+} store;
+
+/* Maps an SQLite result code to an fo_error code. */
+static int map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK: return FO_OK;
+	case SQLITE_NOMEM: return FO_ENOMEM;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_FORMAT:
+	case SQLITE_SCHEMA:
+	case SQLITE_MISMATCH:
+	case SQLITE_CONSTRAINT: return FO_EINPUT;
+	default: return FO_EIO; /* BUSY, LOCKED, READONLY, CANTOPEN, IOERR, FULL, PERM... */
+	}
+}
+
+/* Reports an SQLite failure of `what` on the diag and returns its code. */
+static int sql_fail(store *s, int rc, const char *what)
+{
+	int err = map_rc(rc);
+	const char *why = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		why = "the database is locked by another process (waited for the busy timeout)";
+	else if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+		why = "the database is corrupt (or not an SQLite database); it was not modified";
+	else if ((rc & 0xff) == SQLITE_READONLY)
+		why = "the database or its directory is read-only";
+	if (s->diag)
+		fo_diag_add(s->diag, FO_SEV_ERROR, s->path, 0, 0, NULL, "%s: %s", what, why);
+	return err;
+}
+
+static int say(store *s, int err, const char *fmt, const char *arg)
+{
+	if (s->diag)
+		fo_diag_add(s->diag, FO_SEV_ERROR, s->path, 0, 0, NULL, fmt, arg);
+	return err;
+}
+
+static int prepare(store *s, const char *sql, sqlite3_stmt **st)
+{
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+	return rc == SQLITE_OK ? FO_OK : sql_fail(s, rc, "cannot read the database");
+}
+
+static int exec(store *s, const char *sql, const char *what)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? FO_OK : sql_fail(s, rc, what);
+}
+
+static int busy_timeout_ms(void)
+{
+	const char *e = getenv("FALLOUT_BUSY_TIMEOUT_MS");
+	char *end;
+	long v;
+	if (!e || !*e)
+		return 5000;
+	errno = 0;
+	v = strtol(e, &end, 10);
+	if (*end || errno || v < 0 || v > 3600000)
+		return 5000;
+	return (int)v;
+}
+
+int fo_snapshot_is_db(const char *path)
+{
+	char head[16];
+	struct stat sb;
+	int fd, yes = 0;
+	if (!path || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	yes = read(fd, head, sizeof head) == (ssize_t)sizeof head &&
+	      memcmp(head, sqlite_magic, sizeof head) == 0;
+	close(fd);
+	return yes;
+}
+
+/* Reads the schema version: 0 for an empty database; FO_EINPUT when the
+ * database has tables but is not fallout's or is newer than this code. */
+static int read_version(store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int err = FO_OK, rc, tables = 0, has_version = 0;
+
+	if ((err = prepare(s, "SELECT name FROM sqlite_master WHERE type = 'table'", &st)) < 0)
+		goto done;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		tables++;
+		if (strcmp((const char *)sqlite3_column_text(st, 0), "schema_version") == 0)
+			has_version = 1;
+	}
+	if (rc != SQLITE_DONE) {
+		err = sql_fail(s, rc, "cannot read the database");
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	s->version = 0;
+	if (!tables)
+		goto done;
+	if (!has_version) {
+		err = say(s, FO_EINPUT, "not a fallout database: an SQLite database with other tables%s; it was not modified", "");
+		goto done;
+	}
+	if ((err = prepare(s, "SELECT max(version) FROM schema_version", &st)) < 0)
+		goto done;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		err = sql_fail(s, rc, "cannot read the schema version");
+		goto done;
+	}
+	s->version = sqlite3_column_int(st, 0);
+	if (sqlite3_column_type(st, 0) == SQLITE_NULL || s->version < 0) {
+		err = say(s, FO_EINPUT, "not a fallout database: no valid schema version%s; it was not modified", "");
+		goto done;
+	}
+	if (s->version > FO_SNAPSHOT_SCHEMA) {
+		char buf[96];
+		snprintf(buf, sizeof buf, "%d, newer than this fallout knows (%d)", s->version,
+			 FO_SNAPSHOT_SCHEMA);
+		err = say(s, FO_EINPUT, "database schema version %s; upgrade fallout (the database was not modified)", buf);
+		goto done;
+	}
+done:
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int quick_check(store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int err, rc;
+	if ((err = prepare(s, "PRAGMA quick_check", &st)) < 0)
+		goto done;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		err = sql_fail(s, rc, "integrity check failed");
+		goto done;
+	}
+	const char *res = (const char *)sqlite3_column_text(st, 0);
+	if (!res || strcmp(res, "ok") != 0)
+		err = say(s, FO_EINPUT, "the database is corrupt (%s); it was not modified",
+			  res ? res : "quick_check gave no answer");
+done:
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* Applies the forward migrations from the version found, one transaction
+ * each; the version is re-read inside the transaction so two processes
+ * creating one database at once apply each step once. */
+static int migrate(store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int err = FO_OK, rc;
+
+	for (int v = s->version + 1; v <= FO_SNAPSHOT_SCHEMA; v++) {
+		if ((err = exec(s, "BEGIN IMMEDIATE", "cannot write the database")) < 0)
+			goto done;
+		s->txn = 1;
+		if ((err = read_version(s)) < 0)
+			goto done;
+		if (s->version < v) {
+			if ((err = exec(s, migrations[v - 1], "cannot create the schema")) < 0 ||
+			    (err = prepare(s, "UPDATE schema_version SET version = ?", &st)) < 0)
+				goto done;
+			sqlite3_bind_int(st, 1, v);
+			if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
+				err = sql_fail(s, rc, "cannot create the schema");
+				goto done;
+			}
+			sqlite3_finalize(st);
+			st = NULL;
+		}
+		if ((err = exec(s, "COMMIT", "cannot write the database")) < 0)
+			goto done;
+		s->txn = 0;
+		s->version = v;
+	}
+done:
+	sqlite3_finalize(st);
+	return err;
+}
+
+static void store_close(store *s)
+{
+	if (s->db && s->txn)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(s->db); /* every statement is finalized by then */
+	s->db = NULL;
+	s->txn = 0;
+}
+
+/* Reads the schema once; returns the SQLite result code. */
+static int probe(store *s)
+{
+	return sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+}
+
+/* Reopens s->path read-only through a URI with immutable=1 (path
+ * percent-encoded). */
+static int reopen_immutable(store *s)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+	size_t len = strlen(s->path);
+	char *uri = malloc(len * 3 + 32), *q;
+	int rc, err = FO_OK;
+	if (!uri)
+		return FO_ENOMEM;
+	q = uri + sprintf(uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)s->path; *p; p++) {
+		if (*p == '?' || *p == '#' || *p == '%' || *p < 0x21 || *p >= 0x7f) {
+			*q++ = '%';
+			*q++ = hexd[*p >> 4];
+			*q++ = hexd[*p & 15];
+		} else {
+			*q++ = (char)*p;
+		}
+	}
+	strcpy(q, "?immutable=1");
+	sqlite3_close(s->db);
+	s->db = NULL;
+	rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	if (rc != SQLITE_OK || (rc = probe(s)) != SQLITE_OK)
+		err = sql_fail(s, rc, "cannot open");
+	else
+		sqlite3_extended_result_codes(s->db, 1);
+	free(uri);
+	return err;
+}
+
+/* Opens db_path after checking, without writing, that it is a fallout
+ * database (or empty, or missing when `write`). A writer also gets a quick
+ * integrity check, WAL mode and the current schema. */
+static int store_open(store *s, const char *path, int write, fo_diag *diag)
+{
+	struct stat sb;
+	int err = FO_OK, rc;
+
+	memset(s, 0, sizeof *s);
+	s->path = path;
+	s->diag = diag;
+	if (stat(path, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode))
+			return say(s, FO_EIO, "cannot open: %s", strerror(EISDIR));
+		if (sb.st_size > 0 && !fo_snapshot_is_db(path)) {
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				return say(s, FO_EIO, "cannot open: %s", strerror(errno));
+			close(fd);
+			return say(s, FO_EINPUT, "not an SQLite database (snapshots are stored in SQLite files)%s; it was not modified", "");
+		}
+	} else if (!write || errno != ENOENT) {
+		return say(s, FO_EIO, "cannot open: %s", strerror(errno));
+	}
+	rc = sqlite3_open_v2(path, &s->db,
+			     write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY,
+			     NULL);
+	if (rc != SQLITE_OK) {
+		err = sql_fail(s, rc, "cannot open");
+		goto done;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, busy_timeout_ms());
+	if (write && sqlite3_db_readonly(s->db, "main") == 1) {
+		err = say(s, FO_EIO, "cannot write: %s", "the database file is read-only");
+		goto done;
+	}
+	if (!write && (rc = probe(s)) != SQLITE_OK) {
+		/* A WAL database in a read-only directory without its -shm file
+		 * cannot be opened for shared reading; nobody can write it there
+		 * either, so read it as immutable. */
+		if ((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY) {
+			err = sql_fail(s, rc, "cannot read the database");
+			goto done;
+		}
+		if ((err = reopen_immutable(s)) < 0)
+			goto done;
+	}
+	if ((err = exec(s, "PRAGMA foreign_keys = ON", "cannot open")) < 0 ||
+	    (err = read_version(s)) < 0)
+		goto done;
+	if (!write)
+		goto done;
+	if ((err = quick_check(s)) < 0)
+		goto done;
+	if (s->version == 0) {
+		sqlite3_stmt *st = NULL;
+		if ((err = prepare(s, "PRAGMA journal_mode = WAL", &st)) < 0)
+			goto done;
+		rc = sqlite3_step(st);
+		const char *mode = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+		if (!mode || strcmp(mode, "wal") != 0)
+			err = rc == SQLITE_ROW ? say(s, FO_EIO, "cannot switch to the WAL journal (%s)", mode ? mode : "?")
+					       : sql_fail(s, rc, "cannot switch to the WAL journal");
+		sqlite3_finalize(st);
+		if (err < 0)
+			goto done;
+	}
+	err = migrate(s);
+done:
+	if (err < 0)
+		store_close(s);
+	return err;
+}
+
+static char *dup_col(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? strdup((const char *)t) : NULL;
+}
+
+/* ------------------------------------------------------------------ save */
+
+static const char *const type_words[] = { "requires", "located", "copies", "degrades" };
+
+static int bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+/* Steps a bound insert and resets it for the next row. */
+static int step_reset(store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? FO_OK : sql_fail(s, rc, "cannot store the snapshot");
+}
+
+static int check_label(store *s, const char *label)
+{
+	if (!*label)
+		return say(s, FO_EINVAL, "bad label%s: a label cannot be empty", "");
+	if (strchr(label, '@'))
+		return say(s, FO_EINVAL, "bad label '%s': a label cannot contain '@'", label);
+	return FO_OK;
+}
+
+int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
+		     const char *label, const char *source_path, const char *sha256_hex,
+		     fo_diag *diag)
+{
+	store s = { 0 };
+	sqlite3_stmt *st = NULL, *ins_node = NULL, *ins_prop = NULL, *ins_group = NULL,
+		     *ins_member = NULL;
+	char stamp[32];
+	int err = FO_OK, rc;
+	sqlite3_int64 sid;
+	uint32_t n, ng;
+
+	if (out_label)
+		*out_label = NULL;
+	if (!db_path || !g)
+		return FO_EINVAL;
+	if (!label) {
+		time_t now = time(NULL);
+		struct tm tm;
+		if (!gmtime_r(&now, &tm) || !strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm))
+			return FO_EINVAL;
+		label = stamp;
+	}
+	s.path = db_path;
+	s.diag = diag;
+	if ((err = check_label(&s, label)) < 0)
+		return err;
+	if ((err = store_open(&s, db_path, 1, diag)) < 0)
+		return err;
+	if ((err = exec(&s, "BEGIN IMMEDIATE", "cannot write the database")) < 0)
+		goto done;
+	s.txn = 1;
+
+	if ((err = prepare(&s, "SELECT 1 FROM snapshots WHERE label = ?", &st)) < 0)
+		goto done;
+	bind_text(st, 1, label);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		err = say(&s, FO_EINVAL, "label '%s' is taken: labels are unique in a database (choose another with --label, or remove the old snapshot)", label);
+		goto done;
+	} else if (rc != SQLITE_DONE) {
+		err = sql_fail(&s, rc, "cannot read the database");
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	n = fo_graph_node_count(g);
+	ng = fo_graph_group_count(g);
+	if ((err = prepare(&s, "INSERT INTO snapshots (label, source, sha256, imported_at,"
+			       " inventory, nodes, groups, members) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st)) < 0)
+		goto done;
+	{
+		time_t now = time(NULL);
+		struct tm tm;
+		char at[32] = "";
+		if (gmtime_r(&now, &tm))
+			strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		bind_text(st, 1, label);
+		bind_text(st, 2, source_path ? source_path : "");
+		bind_text(st, 3, sha256_hex ? sha256_hex : "");
+		sqlite3_bind_text(st, 4, at, -1, SQLITE_TRANSIENT);
+		bind_text(st, 5, fo_graph_name(g));
+		sqlite3_bind_int64(st, 6, n);
+		sqlite3_bind_int64(st, 7, ng);
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)fo_graph_member_count(g));
+		if ((err = step_reset(&s, st)) < 0)
+			goto done;
+	}
+	sid = sqlite3_last_insert_rowid(s.db);
+
+	if ((err = prepare(&s, "INSERT INTO nodes (snapshot_id, idx, id, kind, name, tenant, tier,"
+			       " container, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins_node)) < 0 ||
+	    (err = prepare(&s, "INSERT INTO props (snapshot_id, node, position, key, value)"
+			       " VALUES (?, ?, ?, ?, ?)", &ins_prop)) < 0 ||
+	    (err = prepare(&s, "INSERT INTO dep_groups (snapshot_id, idx, owner, type, k, line)"
+			       " VALUES (?, ?, ?, ?, ?, ?)", &ins_group)) < 0 ||
+	    (err = prepare(&s, "INSERT INTO members (snapshot_id, grp, position, node)"
+			       " VALUES (?, ?, ?, ?)", &ins_member)) < 0)
+		goto done;
+	sqlite3_bind_int64(ins_node, 1, sid);
+	sqlite3_bind_int64(ins_prop, 1, sid);
+	sqlite3_bind_int64(ins_group, 1, sid);
+	sqlite3_bind_int64(ins_member, 1, sid);
+	for (uint32_t v = 0; v < n; v++) {
+		uint32_t c = fo_graph_node_container(g, v);
+		sqlite3_bind_int64(ins_node, 2, v);
+		bind_text(ins_node, 3, fo_graph_node_id(g, v));
+		bind_text(ins_node, 4, fo_graph_node_kind_word(g, v));
+		bind_text(ins_node, 5, fo_graph_node_name(g, v));
+		bind_text(ins_node, 6, fo_graph_node_tenant(g, v));
+		sqlite3_bind_int64(ins_node, 7, fo_graph_node_tier(g, v));
+		if (c == FO_NONE)
+			sqlite3_bind_null(ins_node, 8);
+		else
+			sqlite3_bind_int64(ins_node, 8, c);
+		sqlite3_bind_int64(ins_node, 9, (sqlite3_int64)fo_graph_node_line(g, v));
+		if ((err = step_reset(&s, ins_node)) < 0)
+			goto done;
+		const fo_prop *p;
+		size_t np = fo_graph_node_props(g, v, &p);
+		for (size_t i = 0; i < np; i++) {
+			sqlite3_bind_int64(ins_prop, 2, v);
+			sqlite3_bind_int64(ins_prop, 3, (sqlite3_int64)i);
+			bind_text(ins_prop, 4, p[i].key);
+			bind_text(ins_prop, 5, p[i].value);
+			if ((err = step_reset(&s, ins_prop)) < 0)
+				goto done;
+		}
+	}
+	for (uint32_t gi = 0; gi < ng; gi++) {
+		fo_group_info info;
+		fo_graph_group(g, gi, &info);
+		if (info.type == FO_GROUP_LOCATED)
+			continue;
+		if ((unsigned)info.type >= sizeof type_words / sizeof type_words[0]) {
+			err = FO_EINVAL;
+			goto done;
+		}
+		sqlite3_bind_int64(ins_group, 2, gi);
+		sqlite3_bind_int64(ins_group, 3, info.owner);
+		bind_text(ins_group, 4, type_words[info.type]);
+		sqlite3_bind_int64(ins_group, 5, info.k);
+		sqlite3_bind_int64(ins_group, 6, (sqlite3_int64)info.line);
+		if ((err = step_reset(&s, ins_group)) < 0)
+			goto done;
+		for (uint32_t m = 0; m < info.n; m++) {
+			sqlite3_bind_int64(ins_member, 2, gi);
+			sqlite3_bind_int64(ins_member, 3, m);
+			sqlite3_bind_int64(ins_member, 4, info.members[m]);
+			if ((err = step_reset(&s, ins_member)) < 0)
+				goto done;
+		}
+	}
+	if ((err = exec(&s, "COMMIT", "cannot commit the snapshot")) < 0)
+		goto done;
+	s.txn = 0;
+	if (out_label && !(*out_label = strdup(label)))
+		err = FO_ENOMEM; /* stored all the same */
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins_node);
+	sqlite3_finalize(ins_prop);
+	sqlite3_finalize(ins_group);
+	sqlite3_finalize(ins_member);
+	store_close(&s);
+	return err;
+}
+
+/* ------------------------------------------------------------------ load */
+
+static int damaged(store *s, const char *what)
+{
+	return say(s, FO_EINPUT, "the snapshot is damaged (%s); re-import it", what);
+}
+
+static int col_u32(sqlite3_stmt *st, int col, uint32_t limit, uint32_t *out)
+{
+	sqlite3_int64 v = sqlite3_column_int64(st, col);
+	if (sqlite3_column_type(st, col) != SQLITE_INTEGER || v < 0 || v >= (sqlite3_int64)limit)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_diag *diag)
+{
+	store s = { 0 };
+	sqlite3_stmt *st = NULL, *gs = NULL, *ms = NULL;
+	fo_builder *b = NULL;
+	uint32_t *idoff = NULL, *container = NULL;
+	char *ids = NULL, *file = NULL;
+	size_t ids_len = 0, ids_alloc = 0;
+	sqlite3_int64 sid;
+	uint32_t n = 0, ng = 0, node;
+	int err = FO_OK, rc, mrc;
+
+	if (out)
+		*out = NULL;
+	if (!out || !db_path)
+		return FO_EINVAL;
+	if ((err = store_open(&s, db_path, 0, diag)) < 0)
+		return err;
+	if ((err = exec(&s, "BEGIN", "cannot read the database")) < 0)
+		goto done;
+	s.txn = 1;
+	if (s.version == 0) {
+		err = say(&s, FO_ENOTFOUND, "no snapshot in this database%s", "");
+		goto done;
+	}
+	if ((err = prepare(&s, label ? "SELECT id, label, inventory, nodes, groups FROM snapshots WHERE label = ?"
+				     : "SELECT id, label, inventory, nodes, groups FROM snapshots ORDER BY id DESC LIMIT 1",
+			   &st)) < 0)
+		goto done;
+	if (label)
+		bind_text(st, 1, label);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			err = sql_fail(&s, rc, "cannot read the database");
+		else if (label)
+			err = say(&s, FO_ENOTFOUND, "no snapshot labelled '%s' (see fallout db list)", label);
+		else
+			err = say(&s, FO_ENOTFOUND, "no snapshot in this database%s", "");
+		goto done;
+	}
+	sid = sqlite3_column_int64(st, 0);
+	{
+		const char *lab = (const char *)sqlite3_column_text(st, 1);
+		size_t len = strlen(db_path) + (lab ? strlen(lab) : 0) + 2;
+		if (!(file = malloc(len))) {
+			err = FO_ENOMEM;
+			goto done;
+		}
+		snprintf(file, len, "%s@%s", db_path, lab ? lab : "");
+	}
+	if (col_u32(st, 3, UINT32_MAX, &n) < 0 || col_u32(st, 4, UINT32_MAX, &ng) < 0) {
+		err = damaged(&s, "bad counts");
+		goto done;
+	}
+	if ((err = fo_builder_new(&b, diag, file)) < 0)
+		goto done;
+	if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
+	    (err = fo_builder_set_name(b, (const char *)sqlite3_column_text(st, 2))) < 0)
+		goto done;
+	sqlite3_finalize(st);
+	st = NULL;
+
+	/* Nodes, in index order; their ids are kept to name group members. */
+	if (!(idoff = malloc((n ? n : 1) * sizeof *idoff)) ||
+	    !(container = malloc((n ? n : 1) * sizeof *container))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	if ((err = prepare(&s, "SELECT idx, id, kind, name, tenant, tier, container, line FROM nodes"
+			       " WHERE snapshot_id = ? ORDER BY idx", &st)) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, sid);
+	node = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint32_t idx, tier = 0, c = FO_NONE, out_idx;
+		const char *id = (const char *)sqlite3_column_text(st, 1);
+		const char *kind = (const char *)sqlite3_column_text(st, 2);
+		if (col_u32(st, 0, n, &idx) < 0 || idx != node || !id || !kind ||
+		    col_u32(st, 5, UINT32_MAX, &tier) < 0 ||
+		    (sqlite3_column_type(st, 6) != SQLITE_NULL && col_u32(st, 6, n, &c) < 0)) {
+			err = damaged(&s, "bad node row");
+			goto done;
+		}
+		size_t len = (size_t)sqlite3_column_bytes(st, 1) + 1;
+		if (ids_len + len > ids_alloc) {
+			size_t na = ids_alloc ? ids_alloc * 2 : 65536;
+			while (na < ids_len + len)
+				na *= 2;
+			char *p = realloc(ids, na);
+			if (!p) {
+				err = FO_ENOMEM;
+				goto done;
+			}
+			ids = p;
+			ids_alloc = na;
+		}
+		memcpy(ids + ids_len, id, len);
+		idoff[node] = (uint32_t)ids_len;
+		ids_len += len;
+		container[node] = c;
+		fo_pos pos = { (unsigned long)sqlite3_column_int64(st, 7), 0 };
+		if ((err = fo_builder_add_node(b, id, kind, (const char *)sqlite3_column_text(st, 3),
+					       (const char *)sqlite3_column_text(st, 4), tier, pos,
+					       &out_idx)) < 0)
+			goto done;
+		node++;
+	}
+	if (rc != SQLITE_DONE) {
+		err = sql_fail(&s, rc, "cannot read the snapshot");
+		goto done;
+	}
+	if (node != n) {
+		err = damaged(&s, "missing nodes");
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	for (uint32_t v = 0; v < n; v++)
+		if (container[v] != FO_NONE && (err = fo_builder_set_parent(b, v, container[v])) < 0)
+			goto done;
+
+	if ((err = prepare(&s, "SELECT node, key, value FROM props WHERE snapshot_id = ?"
+			       " ORDER BY node, position", &st)) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, sid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 1);
+		const char *v = (const char *)sqlite3_column_text(st, 2);
+		if (col_u32(st, 0, n, &node) < 0 || !k || !v) {
+			err = damaged(&s, "bad property row");
+			goto done;
+		}
+		if ((err = fo_builder_add_prop(b, node, k, v)) < 0)
+			goto done;
+	}
+	if (rc != SQLITE_DONE) {
+		err = sql_fail(&s, rc, "cannot read the snapshot");
+		goto done;
+	}
+
+	/* Groups in index order, merged with their members (same order). */
+	if ((err = prepare(&s, "SELECT idx, owner, type, k, line FROM dep_groups WHERE snapshot_id = ?"
+			       " ORDER BY idx", &gs)) < 0 ||
+	    (err = prepare(&s, "SELECT grp, node FROM members WHERE snapshot_id = ?"
+			       " ORDER BY grp, position", &ms)) < 0)
+		goto done;
+	sqlite3_bind_int64(gs, 1, sid);
+	sqlite3_bind_int64(ms, 1, sid);
+	mrc = sqlite3_step(ms);
+	while ((rc = sqlite3_step(gs)) == SQLITE_ROW) {
+		uint32_t gi, owner, k, m;
+		const char *type = (const char *)sqlite3_column_text(gs, 2);
+		fo_pos pos = { (unsigned long)sqlite3_column_int64(gs, 4), 0 };
+		int copies = type && strcmp(type, "copies") == 0;
+		fo_group_type t = type && strcmp(type, "degrades") == 0 ? FO_GROUP_DEGRADES : FO_GROUP_REQUIRES;
+		if (col_u32(gs, 0, ng, &gi) < 0 || col_u32(gs, 1, n, &owner) < 0 ||
+		    col_u32(gs, 3, UINT32_MAX, &k) < 0 || !type ||
+		    (!copies && strcmp(type, "requires") && strcmp(type, "degrades"))) {
+			err = damaged(&s, "bad group row");
+			goto done;
+		}
+		if (!copies && (err = fo_builder_group_begin(b, owner, t, k, pos)) < 0)
+			goto done;
+		for (; mrc == SQLITE_ROW && sqlite3_column_int64(ms, 0) == gi; mrc = sqlite3_step(ms)) {
+			if (col_u32(ms, 1, n, &m) < 0) {
+				err = damaged(&s, "bad member row");
+				goto done;
+			}
+			err = copies ? fo_builder_add_copy(b, owner, ids + idoff[m], pos)
+				     : fo_builder_group_add(b, ids + idoff[m], pos);
+			if (err < 0)
+				goto done;
+		}
+		if (!copies && (err = fo_builder_group_end(b)) < 0)
+			goto done;
+	}
+	if (rc != SQLITE_DONE || (mrc != SQLITE_DONE && mrc != SQLITE_ROW)) {
+		err = sql_fail(&s, rc != SQLITE_DONE ? rc : mrc, "cannot read the snapshot");
+		goto done;
+	}
+	if (mrc == SQLITE_ROW) {
+		err = damaged(&s, "members of a missing group");
+		goto done;
+	}
+	if ((err = fo_builder_finish(b, out)) < 0) {
+		if (err == FO_EINPUT)
+			damaged(&s, "its graph does not build");
+		goto done;
+	}
+	if (fo_graph_group_count(*out) != ng) {
+		fo_graph_free(*out);
+		*out = NULL;
+		err = damaged(&s, "group count");
+		goto done;
+	}
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(gs);
+	sqlite3_finalize(ms);
+	fo_builder_free(b);
+	free(idoff);
+	free(container);
+	free(ids);
+	free(file);
+	store_close(&s); /* ends the read transaction */
+	return err;
+}
+
+/* ------------------------------------------------------------ list / rm */
+
+void fo_snapshot_list_free(fo_snapshot_info *v, size_t count)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		free(v[i].label);
+		free(v[i].imported_at);
+		free(v[i].source);
+		free(v[i].sha256);
+		free(v[i].inventory);
+	}
+	free(v);
+}
+
+int fo_snapshot_list(fo_snapshot_info **out, size_t *count, const char *db_path, fo_diag *diag)
+{
+	store s = { 0 };
+	sqlite3_stmt *st = NULL;
+	fo_snapshot_info *v = NULL;
+	size_t len = 0, alloc = 0;
+	int err = FO_OK, rc;
+
+	if (!out || !count || !db_path)
+		return FO_EINVAL;
+	*out = NULL;
+	*count = 0;
+	if ((err = store_open(&s, db_path, 0, diag)) < 0)
+		return err;
+	if (s.version == 0)
+		goto done;
+	if ((err = prepare(&s, "SELECT label, imported_at, source, sha256, inventory, nodes"
+			       " FROM snapshots ORDER BY id", &st)) < 0)
+		goto done;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == alloc) {
+			size_t na = alloc ? alloc * 2 : 16;
+			fo_snapshot_info *p = realloc(v, na * sizeof *p);
+			if (!p) {
+				err = FO_ENOMEM;
+				goto done;
+			}
+			v = p;
+			alloc = na;
+		}
+		fo_snapshot_info *e = &v[len++];
+		memset(e, 0, sizeof *e);
+		e->label = dup_col(st, 0);
+		e->imported_at = dup_col(st, 1);
+		e->source = dup_col(st, 2);
+		e->sha256 = dup_col(st, 3);
+		e->inventory = dup_col(st, 4);
+		e->nodes = (uint64_t)sqlite3_column_int64(st, 5);
+		if (!e->label || !e->imported_at || !e->source || !e->sha256 ||
+		    (!e->inventory && sqlite3_column_type(st, 4) != SQLITE_NULL)) {
+			err = FO_ENOMEM;
+			goto done;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		err = sql_fail(&s, rc, "cannot read the database");
+		goto done;
+	}
+	*out = v;
+	*count = len;
+	v = NULL;
+done:
+	fo_snapshot_list_free(v, len);
+	sqlite3_finalize(st);
+	store_close(&s);
+	return err;
+}
+
+int fo_snapshot_remove(const char *db_path, const char *label, fo_diag *diag)
+{
+	store s = { 0 };
+	sqlite3_stmt *st = NULL;
+	int err = FO_OK, rc;
+
+	if (!db_path || !label)
+		return FO_EINVAL;
+	if ((err = store_open(&s, db_path, 1, diag)) < 0)
+		return err;
+	if ((err = exec(&s, "BEGIN IMMEDIATE", "cannot write the database")) < 0)
+		goto done;
+	s.txn = 1;
+	if ((err = prepare(&s, "DELETE FROM snapshots WHERE label = ?", &st)) < 0)
+		goto done;
+	bind_text(st, 1, label);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
+		err = sql_fail(&s, rc, "cannot remove the snapshot");
+		goto done;
+	}
+	if (sqlite3_changes(s.db) == 0) {
+		err = say(&s, FO_ENOTFOUND, "no snapshot labelled '%s' (see fallout db list)", label);
+		goto done;
+	}
+	if ((err = exec(&s, "COMMIT", "cannot remove the snapshot")) < 0)
+		goto done;
+	s.txn = 0;
+done:
+	sqlite3_finalize(st);
+	store_close(&s);
+	return err;
+}
