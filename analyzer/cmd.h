@@ -117,5 +117,6 @@ int cmd_render(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_spof(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

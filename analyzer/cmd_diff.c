@@ -1,0 +1,336 @@
+/*
+ * cmd_diff.c — `fallout diff BEFORE AFTER`: what a migration changes — nodes
+ * and dependencies added, removed and changed, single points of failure
+ * introduced and removed per app, and with --scenarios the apps whose state
+ * changed in each scenario; --fail-on turns "worse" into exit status 1 for a
+ * CI gate (docs/diff.md). Printing is reports/diffreport.c's.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "fo_diff.h"
+#include "fo_engine.h"
+#include "fo_spof.h"
+#include "../graphs/fo_error.h"
+#include "../importers/fo_scenarios.h"
+#include "../reports/fo_diffreport.h"
+
+static const char help[] =
+	"Usage: fallout diff BEFORE AFTER [options]\n"
+	"What a migration changes: nodes and dependencies added, removed and changed;\n"
+	"single points of failure introduced and removed per app (apps and nodes\n"
+	"matched by id; apps present in both); with --scenarios, for each scenario the\n"
+	"apps whose state changed, resolved and run against each inventory.\n\n"
+	"  --scenarios FILE   scenario file (docs/scenarios-format.md); every node it\n"
+	"                     names must exist in both inventories (else status 3)\n"
+	"  --fail-on WHAT     exit 1 when the after-state is worse (repeatable):\n"
+	"                     new-spof   some app has a SPOF it did not have before\n"
+	"                     more-down  in some scenario more apps are down after, or\n"
+	"                                some app's state is worse, in the order\n"
+	"                                up < at-risk < degraded < down (needs\n"
+	"                                --scenarios)\n"
+	"  --format FMT       text (default), json or md (docs/diff.md)\n"
+	"  -o, --output FILE  write to FILE instead of standard output\n"
+	"  -h, --help         this help\n\n"
+	"BEFORE and AFTER are inventories or snapshots DB@LABEL; at most one may be -.\n\n"
+	"Exit status: 0 success (without --fail-on, whatever changed); 1 worse by a\n"
+	"--fail-on measure; 2 usage error; 3 invalid input; 4 I/O or system error.\n";
+
+enum { O_SCEN = 1, O_FAIL_ON, O_FORMAT, O_OUT, O_HELP };
+static const cmd_opt opts[] = {
+	{ "scenarios", 0, 1, O_SCEN },
+	{ "fail-on", 0, 1, O_FAIL_ON },
+	{ "format", 0, 1, O_FORMAT },
+	{ "output", 'o', 1, O_OUT },
+	{ "help", 'h', 0, O_HELP },
+	{ NULL, 0, 0, 0 },
+};
+
+/* Apps of `after` that are apps in `before` too, with their SPOF changes;
+ * only apps with a change are kept. The id arrays point into `ids`. */
+typedef struct spof_diff {
+	fo_diffreport_spof *apps;
+	size_t napps;
+	uint32_t *ids; /* one arena: every introduced and removed node */
+} spof_diff;
+
+static void spof_diff_dispose(spof_diff *d)
+{
+	free(d->apps);
+	free(d->ids);
+}
+
+/* The app of `before` with the id of `after`'s node a, or FO_NONE. */
+static uint32_t match_app(const fo_graph *before, const fo_graph *after, uint32_t a)
+{
+	uint32_t v;
+	if (fo_graph_node_kind(after, a) != FO_KIND_APP ||
+	    fo_graph_lookup(before, fo_graph_node_id(after, a), &v) != FO_OK ||
+	    fo_graph_node_kind(before, v) != FO_KIND_APP)
+		return FO_NONE;
+	return v;
+}
+
+/* O(sum of fail-set sizes × log). */
+static int spof_diff_compute(spof_diff *out, const fo_graph *before, const fo_spof *sb,
+			     const fo_graph *after, const fo_spof *sa)
+{
+	size_t total = 0, used = 0;
+	uint32_t na = fo_graph_node_count(after);
+	const uint32_t *f;
+	for (uint32_t a = 0; a < na; a++) {
+		uint32_t b = match_app(before, after, a);
+		if (b != FO_NONE)
+			total += fo_spof_fail_set(sa, a, &f) + fo_spof_fail_set(sb, b, &f);
+	}
+	out->apps = calloc(na ? na : 1, sizeof *out->apps);
+	out->ids = malloc((total ? total : 1) * sizeof *out->ids);
+	if (!out->apps || !out->ids)
+		return FO_ENOMEM;
+	for (uint32_t a = 0; a < na; a++) {
+		uint32_t b = match_app(before, after, a), v;
+		if (b == FO_NONE)
+			continue;
+		fo_diffreport_spof *s = &out->apps[out->napps];
+		s->app = a;
+		s->introduced = out->ids + used;
+		size_t n = fo_spof_fail_set(sa, a, &f);
+		for (size_t i = 0; i < n; i++)
+			if (fo_graph_lookup(before, fo_graph_node_id(after, f[i]), &v) != FO_OK ||
+			    !fo_spof_in_fail_set(sb, b, v))
+				out->ids[used++] = f[i], s->nintroduced++;
+		s->removed = out->ids + used;
+		n = fo_spof_fail_set(sb, b, &f);
+		for (size_t i = 0; i < n; i++)
+			if (fo_graph_lookup(after, fo_graph_node_id(before, f[i]), &v) != FO_OK ||
+			    !fo_spof_in_fail_set(sa, a, v))
+				out->ids[used++] = f[i], s->nremoved++;
+		if (s->nintroduced || s->nremoved)
+			out->napps++;
+	}
+	return FO_OK;
+}
+
+/* Runs scenario i of each side and records the apps (of both) whose state
+ * changed, in `after`'s order; counts apps down on each side. `changes` has
+ * room for every app present in both. */
+static int run_scenario(fo_diffreport_scenario *out, fo_diffreport_change *changes,
+			fo_engine *eb, const fo_scenarios *scb, fo_engine *ea,
+			const fo_scenarios *sca, size_t i)
+{
+	const fo_graph *before = fo_engine_graph(eb), *after = fo_engine_graph(ea);
+	fo_scenario sc;
+	fo_summary sum;
+	int err;
+
+	sc.nfail = fo_scenarios_fail(scb, i, &sc.fail);
+	sc.ndestroy = fo_scenarios_destroy(scb, i, &sc.destroy);
+	if ((err = fo_engine_run(eb, &sc)) < 0)
+		return err;
+	sc.nfail = fo_scenarios_fail(sca, i, &sc.fail);
+	sc.ndestroy = fo_scenarios_destroy(sca, i, &sc.destroy);
+	if ((err = fo_engine_run(ea, &sc)) < 0)
+		return err;
+	out->name = fo_scenarios_scenario_name(sca, i);
+	fo_engine_summary(eb, &sum);
+	out->apps_down_before = sum.apps_down;
+	fo_engine_summary(ea, &sum);
+	out->apps_down_after = sum.apps_down;
+	out->worse = out->apps_down_after > out->apps_down_before;
+	out->changes = changes;
+	out->nchanges = 0;
+	for (uint32_t a = 0; a < fo_graph_node_count(after); a++) {
+		uint32_t b = match_app(before, after, a);
+		if (b == FO_NONE)
+			continue;
+		fo_state sb = fo_engine_state(eb, b), sa = fo_engine_state(ea, a);
+		if (sb == sa)
+			continue;
+		changes[out->nchanges++] = (fo_diffreport_change){ a, sb, sa };
+		if (fo_diffreport_severity(sa) > fo_diffreport_severity(sb))
+			out->worse = 1;
+	}
+	return FO_OK;
+}
+
+/* Loads the scenario file against one side; on failure says which side. */
+static int load_scenarios(fo_scenarios **out, const char *prog, const char *path,
+			  const fo_graph *g, const char *side, const char *gpath)
+{
+	fo_diag *diag = NULL;
+	int err;
+	if (fo_diag_new(&diag, 100) < 0)
+		return EXIT_IO;
+	err = fo_scenarios_load(out, path, g, diag);
+	if (err != FO_OK) {
+		fo_diag_print(diag, stderr);
+		fprintf(stderr, "%s: %s: does not apply to %s inventory '", prog, path, side);
+		fo_diag_fputs_escaped(gpath, stderr);
+		fprintf(stderr, "' (%s); nothing was compared\n", fo_strerror(err));
+	}
+	fo_diag_free(diag);
+	return err == FO_OK ? EXIT_OK : cmd_exit_for(err);
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	const char *prog = "fallout diff", *paths[2] = { NULL, NULL }, *out_path = NULL;
+	const char *scen_path = NULL, *val;
+	int fail_new_spof = 0, fail_more_down = 0, status = EXIT_OK, id, err = FO_OK;
+	fo_diffreport_format fmt = FO_DIFFREPORT_TEXT;
+	cmd_args a;
+	fo_diag *diag = NULL;
+	fo_graph *g[2] = { NULL, NULL };
+	fo_spof *sp[2] = { NULL, NULL };
+	fo_engine *e[2] = { NULL, NULL };
+	fo_scenarios *sc[2] = { NULL, NULL };
+	fo_diff d = { 0 };
+	spof_diff sd = { 0 };
+	fo_diffreport_scenario *rs = NULL;
+	fo_diffreport_change *changes = NULL;
+	fo_diffreport r = { 0 };
+	cmd_out out = { 0 };
+
+	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
+	while ((id = cmd_next(&a, &val)) != -1) {
+		switch (id) {
+		case -2: status = EXIT_USAGE; goto done;
+		case O_HELP: fputs(help, stdout); goto done;
+		case O_SCEN: scen_path = val; break;
+		case O_OUT: out_path = val; break;
+		case O_FAIL_ON:
+			if (!strcmp(val, "new-spof"))
+				fail_new_spof = 1;
+			else if (!strcmp(val, "more-down"))
+				fail_more_down = 1;
+			else {
+				status = cmd_usage_error(prog, "unknown --fail-on '%s' (new-spof or more-down)", val);
+				goto done;
+			}
+			break;
+		case O_FORMAT:
+			if (!strcmp(val, "text"))
+				fmt = FO_DIFFREPORT_TEXT;
+			else if (!strcmp(val, "json"))
+				fmt = FO_DIFFREPORT_JSON;
+			else if (!strcmp(val, "md"))
+				fmt = FO_DIFFREPORT_MD;
+			else {
+				status = cmd_usage_error(prog, "unknown format '%s' (text, json or md)", val);
+				goto done;
+			}
+			break;
+		default:
+			if (paths[1]) {
+				status = cmd_usage_error(prog, "unexpected operand '%s' (BEFORE and AFTER already given)", val);
+				goto done;
+			}
+			paths[paths[0] ? 1 : 0] = val;
+		}
+	}
+	if (!paths[1]) {
+		status = cmd_usage_error(prog, paths[0] ? "missing AFTER" : "missing BEFORE and AFTER");
+		goto done;
+	}
+	if (!strcmp(paths[0], "-") && !strcmp(paths[1], "-")) {
+		status = cmd_usage_error(prog, "BEFORE and AFTER cannot both be - (standard input)");
+		goto done;
+	}
+	if (scen_path && !strcmp(scen_path, "-")) {
+		status = cmd_usage_error(prog, "--scenarios cannot be - (it is read once per inventory)");
+		goto done;
+	}
+	if (fail_more_down && !scen_path) {
+		status = cmd_usage_error(prog, "--fail-on more-down needs --scenarios FILE");
+		goto done;
+	}
+	for (int i = 0; i < 2; i++) {
+		fo_diag_free(diag);
+		diag = NULL;
+		if (fo_diag_new(&diag, 100) < 0) {
+			status = EXIT_IO;
+			goto done;
+		}
+		if ((status = cmd_load(&g[i], prog, paths[i], 0, diag)) != EXIT_OK)
+			goto done;
+	}
+	if (scen_path) {
+		if ((status = load_scenarios(&sc[0], prog, scen_path, g[0], "BEFORE", paths[0])) != EXIT_OK ||
+		    (status = load_scenarios(&sc[1], prog, scen_path, g[1], "AFTER", paths[1])) != EXIT_OK)
+			goto done;
+	}
+	if ((err = fo_diff_graphs(&d, g[0], g[1])) < 0 ||
+	    (err = fo_spof_compute(&sp[0], g[0])) < 0 ||
+	    (err = fo_spof_compute(&sp[1], g[1])) < 0 ||
+	    (err = spof_diff_compute(&sd, g[0], sp[0], g[1], sp[1])) < 0)
+		goto fail;
+	r.before = g[0];
+	r.after = g[1];
+	r.diff = &d;
+	r.spof = sd.apps;
+	r.nspof = sd.napps;
+	for (size_t i = 0; i < sd.napps; i++)
+		if (sd.apps[i].nintroduced)
+			r.new_spof = 1;
+	if (scen_path) {
+		/* The same file read twice: same scenarios in the same order. */
+		size_t n = fo_scenarios_count(sc[1]), m = 0;
+		for (uint32_t v = 0; v < fo_graph_node_count(g[1]); v++)
+			m += match_app(g[0], g[1], v) != FO_NONE;
+		m = m ? m : 1;
+		rs = calloc(n ? n : 1, sizeof *rs);
+		if (n && m > SIZE_MAX / sizeof *changes / n) {
+			err = FO_ENOMEM;
+			goto fail;
+		}
+		changes = malloc((n ? n : 1) * m * sizeof *changes);
+		if (!rs || !changes) {
+			err = FO_ENOMEM;
+			goto fail;
+		}
+		if ((err = fo_engine_new(&e[0], g[0])) < 0 || (err = fo_engine_new(&e[1], g[1])) < 0)
+			goto fail;
+		for (size_t i = 0; i < n; i++) {
+			if ((err = run_scenario(&rs[i], changes + i * m, e[0], sc[0], e[1], sc[1],
+						i)) < 0)
+				goto fail;
+			if (rs[i].worse)
+				r.more_down = 1;
+		}
+		r.scenarios = rs;
+		r.nscenarios = n;
+		r.scenarios_name = fo_scenarios_name(sc[1]);
+	}
+	if ((status = cmd_out_open(&out, prog, out_path)) != EXIT_OK)
+		goto done;
+	err = fo_diffreport_write(out.fp, &r, fmt);
+	status = cmd_out_close(&out, prog, err == FO_OK);
+	if (status == EXIT_OK && err == FO_OK &&
+	    ((fail_new_spof && r.new_spof) || (fail_more_down && r.more_down)))
+		status = EXIT_FINDINGS;
+fail:
+	if (err < 0) {
+		if (err != FO_EIO)
+			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
+		if (status == EXIT_OK)
+			status = cmd_exit_for(err);
+	}
+done:
+	if (out.fp)
+		cmd_out_close(&out, prog, 0);
+	free(changes);
+	free(rs);
+	spof_diff_dispose(&sd);
+	fo_diff_dispose(&d);
+	for (int i = 1; i >= 0; i--) {
+		fo_engine_free(e[i]);
+		fo_scenarios_free(sc[i]);
+		fo_spof_free(sp[i]);
+		fo_graph_free(g[i]);
+	}
+	fo_diag_free(diag);
+	return status;
+}
