@@ -16,15 +16,15 @@
 /* Exit statuses, documented in README.md and every --help. */
 enum {
 	EXIT_OK = 0,
-	EXIT_FINDINGS = 1, /* reserved for commands that report findings */
+	EXIT_FINDINGS = 1, /* findings: diff --fail-on refuses the plan */
 	EXIT_USAGE = 2,
 	EXIT_INPUT = 3,
 	EXIT_IO = 4,
 };
 
 #define EXIT_STATUS_HELP \
-	"Exit status: 0 success; 1 findings (reserved); 2 usage error (unknown option,\n" \
-	"unknown id); 3 invalid input; 4 I/O or system error.\n"
+	"Exit status: 0 success; 1 findings (diff --fail-on); 2 usage error (unknown\n" \
+	"option, unknown id); 3 invalid input; 4 I/O or system error.\n"
 
 /* Option parser: options may come before or after operands, as --name VALUE
  * or --name=VALUE; "--" ends options. */
