@@ -53,40 +53,6 @@ static const struct {
 
 /* ---- escaping ---- */
 
-static void json_str(fo_sbuf *b, const char *s)
-{
-	if (!s) {
-		fo_sbuf__puts(b, "null");
-		return;
-	}
-	fo_sbuf__putc(b, '"');
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		uint32_t c;
-		size_t n = fo_report__utf8(p, &c);
-		if (n == 0) {
-			fo_sbuf__puts(b, "\\ufffd");
-			p++;
-			continue;
-		}
-		switch (c) {
-		case '"': fo_sbuf__puts(b, "\\\""); break;
-		case '\\': fo_sbuf__puts(b, "\\\\"); break;
-		case '\b': fo_sbuf__puts(b, "\\b"); break;
-		case '\f': fo_sbuf__puts(b, "\\f"); break;
-		case '\n': fo_sbuf__puts(b, "\\n"); break;
-		case '\r': fo_sbuf__puts(b, "\\r"); break;
-		case '\t': fo_sbuf__puts(b, "\\t"); break;
-		default:
-			if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029)
-				fo_sbuf__printf(b, "\\u%04x", (unsigned)c);
-			else
-				fo_sbuf__putn(b, (const char *)p, n);
-		}
-		p += n;
-	}
-	fo_sbuf__putc(b, '"');
-}
 
 /* Markdown: escaped like text first, then the inline-markup bytes of the
  * result get a backslash (CommonMark renders "\x" as "x" for punctuation). */
@@ -128,7 +94,7 @@ static void json_ids(fo_sbuf *b, const fo_graph *g, const uint32_t *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			fo_sbuf__puts(b, ", ");
-		json_str(b, fo_graph_node_id(g, v[i]));
+		fo_report__json_str(b, fo_graph_node_id(g, v[i]));
 	}
 	fo_sbuf__putc(b, ']');
 }
@@ -283,18 +249,18 @@ static void write_text(fo_sbuf *b, const fo_diffreport *r)
 static void write_json(fo_sbuf *b, const fo_diffreport *r)
 {
 	fo_sbuf__puts(b, "{\"before\": ");
-	json_str(b, fo_graph_name(r->before));
+	fo_report__json_str(b, fo_graph_name(r->before));
 	fo_sbuf__puts(b, ",\n \"after\": ");
-	json_str(b, fo_graph_name(r->after));
+	fo_report__json_str(b, fo_graph_name(r->after));
 	fo_sbuf__puts(b, ",\n \"nodes\": [");
 	for (size_t i = 0; i < r->diff->nnodes; i++) {
 		const fo_diff_node *d = &r->diff->nodes[i];
 		uint32_t v;
 		const fo_graph *g = node_graph(r, d, &v);
 		fo_sbuf__printf(b, "%s\n  {\"op\": \"%s\", \"id\": ", i ? "," : "", op_word(d->op));
-		json_str(b, fo_graph_node_id(g, v));
+		fo_report__json_str(b, fo_graph_node_id(g, v));
 		fo_sbuf__puts(b, ", \"kind\": ");
-		json_str(b, fo_graph_node_kind_word(g, v));
+		fo_report__json_str(b, fo_graph_node_kind_word(g, v));
 		fo_sbuf__puts(b, ", \"fields\": [");
 		int first = 1;
 		for (size_t j = 0; j < sizeof fields / sizeof fields[0]; j++)
@@ -311,7 +277,7 @@ static void write_json(fo_sbuf *b, const fo_diffreport *r)
 		fo_group_info gi;
 		group_of(r, d, &gi);
 		fo_sbuf__printf(b, "%s\n  {\"op\": \"%s\", \"owner\": ", i ? "," : "", op_word(d->op));
-		json_str(b, fo_graph_node_id(g, gi.owner));
+		fo_report__json_str(b, fo_graph_node_id(g, gi.owner));
 		fo_sbuf__printf(b, ", \"type\": \"%s\", \"k\": %u, \"members\": ", type_word(gi.type), gi.k);
 		json_ids(b, g, gi.members, gi.n);
 		if (d->op == FO_DIFF_CHANGED) {
@@ -327,7 +293,7 @@ static void write_json(fo_sbuf *b, const fo_diffreport *r)
 	for (size_t i = 0; i < r->nspof; i++) {
 		const fo_diffreport_spof *s = &r->spof[i];
 		fo_sbuf__puts(b, i ? ",\n  {\"app\": " : "\n  {\"app\": ");
-		json_str(b, fo_graph_node_id(r->after, s->app));
+		fo_report__json_str(b, fo_graph_node_id(r->after, s->app));
 		fo_sbuf__puts(b, ", \"introduced\": ");
 		json_ids(b, r->after, s->introduced, s->nintroduced);
 		fo_sbuf__puts(b, ", \"removed\": ");
@@ -342,12 +308,12 @@ static void write_json(fo_sbuf *b, const fo_diffreport *r)
 		for (size_t i = 0; i < r->nscenarios; i++) {
 			const fo_diffreport_scenario *s = &r->scenarios[i];
 			fo_sbuf__puts(b, i ? ",\n  {\"name\": " : "\n  {\"name\": ");
-			json_str(b, s->name);
+			fo_report__json_str(b, s->name);
 			fo_sbuf__printf(b, ", \"apps_down_before\": %zu, \"apps_down_after\": %zu, \"worse\": %s, \"changed\": [",
 					s->apps_down_before, s->apps_down_after, s->worse ? "true" : "false");
 			for (size_t j = 0; j < s->nchanges; j++) {
 				fo_sbuf__puts(b, j ? ", {\"app\": " : "{\"app\": ");
-				json_str(b, fo_graph_node_id(r->after, s->changes[j].app));
+				fo_report__json_str(b, fo_graph_node_id(r->after, s->changes[j].app));
 				fo_sbuf__printf(b, ", \"before\": \"%s\", \"after\": \"%s\"}",
 						fo_state_name(s->changes[j].before),
 						fo_state_name(s->changes[j].after));

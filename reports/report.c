@@ -433,51 +433,13 @@ static int write_text(FILE *fp, fo_engine *e, const scen *s, int all)
 
 /* ----------------------------------------------------------------- JSON */
 
-/* A JSON string (RFC 8259): quote, backslash and every control character
- * escaped; U+2028/U+2029 too, so the document is also a valid JavaScript
- * literal; bytes that are not UTF-8 become U+FFFD. NULL gives null. */
-static void json_str(fo_sbuf *b, const char *s)
-{
-	if (!s) {
-		fo_sbuf__puts(b, "null");
-		return;
-	}
-	fo_sbuf__putc(b, '"');
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		uint32_t c;
-		size_t n = fo_report__utf8(p, &c);
-		if (n == 0) {
-			fo_sbuf__puts(b, "\\ufffd");
-			p++;
-			continue;
-		}
-		switch (c) {
-		case '"': fo_sbuf__puts(b, "\\\""); break;
-		case '\\': fo_sbuf__puts(b, "\\\\"); break;
-		case '\b': fo_sbuf__puts(b, "\\b"); break;
-		case '\f': fo_sbuf__puts(b, "\\f"); break;
-		case '\n': fo_sbuf__puts(b, "\\n"); break;
-		case '\r': fo_sbuf__puts(b, "\\r"); break;
-		case '\t': fo_sbuf__puts(b, "\\t"); break;
-		default:
-			if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029)
-				fo_sbuf__printf(b, "\\u%04x", (unsigned)c);
-			else
-				fo_sbuf__putn(b, (const char *)p, n);
-		}
-		p += n;
-	}
-	fo_sbuf__putc(b, '"');
-}
-
 static void json_ids(fo_sbuf *b, const fo_graph *g, const uint32_t *v, size_t n)
 {
 	fo_sbuf__putc(b, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			fo_sbuf__puts(b, ", ");
-		json_str(b, fo_graph_node_id(g, v[i]));
+		fo_report__json_str(b, fo_graph_node_id(g, v[i]));
 	}
 	fo_sbuf__putc(b, ']');
 }
@@ -495,24 +457,24 @@ static void json_impact(fo_sbuf *b, const fo_engine *e, uint32_t v)
 	size_t nprops = fo_graph_node_props(g, v, &props);
 
 	fo_sbuf__puts(b, "{\"id\": ");
-	json_str(b, fo_graph_node_id(g, v));
+	fo_report__json_str(b, fo_graph_node_id(g, v));
 	fo_sbuf__puts(b, ", \"kind\": ");
-	json_str(b, fo_graph_node_kind_word(g, v));
+	fo_report__json_str(b, fo_graph_node_kind_word(g, v));
 	fo_sbuf__puts(b, ", \"name\": ");
-	json_str(b, fo_graph_node_label(g, v));
+	fo_report__json_str(b, fo_graph_node_label(g, v));
 	fo_sbuf__puts(b, ", \"tenant\": ");
-	json_str(b, fo_graph_node_tenant(g, v));
+	fo_report__json_str(b, fo_graph_node_tenant(g, v));
 	fo_sbuf__puts(b, ", \"state\": ");
-	json_str(b, fo_state_name(fo_engine_state(e, v)));
+	fo_report__json_str(b, fo_state_name(fo_engine_state(e, v)));
 	fo_sbuf__printf(b, ", \"failed\": %s, \"destroyed\": %s, \"lost\": %s, \"degraded\": %s, "
 			   "\"at_risk\": %s",
 			json_bool(f, FO_F_FAILED), json_bool(f, FO_F_DESTROYED),
 			json_bool(f, FO_F_LOST), json_bool(f, FO_F_DEGRADED),
 			json_bool(f, FO_F_AT_RISK));
 	fo_sbuf__puts(b, ", \"cause\": ");
-	json_str(b, id_or_null(g, fo_engine_cause(e, v)));
+	fo_report__json_str(b, id_or_null(g, fo_engine_cause(e, v)));
 	fo_sbuf__puts(b, ", \"root\": ");
-	json_str(b, id_or_null(g, shown_root(e, v)));
+	fo_report__json_str(b, id_or_null(g, shown_root(e, v)));
 	/* Extensions after the contract's keys, always present for a stable
 	 * schema: the tier and the node's free-form properties. */
 	if (fo_graph_node_tier(g, v))
@@ -523,9 +485,9 @@ static void json_impact(fo_sbuf *b, const fo_engine *e, uint32_t v)
 	for (size_t i = 0; i < nprops; i++) {
 		if (i)
 			fo_sbuf__puts(b, ", ");
-		json_str(b, props[i].key);
+		fo_report__json_str(b, props[i].key);
 		fo_sbuf__puts(b, ": ");
-		json_str(b, props[i].value);
+		fo_report__json_str(b, props[i].value);
 	}
 	fo_sbuf__puts(b, "}}");
 }
@@ -541,7 +503,7 @@ static int write_json(FILE *fp, fo_engine *e, const scen *s)
 
 	fo_engine_summary(e, &sum);
 	fo_sbuf__puts(&b, "{\"inventory\": ");
-	json_str(&b, fo_graph_name(g));
+	fo_report__json_str(&b, fo_graph_name(g));
 	fo_sbuf__puts(&b, ",\n \"scenario\": {\"fail\": ");
 	json_ids(&b, g, s->fail, s->nfail);
 	fo_sbuf__puts(&b, ", \"destroy\": ");

@@ -46,6 +46,11 @@ size_t fo_report__utf8(const unsigned char *s, uint32_t *cp);
  * control bytes and DEL), so that an id always prints on one line. */
 void fo_report__esc(fo_sbuf *b, const char *s);
 
+/* A JSON string (RFC 8259): quote, backslash and every control character
+ * escaped; U+2028/U+2029 too, so the document is also a valid JavaScript
+ * literal; bytes that are not UTF-8 become U+FFFD. NULL gives null. */
+void fo_report__json_str(fo_sbuf *b, const char *s);
+
 /* Terminal columns taken by UTF-8 text: East Asian wide and fullwidth
  * characters count 2, combining marks 0, a byte that is not UTF-8 counts 1.
  * Used to align text columns that hold Chinese names. */

@@ -229,3 +229,38 @@ void fo_report__state(fo_sbuf *b, unsigned f)
 		fo_sbuf__puts(b, "up");
 	}
 }
+
+void fo_report__json_str(fo_sbuf *b, const char *s)
+{
+	if (!s) {
+		fo_sbuf__puts(b, "null");
+		return;
+	}
+	fo_sbuf__putc(b, '"');
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		uint32_t c;
+		size_t n = fo_report__utf8(p, &c);
+		if (n == 0) {
+			fo_sbuf__puts(b, "\\ufffd");
+			p++;
+			continue;
+		}
+		switch (c) {
+		case '"': fo_sbuf__puts(b, "\\\""); break;
+		case '\\': fo_sbuf__puts(b, "\\\\"); break;
+		case '\b': fo_sbuf__puts(b, "\\b"); break;
+		case '\f': fo_sbuf__puts(b, "\\f"); break;
+		case '\n': fo_sbuf__puts(b, "\\n"); break;
+		case '\r': fo_sbuf__puts(b, "\\r"); break;
+		case '\t': fo_sbuf__puts(b, "\\t"); break;
+		default:
+			if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029)
+				fo_sbuf__printf(b, "\\u%04x", (unsigned)c);
+			else
+				fo_sbuf__putn(b, (const char *)p, n);
+		}
+		p += n;
+	}
+	fo_sbuf__putc(b, '"');
+}
