@@ -53,6 +53,11 @@ int cmd_next(cmd_args *a, const char **value);
  * Returns EXIT_OK or EXIT_USAGE (after printing why). */
 int cmd_operand(const char *prog, const char **path, const char *val);
 
+/* Finds val among the NULL-terminated words; *out = its index. Otherwise
+ * prints "unknown WHAT 'val' (a, b or c)" and returns EXIT_USAGE. */
+int cmd_choice(const char *prog, const char *what, const char *val,
+	       const char *const *words, int *out);
+
 /* Parses an option's decimal count (no sign, no blanks, in range; positive
  * when `positive`). Returns EXIT_OK or EXIT_USAGE (after printing why). */
 int cmd_count(const char *prog, const char *option, const char *val, int positive,

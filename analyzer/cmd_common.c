@@ -98,6 +98,22 @@ int cmd_operand(const char *prog, const char **path, const char *val)
 	return EXIT_OK;
 }
 
+int cmd_choice(const char *prog, const char *what, const char *val,
+	       const char *const *words, int *out)
+{
+	char list[256] = "";
+	size_t n = 0, used = 0;
+	for (; words[n]; n++)
+		if (!strcmp(val, words[n])) {
+			*out = (int)n;
+			return EXIT_OK;
+		}
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(list + used, used < sizeof list ? sizeof list - used : 0,
+					 "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", words[i]);
+	return cmd_usage_error(prog, "unknown %s '%s' (%s)", what, val, list);
+}
+
 int cmd_count(const char *prog, const char *option, const char *val, int positive,
 	      unsigned long *out)
 {

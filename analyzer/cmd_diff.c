@@ -201,28 +201,27 @@ int cmd_diff(int argc, char **argv)
 		case O_HELP: fputs(help, stdout); goto done;
 		case O_SCEN: scen_path = val; break;
 		case O_OUT: out_path = val; break;
-		case O_FAIL_ON:
-			if (!strcmp(val, "new-spof"))
+		case O_FAIL_ON: {
+			static const char *const words[] = { "new-spof", "more-down", NULL };
+			int i;
+			if ((status = cmd_choice(prog, "--fail-on", val, words, &i)) != EXIT_OK)
+				goto done;
+			if (i == 0)
 				fail_new_spof = 1;
-			else if (!strcmp(val, "more-down"))
+			else
 				fail_more_down = 1;
-			else {
-				status = cmd_usage_error(prog, "unknown --fail-on '%s' (new-spof or more-down)", val);
-				goto done;
-			}
 			break;
-		case O_FORMAT:
-			if (!strcmp(val, "text"))
-				fmt = FO_DIFFREPORT_TEXT;
-			else if (!strcmp(val, "json"))
-				fmt = FO_DIFFREPORT_JSON;
-			else if (!strcmp(val, "md"))
-				fmt = FO_DIFFREPORT_MD;
-			else {
-				status = cmd_usage_error(prog, "unknown format '%s' (text, json or md)", val);
+		}
+		case O_FORMAT: {
+			static const char *const words[] = { "text", "json", "md", NULL };
+			static const fo_diffreport_format values[] = { FO_DIFFREPORT_TEXT, FO_DIFFREPORT_JSON,
+								       FO_DIFFREPORT_MD };
+			int i;
+			if ((status = cmd_choice(prog, "format", val, words, &i)) != EXIT_OK)
 				goto done;
-			}
+			fmt = values[i];
 			break;
+		}
 		default:
 			if (paths[1]) {
 				status = cmd_usage_error(prog, "unexpected operand '%s' (BEFORE and AFTER already given)", val);

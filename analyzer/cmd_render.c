@@ -42,14 +42,6 @@ static const cmd_opt opts[] = {
 
 static const char *const formats[] = { "dot", "svg", "png", "pdf", NULL };
 
-static int known_format(const char *f)
-{
-	for (int i = 0; formats[i]; i++)
-		if (!strcmp(f, formats[i]))
-			return 1;
-	return 0;
-}
-
 int cmd_render(int argc, char **argv)
 {
 	const char *prog = "fallout render", *path = NULL, *out_path = NULL, *val;
@@ -102,10 +94,9 @@ int cmd_render(int argc, char **argv)
 	}
 	if (!format)
 		format = "dot";
-	if (!known_format(format)) {
-		status = cmd_usage_error(prog, "unknown format '%s' (dot, svg, png or pdf)", format);
+	int fi;
+	if ((status = cmd_choice(prog, "format", format, formats, &fi)) != EXIT_OK)
 		goto done;
-	}
 	if ((!out_path || !strcmp(out_path, "-")) && (!strcmp(format, "png") || !strcmp(format, "pdf")) &&
 	    isatty(STDOUT_FILENO)) {
 		status = cmd_usage_error(prog, "not writing %s to a terminal; use -o FILE or a pipe", format);

@@ -328,18 +328,15 @@ int cmd_spof(int argc, char **argv)
 			if ((status = cmd_count(prog, "--top", val, 0, &top)) != EXIT_OK)
 				goto done;
 			break;
-		case O_FORMAT:
-			if (!strcmp(val, "text"))
-				fmt = F_TEXT;
-			else if (!strcmp(val, "json"))
-				fmt = F_JSON;
-			else if (!strcmp(val, "csv"))
-				fmt = F_CSV;
-			else {
-				status = cmd_usage_error(prog, "unknown format '%s' (text, json or csv)", val);
+		case O_FORMAT: {
+			static const char *const words[] = { "text", "json", "csv", NULL };
+			static const enum fmt values[] = { F_TEXT, F_JSON, F_CSV };
+			int i;
+			if ((status = cmd_choice(prog, "format", val, words, &i)) != EXIT_OK)
 				goto done;
-			}
+			fmt = values[i];
 			break;
+		}
 		default:
 			if ((status = cmd_operand(prog, &path, val)) != EXIT_OK)
 				goto done;

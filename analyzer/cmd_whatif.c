@@ -67,19 +67,16 @@ int cmd_whatif(int argc, char **argv)
 		case O_WHY: why[nwhy++] = val; break;
 		case O_ALL: all = 1; break;
 		case O_OUT: out_path = val; break;
-		case O_FORMAT:
+		case O_FORMAT: {
+			static const char *const words[] = { "text", "json", "csv", NULL };
+			static const fo_format values[] = { FO_FORMAT_TEXT, FO_FORMAT_JSON, FO_FORMAT_CSV };
+			int i;
 			fmt_given = 1;
-			if (!strcmp(val, "text"))
-				fmt = FO_FORMAT_TEXT;
-			else if (!strcmp(val, "json"))
-				fmt = FO_FORMAT_JSON;
-			else if (!strcmp(val, "csv"))
-				fmt = FO_FORMAT_CSV;
-			else {
-				status = cmd_usage_error(prog, "unknown format '%s' (text, json or csv)", val);
+			if ((status = cmd_choice(prog, "format", val, words, &i)) != EXIT_OK)
 				goto done;
-			}
+			fmt = values[i];
 			break;
+		}
 		default:
 			if ((status = cmd_operand(prog, &path, val)) != EXIT_OK)
 				goto done;
