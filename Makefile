@@ -6,7 +6,8 @@
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
 # User CFLAGS/LDFLAGS are appended. SANITIZE=address,undefined builds with
-# sanitizers (into build/san by default).
+# sanitizers (into build/san by default). BUILD=DIR BIN=DIR/fallout gives a
+# separate build tree (parallel work in one checkout).
 
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
@@ -44,7 +45,7 @@ GEN_SRC := $(BUILD)/gen/inventory_xsd.c $(BUILD)/gen/scenarios_xsd.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libfallout.a
-BIN := $(if $(SANITIZE),$(BUILD)/fallout,fallout)
+BIN ?= $(if $(SANITIZE),$(BUILD)/fallout,fallout)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
