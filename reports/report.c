@@ -537,30 +537,6 @@ done:
 
 /* ------------------------------------------------------------------ CSV */
 
-/* One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or LF,
- * quotes doubled. A text that a spreadsheet would run as a formula (leading
- * = + - @, tab or CR) gets a leading apostrophe first — the OWASP advice for
- * CSV injection: ids come from inventories exported by other systems, and
- * this format exists to be opened in spreadsheets (programs read the JSON). */
-static void csv_field(fo_sbuf *b, const char *s)
-{
-	if (!s)
-		return;
-	int formula = strchr("=+-@\t\r", s[0]) && s[0];
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		fo_sbuf__putc(b, '"');
-	if (formula)
-		fo_sbuf__putc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			fo_sbuf__putc(b, '"');
-		fo_sbuf__putc(b, *p);
-	}
-	if (quote)
-		fo_sbuf__putc(b, '"');
-}
-
 static int write_csv(FILE *fp, fo_engine *e)
 {
 	const fo_graph *g = fo_engine_graph(e);
@@ -574,13 +550,13 @@ static int write_csv(FILE *fp, fo_engine *e)
 	for (size_t i = 0; i < nimp; i++) {
 		uint32_t v = imp[i];
 		unsigned f = fo_engine_flags(e, v);
-		csv_field(&b, fo_graph_node_id(g, v));
+		fo_report__csv_field(&b, fo_graph_node_id(g, v));
 		fo_sbuf__putc(&b, ',');
-		csv_field(&b, fo_graph_node_kind_word(g, v));
+		fo_report__csv_field(&b, fo_graph_node_kind_word(g, v));
 		fo_sbuf__putc(&b, ',');
-		csv_field(&b, fo_graph_node_label(g, v));
+		fo_report__csv_field(&b, fo_graph_node_label(g, v));
 		fo_sbuf__putc(&b, ',');
-		csv_field(&b, fo_graph_node_tenant(g, v));
+		fo_report__csv_field(&b, fo_graph_node_tenant(g, v));
 		fo_sbuf__putc(&b, ',');
 		if (fo_graph_node_tier(g, v))
 			fo_sbuf__printf(&b, "%u", fo_graph_node_tier(g, v));
@@ -588,9 +564,9 @@ static int write_csv(FILE *fp, fo_engine *e)
 				json_bool(f, FO_F_FAILED), json_bool(f, FO_F_DESTROYED),
 				json_bool(f, FO_F_LOST), json_bool(f, FO_F_DEGRADED),
 				json_bool(f, FO_F_AT_RISK));
-		csv_field(&b, id_or_null(g, fo_engine_cause(e, v)));
+		fo_report__csv_field(&b, id_or_null(g, fo_engine_cause(e, v)));
 		fo_sbuf__putc(&b, ',');
-		csv_field(&b, id_or_null(g, shown_root(e, v)));
+		fo_report__csv_field(&b, id_or_null(g, shown_root(e, v)));
 		fo_sbuf__puts(&b, "\r\n");
 		if (b.oom) {
 			err = FO_ENOMEM;

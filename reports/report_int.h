@@ -60,4 +60,9 @@ size_t fo_report__width(const char *s);
  * "down (failed)", "down (destroyed, lost)", "degraded, at-risk", "up". */
 void fo_report__state(fo_sbuf *b, unsigned flags);
 
+/* Appends one CSV field (RFC 4180): quoted when it holds a comma, quote, CR
+ * or LF; a text a spreadsheet would run as a formula gets a leading
+ * apostrophe (CSV injection). NULL appends nothing (an empty field). */
+void fo_report__csv_field(fo_sbuf *b, const char *s);
+
 #endif

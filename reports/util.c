@@ -264,3 +264,27 @@ void fo_report__json_str(fo_sbuf *b, const char *s)
 	}
 	fo_sbuf__putc(b, '"');
 }
+
+/* One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or LF,
+ * quotes doubled. A text that a spreadsheet would run as a formula (leading
+ * = + - @, tab or CR) gets a leading apostrophe first — the OWASP advice for
+ * CSV injection: ids come from inventories exported by other systems, and
+ * this format exists to be opened in spreadsheets (programs read the JSON). */
+void fo_report__csv_field(fo_sbuf *b, const char *s)
+{
+	if (!s)
+		return;
+	int formula = strchr("=+-@\t\r", s[0]) && s[0];
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		fo_sbuf__putc(b, '"');
+	if (formula)
+		fo_sbuf__putc(b, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			fo_sbuf__putc(b, '"');
+		fo_sbuf__putc(b, *p);
+	}
+	if (quote)
+		fo_sbuf__putc(b, '"');
+}

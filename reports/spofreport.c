@@ -1,0 +1,337 @@
+/*
+ * spofreport.c — text, JSON and CSV of the single-point-of-failure analysis
+ * (fo_spofreport.h; contracts in docs/spof.md).
+ */
+#include "fo_spofreport.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_int.h"
+#include "../graphs/fo_diag.h"
+#include "../graphs/fo_error.h"
+
+/* JSON string through the shared escaper (report_int.h). */
+static void json_str(FILE *fp, const char *s)
+{
+	fo_sbuf b = { 0 };
+	fo_report__json_str(&b, s ? s : "");
+	fputs(fo_sbuf__str(&b), fp);
+	fo_sbuf__dispose(&b);
+}
+
+/* CSV field through the shared quoting (report_int.h). */
+static void csv_str(FILE *fp, const char *s)
+{
+	fo_sbuf b = { 0 };
+	fo_report__csv_field(&b, s);
+	fputs(fo_sbuf__str(&b), fp);
+	fo_sbuf__dispose(&b);
+}
+
+static void text_ids(FILE *fp, const fo_graph *g, const uint32_t *v, size_t n)
+{
+	if (!n)
+		fputs("none", fp);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", fp);
+		fo_diag_fputs_escaped(fo_graph_node_id(g, v[i]), fp);
+	}
+}
+
+static void json_ids(FILE *fp, const fo_graph *g, const uint32_t *v, size_t n)
+{
+	fputc('[', fp);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", fp);
+		json_str(fp, fo_graph_node_id(g, v[i]));
+	}
+	fputc(']', fp);
+}
+
+const char *fo_spofreport_group_word(fo_group_type t)
+{
+	return t == FO_GROUP_COPIES ? "copies" : t == FO_GROUP_LOCATED ? "located" : "requires";
+}
+
+static void write_text(FILE *fp, const fo_spofreport *w)
+{
+	const fo_graph *g = w->g;
+	const char *tenant = NULL;
+	int first = 1;
+	fprintf(fp, "Single points of failure (%zu app%s)\n", w->napps, w->napps == 1 ? "" : "s");
+	for (size_t i = 0; i < w->napps; i++) {
+		uint32_t a = w->apps[i];
+		const char *t = fo_graph_node_tenant(g, a);
+		const uint32_t *f, *l;
+		size_t nf = fo_spof_fail_set(w->s, a, &f), nl = fo_spof_loss_set(w->s, a, &l);
+		if (first || (!t != !tenant) || (t && strcmp(t, tenant))) {
+			fputs("\ntenant ", fp);
+			fo_diag_fputs_escaped(t ? t : "(none)", fp);
+			fputs(":\n", fp);
+			tenant = t;
+			first = 0;
+		}
+		fputs("  ", fp);
+		fo_diag_fputs_escaped(fo_graph_node_id(g, a), fp);
+		if (fo_graph_node_tier(g, a))
+			fprintf(fp, " (tier %u)", fo_graph_node_tier(g, a));
+		fprintf(fp, "\n    fails with (%zu): ", nf);
+		text_ids(fp, g, f, nf);
+		fprintf(fp, "\n    data lost with (%zu): ", nl);
+		text_ids(fp, g, l, nl);
+		fputc('\n', fp);
+	}
+	fprintf(fp, "\nRanking by blast radius (%zu of %zu node%s%s; weight: tier 1 = 4, tier 2 = 2, other = 1)\n",
+		w->nrows, w->ranked, w->ranked == 1 ? "" : "s", w->top ? "" : ", all");
+	if (w->nrows)
+		fprintf(fp, "  %4s  %6s  %9s  %10s  %9s  %s\n", "rank", "weight", "apps down",
+			"nodes down", "apps lost", "node (kind)");
+	for (size_t i = 0; i < w->nrows; i++) {
+		const fo_spof_rank *r = w->rows[i];
+		fprintf(fp, "  %4zu  %6llu  %9u  %10u  %9u  ", i + 1, (unsigned long long)r->weight,
+			r->apps_down, r->nodes_down, r->apps_lost);
+		fo_diag_fputs_escaped(fo_graph_node_id(g, r->node), fp);
+		fprintf(fp, " (%s)\n", fo_graph_node_kind_word(g, r->node));
+	}
+}
+
+static void write_json(FILE *fp, const fo_spofreport *w)
+{
+	const fo_graph *g = w->g;
+	fputs("{\n  \"inventory\": ", fp);
+	if (fo_graph_name(g))
+		json_str(fp, fo_graph_name(g));
+	else
+		fputs("null", fp);
+	fputs(",\n  \"weights\": {\"1\": 4, \"2\": 2, \"other\": 1},\n  \"apps\": [", fp);
+	for (size_t i = 0; i < w->napps; i++) {
+		uint32_t a = w->apps[i];
+		const uint32_t *f, *l;
+		size_t nf = fo_spof_fail_set(w->s, a, &f), nl = fo_spof_loss_set(w->s, a, &l);
+		fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", fp);
+		json_str(fp, fo_graph_node_id(g, a));
+		fputs(", \"tenant\": ", fp);
+		if (fo_graph_node_tenant(g, a))
+			json_str(fp, fo_graph_node_tenant(g, a));
+		else
+			fputs("null", fp);
+		if (fo_graph_node_tier(g, a))
+			fprintf(fp, ", \"tier\": %u", fo_graph_node_tier(g, a));
+		else
+			fputs(", \"tier\": null", fp);
+		fputs(", \"spof\": ", fp);
+		json_ids(fp, g, f, nf);
+		fputs(", \"data_loss\": ", fp);
+		json_ids(fp, g, l, nl);
+		fputc('}', fp);
+	}
+	fputs(w->napps ? "\n  ],\n  \"ranking\": [" : "],\n  \"ranking\": [", fp);
+	for (size_t i = 0; i < w->nrows; i++) {
+		const fo_spof_rank *r = w->rows[i];
+		fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", fp);
+		json_str(fp, fo_graph_node_id(g, r->node));
+		fputs(", \"kind\": ", fp);
+		json_str(fp, fo_graph_node_kind_word(g, r->node));
+		fprintf(fp, ", \"weight\": %llu, \"apps_down\": %u, \"nodes_down\": %u, \"apps_lost\": %u}",
+			(unsigned long long)r->weight, r->apps_down, r->nodes_down, r->apps_lost);
+	}
+	fputs(w->nrows ? "\n  ],\n" : "],\n", fp);
+}
+
+static int write_shared_json(FILE *fp, const fo_spofreport *w)
+{
+	const fo_graph *g = w->g;
+	int first = 1, err = FO_OK;
+	fputs("  \"shared_fate\": [", fp);
+	for (uint32_t gi = 0; gi < fo_graph_group_count(g); gi++) {
+		uint32_t *c = NULL;
+		size_t nc = 0;
+		fo_group_info gr;
+		if ((err = fo_spof_shared_fate(w->s, gi, &c, &nc)) < 0)
+			return err;
+		if (!nc)
+			continue;
+		fo_graph_group(g, gi, &gr);
+		fputs(first ? "\n    {\"owner\": " : ",\n    {\"owner\": ", fp);
+		first = 0;
+		json_str(fp, fo_graph_node_id(g, gr.owner));
+		fprintf(fp, ", \"type\": \"%s\", \"k\": %u, \"n\": %u, \"members\": ", fo_spofreport_group_word(gr.type),
+			gr.k, gr.n);
+		json_ids(fp, g, gr.members, gr.n);
+		fputs(", \"causes\": ", fp);
+		json_ids(fp, g, c, nc);
+		fputc('}', fp);
+		free(c);
+	}
+	fputs(first ? "]\n}\n" : "\n  ]\n}\n", fp);
+	return err;
+}
+
+static int write_shared_text(FILE *fp, const fo_spofreport *w)
+{
+	const fo_graph *g = w->g;
+	int err = FO_OK;
+	size_t count = 0;
+	for (uint32_t gi = 0; gi < fo_graph_group_count(g); gi++) {
+		uint32_t *c = NULL;
+		size_t nc = 0;
+		fo_group_info gr;
+		if ((err = fo_spof_shared_fate(w->s, gi, &c, &nc)) < 0)
+			return err;
+		if (!nc)
+			continue;
+		fo_graph_group(g, gi, &gr);
+		if (!count++)
+			fputs("\nShared fate (redundancy on paper only)\n", fp);
+		fputs("  ", fp);
+		fo_diag_fputs_escaped(fo_graph_node_id(g, gr.owner), fp);
+		fprintf(fp, " %s %u of {", fo_spofreport_group_word(gr.type), gr.k);
+		text_ids(fp, g, gr.members, gr.n);
+		fputs("}: all fall with ", fp);
+		text_ids(fp, g, c, nc);
+		fputc('\n', fp);
+		free(c);
+	}
+	if (!count)
+		fputs("\nShared fate: none\n", fp);
+	return err;
+}
+
+static void write_csv(FILE *fp, const fo_spofreport *w)
+{
+	const fo_graph *g = w->g;
+	fputs("record,app,node,kind,tenant,weight,apps_down,nodes_down,apps_lost\r\n", fp);
+	for (size_t i = 0; i < w->napps; i++) {
+		uint32_t a = w->apps[i];
+		for (int loss = 0; loss < 2; loss++) {
+			const uint32_t *f;
+			size_t nf = loss ? fo_spof_loss_set(w->s, a, &f) : fo_spof_fail_set(w->s, a, &f);
+			for (size_t j = 0; j < nf; j++) {
+				fputs(loss ? "data_loss," : "spof,", fp);
+				csv_str(fp, fo_graph_node_id(g, a));
+				fputc(',', fp);
+				csv_str(fp, fo_graph_node_id(g, f[j]));
+				fputc(',', fp);
+				csv_str(fp, fo_graph_node_kind_word(g, f[j]));
+				fputc(',', fp);
+				csv_str(fp, fo_graph_node_tenant(g, a));
+				fputs(",,,,\r\n", fp);
+			}
+		}
+	}
+	for (size_t i = 0; i < w->nrows; i++) {
+		const fo_spof_rank *r = w->rows[i];
+		fputs("rank,,", fp);
+		csv_str(fp, fo_graph_node_id(g, r->node));
+		fputc(',', fp);
+		csv_str(fp, fo_graph_node_kind_word(g, r->node));
+		fputc(',', fp);
+		csv_str(fp, fo_graph_node_tenant(g, r->node));
+		fprintf(fp, ",%llu,%u,%u,%u\r\n", (unsigned long long)r->weight, r->apps_down,
+			r->nodes_down, r->apps_lost);
+	}
+}
+
+typedef struct app_key {
+	const char *tenant;
+	uint32_t v;
+} app_key;
+
+/* Apps by tenant (untenanted last), then document order. */
+static int cmp_app(const void *a, const void *b)
+{
+	const app_key *x = a, *y = b;
+	if (!x->tenant != !y->tenant)
+		return x->tenant ? -1 : 1;
+	int c = x->tenant ? strcmp(x->tenant, y->tenant) : 0;
+	return c ? c : (x->v > y->v) - (x->v < y->v);
+}
+
+int fo_spofreport_select(fo_spofreport *r, const fo_graph *g, const fo_spof *s, uint32_t app,
+			 const char *kind, unsigned long top)
+{
+	int err = FO_OK;
+	app_key *keys = NULL;
+	uint32_t n;
+
+	if (!r || !g || !s)
+		return FO_EINVAL;
+	memset(r, 0, sizeof *r);
+	r->g = g;
+	r->s = s;
+	r->top = top;
+	n = fo_graph_node_count(g);
+	/* A known kind (or alias) matches by its canonical kind; any other
+	 * word matches the kind as written ("building"). */
+	fo_kind want_kind = kind ? fo_kind_parse(kind) : FO_KIND_OTHER;
+	keys = malloc((n ? n : 1) * sizeof *keys);
+	r->apps = malloc((n ? n : 1) * sizeof *r->apps);
+	r->rows = malloc((n ? n : 1) * sizeof *r->rows);
+	if (!keys || !r->apps || !r->rows) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	for (uint32_t v = 0; v < n; v++)
+		if (fo_graph_node_kind(g, v) == FO_KIND_APP && (app == FO_NONE || v == app))
+			keys[r->napps++] = (app_key){ fo_graph_node_tenant(g, v), v };
+	qsort(keys, r->napps, sizeof *keys, cmp_app);
+	for (size_t i = 0; i < r->napps; i++)
+		r->apps[i] = keys[i].v;
+	const fo_spof_rank *rk;
+	size_t nr = fo_spof_ranking(s, &rk);
+	for (size_t i = 0; i < nr; i++) {
+		if (kind && (want_kind != FO_KIND_OTHER
+				     ? fo_graph_node_kind(g, rk[i].node) != want_kind
+				     : strcmp(fo_graph_node_kind_word(g, rk[i].node), kind) != 0))
+			continue;
+		if (app != FO_NONE && !fo_spof_in_fail_set(s, app, rk[i].node))
+			continue;
+		r->ranked++;
+		if (!top || r->nrows < top)
+			r->rows[r->nrows++] = &rk[i];
+	}
+done:
+	free(keys);
+	if (err != FO_OK)
+		fo_spofreport_dispose(r);
+	return err;
+}
+
+void fo_spofreport_dispose(fo_spofreport *r)
+{
+	if (!r)
+		return;
+	free(r->apps);
+	free(r->rows);
+	r->apps = NULL;
+	r->rows = NULL;
+	r->napps = r->nrows = r->ranked = 0;
+}
+
+int fo_spofreport_write(FILE *fp, const fo_spofreport *r, fo_spofreport_format fmt)
+{
+	int err = FO_OK;
+	if (!fp || !r || !r->g || !r->s)
+		return FO_EINVAL;
+	switch (fmt) {
+	case FO_SPOFREPORT_TEXT:
+		write_text(fp, r);
+		err = write_shared_text(fp, r);
+		break;
+	case FO_SPOFREPORT_JSON:
+		write_json(fp, r);
+		err = write_shared_json(fp, r);
+		break;
+	case FO_SPOFREPORT_CSV:
+		write_csv(fp, r);
+		break;
+	default:
+		return FO_EINVAL;
+	}
+	if (err == FO_OK && ferror(fp))
+		err = FO_EIO;
+	return err;
+}
