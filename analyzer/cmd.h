@@ -80,6 +80,11 @@ int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_sc
  * @LABEL); validate_schema does not apply to it. */
 int cmd_is_snapshot(const char *path);
 
+/* Splits a snapshot reference: *db (malloc'd) and *label (inside path, NULL
+ * for the newest). Returns 1 for a snapshot, 0 for an XML path, -1 when out
+ * of memory. A whole path that is a database wins over a split at '@'. */
+int cmd_split_snapshot(const char *path, char **db, const char **label);
+
 /* Output to -o FILE (written to FILE.tmp-PID then renamed, so a failed run
  * never leaves a half-written file) or to stdout. */
 typedef struct cmd_out {
@@ -123,5 +128,6 @@ int cmd_import(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_spof(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -139,10 +139,7 @@ int cmd_exit_for(int err)
 	}
 }
 
-/* Splits a snapshot reference: *db (malloc'd) and *label (inside path, NULL
- * for the newest). Returns 1 for a snapshot, 0 for an XML path, -1 when out
- * of memory. A whole path that is a database wins over a split at '@'. */
-static int split_snapshot(const char *path, char **db, const char **label)
+int cmd_split_snapshot(const char *path, char **db, const char **label)
 {
 	const char *at;
 	*db = NULL;
@@ -168,7 +165,7 @@ int cmd_is_snapshot(const char *path)
 {
 	char *db;
 	const char *label;
-	int yes = split_snapshot(path, &db, &label) == 1;
+	int yes = cmd_split_snapshot(path, &db, &label) == 1;
 	free(db);
 	return yes;
 }
@@ -179,7 +176,7 @@ int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_sc
 	fo_inventory_opts opts = { validate_schema, NULL };
 	char *db = NULL;
 	const char *label = NULL;
-	int err, snap = split_snapshot(path, &db, &label);
+	int err, snap = cmd_split_snapshot(path, &db, &label);
 
 	if (snap < 0) {
 		fprintf(stderr, "%s: out of memory\n", prog);

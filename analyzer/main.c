@@ -18,6 +18,7 @@ static const struct {
 	{ "import", cmd_import, "store an inventory as a snapshot in an SQLite database" },
 	{ "db", cmd_db, "list or remove the snapshots of a database" },
 	{ "spof", cmd_spof, "single points of failure, blast-radius ranking, shared fate" },
+	{ "report", cmd_report, "batch report of a scenario file: HTML, Markdown, JSON, CSV" },
 	{ "diff", cmd_diff, "what a migration changes: nodes, dependencies, SPOFs, scenarios" },
 };
 

@@ -35,7 +35,7 @@
 #include "fo_graph.h"
 
 /* The schema this library writes and the newest it can read. */
-#define FO_SNAPSHOT_SCHEMA 1
+#define FO_SNAPSHOT_SCHEMA 2
 
 typedef struct fo_snapshot_info {
 	char *label;
@@ -77,5 +77,69 @@ void fo_snapshot_list_free(fo_snapshot_info *v, size_t count);
 /* Deletes the snapshot `label` and everything it holds (ON DELETE CASCADE),
  * in one transaction. FO_ENOTFOUND if there is no such label. */
 int fo_snapshot_remove(const char *db_path, const char *label, fo_diag *diag);
+
+/* ------------------------------------------------------------ reports
+ * `fallout report` on a snapshot stores its runs with it (schema 2): each
+ * scenario's name, counts and whatif JSON document, and the report's SPOF
+ * JSON, so a report can be listed, regenerated and compared later without
+ * recomputing. A stored report is written in one transaction, begun before
+ * the first run and committed after the last: a failed or killed report
+ * stores nothing. The documents are stored as given (the JSON contracts of
+ * docs/output-formats.md and docs/spof.md). */
+
+typedef struct fo_snapshot_report_writer fo_snapshot_report_writer;
+
+/* What a stored report is about; strings borrowed during the call. */
+typedef struct fo_snapshot_report_meta {
+	const char *title;            /* the scenario file's name=, or NULL */
+	const char *input;            /* "DB@LABEL" as the report names it */
+	const char *scenarios_file;   /* the scenario file's path */
+	const char *scenarios_sha256; /* its sha256, 64 hex digits, or NULL */
+} fo_snapshot_report_meta;
+
+/* Opens db_path for writing (migrating it to this schema), takes the write
+ * lock and starts the report on snapshot `label` (NULL = the newest). *out
+ * owned by the caller: commit it, or free it to store nothing. Errors as
+ * for fo_snapshot_save; FO_ENOTFOUND for no such label. */
+int fo_snapshot_report_begin(fo_snapshot_report_writer **out, const char *db_path,
+			     const char *label, const fo_snapshot_report_meta *meta, fo_diag *diag);
+/* Stores run `seq` (0, 1, ... in order). whatif: len bytes, copied. */
+int fo_snapshot_report_run(fo_snapshot_report_writer *w, const char *scenario, uint64_t apps_down,
+			   uint64_t nodes_down, const char *whatif, size_t len);
+/* Stores the SPOF document (may be NULL) and commits; *id (may be NULL)
+ * receives the report's id. The writer is freed either way. */
+int fo_snapshot_report_commit(fo_snapshot_report_writer *w, const char *spof, size_t len,
+			      int64_t *id);
+/* Rolls back whatever was not committed and frees. */
+void fo_snapshot_report_free(fo_snapshot_report_writer *w);
+
+/* A stored report. Strings malloc'd, freed by fo_snapshot_report_info_free. */
+typedef struct fo_snapshot_report_info {
+	int64_t id;
+	char *snapshot; /* label */
+	char *created_at;
+	char *title; /* may be NULL */
+	char *input;
+	char *scenarios_file;
+	char *scenarios_sha256;
+	char *inventory; /* the snapshot's inventory name, may be NULL */
+	uint64_t runs;
+} fo_snapshot_report_info;
+
+/* Every stored report of db_path, oldest first (read-only). */
+int fo_snapshot_reports(fo_snapshot_report_info **out, size_t *count, const char *db_path,
+			fo_diag *diag);
+void fo_snapshot_report_info_free(fo_snapshot_report_info *v, size_t count);
+
+/* Streams stored report `id` (read-only): calls run() once per run in
+ * order with its seq, scenario name and whatif document, then gives the
+ * SPOF document (NULL if none) in *spof (malloc'd: free()) and the report
+ * in *info (one entry: fo_snapshot_report_info_free(info, 1)). A callback
+ * returning non-zero stops with that code. FO_ENOTFOUND for no such id. */
+int fo_snapshot_report_read(const char *db_path, int64_t id,
+			    int (*run)(void *ctx, uint64_t seq, const char *scenario,
+				       const char *whatif, size_t len),
+			    void *ctx, fo_snapshot_report_info **info, char **spof, size_t *spof_len,
+			    fo_diag *diag);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * snapshot.c — the SQLite snapshot store (fo_snapshot.h, docs/snapshots.md).
  *
- * Schema (version 1; later versions are appended to `migrations`, each step
+ * Schema (version 2; later versions are appended to `migrations`, each step
  * applied in its own transaction, never edited once released):
  *   schema_version(version)                 one row
  *   snapshots(id, label UNIQUE, source, sha256, imported_at, inventory,
@@ -10,6 +10,11 @@
  *   props(snapshot_id, node, position, key, value)
  *   dep_groups(snapshot_id, idx, owner, type, k, line)   explicit + copies
  *   members(snapshot_id, grp, position, node)
+ * and since version 2 the stored runs of `fallout report`:
+ *   reports(id, snapshot_id, created_at, title, input, scenarios_file,
+ *           scenarios_sha256, runs, spof)      spof: the spof JSON document
+ *   runs(report_id, seq, scenario, apps_down, nodes_down, whatif)
+ *                                              whatif: the whatif JSON
  * Located groups are not stored: they follow from nodes.container, and the
  * builder recreates them. Group idx is the graph's group index (with gaps
  * where located groups were), so stored rows can be read against causes.
@@ -25,7 +30,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -89,6 +96,26 @@ static const char *const migrations[FO_SNAPSHOT_SCHEMA] = {
 	" WITHOUT ROWID;"
 	"CREATE INDEX members_node ON members(snapshot_id, node);"
 	"INSERT INTO schema_version (version) VALUES (0);",
+	/* 2: the scenario runs of `fallout report` on a snapshot */
+	"CREATE TABLE reports ("
+	" id INTEGER PRIMARY KEY,"
+	" snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,"
+	" created_at TEXT NOT NULL,"
+	" title TEXT,"
+	" input TEXT NOT NULL,"
+	" scenarios_file TEXT NOT NULL,"
+	" scenarios_sha256 TEXT NOT NULL,"
+	" runs INTEGER NOT NULL,"
+	" spof TEXT);"
+	"CREATE INDEX reports_snapshot ON reports(snapshot_id);"
+	"CREATE TABLE runs ("
+	" report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL,"
+	" scenario TEXT NOT NULL,"
+	" apps_down INTEGER NOT NULL,"
+	" nodes_down INTEGER NOT NULL,"
+	" whatif TEXT NOT NULL,"
+	" PRIMARY KEY (report_id, seq)) WITHOUT ROWID;",
 };
 
 static const char sqlite_magic[16] = "SQLite format 3";
@@ -917,6 +944,341 @@ int fo_snapshot_remove(const char *db_path, const char *label, fo_diag *diag)
 		goto done;
 	s.txn = 0;
 done:
+	sqlite3_finalize(st);
+	store_close(&s);
+	return err;
+}
+
+/* --------------------------------------------------------------- reports */
+
+struct fo_snapshot_report_writer {
+	store s; /* open, inside the report's transaction */
+	sqlite3_stmt *ins_run;
+	sqlite3_int64 report_id;
+	uint64_t nruns;
+};
+
+/* The id of snapshot `label` (NULL = the newest) in an open store. */
+static int snapshot_id(store *s, const char *label, sqlite3_int64 *out)
+{
+	sqlite3_stmt *st = NULL;
+	int err = FO_OK, rc;
+	if ((err = prepare(s, label ? "SELECT id FROM snapshots WHERE label = ?"
+				    : "SELECT max(id) FROM snapshots", &st)) < 0)
+		return err;
+	if (label)
+		bind_text(st, 1, label);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*out = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		err = label ? say(s, FO_ENOTFOUND, "no snapshot labelled '%s' (see fallout db list)", label)
+			    : say(s, FO_ENOTFOUND, "no snapshot in the database%s", "");
+	else
+		err = sql_fail(s, rc, "cannot read the database");
+	sqlite3_finalize(st);
+	return err;
+}
+
+void fo_snapshot_report_free(fo_snapshot_report_writer *w)
+{
+	if (!w)
+		return;
+	sqlite3_finalize(w->ins_run);
+	store_close(&w->s); /* rolls back an open transaction */
+	free(w);
+}
+
+int fo_snapshot_report_begin(fo_snapshot_report_writer **out, const char *db_path,
+			     const char *label, const fo_snapshot_report_meta *meta, fo_diag *diag)
+{
+	fo_snapshot_report_writer *w = NULL;
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 sid = 0;
+	int err = FO_OK;
+
+	if (!out || !db_path || !meta || !meta->input || !meta->scenarios_file)
+		return FO_EINVAL;
+	*out = NULL;
+	if (!(w = calloc(1, sizeof *w)))
+		return FO_ENOMEM;
+	if ((err = store_open(&w->s, db_path, 1, diag)) < 0)
+		goto done;
+	if ((err = exec(&w->s, "BEGIN IMMEDIATE", "cannot write the database")) < 0)
+		goto done;
+	w->s.txn = 1;
+	if ((err = snapshot_id(&w->s, label, &sid)) < 0)
+		goto done;
+	if ((err = prepare(&w->s, "INSERT INTO reports (snapshot_id, created_at, title, input,"
+				  " scenarios_file, scenarios_sha256, runs) VALUES (?, ?, ?, ?, ?, ?, 0)",
+			   &st)) < 0)
+		goto done;
+	{
+		time_t now = time(NULL);
+		struct tm tm;
+		char at[32] = "";
+		if (gmtime_r(&now, &tm))
+			strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		sqlite3_bind_int64(st, 1, sid);
+		sqlite3_bind_text(st, 2, at, -1, SQLITE_TRANSIENT);
+		bind_text(st, 3, meta->title);
+		bind_text(st, 4, meta->input);
+		bind_text(st, 5, meta->scenarios_file);
+		bind_text(st, 6, meta->scenarios_sha256 ? meta->scenarios_sha256 : "");
+		if ((err = step_reset(&w->s, st)) < 0)
+			goto done;
+	}
+	w->report_id = sqlite3_last_insert_rowid(w->s.db);
+	if ((err = prepare(&w->s, "INSERT INTO runs (report_id, seq, scenario, apps_down,"
+				  " nodes_down, whatif) VALUES (?, ?, ?, ?, ?, ?)", &w->ins_run)) < 0)
+		goto done;
+	sqlite3_bind_int64(w->ins_run, 1, w->report_id);
+	*out = w;
+	w = NULL;
+done:
+	sqlite3_finalize(st);
+	fo_snapshot_report_free(w);
+	return err;
+}
+
+int fo_snapshot_report_run(fo_snapshot_report_writer *w, const char *scenario, uint64_t apps_down,
+			   uint64_t nodes_down, const char *whatif, size_t len)
+{
+	if (!w || !scenario || !whatif || len > INT_MAX)
+		return FO_EINVAL;
+	sqlite3_bind_int64(w->ins_run, 2, (sqlite3_int64)w->nruns);
+	bind_text(w->ins_run, 3, scenario);
+	sqlite3_bind_int64(w->ins_run, 4, (sqlite3_int64)apps_down);
+	sqlite3_bind_int64(w->ins_run, 5, (sqlite3_int64)nodes_down);
+	sqlite3_bind_text(w->ins_run, 6, whatif, (int)len, SQLITE_STATIC);
+	int err = step_reset(&w->s, w->ins_run);
+	sqlite3_clear_bindings(w->ins_run);
+	sqlite3_bind_int64(w->ins_run, 1, w->report_id);
+	if (err == FO_OK)
+		w->nruns++;
+	return err;
+}
+
+int fo_snapshot_report_commit(fo_snapshot_report_writer *w, const char *spof, size_t len,
+			      int64_t *id)
+{
+	sqlite3_stmt *st = NULL;
+	int err = FO_OK;
+
+	if (!w)
+		return FO_EINVAL;
+	if (len > INT_MAX) {
+		err = FO_EINVAL;
+		goto done;
+	}
+	if ((err = prepare(&w->s, "UPDATE reports SET runs = ?, spof = ? WHERE id = ?", &st)) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)w->nruns);
+	if (spof)
+		sqlite3_bind_text(st, 2, spof, (int)len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_int64(st, 3, w->report_id);
+	if ((err = step_reset(&w->s, st)) < 0)
+		goto done;
+	if ((err = exec(&w->s, "COMMIT", "cannot commit the report")) < 0)
+		goto done;
+	w->s.txn = 0;
+	if (id)
+		*id = w->report_id;
+done:
+	sqlite3_finalize(st);
+	fo_snapshot_report_free(w);
+	return err;
+}
+
+void fo_snapshot_report_info_free(fo_snapshot_report_info *v, size_t count)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		free(v[i].snapshot);
+		free(v[i].created_at);
+		free(v[i].title);
+		free(v[i].input);
+		free(v[i].scenarios_file);
+		free(v[i].scenarios_sha256);
+		free(v[i].inventory);
+	}
+	free(v);
+}
+
+static const char report_cols[] =
+	"SELECT r.id, s.label, r.created_at, r.title, r.input, r.scenarios_file,"
+	" r.scenarios_sha256, s.inventory, r.runs, r.spof"
+	" FROM reports r JOIN snapshots s ON s.id = r.snapshot_id";
+
+/* Fills e from a row of report_cols. */
+static int report_row(sqlite3_stmt *st, fo_snapshot_report_info *e)
+{
+	memset(e, 0, sizeof *e);
+	e->id = sqlite3_column_int64(st, 0);
+	e->snapshot = dup_col(st, 1);
+	e->created_at = dup_col(st, 2);
+	e->title = dup_col(st, 3);
+	e->input = dup_col(st, 4);
+	e->scenarios_file = dup_col(st, 5);
+	e->scenarios_sha256 = dup_col(st, 6);
+	e->inventory = dup_col(st, 7);
+	e->runs = (uint64_t)sqlite3_column_int64(st, 8);
+	if (!e->snapshot || !e->created_at || !e->input || !e->scenarios_file ||
+	    !e->scenarios_sha256 || (!e->title && sqlite3_column_type(st, 3) != SQLITE_NULL) ||
+	    (!e->inventory && sqlite3_column_type(st, 7) != SQLITE_NULL))
+		return FO_ENOMEM;
+	return FO_OK;
+}
+
+int fo_snapshot_reports(fo_snapshot_report_info **out, size_t *count, const char *db_path,
+			fo_diag *diag)
+{
+	store s = { 0 };
+	sqlite3_stmt *st = NULL;
+	fo_snapshot_report_info *v = NULL;
+	size_t len = 0, alloc = 0;
+	int err = FO_OK, rc;
+	char sql[sizeof report_cols + 32];
+
+	if (!out || !count || !db_path)
+		return FO_EINVAL;
+	*out = NULL;
+	*count = 0;
+	if ((err = store_open(&s, db_path, 0, diag)) < 0)
+		return err;
+	if (s.version < 2) /* no report stored yet */
+		goto done;
+	snprintf(sql, sizeof sql, "%s ORDER BY r.id", report_cols);
+	if ((err = prepare(&s, sql, &st)) < 0)
+		goto done;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == alloc) {
+			size_t na = alloc ? alloc * 2 : 16;
+			fo_snapshot_report_info *p = realloc(v, na * sizeof *p);
+			if (!p) {
+				err = FO_ENOMEM;
+				goto done;
+			}
+			v = p;
+			alloc = na;
+		}
+		if ((err = report_row(st, &v[len++])) < 0)
+			goto done;
+	}
+	if (rc != SQLITE_DONE) {
+		err = sql_fail(&s, rc, "cannot read the database");
+		goto done;
+	}
+	*out = v;
+	*count = len;
+	v = NULL;
+done:
+	fo_snapshot_report_info_free(v, len);
+	sqlite3_finalize(st);
+	store_close(&s);
+	return err;
+}
+
+int fo_snapshot_report_read(const char *db_path, int64_t id,
+			    int (*run)(void *ctx, uint64_t seq, const char *scenario,
+				       const char *whatif, size_t len),
+			    void *ctx, fo_snapshot_report_info **info, char **spof, size_t *spof_len,
+			    fo_diag *diag)
+{
+	store s = { 0 };
+	sqlite3_stmt *st = NULL;
+	fo_snapshot_report_info *e = NULL;
+	char *doc = NULL;
+	size_t doc_len = 0;
+	int err = FO_OK, rc;
+	uint64_t expect = 0, seq;
+	char sql[sizeof report_cols + 32];
+
+	if (!db_path || !run || !info || !spof || !spof_len)
+		return FO_EINVAL;
+	*info = NULL;
+	*spof = NULL;
+	*spof_len = 0;
+	if ((err = store_open(&s, db_path, 0, diag)) < 0)
+		return err;
+	/* One read transaction: the report and its runs from one state. */
+	if ((err = exec(&s, "BEGIN", "cannot read the database")) < 0)
+		goto done;
+	s.txn = 1;
+	if (s.version < 2) {
+		err = say(&s, FO_ENOTFOUND, "no stored report%s (see fallout db reports)", "");
+		goto done;
+	}
+	snprintf(sql, sizeof sql, "%s WHERE r.id = ?", report_cols);
+	if ((err = prepare(&s, sql, &st)) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc == SQLITE_DONE) {
+			char num[32];
+			snprintf(num, sizeof num, "%lld", (long long)id);
+			err = say(&s, FO_ENOTFOUND, "no stored report %s (see fallout db reports)", num);
+		} else {
+			err = sql_fail(&s, rc, "cannot read the database");
+		}
+		goto done;
+	}
+	if (!(e = calloc(1, sizeof *e))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	if ((err = report_row(st, e)) < 0)
+		goto done;
+	if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+		const char *t = (const char *)sqlite3_column_text(st, 9);
+		doc_len = (size_t)sqlite3_column_bytes(st, 9);
+		if (!t || !(doc = malloc(doc_len + 1))) {
+			err = FO_ENOMEM;
+			goto done;
+		}
+		memcpy(doc, t, doc_len);
+		doc[doc_len] = 0;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((err = prepare(&s, "SELECT seq, scenario, whatif FROM runs WHERE report_id = ?"
+			       " ORDER BY seq", &st)) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		const char *w = (const char *)sqlite3_column_text(st, 2);
+		seq = (uint64_t)sqlite3_column_int64(st, 0);
+		if (!name || !w) {
+			err = FO_ENOMEM;
+			goto done;
+		}
+		if (seq != expect++) {
+			err = damaged(&s, "a run is missing");
+			goto done;
+		}
+		if ((err = run(ctx, seq, name, w, (size_t)sqlite3_column_bytes(st, 2))) != 0)
+			goto done;
+	}
+	if (rc != SQLITE_DONE) {
+		err = sql_fail(&s, rc, "cannot read the database");
+		goto done;
+	}
+	if (expect != e->runs) {
+		err = damaged(&s, "runs are missing");
+		goto done;
+	}
+	*info = e;
+	e = NULL;
+	*spof = doc;
+	*spof_len = doc_len;
+	doc = NULL;
+done:
+	free(doc);
+	fo_snapshot_report_info_free(e, 1);
 	sqlite3_finalize(st);
 	store_close(&s);
 	return err;

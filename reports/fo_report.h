@@ -33,6 +33,15 @@ typedef enum fo_format {
  * O(nodes / 8 + k log k) for k impacted nodes. */
 int fo_report_whatif(FILE *fp, fo_engine *e, const fo_scenario *sc, fo_format fmt, int all);
 
+/* Writes the impacted nodes of the last run as CSV rows of a batch, one per
+ * node in document order: scenario,id,kind,tenant,tier,state,flags,cause,
+ * root (flags: the words failed, destroyed, lost, degraded, at-risk that
+ * apply, space-separated; cause and root empty for the scenario's own
+ * nodes). `header` != 0 writes the header line first. RFC 4180 with CRLF,
+ * spreadsheet formulas defused as in the whatif CSV. Returns FO_OK, FO_EINVAL,
+ * FO_ENOMEM, FO_EIO. O(k log k) for k impacted nodes. */
+int fo_report_impacts_csv(FILE *fp, fo_engine *e, const char *scenario, int header);
+
 /* Explains the state of `node` after the last run: the cause chain from the
  * node to its root, one line per step, with the arithmetic of each group
  * ("needs 1 of {pay-gz, pay-sh}: 1 up (pay-gz down)"); an up node gives

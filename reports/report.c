@@ -580,6 +580,72 @@ done:
 	return err;
 }
 
+/* The flags of a node as one CSV field: its words in a fixed order, joined
+ * by spaces ("failed", "destroyed", "lost", "degraded", "at-risk"). */
+static void csv_flags(fo_sbuf *b, unsigned f)
+{
+	static const struct {
+		unsigned bit;
+		const char *word;
+	} words[] = { { FO_F_FAILED, "failed" }, { FO_F_DESTROYED, "destroyed" },
+		      { FO_F_LOST, "lost" }, { FO_F_DEGRADED, "degraded" },
+		      { FO_F_AT_RISK, "at-risk" } };
+	const char *sep = "";
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (f & words[i].bit) {
+			fo_sbuf__puts(b, sep);
+			fo_sbuf__puts(b, words[i].word);
+			sep = " ";
+		}
+}
+
+int fo_report_impacts_csv(FILE *fp, fo_engine *e, const char *scenario, int header)
+{
+	const fo_graph *g;
+	const uint32_t *imp;
+	size_t nimp;
+	fo_sbuf b = { 0 };
+	int err = FO_OK;
+
+	if (!fp || !e || !scenario)
+		return FO_EINVAL;
+	g = fo_engine_graph(e);
+	nimp = fo_engine_impacted(e, &imp);
+	if (header)
+		fputs("scenario,id,kind,tenant,tier,state,flags,cause,root\r\n", fp);
+	for (size_t i = 0; i < nimp; i++) {
+		uint32_t v = imp[i];
+		fo_report__csv_field(&b, scenario);
+		fo_sbuf__putc(&b, ',');
+		fo_report__csv_field(&b, fo_graph_node_id(g, v));
+		fo_sbuf__putc(&b, ',');
+		fo_report__csv_field(&b, fo_graph_node_kind_word(g, v));
+		fo_sbuf__putc(&b, ',');
+		fo_report__csv_field(&b, fo_graph_node_tenant(g, v));
+		fo_sbuf__putc(&b, ',');
+		if (fo_graph_node_tier(g, v))
+			fo_sbuf__printf(&b, "%u", fo_graph_node_tier(g, v));
+		fo_sbuf__printf(&b, ",%s,", fo_state_name(fo_engine_state(e, v)));
+		csv_flags(&b, fo_engine_flags(e, v));
+		fo_sbuf__putc(&b, ',');
+		fo_report__csv_field(&b, id_or_null(g, fo_engine_cause(e, v)));
+		fo_sbuf__putc(&b, ',');
+		fo_report__csv_field(&b, id_or_null(g, shown_root(e, v)));
+		fo_sbuf__puts(&b, "\r\n");
+		if (b.oom) {
+			err = FO_ENOMEM;
+			goto done;
+		}
+		fwrite(b.p, 1, b.len, fp);
+		fo_sbuf__clear(&b);
+	}
+	if (ferror(fp))
+		err = FO_EIO;
+done:
+	fo_sbuf__dispose(&b);
+	return err;
+}
+
 /* ------------------------------------------------------------------ API */
 
 int fo_report_whatif(FILE *fp, fo_engine *e, const fo_scenario *sc, fo_format fmt, int all)

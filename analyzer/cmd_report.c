@@ -1,0 +1,542 @@
+/*
+ * cmd_report.c — `fallout report INVENTORY --scenarios FILE -o DIR`: runs
+ * every scenario of a file and writes a report folder (index.html,
+ * report.md, report.json, impacts.csv and one SVG diagram per scenario;
+ * docs/report.md). On a snapshot the runs are stored in its database too.
+ *
+ * Files are written under temporary names and renamed into DIR only when
+ * everything succeeded, so a failed run leaves an earlier report whole.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "fo_engine.h"
+#include "fo_spof.h"
+#include "../graphs/fo_error.h"
+#include "../graphs/fo_sha256.h"
+#include "../graphs/fo_snapshot.h"
+#include "../importers/fo_scenarios.h"
+#include "../reports/fo_batchreport.h"
+#include "../reports/fo_render.h"
+#include "../reports/fo_report.h"
+#include "../reports/fo_spofreport.h"
+
+static const char help[] =
+	"Usage: fallout report INVENTORY --scenarios FILE -o DIR [options]\n"
+	"Runs every scenario of FILE and writes a report folder DIR (created if\n"
+	"missing): index.html (one self-contained page: summary, per scenario the\n"
+	"impact, the root-cause chain of each app down and its diagram, then the\n"
+	"single points of failure), report.md (the same, diagrams linked),\n"
+	"report.json, impacts.csv and scenario-NNN.svg (docs/report.md).\n\n"
+	"  --scenarios FILE   scenario file (docs/scenarios-format.md)\n"
+	"  -o, --output DIR   the report folder\n"
+	"  --top N            rows of the SPOF ranking (default 20; 0 = all)\n"
+	"  --max-nodes N      largest diagram drawn (default 1500 nodes); a larger\n"
+	"                     impact gets a note instead\n"
+	"  --no-diagrams      no diagrams (Graphviz layout is the slow part)\n"
+	"  --no-store         on a snapshot, do not store the runs in its database\n"
+	"  -q, --quiet        no progress bar (shown only on a terminal, after a\n"
+	"                     moment)\n"
+	"  -h, --help         this help\n\n"
+	"INVENTORY may be - for standard input, or a snapshot DB@LABEL: then the\n"
+	"runs are stored in DB (list them with 'fallout db reports --db DB').\n\n"
+	EXIT_STATUS_HELP;
+
+enum { O_SCEN = 1, O_OUT, O_TOP, O_MAX_NODES, O_NO_DIAGRAMS, O_NO_STORE, O_QUIET, O_HELP };
+static const cmd_opt opts[] = {
+	{ "scenarios", 0, 1, O_SCEN },
+	{ "output", 'o', 1, O_OUT },
+	{ "top", 0, 1, O_TOP },
+	{ "max-nodes", 0, 1, O_MAX_NODES },
+	{ "no-diagrams", 0, 0, O_NO_DIAGRAMS },
+	{ "no-store", 0, 0, O_NO_STORE },
+	{ "quiet", 'q', 0, O_QUIET },
+	{ "help", 'h', 0, O_HELP },
+	{ NULL, 0, 0, 0 },
+};
+
+/* ------------------------------------------------------------ progress */
+
+/* A bar on stderr, only on a terminal and only once the batch has run for
+ * a moment (FALLOUT_PROGRESS_DELAY_MS, default 500), redrawn at most ten
+ * times a second. */
+typedef struct progress {
+	int on, drawn;
+	double start, last, delay;
+	size_t total;
+} progress;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_init(progress *p, int quiet, size_t total)
+{
+	const char *d = getenv("FALLOUT_PROGRESS_DELAY_MS");
+	memset(p, 0, sizeof *p);
+	p->on = !quiet && isatty(STDERR_FILENO);
+	p->total = total;
+	p->start = now_s();
+	p->delay = d && *d ? strtod(d, NULL) / 1000.0 : 0.5;
+}
+
+static void progress_tick(progress *p, size_t done, const char *name)
+{
+	double t;
+	if (!p->on)
+		return;
+	t = now_s();
+	if (t - p->start < p->delay || (p->drawn && t - p->last < 0.1 && done < p->total))
+		return;
+	int width = 30, fill = p->total ? (int)((double)width * (double)done / (double)p->total) : width;
+	fprintf(stderr, "\r\033[Kfallout report: [%.*s%*s] %zu/%zu ", fill,
+		"##############################", width - fill, "", done, p->total);
+	/* The scenario's name, cut to keep one line (bytes, on a UTF-8 boundary). */
+	size_t n = 0, cut = 30;
+	while (name[n] && n < cut)
+		n++;
+	while (n && name[n] && ((unsigned char)name[n] & 0xc0) == 0x80)
+		n--;
+	for (size_t i = 0; i < n; i++)
+		fputc((unsigned char)name[i] < 0x20 ? '?' : name[i], stderr);
+	fflush(stderr);
+	p->drawn = 1;
+	p->last = t;
+}
+
+static void progress_done(progress *p)
+{
+	if (p->on && p->drawn)
+		fputs("\r\033[K", stderr);
+}
+
+/* ------------------------------------------------------------ files */
+
+/* A diagram written under a temporary name, renamed at the end. */
+typedef struct svgfile {
+	char *tmp, *path;
+} svgfile;
+
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+/* Creates DIR unless it exists as a directory. */
+static int make_dir(const char *prog, const char *dir)
+{
+	struct stat sb;
+	if (stat(dir, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode))
+			return EXIT_OK;
+		fprintf(stderr, "%s: '", prog);
+		fo_diag_fputs_escaped(dir, stderr);
+		fputs("' exists and is not a directory\n", stderr);
+		return EXIT_IO;
+	}
+	if (mkdir(dir, 0777) != 0) {
+		fprintf(stderr, "%s: cannot create '", prog);
+		fo_diag_fputs_escaped(dir, stderr);
+		fprintf(stderr, "': %s\n", strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+/* Writes len bytes to a fresh temporary file next to path. */
+static int write_tmp(const char *prog, svgfile *f, const char *data, size_t len)
+{
+	size_t n = strlen(f->path) + 32;
+	FILE *fp;
+	if (!(f->tmp = malloc(n)))
+		return EXIT_IO;
+	snprintf(f->tmp, n, "%s.tmp-%ld", f->path, (long)getpid());
+	if (!(fp = fopen(f->tmp, "wb")) || fwrite(data, 1, len, fp) != len || fclose(fp) != 0) {
+		fprintf(stderr, "%s: cannot write '", prog);
+		fo_diag_fputs_escaped(f->tmp, stderr);
+		fprintf(stderr, "': %s\n", strerror(errno));
+		if (fp)
+			fclose(fp);
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+/* ------------------------------------------------------------ one run */
+
+typedef struct ctx {
+	const char *prog, *dir;
+	fo_graph *g;
+	fo_engine *e;
+	fo_batchreport *br;
+	fo_snapshot_report_writer *store;
+	cmd_out json, csv;
+	fo_render_opts ropts;
+	int diagrams;
+	svgfile *svgs;
+	size_t nsvgs, omitted;
+} ctx;
+
+/* Renders the impact of the last run as SVG into *svg (malloc'd), or
+ * explains in *note (malloc'd) why there is no diagram. */
+static int render_svg(ctx *c, char **svg, size_t *len, char **note)
+{
+	fo_diag *diag = NULL;
+	FILE *fp = NULL;
+	char *msg = NULL;
+	size_t msg_len = 0;
+	int err;
+
+	*svg = NULL;
+	*note = NULL;
+	if ((err = fo_diag_new(&diag, 20)) < 0)
+		return err;
+	if (!(fp = open_memstream(svg, len))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	err = fo_render(fp, c->e, &c->ropts, diag);
+	if (fclose(fp) != 0 && err == FO_OK)
+		err = FO_ENOMEM;
+	if (err != FO_ELIMIT && err != FO_ERENDER)
+		goto done;
+	/* Too large, or Graphviz failed: the page says so instead. */
+	free(*svg);
+	*svg = NULL;
+	FILE *mp = open_memstream(&msg, &msg_len);
+	if (!mp) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < fo_diag_count(diag); i++)
+		fprintf(mp, "%s%s", i ? "; " : "", fo_diag_get(diag, i)->msg);
+	if (!fo_diag_count(diag))
+		fputs(fo_strerror(err), mp);
+	if (fclose(mp) != 0) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	*note = msg;
+	msg = NULL;
+	c->omitted++;
+	err = FO_OK;
+done:
+	free(msg);
+	fo_diag_free(diag);
+	return err;
+}
+
+static int run_one(ctx *c, const fo_scenarios *sc, size_t i)
+{
+	const char *name = fo_scenarios_scenario_name(sc, i);
+	fo_scenario s;
+	fo_summary sum;
+	char *whatif = NULL, *svg = NULL, *note = NULL, fname[64];
+	size_t whatif_len = 0, svg_len = 0;
+	FILE *mp = NULL;
+	fo_batchreport_diagram d = { 0 };
+	int err;
+
+	s.nfail = fo_scenarios_fail(sc, i, &s.fail);
+	s.ndestroy = fo_scenarios_destroy(sc, i, &s.destroy);
+	if ((err = fo_engine_run(c->e, &s)) < 0)
+		goto done;
+	fo_engine_summary(c->e, &sum);
+	if (!(mp = open_memstream(&whatif, &whatif_len))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	err = fo_report_whatif(mp, c->e, &s, FO_FORMAT_JSON, 0);
+	if (fclose(mp) != 0 && err == FO_OK)
+		err = FO_ENOMEM;
+	if (err < 0 ||
+	    (err = fo_batchreport_json_run(c->json.fp, i, name, whatif, whatif_len)) < 0 ||
+	    (err = fo_report_impacts_csv(c->csv.fp, c->e, name, i == 0)) < 0)
+		goto done;
+	if (c->store && (err = fo_snapshot_report_run(c->store, name, sum.apps_down, sum.down,
+						       whatif, whatif_len)) < 0)
+		goto done;
+	if (c->diagrams) {
+		if ((err = render_svg(c, &svg, &svg_len, &note)) < 0)
+			goto done;
+		if (svg) {
+			svgfile *f = &c->svgs[c->nsvgs];
+			snprintf(fname, sizeof fname, "scenario-%03zu.svg", i + 1);
+			if (!(f->path = join(c->dir, fname))) {
+				err = FO_ENOMEM;
+				goto done;
+			}
+			c->nsvgs++;
+			if (write_tmp(c->prog, f, svg, svg_len) != EXIT_OK) {
+				err = FO_EIO;
+				goto done;
+			}
+			d.svg = svg;
+			d.svg_len = svg_len;
+			d.file = fname;
+		} else {
+			d.note = note;
+		}
+	} else {
+		d.note = "diagrams were not drawn (--no-diagrams)";
+	}
+	err = fo_batchreport_add(c->br, c->e, name, &s, &d);
+done:
+	free(whatif);
+	free(svg);
+	free(note);
+	return err;
+}
+
+/* The SPOF document as `spof --format json` prints it, into *doc. */
+static int spof_json(const fo_spofreport *sr, char **doc, size_t *len)
+{
+	FILE *mp = open_memstream(doc, len);
+	int err;
+	if (!mp)
+		return FO_ENOMEM;
+	err = fo_spofreport_write(mp, sr, FO_SPOFREPORT_JSON);
+	if (fclose(mp) != 0 && err == FO_OK)
+		err = FO_ENOMEM;
+	return err;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	const char *prog = "fallout report", *path = NULL, *dir = NULL, *scen_path = NULL, *val;
+	unsigned long top = 20, max_nodes = FO_RENDER_MAX_NODES;
+	int status = EXIT_OK, id, err = FO_OK, quiet = 0, no_store = 0, diagrams = 1;
+	cmd_args a;
+	fo_diag *diag = NULL;
+	fo_scenarios *sc = NULL;
+	fo_spof *spof = NULL;
+	fo_spofreport sr = { 0 };
+	char *spof_doc = NULL, *db = NULL, *html_path = NULL, *md_path = NULL, *json_path = NULL,
+	     *csv_path = NULL;
+	size_t spof_len = 0, n = 0;
+	cmd_out html = { 0 }, md = { 0 };
+	fo_batchreport_info info = { 0 };
+	progress pg;
+	ctx c = { 0 };
+	int64_t report_id = 0;
+
+	c.prog = prog;
+	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
+	while ((id = cmd_next(&a, &val)) != -1) {
+		switch (id) {
+		case -2: status = EXIT_USAGE; goto done;
+		case O_HELP: fputs(help, stdout); goto done;
+		case O_SCEN: scen_path = val; break;
+		case O_OUT: dir = val; break;
+		case O_QUIET: quiet = 1; break;
+		case O_NO_STORE: no_store = 1; break;
+		case O_NO_DIAGRAMS: diagrams = 0; break;
+		case O_TOP:
+			if ((status = cmd_count(prog, "--top", val, 0, &top)) != EXIT_OK)
+				goto done;
+			break;
+		case O_MAX_NODES:
+			if ((status = cmd_count(prog, "--max-nodes", val, 1, &max_nodes)) != EXIT_OK)
+				goto done;
+			break;
+		default:
+			if ((status = cmd_operand(prog, &path, val)) != EXIT_OK)
+				goto done;
+		}
+	}
+	if (!path) {
+		status = cmd_usage_error(prog, "missing INVENTORY");
+		goto done;
+	}
+	if (!scen_path) {
+		status = cmd_usage_error(prog, "missing --scenarios FILE");
+		goto done;
+	}
+	if (!dir) {
+		status = cmd_usage_error(prog, "missing -o DIR (the report folder)");
+		goto done;
+	}
+	if (!strcmp(path, "-") && !strcmp(scen_path, "-")) {
+		status = cmd_usage_error(prog, "INVENTORY and --scenarios cannot both be - (standard input)");
+		goto done;
+	}
+	if (fo_diag_new(&diag, 100) < 0) {
+		status = EXIT_IO;
+		goto done;
+	}
+	if ((status = cmd_load(&c.g, prog, path, 0, diag)) != EXIT_OK)
+		goto done;
+	fo_diag_free(diag);
+	diag = NULL;
+	if (fo_diag_new(&diag, 100) < 0) {
+		status = EXIT_IO;
+		goto done;
+	}
+	if ((err = fo_scenarios_load(&sc, scen_path, c.g, diag)) != FO_OK) {
+		fo_diag_print(diag, stderr);
+		status = cmd_exit_for(err);
+		goto done;
+	}
+	n = fo_scenarios_count(sc);
+	info.title = fo_scenarios_name(sc);
+	info.inventory = fo_graph_name(c.g);
+	info.input = cmd_is_snapshot(path) ? fo_graph_file(c.g) : path;
+	info.scenarios_file = scen_path;
+
+	/* On a snapshot, take the write lock first: a database we cannot
+	 * store into is refused before any work (or skipped with --no-store). */
+	if (cmd_is_snapshot(path) && !no_store) {
+		const char *label = strrchr(fo_graph_file(c.g), '@');
+		fo_snapshot_report_meta meta = { info.title, info.input, scen_path, NULL };
+		char hex[65];
+		const char *given = NULL;
+		if (cmd_split_snapshot(path, &db, &given) < 0 || !label) {
+			err = FO_ENOMEM;
+			goto fail;
+		}
+		if (strcmp(scen_path, "-") != 0) {
+			if ((err = fo_sha256_file(hex, scen_path, diag)) < 0) {
+				fo_diag_print(diag, stderr);
+				goto fail;
+			}
+			meta.scenarios_sha256 = hex;
+		}
+		if ((err = fo_snapshot_report_begin(&c.store, db, label + 1, &meta, diag)) < 0) {
+			fo_diag_print(diag, stderr);
+			fprintf(stderr, "%s: cannot store the runs in the snapshot's database "
+					"(--no-store writes the report without storing)\n", prog);
+			status = cmd_exit_for(err);
+			err = FO_OK;
+			goto done;
+		}
+	}
+
+	if ((status = make_dir(prog, dir)) != EXIT_OK)
+		goto done;
+	if (!(html_path = join(dir, "index.html")) || !(md_path = join(dir, "report.md")) ||
+	    !(json_path = join(dir, "report.json")) || !(csv_path = join(dir, "impacts.csv")) ||
+	    !(c.svgs = calloc(n ? n : 1, sizeof *c.svgs))) {
+		err = FO_ENOMEM;
+		goto fail;
+	}
+	if ((status = cmd_out_open(&html, prog, html_path)) != EXIT_OK ||
+	    (status = cmd_out_open(&md, prog, md_path)) != EXIT_OK ||
+	    (status = cmd_out_open(&c.json, prog, json_path)) != EXIT_OK ||
+	    (status = cmd_out_open(&c.csv, prog, csv_path)) != EXIT_OK)
+		goto done;
+	c.dir = dir;
+	c.diagrams = diagrams;
+	c.ropts = (fo_render_opts){ FO_SCOPE_IMPACT, 0, "svg", max_nodes };
+	if ((err = fo_engine_new(&c.e, c.g)) < 0 ||
+	    (err = fo_batchreport_new(&c.br, c.g, &info)) < 0 ||
+	    (err = fo_batchreport_json_head(c.json.fp, &info)) < 0)
+		goto fail;
+
+	progress_init(&pg, quiet, n);
+	for (size_t i = 0; i < n; i++) {
+		progress_tick(&pg, i, fo_scenarios_scenario_name(sc, i));
+		if ((err = run_one(&c, sc, i)) < 0)
+			break;
+	}
+	progress_tick(&pg, n, "");
+	progress_done(&pg);
+	if (err < 0)
+		goto fail;
+	if (n == 0) /* an empty batch still gets a CSV header */
+		fputs("scenario,id,kind,tenant,tier,state,flags,cause,root\r\n", c.csv.fp);
+
+	if ((err = fo_spof_compute(&spof, c.g)) < 0 ||
+	    (err = fo_spofreport_select(&sr, c.g, spof, FO_NONE, NULL, top)) < 0 ||
+	    (err = spof_json(&sr, &spof_doc, &spof_len)) < 0 ||
+	    (err = fo_batchreport_json_tail(c.json.fp, n, spof_doc, spof_len)) < 0 ||
+	    (err = fo_batchreport_finish(c.br, &sr, html.fp, md.fp)) < 0)
+		goto fail;
+
+	/* Commit: the files first (a report on disk is what was asked for),
+	 * then the database. */
+	if ((status = cmd_out_close(&html, prog, 1)) != EXIT_OK ||
+	    (status = cmd_out_close(&md, prog, 1)) != EXIT_OK ||
+	    (status = cmd_out_close(&c.json, prog, 1)) != EXIT_OK ||
+	    (status = cmd_out_close(&c.csv, prog, 1)) != EXIT_OK)
+		goto done;
+	for (size_t i = 0; i < c.nsvgs; i++) {
+		if (rename(c.svgs[i].tmp, c.svgs[i].path) != 0) {
+			fprintf(stderr, "%s: cannot write '", prog);
+			fo_diag_fputs_escaped(c.svgs[i].path, stderr);
+			fprintf(stderr, "': %s\n", strerror(errno));
+			status = EXIT_IO;
+			goto done;
+		}
+		free(c.svgs[i].tmp);
+		c.svgs[i].tmp = NULL;
+	}
+	if (c.store) {
+		fo_snapshot_report_writer *w = c.store;
+		c.store = NULL;
+		if ((err = fo_snapshot_report_commit(w, spof_doc, spof_len, &report_id)) < 0) {
+			fo_diag_print(diag, stderr);
+			fprintf(stderr, "%s: the report was written, but its runs were not stored\n", prog);
+			goto fail;
+		}
+	}
+	if (c.omitted)
+		fprintf(stderr, "%s: warning: %zu of %zu diagrams not drawn (larger than --max-nodes "
+				"%lu, or Graphviz failed); the report says why\n",
+			prog, c.omitted, n, max_nodes);
+	printf("%s: %zu scenario%s", dir, n, n == 1 ? "" : "s");
+	if (report_id)
+		printf(", stored as report %lld in %s", (long long)report_id, db);
+	printf("\n");
+fail:
+	if (err < 0) {
+		if (err != FO_EIO || !status)
+			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
+		if (status == EXIT_OK)
+			status = cmd_exit_for(err);
+	}
+done:
+	if (html.fp)
+		cmd_out_close(&html, prog, 0);
+	if (md.fp)
+		cmd_out_close(&md, prog, 0);
+	if (c.json.fp)
+		cmd_out_close(&c.json, prog, 0);
+	if (c.csv.fp)
+		cmd_out_close(&c.csv, prog, 0);
+	for (size_t i = 0; i < c.nsvgs; i++) {
+		if (c.svgs[i].tmp)
+			remove(c.svgs[i].tmp);
+		free(c.svgs[i].tmp);
+		free(c.svgs[i].path);
+	}
+	free(c.svgs);
+	fo_snapshot_report_free(c.store);
+	fo_batchreport_free(c.br);
+	fo_engine_free(c.e);
+	free(spof_doc);
+	fo_spofreport_dispose(&sr);
+	fo_spof_free(spof);
+	fo_scenarios_free(sc);
+	fo_graph_free(c.g);
+	free(html_path);
+	free(md_path);
+	free(json_path);
+	free(csv_path);
+	free(db);
+	fo_diag_free(diag);
+	return status;
+}
