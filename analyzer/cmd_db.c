@@ -1,7 +1,9 @@
 /*
- * cmd_db.c — `fallout db list --db FILE` and `fallout db rm LABEL --db FILE`:
- * the snapshots of a database (docs/snapshots.md).
+ * cmd_db.c — `fallout db list|rm|reports|report`: the snapshots of a
+ * database and the reports stored with them (docs/snapshots.md,
+ * docs/report.md).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,25 +11,39 @@
 #include "cmd.h"
 #include "../graphs/fo_error.h"
 #include "../graphs/fo_snapshot.h"
+#include "../reports/fo_batchreport.h"
+#include "../reports/fo_report.h"
 
 static const char help[] =
-	"Usage: fallout db list --db FILE\n"
+	"Usage: fallout db list --db FILE [--format text|json]\n"
 	"       fallout db rm LABEL --db FILE\n"
+	"       fallout db reports --db FILE [--format text|json]\n"
+	"       fallout db report ID --db FILE [-o FILE]\n"
 	"list prints the snapshots of the SQLite database FILE, oldest first: label,\n"
 	"import time (UTC), node count, first 12 hex digits of the source's sha256 and\n"
-	"the source file. rm deletes one snapshot with everything it holds.\n\n"
-	"  --db FILE    the snapshot database (required)\n"
-	"  -h, --help   this help\n\n"
-	"Exit status: 0 success; 2 usage error (unknown label); 3 invalid input\n"
+	"the source file. rm deletes one snapshot with everything it holds (its stored\n"
+	"reports too). reports lists the reports stored by 'fallout report' on a\n"
+	"snapshot: id, time, snapshot, runs, title. report prints stored report ID as\n"
+	"the report.json 'fallout report' wrote, rebuilt from the database without\n"
+	"recomputing.\n\n"
+	"  --db FILE          the snapshot database (required)\n"
+	"  --format FMT       text (default) or json, for list and reports\n"
+	"  -o, --output FILE  report: write to FILE instead of standard output\n"
+	"  -h, --help         this help\n\n"
+	"Exit status: 0 success; 2 usage error (unknown label or id); 3 invalid input\n"
 	"(database not fallout's, corrupt or newer); 4 I/O error (cannot open,\n"
 	"read-only, locked).\n";
 
-enum { O_DB = 1, O_HELP };
+enum { O_DB = 1, O_FORMAT, O_OUT, O_HELP };
 static const cmd_opt opts[] = {
 	{ "db", 0, 1, O_DB },
+	{ "format", 0, 1, O_FORMAT },
+	{ "output", 'o', 1, O_OUT },
 	{ "help", 'h', 0, O_HELP },
 	{ NULL, 0, 0, 0 },
 };
+
+enum sub { S_LIST, S_RM, S_REPORTS, S_REPORT };
 
 static int failed(const char *prog, fo_diag *diag, int err)
 {
@@ -44,58 +60,14 @@ static void cell(const char *s, int width)
 		putchar(' ');
 }
 
-int cmd_db(int argc, char **argv)
+static void json_key(const char *key, const char *value, const char *sep)
 {
-	const char *prog = "fallout db", *sub = NULL, *label = NULL, *db = NULL, *val;
-	fo_snapshot_info *v = NULL;
-	size_t nv = 0;
-	fo_diag *diag = NULL;
-	cmd_args a;
-	int status = EXIT_OK, id, err;
+	printf("%s\"%s\": ", sep, key);
+	fo_report_json_string(stdout, value);
+}
 
-	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
-	while ((id = cmd_next(&a, &val)) != -1) {
-		switch (id) {
-		case -2: return EXIT_USAGE;
-		case O_HELP: fputs(help, stdout); return EXIT_OK;
-		case O_DB: db = val; break;
-		default:
-			if (!sub)
-				sub = val;
-			else if (!label && strcmp(sub, "rm") == 0)
-				label = val;
-			else
-				return cmd_usage_error(prog, "unexpected operand '%s'", val);
-		}
-	}
-	if (!sub)
-		return cmd_usage_error(prog, "missing subcommand (list or rm)");
-	if (strcmp(sub, "list") && strcmp(sub, "rm"))
-		return cmd_usage_error(prog, "unknown subcommand '%s' (list or rm)", sub);
-	if (!strcmp(sub, "rm") && !label)
-		return cmd_usage_error(prog, "rm: missing LABEL");
-	if (!db)
-		return cmd_usage_error(prog, "missing --db FILE");
-	if (fo_diag_new(&diag, 100) < 0) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		return EXIT_IO;
-	}
-	if (!strcmp(sub, "rm")) {
-		if ((err = fo_snapshot_remove(db, label, diag)) < 0) {
-			status = failed(prog, diag, err);
-			goto done;
-		}
-		fputs("removed ", stdout);
-		fo_diag_fputs_escaped(label, stdout);
-		fputs(" from ", stdout);
-		fo_diag_fputs_escaped(db, stdout);
-		putchar('\n');
-		goto done;
-	}
-	if ((err = fo_snapshot_list(&v, &nv, db, diag)) < 0) {
-		status = failed(prog, diag, err);
-		goto done;
-	}
+static void list_text(const fo_snapshot_info *v, size_t nv)
+{
 	int w = 5;
 	for (size_t i = 0; i < nv; i++)
 		if ((int)strlen(v[i].label) > w)
@@ -109,8 +81,228 @@ int cmd_db(int argc, char **argv)
 		fo_diag_fputs_escaped(v[i].source, stdout);
 		putchar('\n');
 	}
+}
+
+static void list_json(const fo_snapshot_info *v, size_t nv)
+{
+	fputs("{\"snapshots\": [", stdout);
+	for (size_t i = 0; i < nv; i++) {
+		fputs(i ? ",\n  {" : "\n  {", stdout);
+		json_key("label", v[i].label, "");
+		json_key("imported_at", v[i].imported_at, ", ");
+		json_key("source", v[i].source, ", ");
+		json_key("sha256", v[i].sha256, ", ");
+		json_key("inventory", v[i].inventory, ", ");
+		printf(", \"nodes\": %llu}", (unsigned long long)v[i].nodes);
+	}
+	fputs(nv ? "\n]}\n" : "]}\n", stdout);
+}
+
+static void reports_text(const fo_snapshot_report_info *v, size_t nv)
+{
+	int w = 8;
+	for (size_t i = 0; i < nv; i++)
+		if ((int)strlen(v[i].snapshot) > w)
+			w = (int)strlen(v[i].snapshot);
+	printf("%6s  %-20s  ", "ID", "CREATED");
+	cell("SNAPSHOT", w);
+	printf("  %5s  %s\n", "RUNS", "TITLE");
+	for (size_t i = 0; i < nv; i++) {
+		printf("%6" PRId64 "  %-20s  ", v[i].id, v[i].created_at);
+		cell(v[i].snapshot, w);
+		printf("  %5llu  ", (unsigned long long)v[i].runs);
+		fo_diag_fputs_escaped(v[i].title ? v[i].title : "", stdout);
+		putchar('\n');
+	}
+}
+
+static void reports_json(const fo_snapshot_report_info *v, size_t nv)
+{
+	fputs("{\"reports\": [", stdout);
+	for (size_t i = 0; i < nv; i++) {
+		printf("%s{\"id\": %" PRId64, i ? ",\n  " : "\n  ", v[i].id);
+		json_key("created_at", v[i].created_at, ", ");
+		json_key("snapshot", v[i].snapshot, ", ");
+		json_key("title", v[i].title, ", ");
+		json_key("input", v[i].input, ", ");
+		json_key("scenarios_file", v[i].scenarios_file, ", ");
+		json_key("scenarios_sha256", v[i].scenarios_sha256, ", ");
+		printf(", \"runs\": %llu}", (unsigned long long)v[i].runs);
+	}
+	fputs(nv ? "\n]}\n" : "]}\n", stdout);
+}
+
+/* db report: where the runs go. */
+typedef struct rebuild {
+	FILE *fp;
+	fo_batchreport_info info;
+} rebuild;
+
+static int on_run(void *p, uint64_t seq, const char *scenario, const char *whatif, size_t len)
+{
+	rebuild *r = p;
+	return fo_batchreport_json_run(r->fp, (size_t)seq, scenario, whatif, len);
+}
+
+static int parse_id(const char *prog, const char *s, int64_t *out)
+{
+	unsigned long v;
+	int status = cmd_count(prog, "report ID", s, 1, &v);
+	if (status == EXIT_OK)
+		*out = (int64_t)v;
+	return status;
+}
+
+/* Reads the stored report twice: once for its info (to write the head),
+ * once streaming the runs; both in read transactions of their own. The
+ * reports table is append-only but for cascading deletes, so a report
+ * removed in between is reported as not found. */
+static int report_json(const char *prog, const char *db, int64_t id, const char *out_path,
+		       fo_diag *diag)
+{
+	fo_snapshot_report_info *all = NULL, *meta = NULL;
+	size_t n = 0, spof_len = 0;
+	char *spof = NULL;
+	cmd_out out = { 0 };
+	int err, status = EXIT_OK;
+	rebuild r = { 0 };
+
+	if ((err = fo_snapshot_reports(&all, &n, db, diag)) < 0)
+		return failed(prog, diag, err);
+	for (size_t i = 0; i < n; i++)
+		if (all[i].id == id)
+			meta = &all[i];
+	if (!meta) {
+		fprintf(stderr, "%s: no stored report %" PRId64 " in '", prog, id);
+		fo_diag_fputs_escaped(db, stderr);
+		fputs("' (see fallout db reports)\n", stderr);
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if ((status = cmd_out_open(&out, prog, out_path)) != EXIT_OK)
+		goto done;
+	r.fp = out.fp;
+	r.info = (fo_batchreport_info){ meta->title, meta->inventory, meta->input,
+					meta->scenarios_file };
+	if ((err = fo_batchreport_json_head(out.fp, &r.info)) < 0)
+		goto fail;
+	{
+		fo_snapshot_report_info *got = NULL;
+		err = fo_snapshot_report_read(db, id, on_run, &r, &got, &spof, &spof_len, diag);
+		if (err == FO_OK && got->runs != meta->runs)
+			err = FO_EINPUT;
+		fo_snapshot_report_info_free(got, 1);
+	}
+	if (err != FO_OK) {
+		if (err > 0)
+			err = FO_EIO;
+		goto fail;
+	}
+	if ((err = fo_batchreport_json_tail(out.fp, (size_t)meta->runs, spof, spof_len)) < 0)
+		goto fail;
+	status = cmd_out_close(&out, prog, 1);
+	goto done;
+fail:
+	status = failed(prog, diag, err);
 done:
+	if (out.fp)
+		cmd_out_close(&out, prog, 0);
+	free(spof);
+	fo_snapshot_report_info_free(all, n);
+	return status;
+}
+
+int cmd_db(int argc, char **argv)
+{
+	static const char *const subs[] = { "list", "rm", "reports", "report", NULL };
+	const char *prog = "fallout db", *sub_word = NULL, *arg = NULL, *db = NULL;
+	const char *out_path = NULL, *val;
+	fo_snapshot_info *v = NULL;
+	fo_snapshot_report_info *rv = NULL;
+	size_t nv = 0, nrv = 0;
+	fo_diag *diag = NULL;
+	cmd_args a;
+	int status = EXIT_OK, id, err, json = 0, sub = -1;
+	int64_t report_id = 0;
+
+	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
+	while ((id = cmd_next(&a, &val)) != -1) {
+		switch (id) {
+		case -2: return EXIT_USAGE;
+		case O_HELP: fputs(help, stdout); return EXIT_OK;
+		case O_DB: db = val; break;
+		case O_OUT: out_path = val; break;
+		case O_FORMAT: {
+			static const char *const words[] = { "text", "json", NULL };
+			if ((status = cmd_choice(prog, "format", val, words, &json)) != EXIT_OK)
+				return status;
+			break;
+		}
+		default:
+			if (!sub_word)
+				sub_word = val;
+			else if (!arg && (!strcmp(sub_word, "rm") || !strcmp(sub_word, "report")))
+				arg = val;
+			else
+				return cmd_usage_error(prog, "unexpected operand '%s'", val);
+		}
+	}
+	if (!sub_word)
+		return cmd_usage_error(prog, "missing subcommand (list, rm, reports or report)");
+	for (int i = 0; subs[i]; i++)
+		if (!strcmp(sub_word, subs[i]))
+			sub = i;
+	if (sub < 0)
+		return cmd_usage_error(prog, "unknown subcommand '%s' (list, rm, reports or report)",
+				       sub_word);
+	if (sub == S_RM && !arg)
+		return cmd_usage_error(prog, "rm: missing LABEL");
+	if (sub == S_REPORT && !arg)
+		return cmd_usage_error(prog, "report: missing ID (see fallout db reports)");
+	if (sub == S_REPORT && (status = parse_id(prog, arg, &report_id)) != EXIT_OK)
+		return status;
+	if (json && sub != S_LIST && sub != S_REPORTS)
+		return cmd_usage_error(prog, "--format applies to list and reports");
+	if (out_path && sub != S_REPORT)
+		return cmd_usage_error(prog, "-o applies to report");
+	if (!db)
+		return cmd_usage_error(prog, "missing --db FILE");
+	if (fo_diag_new(&diag, 100) < 0) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_IO;
+	}
+	switch (sub) {
+	case S_RM:
+		if ((err = fo_snapshot_remove(db, arg, diag)) < 0) {
+			status = failed(prog, diag, err);
+			break;
+		}
+		fputs("removed ", stdout);
+		fo_diag_fputs_escaped(arg, stdout);
+		fputs(" from ", stdout);
+		fo_diag_fputs_escaped(db, stdout);
+		putchar('\n');
+		break;
+	case S_LIST:
+		if ((err = fo_snapshot_list(&v, &nv, db, diag)) < 0) {
+			status = failed(prog, diag, err);
+			break;
+		}
+		(json ? list_json : list_text)(v, nv);
+		break;
+	case S_REPORTS:
+		if ((err = fo_snapshot_reports(&rv, &nrv, db, diag)) < 0) {
+			status = failed(prog, diag, err);
+			break;
+		}
+		(json ? reports_json : reports_text)(rv, nrv);
+		break;
+	case S_REPORT:
+		status = report_json(prog, db, report_id, out_path, diag);
+		break;
+	}
 	fo_snapshot_list_free(v, nv);
+	fo_snapshot_report_info_free(rv, nrv);
 	fo_diag_free(diag);
 	return status;
 }

@@ -16,10 +16,11 @@ static const struct {
 	{ "whatif", cmd_whatif, "what goes down, degraded, at risk or lost if nodes fail" },
 	{ "render", cmd_render, "draw the impact of a scenario (DOT, SVG, PNG, PDF)" },
 	{ "import", cmd_import, "store an inventory as a snapshot in an SQLite database" },
-	{ "db", cmd_db, "list or remove the snapshots of a database" },
+	{ "db", cmd_db, "snapshots and stored reports of a database: list, rm" },
 	{ "spof", cmd_spof, "single points of failure, blast-radius ranking, shared fate" },
 	{ "report", cmd_report, "batch report of a scenario file: HTML, Markdown, JSON, CSV" },
 	{ "diff", cmd_diff, "what a migration changes: nodes, dependencies, SPOFs, scenarios" },
+	{ "gen", cmd_gen, "write a synthetic inventory of N nodes (benchmarks)" },
 };
 
 static void usage(FILE *fp)

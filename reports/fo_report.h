@@ -42,6 +42,11 @@ int fo_report_whatif(FILE *fp, fo_engine *e, const fo_scenario *sc, fo_format fm
  * FO_ENOMEM, FO_EIO. O(k log k) for k impacted nodes. */
 int fo_report_impacts_csv(FILE *fp, fo_engine *e, const char *scenario, int header);
 
+/* Writes s as a JSON string literal (RFC 8259; the escaping of every JSON
+ * document fallout writes); NULL writes null. Returns FO_OK, FO_ENOMEM or
+ * FO_EIO. O(strlen(s)). */
+int fo_report_json_string(FILE *fp, const char *s);
+
 /* Explains the state of `node` after the last run: the cause chain from the
  * node to its root, one line per step, with the arithmetic of each group
  * ("needs 1 of {pay-gz, pay-sh}: 1 up (pay-gz down)"); an up node gives

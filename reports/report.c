@@ -599,6 +599,21 @@ static void csv_flags(fo_sbuf *b, unsigned f)
 		}
 }
 
+int fo_report_json_string(FILE *fp, const char *s)
+{
+	fo_sbuf b = { 0 };
+	int err = FO_OK;
+	if (!fp)
+		return FO_EINVAL;
+	fo_report__json_str(&b, s);
+	if (b.oom)
+		err = FO_ENOMEM;
+	else if (fwrite(b.p, 1, b.len, fp) != b.len)
+		err = FO_EIO;
+	fo_sbuf__dispose(&b);
+	return err;
+}
+
 int fo_report_impacts_csv(FILE *fp, fo_engine *e, const char *scenario, int header)
 {
 	const fo_graph *g;

@@ -621,5 +621,6 @@ else
 fi
 
 FALLOUT="$FALLOUT" sh tests/cli/snapshot-checks.sh || fail=$((fail + 1))
+FALLOUT="$FALLOUT" sh tests/cli/report-checks.sh || fail=$((fail + 1))
 echo "cli-checks: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -1,0 +1,280 @@
+#!/bin/sh
+# tests/cli/report-checks.sh: checks of `fallout report` (docs/report.md)
+# that a one-output golden case cannot express: the report folder's files
+# against goldens (tests/golden/report-*/; FO_UPDATE_GOLDEN=1 rewrites
+# them), runs equal to `whatif --format json`, diagrams embedded and linked,
+# hostile names inert, runs stored in a snapshot database and rebuilt byte
+# for byte, all-or-nothing on failure (files and database), the progress
+# bar only on a terminal, schema 1 databases migrated.
+# Called by tests/cli/checks.sh; runnable alone:
+#   FALLOUT=./fallout sh tests/cli/report-checks.sh
+# Tools: POSIX utilities, timeout, cmp, xmllint, the sqlite3 command, script.
+set -u
+: "${FALLOUT:=./fallout}"
+cd "$(dirname "$0")/../.." || exit 2
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+pass=0
+fail=0
+scale=1
+case $FALLOUT in *valgrind*) scale=10 ;; esac
+
+check() {
+	desc=$1
+	shift
+	if "$@"; then pass=$((pass + 1)); else echo "FAIL $desc"; fail=$((fail + 1)); fi
+}
+fo() {
+	# shellcheck disable=SC2086
+	timeout $((60 * scale)) $FALLOUT "$@" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	if grep -q -E 'ERROR: [A-Za-z]+Sanitizer|runtime error:|^==[0-9]+== ' "$tmp/err"; then
+		echo "FAIL fallout $*: sanitizer or valgrind report:"
+		head -20 "$tmp/err"
+		fail=$((fail + 1))
+	fi
+}
+is() { [ "$st" = "$1" ]; }
+has() { grep -q -F -- "$1" "$2"; }
+lacks() { ! grep -q -E -- "$1" "$2"; }
+count() { grep -o -F -- "$1" "$2" | wc -l | tr -d ' '; }
+sum() { cksum <"$1"; }
+
+B=samples/migration/before.xml
+A=samples/migration/after.xml
+S=samples/migration/scenarios.xml
+HN=tests/cli/inputs/hostile-names.xml
+HS=tests/cli/inputs/hostile-scenarios.xml
+
+# golden DIR NAME: the report file DIR/NAME against tests/golden/report-*/.
+golden() { # GOLDEN_DIR REPORT_DIR FILE
+	if [ "${FO_UPDATE_GOLDEN:-}" = 1 ]; then
+		mkdir -p "$1" && cp "$2/$3" "$1/$3"
+	fi
+	cmp -s "$1/$3" "$2/$3" || { diff -u "$1/$3" "$2/$3" | head -20; return 1; }
+}
+
+# --- the report folder, against goldens (diagrams off: Graphviz's bytes
+# are not ours; they are checked below by structure).
+for side in before after; do
+	inv=samples/migration/$side.xml
+	fo report "$inv" --scenarios "$S" -o "$tmp/g-$side" --no-diagrams
+	check "report $side: exit 0" is 0
+	check "report $side: stdout names the folder" has "$tmp/g-$side: 4 scenarios" "$tmp/out"
+	check "report $side: quiet stderr" test ! -s "$tmp/err"
+	for f in index.html report.md report.json impacts.csv; do
+		check "report $side: $f golden" golden tests/golden/report-$side "$tmp/g-$side" "$f"
+	done
+	check "report $side: no SVG files without diagrams" \
+		test -z "$(find "$tmp/g-$side" -name '*.svg')"
+	check "report $side: no temporary files left" \
+		test -z "$(find "$tmp/g-$side" -name '*.tmp-*')"
+done
+
+# --- each run of report.json is `whatif --format json` of its scenario,
+# byte for byte; impacts.csv has one row per impacted node.
+fo report "$B" --scenarios "$S" -o "$tmp/r"
+check "report: exit 0" is 0
+i=0
+for spec in "--fail chiller-3" "--destroy dc3" "--fail power-3" "--fail vm-3"; do
+	i=$((i + 1))
+	# shellcheck disable=SC2086
+	timeout 20 $FALLOUT whatif "$B" $spec --format json >"$tmp/w$i.json" 2>/dev/null
+	# Run i: from its {"scenario": line, without that prefix, to the line
+	# ending in "]}}" (the whatif document's "]}" and the run's "}").
+	awk -v n="$i" '
+		/^\{"scenario": / { k++; on = (k == n); if (on) sub(/^\{"scenario": "[^"]*", "whatif": /, "") }
+		on && /\]\}\},?$/ { sub(/\},?$/, ""); print; on = 0; next }
+		on { print }
+	' "$tmp/r/report.json" >"$tmp/run$i.json"
+	check "report: run $i equals whatif --format json" cmp -s "$tmp/w$i.json" "$tmp/run$i.json"
+done
+check "report: impacts.csv has a header and 29 rows" test "$(wc -l <"$tmp/r/impacts.csv" | tr -d ' ')" = 30
+check "report: impacts.csv uses CRLF" test "$(count "$(printf '\r')" "$tmp/r/impacts.csv")" = 30
+
+# --- diagrams: one SVG per scenario, well-formed, embedded in the page with
+# ids made unique, linked from report.md.
+for n in 001 002 003 004; do
+	check "report: scenario-$n.svg written" test -s "$tmp/r/scenario-$n.svg"
+	check "report: scenario-$n.svg is well-formed" xmllint --noout "$tmp/r/scenario-$n.svg"
+	check "report: report.md links scenario-$n.svg" has "(scenario-$n.svg)" "$tmp/r/report.md"
+done
+check "report: four inline SVG diagrams" test "$(count '<svg ' "$tmp/r/index.html")" = 4
+check "report: no XML prolog or DOCTYPE inside the page" test "$(count '<!DOCTYPE' "$tmp/r/index.html")" = 1
+check "report: no <?xml in the page" lacks '<\?xml' "$tmp/r/index.html"
+grep -o ' id="[^"]*"' "$tmp/r/index.html" | sort | uniq -d >"$tmp/dupids"
+check "report: element ids unique in the page" test ! -s "$tmp/dupids"
+check "report: page forbids network loads (CSP)" has "default-src 'none'" "$tmp/r/index.html"
+check "report: no external reference in the page" lacks '(src|href)="(https?:)?//' "$tmp/r/index.html"
+check "report: root-cause chain shown" has 'pay-app is down: requires pay-svc (down)' "$tmp/r/index.html"
+check "report: SPOF table shown" has '<h2>Single points of failure</h2>' "$tmp/r/index.html"
+check "report: deterministic" sh -c "timeout 60 $FALLOUT report $B --scenarios $S -o $tmp/r2 >/dev/null 2>&1 &&
+	cmp -s $tmp/r/index.html $tmp/r2/index.html && cmp -s $tmp/r/report.json $tmp/r2/report.json"
+
+# --- --max-nodes: a larger impact gets a note instead of a diagram.
+fo report "$B" --scenarios "$S" -o "$tmp/small" --max-nodes 2
+check "max-nodes: exit 0" is 0
+check "max-nodes: warning on stderr" has "4 of 4 diagrams not drawn" "$tmp/err"
+check "max-nodes: no inline SVG" test "$(count '<svg ' "$tmp/small/index.html")" = 0
+check "max-nodes: the page says why" has 'more than the limit of 2' "$tmp/small/index.html"
+
+# --- hostile names: escaped everywhere, nothing executable or external.
+fo report "$HN" --scenarios "$HS" -o "$tmp/h"
+check "hostile: exit 0" is 0
+check "hostile: no script element" lacks '<script' "$tmp/h/index.html"
+check "hostile: no img/iframe element" lacks '<(img|iframe|object|embed)' "$tmp/h/index.html"
+check "hostile: no event-handler attribute" lacks '<[^>]*[[:space:]]on[a-z]+="' "$tmp/h/index.html"
+check "hostile: no javascript: link" lacks 'href="javascript' "$tmp/h/index.html"
+check "hostile: title escaped" has '<title>fallout: hostile &lt;/title&gt;&lt;script&gt;' "$tmp/h/index.html"
+check "hostile: Chinese text kept" has '微信' "$tmp/h/index.html"
+check "hostile: markdown has no raw HTML" lacks '<(script|img|a )' "$tmp/h/report.md"
+check "hostile: markdown has no live link" lacks '(^|[^\\])\[x\]\(http' "$tmp/h/report.md"
+check "hostile: markdown has no live image" lacks '(^|[^\\])!\[i\]' "$tmp/h/report.md"
+check "hostile: CSV formula defused" has "\"'=HYPERLINK(\"\"http://x.example\"\") 微信\"" "$tmp/h/impacts.csv"
+for n in 001 002 003; do
+	check "hostile: scenario-$n.svg well-formed" xmllint --noout "$tmp/h/scenario-$n.svg"
+done
+check "hostile: report.md golden" golden tests/golden/report-hostile "$tmp/h" report.md
+
+# --- errors: clear messages, documented statuses, nothing written.
+fo report "$B" -o "$tmp/x"
+check "no --scenarios: status 2" is 2
+check "no --scenarios: message" has "missing --scenarios FILE" "$tmp/err"
+fo report "$B" --scenarios "$S"
+check "no -o: status 2" is 2
+fo report - --scenarios - -o "$tmp/x" </dev/null
+check "both stdin: status 2" is 2
+fo report "$A" --scenarios tests/cli/inputs/migration-loop-scenarios.xml -o "$tmp/x" --max-nodes 0
+check "--max-nodes 0: status 2" is 2
+printf 'not a directory' >"$tmp/file"
+fo report "$B" --scenarios "$S" -o "$tmp/file"
+check "-o on a file: status 4" is 4
+check "-o on a file: message" has "exists and is not a directory" "$tmp/err"
+cat >"$tmp/bad-scen.xml" <<'EOF'
+<?xml version="1.0"?>
+<scenarios name="bad">
+  <scenario name="fine"><fail ref="chiller-3"/></scenario>
+  <scenario name="typo"><fail ref="chiler-3"/></scenario>
+</scenarios>
+EOF
+cp -r "$tmp/r" "$tmp/keep"
+fo report "$B" --scenarios "$tmp/bad-scen.xml" -o "$tmp/keep"
+check "unknown id: status 3" is 3
+check "unknown id: file:line:col and scenario named" has "bad-scen.xml:4:" "$tmp/err"
+check "unknown id: the id named" has "chiler-3" "$tmp/err"
+check "failed report: earlier index.html untouched" cmp -s "$tmp/r/index.html" "$tmp/keep/index.html"
+check "failed report: earlier report.json untouched" cmp -s "$tmp/r/report.json" "$tmp/keep/report.json"
+check "failed report: no temporary files left" test -z "$(find "$tmp/keep" -name '*.tmp-*')"
+
+# --- progress: a bar on a terminal only, never with --quiet.
+if command -v script >/dev/null 2>&1; then
+	FALLOUT_PROGRESS_DELAY_MS=0 timeout $((60 * scale)) script -qec \
+		"$FALLOUT report $B --scenarios $S -o $tmp/p --no-diagrams" /dev/null >"$tmp/tty" 2>&1
+	check "progress: bar on a terminal" has "fallout report: [" "$tmp/tty"
+	check "progress: counts scenarios" has "4/4" "$tmp/tty"
+	FALLOUT_PROGRESS_DELAY_MS=0 timeout $((60 * scale)) script -qec \
+		"$FALLOUT report $B --scenarios $S -o $tmp/p --no-diagrams --quiet" /dev/null >"$tmp/tty" 2>&1
+	check "progress: --quiet silences the bar" lacks 'fallout report: \[' "$tmp/tty"
+else
+	echo "FAIL progress: the script command (bsdutils) is missing"
+	fail=$((fail + 1))
+fi
+FALLOUT_PROGRESS_DELAY_MS=0 fo report "$B" --scenarios "$S" -o "$tmp/p" --no-diagrams
+check "progress: none when stderr is not a terminal" test ! -s "$tmp/err"
+
+# --- on a snapshot: runs stored, listed, rebuilt byte for byte.
+db=$tmp/s.db
+timeout 20 $FALLOUT import "$B" --db "$db" --label before >/dev/null 2>&1
+timeout 20 $FALLOUT import "$A" --db "$db" --label after >/dev/null 2>&1
+fo report "$db@before" --scenarios "$S" -o "$tmp/sb" --no-diagrams
+check "snapshot report: exit 0" is 0
+check "snapshot report: says where the runs went" has "stored as report 1 in $db" "$tmp/out"
+fo report "$db" --scenarios "$S" -o "$tmp/sa" --no-diagrams
+check "snapshot report: newest snapshot" has "stored as report 2" "$tmp/out"
+check "snapshot report: input names the snapshot" has "\"input\": \"$db@after\"" "$tmp/sa/report.json"
+fo db reports --db "$db"
+check "db reports: exit 0" is 0
+check "db reports: lists both" test "$(grep -c 'payments migration' "$tmp/out")" = 2
+fo db reports --db "$db" --format json
+check "db reports --format json: snapshot and runs" has '"snapshot": "before", "title": "payments migration"' "$tmp/out"
+fo db report 1 --db "$db"
+check "db report 1: exit 0" is 0
+check "db report 1: report.json rebuilt byte for byte" cmp -s "$tmp/out" "$tmp/sb/report.json"
+fo db report 2 --db "$db" -o "$tmp/rebuilt.json"
+check "db report 2 -o: rebuilt byte for byte" cmp -s "$tmp/rebuilt.json" "$tmp/sa/report.json"
+fo db report 9 --db "$db"
+check "db report of an unknown id: status 2" is 2
+check "db report of an unknown id: message" has "no stored report 9" "$tmp/err"
+fo db report x --db "$db"
+check "db report of a bad id: status 2" is 2
+# sqlite3 adds a newline after the stored document (which ends in one).
+sqlite3 "$db" "SELECT whatif FROM runs WHERE report_id = 1 AND seq = 1" | head -c -1 >"$tmp/stored.json"
+timeout 20 $FALLOUT whatif "$db@before" --destroy dc3 --format json >"$tmp/live.json" 2>/dev/null
+check "stored run equals whatif on the snapshot" cmp -s "$tmp/stored.json" "$tmp/live.json"
+check "stored runs: counts queryable" test "$(sqlite3 "$db" "SELECT group_concat(apps_down) FROM runs WHERE report_id = 1")" = "1,1,1,1"
+fo report "$db@before" --scenarios "$S" -o "$tmp/ns" --no-diagrams --no-store
+check "--no-store: exit 0" is 0
+check "--no-store: nothing stored" test "$(sqlite3 "$db" "SELECT count(*) FROM reports")" = 2
+fo db rm before --db "$db"
+check "db rm: the snapshot's reports go with it" test "$(sqlite3 "$db" "SELECT count(*) FROM reports; SELECT count(*) FROM runs" | tr '\n' ' ')" = "1 4 "
+check "integrity after reports" test "$(sqlite3 "$db" 'PRAGMA integrity_check')" = ok
+fo db list --db "$db" --format json
+check "db list --format json" has '{"snapshots": [' "$tmp/out"
+check "db list --format json: one snapshot" test "$(grep -c '"label": ' "$tmp/out")" = 1
+fo db rm after --db "$db" --format json
+check "--format with rm: status 2" is 2
+
+# A failed report stores nothing: unknown id after a good scenario.
+before=$(sqlite3 "$db" "SELECT count(*) FROM reports")
+fo report "$db@after" --scenarios "$tmp/bad-scen.xml" -o "$tmp/y"
+check "failed snapshot report: status 3" is 3
+check "failed snapshot report: nothing stored" test "$(sqlite3 "$db" "SELECT count(*) FROM reports")" = "$before"
+
+# A report killed mid-way stores nothing; the database stays whole.
+awk 'BEGIN { print "<scenarios name=\"many\">"; for (i = 0; i < 4000; i++) printf "<scenario name=\"s%d\"><fail ref=\"%s\"/></scenario>\n", i, (i % 2 ? "chiller-4" : "vm-3"); print "</scenarios>" }' >"$tmp/many.xml"
+for k in 1 2 3; do
+	timeout 60 $FALLOUT report "$db@after" --scenarios "$tmp/many.xml" -o "$tmp/kill" --no-diagrams >/dev/null 2>&1 &
+	pid=$!
+	sleep 0.$((k * 2))
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+done
+check "killed reports: nothing half-stored" test "$(sqlite3 "$db" "SELECT count(*) FROM reports WHERE runs <> (SELECT count(*) FROM runs WHERE report_id = reports.id)")" = 0
+check "killed reports: integrity ok" test "$(sqlite3 "$db" 'PRAGMA integrity_check')" = ok
+
+# A read-only database: refused before any work, or --no-store.
+cp "$db" "$tmp/ro.db"
+chmod a-w "$tmp/ro.db"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	chmod -R a+rwx "$tmp" && chmod a-w "$tmp/ro.db"
+	RUN="setpriv --reuid=65534 --regid=65534 --clear-groups"
+else
+	RUN=""
+fi
+ck=$(sum "$tmp/ro.db")
+# shellcheck disable=SC2086
+$RUN timeout 60 $FALLOUT report "$tmp/ro.db@after" --scenarios "$S" -o "$tmp/ro-out" --no-diagrams >"$tmp/out" 2>"$tmp/err"
+st=$?
+check "read-only database: status 4" is 4
+check "read-only database: says --no-store" has "--no-store" "$tmp/err"
+check "read-only database: no report written" test ! -e "$tmp/ro-out/index.html"
+# shellcheck disable=SC2086
+$RUN timeout 60 $FALLOUT report "$tmp/ro.db@after" --scenarios "$S" -o "$tmp/ro-out" --no-diagrams --no-store >"$tmp/out" 2>"$tmp/err"
+st=$?
+check "read-only database with --no-store: exit 0" is 0
+check "read-only database: unchanged" test "$(sum "$tmp/ro.db")" = "$ck"
+
+# A database of schema 1 is migrated by the first report stored in it.
+cp tests/cli/inputs/schema-v1.db "$tmp/v1.db"
+fo db reports --db "$tmp/v1.db"
+check "schema 1: no reports listed" is 0
+check "schema 1: listing did not migrate" test "$(sqlite3 "$tmp/v1.db" 'SELECT version FROM schema_version')" = 1
+fo report "$tmp/v1.db" --scenarios "$S" -o "$tmp/v1r" --no-diagrams
+check "schema 1: report stored" has "stored as report 1" "$tmp/out"
+check "schema 1: migrated to 2" test "$(sqlite3 "$tmp/v1.db" 'SELECT version FROM schema_version')" = 2
+timeout 20 $FALLOUT whatif "$tmp/v1.db@after-v1" --fail gz-water-loop --format json >"$tmp/v1w.json" 2>/dev/null
+timeout 20 $FALLOUT whatif "$A" --fail gz-water-loop --format json >"$tmp/xw.json" 2>/dev/null
+check "schema 1: old snapshot still loads identically" cmp -s "$tmp/v1w.json" "$tmp/xw.json"
+
+echo "report-checks: $pass passed, $fail failed"
+[ "$fail" = 0 ]
