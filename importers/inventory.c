@@ -2,11 +2,12 @@
  * inventory.c — reads an inventory XML (format v1) into a graph builder
  * (fo_inventory.h). Design notes and the list of errors: docs/importer.md.
  *
- * libxml2's streaming xmlTextReader reads a file descriptor opened here,
- * through a read callback that first hands every byte to the pre-scanner
- * (scan.h): a DOCTYPE, NUL bytes or a foreign encoding stop the read before
- * libxml2 sees them, and the scanner's queue gives exact line:col positions
- * for elements, attributes and text. Elements are handled as the reader
+ * libxml2's streaming xmlTextReader reads a file descriptor opened by the
+ * input shared with the scenario reader (reader.h), through a read callback
+ * that first hands every byte to the pre-scanner (scan.h): a DOCTYPE, NUL
+ * bytes or a foreign encoding stop the read before libxml2 sees them, and
+ * the scanner's queue gives exact line:col positions for elements,
+ * attributes and text. Elements are handled as the reader
  * reports them, with an explicit stack of open elements (never recursion on
  * the document's depth); each finished element's subtree is freed by the
  * reader, so memory grows with the graph, not with the document.
@@ -23,12 +24,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -38,23 +37,15 @@
 
 #include "../graphs/fo_error.h"
 #include "columns.h"
+#include "reader.h"
 #include "scan.h"
 
 /* Generated from importers/inventory-v1.xsd by scripts/embed.sh. */
 extern const unsigned char fo_inventory_xsd[];
 extern const unsigned long fo_inventory_xsd_len;
 
-/* Parser options. Deliberately absent: XML_PARSE_NOENT (substitute
- * entities), XML_PARSE_DTDLOAD/DTDATTR/DTDVALID (read and apply a DTD),
- * XML_PARSE_XINCLUDE, XML_PARSE_HUGE (lift libxml2's size and depth limits).
- * IGNORE_ENC together with the "UTF-8" passed to xmlReaderForIO makes libxml2
- * read UTF-8 whatever the XML declaration says: the bytes the scanner checks
- * are then the characters libxml2 parses. */
-#define READER_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_IGNORE_ENC)
-
 #define TIER_MAX 1000000ul      /* tier="K": 1 <= K <= TIER_MAX */
 #define COUNT_MAX 1000000000ul  /* min="K" beyond this cannot be <= the member count */
-#define SHOW_MAX 80             /* bytes of a value quoted in a message */
 
 #define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
 
@@ -84,18 +75,11 @@ typedef struct group_state {
 } group_state;
 
 typedef struct loader {
-	const char *file;     /* name used in diagnostics */
-	fo_diag *diag;
+	fo_reader x;          /* the input: file, diag, scanner, libxml2's errors */
 	size_t diag_first;    /* first diag entry of this load */
 	fo_builder *b;
 	int schema;           /* validating against the XSD */
 
-	int fd;
-	int own_fd;
-	FILE *spool;          /* copy of a non-seekable input, for the columns */
-	int spool_bad;
-
-	fo_scan scan;
 	fo_scan_tag tag;      /* the start tag of the current element */
 	int have_tag;
 	uint32_t attr_cursor; /* next attribute of `tag` expected to be looked up */
@@ -103,23 +87,8 @@ typedef struct loader {
 	uint64_t elements;    /* start tags seen by the reader so far */
 	uint64_t schema_from; /* schema errors are placed on tags from this seq */
 
-	int eof;
-	int io_errno;
-	int stopped;          /* refused by the scanner: libxml2 is told to stop */
-	int refused;          /* external loads refused */
-	int nomem;
 	int after_fatal;      /* walking what libxml2 parsed before its fatal error */
-
-	/* The first fatal libxml2 error; reported after reading, once the
-	 * open elements are known (truncated files get a better message). */
-	int fatal;
-	int fatal_code;
-	unsigned long fatal_line, fatal_col;
-	char *fatal_msg;
 	char *schema_msg;     /* why the embedded XSD did not compile (a bug) */
-	const xmlDoc *fatal_doc;
-	const xmlNode *fatal_open; /* innermost element open at the fatal error */
-	unsigned long fatal_open_line;
 	const xmlNode *last;  /* the node of the reader's last event (may be freed
 			       * by the reader's next move: compare only) */
 	int last_descend;     /* its children have not been delivered yet */
@@ -132,98 +101,14 @@ typedef struct loader {
 	size_t nscratch, ascratch;
 } loader;
 
-/* ------------------------------------------------ process-wide set-up */
-
-/* The loader of the current fallout read on this thread; the entity loader
- * refuses everything while it is set. */
-static _Thread_local loader *active;
-static xmlExternalEntityLoader next_loader;
-static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
-
-/* libxml2 calls this for every external resource: external entities, DTDs,
- * XIncludes, schema imports. Nothing in a fallout read may load anything,
- * so during one it refuses (and reports) every request. Outside a fallout
- * read it hands the request to the loader that was installed before, so a
- * program that links fallout and uses libxml2 itself keeps working. */
-static xmlParserInputPtr refuse_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-	loader *l = active;
-	if (!l)
-		return next_loader ? next_loader(url, id, ctxt) : NULL;
-	l->refused++;
-	if (!l->stopped) {
-		unsigned long line = 0, col = 0;
-		if (ctxt && ctxt->input) {
-			line = ctxt->input->line > 0 ? (unsigned long)ctxt->input->line : 0;
-			col = ctxt->input->col > 0 ? (unsigned long)ctxt->input->col : 0;
-		}
-		fo_diag_add(l->diag, FO_SEV_ERROR, l->file, line, col, NULL,
-			    "refused to load external resource '%s': fallout reads nothing but the inventory",
-			    url ? url : (id ? id : "?"));
-	}
-	return NULL;
-}
-
-/* Once per process: initialise libxml2 and install the refusing loader.
- * xmlSetExternalEntityLoader is process-wide and not thread-safe, hence
- * pthread_once; a loader installed by someone else later replaces ours, which
- * the pre-scanner makes harmless (no DTD, hence no entity, ever reaches
- * libxml2; XInclude and schema location hints are off). */
-static void setup(void)
-{
-	xmlInitParser();
-	next_loader = xmlGetExternalEntityLoader();
-	xmlSetExternalEntityLoader(refuse_loader);
-}
-
-static void silent_generic(void *ctx, const char *msg, ...)
-{
-	(void)ctx;
-	(void)msg;
-}
-
 /* ------------------------------------------------------------- helpers */
-
-/* Quotes at most SHOW_MAX bytes of s, never cutting a UTF-8 sequence. */
-static const char *show(const char *s, char buf[SHOW_MAX + 4])
-{
-	size_t n = strlen(s);
-	if (n <= SHOW_MAX)
-		return s;
-	n = SHOW_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	memcpy(buf, s, n);
-	memcpy(buf + n, "...", 4);
-	return buf;
-}
-
-static void verror(loader *l, fo_severity sev, fo_pos pos, const char *hint, const char *fmt,
-		   va_list ap)
-{
-	char small[256], *msg = small;
-	va_list aq;
-	va_copy(aq, ap);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
-	if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)))
-		vsnprintf(msg, (size_t)n + 1, fmt, aq);
-	va_end(aq);
-	if (!msg) {
-		l->nomem = 1;
-		return;
-	}
-	if (fo_diag_add(l->diag, sev, l->file, pos.line, pos.col, hint, "%s", msg) == FO_ENOMEM)
-		l->nomem = 1;
-	if (msg != small)
-		free(msg);
-}
 
 __attribute__((format(printf, 4, 5)))
 static void error_at(loader *l, fo_pos pos, const char *hint, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	verror(l, FO_SEV_ERROR, pos, hint, fmt, ap);
+	fo_reader__verror(&l->x, FO_SEV_ERROR, pos, hint, fmt, ap);
 	va_end(ap);
 }
 
@@ -313,7 +198,7 @@ static const char *attr_value(loader *l, const xmlAttr *a)
 		size_t na = l->ascratch ? l->ascratch * 2 : 8;
 		xmlChar **nv = realloc(l->scratch, na * sizeof *nv);
 		if (!nv) {
-			l->nomem = 1;
+			l->x.nomem = 1;
 			return "";
 		}
 		l->scratch = nv;
@@ -321,7 +206,7 @@ static const char *attr_value(loader *l, const xmlAttr *a)
 	}
 	xmlChar *v = xmlNodeListGetString(a->doc, c, 1);
 	if (!v) {
-		l->nomem = 1;
+		l->x.nomem = 1;
 		return "";
 	}
 	l->scratch[l->nscratch++] = v;
@@ -355,7 +240,7 @@ static const fo_scan_attr *scan_attr(loader *l, const xmlAttr *a)
 	uint32_t n = l->tag.attr_count;
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t i = (l->attr_cursor + k) % n;
-		const fo_scan_attr *s = fo_scan__attr(&l->scan, &l->tag, i);
+		const fo_scan_attr *s = fo_scan__attr(&l->x.scan, &l->tag, i);
 		if (s && s->hash == h) {
 			l->attr_cursor = i + 1;
 			return s;
@@ -391,7 +276,7 @@ static const char *name_hint(const xmlAttr *a, char buf[64])
  * to be skipped. */
 static int skip_foreign(loader *l, const xmlAttr *a, const char *elem)
 {
-	char hb[64], sb[SHOW_MAX + 4];
+	char hb[64], sb[FO_READER_SHOW_BUF];
 	if (a->ns) {
 		if (a->ns->href && strcmp((const char *)a->ns->href, XSI_NS) == 0)
 			return 1;
@@ -399,7 +284,7 @@ static int skip_foreign(loader *l, const xmlAttr *a, const char *elem)
 			error_at(l, name_pos(l, a), name_hint(a, hb),
 				 "namespaced attribute '%s:%s' on <%s> is not part of the format",
 				 attr_prefix(a) ? attr_prefix(a) : "",
-				 show((const char *)a->name, sb), elem);
+				 fo_reader__show((const char *)a->name, sb), elem);
 		return 1;
 	}
 	return strchr((const char *)a->name, ':') != NULL;
@@ -407,10 +292,10 @@ static int skip_foreign(loader *l, const xmlAttr *a, const char *elem)
 
 static void unknown_attr(loader *l, const xmlAttr *a, const char *elem)
 {
-	char hb[64], sb[SHOW_MAX + 4];
+	char hb[64], sb[FO_READER_SHOW_BUF];
 	if (!l->schema)
 		error_at(l, name_pos(l, a), name_hint(a, hb), "unknown attribute '%s' on <%s>",
-			 show((const char *)a->name, sb), elem);
+			 fo_reader__show((const char *)a->name, sb), elem);
 }
 
 static void missing_attr(loader *l, const char *attr, const char *elem)
@@ -465,8 +350,8 @@ static int push(loader *l, const xmlNode *xn, enum frame_kind kind, uint32_t nod
 		l->afr = na;
 	}
 	l->fr[l->nfr++] = (frame){ xn, kind, 0, node, name, elem_pos(l).line };
-	if (xn == l->fatal_open)
-		l->fatal_open_line = elem_pos(l).line;
+	if (xn == l->x.fatal_open)
+		l->x.fatal_open_line = elem_pos(l).line;
 	return FO_OK;
 }
 
@@ -475,14 +360,14 @@ static int start_inventory(loader *l, const xmlNode *n, const char *qname)
 	static const char *const names[] = { "name", "version" };
 	const char *v[2];
 	const xmlAttr *a[2];
-	char sb[SHOW_MAX + 4];
+	char sb[FO_READER_SHOW_BUF];
 	int err;
 
 	closed_attrs(l, n, "inventory", names, 2, v, a);
 	if (v[1] && strcmp(v[1], "1") != 0 && !l->schema)
 		error_at(l, value_pos(l, a[1]), v[1],
 			 "unsupported version '%s': this fallout reads inventory version 1",
-			 show(v[1], sb));
+			 fo_reader__show(v[1], sb));
 	if (v[0] && *v[0] && (err = fo_builder_set_name(l->b, v[0])) < 0)
 		return err;
 	return push(l, n, F_INVENTORY, FO_NONE, qname);
@@ -495,7 +380,7 @@ static int start_node(loader *l, const frame *parent, const xmlNode *n, const ch
 {
 	const char *v[A_COUNT] = { 0 };
 	const xmlAttr *a[A_COUNT] = { 0 };
-	char sb[SHOW_MAX + 4];
+	char sb[FO_READER_SHOW_BUF];
 	unsigned long tier = 0;
 	uint32_t node = FO_NONE;
 	int nested = parent->kind == F_NODE;
@@ -520,17 +405,18 @@ static int start_node(loader *l, const frame *parent, const xmlNode *n, const ch
 	} else if (!kind_ok(v[A_KIND]) && !l->schema) {
 		error_at(l, value_pos(l, a[A_KIND]), v[A_KIND],
 			 "bad kind '%s': a kind is a lowercase word ([a-z][a-z0-9_-]*)",
-			 show(v[A_KIND], sb));
+			 fo_reader__show(v[A_KIND], sb));
 	}
 	if (v[A_TIER]) {
 		int r = parse_count(v[A_TIER], TIER_MAX, &tier);
 		if (r == -1 && !l->schema)
 			error_at(l, value_pos(l, a[A_TIER]), v[A_TIER],
 				 "bad tier '%s': a tier is a positive integer (1 = most critical)",
-				 show(v[A_TIER], sb));
+				 fo_reader__show(v[A_TIER], sb));
 		else if (r == -2)
 			error_at(l, value_pos(l, a[A_TIER]), v[A_TIER],
-				 "bad tier '%s': the largest tier is %lu", show(v[A_TIER], sb), TIER_MAX);
+				 "bad tier '%s': the largest tier is %lu", fo_reader__show(v[A_TIER], sb),
+				 TIER_MAX);
 		if (r < 0)
 			tier = 0;
 	}
@@ -582,7 +468,7 @@ static int start_group(loader *l, const frame *parent, const xmlNode *n, const c
 	const char *elem = type == FO_GROUP_REQUIRES ? "requires" : "degrades";
 	const char *v[2];
 	const xmlAttr *a[2];
-	char sb[SHOW_MAX + 4], hb[64];
+	char sb[FO_READER_SHOW_BUF], hb[64];
 	int err;
 
 	closed_attrs(l, n, elem, names, 2, v, a);
@@ -594,11 +480,11 @@ static int start_group(loader *l, const frame *parent, const xmlNode *n, const c
 		int r = parse_count(v[1], COUNT_MAX, &k);
 		if (r == -1 && !l->schema)
 			error_at(l, value_pos(l, a[1]), v[1], "bad min '%s': min is a positive integer",
-				 show(v[1], sb));
+				 fo_reader__show(v[1], sb));
 		else if (r == -2)
 			error_at(l, value_pos(l, a[1]), v[1],
 				 "bad min '%s': min must be between 1 and the number of members",
-				 show(v[1], sb));
+				 fo_reader__show(v[1], sb));
 		if (r == 0) {
 			l->g.k = k;
 			l->g.pos = value_pos(l, a[1]);
@@ -699,15 +585,15 @@ static int on_start(loader *l, const xmlNode *n, const char *qname)
 {
 	const char *local = n ? (const char *)n->name : NULL;
 	const frame *parent = top(l);
-	char sb[SHOW_MAX + 4], hb[SHOW_MAX + 8];
+	char sb[FO_READER_SHOW_BUF], hb[FO_READER_SHOW_MAX + 8];
 	const char *hint = NULL;
 
 	if (!n || !qname || !local)
 		return FO_ENOMEM;
 	/* Pair the element with the scanner's record of its start tag. */
-	l->have_tag = fo_scan__pop_tag(&l->scan, &l->tag) == 0;
+	l->have_tag = fo_scan__pop_tag(&l->x.scan, &l->tag) == 0;
 	if (l->have_tag && l->tag.hash != fo_scan__hash(qname, strlen(qname))) {
-		fo_scan__break(&l->scan); /* out of step: fall back to libxml2's lines */
+		fo_scan__break(&l->x.scan); /* out of step: fall back to libxml2's lines */
 		l->have_tag = 0;
 	}
 	l->elements++;
@@ -716,7 +602,7 @@ static int on_start(loader *l, const xmlNode *n, const char *qname)
 	l->elem_line = line > 0 ? (unsigned long)line : 0;
 	if (!l->have_tag) {
 		/* No column: the resolver will look for "<qname" on the line. */
-		snprintf(hb, sizeof hb, "<%s", show(qname, sb));
+		snprintf(hb, sizeof hb, "<%s", fo_reader__show(qname, sb));
 		hint = hb;
 	}
 
@@ -729,11 +615,12 @@ static int on_start(loader *l, const xmlNode *n, const char *qname)
 		if (!l->schema && !plain)
 			error_at(l, elem_pos(l), hint,
 				 "the root element <%s> is in the namespace '%s': the format has no namespace",
-				 show(qname, sb), n->ns->href ? (const char *)n->ns->href : "");
+				 fo_reader__show(qname, sb),
+				 n->ns->href ? (const char *)n->ns->href : "");
 		else if (!l->schema)
 			error_at(l, elem_pos(l), hint,
 				 "the root element is <%s>: an inventory starts with <inventory>",
-				 show(qname, sb));
+				 fo_reader__show(qname, sb));
 		return push(l, n, F_SKIP, FO_NONE, qname);
 	}
 	if (plain) {
@@ -776,11 +663,11 @@ static int on_start(loader *l, const xmlNode *n, const char *qname)
 		else if (!plain && is_format_element(local))
 			error_at(l, elem_pos(l), hint,
 				 "unknown element <%s> in <%s>: in the namespace '%s', but the format has no namespace",
-				 show(qname, sb), parent->name,
+				 fo_reader__show(qname, sb), parent->name,
 				 n->ns->href ? (const char *)n->ns->href : "");
 		else
-			error_at(l, elem_pos(l), hint, "unknown element <%s> in <%s>", show(qname, sb),
-				 parent->name);
+			error_at(l, elem_pos(l), hint, "unknown element <%s> in <%s>",
+				 fo_reader__show(qname, sb), parent->name);
 	}
 	return push(l, n, F_SKIP, FO_NONE, qname);
 }
@@ -802,7 +689,7 @@ static int on_end(loader *l)
 static void on_text(loader *l, const xmlNode *n, const char *text, int cdata)
 {
 	fo_scan_text at;
-	int have = fo_scan__take_text(&l->scan, l->elements, &at) == 0;
+	int have = fo_scan__take_text(&l->x.scan, l->elements, &at) == 0;
 	frame *f = top(l);
 	char snip[64], hint[48];
 	size_t len = 0;
@@ -836,50 +723,12 @@ static void on_text(loader *l, const xmlNode *n, const char *text, int cdata)
 
 /* ---------------------------------------------------- libxml2 errors */
 
-/* libxml2's message, made fit for a one-line diagnostic: no trailing
- * newline, no advice about parser options the user cannot set. Returns a
- * malloc'ed string or NULL. */
-static char *tidy(const xmlError *e)
-{
-	const char *m = e->message ? e->message : "XML error";
-	size_t n = strlen(m);
-	char *s;
-
-	if (strncmp(m, "Excessive depth in document", 27) == 0)
-		return strdup("elements nested more than 256 deep (the XML parser's limit)");
-	if (strstr(m, "huge text node") || strstr(m, "Huge input lookup"))
-		return strdup("text, comment or attribute value longer than 10000000 bytes (the XML parser's limit)");
-	if (e->code == XML_ERR_INVALID_ENCODING || strncmp(m, "Input is not proper UTF-8", 25) == 0) {
-		const char *bytes = strstr(m, "Bytes:");
-		size_t bn = bytes ? strcspn(bytes, "\n") : 0;
-		if (!(s = malloc(bn + 64)))
-			return NULL;
-		snprintf(s, bn + 64, "invalid UTF-8%s%.*s%s: fallout inventories are UTF-8",
-			 bytes ? " (" : "", (int)bn, bytes ? bytes : "", bytes ? ")" : "");
-		return s;
-	}
-	if (!(s = malloc(n + 1)))
-		return NULL;
-	memcpy(s, m, n + 1);
-	char *huge = strstr(s, " use XML_PARSE_HUGE option");
-	if (!huge)
-		huge = strstr(s, ", use XML_PARSE_HUGE option");
-	if (huge)
-		strcpy(huge, " (the XML parser's limit)");
-	for (char *p = s; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
-	n = strlen(s);
-	while (n && s[n - 1] == ' ')
-		s[--n] = '\0';
-	return s;
-}
-
 /* A schema error only says "Element 'E'[, attribute 'A']" and the line where
  * the start tag ends; the scanner's pending tags give the exact place. */
-static void place_schema_error(loader *l, const char *msg, unsigned long line, fo_pos *pos,
+static void place_schema_error(void *ctx, const char *msg, unsigned long line, fo_pos *pos,
 			       char *hint, size_t hintsz)
 {
+	loader *l = ctx;
 	char elem[256] = "", attr[256] = "";
 	const char *p = msg, *q;
 
@@ -908,7 +757,7 @@ static void place_schema_error(loader *l, const char *msg, unsigned long line, f
 		return; /* namespaced: the message does not give the prefix */
 	const fo_scan_attr *sa = NULL;
 	uint64_t ah = fo_scan__hash(attr, strlen(attr));
-	const fo_scan_tag *t = fo_scan__find_pending(&l->scan, l->schema_from,
+	const fo_scan_tag *t = fo_scan__find_pending(&l->x.scan, l->schema_from,
 						     fo_scan__hash(elem, strlen(elem)), line,
 						     *attr ? &ah : NULL, &sa);
 	if (!t)
@@ -917,170 +766,31 @@ static void place_schema_error(loader *l, const char *msg, unsigned long line, f
 	*pos = sa ? (fo_pos){ sa->line, sa->col } : (fo_pos){ t->line, t->col };
 }
 
-static void on_xml_error(void *ctx, xmlErrorPtr e)
+/* The fatal errors that have a better message than libxml2's (the document
+ * has content: fo_reader__verdict reports an empty one). */
+static int explain_fatal(void *ctx)
 {
 	loader *l = ctx;
-	char *msg;
+	fo_pos pos = { l->x.fatal_line, l->x.fatal_col };
 
-	if (!e || !l || l->stopped || l->io_errno || l->fatal)
-		return; /* the first reason to stop is the one reported */
-	if (e->domain == XML_FROM_IO && l->refused)
-		return; /* "failed to load external entity": reported by the loader */
-	/* libxml2 reports its text size limit as a memory error: it is not. */
-	if (e->code == XML_ERR_NO_MEMORY && !(e->message && strstr(e->message, "huge"))) {
-		l->nomem = 1;
-		return;
-	}
-	if (!(msg = tidy(e))) {
-		l->nomem = 1;
-		return;
-	}
-	unsigned long line = e->line > 0 ? (unsigned long)e->line : 0;
-	unsigned long col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
-	if (e->level == XML_ERR_FATAL || e->code == XML_ERR_NO_MEMORY) {
-		if (e->domain == XML_FROM_PARSER && e->ctxt) {
-			const xmlParserCtxt *pc = e->ctxt;
-			l->fatal_doc = pc->myDoc;
-			l->fatal_open = pc->node;
-			if (pc->node) {
-				long ln = xmlGetLineNo(pc->node);
-				l->fatal_open_line = ln > 0 ? (unsigned long)ln : 0;
-				for (size_t i = 0; i < l->nfr; i++)
-					if (l->fr[i].xnode == pc->node)
-						l->fatal_open_line = l->fr[i].line;
-			}
-		}
-		l->fatal = 1;
-		l->fatal_code = e->code;
-		l->fatal_line = line;
-		l->fatal_col = col;
-		l->fatal_msg = msg;
-		return;
-	}
-	fo_pos pos = { line, col };
-	char hint[300] = "";
-	if (e->domain == XML_FROM_SCHEMASV)
-		place_schema_error(l, msg, line, &pos, hint, sizeof hint);
-	fo_severity sev = e->level == XML_ERR_WARNING ? FO_SEV_WARNING : FO_SEV_ERROR;
-	if (fo_diag_add(l->diag, sev, l->file, pos.line, pos.col, *hint ? hint : NULL, "%s", msg) ==
-	    FO_ENOMEM)
-		l->nomem = 1;
-	free(msg);
-}
-
-/* -------------------------------------------------------------- input */
-
-static int read_cb(void *ctx, char *buf, int len)
-{
-	loader *l = ctx;
-	ssize_t n;
-
-	if (l->stopped || l->io_errno || len <= 0)
-		return -1;
-	do
-		n = read(l->fd, buf, (size_t)len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		l->io_errno = errno ? errno : EIO;
-		return -1;
-	}
-	if (n == 0) {
-		l->eof = 1;
-		return 0;
-	}
-	if (l->spool && !l->spool_bad && fwrite(buf, 1, (size_t)n, l->spool) != (size_t)n)
-		l->spool_bad = 1;
-	if (fo_scan__feed(&l->scan, (const unsigned char *)buf, (size_t)n) != FO_SCAN_GO) {
-		/* Refused: libxml2 never sees these bytes, and a failing read
-		 * makes it stop quietly. */
-		l->stopped = 1;
-		return -1;
-	}
-	return (int)n;
-}
-
-static void report_stop(loader *l)
-{
-	const fo_scan *s = &l->scan;
-	fo_pos pos = { s->stop_line, s->stop_col };
-	char sb[SHOW_MAX + 4];
-
-	switch (s->stop) {
-	case FO_SCAN_DOCTYPE:
-		error_at(l, pos, NULL, "DOCTYPE is not allowed: fallout inventories take no DTD");
-		break;
-	case FO_SCAN_NUL:
-		if (s->stop_offset < 4)
-			error_at(l, pos, NULL,
-				 "not UTF-8 text (UTF-16 or UTF-32?): fallout inventories are UTF-8");
-		else
-			error_at(l, pos, NULL, "NUL byte: not a text file (fallout inventories are UTF-8)");
-		break;
-	case FO_SCAN_UTF16:
-		error_at(l, pos, NULL, "UTF-16 byte order mark: fallout inventories are UTF-8");
-		break;
-	case FO_SCAN_EBCDIC:
-		error_at(l, pos, NULL, "EBCDIC text: fallout inventories are UTF-8");
-		break;
-	case FO_SCAN_DEPTH:
-		error_at(l, pos, NULL, "elements nested more than %d deep (the XML parser's limit)",
-			 FO_SCAN_MAX_DEPTH);
-		break;
-	case FO_SCAN_ENCODING:
-		error_at(l, pos, NULL, "unsupported encoding '%s': fallout inventories are UTF-8",
-			 show(s->enc, sb));
-		break;
-	default:
-		break;
-	}
-}
-
-static void report_errno(loader *l, const char *what, int e)
-{
-	char buf[256];
-	if (strerror_r(e, buf, sizeof buf) != 0)
-		snprintf(buf, sizeof buf, "error %d", e);
-	error_at(l, (fo_pos){ 0, 0 }, NULL, "%s: %s", what, buf);
-}
-
-static int open_input(loader *l, const char *path)
-{
-	struct stat st;
-
-	if (strcmp(path, "-") == 0) {
-		l->fd = 0;
-	} else {
-		do
-			l->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		while (l->fd < 0 && errno == EINTR);
-		if (l->fd < 0) {
-			report_errno(l, "cannot open", errno);
-			return FO_EIO;
-		}
-		l->own_fd = 1;
-	}
-	/* Columns are found by re-reading the input; a pipe cannot be re-read,
-	 * so a copy is kept as it streams by. Without one, columns of a few
-	 * messages stay unknown: not worth failing for. */
-	if (fstat(l->fd, &st) < 0 || !S_ISREG(st.st_mode))
-		l->spool = tmpfile();
-	return FO_OK;
-}
-
-static void report_fatal(loader *l)
-{
-	fo_pos pos = { l->fatal_line, l->fatal_col };
-
-	if (!l->scan.saw_content)
-		error_at(l, pos, NULL, "empty document: an inventory needs an <inventory> element");
-	else if (l->fatal_code == XML_ERR_DOCUMENT_EMPTY)
+	if (l->x.fatal_code == XML_ERR_DOCUMENT_EMPTY)
 		error_at(l, pos, NULL, "not an XML document: expected '<' to start the root element");
-	else if (l->fatal_code == XML_ERR_DOCUMENT_END && l->eof && l->fatal_open)
+	else if (l->x.fatal_code == XML_ERR_DOCUMENT_END && l->x.eof && l->x.fatal_open)
 		error_at(l, pos, NULL, "unexpected end of file: <%s> from line %lu is not closed",
-			 node_qname(l->fatal_open), l->fatal_open_line);
+			 node_qname(l->x.fatal_open), l->x.fatal_open_line);
 	else
-		error_at(l, pos, NULL, "%s", l->fatal_msg);
+		return 0;
+	return 1;
 }
+
+static const fo_reader_format inventory_format = {
+	.docs = "fallout inventories",
+	.doc = "the inventory",
+	.empty = "empty document: an inventory needs an <inventory> element",
+	.tidy = 1,
+	.place = place_schema_error,
+	.explain_fatal = explain_fatal,
+};
 
 /* Errors compiling the embedded XSD are not the inventory's: keep the first
  * for the internal-error message. */
@@ -1088,9 +798,10 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 {
 	loader *l = ctx;
 	if (e && e->code == XML_ERR_NO_MEMORY)
-		l->nomem = 1;
-	else if (e && !l->schema_msg && e->level >= XML_ERR_ERROR && !(l->schema_msg = tidy(e)))
-		l->nomem = 1;
+		l->x.nomem = 1;
+	else if (e && !l->schema_msg && e->level >= XML_ERR_ERROR &&
+		 !(l->schema_msg = fo_reader__tidy(&l->x, e)))
+		l->x.nomem = 1;
 }
 
 static int load_schema(loader *l, xmlSchemaPtr *out)
@@ -1106,7 +817,7 @@ static int load_schema(loader *l, xmlSchemaPtr *out)
 	xmlSchemaFreeParserCtxt(pc);
 	if (*out)
 		return FO_OK;
-	if (l->nomem)
+	if (l->x.nomem)
 		return FO_ENOMEM;
 	/* A broken embedded schema is a bug of this build, not of the input. */
 	error_at(l, (fo_pos){ 0, 0 }, NULL, "internal error: the embedded schema does not compile%s%s",
@@ -1144,7 +855,7 @@ static int walk_rest(loader *l, xmlTextReaderPtr r)
 
 	l->after_fatal = 1;
 	if (!cur) {
-		n = l->last || !l->fatal_doc ? NULL : l->fatal_doc->children;
+		n = l->last || !l->x.fatal_doc ? NULL : l->x.fatal_doc->children;
 	} else if (cur == l->last && l->last_descend && cur->children) {
 		n = cur->children;
 	} else if (cur == l->last || (f && f->xnode == cur)) {
@@ -1188,9 +899,7 @@ static int read_document(loader *l)
 
 	/* The first bytes are read at creation: it fails on a refusal or a
 	 * read error as well as on memory; the reasons are sorted out below. */
-	r = xmlReaderForIO(read_cb, NULL, l, NULL, "UTF-8", READER_OPTIONS);
-	if (r)
-		xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, l);
+	r = fo_reader__xml(&l->x);
 	if (r && l->schema) {
 		if ((err = load_schema(l, &schema)) < 0)
 			goto done;
@@ -1199,7 +908,7 @@ static int read_document(loader *l)
 			goto done;
 		}
 	}
-	while (r && !l->nomem && (ret = xmlTextReaderRead(r)) == 1) {
+	while (r && !l->x.nomem && (ret = xmlTextReaderRead(r)) == 1) {
 		int type = xmlTextReaderNodeType(r);
 		l->last = xmlTextReaderCurrentNode(r);
 		l->last_descend = 0;
@@ -1230,41 +939,29 @@ static int read_document(loader *l)
 				 type == XML_READER_TYPE_DOCUMENT_TYPE
 					 ? "DOCTYPE is not allowed: fallout inventories take no DTD"
 					 : "entity references are not allowed");
-			l->stopped = 1;
+			l->x.stopped = 1;
 			break;
 		}
 		default:
 			break; /* comments, processing instructions, whitespace */
 		}
 		free_scratch(l);
-		if (err < 0 || l->stopped)
+		if (err < 0 || l->x.stopped)
 			break;
 	}
+	/* libxml2 gave the line where the start tag of the element open at a
+	 * fatal error ends; a frame knows where it starts. The element stays
+	 * open (nothing after the error is parsed), so its frame, if it has
+	 * one, is still on the stack. */
+	for (size_t i = 0; l->x.fatal_open && i < l->nfr; i++)
+		if (l->fr[i].xnode == l->x.fatal_open)
+			l->x.fatal_open_line = l->fr[i].line;
 	/* Stopped early (fatal XML error, or refused by the scanner, say for
 	 * depth): recover what libxml2 parsed but did not deliver. */
-	if (err == FO_OK && r && ret < 0 && !l->io_errno && (l->fatal || l->scan.stop))
+	if (err == FO_OK && r && ret < 0 && !l->x.io_errno && (l->x.fatal || l->x.scan.stop))
 		err = walk_rest(l, r);
-	if (err < 0)
-		goto done;
-	/* Why reading stopped, first reason first. */
-	if (l->nomem) {
-		err = FO_ENOMEM;
-	} else if (l->io_errno) {
-		report_errno(l, "cannot read", l->io_errno);
-		err = FO_EIO;
-	} else if (l->scan.stop) {
-		report_stop(l);
-		err = FO_EINPUT;
-	} else if (l->stopped) {
-		err = FO_EINPUT;
-	} else if (l->fatal) {
-		report_fatal(l);
-		err = FO_EINPUT;
-	} else if (!r || ret < 0) {
-		err = r ? FO_EINPUT : FO_ENOMEM;
-		if (r)
-			error_at(l, (fo_pos){ 0, 0 }, NULL, "the XML reader failed");
-	}
+	if (err == FO_OK)
+		err = fo_reader__verdict(&l->x, r != NULL, ret);
 done:
 	free_scratch(l);
 	if (r)
@@ -1304,66 +1001,36 @@ int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts 
 {
 	int err = FO_OK;
 	loader l;
-	loader *outer = active;
-	xmlGenericErrorFunc saved_generic = NULL;
-	xmlStructuredErrorFunc saved_structured = NULL;
-	void *saved_generic_ctx = NULL, *saved_structured_ctx = NULL;
-	int handlers_set = 0;
+	const char *file;
 
 	if (!out || !path || !diag)
 		return FO_EINVAL;
 	*out = NULL;
 	memset(&l, 0, sizeof l);
-	l.fd = -1;
-	l.file = opts && opts->name ? opts->name : strcmp(path, "-") == 0 ? "<stdin>" : path;
-	l.diag = diag;
+	file = opts && opts->name ? opts->name : strcmp(path, "-") == 0 ? "<stdin>" : path;
 	l.diag_first = fo_diag_count(diag);
 	l.schema = opts && opts->validate_schema;
-	fo_scan__init(&l.scan);
-	if (pthread_once(&setup_once, setup) != 0) {
-		err = FO_EINVAL;
+	if ((err = fo_reader__init(&l.x, file, diag, &inventory_format, &l)) < 0)
 		goto done;
-	}
-	if ((err = open_input(&l, path)) < 0)
+	if ((err = fo_reader__open(&l.x, path, 1)) < 0)
 		goto done;
-	if ((err = fo_builder_new(&l.b, diag, l.file)) < 0)
+	if ((err = fo_builder_new(&l.b, diag, l.x.file)) < 0)
 		goto done;
-
-	/* libxml2 must never print: route whatever does not go through the
-	 * reader's own handler (I/O layer, schema compiler) to the diag too,
-	 * for this thread and for the duration of the call only. */
-	saved_generic = xmlGenericError;
-	saved_generic_ctx = xmlGenericErrorContext;
-	saved_structured = xmlStructuredError;
-	saved_structured_ctx = xmlStructuredErrorContext;
-	xmlSetGenericErrorFunc(NULL, silent_generic);
-	xmlSetStructuredErrorFunc(&l, on_xml_error);
-	handlers_set = 1;
-	active = &l;
-
+	fo_reader__begin(&l.x);
 	if ((err = read_document(&l)) < 0)
 		goto done;
 	err = fo_builder_finish(l.b, out);
 
 done:
-	active = outer;
-	if (handlers_set) {
-		xmlSetGenericErrorFunc(saved_generic_ctx, saved_generic);
-		xmlSetStructuredErrorFunc(saved_structured_ctx, saved_structured);
-	}
-	if (l.spool && !l.spool_bad && fflush(l.spool) == 0)
-		fo_columns__resolve(diag, l.diag_first, l.file, fileno(l.spool));
-	else if (!l.spool && l.fd >= 0)
-		fo_columns__resolve(diag, l.diag_first, l.file, l.fd);
-	if (l.spool)
-		fclose(l.spool);
-	if (l.own_fd)
-		close(l.fd);
+	fo_reader__end(&l.x);
+	if (l.x.spool && !l.x.spool_bad && fflush(l.x.spool) == 0)
+		fo_columns__resolve(diag, l.diag_first, l.x.file, fileno(l.x.spool));
+	else if (!l.x.spool && l.x.fd >= 0)
+		fo_columns__resolve(diag, l.diag_first, l.x.file, l.x.fd);
+	fo_reader__dispose(&l.x);
 	fo_builder_free(l.b);
-	fo_scan__dispose(&l.scan);
 	free(l.fr);
 	free(l.scratch);
-	free(l.fatal_msg);
 	free(l.schema_msg);
 	if (err < 0 && *out) {
 		fo_graph_free(*out);

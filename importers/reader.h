@@ -1,0 +1,170 @@
+/*
+ * reader.h — importers-private: the libxml2 input both readers share
+ * (inventory.c, scenarios.c), so that every fallout read has the same
+ * safety measures and reports libxml2's errors the same way.
+ *
+ * A read goes: fo_reader__init, fo_reader__open (our own file descriptor,
+ * never a URL), fo_reader__begin (libxml2's error handlers and the refusing
+ * entity loader for this thread), fo_reader__xml (the streaming
+ * xmlTextReader), the caller's loop over xmlTextReaderRead,
+ * fo_reader__verdict (why reading stopped, reported on the diag),
+ * fo_reader__end, fo_reader__dispose.
+ *
+ * Every byte goes through the pre-scanner (scan.h) before libxml2 sees it:
+ * a DOCTYPE, NUL bytes, a foreign encoding or excessive depth stop the read
+ * with libxml2 having seen none of those bytes. Parser options: no
+ * XML_PARSE_NOENT, no DTD loading or validation, no XInclude, no network, no
+ * XML_PARSE_HUGE; UTF-8 whatever the XML declaration says (the scanner has
+ * refused every other encoding), so the bytes the scanner checks are the
+ * characters libxml2 parses.
+ *
+ * libxml2's errors become FILE:LINE:COL diagnostics on the diag: non-fatal
+ * ones as they come, the first fatal one kept (fatal_*) for
+ * fo_reader__verdict, after which nothing more is reported. libxml2 never
+ * prints.
+ */
+#ifndef FO_IMPORTERS_READER_H
+#define FO_IMPORTERS_READER_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+
+#include "../graphs/fo_diag.h"
+#include "../graphs/fo_graph.h"
+#include "scan.h"
+
+/* Bytes of a value quoted in a message (fo_reader__show); a buffer for the
+ * shortened copy is FO_READER_SHOW_BUF bytes. */
+#define FO_READER_SHOW_MAX 80
+#define FO_READER_SHOW_BUF (FO_READER_SHOW_MAX + 4)
+
+/* What differs between the formats; a static constant of the caller's. */
+typedef struct fo_reader_format {
+	/* In messages: "DOCTYPE is not allowed: <docs> take no DTD",
+	 * "<docs> are UTF-8" ("fallout inventories"). */
+	const char *docs;
+	/* "fallout reads nothing but <doc>" ("the inventory"). */
+	const char *doc;
+	/* "empty document: ...", the error for a document with no content. */
+	const char *empty;
+	/* libxml2's messages rewritten for users (fo_reader__tidy), its
+	 * warnings kept as warnings, its "huge" text limit (raised as a memory
+	 * error) reported as a limit. 0: the scenario reader's handling so far:
+	 * libxml2's message with its blanks folded, cut at 1023 bytes, every
+	 * warning an error, every memory error FO_ENOMEM. */
+	int tidy;
+	/* Optional: places an error of the schema validator (XML_FROM_SCHEMASV)
+	 * better than libxml2's line: may set *pos and write a column hint
+	 * (NUL-terminated, hintsz bytes at most). ctx is fo_reader.ctx. */
+	void (*place)(void *ctx, const char *msg, unsigned long line, fo_pos *pos, char *hint,
+		      size_t hintsz);
+	/* Optional: reports a fatal libxml2 error itself (the document had
+	 * content) and returns 1; 0 lets fo_reader__verdict report libxml2's
+	 * message at its position. */
+	int (*explain_fatal)(void *ctx);
+} fo_reader_format;
+
+/* One read. The caller owns the struct (usually embedded in its own
+ * state); fields below are read by the caller, written here. */
+typedef struct fo_reader {
+	const char *file;         /* name in diagnostics (borrowed) */
+	fo_diag *diag;            /* borrowed */
+	const fo_reader_format *fmt;
+	void *ctx;                /* the caller's, passed to fmt's hooks */
+
+	int fd, own_fd;           /* own_fd: closed by fo_reader__dispose */
+	FILE *spool;              /* copy of a non-seekable input, or NULL */
+	int spool_bad;            /* the copy is incomplete */
+	fo_scan scan;             /* sees every byte first; the caller pops it */
+
+	int eof;                  /* the read callback saw the end of the input */
+	int io_errno;             /* read(2) failed */
+	int stopped;              /* refused by the scanner, or by the caller */
+	int refused;              /* external loads refused during the read */
+	int nomem;                /* out of memory: the read returns FO_ENOMEM */
+
+	/* The first fatal libxml2 error (fatal_msg malloc'ed, tidied). For a
+	 * parser error, the document and its innermost open element then
+	 * (only for comparison and reading while the reader is alive). */
+	int fatal;
+	int fatal_code;
+	unsigned long fatal_line, fatal_col;
+	char *fatal_msg;
+	const xmlDoc *fatal_doc;
+	const xmlNode *fatal_open;
+	unsigned long fatal_open_line; /* libxml2's line of fatal_open */
+
+	/* private: what fo_reader__begin replaced */
+	int begun;
+	struct fo_reader *outer;
+	xmlGenericErrorFunc saved_generic;
+	void *saved_generic_ctx;
+	xmlStructuredErrorFunc saved_structured;
+	void *saved_structured_ctx;
+} fo_reader;
+
+/* Initialises *r for one read of `file` (the name in diagnostics,
+ * borrowed), reporting on diag (borrowed); ctx is handed to fmt's hooks.
+ * Also initialises libxml2 once per process and installs, for the whole
+ * process, an external entity loader that refuses every request made
+ * during a fallout read (fo_reader__begin to fo_reader__end) and passes the
+ * others to the loader that was there before. fo_reader__dispose must
+ * follow, whatever this returns. Returns FO_OK or FO_EINVAL (pthread_once
+ * failed). O(1). */
+int fo_reader__init(fo_reader *r, const char *file, fo_diag *diag, const fo_reader_format *fmt,
+		    void *ctx);
+
+/* Opens `path` read-only ("-": standard input, not closed later). With
+ * `spool`, a non-regular input (a pipe) is copied as it is read into an
+ * unnamed temporary file (r->spool; none if that fails), so that it can be
+ * read again for columns. Returns FO_OK, or FO_EIO with "cannot open: ..."
+ * on the diag. */
+int fo_reader__open(fo_reader *r, const char *path, int spool);
+
+/* Until fo_reader__end on this thread: libxml2's generic errors are
+ * dropped, its structured errors go to the diag, external loads are
+ * refused. Nests (the previous state is restored by fo_reader__end). */
+void fo_reader__begin(fo_reader *r);
+void fo_reader__end(fo_reader *r);
+
+/* A new streaming reader over r->fd, through the pre-scanner (and the
+ * spool), with the parser options above and r's error handler; owned by the
+ * caller (xmlFreeTextReader). It reads the first bytes at once: NULL when
+ * that is refused or fails, or when memory runs out (fo_reader__verdict
+ * tells which). */
+xmlTextReaderPtr fo_reader__xml(fo_reader *r);
+
+/* Why reading stopped, first reason first, with every reason but memory
+ * reported on the diag: FO_ENOMEM; FO_EIO (a read error); FO_EINPUT (refused
+ * by the scanner, stopped by the caller, a fatal XML error, or the reader
+ * failed); FO_OK when the reader reached the end (have_reader: the reader
+ * was created; ret: the last xmlTextReaderRead). O(1). */
+int fo_reader__verdict(fo_reader *r, int have_reader, int ret);
+
+/* Adds an error (FO_SEV_ERROR, or sev) to the diag at pos, with an
+ * optional column hint (see columns.h); running out of memory sets
+ * r->nomem. */
+__attribute__((format(printf, 4, 5)))
+void fo_reader__error(fo_reader *r, fo_pos pos, const char *hint, const char *fmt, ...);
+void fo_reader__verror(fo_reader *r, fo_severity sev, fo_pos pos, const char *hint,
+		       const char *fmt, va_list ap);
+
+/* libxml2's message fit for a one-line diagnostic: no newline, no trailing
+ * blank, no advice about parser options the user cannot set, its limits and
+ * invalid UTF-8 said plainly (r->fmt->docs). Returns a malloc'ed string
+ * (the caller frees) or NULL when out of memory. O(message). */
+char *fo_reader__tidy(const fo_reader *r, const xmlError *e);
+
+/* s, or its first FO_READER_SHOW_MAX bytes (never cutting a UTF-8
+ * sequence) and "..." copied into buf. O(strlen(s)). */
+const char *fo_reader__show(const char *s, char buf[FO_READER_SHOW_BUF]);
+
+/* Closes what fo_reader__open opened (the spool too) and frees the
+ * scanner's queues and fatal_msg. Safe after a failed init or open. */
+void fo_reader__dispose(fo_reader *r);
+
+#endif
