@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "helpers/fixture.h"
+#include "helpers/rgraph.h"
 #include "graphs/fo_error.h"
 
 #define FA FO_F_FAILED
@@ -1252,10 +1253,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 static uint32_t rnd(uint32_t bound)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)((rng >> 11) % bound);
+	return rgraph_rnd(&rng, bound);
 }
 
 /* The rules of docs/semantics.md, applied naively: each state is grown by
@@ -1415,91 +1413,6 @@ static void dump_scenario(const fo_graph *g, const fo_scenario *sc)
 	print_message("\n");
 }
 
-/* Distinct random nodes into out[0..k). */
-static void pick(uint32_t n, uint32_t k, uint32_t *out)
-{
-	for (uint32_t i = 0; i < k; i++) {
-		uint32_t x;
-		int dup;
-		do {
-			x = rnd(n);
-			dup = in_set(out, i, x);
-		} while (dup);
-		out[i] = x;
-	}
-}
-
-typedef struct rparams {
-	uint32_t n, contain_pct, max_groups, soft_pct, copy_pct, max_size;
-} rparams;
-
-static fo_graph *random_graph(const rparams *p)
-{
-	fo_diag *d = NULL;
-	fo_builder *b = NULL;
-	fo_graph *g = NULL;
-	uint32_t n = p->n, *perm = malloc(n * sizeof *perm), mem[8];
-	char id[32], ref[32];
-	assert_non_null(perm);
-	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
-	assert_int_equal(fo_builder_new(&b, d, "random"), FO_OK);
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t x, r = rnd(10);
-		snprintf(id, sizeof id, "n%u", i);
-		assert_int_equal(fo_builder_add_node(b, id, r < 3 ? "app" : r < 4 ? "dataset" : "service",
-						     NULL, NULL, 0, (fo_pos){ i + 1, 1 }, &x), FO_OK);
-		perm[i] = i;
-	}
-	for (uint32_t i = n - 1; i > 0; i--) {
-		uint32_t j = rnd(i + 1), tmp = perm[i];
-		perm[i] = perm[j];
-		perm[j] = tmp;
-	}
-	/* Containment forest: a node may only be placed in an earlier one of
-	 * the permutation, so no loops. */
-	for (uint32_t i = 1; i < n; i++) {
-		if (rnd(100) >= p->contain_pct)
-			continue;
-		uint32_t parent = perm[rnd(i)];
-		if (rnd(2)) {
-			assert_int_equal(fo_builder_set_parent(b, perm[i], parent), FO_OK);
-		} else {
-			snprintf(ref, sizeof ref, "n%u", parent);
-			assert_int_equal(fo_builder_set_container(b, perm[i], ref, (fo_pos){ 1, 1 }), FO_OK);
-		}
-	}
-	for (uint32_t v = 0; v < n; v++) {
-		uint32_t ng = rnd(p->max_groups + 1);
-		for (uint32_t j = 0; j < ng; j++) {
-			uint32_t size = 1 + rnd(p->max_size < n ? p->max_size : n);
-			fo_group_type ty = rnd(100) < p->soft_pct ? FO_GROUP_DEGRADES : FO_GROUP_REQUIRES;
-			pick(n, size, mem);
-			assert_int_equal(fo_builder_group_begin(b, v, ty, 1 + rnd(size), (fo_pos){ v + 1, 1 }), FO_OK);
-			for (uint32_t m = 0; m < size; m++) {
-				snprintf(ref, sizeof ref, "n%u", mem[m]);
-				assert_int_equal(fo_builder_group_add(b, ref, (fo_pos){ v + 1, 1 }), FO_OK);
-			}
-			assert_int_equal(fo_builder_group_end(b), FO_OK);
-		}
-		if (rnd(100) < p->copy_pct) {
-			uint32_t nc = 1 + rnd(n < 3 ? n : 3);
-			pick(n, nc, mem);
-			for (uint32_t m = 0; m < nc; m++) {
-				snprintf(ref, sizeof ref, "n%u", mem[m]);
-				assert_int_equal(fo_builder_add_copy(b, v, ref, (fo_pos){ v + 1, 1 }), FO_OK);
-			}
-		}
-	}
-	int err = fo_builder_finish(b, &g);
-	if (err != FO_OK)
-		fo_diag_print(d, stderr);
-	assert_int_equal(err, FO_OK);
-	fo_builder_free(b);
-	fo_diag_free(d);
-	free(perm);
-	return g;
-}
-
 static void random_scenario(uint32_t n, fo_scenario *sc, uint32_t *fail, uint32_t *destroy)
 {
 	uint32_t k = 1 + rnd(4);
@@ -1535,10 +1448,10 @@ static int compare_run(fo_engine *e, const fo_scenario *sc, unsigned *ref, int g
 	return bad;
 }
 
-static void random_cross_check_with(const rparams *base, int graphs, int vary)
+static void random_cross_check_with(const rgraph_params *base, int graphs, int vary)
 {
 	for (int gno = 0; gno < graphs; gno++) {
-		rparams p = *base;
+		rgraph_params p = *base;
 		if (vary) {
 			p.n = 5 + rnd(56);
 			p.contain_pct = rnd(80);
@@ -1547,7 +1460,7 @@ static void random_cross_check_with(const rparams *base, int graphs, int vary)
 			p.copy_pct = rnd(50);
 			p.max_size = 1 + rnd(5);
 		}
-		fo_graph *g = random_graph(&p);
+		fo_graph *g = rgraph_new(&rng, &p);
 		fo_engine *e = NULL, *fresh = NULL;
 		uint32_t n = p.n, fail[4][8], destroy[4][8];
 		unsigned *ref = malloc(n * sizeof *ref);
@@ -1593,9 +1506,9 @@ static void random_cross_check_with(const rparams *base, int graphs, int vary)
 static void random_cross_check(void **state)
 {
 	(void)state;
-	rparams none = { 0, 0, 0, 0, 0, 0 };
+	rgraph_params base = { .flat_in = 1 };
 	rng = 0x9e3779b97f4a7c15ull;
-	random_cross_check_with(&none, 600, 1);
+	random_cross_check_with(&base, 600, 1);
 }
 
 /* Bigger, sparser graphs: long propagation chains, few impacted nodes. */
@@ -1604,7 +1517,11 @@ static void random_cross_check_large(void **state)
 	(void)state;
 	rng = 0x2545f4914f6cdd1dull;
 	for (int i = 0; i < 6; i++) {
-		rparams p = { 300 + rnd(1200), 50 + rnd(40), 1 + rnd(2), 30, 20, 1 + rnd(3) };
+		rgraph_params p = { .soft_pct = 30, .copy_pct = 20, .flat_in = 1 };
+		p.n = 300 + rnd(1200);
+		p.contain_pct = 50 + rnd(40);
+		p.max_groups = 1 + rnd(2);
+		p.max_size = 1 + rnd(3);
 		random_cross_check_with(&p, 1, 0);
 	}
 }

@@ -19,6 +19,7 @@
 #include "graphs/fo_error.h"
 #include "importers/fo_inventory.h"
 #include "helpers/fixture.h"
+#include "helpers/rgraph.h"
 
 static int in_set(const uint32_t *a, size_t n, uint32_t x)
 {
@@ -364,81 +365,22 @@ static uint64_t rng = 0x2545f4914f6cdd1dull;
 
 static uint32_t rnd(uint32_t bound)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)((rng >> 11) % bound);
+	return rgraph_rnd(&rng, bound);
 }
 
-static void pick(uint32_t n, uint32_t k, uint32_t *out)
+/* test_engine.c's graphs with tiers (helpers/rgraph.h): containment,
+ * requires and degrades groups of random K of n (cycles happen), copies.
+ * The parameters are drawn last to first, as the arguments of the call they
+ * once were happened to be, so that the seed gives the same graphs. */
+static fo_graph *random_graph(uint32_t n)
 {
-	for (uint32_t i = 0; i < k; i++) {
-		uint32_t x;
-		do
-			x = rnd(n);
-		while (in_set(out, i, x));
-		out[i] = x;
-	}
-}
-
-/* Like test_engine.c's generator, with tiers: containment forest, requires
- * and degrades groups of random K of n (cycles happen), copies. */
-static fo_graph *random_graph(uint32_t n, uint32_t contain_pct, uint32_t max_groups,
-			      uint32_t soft_pct, uint32_t copy_pct, uint32_t max_size)
-{
-	fo_diag *d = NULL;
-	fo_builder *b = NULL;
-	fo_graph *g = NULL;
-	uint32_t *perm = malloc(n * sizeof *perm), mem[8];
-	char id[32], ref[32];
-	assert_non_null(perm);
-	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
-	assert_int_equal(fo_builder_new(&b, d, "random"), FO_OK);
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t x, r = rnd(10);
-		snprintf(id, sizeof id, "n%u", i);
-		assert_int_equal(fo_builder_add_node(b, id, r < 3 ? "app" : r < 4 ? "dataset" : "service",
-						     NULL, NULL, rnd(4), (fo_pos){ i + 1, 1 }, &x), FO_OK);
-		perm[i] = i;
-	}
-	for (uint32_t i = n - 1; i > 0; i--) {
-		uint32_t j = rnd(i + 1), tmp = perm[i];
-		perm[i] = perm[j];
-		perm[j] = tmp;
-	}
-	for (uint32_t i = 1; i < n; i++)
-		if (rnd(100) < contain_pct)
-			assert_int_equal(fo_builder_set_parent(b, perm[i], perm[rnd(i)]), FO_OK);
-	for (uint32_t v = 0; v < n; v++) {
-		uint32_t ng = rnd(max_groups + 1);
-		for (uint32_t j = 0; j < ng; j++) {
-			uint32_t size = 1 + rnd(max_size < n ? max_size : n);
-			fo_group_type ty = rnd(100) < soft_pct ? FO_GROUP_DEGRADES : FO_GROUP_REQUIRES;
-			pick(n, size, mem);
-			assert_int_equal(fo_builder_group_begin(b, v, ty, 1 + rnd(size), (fo_pos){ v + 1, 1 }), FO_OK);
-			for (uint32_t m = 0; m < size; m++) {
-				snprintf(ref, sizeof ref, "n%u", mem[m]);
-				assert_int_equal(fo_builder_group_add(b, ref, (fo_pos){ v + 1, 1 }), FO_OK);
-			}
-			assert_int_equal(fo_builder_group_end(b), FO_OK);
-		}
-		if (rnd(100) < copy_pct) {
-			uint32_t nc = 1 + rnd(n < 3 ? n : 3);
-			pick(n, nc, mem);
-			for (uint32_t m = 0; m < nc; m++) {
-				snprintf(ref, sizeof ref, "n%u", mem[m]);
-				assert_int_equal(fo_builder_add_copy(b, v, ref, (fo_pos){ v + 1, 1 }), FO_OK);
-			}
-		}
-	}
-	int err = fo_builder_finish(b, &g);
-	if (err != FO_OK)
-		fo_diag_print(d, stderr);
-	assert_int_equal(err, FO_OK);
-	fo_builder_free(b);
-	fo_diag_free(d);
-	free(perm);
-	return g;
+	rgraph_params p = { .n = n, .tiers = 1 };
+	p.max_size = 1 + rnd(5);
+	p.copy_pct = rnd(50);
+	p.soft_pct = rnd(40);
+	p.max_groups = 1 + rnd(3);
+	p.contain_pct = rnd(80);
+	return rgraph_new(&rng, &p);
 }
 
 static void random_graphs_equal_brute_force(void **state)
@@ -446,7 +388,7 @@ static void random_graphs_equal_brute_force(void **state)
 	(void)state;
 	for (int i = 0; i < 400; i++) {
 		uint32_t n = 2 + rnd(i < 200 ? 12 : 60);
-		fo_graph *g = random_graph(n, rnd(80), 1 + rnd(3), rnd(40), rnd(50), 1 + rnd(5));
+		fo_graph *g = random_graph(n);
 		fo_spof *s = NULL;
 		assert_int_equal(fo_spof_compute(&s, g), FO_OK);
 		if (brute_force_equal(g, s))
