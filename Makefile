@@ -1,7 +1,8 @@
 # fallout — one non-recursive Makefile.
 #   make            build ./fallout and build/libfallout.a
-#   make check      install missing Debian packages, build, run every test,
-#                   then the whole suite again under ASan+UBSan
+#   make check      install missing Debian packages, build, run every test
+#                   (with the HTML reports in headless Chromium), then the
+#                   suites again under ASan+UBSan and valgrind
 #   make demo       build and run the Tencent sample into out/
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -40,7 +41,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
 
 CLI_SRC := analyzer/main.c $(wildcard analyzer/cmd_*.c)
-LIB_SRC := $(filter-out $(CLI_SRC),$(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c)))
+LIB_SRC := $(filter-out $(CLI_SRC),$(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c generators/*.c)))
 GEN_SRC := $(BUILD)/gen/inventory_xsd.c $(BUILD)/gen/scenarios_xsd.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -53,10 +54,11 @@ TEST_HELPER_SRC := $(wildcard tests/unit/helpers/*.c)
 TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/%.o)
 PUBLIC_HEADERS := graphs/fo_error.h graphs/fo_diag.h graphs/fo_graph.h graphs/fo_cycles.h \
 	graphs/fo_sha256.h graphs/fo_snapshot.h \
-	importers/fo_inventory.h importers/fo_scenarios.h analyzer/fo_engine.h analyzer/fo_spof.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h)
+	importers/fo_inventory.h importers/fo_scenarios.h analyzer/fo_engine.h analyzer/fo_spof.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h) \
+	generators/fo_gen.h
 HEADER_CHECKS := $(PUBLIC_HEADERS:%.h=$(BUILD)/headercheck/%.o)
 
-.PHONY: all deps check check-unit check-cli check-headers check-san check-valgrind demo install clean
+.PHONY: all deps deps-test check check-unit check-cli check-browser check-browser-selftest check-headers check-san check-valgrind demo install clean
 all: $(BIN)
 
 $(BIN): $(CLI_OBJ) $(LIB)
@@ -95,8 +97,13 @@ $(BUILD)/headercheck/%.o: %.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -x c -c -o $@ $<
 
+# Build dependencies; the tests also need valgrind, and Chromium with Node.js
+# for the browser test of the HTML report (docs/dependencies.md).
 deps:
-	@sh scripts/deps.sh valgrind:valgrind
+	@sh scripts/deps.sh
+
+deps-test:
+	@sh scripts/deps.sh valgrind:valgrind chromium:chromium node:nodejs npm:npm
 
 check-headers: $(HEADER_CHECKS)
 
@@ -107,6 +114,16 @@ check-unit: $(UNIT_BIN)
 
 check-cli: $(BIN)
 	@FALLOUT=$(abspath $(BIN)) sh tests/cli/run.sh
+
+# The browser check (tests/browser/run.sh) passes a good page and fails each
+# bad fixture for the right reason. Needs node, npm and chromium (make deps).
+check-browser-selftest:
+	@sh tests/browser/selftest.sh
+
+# The HTML reports open in headless Chromium without console messages or
+# network loads and show their diagrams (issue 3's acceptance test).
+check-browser: $(BIN) check-browser-selftest
+	@FALLOUT=$(abspath $(BIN)) sh tests/browser/reports.sh
 
 # Graphviz 2.43 and fontconfig leak by design; the suppressions match only
 # their modules. A slow unwinder gives LSan full stacks to match against.
@@ -126,9 +143,10 @@ check-valgrind: $(UNIT_BIN) $(BIN)
 	FALLOUT="$(VALGRIND) ./$(BIN)" sh tests/cli/valgrind.sh || fail=1; \
 	exit $$fail
 
-check: deps
+check: deps-test
 	$(MAKE) all check-headers
 	$(MAKE) check-unit check-cli
+	$(MAKE) check-browser
 	$(MAKE) check-san
 	$(MAKE) check-valgrind
 	@echo "make check: all suites passed"
@@ -141,10 +159,27 @@ demo: deps
 	./fallout render samples/tencent-gz-2023.xml --fail gz-cooling -o out/tencent-gz-2023.svg
 	@echo "wrote out/tencent-gz-2023.svg"
 
+# The hyperscale benchmark (docs/benchmarks.md): fallout against igraph and
+# SQLite on generated inventories, cached in $(BUILD)/bench/data. `bench`
+# (10k, 100k, 1M nodes) rewrites docs/benchmarks.md; `bench-quick` (10k,
+# 100k) writes $(BUILD)/bench/benchmarks-quick.md. Both print the tables.
+.PHONY: bench bench-quick
+BENCH_BIN := $(BUILD)/bench/bench
+$(BENCH_BIN): $(BUILD)/bench/bench.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
+
+bench: $(BIN) $(BENCH_BIN)
+	sh bench/run.sh --fallout ./$(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
+		--out docs/benchmarks.md 10000 100000 1000000
+
+bench-quick: $(BIN) $(BENCH_BIN)
+	sh bench/run.sh --fallout ./$(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
+		--runs 3 --out $(BUILD)/bench/benchmarks-quick.md 10000 100000
+
 install: $(BIN) $(LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/fallout/graphs \
 		$(DESTDIR)$(INCLUDEDIR)/fallout/importers $(DESTDIR)$(INCLUDEDIR)/fallout/analyzer \
-		$(DESTDIR)$(INCLUDEDIR)/fallout/reports
+		$(DESTDIR)$(INCLUDEDIR)/fallout/reports $(DESTDIR)$(INCLUDEDIR)/fallout/generators
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/fallout
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libfallout.a
 	for h in $(PUBLIC_HEADERS); do install -m 644 $$h $(DESTDIR)$(INCLUDEDIR)/fallout/$$h; done

@@ -128,6 +128,7 @@ int cmd_import(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_spof(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 #endif
