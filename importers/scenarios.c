@@ -57,9 +57,11 @@ typedef struct reader {
 	int text_reported;
 } reader;
 
-/* No .tidy: the scenario reader has always passed libxml2's messages on as
- * they are, every one an error (see fo_reader_format). */
+/* Messages tidied as the inventory's are: a huge text node is "too large",
+ * not "out of memory"; invalid UTF-8 gets a clear message; libxml2's
+ * warnings stay warnings. */
 static const fo_reader_format scenarios_format = {
+	.tidy = 1,
 	.docs = "fallout scenario files",
 	.doc = "the scenario file",
 	.empty = "empty document: a scenario file needs a <scenarios> element",

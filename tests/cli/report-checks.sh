@@ -166,6 +166,17 @@ check "failed report: earlier index.html untouched" cmp -s "$tmp/r/index.html" "
 check "failed report: earlier report.json untouched" cmp -s "$tmp/r/report.json" "$tmp/keep/report.json"
 check "failed report: no temporary files left" test -z "$(find "$tmp/keep" -name '*.tmp-*')"
 
+# A scenario file that is not UTF-8, or holds a text node beyond libxml2's
+# limit: located, clear, status 3 (not "out of memory").
+fo report "$B" --scenarios tests/cli/inputs/scenarios-bad-utf8.xml -o "$tmp/z"
+check "scenarios not UTF-8: status 3" is 3
+check "scenarios not UTF-8: located, clear" has "scenarios-bad-utf8.xml:3:19: error: invalid UTF-8 (Bytes: 0xFF" "$tmp/err"
+check "scenarios not UTF-8: nothing written" test ! -e "$tmp/z"
+awk 'BEGIN { printf "<scenarios name=\"x\">\n<scenario name=\"a\">"; s = "yyyyyyyyyyyyyyyy"; while (length(s) < 11000000) s = s s; printf "%s", s; print "<fail ref=\"chiller-3\"/></scenario></scenarios>" }' >"$tmp/huge.xml"
+fo report "$B" --scenarios "$tmp/huge.xml" -o "$tmp/z"
+check "scenarios with a huge text: status 3" is 3
+check "scenarios with a huge text: says too long" has "longer than 10000000 bytes" "$tmp/err"
+
 # --- progress: a bar on a terminal only, never with --quiet.
 if command -v script >/dev/null 2>&1; then
 	FALLOUT_PROGRESS_DELAY_MS=0 timeout $((60 * scale)) script -qec \
