@@ -28,22 +28,38 @@ typedef struct seed {
 	uint32_t owner, group, cause;
 } seed;
 
+/* The state of a node after a run, in one record: a run touches a node's
+ * flags and causes together, so one cache miss serves both (the engine is
+ * bound by memory latency on large graphs, not by arithmetic). */
+typedef struct nslot {
+	uint32_t cause, cgroup, root;    /* down / degraded (the headline) */
+	uint32_t rcause, rgroup, rroot;  /* at-risk */
+	uint8_t flags, pad;
+	uint16_t epoch;                  /* the run that wrote it; else fresh */
+} nslot;
+
+/* A group as the engine sees it: its shape (copied from the graph view once)
+ * next to its counters, 32 bytes, so that one membership costs one miss. */
+static const nslot fresh_node = { FO_NONE, FO_NONE, FO_NONE, FO_NONE, FO_NONE, FO_NONE, 0, 0, 0 };
+
+typedef struct gslot {
+	uint32_t n, k, owner;
+	uint8_t type, hard;
+	uint16_t epoch;                  /* the run that counted; else zeros */
+	uint32_t down, degr, risk, gone; /* gone: copy holders destroyed/lost */
+} gslot;
+
 struct fo_engine {
 	const fo_graph *g;
 	fo_graph_view v;
 
-	/* per node */
-	uint8_t *flags;
-	uint32_t *cause, *cgroup, *root;     /* down / degraded (the headline) */
-	uint32_t *rcause, *rgroup, *rroot;   /* at-risk */
-	/* per group */
-	uint32_t *down, *degr, *risk, *gone; /* gone: copy holders destroyed/lost */
-	uint8_t *gtouched;
+	nslot *ns; /* per node */
+	gslot *gs; /* per group */
 
+	uint16_t epoch;    /* of the current results; slots of other epochs are
+			    * fresh, so a run never has to clear the last one */
 	uint32_t *touched; /* nodes with any flag, in the order they got it */
 	size_t ntouched;
-	uint32_t *tgroups; /* groups with a non-zero counter */
-	size_t ntgroups;
 	uint32_t *queue;   /* worklist, reused by every phase (each node once) */
 	seed *seeds;       /* phase 2/3 seeds found during phase 1 */
 	size_t nseeds, seeds_alloc;
@@ -68,20 +84,9 @@ void fo_engine_free(fo_engine *e)
 {
 	if (!e)
 		return;
-	free(e->flags);
-	free(e->cause);
-	free(e->cgroup);
-	free(e->root);
-	free(e->rcause);
-	free(e->rgroup);
-	free(e->rroot);
-	free(e->down);
-	free(e->degr);
-	free(e->risk);
-	free(e->gone);
-	free(e->gtouched);
+	free(e->ns);
+	free(e->gs);
 	free(e->touched);
-	free(e->tgroups);
 	free(e->queue);
 	free(e->seeds);
 	free(e->scratch);
@@ -98,34 +103,26 @@ int fo_engine_new(fo_engine **out, const fo_graph *g)
 	e->g = g;
 	fo_graph_view_get(g, &e->v);
 	size_t n = e->v.nodes ? e->v.nodes : 1, m = e->v.groups ? e->v.groups : 1;
-	e->flags = calloc(n, 1);
-	e->cause = malloc(n * sizeof *e->cause);
-	e->cgroup = malloc(n * sizeof *e->cgroup);
-	e->root = malloc(n * sizeof *e->root);
-	e->rcause = malloc(n * sizeof *e->rcause);
-	e->rgroup = malloc(n * sizeof *e->rgroup);
-	e->rroot = malloc(n * sizeof *e->rroot);
+	e->ns = malloc(n * sizeof *e->ns);
 	e->touched = malloc(n * sizeof *e->touched);
 	e->queue = malloc(n * sizeof *e->queue);
 	e->sorted = malloc(n * sizeof *e->sorted);
-	e->down = calloc(m, sizeof *e->down);
-	e->degr = calloc(m, sizeof *e->degr);
-	e->risk = calloc(m, sizeof *e->risk);
-	e->gone = calloc(m, sizeof *e->gone);
-	e->gtouched = calloc(m, 1);
-	e->tgroups = malloc(m * sizeof *e->tgroups);
-	if (!e->flags || !e->cause || !e->cgroup || !e->root || !e->rcause || !e->rgroup ||
-	    !e->rroot || !e->touched || !e->queue || !e->sorted || !e->down || !e->degr ||
-	    !e->risk || !e->gone || !e->gtouched || !e->tgroups) {
+	e->gs = calloc(m, sizeof *e->gs);
+	if (!e->ns || !e->touched || !e->queue || !e->sorted || !e->gs) {
 		err = FO_ENOMEM;
 		goto done;
 	}
-	memset(e->cause, 0xff, n * sizeof *e->cause);
-	memset(e->cgroup, 0xff, n * sizeof *e->cgroup);
-	memset(e->root, 0xff, n * sizeof *e->root);
-	memset(e->rcause, 0xff, n * sizeof *e->rcause);
-	memset(e->rgroup, 0xff, n * sizeof *e->rgroup);
-	memset(e->rroot, 0xff, n * sizeof *e->rroot);
+	for (size_t x = 0; x < e->v.nodes; x++)
+		e->ns[x] = fresh_node;
+	e->epoch = 1; /* every slot is of epoch 0: fresh */
+	for (size_t gi = 0; gi < e->v.groups; gi++) {
+		gslot *q = &e->gs[gi];
+		q->n = e->v.member_off[gi + 1] - e->v.member_off[gi];
+		q->k = e->v.group_k[gi];
+		q->owner = e->v.group_owner[gi];
+		q->type = e->v.group_type[gi];
+		q->hard = (uint8_t)fo_group_type_is_hard((fo_group_type)q->type);
+	}
 	e->sorted_valid = 1; /* nothing impacted */
 	*out = e;
 	e = NULL;
@@ -136,44 +133,96 @@ done:
 
 const fo_graph *fo_engine_graph(const fo_engine *e) { return e->g; }
 
+/* Starts new results: a new epoch makes every slot fresh in O(1). When the
+ * 16-bit epoch wraps (every 65535 runs) the slots are cleared once, so an
+ * old slot can never pass for a current one. */
 static void reset(fo_engine *e)
 {
-	for (size_t i = 0; i < e->ntouched; i++) {
-		uint32_t v = e->touched[i];
-		e->flags[v] = 0;
-		e->cause[v] = e->cgroup[v] = e->root[v] = FO_NONE;
-		e->rcause[v] = e->rgroup[v] = e->rroot[v] = FO_NONE;
+	if (++e->epoch == 0) {
+		for (size_t x = 0; x < e->v.nodes; x++)
+			e->ns[x].epoch = 0;
+		for (size_t gi = 0; gi < e->v.groups; gi++)
+			e->gs[gi].epoch = 0;
+		e->epoch = 1;
 	}
-	for (size_t i = 0; i < e->ntgroups; i++) {
-		uint32_t gi = e->tgroups[i];
-		e->down[gi] = e->degr[gi] = e->risk[gi] = e->gone[gi] = 0;
-		e->gtouched[gi] = 0;
-	}
-	e->ntouched = e->ntgroups = e->nseeds = 0;
+	e->ntouched = e->nseeds = 0;
 	e->sorted_valid = 0;
+}
+
+/* A node's slot for this run (made fresh on first use). */
+static inline nslot *nw(fo_engine *e, uint32_t v)
+{
+	nslot *s = &e->ns[v];
+	if (s->epoch != e->epoch) {
+		*s = fresh_node;
+		s->epoch = e->epoch;
+	}
+	return s;
+}
+
+/* A node's state for readers: a slot of another run reads as fresh. */
+static inline const nslot *nr(const fo_engine *e, uint32_t v)
+{
+	return e->ns[v].epoch == e->epoch ? &e->ns[v] : &fresh_node;
+}
+
+/* A group's slot for this run, its counters zeroed on first use. */
+static inline gslot *gw(fo_engine *e, uint32_t gi)
+{
+	gslot *q = &e->gs[gi];
+	if (q->epoch != e->epoch) {
+		q->down = q->degr = q->risk = q->gone = 0;
+		q->epoch = e->epoch;
+	}
+	return q;
+}
+
+static inline uint32_t gcount(const fo_engine *e, uint32_t gi, int which)
+{
+	const gslot *q = &e->gs[gi];
+	if (q->epoch != e->epoch)
+		return 0;
+	return which == 0 ? q->down : which == 1 ? q->degr : which == 2 ? q->risk : q->gone;
 }
 
 /* Adds flag f to v; records v as impacted the first time. */
 static inline void mark(fo_engine *e, uint32_t v, uint8_t f)
 {
-	if (!e->flags[v])
+	nslot *s = nw(e, v);
+	if (!s->flags)
 		e->touched[e->ntouched++] = v;
-	e->flags[v] |= f;
-}
-
-static inline void touch_group(fo_engine *e, uint32_t gi)
-{
-	if (!e->gtouched[gi]) {
-		e->gtouched[gi] = 1;
-		e->tgroups[e->ntgroups++] = gi;
-	}
+	s->flags |= f;
 }
 
 static inline void set_cause(fo_engine *e, uint32_t v, uint32_t gi, uint32_t c)
 {
-	e->cause[v] = c;
-	e->cgroup[v] = gi;
-	e->root[v] = e->root[c];
+	nslot *s = nw(e, v);
+	s->cause = c;
+	s->cgroup = gi;
+	s->root = nw(e, c)->root;
+}
+
+/* The propagation is bound by memory latency: each membership of a dequeued
+ * node costs a miss on its group's slot, each dequeued node a miss on its
+ * membership list. Prefetching the queue's next entries in three stages
+ * (offsets, then list, then group slots) lets those misses overlap instead of
+ * waiting one after another. Only hints: no effect on results. */
+#define PF_FAR 16
+#define PF_MID 8
+#define PF_NEAR 4
+static inline void prefetch_ahead(const fo_engine *e, const uint32_t *queue, size_t head,
+				  size_t tail)
+{
+	const fo_graph_view *v = &e->v;
+	if (head + PF_FAR < tail)
+		__builtin_prefetch(&v->memberof_off[queue[head + PF_FAR]]);
+	if (head + PF_MID < tail)
+		__builtin_prefetch(&v->memberof[v->memberof_off[queue[head + PF_MID]]]);
+	if (head + PF_NEAR < tail) {
+		uint32_t y = queue[head + PF_NEAR];
+		for (uint32_t i = v->memberof_off[y]; i < v->memberof_off[y + 1]; i++)
+			__builtin_prefetch(&e->gs[v->memberof[i]], 1);
+	}
 }
 
 static int push_seed(fo_engine *e, uint32_t owner, uint32_t gi, uint32_t cause)
@@ -224,44 +273,58 @@ static int sorted_scenario(fo_engine *e, const fo_scenario *sc, size_t *len)
 /*
  * Phases 2 and 3 share one shape: seed the owners of the groups phase 1
  * tipped (degrades-groups for degraded, hard groups for at-risk), then
- * spread `flag` through hard groups, counting flagged members in count[] for
- * every group (soft ones too, for fo_engine_group_healthy/safe) and recording
- * cause, group and root in the phase's own arrays.
+ * spread `flag` through hard groups, counting flagged members in each
+ * group's degr (risk) counter — soft groups too, for
+ * fo_engine_group_healthy/safe — and recording cause, group and root in the
+ * phase's own fields (the headline's, or the r* ones for at-risk).
  */
-static void spread(fo_engine *e, int soft_seeds, uint8_t flag, uint32_t *count,
-		   uint32_t *cause, uint32_t *group, uint32_t *root)
+static void spread(fo_engine *e, int risk)
 {
 	const fo_graph_view *v = &e->v;
+	uint8_t flag = risk ? FO_F_AT_RISK : FO_F_DEGRADED;
 	size_t head = 0, tail = 0;
 
 	for (size_t i = 0; i < e->nseeds; i++) {
 		const seed *s = &e->seeds[i];
-		if ((v->group_type[s->group] == FO_GROUP_DEGRADES) != soft_seeds ||
-		    (e->flags[s->owner] & (FO_F_DOWN | flag)))
+		nslot *o = nw(e, s->owner);
+		if ((gw(e, s->group)->type == FO_GROUP_DEGRADES) == risk ||
+		    (o->flags & (FO_F_DOWN | flag)))
 			continue;
 		mark(e, s->owner, flag);
-		cause[s->owner] = s->cause;
-		group[s->owner] = s->group;
-		root[s->owner] = e->root[s->cause]; /* the cause is down */
+		if (risk) {
+			o->rcause = s->cause;
+			o->rgroup = s->group;
+			o->rroot = nw(e, s->cause)->root; /* the cause is down */
+		} else {
+			o->cause = s->cause;
+			o->cgroup = s->group;
+			o->root = nw(e, s->cause)->root;
+		}
 		e->queue[tail++] = s->owner;
 	}
 	while (head < tail) {
+		prefetch_ahead(e, e->queue, head, tail);
 		uint32_t x = e->queue[head++];
+		uint32_t xroot = risk ? nw(e, x)->rroot : nw(e, x)->root;
 		for (uint32_t i = v->memberof_off[x]; i < v->memberof_off[x + 1]; i++) {
 			uint32_t gi = v->memberof[i];
-			touch_group(e, gi);
-			++count[gi];
-			if (!fo_group_type_is_hard((fo_group_type)v->group_type[gi]))
+			gslot *q = gw(e, gi);
+			uint32_t c = risk ? ++q->risk : ++q->degr;
+			if (!q->hard)
 				continue;
-			uint32_t n = v->member_off[gi + 1] - v->member_off[gi];
-			uint32_t o = v->group_owner[gi];
-			if (n - e->down[gi] - count[gi] < v->group_k[gi] &&
-			    !(e->flags[o] & (FO_F_DOWN | flag))) {
-				mark(e, o, flag);
-				cause[o] = x;
-				group[o] = gi;
-				root[o] = root[x];
-				e->queue[tail++] = o;
+			nslot *o = nw(e, q->owner);
+			if (q->n - q->down - c < q->k && !(o->flags & (FO_F_DOWN | flag))) {
+				mark(e, q->owner, flag);
+				if (risk) {
+					o->rcause = x;
+					o->rgroup = gi;
+					o->rroot = xroot;
+				} else {
+					o->cause = x;
+					o->cgroup = gi;
+					o->root = xroot;
+				}
+				e->queue[tail++] = q->owner;
 			}
 		}
 	}
@@ -290,8 +353,8 @@ int fo_engine_run(fo_engine *e, const fo_scenario *sc)
 		mark(e, sc->destroy[i], FO_F_DESTROYED | FO_F_DOWN);
 	for (size_t i = 0; i < nseed; i++) {
 		uint32_t s = e->scratch[i];
-		e->root[s] = s;
-		if (e->flags[s] & FO_F_DESTROYED)
+		nw(e, s)->root = s;
+		if (nw(e, s)->flags & FO_F_DESTROYED)
 			e->queue[tail++] = s;
 	}
 
@@ -300,9 +363,9 @@ int fo_engine_run(fo_engine *e, const fo_scenario *sc)
 		uint32_t x = e->queue[head++];
 		for (uint32_t i = v->child_off[x]; i < v->child_off[x + 1]; i++) {
 			uint32_t c = v->child[i];
-			if (e->flags[c] & FO_F_DESTROYED)
+			if (nw(e, c)->flags & FO_F_DESTROYED)
 				continue;
-			int was_scenario = (e->flags[c] & FO_F_FAILED) != 0;
+			int was_scenario = (nw(e, c)->flags & FO_F_FAILED) != 0;
 			mark(e, c, FO_F_DESTROYED | FO_F_DOWN);
 			if (!was_scenario)
 				set_cause(e, c, v->owned_off[c], x); /* located group comes first */
@@ -317,17 +380,16 @@ int fo_engine_run(fo_engine *e, const fo_scenario *sc)
 		uint32_t x = e->queue[head++];
 		for (uint32_t i = v->memberof_off[x]; i < v->memberof_off[x + 1]; i++) {
 			uint32_t gi = v->memberof[i];
-			if (v->group_type[gi] != FO_GROUP_COPIES)
+			gslot *q = gw(e, gi);
+			if (q->type != FO_GROUP_COPIES)
 				continue;
-			touch_group(e, gi);
-			uint32_t n = v->member_off[gi + 1] - v->member_off[gi];
-			if (++e->gone[gi] < n)
+			if (++q->gone < q->n)
 				continue;
-			uint32_t o = v->group_owner[gi];
-			if (e->flags[o] & FO_F_LOST)
+			uint32_t o = q->owner;
+			if (nw(e, o)->flags & FO_F_LOST)
 				continue;
-			int destroyed = (e->flags[o] & FO_F_DESTROYED) != 0;
-			int had_cause = e->cause[o] != FO_NONE || e->root[o] == o;
+			int destroyed = (nw(e, o)->flags & FO_F_DESTROYED) != 0;
+			int had_cause = nw(e, o)->cause != FO_NONE || nw(e, o)->root == o;
 			mark(e, o, FO_F_LOST | FO_F_DOWN);
 			if (!had_cause)
 				set_cause(e, o, gi, x);
@@ -345,26 +407,25 @@ int fo_engine_run(fo_engine *e, const fo_scenario *sc)
 		e->queue[tail++] = e->scratch[i];
 	for (size_t i = 0; i < e->ntouched; i++) {
 		uint32_t x = e->touched[i];
-		if (e->root[x] != x) /* not a scenario node: destroyed or lost */
+		if (nw(e, x)->root != x) /* not a scenario node: destroyed or lost */
 			e->queue[tail++] = x;
 	}
 	while (head < tail) {
+		prefetch_ahead(e, e->queue, head, tail);
 		uint32_t x = e->queue[head++];
 		for (uint32_t i = v->memberof_off[x]; i < v->memberof_off[x + 1]; i++) {
 			uint32_t gi = v->memberof[i];
-			uint32_t n = v->member_off[gi + 1] - v->member_off[gi];
-			uint32_t k = v->group_k[gi];
-			uint32_t o = v->group_owner[gi];
-			touch_group(e, gi);
-			uint32_t left = n - ++e->down[gi];
-			if (v->group_type[gi] == FO_GROUP_DEGRADES) {
+			gslot *q = gw(e, gi);
+			uint32_t k = q->k, o = q->owner;
+			uint32_t left = q->n - ++q->down;
+			if (q->type == FO_GROUP_DEGRADES) {
 				if (left + 1 == k && (err = push_seed(e, o, gi, x)) < 0)
 					return err;
 				continue;
 			}
 			if (left == k && (err = push_seed(e, o, gi, x)) < 0)
 				return err;
-			if (left < k && !(e->flags[o] & FO_F_DOWN)) {
+			if (left < k && !(nw(e, o)->flags & FO_F_DOWN)) {
 				mark(e, o, FO_F_DOWN);
 				set_cause(e, o, gi, x);
 				e->queue[tail++] = o;
@@ -373,18 +434,18 @@ int fo_engine_run(fo_engine *e, const fo_scenario *sc)
 	}
 
 	/* Phase 2: degraded. Seeds: degrades-groups tipped below K. */
-	spread(e, 1, FO_F_DEGRADED, e->degr, e->cause, e->cgroup, e->root);
+	spread(e, 0);
 	/* Phase 3: at-risk. Seeds: hard groups left with exactly K members up
 	 * after losing some (still exactly K: otherwise the owner is down). */
-	spread(e, 0, FO_F_AT_RISK, e->risk, e->rcause, e->rgroup, e->rroot);
+	spread(e, 1);
 	return FO_OK;
 }
 
-unsigned fo_engine_flags(const fo_engine *e, uint32_t node) { return e->flags[node]; }
+unsigned fo_engine_flags(const fo_engine *e, uint32_t node) { return nr(e, node)->flags; }
 
 fo_state fo_engine_state(const fo_engine *e, uint32_t node)
 {
-	unsigned f = e->flags[node];
+	unsigned f = nr(e, node)->flags;
 	if (f & FO_F_DOWN)
 		return FO_STATE_DOWN;
 	if (f & FO_F_DEGRADED)
@@ -397,22 +458,22 @@ fo_state fo_engine_state(const fo_engine *e, uint32_t node)
 /* At-risk-only nodes carry their cause in the r* arrays. */
 static int risk_only(const fo_engine *e, uint32_t node)
 {
-	return (e->flags[node] & (FO_F_DOWN | FO_F_DEGRADED | FO_F_AT_RISK)) == FO_F_AT_RISK;
+	return (nr(e, node)->flags & (FO_F_DOWN | FO_F_DEGRADED | FO_F_AT_RISK)) == FO_F_AT_RISK;
 }
 
 uint32_t fo_engine_cause(const fo_engine *e, uint32_t node)
 {
-	return risk_only(e, node) ? e->rcause[node] : e->cause[node];
+	return risk_only(e, node) ? nr(e, node)->rcause : nr(e, node)->cause;
 }
 
 uint32_t fo_engine_cause_group(const fo_engine *e, uint32_t node)
 {
-	return risk_only(e, node) ? e->rgroup[node] : e->cgroup[node];
+	return risk_only(e, node) ? nr(e, node)->rgroup : nr(e, node)->cgroup;
 }
 
 uint32_t fo_engine_root(const fo_engine *e, uint32_t node)
 {
-	return risk_only(e, node) ? e->rroot[node] : e->root[node];
+	return risk_only(e, node) ? nr(e, node)->rroot : nr(e, node)->root;
 }
 
 size_t fo_engine_impacted(fo_engine *e, const uint32_t **out)
@@ -423,7 +484,7 @@ size_t fo_engine_impacted(fo_engine *e, const uint32_t **out)
 		if (k > e->v.nodes / 32) {
 			size_t j = 0;
 			for (uint32_t x = 0; x < e->v.nodes; x++)
-				if (e->flags[x])
+				if (nr(e, x)->flags)
 					e->sorted[j++] = x;
 		} else {
 			memcpy(e->sorted, e->touched, k * sizeof *e->sorted);
@@ -441,7 +502,7 @@ void fo_engine_summary(fo_engine *e, fo_summary *out)
 	out->nodes = e->v.nodes;
 	for (size_t i = 0; i < e->ntouched; i++) {
 		uint32_t x = e->touched[i];
-		unsigned f = e->flags[x];
+		unsigned f = nr(e, x)->flags;
 		int app = fo_graph_node_kind(e->g, x) == FO_KIND_APP;
 		if (f & FO_F_DOWN) {
 			out->down++;
@@ -464,22 +525,22 @@ void fo_engine_summary(fo_engine *e, fo_summary *out)
 
 static uint32_t group_n(const fo_engine *e, uint32_t gi)
 {
-	return e->v.member_off[gi + 1] - e->v.member_off[gi];
+	return e->gs[gi].n;
 }
 
 uint32_t fo_engine_group_up(const fo_engine *e, uint32_t gi)
 {
-	return group_n(e, gi) - e->down[gi];
+	return group_n(e, gi) - gcount(e, gi, 0);
 }
 
 uint32_t fo_engine_group_healthy(const fo_engine *e, uint32_t gi)
 {
-	return group_n(e, gi) - e->down[gi] - e->degr[gi];
+	return group_n(e, gi) - gcount(e, gi, 0) - gcount(e, gi, 1);
 }
 
 uint32_t fo_engine_group_safe(const fo_engine *e, uint32_t gi)
 {
-	return group_n(e, gi) - e->down[gi] - e->risk[gi];
+	return group_n(e, gi) - gcount(e, gi, 0) - gcount(e, gi, 2);
 }
 
 int fo_engine_explain(const fo_engine *e, uint32_t node, fo_explain_step **out, size_t *len)
@@ -509,14 +570,14 @@ int fo_engine_explain(const fo_engine *e, uint32_t node, fo_explain_step **out, 
 			steps = ns;
 			alloc = na;
 		}
-		unsigned f = e->flags[x];
+		unsigned f = nr(e, x)->flags;
 		int use_r = risk_mode && !(f & FO_F_DOWN);
 		fo_explain_step *s = &steps[n++];
 		s->node = x;
 		s->flags = f;
 		s->state = use_r ? FO_STATE_AT_RISK : fo_engine_state(e, x);
-		s->group = use_r ? e->rgroup[x] : e->cgroup[x];
-		s->cause = use_r ? e->rcause[x] : e->cause[x];
+		s->group = use_r ? nr(e, x)->rgroup : nr(e, x)->cgroup;
+		s->cause = use_r ? nr(e, x)->rcause : nr(e, x)->cause;
 		s->k = s->n = s->count = 0;
 		if (s->group != FO_NONE) {
 			uint32_t gi = s->group;
@@ -524,11 +585,11 @@ int fo_engine_explain(const fo_engine *e, uint32_t node, fo_explain_step **out, 
 			s->n = group_n(e, gi);
 			if (s->state == FO_STATE_DEGRADED && fo_group_type_is_hard((fo_group_type)e->v.group_type[gi]))
 				s->count = fo_engine_group_healthy(e, gi);
-			else if (s->state == FO_STATE_AT_RISK && e->rcause[x] != FO_NONE &&
-				 !(e->flags[e->rcause[x]] & FO_F_DOWN))
+			else if (s->state == FO_STATE_AT_RISK && nr(e, x)->rcause != FO_NONE &&
+				 !(nr(e, nr(e, x)->rcause)->flags & FO_F_DOWN))
 				s->count = fo_engine_group_safe(e, gi);
 			else if (s->flags & FO_F_LOST && e->v.group_type[gi] == FO_GROUP_COPIES)
-				s->count = group_n(e, gi) - e->gone[gi];
+				s->count = group_n(e, gi) - gcount(e, gi, 3);
 			else
 				s->count = fo_engine_group_up(e, gi);
 		}
