@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_int.h"
 #include "../graphs/fo_error.h"
 
 typedef struct seed {
@@ -34,18 +35,21 @@ typedef struct seed {
 typedef struct nslot {
 	uint32_t cause, cgroup, root;    /* down / degraded (the headline) */
 	uint32_t rcause, rgroup, rroot;  /* at-risk */
-	uint8_t flags, pad;
-	uint16_t epoch;                  /* the run that wrote it; else fresh */
+	uint32_t flags : 8;
+	uint32_t epoch : 24;             /* the run that wrote it; else fresh */
 } nslot;
 
 /* A group as the engine sees it: its shape (copied from the graph view once)
  * next to its counters, 32 bytes, so that one membership costs one miss. */
-static const nslot fresh_node = { FO_NONE, FO_NONE, FO_NONE, FO_NONE, FO_NONE, FO_NONE, 0, 0, 0 };
+static const nslot fresh_node = { FO_NONE, FO_NONE, FO_NONE, FO_NONE, FO_NONE, FO_NONE, 0, 0 };
+
+/* Epochs are 24 bits: the slots are cleared once every 2^24 - 1 runs. */
+#define EPOCH_END (1u << 24)
 
 typedef struct gslot {
 	uint32_t n, k, owner;
-	uint8_t type, hard;
-	uint16_t epoch;                  /* the run that counted; else zeros */
+	uint32_t type : 8;
+	uint32_t epoch : 24;             /* the run that counted; else zeros */
 	uint32_t down, degr, risk, gone; /* gone: copy holders destroyed/lost */
 } gslot;
 
@@ -56,8 +60,9 @@ struct fo_engine {
 	nslot *ns; /* per node */
 	gslot *gs; /* per group */
 
-	uint16_t epoch;    /* of the current results; slots of other epochs are
-			    * fresh, so a run never has to clear the last one */
+	uint32_t epoch;    /* of the current results, 1..EPOCH_END - 1; slots of
+			    * other epochs are fresh, so a run never has to
+			    * clear the last one */
 	uint32_t *touched; /* nodes with any flag, in the order they got it */
 	size_t ntouched;
 	uint32_t *queue;   /* worklist, reused by every phase (each node once) */
@@ -121,7 +126,6 @@ int fo_engine_new(fo_engine **out, const fo_graph *g)
 		q->k = e->v.group_k[gi];
 		q->owner = e->v.group_owner[gi];
 		q->type = e->v.group_type[gi];
-		q->hard = (uint8_t)fo_group_type_is_hard((fo_group_type)q->type);
 	}
 	e->sorted_valid = 1; /* nothing impacted */
 	*out = e;
@@ -133,12 +137,18 @@ done:
 
 const fo_graph *fo_engine_graph(const fo_engine *e) { return e->g; }
 
+void fo_engine__set_epoch(fo_engine *e, uint32_t epoch)
+{
+	e->epoch = epoch % EPOCH_END ? epoch % EPOCH_END : 1;
+}
+
 /* Starts new results: a new epoch makes every slot fresh in O(1). When the
- * 16-bit epoch wraps (every 65535 runs) the slots are cleared once, so an
- * old slot can never pass for a current one. */
+ * epoch wraps (every 2^24 - 1 runs: O(nodes + groups) once in 16 million
+ * runs) the slots are cleared, so an old slot can never pass for a current
+ * one. */
 static void reset(fo_engine *e)
 {
-	if (++e->epoch == 0) {
+	if (++e->epoch == EPOCH_END) {
 		for (size_t x = 0; x < e->v.nodes; x++)
 			e->ns[x].epoch = 0;
 		for (size_t gi = 0; gi < e->v.groups; gi++)
@@ -310,7 +320,7 @@ static void spread(fo_engine *e, int risk)
 			uint32_t gi = v->memberof[i];
 			gslot *q = gw(e, gi);
 			uint32_t c = risk ? ++q->risk : ++q->degr;
-			if (!q->hard)
+			if (q->type == FO_GROUP_DEGRADES) /* soft: counted, never spreads */
 				continue;
 			nslot *o = nw(e, q->owner);
 			if (q->n - q->down - c < q->k && !(o->flags & (FO_F_DOWN | flag))) {
