@@ -169,11 +169,11 @@ $(BENCH_BIN): $(BUILD)/bench/bench.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
 
 bench: $(BIN) $(BENCH_BIN)
-	sh bench/run.sh --fallout ./$(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
+	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
 		--out docs/benchmarks.md 10000 100000 1000000
 
 bench-quick: $(BIN) $(BENCH_BIN)
-	sh bench/run.sh --fallout ./$(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
+	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
 		--runs 3 --out $(BUILD)/bench/benchmarks-quick.md 10000 100000
 
 install: $(BIN) $(LIB)
