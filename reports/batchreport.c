@@ -190,21 +190,109 @@ static void tenants_cell(fo_sbuf *b, const app_key *a, size_t n, int md)
 
 /* ------------------------------------------------------------ sections */
 
-static void html_ids(fo_sbuf *b, const fo_graph *g, const uint32_t *v, size_t n)
+/* ------------------------------------------------------------ one writer, two syntaxes
+ *
+ * The page and report.md carry the same tables; a doc writes a piece of
+ * either syntax, so each table is written once. Table cells of numbers are
+ * right-aligned (class "n" in HTML, ---: in Markdown). */
+typedef struct doc {
+	fo_sbuf *b;
+	int md;
+} doc;
+
+static void d_text(const doc *d, const char *s)
+{
+	(d->md ? put_md : put_html)(d->b, s);
+}
+
+/* An id: <code> in HTML; escaped text in Markdown, since backslash escapes
+ * do not work inside code spans. */
+static void d_code(const doc *d, const char *s)
+{
+	if (d->md)
+		put_md(d->b, s);
+	else
+		html_code(d->b, s);
+}
+
+static void d_ids(const doc *d, const fo_graph *g, const uint32_t *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			fo_sbuf__puts(b, ", ");
-		html_code(b, fo_graph_node_id(g, v[i]));
+			fo_sbuf__puts(d->b, ", ");
+		d_code(d, fo_graph_node_id(g, v[i]));
 	}
 }
 
-static void md_ids(fo_sbuf *b, const fo_graph *g, const uint32_t *v, size_t n)
+/* Starts a table: heads separated by '|'; num[i] == 'n' right-aligns
+ * column i (num may be shorter than the columns). */
+static void d_table(const doc *d, const char *cls, const char *heads, const char *num)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			fo_sbuf__puts(b, ", ");
-		put_md(b, fo_graph_node_id(g, v[i]));
+	size_t col = 0;
+	if (d->md) {
+		fo_sbuf__puts(d->b, "| ");
+		for (const char *p = heads; *p; p++)
+			fo_sbuf__puts(d->b, *p == '|' ? " | " : (char[2]){ *p, 0 });
+		fo_sbuf__puts(d->b, " |\n|");
+		for (const char *p = heads;; p++) {
+			if (!*p || *p == '|') {
+				fo_sbuf__puts(d->b, col < strlen(num) && num[col] == 'n' ? "---:|" : "---|");
+				col++;
+				if (!*p)
+					break;
+			}
+		}
+		fo_sbuf__putc(d->b, '\n');
+		return;
+	}
+	fo_sbuf__puts(d->b, cls ? "<table class=\"" : "<table");
+	if (cls) {
+		fo_sbuf__puts(d->b, cls);
+		fo_sbuf__putc(d->b, '"');
+	}
+	fo_sbuf__puts(d->b, ">\n<thead><tr><th>");
+	for (const char *p = heads; *p; p++)
+		fo_sbuf__puts(d->b, *p == '|' ? "</th><th>" : (char[2]){ *p, 0 });
+	fo_sbuf__puts(d->b, "</th></tr></thead>\n<tbody>\n");
+}
+
+/* A row (its class, HTML only: NULL for none) and its first cell. */
+static void d_row(const doc *d, const char *cls, int num)
+{
+	if (d->md)
+		fo_sbuf__puts(d->b, "| ");
+	else if (cls)
+		fo_sbuf__printf(d->b, "<tr class=\"st-%s\"><td%s>", cls, num ? " class=\"n\"" : "");
+	else
+		fo_sbuf__printf(d->b, "<tr><td%s>", num ? " class=\"n\"" : "");
+}
+
+static void d_cell(const doc *d, int num)
+{
+	fo_sbuf__puts(d->b, d->md ? " | " : num ? "</td><td class=\"n\">" : "</td><td>");
+}
+
+static void d_row_end(const doc *d)
+{
+	fo_sbuf__puts(d->b, d->md ? " |\n" : "</td></tr>\n");
+}
+
+static void d_table_end(const doc *d)
+{
+	if (!d->md)
+		fo_sbuf__puts(d->b, "</tbody>\n</table>\n");
+}
+
+/* A paragraph that says something instead of a table. */
+static void d_note(const doc *d, const char *cls, const char *text)
+{
+	if (d->md) {
+		fo_sbuf__puts(d->b, text);
+		fo_sbuf__putc(d->b, '\n');
+	} else {
+		fo_sbuf__puts(d->b, cls ? "<p class=\"note\">" : "<p>");
+		fo_sbuf__puts(d->b, text);
+		fo_sbuf__puts(d->b, "</p>\n");
 	}
 }
 
@@ -217,15 +305,15 @@ static void summary_line(fo_sbuf *b, const fo_summary *s)
 }
 
 /* The scenario as "fail a, b; destroy c". */
-static void spec(fo_sbuf *b, const fo_graph *g, const fo_scenario *sc, int md)
+static void spec(const doc *d, const fo_graph *g, const fo_scenario *sc)
 {
 	if (sc->nfail) {
-		fo_sbuf__puts(b, "fail ");
-		(md ? md_ids : html_ids)(b, g, sc->fail, sc->nfail);
+		fo_sbuf__puts(d->b, "fail ");
+		d_ids(d, g, sc->fail, sc->nfail);
 	}
 	if (sc->ndestroy) {
-		fo_sbuf__puts(b, sc->nfail ? "; destroy " : "destroy ");
-		(md ? md_ids : html_ids)(b, g, sc->destroy, sc->ndestroy);
+		fo_sbuf__puts(d->b, sc->nfail ? "; destroy " : "destroy ");
+		d_ids(d, g, sc->destroy, sc->ndestroy);
 	}
 }
 
@@ -282,227 +370,207 @@ static int why_text(const fo_engine *e, uint32_t v, char **out, size_t *len)
 	return err;
 }
 
-static int html_section(fo_batchreport *r, fo_engine *e, const brow *row, const fo_scenario *sc,
-			const app_key *apps, size_t napps, const fo_batchreport_diagram *d)
+/* The last cells of an impact row: state, root cause, cause; ends the row. */
+static void state_cells(const doc *d, const fo_engine *e, uint32_t v)
 {
-	const fo_graph *g = r->g;
-	fo_sbuf *b = &r->b;
-	size_t n = r->nrows;
-	const uint32_t *imp;
-	size_t nimp = fo_engine_impacted(e, &imp), shown = 0;
-	int err;
-
-	fo_sbuf__printf(b, "<section class=\"scenario\" id=\"s%zu\">\n<h2>%zu. ", n, n);
-	put_html(b, row->name);
-	fo_sbuf__puts(b, "</h2>\n<p class=\"spec\">");
-	spec(b, g, sc, 0);
-	fo_sbuf__puts(b, "</p>\n<p class=\"sum\">");
-	summary_line(b, &row->sum);
-	fo_sbuf__puts(b, "</p>\n<h3>Apps</h3>\n");
-	if (!napps) {
-		fo_sbuf__puts(b, "<p>No app is affected.</p>\n");
-	} else {
-		fo_sbuf__puts(b, "<table class=\"impact\">\n<thead><tr><th>App</th><th>Name</th>"
-				 "<th>Tenant</th><th>Tier</th><th>State</th><th>Root cause</th>"
-				 "<th>Cause</th></tr></thead>\n<tbody>\n");
-		for (size_t i = 0; i < napps; i++) {
-			uint32_t v = apps[i].v;
-			fo_sbuf__printf(b, "<tr class=\"st-%s\"><td>", state_class(e, v));
-			html_code(b, fo_graph_node_id(g, v));
-			fo_sbuf__puts(b, "</td><td>");
-			put_html(b, fo_graph_node_label(g, v));
-			fo_sbuf__puts(b, "</td><td>");
-			put_html(b, fo_graph_node_tenant(g, v));
-			fo_sbuf__puts(b, "</td><td>");
-			if (fo_graph_node_tier(g, v))
-				fo_sbuf__printf(b, "%u", fo_graph_node_tier(g, v));
-			fo_sbuf__puts(b, "</td><td>");
-			fo_report__state(b, fo_engine_flags(e, v));
-			fo_sbuf__puts(b, "</td><td>");
-			if (shown_root(e, v) != FO_NONE)
-				html_code(b, id_or_null(g, shown_root(e, v)));
-			fo_sbuf__puts(b, "</td><td>");
-			if (fo_engine_cause(e, v) != FO_NONE)
-				html_code(b, id_or_null(g, fo_engine_cause(e, v)));
-			fo_sbuf__puts(b, "</td></tr>\n");
-			if ((err = flush(b, r->html)) < 0)
-				return err;
-		}
-		fo_sbuf__puts(b, "</tbody>\n</table>\n");
-	}
-	if (nimp) {
-		fo_sbuf__printf(b, "<details>\n<summary>All %zu impacted nodes</summary>\n"
-				   "<table class=\"impact\">\n<thead><tr><th>Node</th><th>Kind</th>"
-				   "<th>Tenant</th><th>State</th><th>Root cause</th><th>Cause</th>"
-				   "</tr></thead>\n<tbody>\n", nimp);
-		for (size_t i = 0; i < nimp && i < FO_BATCHREPORT_MAX_ROWS; i++) {
-			uint32_t v = imp[i];
-			fo_sbuf__printf(b, "<tr class=\"st-%s\"><td>", state_class(e, v));
-			html_code(b, fo_graph_node_id(g, v));
-			fo_sbuf__puts(b, "</td><td>");
-			put_html(b, fo_graph_node_kind_word(g, v));
-			fo_sbuf__puts(b, "</td><td>");
-			put_html(b, fo_graph_node_tenant(g, v));
-			fo_sbuf__puts(b, "</td><td>");
-			fo_report__state(b, fo_engine_flags(e, v));
-			fo_sbuf__puts(b, "</td><td>");
-			if (shown_root(e, v) != FO_NONE)
-				html_code(b, id_or_null(g, shown_root(e, v)));
-			fo_sbuf__puts(b, "</td><td>");
-			if (fo_engine_cause(e, v) != FO_NONE)
-				html_code(b, id_or_null(g, fo_engine_cause(e, v)));
-			fo_sbuf__puts(b, "</td></tr>\n");
-			if ((err = flush(b, r->html)) < 0)
-				return err;
-		}
-		fo_sbuf__puts(b, "</tbody>\n</table>\n");
-		if (nimp > FO_BATCHREPORT_MAX_ROWS)
-			fo_sbuf__printf(b, "<p class=\"note\">The first %d of %zu rows; report.json "
-					   "and impacts.csv have them all.</p>\n",
-					FO_BATCHREPORT_MAX_ROWS, nimp);
-		fo_sbuf__puts(b, "</details>\n");
-	}
-	if (row->sum.apps_down) {
-		fo_sbuf__puts(b, "<h3>Why the apps are down</h3>\n");
-		for (size_t i = 0; i < napps; i++) {
-			char *text = NULL;
-			size_t len = 0;
-			if (apps[i].sev != 0)
-				continue;
-			if (shown++ == FO_BATCHREPORT_MAX_WHY) {
-				fo_sbuf__printf(b, "<p class=\"note\">Chains of the first %d apps "
-						   "down; `fallout whatif --why ID` explains any "
-						   "other.</p>\n", FO_BATCHREPORT_MAX_WHY);
-				break;
-			}
-			if ((err = why_text(e, apps[i].v, &text, &len)) < 0) {
-				free(text);
-				return err;
-			}
-			fo_sbuf__puts(b, "<pre class=\"why\">");
-			/* fo_report_why escaped the ids already; only HTML is left. */
-			for (size_t k = 0; k < len; k++) {
-				char c = text[k];
-				if (c == '&')
-					fo_sbuf__puts(b, "&amp;");
-				else if (c == '<')
-					fo_sbuf__puts(b, "&lt;");
-				else if (c == '>')
-					fo_sbuf__puts(b, "&gt;");
-				else
-					fo_sbuf__putc(b, c);
-			}
-			free(text);
-			fo_sbuf__puts(b, "</pre>\n");
-			if ((err = flush(b, r->html)) < 0)
-				return err;
-		}
-	}
-	fo_sbuf__puts(b, "<h3>Diagram</h3>\n");
-	if (d && d->svg) {
-		fo_sbuf__puts(b, "<figure class=\"diagram\">\n");
-		put_svg(b, d->svg, d->svg_len, n);
-		fo_sbuf__puts(b, "</figure>\n");
-	} else {
-		fo_sbuf__puts(b, "<p class=\"note\">");
-		put_html(b, d && d->note ? d->note : "no diagram");
-		fo_sbuf__puts(b, "</p>\n");
-	}
-	fo_sbuf__puts(b, "</section>\n");
-	return flush(b, r->html);
+	const fo_graph *g = fo_engine_graph(e);
+	d_cell(d, 0);
+	fo_report__state(d->b, fo_engine_flags(e, v));
+	d_cell(d, 0);
+	if (shown_root(e, v) != FO_NONE)
+		d_code(d, id_or_null(g, shown_root(e, v)));
+	d_cell(d, 0);
+	if (fo_engine_cause(e, v) != FO_NONE)
+		d_code(d, id_or_null(g, fo_engine_cause(e, v)));
+	d_row_end(d);
 }
 
-static int md_section(fo_batchreport *r, fo_engine *e, const brow *row, const fo_scenario *sc,
-		      const app_key *apps, size_t napps, const fo_batchreport_diagram *d)
+/* The apps that are not up: one row each. */
+static int apps_table(const doc *d, FILE *spool, fo_engine *e, const app_key *apps, size_t napps)
 {
-	const fo_graph *g = r->g;
-	fo_sbuf *b = &r->b;
+	const fo_graph *g = fo_engine_graph(e);
+	int err;
+	d_table(d, "impact", "App|Name|Tenant|Tier|State|Root cause|Cause", "");
+	for (size_t i = 0; i < napps; i++) {
+		uint32_t v = apps[i].v;
+		d_row(d, state_class(e, v), 0);
+		d_code(d, fo_graph_node_id(g, v));
+		d_cell(d, 0);
+		d_text(d, fo_graph_node_label(g, v));
+		d_cell(d, 0);
+		d_text(d, fo_graph_node_tenant(g, v));
+		d_cell(d, 0);
+		if (fo_graph_node_tier(g, v))
+			fo_sbuf__printf(d->b, "%u", fo_graph_node_tier(g, v));
+		state_cells(d, e, v);
+		if ((err = flush(d->b, spool)) < 0)
+			return err;
+	}
+	d_table_end(d);
+	return FO_OK;
+}
+
+/* Every impacted node, the first FO_BATCHREPORT_MAX_ROWS of them (folded
+ * away in HTML). */
+static int nodes_table(const doc *d, FILE *spool, fo_engine *e)
+{
+	const fo_graph *g = fo_engine_graph(e);
+	const uint32_t *imp;
+	size_t nimp = fo_engine_impacted(e, &imp);
+	int err;
+	if (!nimp)
+		return FO_OK;
+	if (d->md)
+		fo_sbuf__printf(d->b, "\nAll %zu impacted nodes:\n\n", nimp);
+	else
+		fo_sbuf__printf(d->b, "<details>\n<summary>All %zu impacted nodes</summary>\n", nimp);
+	d_table(d, "impact", "Node|Kind|Tenant|State|Root cause|Cause", "");
+	for (size_t i = 0; i < nimp && i < FO_BATCHREPORT_MAX_ROWS; i++) {
+		uint32_t v = imp[i];
+		d_row(d, state_class(e, v), 0);
+		d_code(d, fo_graph_node_id(g, v));
+		d_cell(d, 0);
+		d_text(d, fo_graph_node_kind_word(g, v));
+		d_cell(d, 0);
+		d_text(d, fo_graph_node_tenant(g, v));
+		state_cells(d, e, v);
+		if ((err = flush(d->b, spool)) < 0)
+			return err;
+	}
+	d_table_end(d);
+	if (nimp > FO_BATCHREPORT_MAX_ROWS) {
+		if (!d->md)
+			fo_sbuf__puts(d->b, "<p class=\"note\">");
+		else
+			fo_sbuf__putc(d->b, '\n');
+		fo_sbuf__printf(d->b, "The first %d of %zu rows; report.json and impacts.csv have "
+				      "them all.", FO_BATCHREPORT_MAX_ROWS, nimp);
+		fo_sbuf__puts(d->b, d->md ? "\n" : "</p>\n");
+	}
+	if (!d->md)
+		fo_sbuf__puts(d->b, "</details>\n");
+	return FO_OK;
+}
+
+/* The cause chain of each app down (fo_report_why): <pre> in HTML, an
+ * indented code block (literal text) in Markdown. */
+static int why_chains(const doc *d, FILE *spool, fo_engine *e, const app_key *apps,
+		      size_t napps)
+{
 	size_t shown = 0;
 	int err;
-
-	fo_sbuf__printf(b, "\n## %zu. ", r->nrows);
-	put_md(b, row->name);
-	fo_sbuf__puts(b, "\n\n");
-	spec(b, g, sc, 1);
-	fo_sbuf__puts(b, "\\\n");
-	summary_line(b, &row->sum);
-	fo_sbuf__puts(b, "\n\n");
-	if (!napps) {
-		fo_sbuf__puts(b, "No app is affected.\n");
-	} else {
-		fo_sbuf__puts(b, "| App | Name | Tenant | Tier | State | Root cause | Cause |\n"
-				 "|---|---|---|---|---|---|---|\n");
-		for (size_t i = 0; i < napps; i++) {
-			uint32_t v = apps[i].v;
-			fo_sbuf__puts(b, "| ");
-			put_md(b, fo_graph_node_id(g, v));
-			fo_sbuf__puts(b, " | ");
-			put_md(b, fo_graph_node_label(g, v));
-			fo_sbuf__puts(b, " | ");
-			put_md(b, fo_graph_node_tenant(g, v));
-			fo_sbuf__puts(b, " | ");
-			if (fo_graph_node_tier(g, v))
-				fo_sbuf__printf(b, "%u", fo_graph_node_tier(g, v));
-			fo_sbuf__puts(b, " | ");
-			fo_report__state(b, fo_engine_flags(e, v));
-			fo_sbuf__puts(b, " | ");
-			put_md(b, id_or_null(g, shown_root(e, v)));
-			fo_sbuf__puts(b, " | ");
-			put_md(b, id_or_null(g, fo_engine_cause(e, v)));
-			fo_sbuf__puts(b, " |\n");
-			if ((err = flush(b, r->md)) < 0)
-				return err;
+	fo_sbuf__puts(d->b, d->md ? "\nWhy the apps are down:\n" : "<h3>Why the apps are down</h3>\n");
+	for (size_t i = 0; i < napps; i++) {
+		char *text = NULL;
+		size_t len = 0;
+		if (apps[i].sev != 0)
+			continue;
+		if (shown++ == FO_BATCHREPORT_MAX_WHY) {
+			fo_sbuf__printf(d->b, d->md ? "\nChains of the first %d apps down; `fallout "
+						      "whatif --why ID` explains any other.\n"
+						    : "<p class=\"note\">Chains of the first %d apps "
+						      "down; <code>fallout whatif --why ID</code> "
+						      "explains any other.</p>\n",
+					FO_BATCHREPORT_MAX_WHY);
+			break;
 		}
-	}
-	if (row->sum.apps_down) {
-		fo_sbuf__puts(b, "\nWhy the apps are down:\n");
-		for (size_t i = 0; i < napps; i++) {
-			char *text = NULL;
-			size_t len = 0;
-			if (apps[i].sev != 0)
-				continue;
-			if (shown++ == FO_BATCHREPORT_MAX_WHY) {
-				fo_sbuf__printf(b, "\nChains of the first %d apps down; `fallout whatif "
-						   "--why ID` explains any other.\n",
-						FO_BATCHREPORT_MAX_WHY);
-				break;
-			}
-			if ((err = why_text(e, apps[i].v, &text, &len)) < 0) {
-				free(text);
-				return err;
-			}
-			/* An indented code block: its text is literal, and each
-			 * line of fo_report_why is one line (ids are escaped). */
-			fo_sbuf__puts(b, "\n");
-			for (size_t k = 0; k < len; k++) {
-				if (k == 0 || text[k - 1] == '\n')
-					fo_sbuf__puts(b, "    ");
-				fo_sbuf__putc(b, text[k]);
-			}
+		if ((err = why_text(e, apps[i].v, &text, &len)) < 0) {
 			free(text);
-			if ((err = flush(b, r->md)) < 0)
-				return err;
+			return err;
 		}
-	}
-	fo_sbuf__puts(b, "\n");
-	if (d && d->svg && d->file) {
-		fo_sbuf__puts(b, "![diagram of ");
-		put_md(b, row->name);
-		fo_sbuf__puts(b, "](");
-		/* The file name is ours ("scenario-001.svg"): no escaping needed,
-		 * but keep it from breaking the link anyway. */
-		for (const char *p = d->file; *p; p++)
-			if (*p == '(' || *p == ')' || *p == ' ' || *p == '\\')
-				fo_sbuf__printf(b, "%%%02X", (unsigned char)*p);
+		fo_sbuf__puts(d->b, d->md ? "\n" : "<pre class=\"why\">");
+		/* fo_report_why escaped the ids already: one line per step. */
+		for (size_t k = 0; k < len; k++) {
+			char c = text[k];
+			if (d->md && (k == 0 || text[k - 1] == '\n'))
+				fo_sbuf__puts(d->b, "    ");
+			if (!d->md && c == '&')
+				fo_sbuf__puts(d->b, "&amp;");
+			else if (!d->md && c == '<')
+				fo_sbuf__puts(d->b, "&lt;");
+			else if (!d->md && c == '>')
+				fo_sbuf__puts(d->b, "&gt;");
 			else
-				fo_sbuf__putc(b, *p);
-		fo_sbuf__puts(b, ")\n");
-	} else {
-		fo_sbuf__puts(b, "No diagram: ");
-		put_md(b, d && d->note ? d->note : "none");
-		fo_sbuf__puts(b, "\n");
+				fo_sbuf__putc(d->b, c);
+		}
+		free(text);
+		if (!d->md)
+			fo_sbuf__puts(d->b, "</pre>\n");
+		if ((err = flush(d->b, spool)) < 0)
+			return err;
 	}
-	return flush(b, r->md);
+	return FO_OK;
+}
+
+/* The diagram: inline SVG in HTML, a link to its file in Markdown; or why
+ * there is none. */
+static void diagram(const doc *d, const brow *row, size_t n, const fo_batchreport_diagram *dg)
+{
+	if (d->md) {
+		fo_sbuf__puts(d->b, "\n");
+		if (dg && dg->svg && dg->file) {
+			fo_sbuf__puts(d->b, "![diagram of ");
+			put_md(d->b, row->name);
+			fo_sbuf__puts(d->b, "](");
+			/* The file name is ours ("scenario-001.svg"): no escaping
+			 * needed, but keep it from breaking the link anyway. */
+			for (const char *p = dg->file; *p; p++)
+				if (*p == '(' || *p == ')' || *p == ' ' || *p == '\\')
+					fo_sbuf__printf(d->b, "%%%02X", (unsigned char)*p);
+				else
+					fo_sbuf__putc(d->b, *p);
+			fo_sbuf__puts(d->b, ")\n");
+		} else {
+			fo_sbuf__puts(d->b, "No diagram: ");
+			put_md(d->b, dg && dg->note ? dg->note : "none");
+			fo_sbuf__puts(d->b, "\n");
+		}
+		return;
+	}
+	fo_sbuf__puts(d->b, "<h3>Diagram</h3>\n");
+	if (dg && dg->svg) {
+		fo_sbuf__puts(d->b, "<figure class=\"diagram\">\n");
+		put_svg(d->b, dg->svg, dg->svg_len, n);
+		fo_sbuf__puts(d->b, "</figure>\n");
+	} else {
+		fo_sbuf__puts(d->b, "<p class=\"note\">");
+		put_html(d->b, dg && dg->note ? dg->note : "no diagram");
+		fo_sbuf__puts(d->b, "</p>\n");
+	}
+}
+
+/* One scenario's section, in d's syntax, onto its spool. */
+static int section(fo_batchreport *r, int md, fo_engine *e, const brow *row,
+		   const fo_scenario *sc, const app_key *apps, size_t napps,
+		   const fo_batchreport_diagram *dg)
+{
+	doc d = { &r->b, md };
+	FILE *spool = md ? r->md : r->html;
+	size_t n = r->nrows;
+	int err;
+
+	if (md)
+		fo_sbuf__printf(d.b, "\n## %zu. ", n);
+	else
+		fo_sbuf__printf(d.b, "<section class=\"scenario\" id=\"s%zu\">\n<h2>%zu. ", n, n);
+	d_text(&d, row->name);
+	fo_sbuf__puts(d.b, md ? "\n\n" : "</h2>\n<p class=\"spec\">");
+	spec(&d, r->g, sc);
+	fo_sbuf__puts(d.b, md ? "\\\n" : "</p>\n<p class=\"sum\">");
+	summary_line(d.b, &row->sum);
+	fo_sbuf__puts(d.b, md ? "\n\n" : "</p>\n<h3>Apps</h3>\n");
+	if (!napps)
+		d_note(&d, NULL, "No app is affected.");
+	else if ((err = apps_table(&d, spool, e, apps, napps)) < 0)
+		return err;
+	if ((err = nodes_table(&d, spool, e)) < 0)
+		return err;
+	if (row->sum.apps_down && (err = why_chains(&d, spool, e, apps, napps)) < 0)
+		return err;
+	diagram(&d, row, n, dg);
+	if (!md)
+		fo_sbuf__puts(d.b, "</section>\n");
+	return flush(d.b, spool);
 }
 
 /* ------------------------------------------------------------ API */
@@ -590,8 +658,8 @@ int fo_batchreport_add(fo_batchreport *r, fo_engine *e, const char *name, const 
 		goto done;
 	}
 	r->nrows++;
-	if ((err = html_section(r, e, row, sc, apps, napps, d)) < 0 ||
-	    (err = md_section(r, e, row, sc, apps, napps, d)) < 0)
+	if ((err = section(r, 0, e, row, sc, apps, napps, d)) < 0 ||
+	    (err = section(r, 1, e, row, sc, apps, napps, d)) < 0)
 		goto done;
 done:
 	fo_sbuf__dispose(&t);
@@ -633,110 +701,72 @@ static int copy_spool(FILE *from, FILE *to)
 	return ferror(from) ? FO_EIO : FO_OK;
 }
 
-static void html_spof(fo_sbuf *b, const fo_spofreport *s)
-{
-	const fo_graph *g = s->g;
-	fo_sbuf__puts(b, "<section id=\"spof\">\n<h2>Single points of failure</h2>\n");
-	fo_sbuf__printf(b, "<p>For each app, the nodes whose failure alone takes it down, and "
-			   "those whose destruction alone loses data it needs (%zu app%s).</p>\n",
-			s->napps, s->napps == 1 ? "" : "s");
-	if (s->napps) {
-		fo_sbuf__puts(b, "<table>\n<thead><tr><th>App</th><th>Tenant</th><th>Tier</th>"
-				 "<th>Fails with</th><th>Data lost with</th></tr></thead>\n<tbody>\n");
-		for (size_t i = 0; i < s->napps; i++) {
-			uint32_t a = s->apps[i];
-			const uint32_t *f, *l;
-			size_t nf = fo_spof_fail_set(s->s, a, &f), nl = fo_spof_loss_set(s->s, a, &l);
-			fo_sbuf__puts(b, "<tr><td>");
-			html_code(b, fo_graph_node_id(g, a));
-			fo_sbuf__puts(b, "</td><td>");
-			put_html(b, fo_graph_node_tenant(g, a));
-			fo_sbuf__puts(b, "</td><td>");
-			if (fo_graph_node_tier(g, a))
-				fo_sbuf__printf(b, "%u", fo_graph_node_tier(g, a));
-			fo_sbuf__printf(b, "</td><td>%zu: ", nf);
-			html_ids(b, g, f, nf);
-			fo_sbuf__printf(b, "</td><td>%zu: ", nl);
-			html_ids(b, g, l, nl);
-			fo_sbuf__puts(b, "</td></tr>\n");
-		}
-		fo_sbuf__puts(b, "</tbody>\n</table>\n");
-	}
-	fo_sbuf__printf(b, "<h3>Ranking by blast radius</h3>\n<p>The %zu of %zu nodes with the "
-			   "largest blast radius; weight counts apps down by tier (tier 1 = 4, "
-			   "tier 2 = 2, other = 1).</p>\n", s->nrows, s->ranked);
-	if (s->nrows) {
-		fo_sbuf__puts(b, "<table>\n<thead><tr><th>Rank</th><th>Node</th><th>Kind</th>"
-				 "<th>Weight</th><th>Apps down</th><th>Nodes down</th>"
-				 "<th>Apps lost</th></tr></thead>\n<tbody>\n");
-		for (size_t i = 0; i < s->nrows; i++) {
-			const fo_spof_rank *k = s->rows[i];
-			fo_sbuf__printf(b, "<tr><td class=\"n\">%zu</td><td>", i + 1);
-			html_code(b, fo_graph_node_id(g, k->node));
-			fo_sbuf__puts(b, "</td><td>");
-			put_html(b, fo_graph_node_kind_word(g, k->node));
-			fo_sbuf__printf(b, "</td><td class=\"n\">%llu</td><td class=\"n\">%u</td>"
-					   "<td class=\"n\">%u</td><td class=\"n\">%u</td></tr>\n",
-					(unsigned long long)k->weight, k->apps_down, k->nodes_down,
-					k->apps_lost);
-		}
-		fo_sbuf__puts(b, "</tbody>\n</table>\n");
-	}
-}
-
-static void md_spof(fo_sbuf *b, const fo_spofreport *s)
-{
-	const fo_graph *g = s->g;
-	fo_sbuf__printf(b, "\n## Single points of failure\n\nFor each app, the nodes whose "
-			   "failure alone takes it down, and those whose destruction alone loses "
-			   "data it needs (%zu app%s).\n\n", s->napps, s->napps == 1 ? "" : "s");
-	if (s->napps) {
-		fo_sbuf__puts(b, "| App | Tenant | Tier | Fails with | Data lost with |\n"
-				 "|---|---|---|---|---|\n");
-		for (size_t i = 0; i < s->napps; i++) {
-			uint32_t a = s->apps[i];
-			const uint32_t *f, *l;
-			size_t nf = fo_spof_fail_set(s->s, a, &f), nl = fo_spof_loss_set(s->s, a, &l);
-			fo_sbuf__puts(b, "| ");
-			put_md(b, fo_graph_node_id(g, a));
-			fo_sbuf__puts(b, " | ");
-			put_md(b, fo_graph_node_tenant(g, a));
-			fo_sbuf__puts(b, " | ");
-			if (fo_graph_node_tier(g, a))
-				fo_sbuf__printf(b, "%u", fo_graph_node_tier(g, a));
-			fo_sbuf__printf(b, " | %zu: ", nf);
-			md_ids(b, g, f, nf);
-			fo_sbuf__printf(b, " | %zu: ", nl);
-			md_ids(b, g, l, nl);
-			fo_sbuf__puts(b, " |\n");
-		}
-	}
-	fo_sbuf__printf(b, "\n### Ranking by blast radius\n\nThe %zu of %zu nodes with the largest "
-			   "blast radius; weight counts apps down by tier (tier 1 = 4, tier 2 = 2, "
-			   "other = 1).\n\n", s->nrows, s->ranked);
-	if (s->nrows) {
-		fo_sbuf__puts(b, "| Rank | Node | Kind | Weight | Apps down | Nodes down | Apps lost |\n"
-				 "|---:|---|---|---:|---:|---:|---:|\n");
-		for (size_t i = 0; i < s->nrows; i++) {
-			const fo_spof_rank *k = s->rows[i];
-			fo_sbuf__printf(b, "| %zu | ", i + 1);
-			put_md(b, fo_graph_node_id(g, k->node));
-			fo_sbuf__puts(b, " | ");
-			put_md(b, fo_graph_node_kind_word(g, k->node));
-			fo_sbuf__printf(b, " | %llu | %u | %u | %u |\n", (unsigned long long)k->weight,
-					k->apps_down, k->nodes_down, k->apps_lost);
-		}
-	}
-}
-
-/* Shared-fate groups as a table (html) or a list (md). */
-static int shared_fate(fo_sbuf *b, const fo_spofreport *s, int md)
+/* The single points of failure: per app, the ranking, shared fate. */
+static int spof_section(const doc *d, const fo_spofreport *s)
 {
 	const fo_graph *g = s->g;
 	size_t count = 0;
 	int err = FO_OK;
-	fo_sbuf__puts(b, md ? "\n### Shared fate (redundancy on paper only)\n\n"
-			    : "<h3>Shared fate (redundancy on paper only)</h3>\n");
+
+	fo_sbuf__puts(d->b, d->md ? "\n## Single points of failure\n\n"
+				  : "<section id=\"spof\">\n<h2>Single points of failure</h2>\n<p>");
+	fo_sbuf__printf(d->b, "For each app, the nodes whose failure alone takes it down, and "
+			      "those whose destruction alone loses data it needs (%zu app%s).",
+			s->napps, s->napps == 1 ? "" : "s");
+	fo_sbuf__puts(d->b, d->md ? "\n\n" : "</p>\n");
+	if (s->napps) {
+		d_table(d, NULL, "App|Tenant|Tier|Fails with|Data lost with", "");
+		for (size_t i = 0; i < s->napps; i++) {
+			uint32_t a = s->apps[i];
+			const uint32_t *f, *l;
+			size_t nf = fo_spof_fail_set(s->s, a, &f), nl = fo_spof_loss_set(s->s, a, &l);
+			d_row(d, NULL, 0);
+			d_code(d, fo_graph_node_id(g, a));
+			d_cell(d, 0);
+			d_text(d, fo_graph_node_tenant(g, a));
+			d_cell(d, 0);
+			if (fo_graph_node_tier(g, a))
+				fo_sbuf__printf(d->b, "%u", fo_graph_node_tier(g, a));
+			d_cell(d, 0);
+			fo_sbuf__printf(d->b, "%zu: ", nf);
+			d_ids(d, g, f, nf);
+			d_cell(d, 0);
+			fo_sbuf__printf(d->b, "%zu: ", nl);
+			d_ids(d, g, l, nl);
+			d_row_end(d);
+		}
+		d_table_end(d);
+	}
+	fo_sbuf__puts(d->b, d->md ? "\n### Ranking by blast radius\n\n"
+				  : "<h3>Ranking by blast radius</h3>\n<p>");
+	fo_sbuf__printf(d->b, "The %zu of %zu nodes with the largest blast radius; weight counts "
+			      "apps down by tier (tier 1 = 4, tier 2 = 2, other = 1).",
+			s->nrows, s->ranked);
+	fo_sbuf__puts(d->b, d->md ? "\n\n" : "</p>\n");
+	if (s->nrows) {
+		d_table(d, NULL, "Rank|Node|Kind|Weight|Apps down|Nodes down|Apps lost", "n..nnnn");
+		for (size_t i = 0; i < s->nrows; i++) {
+			const fo_spof_rank *k = s->rows[i];
+			d_row(d, NULL, 1);
+			fo_sbuf__printf(d->b, "%zu", i + 1);
+			d_cell(d, 0);
+			d_code(d, fo_graph_node_id(g, k->node));
+			d_cell(d, 0);
+			d_text(d, fo_graph_node_kind_word(g, k->node));
+			d_cell(d, 1);
+			fo_sbuf__printf(d->b, "%llu", (unsigned long long)k->weight);
+			d_cell(d, 1);
+			fo_sbuf__printf(d->b, "%u", k->apps_down);
+			d_cell(d, 1);
+			fo_sbuf__printf(d->b, "%u", k->nodes_down);
+			d_cell(d, 1);
+			fo_sbuf__printf(d->b, "%u", k->apps_lost);
+			d_row_end(d);
+		}
+		d_table_end(d);
+	}
+	fo_sbuf__puts(d->b, d->md ? "\n### Shared fate (redundancy on paper only)\n\n"
+				  : "<h3>Shared fate (redundancy on paper only)</h3>\n");
 	for (uint32_t gi = 0; gi < fo_graph_group_count(g); gi++) {
 		uint32_t *c = NULL;
 		size_t nc = 0;
@@ -746,139 +776,115 @@ static int shared_fate(fo_sbuf *b, const fo_spofreport *s, int md)
 		if (!nc)
 			continue;
 		fo_graph_group(g, gi, &gr);
-		if (!count++ && !md)
-			fo_sbuf__puts(b, "<table>\n<thead><tr><th>Owner</th><th>Group</th>"
-					 "<th>Members</th><th>All fall with</th></tr></thead>\n<tbody>\n");
-		if (md) {
-			fo_sbuf__puts(b, "- ");
-			put_md(b, fo_graph_node_id(g, gr.owner));
-			fo_sbuf__printf(b, " %s %u of {", fo_spofreport_group_word(gr.type), gr.k);
-			md_ids(b, g, gr.members, gr.n);
-			fo_sbuf__puts(b, "}: all fall with ");
-			md_ids(b, g, c, nc);
-			fo_sbuf__puts(b, "\n");
-		} else {
-			fo_sbuf__puts(b, "<tr><td>");
-			html_code(b, fo_graph_node_id(g, gr.owner));
-			fo_sbuf__printf(b, "</td><td>%s %u of %u</td><td>",
-					fo_spofreport_group_word(gr.type), gr.k, gr.n);
-			html_ids(b, g, gr.members, gr.n);
-			fo_sbuf__puts(b, "</td><td>");
-			html_ids(b, g, c, nc);
-			fo_sbuf__puts(b, "</td></tr>\n");
-		}
+		if (!count++)
+			d_table(d, NULL, "Owner|Group|Members|All fall with", "");
+		d_row(d, NULL, 0);
+		d_code(d, fo_graph_node_id(g, gr.owner));
+		d_cell(d, 0);
+		fo_sbuf__printf(d->b, "%s %u of %u", fo_spofreport_group_word(gr.type), gr.k, gr.n);
+		d_cell(d, 0);
+		d_ids(d, g, gr.members, gr.n);
+		d_cell(d, 0);
+		d_ids(d, g, c, nc);
+		d_row_end(d);
 		free(c);
 	}
 	if (!count)
-		fo_sbuf__puts(b, md ? "None.\n" : "<p>None.</p>\n");
-	else if (!md)
-		fo_sbuf__puts(b, "</tbody>\n</table>\n");
+		d_note(d, NULL, "None.");
+	else
+		d_table_end(d);
+	if (!d->md)
+		fo_sbuf__puts(d->b, "</section>\n");
 	return err;
 }
 
-static int finish_html(fo_batchreport *r, const fo_spofreport *spof, FILE *fp)
+/* One row per scenario, linked to its section in HTML. */
+static int summary_table(const fo_batchreport *r, const doc *d, FILE *fp)
 {
+	int err;
+	d_table(d, NULL, "Scenario|Apps down|Lost|Degraded|At risk|Down by tier (1 / 2 / other)|"
+			 "Nodes down|Tenants", ".nnnnnn");
+	for (size_t i = 0; i < r->nrows; i++) {
+		const brow *w = &r->rows[i];
+		d_row(d, NULL, 0);
+		if (!d->md)
+			fo_sbuf__printf(d->b, "<a href=\"#s%zu\">", i + 1);
+		d_text(d, w->name);
+		if (!d->md)
+			fo_sbuf__puts(d->b, "</a>");
+		const size_t counts[] = { w->sum.apps_down, w->sum.apps_lost, w->sum.apps_degraded,
+					  w->sum.apps_at_risk };
+		for (size_t k = 0; k < 4; k++) {
+			d_cell(d, 1);
+			fo_sbuf__printf(d->b, "%zu", counts[k]);
+		}
+		d_cell(d, 1);
+		tiers_cell(d->b, w);
+		d_cell(d, 1);
+		fo_sbuf__printf(d->b, "%zu", w->sum.down);
+		d_cell(d, 0);
+		fo_sbuf__puts(d->b, d->md ? w->tenants_md : w->tenants_html);
+		d_row_end(d);
+		if ((err = flush(d->b, fp)) < 0)
+			return err;
+	}
+	d_table_end(d);
+	return FO_OK;
+}
+
+/* The whole page (md = 0) or report.md (md = 1): header, summary, the
+ * spooled sections, the single points of failure. */
+static int finish_doc(fo_batchreport *r, const fo_spofreport *spof, FILE *fp, int md)
+{
+	doc d = { &r->b, md };
 	fo_sbuf *b = &r->b;
 	const fo_batchreport_info *in = &r->info;
 	const char *title = in->title ? in->title : "scenario report";
 	int err;
 
-	fo_sbuf__puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-			 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-			 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-			 "style-src 'unsafe-inline'; img-src data:\">\n<title>fallout: ");
-	put_html(b, title);
-	fo_sbuf__printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
-	put_html(b, title);
-	fo_sbuf__puts(b, "</h1>\n<p class=\"meta\">Inventory ");
+	if (md) {
+		fo_sbuf__puts(b, "# ");
+		put_md(b, title);
+		fo_sbuf__puts(b, "\n\nInventory ");
+	} else {
+		fo_sbuf__puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+				 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+				 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+				 "style-src 'unsafe-inline'; img-src data:\">\n<title>fallout: ");
+		put_html(b, title);
+		fo_sbuf__printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
+		put_html(b, title);
+		fo_sbuf__puts(b, "</h1>\n<p class=\"meta\">Inventory ");
+	}
 	if (in->inventory) {
-		fo_sbuf__puts(b, "<b>");
-		put_html(b, in->inventory);
-		fo_sbuf__puts(b, "</b> ");
+		fo_sbuf__puts(b, md ? "**" : "<b>");
+		d_text(&d, in->inventory);
+		fo_sbuf__puts(b, md ? "** " : "</b> ");
 	}
 	fo_sbuf__puts(b, "(");
-	html_code(b, in->input);
+	d_code(&d, in->input);
 	fo_sbuf__puts(b, "), scenarios ");
-	html_code(b, in->scenarios_file);
-	fo_sbuf__printf(b, ": %zu scenario%s. Written by fallout report.</p>\n</header>\n",
-			r->nrows, r->nrows == 1 ? "" : "s");
-	fo_sbuf__puts(b, "<section id=\"summary\">\n<h2>Summary</h2>\n<table>\n<thead><tr>"
-			 "<th>Scenario</th><th>Apps down</th><th>Lost</th><th>Degraded</th>"
-			 "<th>At risk</th><th>Down by tier (1 / 2 / other)</th><th>Nodes down</th>"
-			 "<th>Tenants</th></tr></thead>\n<tbody>\n");
-	for (size_t i = 0; i < r->nrows; i++) {
-		const brow *w = &r->rows[i];
-		fo_sbuf__printf(b, "<tr><td><a href=\"#s%zu\">", i + 1);
-		put_html(b, w->name);
-		fo_sbuf__printf(b, "</a></td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
-				   "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">",
-				w->sum.apps_down, w->sum.apps_lost, w->sum.apps_degraded,
-				w->sum.apps_at_risk);
-		tiers_cell(b, w);
-		fo_sbuf__printf(b, "</td><td class=\"n\">%zu</td><td>%s</td></tr>\n", w->sum.down,
-				w->tenants_html);
-		if ((err = flush(b, fp)) < 0)
-			return err;
-	}
-	fo_sbuf__puts(b, "</tbody>\n</table>\n</section>\n");
-	if ((err = flush(b, fp)) < 0 || (err = copy_spool(r->html, fp)) < 0)
+	d_code(&d, in->scenarios_file);
+	fo_sbuf__printf(b, ": %zu scenario%s. Written by fallout report.", r->nrows,
+			r->nrows == 1 ? "" : "s");
+	fo_sbuf__puts(b, md ? "\n\n## Summary\n\n"
+			    : "</p>\n</header>\n<section id=\"summary\">\n<h2>Summary</h2>\n");
+	if ((err = summary_table(r, &d, fp)) < 0)
 		return err;
-	if (spof) {
-		html_spof(b, spof);
-		if ((err = shared_fate(b, spof, 0)) < 0)
-			return err;
+	if (!md)
 		fo_sbuf__puts(b, "</section>\n");
-	} else {
-		fo_sbuf__puts(b, "<section id=\"spof\">\n<h2>Single points of failure</h2>\n"
-				 "<p>Not computed.</p>\n</section>\n");
-	}
-	fo_sbuf__puts(b, "</body>\n</html>\n");
-	return flush(b, fp);
-}
-
-static int finish_md(fo_batchreport *r, const fo_spofreport *spof, FILE *fp)
-{
-	fo_sbuf *b = &r->b;
-	const fo_batchreport_info *in = &r->info;
-	int err;
-
-	fo_sbuf__puts(b, "# ");
-	put_md(b, in->title ? in->title : "scenario report");
-	fo_sbuf__puts(b, "\n\nInventory ");
-	if (in->inventory) {
-		fo_sbuf__puts(b, "**");
-		put_md(b, in->inventory);
-		fo_sbuf__puts(b, "** ");
-	}
-	fo_sbuf__puts(b, "(");
-	put_md(b, in->input);
-	fo_sbuf__puts(b, "), scenarios ");
-	put_md(b, in->scenarios_file);
-	fo_sbuf__printf(b, ": %zu scenario%s. Written by fallout report.\n\n## Summary\n\n",
-			r->nrows, r->nrows == 1 ? "" : "s");
-	fo_sbuf__puts(b, "| Scenario | Apps down | Lost | Degraded | At risk | Down by tier "
-			 "(1 / 2 / other) | Nodes down | Tenants |\n"
-			 "|---|---:|---:|---:|---:|---:|---:|---|\n");
-	for (size_t i = 0; i < r->nrows; i++) {
-		const brow *w = &r->rows[i];
-		fo_sbuf__puts(b, "| ");
-		put_md(b, w->name);
-		fo_sbuf__printf(b, " | %zu | %zu | %zu | %zu | ", w->sum.apps_down, w->sum.apps_lost,
-				w->sum.apps_degraded, w->sum.apps_at_risk);
-		tiers_cell(b, w);
-		fo_sbuf__printf(b, " | %zu | %s |\n", w->sum.down, w->tenants_md);
-		if ((err = flush(b, fp)) < 0)
-			return err;
-	}
-	if ((err = flush(b, fp)) < 0 || (err = copy_spool(r->md, fp)) < 0)
+	if ((err = flush(b, fp)) < 0 || (err = copy_spool(md ? r->md : r->html, fp)) < 0)
 		return err;
 	if (spof) {
-		md_spof(b, spof);
-		if ((err = shared_fate(b, spof, 1)) < 0)
+		if ((err = spof_section(&d, spof)) < 0)
 			return err;
 	} else {
-		fo_sbuf__puts(b, "\n## Single points of failure\n\nNot computed.\n");
+		fo_sbuf__puts(b, md ? "\n## Single points of failure\n\nNot computed.\n"
+				    : "<section id=\"spof\">\n<h2>Single points of failure</h2>\n"
+				      "<p>Not computed.</p>\n</section>\n");
 	}
+	if (!md)
+		fo_sbuf__puts(b, "</body>\n</html>\n");
 	return flush(b, fp);
 }
 
@@ -887,9 +893,9 @@ int fo_batchreport_finish(fo_batchreport *r, const fo_spofreport *spof, FILE *ht
 	int err = FO_OK;
 	if (!r)
 		return FO_EINVAL;
-	if (html && (err = finish_html(r, spof, html)) < 0)
+	if (html && (err = finish_doc(r, spof, html, 0)) < 0)
 		return err;
-	if (md && (err = finish_md(r, spof, md)) < 0)
+	if (md && (err = finish_doc(r, spof, md, 1)) < 0)
 		return err;
 	if ((html && ferror(html)) || (md && ferror(md)))
 		return FO_EIO;
