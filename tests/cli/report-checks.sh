@@ -10,35 +10,10 @@
 #   FALLOUT=./fallout sh tests/cli/report-checks.sh
 # Tools: POSIX utilities, timeout, cmp, xmllint, the sqlite3 command, script.
 set -u
-: "${FALLOUT:=./fallout}"
 cd "$(dirname "$0")/../.." || exit 2
-tmp=$(mktemp -d)
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
-pass=0
-fail=0
-scale=1
-case $FALLOUT in *valgrind*) scale=10 ;; esac
-
-check() {
-	desc=$1
-	shift
-	if "$@"; then pass=$((pass + 1)); else echo "FAIL $desc"; fail=$((fail + 1)); fi
-}
-fo() {
-	# shellcheck disable=SC2086
-	timeout $((60 * scale)) $FALLOUT "$@" >"$tmp/out" 2>"$tmp/err"
-	st=$?
-	if grep -q -E 'ERROR: [A-Za-z]+Sanitizer|runtime error:|^==[0-9]+== ' "$tmp/err"; then
-		echo "FAIL fallout $*: sanitizer or valgrind report:"
-		head -20 "$tmp/err"
-		fail=$((fail + 1))
-	fi
-}
-is() { [ "$st" = "$1" ]; }
-has() { grep -q -F -- "$1" "$2"; }
-lacks() { ! grep -q -E -- "$1" "$2"; }
+FO_LIMIT=60
+. tests/cli/lib.sh
 count() { grep -o -F -- "$1" "$2" | wc -l | tr -d ' '; }
-sum() { cksum <"$1"; }
 
 B=samples/migration/before.xml
 A=samples/migration/after.xml

@@ -7,33 +7,8 @@
 #   FALLOUT=./fallout sh tests/cli/snapshot-checks.sh
 # Tools: POSIX utilities, timeout, awk, cksum, the sqlite3 command.
 set -u
-: "${FALLOUT:=./fallout}"
 cd "$(dirname "$0")/../.." || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0
-fail=0
-scale=1
-case $FALLOUT in *valgrind*) scale=10 ;; esac
-
-check() {
-	desc=$1
-	shift
-	if "$@"; then pass=$((pass + 1)); else echo "FAIL $desc"; fail=$((fail + 1)); fi
-}
-fo() {
-	# shellcheck disable=SC2086
-	timeout $((20 * scale)) $FALLOUT "$@" >"$tmp/out" 2>"$tmp/err"
-	st=$?
-	if grep -q -E 'ERROR: [A-Za-z]+Sanitizer|runtime error:|^==[0-9]+== ' "$tmp/err"; then
-		echo "FAIL fallout $*: sanitizer or valgrind report:"
-		head -20 "$tmp/err"
-		fail=$((fail + 1))
-	fi
-}
-is() { [ "$st" = "$1" ]; }
-has() { grep -q -F -- "$1" "$2"; }
-sum() { cksum <"$1"; }
+. tests/cli/lib.sh
 
 Q=samples/quickstart.xml
 T=samples/tencent-gz-2023.xml
