@@ -537,49 +537,6 @@ done:
 
 /* ------------------------------------------------------------------ CSV */
 
-static int write_csv(FILE *fp, fo_engine *e)
-{
-	const fo_graph *g = fo_engine_graph(e);
-	const uint32_t *imp;
-	size_t nimp = fo_engine_impacted(e, &imp);
-	fo_sbuf b = { 0 };
-	int err = FO_OK;
-
-	fputs("id,kind,name,tenant,tier,state,failed,destroyed,lost,degraded,at_risk,cause,root\r\n",
-	      fp);
-	for (size_t i = 0; i < nimp; i++) {
-		uint32_t v = imp[i];
-		unsigned f = fo_engine_flags(e, v);
-		fo_report__csv_field(&b, fo_graph_node_id(g, v));
-		fo_sbuf__putc(&b, ',');
-		fo_report__csv_field(&b, fo_graph_node_kind_word(g, v));
-		fo_sbuf__putc(&b, ',');
-		fo_report__csv_field(&b, fo_graph_node_label(g, v));
-		fo_sbuf__putc(&b, ',');
-		fo_report__csv_field(&b, fo_graph_node_tenant(g, v));
-		fo_sbuf__putc(&b, ',');
-		if (fo_graph_node_tier(g, v))
-			fo_sbuf__printf(&b, "%u", fo_graph_node_tier(g, v));
-		fo_sbuf__printf(&b, ",%s,%s,%s,%s,%s,%s,", fo_state_name(fo_engine_state(e, v)),
-				json_bool(f, FO_F_FAILED), json_bool(f, FO_F_DESTROYED),
-				json_bool(f, FO_F_LOST), json_bool(f, FO_F_DEGRADED),
-				json_bool(f, FO_F_AT_RISK));
-		fo_report__csv_field(&b, id_or_null(g, fo_engine_cause(e, v)));
-		fo_sbuf__putc(&b, ',');
-		fo_report__csv_field(&b, id_or_null(g, shown_root(e, v)));
-		fo_sbuf__puts(&b, "\r\n");
-		if (b.oom) {
-			err = FO_ENOMEM;
-			goto done;
-		}
-		fwrite(b.p, 1, b.len, fp);
-		fo_sbuf__clear(&b);
-	}
-done:
-	fo_sbuf__dispose(&b);
-	return err;
-}
-
 /* The flags of a node as one CSV field: its words in a fixed order, joined
  * by spaces ("failed", "destroyed", "lost", "degraded", "at-risk"). */
 static void csv_flags(fo_sbuf *b, unsigned f)
@@ -599,6 +556,68 @@ static void csv_flags(fo_sbuf *b, unsigned f)
 		}
 }
 
+/* The impacted nodes of the last run as CSV rows, in document order: the
+ * layout of `whatif --format csv` (scenario NULL: id, kind, name, tenant,
+ * tier, state, five booleans, cause, root) or of a batch's impacts.csv
+ * (scenario first, no name, the flags as words). */
+static int csv_rows(FILE *fp, fo_engine *e, const char *scenario)
+{
+	const fo_graph *g = fo_engine_graph(e);
+	const uint32_t *imp;
+	size_t nimp = fo_engine_impacted(e, &imp);
+	fo_sbuf b = { 0 };
+	int err = FO_OK;
+
+	for (size_t i = 0; i < nimp; i++) {
+		uint32_t v = imp[i];
+		unsigned f = fo_engine_flags(e, v);
+		if (scenario) {
+			fo_report__csv_field(&b, scenario);
+			fo_sbuf__putc(&b, ',');
+		}
+		fo_report__csv_field(&b, fo_graph_node_id(g, v));
+		fo_sbuf__putc(&b, ',');
+		fo_report__csv_field(&b, fo_graph_node_kind_word(g, v));
+		fo_sbuf__putc(&b, ',');
+		if (!scenario) {
+			fo_report__csv_field(&b, fo_graph_node_label(g, v));
+			fo_sbuf__putc(&b, ',');
+		}
+		fo_report__csv_field(&b, fo_graph_node_tenant(g, v));
+		fo_sbuf__putc(&b, ',');
+		if (fo_graph_node_tier(g, v))
+			fo_sbuf__printf(&b, "%u", fo_graph_node_tier(g, v));
+		fo_sbuf__printf(&b, ",%s,", fo_state_name(fo_engine_state(e, v)));
+		if (scenario)
+			csv_flags(&b, f);
+		else
+			fo_sbuf__printf(&b, "%s,%s,%s,%s,%s", json_bool(f, FO_F_FAILED),
+					json_bool(f, FO_F_DESTROYED), json_bool(f, FO_F_LOST),
+					json_bool(f, FO_F_DEGRADED), json_bool(f, FO_F_AT_RISK));
+		fo_sbuf__putc(&b, ',');
+		fo_report__csv_field(&b, id_or_null(g, fo_engine_cause(e, v)));
+		fo_sbuf__putc(&b, ',');
+		fo_report__csv_field(&b, id_or_null(g, shown_root(e, v)));
+		fo_sbuf__puts(&b, "\r\n");
+		if (b.oom) {
+			err = FO_ENOMEM;
+			goto done;
+		}
+		fwrite(b.p, 1, b.len, fp);
+		fo_sbuf__clear(&b);
+	}
+done:
+	fo_sbuf__dispose(&b);
+	return err;
+}
+
+static int write_csv(FILE *fp, fo_engine *e)
+{
+	fputs("id,kind,name,tenant,tier,state,failed,destroyed,lost,degraded,at_risk,cause,root\r\n",
+	      fp);
+	return csv_rows(fp, e, NULL);
+}
+
 int fo_report_json_string(FILE *fp, const char *s)
 {
 	fo_sbuf b = { 0 };
@@ -616,48 +635,13 @@ int fo_report_json_string(FILE *fp, const char *s)
 
 int fo_report_impacts_csv(FILE *fp, fo_engine *e, const char *scenario, int header)
 {
-	const fo_graph *g;
-	const uint32_t *imp;
-	size_t nimp;
-	fo_sbuf b = { 0 };
-	int err = FO_OK;
-
+	int err;
 	if (!fp || !e || !scenario)
 		return FO_EINVAL;
-	g = fo_engine_graph(e);
-	nimp = fo_engine_impacted(e, &imp);
 	if (header)
 		fputs("scenario,id,kind,tenant,tier,state,flags,cause,root\r\n", fp);
-	for (size_t i = 0; i < nimp; i++) {
-		uint32_t v = imp[i];
-		fo_report__csv_field(&b, scenario);
-		fo_sbuf__putc(&b, ',');
-		fo_report__csv_field(&b, fo_graph_node_id(g, v));
-		fo_sbuf__putc(&b, ',');
-		fo_report__csv_field(&b, fo_graph_node_kind_word(g, v));
-		fo_sbuf__putc(&b, ',');
-		fo_report__csv_field(&b, fo_graph_node_tenant(g, v));
-		fo_sbuf__putc(&b, ',');
-		if (fo_graph_node_tier(g, v))
-			fo_sbuf__printf(&b, "%u", fo_graph_node_tier(g, v));
-		fo_sbuf__printf(&b, ",%s,", fo_state_name(fo_engine_state(e, v)));
-		csv_flags(&b, fo_engine_flags(e, v));
-		fo_sbuf__putc(&b, ',');
-		fo_report__csv_field(&b, id_or_null(g, fo_engine_cause(e, v)));
-		fo_sbuf__putc(&b, ',');
-		fo_report__csv_field(&b, id_or_null(g, shown_root(e, v)));
-		fo_sbuf__puts(&b, "\r\n");
-		if (b.oom) {
-			err = FO_ENOMEM;
-			goto done;
-		}
-		fwrite(b.p, 1, b.len, fp);
-		fo_sbuf__clear(&b);
-	}
-	if (ferror(fp))
+	if ((err = csv_rows(fp, e, scenario)) == FO_OK && ferror(fp))
 		err = FO_EIO;
-done:
-	fo_sbuf__dispose(&b);
 	return err;
 }
 
