@@ -67,6 +67,13 @@ typedef struct fo_builder fo_builder;
 int fo_builder_new(fo_builder **out, fo_diag *diag, const char *file);
 void fo_builder_free(fo_builder *b);
 
+/* Pre-sizes the builder for `nodes` more nodes, `groups` more groups and
+ * `members` more group members (hints: more or fewer may follow), so that
+ * loading a graph of known size (a snapshot) does not grow its arrays and
+ * id table step by step. Returns FO_OK, FO_ENOMEM, FO_ELIMIT (a count over
+ * 2^32 - 1) or FO_EINVAL. O(nodes + members). */
+int fo_builder_reserve(fo_builder *b, size_t nodes, size_t groups, size_t members);
+
 /* Inventory name (copied). */
 int fo_builder_set_name(fo_builder *b, const char *name);
 
@@ -94,11 +101,18 @@ int fo_builder_set_container(fo_builder *b, uint32_t node, const char *container
 int fo_builder_group_begin(fo_builder *b, uint32_t owner, fo_group_type type,
 			   unsigned long k, fo_pos pos);
 int fo_builder_group_add(fo_builder *b, const char *member_id, fo_pos pos);
+/* The same with the member given by node index (< nodes added so far):
+ * exactly what fo_builder_group_add with that node's id does, without
+ * looking the id up when every node added so far is findable by its id.
+ * FO_EINVAL for an index not yet added. O(1) then, else O(len(id)). */
+int fo_builder_group_add_node(fo_builder *b, uint32_t member, fo_pos pos);
 int fo_builder_group_end(fo_builder *b);
 
 /* owner keeps a copy of its data on `holder_id`; all copies of an owner form
  * one 1-of-n group. */
 int fo_builder_add_copy(fo_builder *b, uint32_t owner, const char *holder_id, fo_pos pos);
+/* The same with the holder given by node index, as fo_builder_group_add_node. */
+int fo_builder_add_copy_node(fo_builder *b, uint32_t owner, uint32_t holder, fo_pos pos);
 
 /* Resolves every reference (forward references are fine), reports unknown
  * references at their own position, repeated members and containment cycles,
@@ -117,6 +131,11 @@ uint32_t fo_graph_node_count(const fo_graph *g);
 uint32_t fo_graph_group_count(const fo_graph *g);
 /* Total number of group members (dependencies, counted per member). */
 size_t fo_graph_member_count(const fo_graph *g);
+/* Bytes the graph holds: the struct, the file name, the string arena, the id
+ * table and every array, each counted at the size it is allocated with
+ * (fo_builder_finish trims what the builder allocated ahead). malloc's own
+ * bookkeeping is not included. O(1). */
+size_t fo_graph_memory(const fo_graph *g);
 /* Inventory name, or NULL. Borrowed. */
 const char *fo_graph_name(const fo_graph *g);
 /* File the graph was read from, or NULL. Borrowed. */

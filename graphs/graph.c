@@ -3,11 +3,20 @@
  *
  * Layout. All strings live in one arena (offset 0 is the empty string, which
  * doubles as "none"). Ids are interned in an open-addressing hash table of node
- * indices (linear probing, load <= 1/2). Kinds and tenants repeat a lot, so
- * they are interned too and stored once. While building, references are kept
- * as strings with their source position; fo_builder_finish resolves them all,
- * reporting every unknown one, then compiles the CSR arrays described in
- * fo_graph.h with counting sorts, so the whole build is linear.
+ * indices (linear probing, load <= 1/2); each slot keeps the 32-bit hash of
+ * its key next to the value, so a probe that meets another key is rejected
+ * without touching the arena (one cache miss per probe, not three), and the
+ * table grows without hashing a string again. Kinds and tenants repeat a lot,
+ * so they are interned too and stored once.
+ *
+ * References. A reference given by id (member, copy holder, `in=`
+ * container) keeps its string, in a second arena that dies with the builder
+ * (the graph holds only ids, names and words); fo_builder_finish resolves
+ * them all in one pass, in batches whose cache misses overlap (resolve_run),
+ * and reports every unknown one. A reference given by node index (a snapshot
+ * load) needs no lookup. fo_builder_finish then compiles the CSR arrays
+ * described in fo_graph.h with counting sorts, so the whole build is linear,
+ * and trims what was allocated ahead.
  *
  * Group order. Each owner's groups are contiguous: its located group first,
  * then its requires/degrades groups in document order, then its copies group.
@@ -40,13 +49,14 @@ const char *fo_kind_name(fo_kind k)
 	return (unsigned)k < FO_KIND__COUNT ? kind_names[k] : kind_names[0];
 }
 
+/* Called for every node: the first byte is compared before strcmp. */
 fo_kind fo_kind_parse(const char *word)
 {
 	for (int k = 1; k < FO_KIND__COUNT; k++)
-		if (strcmp(word, kind_names[k]) == 0)
+		if (word[0] == kind_names[k][0] && strcmp(word, kind_names[k]) == 0)
 			return (fo_kind)k;
 	for (size_t i = 0; i < sizeof kind_aliases / sizeof kind_aliases[0]; i++)
-		if (strcmp(word, kind_aliases[i].word) == 0)
+		if (word[0] == kind_aliases[i].word[0] && strcmp(word, kind_aliases[i].word) == 0)
 			return kind_aliases[i].kind;
 	return FO_KIND_OTHER;
 }
@@ -100,42 +110,60 @@ static int vec_reserve(void **v, size_t *alloc, size_t need, size_t elem)
 	(vec_reserve((void **)&(vec), &(alloc), (len) + 1, sizeof *(vec)) < 0 ? FO_ENOMEM \
 		: ((vec)[(len)++] = (val), FO_OK))
 
-static uint64_t hash_str(const char *s)
+/* FNV-1a, then a final mix so that the low bits, which pick the slot, are
+ * spread; 32 bits are kept (slot and tag). O(len(s)). */
+static uint32_t hash_str(const char *s)
 {
-	/* FNV-1a, then a final mix so linear probing sees spread low bits. */
 	uint64_t h = 1469598103934665603ull;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
-	return h;
+	return (uint32_t)h;
 }
 
-/* Open-addressing set of uint32 values whose key string is arena + keyoff(v). */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* A slot: the value (FO_NONE = empty) and the hash of its key. */
+typedef struct strent {
+	uint32_t hash;
+	uint32_t val;
+} strent;
+
+/* Open-addressing set of uint32 values whose key string is arena + keyoff(v).
+ * A key's home slot is hash & mask: in a table of more than 2^32 slots (over
+ * 2^31 keys) the upper slots are reached only by probing, which is slower
+ * but still correct. */
 typedef struct strtab {
-	uint32_t *slot; /* FO_NONE = empty */
+	strent *slot;
 	size_t mask;    /* capacity - 1; capacity a power of two */
 	size_t used;
 } strtab;
 
-static int strtab_grow(strtab *t, const arena *a, const uint32_t *keyoff)
+/* Re-allocates t with capacity ncap (a power of two, > 2 * used), moving
+ * the slots by their stored hash: no key is read. O(old + new capacity). */
+static int strtab_resize(strtab *t, size_t ncap)
 {
-	size_t ncap = t->slot ? (t->mask + 1) * 2 : 1024;
-	uint32_t *ns = malloc(ncap * sizeof *ns);
+	if (ncap > SIZE_MAX / sizeof(strent))
+		return FO_ENOMEM;
+	strent *ns = malloc(ncap * sizeof *ns);
 	if (!ns)
 		return FO_ENOMEM;
 	memset(ns, 0xff, ncap * sizeof *ns);
 	if (t->slot) {
 		for (size_t i = 0; i <= t->mask; i++) {
-			uint32_t v = t->slot[i];
-			if (v == FO_NONE)
+			strent e = t->slot[i];
+			if (e.val == FO_NONE)
 				continue;
-			const char *k = a->p + (keyoff ? keyoff[v] : v);
-			size_t j = hash_str(k) & (ncap - 1);
-			while (ns[j] != FO_NONE)
+			size_t j = e.hash & (ncap - 1);
+			while (ns[j].val != FO_NONE)
 				j = (j + 1) & (ncap - 1);
-			ns[j] = v;
+			ns[j] = e;
 		}
 	}
 	free(t->slot);
@@ -144,49 +172,64 @@ static int strtab_grow(strtab *t, const arena *a, const uint32_t *keyoff)
 	return FO_OK;
 }
 
-/* Finds key; returns the slot index (holding the value or FO_NONE). keyoff
- * maps a stored value to its key offset (NULL: the value is the offset). */
-static size_t strtab_find(const strtab *t, const arena *a, const uint32_t *keyoff,
-			  const char *key)
+/* Makes room for `more` keys beyond those stored without growing again
+ * (load stays <= 1/2). O(capacity) when it grows, else O(1). */
+static int strtab_reserve(strtab *t, size_t more)
 {
-	size_t j = hash_str(key) & t->mask;
+	size_t cap = t->slot ? t->mask + 1 : 0, ncap = cap ? cap : 1024;
+	if (more > SIZE_MAX / 4 - t->used)
+		return FO_ENOMEM;
+	while ((t->used + more) * 2 > ncap)
+		ncap *= 2;
+	return ncap == cap ? FO_OK : strtab_resize(t, ncap);
+}
+
+/* Finds key (of hash h); returns the slot index (holding the value or
+ * FO_NONE). keyoff maps a stored value to its key offset (NULL: the value is
+ * the offset). Expected O(1) probes; strcmp only on a matching hash. */
+static size_t strtab_find(const strtab *t, const arena *a, const uint32_t *keyoff,
+			  const char *key, uint32_t h)
+{
+	size_t j = h & t->mask;
 	for (;;) {
-		uint32_t v = t->slot[j];
-		if (v == FO_NONE || strcmp(a->p + (keyoff ? keyoff[v] : v), key) == 0)
+		strent e = t->slot[j];
+		if (e.val == FO_NONE ||
+		    (e.hash == h && strcmp(a->p + (keyoff ? keyoff[e.val] : e.val), key) == 0))
 			return j;
 		j = (j + 1) & t->mask;
 	}
 }
 
-static int strtab_ready(strtab *t, const arena *a, const uint32_t *keyoff)
+/* Stores v for the key of hash h in the empty slot j found by strtab_find. */
+static void strtab_set(strtab *t, size_t j, uint32_t h, uint32_t v)
 {
-	if (!t->slot || (t->used + 1) * 2 > t->mask + 1)
-		return strtab_grow(t, a, keyoff);
-	return FO_OK;
+	t->slot[j] = (strent){ h, v };
+	t->used++;
 }
 
 /* Interns a string whose value is its own arena offset (kinds, tenants). */
 static int intern(strtab *t, arena *a, const char *s, uint32_t *off)
 {
-	int err = strtab_ready(t, a, NULL);
+	int err = strtab_reserve(t, 1);
 	if (err < 0)
 		return err;
-	size_t j = strtab_find(t, a, NULL, s);
-	if (t->slot[j] != FO_NONE) {
-		*off = t->slot[j];
+	uint32_t h = hash_str(s);
+	size_t j = strtab_find(t, a, NULL, s, h);
+	if (t->slot[j].val != FO_NONE) {
+		*off = t->slot[j].val;
 		return FO_OK;
 	}
 	if ((err = arena_put(a, s, strlen(s), off)) < 0)
 		return err;
-	t->slot[j] = *off;
-	t->used++;
+	strtab_set(t, j, h, *off);
 	return FO_OK;
 }
 
 /* ---------------------------------------------------------------- builder */
 
 typedef struct pending_ref {
-	uint32_t ref;   /* offset of the referenced id in the arena */
+	uint32_t node;  /* the node referenced, or FO_NONE: not resolved yet */
+	uint32_t ref;   /* unresolved: offset of the referenced id in b->refs */
 	uint32_t line;  /* position of the reference, for errors */
 	uint32_t col;
 } pending_ref;
@@ -220,8 +263,11 @@ struct fo_builder {
 	size_t errors;
 
 	arena a;
+	arena refs;        /* ids of the references given by id */
+	size_t pending;    /* references given by id, resolved by fo_builder_finish */
 	uint32_t name_off;
 	strtab ids, words;
+	size_t unfindable; /* nodes whose id does not find them (empty, too long, duplicate) */
 
 	/* per node */
 	uint32_t *id_off, *label_off, *kind_off, *tenant_off, *tier, *container, *line;
@@ -263,6 +309,8 @@ struct fo_graph {
 
 	uint32_t *group_owner, *group_k, *member_off, *members, *group_line;
 	uint8_t *group_type;
+
+	size_t mem; /* bytes held, for fo_graph_memory */
 };
 
 int fo_builder_new(fo_builder **out, fo_diag *diag, const char *file)
@@ -294,6 +342,7 @@ void fo_builder_free(fo_builder *b)
 		return;
 	free(b->file);
 	free(b->a.p);
+	free(b->refs.p);
 	free(b->ids.slot);
 	free(b->words.slot);
 	free(b->id_off);
@@ -341,6 +390,41 @@ int fo_builder_set_name(fo_builder *b, const char *name)
 	return arena_put(&b->a, name, strlen(name), &b->name_off);
 }
 
+/* Gives the per-node arrays room for want nodes (want > nodes_alloc). */
+static int grow_nodes(fo_builder *b, size_t want)
+{
+#define GROW(f)                                                       \
+	do {                                                          \
+		void *p_ = realloc(b->f, want * sizeof *b->f);         \
+		if (!p_)                                              \
+			return FO_ENOMEM;                             \
+		b->f = p_;                                            \
+	} while (0)
+	GROW(id_off); GROW(label_off); GROW(kind_off); GROW(tenant_off);
+	GROW(tier); GROW(container); GROW(line); GROW(kind);
+#undef GROW
+	b->nodes_alloc = want;
+	return FO_OK;
+}
+
+int fo_builder_reserve(fo_builder *b, size_t nodes, size_t groups, size_t members)
+{
+	int err;
+	if (!b)
+		return FO_EINVAL;
+	if (nodes > UINT32_MAX || groups > UINT32_MAX || members > UINT32_MAX)
+		return FO_ELIMIT;
+	if (b->nodes + nodes > b->nodes_alloc && (err = grow_nodes(b, b->nodes + nodes)) < 0)
+		return err;
+	if ((err = strtab_reserve(&b->ids, nodes)) < 0 ||
+	    (err = vec_reserve((void **)&b->groups, &b->groups_alloc, b->ngroups + groups,
+			       sizeof *b->groups)) < 0 ||
+	    (err = vec_reserve((void **)&b->members, &b->members_alloc, b->nmembers + members,
+			       sizeof *b->members)) < 0)
+		return err;
+	return FO_OK;
+}
+
 int fo_builder_add_node(fo_builder *b, const char *id, const char *kind, const char *name,
 			const char *tenant, unsigned tier, fo_pos pos, uint32_t *out)
 {
@@ -350,7 +434,12 @@ int fo_builder_add_node(fo_builder *b, const char *id, const char *kind, const c
 	uint32_t idoff, kindoff, tenoff = 0, nameoff = 0;
 	fo_kind k = fo_kind_parse(kind);
 	int findable = 1;
+	uint32_t h = hash_str(id);
 
+	/* The id's slot is a cache miss: start loading it now, the strings
+	 * below are copied meanwhile. */
+	if (b->ids.slot)
+		PREFETCH(&b->ids.slot[h & b->ids.mask]);
 	if (n >= UINT32_MAX - 1)
 		return FO_ELIMIT;
 	if (idlen == 0) {
@@ -373,16 +462,12 @@ int fo_builder_add_node(fo_builder *b, const char *id, const char *kind, const c
 		return err;
 	if (name && (err = arena_put(&b->a, name, strlen(name), &nameoff)) < 0)
 		return err;
+	if (findable && (err = strtab_reserve(&b->ids, 1)) < 0)
+		return err;
+	if (n + 1 > b->nodes_alloc &&
+	    (err = grow_nodes(b, b->nodes_alloc ? b->nodes_alloc * 2 : 1024)) < 0)
+		return err;
 
-	size_t na = b->nodes_alloc;
-	if (n + 1 > na) {
-		size_t want = na ? na * 2 : 1024;
-#define GROW(f) do { void *p_ = realloc(b->f, want * sizeof *b->f); if (!p_) return FO_ENOMEM; b->f = p_; } while (0)
-		GROW(id_off); GROW(label_off); GROW(kind_off); GROW(tenant_off);
-		GROW(tier); GROW(container); GROW(line); GROW(kind);
-#undef GROW
-		b->nodes_alloc = want;
-	}
 	b->id_off[n] = idoff;
 	b->label_off[n] = nameoff;
 	b->kind_off[n] = kindoff;
@@ -394,17 +479,18 @@ int fo_builder_add_node(fo_builder *b, const char *id, const char *kind, const c
 	b->nodes++;
 
 	if (findable) {
-		if ((err = strtab_ready(&b->ids, &b->a, b->id_off)) < 0)
-			return err;
-		size_t j = strtab_find(&b->ids, &b->a, b->id_off, id);
-		if (b->ids.slot[j] != FO_NONE) {
+		size_t j = strtab_find(&b->ids, &b->a, b->id_off, id, h);
+		if (b->ids.slot[j].val != FO_NONE) {
 			char tail[64];
-			snprintf(tail, sizeof tail, " (first defined at line %u)", b->line[b->ids.slot[j]]);
+			snprintf(tail, sizeof tail, " (first defined at line %u)",
+				 b->line[b->ids.slot[j].val]);
 			report(b, pos.line, pos.col, id, "duplicate id", id, tail);
+			b->unfindable++;
 		} else {
-			b->ids.slot[j] = (uint32_t)n;
-			b->ids.used++;
+			strtab_set(&b->ids, j, h, (uint32_t)n);
 		}
+	} else {
+		b->unfindable++;
 	}
 	*out = (uint32_t)n;
 	return FO_OK;
@@ -430,16 +516,42 @@ int fo_builder_set_parent(fo_builder *b, uint32_t node, uint32_t parent)
 	return FO_OK;
 }
 
+/* A reference to `id` at pos; its string is kept for fo_builder_finish,
+ * which resolves all references in one pass (resolve_all). */
 static int make_ref(fo_builder *b, const char *id, fo_pos pos, pending_ref *out)
 {
 	out->line = pos.line > UINT32_MAX ? UINT32_MAX : (uint32_t)pos.line;
 	out->col = pos.col > UINT32_MAX ? UINT32_MAX : (uint32_t)pos.col;
-	return arena_put(&b->a, id, strlen(id), &out->ref);
+	out->node = FO_NONE;
+	b->pending++;
+	return arena_put(&b->refs, id, strlen(id), &out->ref);
+}
+
+/* A reference to node v by index: the same as a reference to its id, which
+ * finds v itself unless some id does not find its node (then by its id, so
+ * that the outcome and the errors stay those of the id). O(1) then. */
+static int make_node_ref(fo_builder *b, uint32_t v, fo_pos pos, pending_ref *out)
+{
+	if (v >= b->nodes)
+		return FO_EINVAL;
+	if (b->unfindable)
+		return make_ref(b, b->a.p + b->id_off[v], pos, out);
+	out->line = pos.line > UINT32_MAX ? UINT32_MAX : (uint32_t)pos.line;
+	out->col = pos.col > UINT32_MAX ? UINT32_MAX : (uint32_t)pos.col;
+	out->ref = 0;
+	out->node = v;
+	return FO_OK;
+}
+
+/* The id a reference was written with. */
+static const char *ref_id(const fo_builder *b, const pending_ref *r)
+{
+	return r->node != FO_NONE ? b->a.p + b->id_off[r->node] : b->refs.p + r->ref;
 }
 
 int fo_builder_set_container(fo_builder *b, uint32_t node, const char *container_id, fo_pos pos)
 {
-	bin in = { node, { 0, 0, 0 } };
+	bin in = { node, { 0, 0, 0, 0 } };
 	int err;
 	if (node >= b->nodes)
 		return FO_EINVAL;
@@ -469,6 +581,14 @@ int fo_builder_group_begin(fo_builder *b, uint32_t owner, fo_group_type type,
 	return FO_OK;
 }
 
+static int push_member(fo_builder *b, const pending_ref *r)
+{
+	int err = VEC_PUSH(b->members, b->nmembers, b->members_alloc, *r);
+	if (err == FO_OK)
+		b->groups[b->ngroups - 1].count++;
+	return err;
+}
+
 int fo_builder_group_add(fo_builder *b, const char *member_id, fo_pos pos)
 {
 	pending_ref r;
@@ -477,11 +597,22 @@ int fo_builder_group_add(fo_builder *b, const char *member_id, fo_pos pos)
 		return FO_EINVAL;
 	if (b->nmembers >= UINT32_MAX - 1)
 		return FO_ELIMIT;
-	if ((err = make_ref(b, member_id, pos, &r)) < 0 ||
-	    (err = VEC_PUSH(b->members, b->nmembers, b->members_alloc, r)) < 0)
+	if ((err = make_ref(b, member_id, pos, &r)) < 0)
 		return err;
-	b->groups[b->ngroups - 1].count++;
-	return FO_OK;
+	return push_member(b, &r);
+}
+
+int fo_builder_group_add_node(fo_builder *b, uint32_t member, fo_pos pos)
+{
+	pending_ref r;
+	int err;
+	if (!b->open_group)
+		return FO_EINVAL;
+	if (b->nmembers >= UINT32_MAX - 1)
+		return FO_ELIMIT;
+	if ((err = make_node_ref(b, member, pos, &r)) < 0)
+		return err;
+	return push_member(b, &r);
 }
 
 int fo_builder_group_end(fo_builder *b)
@@ -517,17 +648,78 @@ int fo_builder_add_copy(fo_builder *b, uint32_t owner, const char *holder_id, fo
 	return VEC_PUSH(b->copies, b->ncopies, b->copies_alloc, c);
 }
 
-/* Resolves a reference, reporting it when unknown. */
+int fo_builder_add_copy_node(fo_builder *b, uint32_t owner, uint32_t holder, fo_pos pos)
+{
+	bcopy c;
+	int err;
+	if (owner >= b->nodes)
+		return FO_EINVAL;
+	c.owner = owner;
+	if ((err = make_node_ref(b, holder, pos, &c.holder)) < 0)
+		return err;
+	return VEC_PUSH(b->copies, b->ncopies, b->copies_alloc, c);
+}
+
+/* Looks up the ids of `count` references (every `stride` bytes from
+ * first), setting each one's node, FO_NONE when unknown. The id table is
+ * far larger than the caches and each lookup misses three times (slot,
+ * id_off, arena), one miss waiting for the other; so lookups go in batches:
+ * first every slot of the batch is prefetched, then every id_off, then
+ * every key, so that the misses of a batch overlap, and only then is each
+ * looked up for real (strtab_find, exact whatever was prefetched). O(count)
+ * expected. */
+static void resolve_run(fo_builder *b, void *first, size_t count, size_t stride)
+{
+	enum { BATCH = 32 };
+	const strtab *t = &b->ids;
+	uint32_t h[BATCH];
+
+	if (!t->slot)
+		return;
+	for (size_t i0 = 0; i0 < count; i0 += BATCH) {
+		size_t n = count - i0 < BATCH ? count - i0 : BATCH;
+		pending_ref *r[BATCH];
+		for (size_t i = 0; i < n; i++) {
+			r[i] = (pending_ref *)((char *)first + (i0 + i) * stride);
+			h[i] = r[i]->node == FO_NONE ? hash_str(b->refs.p + r[i]->ref) : 0;
+			PREFETCH(&t->slot[h[i] & t->mask]);
+		}
+		for (size_t i = 0; i < n; i++) {
+			strent e = t->slot[h[i] & t->mask];
+			if (e.val != FO_NONE)
+				PREFETCH(&b->id_off[e.val]);
+		}
+		for (size_t i = 0; i < n; i++) {
+			strent e = t->slot[h[i] & t->mask];
+			if (e.val != FO_NONE && e.hash == h[i])
+				PREFETCH(b->a.p + b->id_off[e.val]);
+		}
+		for (size_t i = 0; i < n; i++)
+			if (r[i]->node == FO_NONE)
+				r[i]->node = t->slot[strtab_find(t, &b->a, b->id_off,
+								 b->refs.p + r[i]->ref, h[i])].val;
+	}
+}
+
+/* Resolves every reference kept by make_ref. */
+static void resolve_all(fo_builder *b)
+{
+	if (!b->pending)
+		return;
+	if (b->nins)
+		resolve_run(b, &b->ins[0].container, b->nins, sizeof *b->ins);
+	if (b->nmembers)
+		resolve_run(b, b->members, b->nmembers, sizeof *b->members);
+	if (b->ncopies)
+		resolve_run(b, &b->copies[0].holder, b->ncopies, sizeof *b->copies);
+}
+
+/* A resolved reference (resolve_all), reported when unknown. */
 static uint32_t resolve(fo_builder *b, const pending_ref *r, const char *what)
 {
-	const char *id = b->a.p + r->ref;
-	if (b->ids.slot) {
-		size_t j = strtab_find(&b->ids, &b->a, b->id_off, id);
-		if (b->ids.slot[j] != FO_NONE)
-			return b->ids.slot[j];
-	}
-	report(b, r->line, r->col, id, what, id, NULL);
-	return FO_NONE;
+	if (r->node == FO_NONE)
+		report(b, r->line, r->col, b->refs.p + r->ref, what, b->refs.p + r->ref, NULL);
+	return r->node;
 }
 
 /* A group ready to be compiled: owner, type, k and its resolved members. */
@@ -567,55 +759,88 @@ static void prefix_sums(uint32_t *off, size_t nodes, uint32_t *cursor)
 	memcpy(cursor, off, (nodes + 1) * sizeof *cursor);
 }
 
-/* Moves the builder's node arrays and arena into a new graph and builds the
- * CSR arrays from the resolved groups with counting sorts. O(nodes + members). */
+/* Shrinks a block of `alloc` elements of `elem` bytes to its `len` used ones
+ * (at least one) and adds the bytes it then holds to *mem. Returns the
+ * block: the same one, still valid, if realloc cannot shrink it. */
+static void *trim(void *p, size_t len, size_t alloc, size_t elem, size_t *mem)
+{
+	size_t keep = len ? len : 1;
+	if (p && keep < alloc) {
+		void *np = realloc(p, keep * elem);
+		if (np) {
+			p = np;
+			alloc = keep;
+		}
+	}
+	*mem += p ? alloc * elem : 0;
+	return p;
+}
+
+/* n (at least one) elements of elem bytes, zeroed or not, counted in *mem. */
+static void *galloc(size_t n, size_t elem, int zero, size_t *mem)
+{
+	void *p;
+	n = n ? n : 1;
+	p = zero ? calloc(n, elem) : malloc(n * elem);
+	if (p)
+		*mem += n * elem;
+	return p;
+}
+
+/* Moves the builder's node arrays and arena into a new graph, trimmed to
+ * what they hold, and builds the CSR arrays from the resolved groups with
+ * counting sorts. O(nodes + members). */
 static int compile(fo_builder *b, const cgroup *cg, size_t ncg, const uint32_t *cmem,
 		   size_t ncmem, fo_graph **out)
 {
 	int err = FO_OK;
 	fo_graph *g = NULL;
 	uint32_t *order = NULL, *count = NULL;
-	size_t nodes = b->nodes;
+	size_t nodes = b->nodes, na = b->nodes_alloc, nchild = 0;
 
 	if (!(g = calloc(1, sizeof *g))) {
 		err = FO_ENOMEM;
 		goto done;
 	}
+	g->mem = sizeof *g;
 	g->nodes = (uint32_t)nodes;
 	g->groups = (uint32_t)ncg;
 	g->nmembers = ncmem;
 	g->file = b->file; b->file = NULL;
+	g->mem += g->file ? strlen(g->file) + 1 : 0;
 	g->a = b->a; memset(&b->a, 0, sizeof b->a);
+	g->a.p = trim(g->a.p, g->a.len, g->a.alloc, 1, &g->mem);
+	g->a.alloc = g->a.len;
 	g->ids = b->ids; memset(&b->ids, 0, sizeof b->ids);
+	g->mem += g->ids.slot ? (g->ids.mask + 1) * sizeof *g->ids.slot : 0;
 	g->name_off = b->name_off;
-	g->id_off = b->id_off; b->id_off = NULL;
-	g->label_off = b->label_off; b->label_off = NULL;
-	g->kind_off = b->kind_off; b->kind_off = NULL;
-	g->tenant_off = b->tenant_off; b->tenant_off = NULL;
-	g->tier = b->tier; b->tier = NULL;
-	g->container = b->container; b->container = NULL;
-	g->line = b->line; b->line = NULL;
-	g->kind = b->kind; b->kind = NULL;
+#define MOVE(f) do { g->f = trim(b->f, nodes, na, sizeof *b->f, &g->mem); b->f = NULL; } while (0)
+	MOVE(id_off); MOVE(label_off); MOVE(kind_off); MOVE(tenant_off);
+	MOVE(tier); MOVE(container); MOVE(line); MOVE(kind);
+#undef MOVE
+	b->nodes_alloc = 0;
+	for (size_t v = 0; v < nodes; v++)
+		nchild += g->container[v] != FO_NONE;
 
 	size_t n1 = nodes + 1;
-	g->owned_off = calloc(n1, sizeof *g->owned_off);
-	g->memberof_off = calloc(n1, sizeof *g->memberof_off);
-	g->child_off = calloc(n1, sizeof *g->child_off);
-	g->prop_off = calloc(n1, sizeof *g->prop_off);
-	g->memberof = malloc((ncmem ? ncmem : 1) * sizeof *g->memberof);
-	g->child = malloc((nodes ? nodes : 1) * sizeof *g->child);
-	g->props = malloc((b->nprops ? b->nprops : 1) * sizeof *g->props);
-	g->group_owner = malloc((ncg ? ncg : 1) * sizeof *g->group_owner);
-	g->group_k = malloc((ncg ? ncg : 1) * sizeof *g->group_k);
-	g->group_line = malloc((ncg ? ncg : 1) * sizeof *g->group_line);
-	g->group_type = malloc(ncg ? ncg : 1);
-	g->member_off = malloc((ncg + 1) * sizeof *g->member_off);
-	g->members = malloc((ncmem ? ncmem : 1) * sizeof *g->members);
+	g->owned_off = galloc(n1, sizeof *g->owned_off, 1, &g->mem);
+	g->memberof_off = galloc(n1, sizeof *g->memberof_off, 1, &g->mem);
+	g->child_off = galloc(n1, sizeof *g->child_off, 1, &g->mem);
+	g->prop_off = galloc(n1, sizeof *g->prop_off, 1, &g->mem);
+	g->memberof = galloc(ncmem, sizeof *g->memberof, 0, &g->mem);
+	g->child = galloc(nchild, sizeof *g->child, 0, &g->mem);
+	g->props = galloc(b->nprops, sizeof *g->props, 0, &g->mem);
+	g->group_owner = galloc(ncg, sizeof *g->group_owner, 0, &g->mem);
+	g->group_k = galloc(ncg, sizeof *g->group_k, 0, &g->mem);
+	g->group_line = galloc(ncg, sizeof *g->group_line, 0, &g->mem);
+	g->group_type = galloc(ncg, 1, 0, &g->mem);
+	g->member_off = galloc(ncg + 1, sizeof *g->member_off, 0, &g->mem);
+	g->members = galloc(ncmem, sizeof *g->members, 0, &g->mem);
 	order = malloc((ncg ? ncg : 1) * sizeof *order);
 	count = calloc(n1, sizeof *count);
-	if (!g->owned_off || !g->memberof_off || !g->child_off || !g->prop_off || !g->memberof ||
-	    !g->child || !g->props || !g->group_owner || !g->group_k || !g->group_line ||
-	    !g->group_type || !g->member_off || !g->members || !order || !count) {
+	if (!g->owned_off || !g->memberof_off || !g->child_off || !g->prop_off ||
+	    !g->memberof || !g->child || !g->props || !g->group_owner || !g->group_k ||
+	    !g->group_line || !g->group_type || !g->member_off || !g->members || !order || !count) {
 		err = FO_ENOMEM;
 		goto done;
 	}
@@ -686,13 +911,14 @@ int fo_builder_finish(fo_builder *b, fo_graph **out)
 		err = FO_EINVAL;
 		goto done;
 	}
+	resolve_all(b);
 	/* Resolve `in=` references; `in` naming the node itself is a loop too. */
 	for (size_t i = 0; i < b->nins; i++) {
 		uint32_t c = resolve(b, &b->ins[i].container, "unknown container");
 		if (c == b->ins[i].node) {
-			report(b, b->ins[i].container.line, b->ins[i].container.col,
-			       b->a.p + b->ins[i].container.ref, "node",
-			       b->a.p + b->ins[i].container.ref, " cannot be located in itself");
+			const char *id = ref_id(b, &b->ins[i].container);
+			report(b, b->ins[i].container.line, b->ins[i].container.col, id, "node", id,
+			       " cannot be located in itself");
 			c = FO_NONE;
 		}
 		if (c != FO_NONE)
@@ -737,8 +963,8 @@ int fo_builder_finish(fo_builder *b, fo_graph **out)
 			if (v == FO_NONE)
 				continue;
 			if (stamp[v] == sid) {
-				report(b, r->line, r->col, b->a.p + r->ref, "repeated member",
-				       b->a.p + r->ref, " in one group");
+				report(b, r->line, r->col, ref_id(b, r), "repeated member", ref_id(b, r),
+				       " in one group");
 				continue;
 			}
 			stamp[v] = sid;
@@ -772,8 +998,8 @@ int fo_builder_finish(fo_builder *b, fo_graph **out)
 			if (v == FO_NONE)
 				continue;
 			if (stamp[v] == sid) {
-				report(b, r->line, r->col, b->a.p + r->ref, "repeated copy holder",
-				       b->a.p + r->ref, NULL);
+				report(b, r->line, r->col, ref_id(b, r), "repeated copy holder",
+				       ref_id(b, r), NULL);
 				continue;
 			}
 			stamp[v] = sid;
@@ -835,6 +1061,8 @@ void fo_graph_free(fo_graph *g)
 	free(g);
 }
 
+size_t fo_graph_memory(const fo_graph *g) { return g->mem; }
+
 uint32_t fo_graph_node_count(const fo_graph *g) { return g->nodes; }
 uint32_t fo_graph_group_count(const fo_graph *g) { return g->groups; }
 size_t fo_graph_member_count(const fo_graph *g) { return g->nmembers; }
@@ -845,10 +1073,10 @@ int fo_graph_lookup(const fo_graph *g, const char *id, uint32_t *out)
 {
 	if (!g->ids.slot)
 		return FO_ENOTFOUND;
-	size_t j = strtab_find(&g->ids, &g->a, g->id_off, id);
-	if (g->ids.slot[j] == FO_NONE)
+	size_t j = strtab_find(&g->ids, &g->a, g->id_off, id, hash_str(id));
+	if (g->ids.slot[j].val == FO_NONE)
 		return FO_ENOTFOUND;
-	*out = g->ids.slot[j];
+	*out = g->ids.slot[j].val;
 	return FO_OK;
 }
 
