@@ -376,6 +376,21 @@ static int start_inventory(loader *l, const xmlNode *n, const char *qname)
 enum { A_ID, A_KIND, A_NAME, A_IN, A_TENANT, A_TIER, A_COUNT };
 static const char *const node_attrs[A_COUNT] = { "id", "kind", "name", "in", "tenant", "tier" };
 
+/* Which of node_attrs `name` is, or A_COUNT (a property). Called for every
+ * attribute of every node: the first byte picks the candidates. */
+static int node_attr(const char *name)
+{
+	int i;
+	switch (name[0]) {
+	case 'i': i = name[1] == 'd' ? A_ID : A_IN; break;
+	case 'k': i = A_KIND; break;
+	case 'n': i = A_NAME; break;
+	case 't': i = name[1] == 'e' ? A_TENANT : A_TIER; break;
+	default: return A_COUNT;
+	}
+	return strcmp(name, node_attrs[i]) == 0 ? i : A_COUNT;
+}
+
 static int start_node(loader *l, const frame *parent, const xmlNode *n, const char *qname)
 {
 	const char *v[A_COUNT] = { 0 };
@@ -389,11 +404,11 @@ static int start_node(loader *l, const frame *parent, const xmlNode *n, const ch
 	for (const xmlAttr *p = n->properties; p; p = p->next) {
 		if (skip_foreign(l, p, "node"))
 			continue;
-		for (int i = 0; i < A_COUNT; i++)
-			if (strcmp((const char *)p->name, node_attrs[i]) == 0) {
-				v[i] = attr_value(l, p);
-				a[i] = p;
-			}
+		int i = node_attr((const char *)p->name);
+		if (i < A_COUNT) {
+			v[i] = attr_value(l, p);
+			a[i] = p;
+		}
 	}
 	if (!v[A_ID])
 		missing_attr(l, "id", "node");
@@ -433,11 +448,10 @@ static int start_node(loader *l, const frame *parent, const xmlNode *n, const ch
 			return err;
 		/* Every other attribute without a namespace is a property. */
 		for (const xmlAttr *p = n->properties; p; p = p->next) {
-			int reserved = 0;
+			int reserved;
 			if (p->ns || strchr((const char *)p->name, ':'))
 				continue;
-			for (int i = 0; i < A_COUNT; i++)
-				reserved |= strcmp((const char *)p->name, node_attrs[i]) == 0;
+			reserved = node_attr((const char *)p->name) < A_COUNT;
 			if (!reserved &&
 			    (err = fo_builder_add_prop(l->b, node, (const char *)p->name,
 						       attr_value(l, p))) < 0)

@@ -77,6 +77,10 @@ typedef struct fo_reader {
 	void *ctx;                /* the caller's, passed to fmt's hooks */
 
 	int fd, own_fd;           /* own_fd: closed by fo_reader__dispose */
+	/* read-ahead: libxml2 asks for 4 KiB at a time; one read(2) fills
+	 * FO_READER_BUF bytes, handed over (scanned, spooled) as asked for */
+	unsigned char *buf;       /* NULL until the first read */
+	size_t buf_len, buf_pos;
 	FILE *spool;              /* copy of a non-seekable input, or NULL */
 	int spool_bad;            /* the copy is incomplete */
 	fo_scan scan;             /* sees every byte first; the caller pops it */

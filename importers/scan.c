@@ -2,9 +2,13 @@
  * scan.c — the byte-level pre-scanner of the inventory reader (scan.h).
  *
  * A state machine fed the document in the chunks libxml2 asks for, one byte
- * at a time, so that nothing depends on where the chunks split. The queues
- * are arrays with a head index; consumed entries are dropped at the start of
- * the next feed, when nobody holds a pointer into them any more.
+ * at a time, so that nothing depends on where the chunks split. Most bytes
+ * change nothing but the position (blanks between tags, attribute values,
+ * the rest of a name but its hash): run() takes those in a tight loop per
+ * state, and step() the bytes that matter; both see every byte, so a NUL or
+ * a keyword is never skipped. The queues are arrays with a head index;
+ * consumed entries are dropped at the start of the next feed, when nobody
+ * holds a pointer into them any more.
  */
 #include "scan.h"
 
@@ -460,12 +464,113 @@ static inline enum fo_scan_stop step(fo_scan *s, unsigned char c)
 	return FO_SCAN_GO;
 }
 
+/* Advances the position over byte c: LF ends a line; a column is a
+ * character, so UTF-8 continuation bytes do not count. */
+#define ADVANCE(c)                                     \
+	do {                                           \
+		if ((c) == '\n') {                     \
+			line++;                        \
+			col = 1;                       \
+		} else if (((c) & 0xC0) != 0x80) {     \
+			col++;                         \
+		}                                      \
+	} while (0)
+
+/* Takes, from p[0..n), the bytes that in the current state change nothing
+ * but the position (and the hash of a name being read): exactly those for
+ * which step() would only do that. Stops before any other byte (a NUL
+ * always), which step() then takes. Only past the first 4 bytes, where
+ * step() also looks at encoding signatures and the BOM. Returns how many
+ * bytes it took. O(returned). */
+static size_t run(fo_scan *s, const unsigned char *p, size_t n)
+{
+	unsigned long line = s->line, col = s->col;
+	size_t i = 0;
+	unsigned char c;
+	uint64_t h;
+
+	switch (s->state) {
+	case S_TEXT:
+		if (s->text_marked && s->saw_content) {
+			while (i < n && (c = p[i]) != '<' && c != 0) {
+				ADVANCE(c);
+				i++;
+			}
+		} else {
+			while (i < n && is_blank(c = p[i])) {
+				ADVANCE(c);
+				i++;
+			}
+		}
+		break;
+	case S_TAG:
+		while (i < n && is_blank(c = p[i])) {
+			ADVANCE(c);
+			i++;
+		}
+		break;
+	case S_VALUE:
+		while (i < n && (c = p[i]) != s->quote && c != 0) {
+			ADVANCE(c);
+			i++;
+		}
+		break;
+	case S_TAGNAME:
+		h = s->cur.hash;
+		while (i < n && !is_blank(c = p[i]) && c != '>' && c != '/' && c != 0) {
+			h = hash_byte(h, c);
+			col += (c & 0xC0) != 0x80;
+			i++;
+		}
+		s->cur.hash = h;
+		break;
+	case S_ATTRNAME:
+		h = s->cur_attr.hash;
+		while (i < n && !is_blank(c = p[i]) && c != '>' && c != '/' && c != '=' && c != 0) {
+			h = hash_byte(h, c);
+			col += (c & 0xC0) != 0x80;
+			i++;
+		}
+		s->cur_attr.hash = h;
+		break;
+	case S_ENDTAG:
+		while (i < n && (c = p[i]) != '>' && c != 0) {
+			ADVANCE(c);
+			i++;
+		}
+		break;
+	case S_COMMENT:
+	case S_CDATA:
+	case S_PI: {
+		/* Any byte but the closing sequence's resets the match. */
+		unsigned char a = s->state == S_COMMENT ? '-' : s->state == S_CDATA ? ']' : '?';
+		if (s->state == S_PI && s->in_decl)
+			break;
+		while (i < n && (c = p[i]) != a && c != '>' && c != 0) {
+			ADVANCE(c);
+			i++;
+		}
+		if (i)
+			s->match = 0;
+		break;
+	}
+	default:
+		break;
+	}
+	s->line = line;
+	s->col = col;
+	s->offset += i;
+	return i;
+}
+
 enum fo_scan_stop fo_scan__feed(fo_scan *s, const unsigned char *p, size_t n)
 {
 	if (s->stop)
 		return s->stop;
 	compact(s);
 	for (size_t i = 0; i < n; i++) {
+		if (s->offset >= 4 && (i += run(s, p + i, n - i)) == n)
+			break;
 		unsigned char c = p[i];
 		enum fo_scan_stop why = step(s, c);
 		if (why)
