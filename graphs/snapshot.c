@@ -442,6 +442,20 @@ done:
 	return err;
 }
 
+/* Makes room for one more element in a list of len (doubling). */
+static int grow(void **v, size_t *alloc, size_t len, size_t elem)
+{
+	if (len < *alloc)
+		return FO_OK;
+	size_t na = *alloc ? *alloc * 2 : 16;
+	void *p = realloc(*v, na * elem);
+	if (!p)
+		return FO_ENOMEM;
+	*v = p;
+	*alloc = na;
+	return FO_OK;
+}
+
 static char *dup_col(sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
@@ -886,16 +900,8 @@ int fo_snapshot_list(fo_snapshot_info **out, size_t *count, const char *db_path,
 			       " FROM snapshots ORDER BY id", &st)) < 0)
 		goto done;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == alloc) {
-			size_t na = alloc ? alloc * 2 : 16;
-			fo_snapshot_info *p = realloc(v, na * sizeof *p);
-			if (!p) {
-				err = FO_ENOMEM;
-				goto done;
-			}
-			v = p;
-			alloc = na;
-		}
+		if ((err = grow((void **)&v, &alloc, len, sizeof *v)) < 0)
+			goto done;
 		fo_snapshot_info *e = &v[len++];
 		memset(e, 0, sizeof *e);
 		e->label = dup_col(st, 0);
@@ -1163,16 +1169,8 @@ int fo_snapshot_reports(fo_snapshot_report_info **out, size_t *count, const char
 	if ((err = prepare(&s, sql, &st)) < 0)
 		goto done;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == alloc) {
-			size_t na = alloc ? alloc * 2 : 16;
-			fo_snapshot_report_info *p = realloc(v, na * sizeof *p);
-			if (!p) {
-				err = FO_ENOMEM;
-				goto done;
-			}
-			v = p;
-			alloc = na;
-		}
+		if ((err = grow((void **)&v, &alloc, len, sizeof *v)) < 0)
+			goto done;
 		if ((err = report_row(st, &v[len++])) < 0)
 			goto done;
 	}
