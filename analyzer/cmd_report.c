@@ -392,22 +392,25 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	}
 	n = fo_scenarios_count(sc);
+	const char *given = NULL;
+	int snap = cmd_split_snapshot(path, &db, &given);
+	if (snap < 0) {
+		err = FO_ENOMEM;
+		goto fail;
+	}
 	info.title = fo_scenarios_name(sc);
 	info.inventory = fo_graph_name(c.g);
-	info.input = cmd_is_snapshot(path) ? fo_graph_file(c.g) : path;
+	info.input = snap ? fo_graph_file(c.g) : path;
 	info.scenarios_file = scen_path;
 
 	/* On a snapshot, take the write lock first: a database we cannot
-	 * store into is refused before any work (or skipped with --no-store). */
-	if (cmd_is_snapshot(path) && !no_store) {
-		const char *label = strrchr(fo_graph_file(c.g), '@');
+	 * store into is refused before any work (or skipped with --no-store).
+	 * The loaded graph is named DB@LABEL with the label that was loaded
+	 * (the newest when none was given). */
+	if (snap && !no_store) {
+		const char *label = strrchr(fo_graph_file(c.g), '@') + 1;
 		fo_snapshot_report_meta meta = { info.title, info.input, scen_path, NULL };
 		char hex[65];
-		const char *given = NULL;
-		if (cmd_split_snapshot(path, &db, &given) < 0 || !label) {
-			err = FO_ENOMEM;
-			goto fail;
-		}
 		if (strcmp(scen_path, "-") != 0) {
 			if ((err = fo_sha256_file(hex, scen_path, diag)) < 0) {
 				fo_diag_print(diag, stderr);
@@ -415,7 +418,7 @@ int cmd_report(int argc, char **argv)
 			}
 			meta.scenarios_sha256 = hex;
 		}
-		if ((err = fo_snapshot_report_begin(&c.store, db, label + 1, &meta, diag)) < 0) {
+		if ((err = fo_snapshot_report_begin(&c.store, db, label, &meta, diag)) < 0) {
 			fo_diag_print(diag, stderr);
 			fprintf(stderr, "%s: cannot store the runs in the snapshot's database "
 					"(--no-store writes the report without storing)\n", prog);
