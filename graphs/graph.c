@@ -518,10 +518,16 @@ int fo_builder_set_parent(fo_builder *b, uint32_t node, uint32_t parent)
 
 /* A reference to `id` at pos; its string is kept for fo_builder_finish,
  * which resolves all references in one pass (resolve_all). */
+/* A reference's position, clamped to what it stores. */
+static void ref_at(pending_ref *r, fo_pos pos)
+{
+	r->line = pos.line > UINT32_MAX ? UINT32_MAX : (uint32_t)pos.line;
+	r->col = pos.col > UINT32_MAX ? UINT32_MAX : (uint32_t)pos.col;
+}
+
 static int make_ref(fo_builder *b, const char *id, fo_pos pos, pending_ref *out)
 {
-	out->line = pos.line > UINT32_MAX ? UINT32_MAX : (uint32_t)pos.line;
-	out->col = pos.col > UINT32_MAX ? UINT32_MAX : (uint32_t)pos.col;
+	ref_at(out, pos);
 	out->node = FO_NONE;
 	b->pending++;
 	return arena_put(&b->refs, id, strlen(id), &out->ref);
@@ -536,8 +542,7 @@ static int make_node_ref(fo_builder *b, uint32_t v, fo_pos pos, pending_ref *out
 		return FO_EINVAL;
 	if (b->unfindable)
 		return make_ref(b, b->a.p + b->id_off[v], pos, out);
-	out->line = pos.line > UINT32_MAX ? UINT32_MAX : (uint32_t)pos.line;
-	out->col = pos.col > UINT32_MAX ? UINT32_MAX : (uint32_t)pos.col;
+	ref_at(out, pos);
 	out->ref = 0;
 	out->node = v;
 	return FO_OK;
