@@ -132,16 +132,17 @@ static void reports_json(const fo_snapshot_report_info *v, size_t nv)
 	fputs(nv ? "\n]}\n" : "]}\n", stdout);
 }
 
-/* db report: where the runs go. */
-typedef struct rebuild {
-	FILE *fp;
-	fo_batchreport_info info;
-} rebuild;
+/* db report: the head of report.json as soon as the stored report is found,
+ * then each run as it is read. */
+static int on_head(void *p, const fo_snapshot_report_info *m)
+{
+	fo_batchreport_info info = { m->title, m->inventory, m->input, m->scenarios_file };
+	return fo_batchreport_json_head(p, &info);
+}
 
 static int on_run(void *p, uint64_t seq, const char *scenario, const char *whatif, size_t len)
 {
-	rebuild *r = p;
-	return fo_batchreport_json_run(r->fp, (size_t)seq, scenario, whatif, len);
+	return fo_batchreport_json_run(p, (size_t)seq, scenario, whatif, len);
 }
 
 static int parse_id(const char *prog, const char *s, int64_t *out)
@@ -153,62 +154,29 @@ static int parse_id(const char *prog, const char *s, int64_t *out)
 	return status;
 }
 
-/* Reads the stored report twice: once for its info (to write the head),
- * once streaming the runs; both in read transactions of their own. The
- * reports table is append-only but for cascading deletes, so a report
- * removed in between is reported as not found. */
+/* Rebuilds report.json from one read of the stored report. */
 static int report_json(const char *prog, const char *db, int64_t id, const char *out_path,
 		       fo_diag *diag)
 {
-	fo_snapshot_report_info *all = NULL, *meta = NULL;
-	size_t n = 0, spof_len = 0;
+	fo_snapshot_report_info *info = NULL;
+	size_t spof_len = 0;
 	char *spof = NULL;
 	cmd_out out = { 0 };
-	int err, status = EXIT_OK;
-	rebuild r = { 0 };
+	int err, status;
 
-	if ((err = fo_snapshot_reports(&all, &n, db, diag)) < 0)
-		return failed(prog, diag, err);
-	for (size_t i = 0; i < n; i++)
-		if (all[i].id == id)
-			meta = &all[i];
-	if (!meta) {
-		fprintf(stderr, "%s: no stored report %" PRId64 " in '", prog, id);
-		fo_diag_fputs_escaped(db, stderr);
-		fputs("' (see fallout db reports)\n", stderr);
-		status = EXIT_USAGE;
-		goto done;
-	}
 	if ((status = cmd_out_open(&out, prog, out_path)) != EXIT_OK)
-		goto done;
-	r.fp = out.fp;
-	r.info = (fo_batchreport_info){ meta->title, meta->inventory, meta->input,
-					meta->scenarios_file };
-	if ((err = fo_batchreport_json_head(out.fp, &r.info)) < 0)
-		goto fail;
-	{
-		fo_snapshot_report_info *got = NULL;
-		err = fo_snapshot_report_read(db, id, on_run, &r, &got, &spof, &spof_len, diag);
-		if (err == FO_OK && got->runs != meta->runs)
-			err = FO_EINPUT;
-		fo_snapshot_report_info_free(got, 1);
-	}
-	if (err != FO_OK) {
-		if (err > 0)
-			err = FO_EIO;
-		goto fail;
-	}
-	if ((err = fo_batchreport_json_tail(out.fp, (size_t)meta->runs, spof, spof_len)) < 0)
-		goto fail;
-	status = cmd_out_close(&out, prog, 1);
-	goto done;
-fail:
-	status = failed(prog, diag, err);
-done:
-	if (out.fp)
-		cmd_out_close(&out, prog, 0);
+		return status;
+	err = fo_snapshot_report_read(db, id, on_head, on_run, out.fp, &info, &spof, &spof_len,
+				      diag);
+	if (err == FO_OK)
+		err = fo_batchreport_json_tail(out.fp, (size_t)info->runs, spof, spof_len);
+	if (err < 0)
+		status = failed(prog, diag, err);
+	else if (err > 0) /* a writer's error code, from a callback */
+		status = failed(prog, diag, FO_EIO);
+	status = cmd_out_close(&out, prog, status == EXIT_OK) == EXIT_OK ? status : EXIT_IO;
 	free(spof);
-	fo_snapshot_report_info_free(all, n);
+	fo_snapshot_report_info_free(info, 1);
 	return status;
 }
 

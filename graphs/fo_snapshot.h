@@ -131,12 +131,14 @@ int fo_snapshot_reports(fo_snapshot_report_info **out, size_t *count, const char
 			fo_diag *diag);
 void fo_snapshot_report_info_free(fo_snapshot_report_info *v, size_t count);
 
-/* Streams stored report `id` (read-only): calls run() once per run in
+/* Streams stored report `id` (read-only, one read transaction): calls
+ * head() (may be NULL) with the report before any run, run() once per run in
  * order with its seq, scenario name and whatif document, then gives the
  * SPOF document (NULL if none) in *spof (malloc'd: free()) and the report
  * in *info (one entry: fo_snapshot_report_info_free(info, 1)). A callback
  * returning non-zero stops with that code. FO_ENOTFOUND for no such id. */
 int fo_snapshot_report_read(const char *db_path, int64_t id,
+			    int (*head)(void *ctx, const fo_snapshot_report_info *info),
 			    int (*run)(void *ctx, uint64_t seq, const char *scenario,
 				       const char *whatif, size_t len),
 			    void *ctx, fo_snapshot_report_info **info, char **spof, size_t *spof_len,

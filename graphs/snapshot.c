@@ -1189,6 +1189,7 @@ done:
 }
 
 int fo_snapshot_report_read(const char *db_path, int64_t id,
+			    int (*head)(void *ctx, const fo_snapshot_report_info *info),
 			    int (*run)(void *ctx, uint64_t seq, const char *scenario,
 				       const char *whatif, size_t len),
 			    void *ctx, fo_snapshot_report_info **info, char **spof, size_t *spof_len,
@@ -1236,7 +1237,7 @@ int fo_snapshot_report_read(const char *db_path, int64_t id,
 		err = FO_ENOMEM;
 		goto done;
 	}
-	if ((err = report_row(st, e)) < 0)
+	if ((err = report_row(st, e)) < 0 || (head && (err = head(ctx, e)) != 0))
 		goto done;
 	if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
 		const char *t = (const char *)sqlite3_column_text(st, 9);

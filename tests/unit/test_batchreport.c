@@ -291,10 +291,21 @@ static int teardown(void **state)
 }
 
 typedef struct seen {
-	int n;
+	int n, heads;
+	char title[16];
 	char names[4][16];
 	char docs[4][32];
 } seen;
+
+/* The report comes before any of its runs. *
+static int on_head(void *ctx, const fo_snapshot_report_info *info)
+{
+	seen *s = ctx;
+	assert_int_equal(s->n, 0);
+	s->heads++;
+	snprintf(s->title, sizeof s->title, "%s", info->title ? info->title : "");
+	return 0;
+}
 
 static int on_run(void *ctx, uint64_t seq, const char *scenario, const char *whatif, size_t len)
 {
@@ -352,9 +363,11 @@ static void test_stored_runs(void **state)
 	assert_string_equal(v[0].scenarios_sha256, "");
 	assert_int_equal(v[0].runs, 2);
 	fo_snapshot_report_info_free(v, n);
-	assert_int_equal(fo_snapshot_report_read(db, id, on_run, &s, &info, &spof, &spof_len, diag),
+	assert_int_equal(fo_snapshot_report_read(db, id, on_head, on_run, &s, &info, &spof, &spof_len, diag),
 			 FO_OK);
 	assert_int_equal(s.n, 2);
+	assert_int_equal(s.heads, 1);
+	assert_string_equal(s.title, "title");
 	assert_string_equal(s.names[1], "b");
 	assert_string_equal(s.docs[0], "{\"x\": 1}\n");
 	assert_int_equal(spof_len, 12);
@@ -364,7 +377,7 @@ static void test_stored_runs(void **state)
 	free(spof);
 	spof = NULL;
 	info = NULL;
-	assert_int_equal(fo_snapshot_report_read(db, id + 1, on_run, &s, &info, &spof, &spof_len,
+	assert_int_equal(fo_snapshot_report_read(db, id + 1, on_head, on_run, &s, &info, &spof, &spof_len,
 						 diag), FO_ENOTFOUND);
 	assert_null(info);
 
