@@ -232,7 +232,10 @@ static void d_table(const doc *d, const char *cls, const char *heads, const char
 	if (d->md) {
 		fo_sbuf__puts(d->b, "| ");
 		for (const char *p = heads; *p; p++)
-			fo_sbuf__puts(d->b, *p == '|' ? " | " : (char[2]){ *p, 0 });
+			if (*p == '|')
+				fo_sbuf__puts(d->b, " | ");
+			else
+				fo_sbuf__putc(d->b, *p);
 		fo_sbuf__puts(d->b, " |\n|");
 		for (const char *p = heads;; p++) {
 			if (!*p || *p == '|') {
@@ -252,7 +255,10 @@ static void d_table(const doc *d, const char *cls, const char *heads, const char
 	}
 	fo_sbuf__puts(d->b, ">\n<thead><tr><th>");
 	for (const char *p = heads; *p; p++)
-		fo_sbuf__puts(d->b, *p == '|' ? "</th><th>" : (char[2]){ *p, 0 });
+		if (*p == '|')
+			fo_sbuf__puts(d->b, "</th><th>");
+		else
+			fo_sbuf__putc(d->b, *p);
 	fo_sbuf__puts(d->b, "</th></tr></thead>\n<tbody>\n");
 }
 
