@@ -297,7 +297,7 @@ typedef struct seen {
 	char docs[4][32];
 } seen;
 
-/* The report comes before any of its runs. *
+/* The report comes before any of its runs. */
 static int on_head(void *ctx, const fo_snapshot_report_info *info)
 {
 	seen *s = ctx;
