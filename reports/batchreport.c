@@ -4,6 +4,7 @@
  */
 #include "fo_batchreport.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -594,7 +595,9 @@ int fo_batchreport_new(fo_batchreport **out, const fo_graph *g, const fo_batchre
 	r->g = g;
 	r->info = *info;
 	if (!(r->html = tmpfile()) || !(r->md = tmpfile())) {
-		err = FO_EIO;
+		/* tmpfile() fails for want of memory (its FILE) as well as of
+		 * a file: only the latter is an I/O error. */
+		err = errno == ENOMEM ? FO_ENOMEM : FO_EIO;
 		goto done;
 	}
 	*out = r;
