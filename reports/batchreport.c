@@ -372,7 +372,10 @@ static int why_text(const fo_engine *e, uint32_t v, char **out, size_t *len)
 	if (!fp)
 		return FO_ENOMEM;
 	err = fo_report_why(fp, e, v);
-	if (fclose(fp) != 0 && err == FO_OK)
+	/* glibc's fclose of a memory stream reallocs the buffer to its final
+	 * size; when that fails it frees the text, sets *out to NULL and
+	 * still returns 0. */
+	if ((fclose(fp) != 0 || !*out) && err == FO_OK)
 		err = FO_ENOMEM;
 	return err;
 }
