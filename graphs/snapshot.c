@@ -552,7 +552,12 @@ int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
 		bind_text(st, 1, label);
 		bind_text(st, 2, source_path ? source_path : "");
 		bind_text(st, 3, sha256_hex ? sha256_hex : "");
-		sqlite3_bind_text(st, 4, at, -1, SQLITE_TRANSIENT);
+		/* A transient copy is an allocation: unchecked, its failure
+		 * left the column NULL and the insert failed as invalid input. */
+		if ((rc = sqlite3_bind_text(st, 4, at, -1, SQLITE_TRANSIENT)) != SQLITE_OK) {
+			err = sql_fail(&s, rc, "cannot store the snapshot");
+			goto done;
+		}
 		bind_text(st, 5, fo_graph_name(g));
 		sqlite3_bind_int64(st, 6, n);
 		sqlite3_bind_int64(st, 7, ng);
