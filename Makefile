@@ -188,3 +188,13 @@ clean:
 	rm -rf build out fallout
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- fault injection (tests/unit/test_faults.c, tests/unit/README.md) ----
+# test_faults alone links failmalloc.o, which replaces malloc & co. for the
+# whole process (symbol interposition): it must not be in TEST_HELPER_OBJ,
+# which every unit test links. Under ASan it compiles to a stub and the test
+# skips itself; under valgrind it skips itself too.
+FAILMALLOC_OBJ := $(BUILD)/tests/unit/failmalloc/failmalloc.o
+$(BUILD)/tests/test_faults: $(BUILD)/tests/unit/test_faults.o $(FAILMALLOC_OBJ) $(TEST_HELPER_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(FAILMALLOC_OBJ) $(TEST_HELPER_OBJ) $(LIB) $(LIBS_ALL) $(TEST_LIBS)

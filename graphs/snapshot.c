@@ -495,7 +495,7 @@ int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
 	store s = { 0 };
 	sqlite3_stmt *st = NULL, *ins_node = NULL, *ins_prop = NULL, *ins_group = NULL,
 		     *ins_member = NULL;
-	char stamp[32];
+	char stamp[32], *copy = NULL;
 	int err = FO_OK, rc;
 	sqlite3_int64 sid;
 	uint32_t n, ng;
@@ -552,7 +552,12 @@ int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
 		bind_text(st, 1, label);
 		bind_text(st, 2, source_path ? source_path : "");
 		bind_text(st, 3, sha256_hex ? sha256_hex : "");
-		sqlite3_bind_text(st, 4, at, -1, SQLITE_TRANSIENT);
+		/* A transient copy is an allocation: unchecked, its failure
+		 * left the column NULL and the insert failed as invalid input. */
+		if ((rc = sqlite3_bind_text(st, 4, at, -1, SQLITE_TRANSIENT)) != SQLITE_OK) {
+			err = sql_fail(&s, rc, "cannot store the snapshot");
+			goto done;
+		}
 		bind_text(st, 5, fo_graph_name(g));
 		sqlite3_bind_int64(st, 6, n);
 		sqlite3_bind_int64(st, 7, ng);
@@ -625,12 +630,21 @@ int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
 				goto done;
 		}
 	}
+	/* The caller's copy of the label is made before the commit: a
+	 * failure after it would report an error for a stored snapshot. */
+	if (out_label && !(copy = strdup(label))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
 	if ((err = exec(&s, "COMMIT", "cannot commit the snapshot")) < 0)
 		goto done;
 	s.txn = 0;
-	if (out_label && !(*out_label = strdup(label)))
-		err = FO_ENOMEM; /* stored all the same */
+	if (out_label) {
+		*out_label = copy;
+		copy = NULL;
+	}
 done:
+	free(copy);
 	sqlite3_finalize(st);
 	sqlite3_finalize(ins_node);
 	sqlite3_finalize(ins_prop);

@@ -4,6 +4,7 @@
  */
 #include "fo_batchreport.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,7 +372,10 @@ static int why_text(const fo_engine *e, uint32_t v, char **out, size_t *len)
 	if (!fp)
 		return FO_ENOMEM;
 	err = fo_report_why(fp, e, v);
-	if (fclose(fp) != 0 && err == FO_OK)
+	/* glibc's fclose of a memory stream reallocs the buffer to its final
+	 * size; when that fails it frees the text, sets *out to NULL and
+	 * still returns 0. */
+	if ((fclose(fp) != 0 || !*out) && err == FO_OK)
 		err = FO_ENOMEM;
 	return err;
 }
@@ -594,7 +598,9 @@ int fo_batchreport_new(fo_batchreport **out, const fo_graph *g, const fo_batchre
 	r->g = g;
 	r->info = *info;
 	if (!(r->html = tmpfile()) || !(r->md = tmpfile())) {
-		err = FO_EIO;
+		/* tmpfile() fails for want of memory (its FILE) as well as of
+		 * a file: only the latter is an I/O error. */
+		err = errno == ENOMEM ? FO_ENOMEM : FO_EIO;
 		goto done;
 	}
 	*out = r;
