@@ -35,7 +35,7 @@
 #include "fo_graph.h"
 
 /* The schema this library writes and the newest it can read. */
-#define FO_SNAPSHOT_SCHEMA 2
+#define FO_SNAPSHOT_SCHEMA 3
 
 typedef struct fo_snapshot_info {
 	char *label;
