@@ -1,7 +1,7 @@
 /*
  * snapshot.c — the SQLite snapshot store (fo_snapshot.h, docs/snapshots.md).
  *
- * Schema (version 2; later versions are appended to `migrations`, each step
+ * Schema (version 3; later versions are appended to `migrations`, each step
  * applied in its own transaction, never edited once released):
  *   schema_version(version)                 one row
  *   snapshots(id, label UNIQUE, source, sha256, imported_at, inventory,
@@ -15,6 +15,8 @@
  *           scenarios_sha256, runs, spof)      spof: the spof JSON document
  *   runs(report_id, seq, scenario, apps_down, nodes_down, whatif)
  *                                              whatif: the whatif JSON
+ * and since version 3 reports.digest and runs.digest: the sha256 of what
+ * `db report` prints (NULL in rows stored before; those are checked as JSON).
  * Located groups are not stored: they follow from nodes.container, and the
  * builder recreates them. Group idx is the graph's group index (with gaps
  * where located groups were), so stored rows can be read against causes.
@@ -25,6 +27,8 @@
  * tables, the schema version and (for writers) PRAGMA quick_check. Only then
  * is the journal switched to WAL (new databases) and the schema migrated.
  * Every SQL statement is a constant; values are bound (sqlite3_bind_*).
+ * Every value read back is checked by type and range (get_text, get_int,
+ * get_u32): damage is FO_EINPUT "damaged: TABLE row KEY: ...".
  */
 #include "fo_snapshot.h"
 
