@@ -19,7 +19,8 @@
  * decimal number of milliseconds; tests use a short one).
  *
  * Errors: FO_EINPUT (not SQLite, not fallout's, newer schema, corrupt or
- * damaged), FO_EIO (cannot open or create, read-only file or directory,
+ * damaged: every value read back is checked by type and range, and damage
+ * is "damaged: TABLE row KEY: what is wrong"; docs/snapshots.md), FO_EIO (cannot open or create, read-only file or directory,
  * locked longer than the busy timeout, disk full), FO_ENOTFOUND (no such
  * label; no snapshot at all), FO_EINVAL (bad argument; label taken or
  * malformed), FO_ENOMEM. Every error has its message on diag (may be NULL).
@@ -35,7 +36,7 @@
 #include "fo_graph.h"
 
 /* The schema this library writes and the newest it can read. */
-#define FO_SNAPSHOT_SCHEMA 2
+#define FO_SNAPSHOT_SCHEMA 3
 
 typedef struct fo_snapshot_info {
 	char *label;
@@ -79,7 +80,8 @@ void fo_snapshot_list_free(fo_snapshot_info *v, size_t count);
 int fo_snapshot_remove(const char *db_path, const char *label, fo_diag *diag);
 
 /* ------------------------------------------------------------ reports
- * `fallout report` on a snapshot stores its runs with it (schema 2): each
+ * `fallout report` on a snapshot stores its runs with it (schema 2; with a
+ * sha256 digest per run and per report since schema 3): each
  * scenario's name, counts and whatif JSON document, and the report's SPOF
  * JSON, so a report can be listed, regenerated and compared later without
  * recomputing. A stored report is written in one transaction, begun before
@@ -126,7 +128,8 @@ typedef struct fo_snapshot_report_info {
 	uint64_t runs;
 } fo_snapshot_report_info;
 
-/* Every stored report of db_path, oldest first (read-only). */
+/* Every stored report of db_path, oldest first (read-only). Each report
+ * row is checked (types, its snapshot, its digest): FO_EINPUT if damaged. */
 int fo_snapshot_reports(fo_snapshot_report_info **out, size_t *count, const char *db_path,
 			fo_diag *diag);
 void fo_snapshot_report_info_free(fo_snapshot_report_info *v, size_t count);
@@ -136,7 +139,11 @@ void fo_snapshot_report_info_free(fo_snapshot_report_info *v, size_t count);
  * order with its seq, scenario name and whatif document, then gives the
  * SPOF document (NULL if none) in *spof (malloc'd: free()) and the report
  * in *info (one entry: fo_snapshot_report_info_free(info, 1)). A callback
- * returning non-zero stops with that code. FO_ENOTFOUND for no such id. */
+ * returning non-zero stops with that code. FO_ENOTFOUND for no such id.
+ * The whole report is checked before head() is called (schema 3 digests,
+ * or JSON syntax for rows stored before): a damaged report is FO_EINPUT
+ * ("damaged: runs row (report_id 1, seq 2): ...") with no callback made.
+ * O(report size), read twice. */
 int fo_snapshot_report_read(const char *db_path, int64_t id,
 			    int (*head)(void *ctx, const fo_snapshot_report_info *info),
 			    int (*run)(void *ctx, uint64_t seq, const char *scenario,

@@ -1,7 +1,7 @@
 /*
  * snapshot.c — the SQLite snapshot store (fo_snapshot.h, docs/snapshots.md).
  *
- * Schema (version 2; later versions are appended to `migrations`, each step
+ * Schema (version 3; later versions are appended to `migrations`, each step
  * applied in its own transaction, never edited once released):
  *   schema_version(version)                 one row
  *   snapshots(id, label UNIQUE, source, sha256, imported_at, inventory,
@@ -15,6 +15,8 @@
  *           scenarios_sha256, runs, spof)      spof: the spof JSON document
  *   runs(report_id, seq, scenario, apps_down, nodes_down, whatif)
  *                                              whatif: the whatif JSON
+ * and since version 3 reports.digest and runs.digest: the sha256 of what
+ * `db report` prints (NULL in rows stored before; those are checked as JSON).
  * Located groups are not stored: they follow from nodes.container, and the
  * builder recreates them. Group idx is the graph's group index (with gaps
  * where located groups were), so stored rows can be read against causes.
@@ -25,12 +27,15 @@
  * tables, the schema version and (for writers) PRAGMA quick_check. Only then
  * is the journal switched to WAL (new databases) and the schema migrated.
  * Every SQL statement is a constant; values are bound (sqlite3_bind_*).
+ * Every value read back is checked by type and range (get_text, get_int,
+ * get_u32): damage is FO_EINPUT "damaged: TABLE row KEY: ...".
  */
 #include "fo_snapshot.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +45,7 @@
 #include <unistd.h>
 
 #include "fo_error.h"
+#include "fo_sha256.h"
 
 static const char *const migrations[FO_SNAPSHOT_SCHEMA] = {
 	/* 1 */
@@ -116,6 +122,9 @@ static const char *const migrations[FO_SNAPSHOT_SCHEMA] = {
 	" nodes_down INTEGER NOT NULL,"
 	" whatif TEXT NOT NULL,"
 	" PRIMARY KEY (report_id, seq)) WITHOUT ROWID;",
+	/* 3: checksums of the stored report texts (NULL in rows stored before) */
+	"ALTER TABLE reports ADD COLUMN digest TEXT;"
+	"ALTER TABLE runs ADD COLUMN digest TEXT;",
 };
 
 static const char sqlite_magic[16] = "SQLite format 3";
@@ -169,10 +178,159 @@ static int say(store *s, int err, const char *fmt, const char *arg)
 	return err;
 }
 
+/* Every SQL text is a constant that matches the schema: when SQLite cannot
+ * prepare one (no such table, no such column), the database's schema was
+ * damaged, which is invalid input (status 3), not an I/O error. */
 static int prepare(store *s, const char *sql, sqlite3_stmt **st)
 {
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
-	return rc == SQLITE_OK ? FO_OK : sql_fail(s, rc, "cannot read the database");
+	if (rc == SQLITE_OK)
+		return FO_OK;
+	if ((rc & 0xff) == SQLITE_ERROR) {
+		if (s->diag)
+			fo_diag_add(s->diag, FO_SEV_ERROR, s->path, 0, 0, NULL,
+				    "damaged: the schema: %s", sqlite3_errmsg(s->db));
+		return FO_EINPUT;
+	}
+	return sql_fail(s, rc, "cannot read the database");
+}
+
+/* ------------------------------------------------ validating what is read
+ * Nothing read back is trusted: a damaged file (a flipped bit, a hand edit)
+ * can hold any type in any column, since SQLite's NOT NULL and CHECK are
+ * only enforced on writes. Every value is checked by type and range, and a
+ * violation is FO_EINPUT with "damaged: TABLE row KEY: what is wrong". */
+
+/* A row being read: the first nkey columns of st are its key. */
+typedef struct row {
+	store *s;
+	sqlite3_stmt *st;
+	const char *table;
+	int nkey;
+} row;
+
+/* Reports row r as damaged; fmt says what is wrong. Returns FO_EINPUT. */
+static int row_damaged(const row *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int row_damaged(const row *r, const char *fmt, ...)
+{
+	char key[160] = "", what[256];
+	size_t used = 0;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	for (int i = 0; i < r->nkey && used < sizeof key; i++) {
+		sqlite3_value *v = sqlite3_column_value(r->st, i);
+		char val[48];
+		if (sqlite3_value_type(v) == SQLITE_INTEGER)
+			snprintf(val, sizeof val, "%lld", (long long)sqlite3_value_int64(v));
+		else if (sqlite3_value_type(v) == SQLITE_NULL)
+			snprintf(val, sizeof val, "NULL");
+		else
+			snprintf(val, sizeof val, "'%.32s'", (const char *)sqlite3_value_text(v));
+		if (r->nkey == 1)
+			used += (size_t)snprintf(key + used, sizeof key - used, "%s", val);
+		else
+			used += (size_t)snprintf(key + used, sizeof key - used, "%s%s %s",
+						 i ? ", " : "(", sqlite3_column_name(r->st, i), val);
+	}
+	if (r->nkey > 1 && used < sizeof key)
+		snprintf(key + used, sizeof key - used, ")");
+	if (r->s->diag)
+		fo_diag_add(r->s->diag, FO_SEV_ERROR, r->s->path, 0, 0, NULL, "damaged: %s row %s: %s",
+			    r->table, key, what);
+	return FO_EINPUT;
+}
+
+/* Strict UTF-8 (no overlong forms, no surrogates, at most U+10FFFF). */
+static int utf8_ok(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = p[i];
+		size_t k;
+		unsigned min, cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1, min = 0x80, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2, min = 0x800, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3, min = 0x10000, cp = c & 0x07;
+		else
+			return 0;
+		if (n - i <= k)
+			return 0;
+		for (size_t j = 1; j <= k; j++) {
+			if ((p[i + j] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i + j] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+/* Text column col of r: *out the text (borrowed until the next step), *len
+ * its length (may be NULL). NULL is accepted only when nullable (then *out
+ * is NULL); anything but valid UTF-8 text without NUL bytes is damage. */
+static int get_text(const row *r, int col, int nullable, const char **out, size_t *len)
+{
+	sqlite3_value *v = sqlite3_column_value(r->st, col);
+	int t = sqlite3_value_type(v);
+	*out = NULL;
+	if (len)
+		*len = 0;
+	if (t == SQLITE_NULL)
+		return nullable ? FO_OK : row_damaged(r, "%s is NULL", sqlite3_column_name(r->st, col));
+	if (t != SQLITE_TEXT)
+		return row_damaged(r, "%s is not text", sqlite3_column_name(r->st, col));
+	const unsigned char *p = sqlite3_value_text(v);
+	if (!p)
+		return FO_ENOMEM; /* a TEXT value of a UTF-8 database needs no conversion */
+	size_t n = (size_t)sqlite3_value_bytes(v);
+	if (memchr(p, 0, n) || !utf8_ok(p, n))
+		return row_damaged(r, "%s is not valid UTF-8 text", sqlite3_column_name(r->st, col));
+	*out = (const char *)p;
+	if (len)
+		*len = n;
+	return FO_OK;
+}
+
+/* Integer column col of r in [lo, hi]. */
+static int get_int(const row *r, int col, sqlite3_int64 lo, sqlite3_int64 hi, sqlite3_int64 *out)
+{
+	sqlite3_value *v = sqlite3_column_value(r->st, col);
+	if (sqlite3_value_type(v) != SQLITE_INTEGER)
+		return row_damaged(r, "%s is not an integer", sqlite3_column_name(r->st, col));
+	sqlite3_int64 x = sqlite3_value_int64(v);
+	if (x < lo || x > hi)
+		return row_damaged(r, "%s %lld is out of range [%lld, %lld]",
+				   sqlite3_column_name(r->st, col), (long long)x, (long long)lo,
+				   (long long)hi);
+	*out = x;
+	return FO_OK;
+}
+
+/* Integer column col of r in [0, limit): the hot path of a load (one column
+ * fetch: type and value from the same sqlite3_value). */
+static int get_u32(const row *r, int col, uint32_t limit, uint32_t *out)
+{
+	sqlite3_value *v = sqlite3_column_value(r->st, col);
+	if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+		sqlite3_int64 x = sqlite3_value_int64(v);
+		if (x >= 0 && x < (sqlite3_int64)limit) {
+			*out = (uint32_t)x;
+			return FO_OK;
+		}
+	}
+	sqlite3_int64 dummy;
+	return get_int(r, col, 0, (sqlite3_int64)limit - 1, &dummy);
 }
 
 static int exec(store *s, const char *sql, const char *what)
@@ -210,19 +368,31 @@ int fo_snapshot_is_db(const char *path)
 	return yes;
 }
 
+/* The tables each schema version has (a prefix of this list). */
+static const char *const tables_of[] = { "schema_version", "snapshots", "nodes", "props",
+					 "dep_groups", "members", "reports", "runs" };
+static const size_t ntables_of[FO_SNAPSHOT_SCHEMA + 1] = { 0, 6, 8, 8 };
+
 /* Reads the schema version: 0 for an empty database; FO_EINPUT when the
- * database has tables but is not fallout's or is newer than this code. */
+ * database has tables but is not fallout's, is newer than this code, or is
+ * damaged (a version that is not one integer row in [1, FO_SNAPSHOT_SCHEMA],
+ * a table of its version missing). */
 static int read_version(store *s)
 {
 	sqlite3_stmt *st = NULL;
-	int err = FO_OK, rc, tables = 0, has_version = 0;
+	int err = FO_OK, rc, tables = 0;
+	unsigned have = 0; /* bit i: tables_of[i] exists */
+	sqlite3_int64 version = 0;
+	row r = { s, NULL, "schema_version", 1 };
 
 	if ((err = prepare(s, "SELECT name FROM sqlite_master WHERE type = 'table'", &st)) < 0)
 		goto done;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
 		tables++;
-		if (strcmp((const char *)sqlite3_column_text(st, 0), "schema_version") == 0)
-			has_version = 1;
+		for (size_t i = 0; name && i < sizeof tables_of / sizeof tables_of[0]; i++)
+			if (strcmp(name, tables_of[i]) == 0)
+				have |= 1u << i;
 	}
 	if (rc != SQLITE_DONE) {
 		err = sql_fail(s, rc, "cannot read the database");
@@ -233,28 +403,50 @@ static int read_version(store *s)
 	s->version = 0;
 	if (!tables)
 		goto done;
-	if (!has_version) {
+	if (!(have & 1u)) {
 		err = say(s, FO_EINPUT, "not a fallout database: an SQLite database with other tables%s; it was not modified", "");
 		goto done;
 	}
-	if ((err = prepare(s, "SELECT max(version) FROM schema_version", &st)) < 0)
+	/* One row, an integer: sqlite3_column_int would read 4294967297 as 1
+	 * and 'x' as 0. */
+	if ((err = prepare(s, "SELECT rowid, version FROM schema_version", &st)) < 0)
 		goto done;
+	r.st = st;
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		err = sql_fail(s, rc, "cannot read the schema version");
+		if (rc == SQLITE_DONE)
+			err = say(s, FO_EINPUT, "damaged: schema_version has no row%s", "");
+		else
+			err = sql_fail(s, rc, "cannot read the schema version");
 		goto done;
 	}
-	s->version = sqlite3_column_int(st, 0);
-	if (sqlite3_column_type(st, 0) == SQLITE_NULL || s->version < 0) {
-		err = say(s, FO_EINPUT, "not a fallout database: no valid schema version%s; it was not modified", "");
+	if ((err = get_int(&r, 1, INT64_MIN, INT64_MAX, &version)) < 0)
+		goto done;
+	if (version < 1) {
+		err = row_damaged(&r, "version %lld is not a schema version", (long long)version);
 		goto done;
 	}
-	if (s->version > FO_SNAPSHOT_SCHEMA) {
-		char buf[96];
-		snprintf(buf, sizeof buf, "%d, newer than this fallout knows (%d)", s->version,
-			 FO_SNAPSHOT_SCHEMA);
-		err = say(s, FO_EINPUT, "database schema version %s; upgrade fallout (the database was not modified)", buf);
+	if (version > FO_SNAPSHOT_SCHEMA) {
+		/* A newer fallout's database and a damaged version look alike. */
+		if (s->diag)
+			fo_diag_add(s->diag, FO_SEV_ERROR, s->path, 0, 0, NULL,
+				    "schema_version row %lld: database schema version %lld, newer than this fallout knows (%d); upgrade fallout, or the database is damaged (it was not modified)",
+				    (long long)sqlite3_column_int64(st, 0), (long long)version,
+				    FO_SNAPSHOT_SCHEMA);
+		err = FO_EINPUT;
 		goto done;
 	}
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
+		err = rc == SQLITE_ROW ? row_damaged(&r, "schema_version has more than one row")
+				       : sql_fail(s, rc, "cannot read the schema version");
+		goto done;
+	}
+	for (size_t i = 0; i < ntables_of[version]; i++) {
+		if (!(have & 1u << i)) {
+			err = say(s, FO_EINPUT, "damaged: table %s is missing", tables_of[i]);
+			goto done;
+		}
+	}
+	s->version = (int)version;
 done:
 	sqlite3_finalize(st);
 	return err;
@@ -456,10 +648,16 @@ static int grow(void **v, size_t *alloc, size_t len, size_t elem)
 	return FO_OK;
 }
 
-static char *dup_col(sqlite3_stmt *st, int col)
+/* A malloc'd copy (free()) of text column col of r; NULL for a NULL when
+ * nullable. */
+static int dup_text(char **out, const row *r, int col, int nullable)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return t ? strdup((const char *)t) : NULL;
+	const char *t;
+	int err = get_text(r, col, nullable, &t, NULL);
+	*out = NULL;
+	if (err < 0 || !t)
+		return err;
+	return (*out = strdup(t)) ? FO_OK : FO_ENOMEM;
 }
 
 /* ------------------------------------------------------------------ save */
@@ -656,23 +854,13 @@ done:
 
 /* ------------------------------------------------------------------ load */
 
-static int damaged(store *s, const char *what)
+/* A builder refused what a row holds (a duplicate id, a containment
+ * cycle...): the builder said why; this names the row. */
+static int built(const row *r, int err)
 {
-	return say(s, FO_EINPUT, "the snapshot is damaged (%s); re-import it", what);
-}
-
-/* An integer column in [0, limit), else -1. One column fetch (type and
- * value from the same sqlite3_value): a load makes millions. */
-static int col_u32(sqlite3_stmt *st, int col, uint32_t limit, uint32_t *out)
-{
-	sqlite3_value *val = sqlite3_column_value(st, col);
-	if (sqlite3_value_type(val) != SQLITE_INTEGER)
-		return -1;
-	sqlite3_int64 v = sqlite3_value_int64(val);
-	if (v < 0 || v >= (sqlite3_int64)limit)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
+	if (err == FO_EINPUT)
+		row_damaged(r, "its content does not build a graph");
+	return err;
 }
 
 int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_diag *diag)
@@ -682,9 +870,10 @@ int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_
 	fo_builder *b = NULL;
 	uint32_t *container = NULL;
 	char *file = NULL;
-	sqlite3_int64 sid;
+	sqlite3_int64 sid, num;
 	uint32_t n = 0, ng = 0, nm = 0, node;
 	int err = FO_OK, rc, mrc;
+	row r = { &s, NULL, "snapshots", 1 };
 
 	if (out)
 		*out = NULL;
@@ -705,6 +894,7 @@ int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_
 				     : "SELECT id, label, inventory, nodes, groups, members FROM snapshots ORDER BY id DESC LIMIT 1",
 			   &st)) < 0)
 		goto done;
+	r.st = st;
 	if (label)
 		bind_text(st, 1, label);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
@@ -716,25 +906,23 @@ int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_
 			err = say(&s, FO_ENOTFOUND, "no snapshot in this database%s", "");
 		goto done;
 	}
-	sid = sqlite3_column_int64(st, 0);
 	{
-		const char *lab = (const char *)sqlite3_column_text(st, 1);
-		size_t len = strlen(db_path) + (lab ? strlen(lab) : 0) + 2;
+		const char *lab, *inv;
+		if ((err = get_int(&r, 0, 1, INT64_MAX, &sid)) < 0 ||
+		    (err = get_text(&r, 1, 0, &lab, NULL)) < 0 ||
+		    (err = get_text(&r, 2, 1, &inv, NULL)) < 0 ||
+		    (err = get_u32(&r, 3, UINT32_MAX, &n)) < 0 ||
+		    (err = get_u32(&r, 4, UINT32_MAX, &ng)) < 0 ||
+		    (err = get_u32(&r, 5, UINT32_MAX, &nm)) < 0)
+			goto done;
+		size_t len = strlen(db_path) + strlen(lab) + 2;
 		if (!(file = malloc(len))) {
 			err = FO_ENOMEM;
 			goto done;
 		}
-		snprintf(file, len, "%s@%s", db_path, lab ? lab : "");
-	}
-	if (col_u32(st, 3, UINT32_MAX, &n) < 0 || col_u32(st, 4, UINT32_MAX, &ng) < 0) {
-		err = damaged(&s, "bad counts");
-		goto done;
-	}
-	if (col_u32(st, 5, UINT32_MAX, &nm) < 0)
-		nm = 0; /* only a size hint (below): the load never relies on it */
-	if ((err = fo_builder_new(&b, diag, file)) < 0)
-		goto done;
-	{
+		snprintf(file, len, "%s@%s", db_path, lab);
+		if ((err = fo_builder_new(&b, diag, file)) < 0)
+			goto done;
 		/* Size the builder from the counts, but never beyond what the
 		 * file could hold (a row takes more than 4 bytes): the counts of a
 		 * damaged snapshot must give "damaged", not an allocation of
@@ -744,10 +932,9 @@ int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_
 		if ((err = fo_builder_reserve(b, n < cap ? n : cap, ng < cap ? ng : cap,
 					      nm < cap ? nm : cap)) < 0)
 			goto done;
+		if (inv && (err = built(&r, fo_builder_set_name(b, inv))) < 0)
+			goto done;
 	}
-	if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
-	    (err = fo_builder_set_name(b, (const char *)sqlite3_column_text(st, 2))) < 0)
-		goto done;
 	sqlite3_finalize(st);
 	st = NULL;
 
@@ -756,26 +943,32 @@ int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_
 		err = FO_ENOMEM;
 		goto done;
 	}
-	if ((err = prepare(&s, "SELECT idx, id, kind, name, tenant, tier, container, line FROM nodes"
-			       " WHERE snapshot_id = ? ORDER BY idx", &st)) < 0)
+	if ((err = prepare(&s, "SELECT snapshot_id, idx, id, kind, name, tenant, tier, container, line"
+			       " FROM nodes WHERE snapshot_id = ? ORDER BY idx", &st)) < 0)
 		goto done;
+	r = (row){ &s, st, "nodes", 2 };
 	sqlite3_bind_int64(st, 1, sid);
 	node = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		uint32_t idx, tier = 0, c = FO_NONE, out_idx;
-		const char *id = (const char *)sqlite3_column_text(st, 1);
-		const char *kind = (const char *)sqlite3_column_text(st, 2);
-		if (col_u32(st, 0, n, &idx) < 0 || idx != node || !id || !kind ||
-		    col_u32(st, 5, UINT32_MAX, &tier) < 0 ||
-		    (sqlite3_column_type(st, 6) != SQLITE_NULL && col_u32(st, 6, n, &c) < 0)) {
-			err = damaged(&s, "bad node row");
+		const char *id, *kind, *name, *tenant;
+		if ((err = get_u32(&r, 1, n, &idx)) < 0)
+			goto done;
+		if (idx != node) {
+			err = row_damaged(&r, "node %u is missing", node);
 			goto done;
 		}
+		if ((err = get_text(&r, 2, 0, &id, NULL)) < 0 ||
+		    (err = get_text(&r, 3, 0, &kind, NULL)) < 0 ||
+		    (err = get_text(&r, 4, 1, &name, NULL)) < 0 ||
+		    (err = get_text(&r, 5, 1, &tenant, NULL)) < 0 ||
+		    (err = get_u32(&r, 6, UINT32_MAX, &tier)) < 0 ||
+		    (sqlite3_column_type(st, 7) != SQLITE_NULL && (err = get_u32(&r, 7, n, &c)) < 0) ||
+		    (err = get_int(&r, 8, 0, INT64_MAX, &num)) < 0)
+			goto done;
 		container[node] = c;
-		fo_pos pos = { (unsigned long)sqlite3_column_int64(st, 7), 0 };
-		if ((err = fo_builder_add_node(b, id, kind, (const char *)sqlite3_column_text(st, 3),
-					       (const char *)sqlite3_column_text(st, 4), tier, pos,
-					       &out_idx)) < 0)
+		fo_pos pos = { (unsigned long)num, 0 };
+		if ((err = built(&r, fo_builder_add_node(b, id, kind, name, tenant, tier, pos, &out_idx))) < 0)
 			goto done;
 		node++;
 	}
@@ -783,28 +976,36 @@ int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_
 		err = sql_fail(&s, rc, "cannot read the snapshot");
 		goto done;
 	}
-	if (node != n) {
-		err = damaged(&s, "missing nodes");
-		goto done;
-	}
 	sqlite3_finalize(st);
 	st = NULL;
-	for (uint32_t v = 0; v < n; v++)
-		if (container[v] != FO_NONE && (err = fo_builder_set_parent(b, v, container[v])) < 0)
-			goto done;
-
-	if ((err = prepare(&s, "SELECT node, key, value FROM props WHERE snapshot_id = ?"
-			       " ORDER BY node, position", &st)) < 0)
+	if (node != n) {
+		if (diag)
+			fo_diag_add(diag, FO_SEV_ERROR, db_path, 0, 0, NULL,
+				    "damaged: snapshots row %lld: nodes is %u but %u nodes rows are stored",
+				    (long long)sid, n, node);
+		err = FO_EINPUT;
 		goto done;
-	sqlite3_bind_int64(st, 1, sid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(st, 1);
-		const char *v = (const char *)sqlite3_column_text(st, 2);
-		if (col_u32(st, 0, n, &node) < 0 || !k || !v) {
-			err = damaged(&s, "bad property row");
+	}
+	for (uint32_t v = 0; v < n; v++)
+		if (container[v] != FO_NONE && (err = fo_builder_set_parent(b, v, container[v])) < 0) {
+			if (err == FO_EINPUT)
+				say(&s, FO_EINPUT, "damaged: nodes: the containment of snapshot %s does not build",
+				    file);
 			goto done;
 		}
-		if ((err = fo_builder_add_prop(b, node, k, v)) < 0)
+
+	if ((err = prepare(&s, "SELECT snapshot_id, node, position, key, value FROM props"
+			       " WHERE snapshot_id = ? ORDER BY node, position", &st)) < 0)
+		goto done;
+	r = (row){ &s, st, "props", 3 };
+	sqlite3_bind_int64(st, 1, sid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *k, *v;
+		if ((err = get_u32(&r, 1, n, &node)) < 0 ||
+		    (err = get_int(&r, 2, 0, INT64_MAX, &num)) < 0 ||
+		    (err = get_text(&r, 3, 0, &k, NULL)) < 0 || (err = get_text(&r, 4, 0, &v, NULL)) < 0)
+			goto done;
+		if ((err = built(&r, fo_builder_add_prop(b, node, k, v))) < 0)
 			goto done;
 	}
 	if (rc != SQLITE_DONE) {
@@ -813,39 +1014,47 @@ int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_
 	}
 
 	/* Groups in index order, merged with their members (same order). */
-	if ((err = prepare(&s, "SELECT idx, owner, type, k, line FROM dep_groups WHERE snapshot_id = ?"
-			       " ORDER BY idx", &gs)) < 0 ||
-	    (err = prepare(&s, "SELECT grp, node FROM members WHERE snapshot_id = ?"
-			       " ORDER BY grp, position", &ms)) < 0)
+	if ((err = prepare(&s, "SELECT snapshot_id, idx, owner, type, k, line FROM dep_groups"
+			       " WHERE snapshot_id = ? ORDER BY idx", &gs)) < 0 ||
+	    (err = prepare(&s, "SELECT snapshot_id, grp, position, node FROM members"
+			       " WHERE snapshot_id = ? ORDER BY grp, position", &ms)) < 0)
 		goto done;
 	sqlite3_bind_int64(gs, 1, sid);
 	sqlite3_bind_int64(ms, 1, sid);
+	row gr = { &s, gs, "dep_groups", 2 }, mr = { &s, ms, "members", 3 };
 	mrc = sqlite3_step(ms);
 	while ((rc = sqlite3_step(gs)) == SQLITE_ROW) {
 		uint32_t gi, owner, k, m;
-		const char *type = (const char *)sqlite3_column_text(gs, 2);
-		fo_pos pos = { (unsigned long)sqlite3_column_int64(gs, 4), 0 };
-		int copies = type && strcmp(type, "copies") == 0;
-		fo_group_type t = type && strcmp(type, "degrades") == 0 ? FO_GROUP_DEGRADES : FO_GROUP_REQUIRES;
-		if (col_u32(gs, 0, ng, &gi) < 0 || col_u32(gs, 1, n, &owner) < 0 ||
-		    col_u32(gs, 3, UINT32_MAX, &k) < 0 || !type ||
-		    (!copies && strcmp(type, "requires") && strcmp(type, "degrades"))) {
-			err = damaged(&s, "bad group row");
+		const char *type;
+		if ((err = get_u32(&gr, 1, ng, &gi)) < 0 || (err = get_u32(&gr, 2, n, &owner)) < 0 ||
+		    (err = get_text(&gr, 3, 0, &type, NULL)) < 0 ||
+		    (err = get_u32(&gr, 4, UINT32_MAX, &k)) < 0 ||
+		    (err = get_int(&gr, 5, 0, INT64_MAX, &num)) < 0)
+			goto done;
+		int copies = strcmp(type, "copies") == 0;
+		fo_group_type t = strcmp(type, "degrades") == 0 ? FO_GROUP_DEGRADES : FO_GROUP_REQUIRES;
+		fo_pos pos = { (unsigned long)num, 0 };
+		if (!copies && strcmp(type, "requires") && strcmp(type, "degrades")) {
+			err = row_damaged(&gr, "type is not requires, degrades or copies");
 			goto done;
 		}
-		if (!copies && (err = fo_builder_group_begin(b, owner, t, k, pos)) < 0)
+		if (!copies && (err = built(&gr, fo_builder_group_begin(b, owner, t, k, pos))) < 0)
 			goto done;
-		for (; mrc == SQLITE_ROW && sqlite3_column_int64(ms, 0) == gi; mrc = sqlite3_step(ms)) {
-			if (col_u32(ms, 1, n, &m) < 0) {
-				err = damaged(&s, "bad member row");
+		for (; mrc == SQLITE_ROW; mrc = sqlite3_step(ms)) {
+			sqlite3_int64 grp;
+			if ((err = get_int(&mr, 1, 0, INT64_MAX, &grp)) < 0 ||
+			    (err = get_int(&mr, 2, 0, INT64_MAX, &num)) < 0)
 				goto done;
-			}
+			if (grp != gi)
+				break;
+			if ((err = get_u32(&mr, 3, n, &m)) < 0)
+				goto done;
 			err = copies ? fo_builder_add_copy_node(b, owner, m, pos)
 				     : fo_builder_group_add_node(b, m, pos);
-			if (err < 0)
+			if ((err = built(&mr, err)) < 0)
 				goto done;
 		}
-		if (!copies && (err = fo_builder_group_end(b)) < 0)
+		if (!copies && (err = built(&gr, fo_builder_group_end(b))) < 0)
 			goto done;
 	}
 	if (rc != SQLITE_DONE || (mrc != SQLITE_DONE && mrc != SQLITE_ROW)) {
@@ -853,18 +1062,19 @@ int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_
 		goto done;
 	}
 	if (mrc == SQLITE_ROW) {
-		err = damaged(&s, "members of a missing group");
+		err = row_damaged(&mr, "grp names no group of the snapshot");
 		goto done;
 	}
 	if ((err = fo_builder_finish(b, out)) < 0) {
 		if (err == FO_EINPUT)
-			damaged(&s, "its graph does not build");
+			say(&s, FO_EINPUT, "damaged: the graph of snapshot %s does not build", file);
 		goto done;
 	}
-	if (fo_graph_group_count(*out) != ng) {
+	if (fo_graph_group_count(*out) != ng || fo_graph_member_count(*out) != nm) {
 		fo_graph_free(*out);
 		*out = NULL;
-		err = damaged(&s, "group count");
+		err = say(&s, FO_EINPUT, "damaged: snapshot %s: its groups or members differ from the counts stored in snapshots",
+			  file);
 		goto done;
 	}
 done:
@@ -901,6 +1111,7 @@ int fo_snapshot_list(fo_snapshot_info **out, size_t *count, const char *db_path,
 	fo_snapshot_info *v = NULL;
 	size_t len = 0, alloc = 0;
 	int err = FO_OK, rc;
+	row r = { &s, NULL, "snapshots", 1 };
 
 	if (!out || !count || !db_path)
 		return FO_EINVAL;
@@ -910,25 +1121,24 @@ int fo_snapshot_list(fo_snapshot_info **out, size_t *count, const char *db_path,
 		return err;
 	if (s.version == 0)
 		goto done;
-	if ((err = prepare(&s, "SELECT label, imported_at, source, sha256, inventory, nodes"
+	if ((err = prepare(&s, "SELECT id, label, imported_at, source, sha256, inventory, nodes"
 			       " FROM snapshots ORDER BY id", &st)) < 0)
 		goto done;
+	r.st = st;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 nodes;
 		if ((err = grow((void **)&v, &alloc, len, sizeof *v)) < 0)
 			goto done;
 		fo_snapshot_info *e = &v[len++];
 		memset(e, 0, sizeof *e);
-		e->label = dup_col(st, 0);
-		e->imported_at = dup_col(st, 1);
-		e->source = dup_col(st, 2);
-		e->sha256 = dup_col(st, 3);
-		e->inventory = dup_col(st, 4);
-		e->nodes = (uint64_t)sqlite3_column_int64(st, 5);
-		if (!e->label || !e->imported_at || !e->source || !e->sha256 ||
-		    (!e->inventory && sqlite3_column_type(st, 4) != SQLITE_NULL)) {
-			err = FO_ENOMEM;
+		if ((err = dup_text(&e->label, &r, 1, 0)) < 0 ||
+		    (err = dup_text(&e->imported_at, &r, 2, 0)) < 0 ||
+		    (err = dup_text(&e->source, &r, 3, 0)) < 0 ||
+		    (err = dup_text(&e->sha256, &r, 4, 0)) < 0 ||
+		    (err = dup_text(&e->inventory, &r, 5, 1)) < 0 ||
+		    (err = get_int(&r, 6, 0, UINT32_MAX, &nodes)) < 0)
 			goto done;
-		}
+		e->nodes = (uint64_t)nodes;
 	}
 	if (rc != SQLITE_DONE) {
 		err = sql_fail(&s, rc, "cannot read the database");
@@ -1058,7 +1268,7 @@ int fo_snapshot_report_begin(fo_snapshot_report_writer **out, const char *db_pat
 	}
 	w->report_id = sqlite3_last_insert_rowid(w->s.db);
 	if ((err = prepare(&w->s, "INSERT INTO runs (report_id, seq, scenario, apps_down,"
-				  " nodes_down, whatif) VALUES (?, ?, ?, ?, ?, ?)", &w->ins_run)) < 0)
+				  " nodes_down, whatif, digest) VALUES (?, ?, ?, ?, ?, ?, ?)", &w->ins_run)) < 0)
 		goto done;
 	sqlite3_bind_int64(w->ins_run, 1, w->report_id);
 	*out = w;
@@ -1069,16 +1279,215 @@ done:
 	return err;
 }
 
+/* ------------------------------------------------------------ digests
+ * Schema 3 stores the sha256 of what `db report` prints: per run, of its
+ * seq, scenario and whatif document; per report, of its row with the
+ * snapshot's label and inventory name. A field is hashed as its decimal
+ * length, ':', its bytes and ','; NULL as "-,". */
+
+static void dig_field(fo_sha256_ctx *c, const char *v, size_t len)
+{
+	char n[32];
+	if (!v) {
+		fo_sha256_update(c, "-,", 2);
+		return;
+	}
+	fo_sha256_update(c, n, (size_t)snprintf(n, sizeof n, "%zu:", len));
+	fo_sha256_update(c, v, len);
+	fo_sha256_update(c, ",", 1);
+}
+
+static void dig_str(fo_sha256_ctx *c, const char *v)
+{
+	dig_field(c, v, v ? strlen(v) : 0);
+}
+
+static void dig_u64(fo_sha256_ctx *c, uint64_t v)
+{
+	char n[32];
+	dig_str(c, (snprintf(n, sizeof n, "%llu", (unsigned long long)v), n));
+}
+
+static void run_digest(char hex[65], uint64_t seq, const char *scenario, const char *whatif,
+		       size_t len)
+{
+	fo_sha256_ctx c;
+	fo_sha256_init(&c);
+	dig_u64(&c, seq);
+	dig_str(&c, scenario);
+	dig_field(&c, whatif, len);
+	fo_sha256_final(&c, hex);
+}
+
+static void report_digest(char hex[65], const fo_snapshot_report_info *e, const char *spof,
+			  size_t len)
+{
+	fo_sha256_ctx c;
+	fo_sha256_init(&c);
+	dig_str(&c, e->snapshot);
+	dig_str(&c, e->inventory);
+	dig_str(&c, e->created_at);
+	dig_str(&c, e->title);
+	dig_str(&c, e->input);
+	dig_str(&c, e->scenarios_file);
+	dig_str(&c, e->scenarios_sha256);
+	dig_u64(&c, e->runs);
+	dig_field(&c, spof, len);
+	fo_sha256_final(&c, hex);
+}
+
+/* ------------------------------------------------------------------ JSON
+ * Rows stored before schema 3 have no digest: their documents are checked
+ * to be one JSON value (RFC 8259 syntax; depth at most 512) instead. */
+
+typedef struct jp {
+	const unsigned char *p, *end;
+	int depth;
+} jp;
+
+static int is_digit(unsigned c) { return c >= '0' && c <= '9'; }
+
+static void j_ws(jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+static int j_digits(jp *j)
+{
+	if (j->p >= j->end || !is_digit(*j->p))
+		return 0;
+	while (j->p < j->end && is_digit(*j->p))
+		j->p++;
+	return 1;
+}
+
+static int j_string(jp *j)
+{
+	j->p++; /* the opening quote */
+	while (j->p < j->end) {
+		unsigned c = *j->p++;
+		if (c == '"')
+			return 1;
+		if (c < 0x20)
+			return 0;
+		if (c != '\\')
+			continue;
+		if (j->p >= j->end)
+			return 0;
+		c = *j->p++;
+		if (c == 'u') {
+			for (int i = 0; i < 4; i++, j->p++)
+				if (j->p >= j->end || !strchr("0123456789abcdefABCDEF", *j->p) || !*j->p)
+					return 0;
+		} else if (!c || !strchr("\"\\/bfnrt", (int)c)) {
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static int j_word(jp *j, const char *w)
+{
+	size_t n = strlen(w);
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, w, n) != 0)
+		return 0;
+	j->p += n;
+	return 1;
+}
+
+static int j_value(jp *j)
+{
+	j_ws(j);
+	if (j->p >= j->end)
+		return 0;
+	switch (*j->p) {
+	case '{':
+	case '[': {
+		unsigned char close = *j->p == '{' ? '}' : ']';
+		if (++j->depth > 512)
+			return 0;
+		j->p++;
+		j_ws(j);
+		if (j->p < j->end && *j->p == close) {
+			j->p++;
+			j->depth--;
+			return 1;
+		}
+		for (;;) {
+			if (close == '}') {
+				j_ws(j);
+				if (j->p >= j->end || *j->p != '"' || !j_string(j))
+					return 0;
+				j_ws(j);
+				if (j->p >= j->end || *j->p++ != ':')
+					return 0;
+			}
+			if (!j_value(j))
+				return 0;
+			j_ws(j);
+			if (j->p >= j->end)
+				return 0;
+			if (*j->p == ',') {
+				j->p++;
+				continue;
+			}
+			if (*j->p++ != close)
+				return 0;
+			j->depth--;
+			return 1;
+		}
+	}
+	case '"': return j_string(j);
+	case 't': return j_word(j, "true");
+	case 'f': return j_word(j, "false");
+	case 'n': return j_word(j, "null");
+	default:
+		if (*j->p == '-')
+			j->p++;
+		if (j->p < j->end && *j->p == '0')
+			j->p++;
+		else if (!j_digits(j))
+			return 0;
+		if (j->p < j->end && *j->p == '.') {
+			j->p++;
+			if (!j_digits(j))
+				return 0;
+		}
+		if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+			j->p++;
+			if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+				j->p++;
+			if (!j_digits(j))
+				return 0;
+		}
+		return 1;
+	}
+}
+
+/* True when s[0..n) is one JSON value, with optional white space around. */
+static int json_ok(const char *s, size_t n)
+{
+	jp j = { (const unsigned char *)s, (const unsigned char *)s + n, 0 };
+	if (!j_value(&j))
+		return 0;
+	j_ws(&j);
+	return j.p == j.end;
+}
+
 int fo_snapshot_report_run(fo_snapshot_report_writer *w, const char *scenario, uint64_t apps_down,
 			   uint64_t nodes_down, const char *whatif, size_t len)
 {
+	char hex[65];
 	if (!w || !scenario || !whatif || len > INT_MAX)
 		return FO_EINVAL;
+	run_digest(hex, w->nruns, scenario, whatif, len);
 	sqlite3_bind_int64(w->ins_run, 2, (sqlite3_int64)w->nruns);
 	bind_text(w->ins_run, 3, scenario);
 	sqlite3_bind_int64(w->ins_run, 4, (sqlite3_int64)apps_down);
 	sqlite3_bind_int64(w->ins_run, 5, (sqlite3_int64)nodes_down);
 	sqlite3_bind_text(w->ins_run, 6, whatif, (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(w->ins_run, 7, hex, -1, SQLITE_STATIC);
 	int err = step_reset(&w->s, w->ins_run);
 	sqlite3_clear_bindings(w->ins_run);
 	sqlite3_bind_int64(w->ins_run, 1, w->report_id);
@@ -1086,6 +1495,8 @@ int fo_snapshot_report_run(fo_snapshot_report_writer *w, const char *scenario, u
 		w->nruns++;
 	return err;
 }
+
+static int report_seal(store *s, sqlite3_int64 id);
 
 int fo_snapshot_report_commit(fo_snapshot_report_writer *w, const char *spof, size_t len,
 			      int64_t *id)
@@ -1107,7 +1518,7 @@ int fo_snapshot_report_commit(fo_snapshot_report_writer *w, const char *spof, si
 	else
 		sqlite3_bind_null(st, 2);
 	sqlite3_bind_int64(st, 3, w->report_id);
-	if ((err = step_reset(&w->s, st)) < 0)
+	if ((err = step_reset(&w->s, st)) < 0 || (err = report_seal(&w->s, w->report_id)) < 0)
 		goto done;
 	if ((err = exec(&w->s, "COMMIT", "cannot commit the report")) < 0)
 		goto done;
@@ -1136,29 +1547,101 @@ void fo_snapshot_report_info_free(fo_snapshot_report_info *v, size_t count)
 	free(v);
 }
 
-static const char report_cols[] =
-	"SELECT r.id, s.label, r.created_at, r.title, r.input, r.scenarios_file,"
-	" r.scenarios_sha256, s.inventory, r.runs, r.spof"
-	" FROM reports r JOIN snapshots s ON s.id = r.snapshot_id";
+/* A stored report's row: the report, its snapshot's label and inventory
+ * (LEFT JOIN: a report whose snapshot is gone is damage, not invisible) and
+ * its digest (schema 3; NULL before). */
+#define REPORT_COLS(digest)                                                                     \
+	"SELECT r.id, s.label AS \"snapshots.label\", r.created_at, r.title, r.input,"            \
+	" r.scenarios_file, r.scenarios_sha256, s.inventory AS \"snapshots.inventory\", r.runs," \
+	" r.spof, " digest ", s.id AS snapshot_id"                                                \
+	" FROM reports r LEFT JOIN snapshots s ON s.id = r.snapshot_id"
+static const char report_cols3[] = REPORT_COLS("r.digest");
+static const char report_cols2[] = REPORT_COLS("NULL AS digest");
 
-/* Fills e from a row of report_cols. */
-static int report_row(sqlite3_stmt *st, fo_snapshot_report_info *e)
+/* Fills e from a row of REPORT_COLS after checking every column, and the
+ * report's digest (or, for a row without one, its SPOF document as JSON).
+ * *spof and *spof_len (may be NULL) borrow the SPOF document until the next
+ * step; *sealed says whether the report has a digest (then every run must
+ * have one too). */
+static int report_row(const row *r, fo_snapshot_report_info *e, const char **spof,
+		      size_t *spof_len, int *sealed)
 {
+	sqlite3_int64 num;
+	const char *doc, *digest;
+	size_t len;
+	char hex[65];
+	int err;
+
 	memset(e, 0, sizeof *e);
-	e->id = sqlite3_column_int64(st, 0);
-	e->snapshot = dup_col(st, 1);
-	e->created_at = dup_col(st, 2);
-	e->title = dup_col(st, 3);
-	e->input = dup_col(st, 4);
-	e->scenarios_file = dup_col(st, 5);
-	e->scenarios_sha256 = dup_col(st, 6);
-	e->inventory = dup_col(st, 7);
-	e->runs = (uint64_t)sqlite3_column_int64(st, 8);
-	if (!e->snapshot || !e->created_at || !e->input || !e->scenarios_file ||
-	    !e->scenarios_sha256 || (!e->title && sqlite3_column_type(st, 3) != SQLITE_NULL) ||
-	    (!e->inventory && sqlite3_column_type(st, 7) != SQLITE_NULL))
-		return FO_ENOMEM;
+	if ((err = get_int(r, 0, 1, INT64_MAX, &num)) < 0)
+		return err;
+	e->id = num;
+	if (sqlite3_column_type(r->st, 11) == SQLITE_NULL)
+		return row_damaged(r, "snapshot_id names no snapshot");
+	if ((err = dup_text(&e->snapshot, r, 1, 0)) < 0 || (err = dup_text(&e->created_at, r, 2, 0)) < 0 ||
+	    (err = dup_text(&e->title, r, 3, 1)) < 0 || (err = dup_text(&e->input, r, 4, 0)) < 0 ||
+	    (err = dup_text(&e->scenarios_file, r, 5, 0)) < 0 ||
+	    (err = dup_text(&e->scenarios_sha256, r, 6, 0)) < 0 ||
+	    (err = dup_text(&e->inventory, r, 7, 1)) < 0 || (err = get_int(r, 8, 0, INT64_MAX, &num)) < 0 ||
+	    (err = get_text(r, 9, 1, &doc, &len)) < 0 || (err = get_text(r, 10, 1, &digest, NULL)) < 0)
+		return err;
+	e->runs = (uint64_t)num;
+	*sealed = digest != NULL;
+	if (digest) {
+		report_digest(hex, e, doc, len);
+		if (strcmp(hex, digest) != 0)
+			return row_damaged(r, "its content does not match its digest");
+	} else if (doc && !json_ok(doc, len)) {
+		return row_damaged(r, "spof is not a JSON document");
+	}
+	if (spof) {
+		*spof = doc;
+		*spof_len = len;
+	}
 	return FO_OK;
+}
+
+/* Computes and stores the digest of report id (inside the writer's
+ * transaction), from the row as it reads back. */
+static int report_seal(store *s, sqlite3_int64 id)
+{
+	sqlite3_stmt *st = NULL;
+	fo_snapshot_report_info e = { 0 };
+	const char *doc = NULL;
+	size_t len = 0;
+	char hex[65], sql[sizeof report_cols3 + 32];
+	int err, rc, sealed;
+	row r = { s, NULL, "reports", 1 };
+
+	snprintf(sql, sizeof sql, "%s WHERE r.id = ?", report_cols3);
+	if ((err = prepare(s, sql, &st)) < 0)
+		goto done;
+	r.st = st;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		err = sql_fail(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "cannot store the report");
+		goto done;
+	}
+	if ((err = report_row(&r, &e, &doc, &len, &sealed)) < 0)
+		goto done;
+	report_digest(hex, &e, doc, len);
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((err = prepare(s, "UPDATE reports SET digest = ? WHERE id = ?", &st)) < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	err = step_reset(s, st);
+done:
+	sqlite3_finalize(st);
+	free(e.snapshot);
+	free(e.created_at);
+	free(e.title);
+	free(e.input);
+	free(e.scenarios_file);
+	free(e.scenarios_sha256);
+	free(e.inventory);
+	return err;
 }
 
 int fo_snapshot_reports(fo_snapshot_report_info **out, size_t *count, const char *db_path,
@@ -1168,8 +1651,9 @@ int fo_snapshot_reports(fo_snapshot_report_info **out, size_t *count, const char
 	sqlite3_stmt *st = NULL;
 	fo_snapshot_report_info *v = NULL;
 	size_t len = 0, alloc = 0;
-	int err = FO_OK, rc;
-	char sql[sizeof report_cols + 32];
+	int err = FO_OK, rc, sealed;
+	char sql[sizeof report_cols3 + 32];
+	row r = { &s, NULL, "reports", 1 };
 
 	if (!out || !count || !db_path)
 		return FO_EINVAL;
@@ -1179,13 +1663,14 @@ int fo_snapshot_reports(fo_snapshot_report_info **out, size_t *count, const char
 		return err;
 	if (s.version < 2) /* no report stored yet */
 		goto done;
-	snprintf(sql, sizeof sql, "%s ORDER BY r.id", report_cols);
+	snprintf(sql, sizeof sql, "%s ORDER BY r.id", s.version >= 3 ? report_cols3 : report_cols2);
 	if ((err = prepare(&s, sql, &st)) < 0)
 		goto done;
+	r.st = st;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((err = grow((void **)&v, &alloc, len, sizeof *v)) < 0)
 			goto done;
-		if ((err = report_row(st, &v[len++])) < 0)
+		if ((err = report_row(&r, &v[len++], NULL, NULL, &sealed)) < 0)
 			goto done;
 	}
 	if (rc != SQLITE_DONE) {
@@ -1202,6 +1687,58 @@ done:
 	return err;
 }
 
+/* One pass over the runs of report e: checks each (seq in order, text,
+ * digest when sealed, else the whatif document as JSON) and, when run is
+ * not NULL, hands it over. */
+static int report_runs(store *s, sqlite3_stmt *st, const fo_snapshot_report_info *e, int sealed,
+		       int (*run)(void *ctx, uint64_t seq, const char *scenario, const char *whatif,
+				  size_t len),
+		       void *ctx)
+{
+	row r = { s, st, "runs", 2 };
+	uint64_t expect = 0;
+	sqlite3_int64 seq;
+	const char *name, *w, *digest;
+	size_t len;
+	char hex[65];
+	int err, rc;
+
+	sqlite3_reset(st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((err = get_int(&r, 1, 0, INT64_MAX, &seq)) < 0)
+			return err;
+		if ((uint64_t)seq != expect)
+			return row_damaged(&r, "run %llu is missing", (unsigned long long)expect);
+		expect++;
+		if ((err = get_text(&r, 2, 0, &name, NULL)) < 0 ||
+		    (err = get_text(&r, 3, 0, &w, &len)) < 0 ||
+		    (err = get_text(&r, 4, !sealed, &digest, NULL)) < 0)
+			return err;
+		if (!run) {
+			if (digest) {
+				run_digest(hex, (uint64_t)seq, name, w, len);
+				if (strcmp(hex, digest) != 0)
+					return row_damaged(&r, "its content does not match its digest");
+			} else if (!json_ok(w, len)) {
+				return row_damaged(&r, "whatif is not a JSON document");
+			}
+		} else if ((err = run(ctx, (uint64_t)seq, name, w, len)) != 0) {
+			return err;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		return sql_fail(s, rc, "cannot read the database");
+	if (expect != e->runs) {
+		if (s->diag)
+			fo_diag_add(s->diag, FO_SEV_ERROR, s->path, 0, 0, NULL,
+				    "damaged: reports row %lld: runs is %llu but %llu runs rows are stored",
+				    (long long)e->id, (unsigned long long)e->runs,
+				    (unsigned long long)expect);
+		return FO_EINPUT;
+	}
+	return FO_OK;
+}
+
 int fo_snapshot_report_read(const char *db_path, int64_t id,
 			    int (*head)(void *ctx, const fo_snapshot_report_info *info),
 			    int (*run)(void *ctx, uint64_t seq, const char *scenario,
@@ -1213,10 +1750,11 @@ int fo_snapshot_report_read(const char *db_path, int64_t id,
 	sqlite3_stmt *st = NULL;
 	fo_snapshot_report_info *e = NULL;
 	char *doc = NULL;
+	const char *t;
 	size_t doc_len = 0;
-	int err = FO_OK, rc;
-	uint64_t expect = 0, seq;
-	char sql[sizeof report_cols + 32];
+	int err = FO_OK, rc, sealed = 0;
+	char sql[sizeof report_cols3 + 32];
+	row r = { &s, NULL, "reports", 1 };
 
 	if (!db_path || !run || !info || !spof || !spof_len)
 		return FO_EINVAL;
@@ -1233,9 +1771,10 @@ int fo_snapshot_report_read(const char *db_path, int64_t id,
 		err = say(&s, FO_ENOTFOUND, "no stored report%s (see fallout db reports)", "");
 		goto done;
 	}
-	snprintf(sql, sizeof sql, "%s WHERE r.id = ?", report_cols);
+	snprintf(sql, sizeof sql, "%s WHERE r.id = ?", s.version >= 3 ? report_cols3 : report_cols2);
 	if ((err = prepare(&s, sql, &st)) < 0)
 		goto done;
+	r.st = st;
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		if (rc == SQLITE_DONE) {
@@ -1251,12 +1790,10 @@ int fo_snapshot_report_read(const char *db_path, int64_t id,
 		err = FO_ENOMEM;
 		goto done;
 	}
-	if ((err = report_row(st, e)) < 0 || (head && (err = head(ctx, e)) != 0))
+	if ((err = report_row(&r, e, &t, &doc_len, &sealed)) < 0)
 		goto done;
-	if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
-		const char *t = (const char *)sqlite3_column_text(st, 9);
-		doc_len = (size_t)sqlite3_column_bytes(st, 9);
-		if (!t || !(doc = malloc(doc_len + 1))) {
+	if (t) {
+		if (!(doc = malloc(doc_len + 1))) {
 			err = FO_ENOMEM;
 			goto done;
 		}
@@ -1265,33 +1802,18 @@ int fo_snapshot_report_read(const char *db_path, int64_t id,
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((err = prepare(&s, "SELECT seq, scenario, whatif FROM runs WHERE report_id = ?"
-			       " ORDER BY seq", &st)) < 0)
+	if ((err = prepare(&s, s.version >= 3 ? "SELECT report_id, seq, scenario, whatif, digest FROM runs"
+						" WHERE report_id = ? ORDER BY seq"
+					      : "SELECT report_id, seq, scenario, whatif, NULL AS digest"
+						" FROM runs WHERE report_id = ? ORDER BY seq",
+			   &st)) < 0)
 		goto done;
 	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-		const char *w = (const char *)sqlite3_column_text(st, 2);
-		seq = (uint64_t)sqlite3_column_int64(st, 0);
-		if (!name || !w) {
-			err = FO_ENOMEM;
-			goto done;
-		}
-		if (seq != expect++) {
-			err = damaged(&s, "a run is missing");
-			goto done;
-		}
-		if ((err = run(ctx, seq, name, w, (size_t)sqlite3_column_bytes(st, 2))) != 0)
-			goto done;
-	}
-	if (rc != SQLITE_DONE) {
-		err = sql_fail(&s, rc, "cannot read the database");
+	/* Everything is proven intact before the first byte is handed over:
+	 * a damaged run must not leave half a document on standard output. */
+	if ((err = report_runs(&s, st, e, sealed, NULL, NULL)) < 0 ||
+	    (head && (err = head(ctx, e)) != 0) || (err = report_runs(&s, st, e, sealed, run, ctx)) != 0)
 		goto done;
-	}
-	if (expect != e->runs) {
-		err = damaged(&s, "runs are missing");
-		goto done;
-	}
 	*info = e;
 	e = NULL;
 	*spof = doc;

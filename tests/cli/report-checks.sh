@@ -198,6 +198,18 @@ sqlite3 "$db" "SELECT whatif FROM runs WHERE report_id = 1 AND seq = 1" | head -
 timeout 20 $FALLOUT whatif "$db@before" --destroy dc3 --format json >"$tmp/live.json" 2>/dev/null
 check "stored run equals whatif on the snapshot" cmp -s "$tmp/stored.json" "$tmp/live.json"
 check "stored runs: counts queryable" test "$(sqlite3 "$db" "SELECT group_concat(apps_down) FROM runs WHERE report_id = 1")" = "1,1,1,1"
+# A damaged stored run (issue 8, defect 4: invalid JSON was printed with
+# status 0): status 3 naming the row, and not one byte of the document.
+cp "$db" "$tmp/dmg.db"
+sqlite3 "$tmp/dmg.db" "UPDATE runs SET whatif = substr(whatif, 1, 40) WHERE report_id = 1 AND seq = 2"
+fo db report 1 --db "$tmp/dmg.db"
+check "db report of a damaged run: status 3" is 3
+check "db report of a damaged run: names the row" has "damaged: runs row (report_id 1, seq 2): its content does not match its digest" "$tmp/err"
+check "db report of a damaged run: nothing on stdout" test ! -s "$tmp/out"
+fo db report 1 --db "$tmp/dmg.db" -o "$tmp/dmg.json"
+check "db report -o of a damaged run: status 3, no file" sh -c "[ $st = 3 ] && [ ! -e $tmp/dmg.json ]"
+fo db report 2 --db "$tmp/dmg.db"
+check "db report of an intact report beside it: status 0" is 0
 fo report "$db@before" --scenarios "$S" -o "$tmp/ns" --no-diagrams --no-store
 check "--no-store: exit 0" is 0
 check "--no-store: nothing stored" test "$(sqlite3 "$db" "SELECT count(*) FROM reports")" = 2
@@ -263,7 +275,7 @@ check "schema 1: no reports listed" is 0
 check "schema 1: listing did not migrate" test "$(sqlite3 "$tmp/v1.db" 'SELECT version FROM schema_version')" = 1
 fo report "$tmp/v1.db" --scenarios "$S" -o "$tmp/v1r" --no-diagrams
 check "schema 1: report stored" has "stored as report 1" "$tmp/out"
-check "schema 1: migrated to 2" test "$(sqlite3 "$tmp/v1.db" 'SELECT version FROM schema_version')" = 2
+check "schema 1: migrated to 3" test "$(sqlite3 "$tmp/v1.db" 'SELECT version FROM schema_version')" = 3
 timeout 20 $FALLOUT whatif "$tmp/v1.db@after-v1" --fail gz-water-loop --format json >"$tmp/v1w.json" 2>/dev/null
 timeout 20 $FALLOUT whatif "$A" --fail gz-water-loop --format json >"$tmp/xw.json" 2>/dev/null
 check "schema 1: old snapshot still loads identically" cmp -s "$tmp/v1w.json" "$tmp/xw.json"

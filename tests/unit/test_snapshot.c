@@ -423,6 +423,242 @@ static void newer_schema(void **state)
 	refused(db, FO_EINPUT, "newer than this fallout knows");
 }
 
+/* ------------------------------------------------------- damaged rows
+ * Defect 6 of issue 8: what is read back is validated by type and range;
+ * damage is FO_EINPUT "damaged: TABLE row KEY: ...", never FO_ENOMEM or
+ * FO_EIO, never silently accepted. */
+
+static void sql(const char *db, const char *text)
+{
+	sqlite3 *s = NULL;
+	char *msg = NULL;
+	assert_int_equal(sqlite3_open(db, &s), SQLITE_OK);
+	if (sqlite3_exec(s, text, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", text, msg);
+	sqlite3_close(s);
+}
+
+/* Some error message on d contains `what`: that entry. */
+static const fo_diag_entry *said_any(fo_diag *d, const char *what)
+{
+	for (size_t i = 0; i < fo_diag_count(d); i++)
+		if (strstr(fo_diag_get(d, i)->msg, what))
+			return fo_diag_get(d, i);
+	fail_msg("expected '%s' in: %s", what, fo_diag_count(d) ? fo_diag_get(d, 0)->msg : "(nothing)");
+	return NULL;
+}
+
+/* Loading (and, when `list`, listing) db fails with FO_EINPUT saying what. */
+static void load_damaged(const char *db, int list, const char *what)
+{
+	fo_graph *g = NULL;
+	fo_diag *d = NULL;
+	fo_snapshot_info *v = NULL;
+	size_t n = 0;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_snapshot_load(&g, db, NULL, d), FO_EINPUT);
+	assert_null(g);
+	assert_string_equal(said_any(d, what)->file, db);
+	fo_diag_free(d);
+	if (!list)
+		return;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_snapshot_list(&v, &n, db, d), FO_EINPUT);
+	assert_null(v);
+	said_any(d, what);
+	fo_diag_free(d);
+}
+
+/* A fresh copy of a stored quickstart, then `damage` applied to it. */
+static const char *damaged_db(const char *name, const char *damage)
+{
+	const char *db = tmp(name);
+	rm_db(db);
+	assert_int_equal(save(db, samples[0], "q", NULL), FO_OK);
+	sql(db, damage);
+	return db;
+}
+
+/* SQLite enforces NOT NULL on writes only: drop it from the stored schema
+ * (writable_schema), as damage to the file would, then write the NULL. */
+#define UNCHECK(table, from, to)                                                           \
+	"PRAGMA writable_schema = 1; UPDATE sqlite_master SET sql = replace(sql, '" from "', '" \
+	to "') WHERE name = '" table "';"
+
+static void damaged_null_text(void **state)
+{
+	(void)state;
+	const char *db = damaged_db("null-label.db", UNCHECK("snapshots", "label TEXT NOT NULL", "label TEXT"));
+	sql(db, "UPDATE snapshots SET label = NULL");
+	/* Was "out of memory" (FO_ENOMEM) for the list. */
+	load_damaged(db, 1, "damaged: snapshots row 1: label is NULL");
+	db = damaged_db("null-id.db", UNCHECK("nodes", "id TEXT NOT NULL", "id TEXT"));
+	sql(db, "UPDATE nodes SET id = NULL WHERE idx = 3");
+	load_damaged(db, 0, "damaged: nodes row (snapshot_id 1, idx 3): id is NULL");
+	db = damaged_db("null-source.db", UNCHECK("snapshots", "source TEXT NOT NULL", "source TEXT"));
+	sql(db, "UPDATE snapshots SET source = NULL");
+	/* A load does not read the source; the list does. */
+	fo_graph *g = NULL;
+	fo_snapshot_info *v = NULL;
+	size_t n = 0;
+	fo_diag *d = NULL;
+	assert_int_equal(fo_snapshot_load(&g, db, NULL, NULL), FO_OK);
+	fo_graph_free(g);
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_snapshot_list(&v, &n, db, d), FO_EINPUT);
+	said_any(d, "damaged: snapshots row 1: source is NULL");
+	fo_diag_free(d);
+}
+
+static void damaged_types_and_ranges(void **state)
+{
+	(void)state;
+	const char *db = damaged_db("tier.db", "UPDATE nodes SET tier = 'abc' WHERE idx = 2");
+	load_damaged(db, 0, "damaged: nodes row (snapshot_id 1, idx 2): tier is not an integer");
+	db = damaged_db("container.db", "UPDATE nodes SET container = 99 WHERE idx = 4");
+	load_damaged(db, 0, "damaged: nodes row (snapshot_id 1, idx 4): container 99 is out of range");
+	db = damaged_db("utf8.db", "UPDATE nodes SET kind = CAST(x'ff41' AS TEXT) WHERE idx = 1");
+	load_damaged(db, 0, "damaged: nodes row (snapshot_id 1, idx 1): kind is not valid UTF-8 text");
+	db = damaged_db("blob.db", "INSERT INTO props VALUES (1, 0, 0, 'k', x'41')");
+	load_damaged(db, 0, "value is not text");
+	db = damaged_db("count.db", "UPDATE snapshots SET nodes = 13");
+	load_damaged(db, 0, "damaged: snapshots row 1: nodes is 13 but 12 nodes rows are stored");
+	db = damaged_db("member.db", "PRAGMA foreign_keys = OFF; UPDATE members SET grp = 999 WHERE grp = 4");
+	load_damaged(db, 0, "damaged: members row (snapshot_id 1, grp 999");
+	db = damaged_db("type.db", "PRAGMA ignore_check_constraints = 1; UPDATE dep_groups SET type = 'x'");
+	load_damaged(db, 0, "damaged: dep_groups row (snapshot_id 1, idx ");
+}
+
+static void damaged_schema(void **state)
+{
+	(void)state;
+	/* Was FO_EIO: "cannot read the database: no such table". */
+	const char *db = damaged_db("no-props.db", "DROP TABLE props");
+	load_damaged(db, 1, "damaged: table props is missing");
+	db = damaged_db("no-tenant.db", "ALTER TABLE nodes DROP COLUMN tenant");
+	load_damaged(db, 0, "damaged: the schema: no such column: tenant");
+	/* Was read as 1 (sqlite3_column_int) and accepted. */
+	db = damaged_db("v-big.db", "UPDATE schema_version SET version = 4294967297");
+	load_damaged(db, 1, "schema_version row 1: database schema version 4294967297, newer");
+	/* Was taken as an empty database. */
+	db = damaged_db("v-text.db", "UPDATE schema_version SET version = 'x'");
+	load_damaged(db, 1, "damaged: schema_version row 1: version is not an integer");
+	db = damaged_db("v-zero.db", "UPDATE schema_version SET version = 0");
+	load_damaged(db, 1, "damaged: schema_version row 1: version 0 is not a schema version");
+	db = damaged_db("v-none.db", "DELETE FROM schema_version");
+	load_damaged(db, 1, "damaged: schema_version has no row");
+	db = damaged_db("v-two.db", "INSERT INTO schema_version VALUES (3)");
+	load_damaged(db, 1, "damaged: schema_version row 2: schema_version has more than one row");
+}
+
+/* ---------------------------------------------------- damaged stored runs
+ * Defect 4 of issue 8: `db report` printed invalid JSON with status 0. A
+ * damaged stored report is FO_EINPUT before any callback runs. */
+
+static int count_cb_head(void *ctx, const fo_snapshot_report_info *info)
+{
+	(void)info;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int count_cb_run(void *ctx, uint64_t seq, const char *scenario, const char *whatif, size_t len)
+{
+	(void)seq, (void)scenario, (void)whatif, (void)len;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* A database with snapshot q and report 1 of two runs. */
+static const char *report_db(const char *name)
+{
+	const char *db = tmp(name);
+	fo_snapshot_report_writer *w = NULL;
+	fo_snapshot_report_meta meta = { "title", "DB@q", "s.xml", NULL };
+	rm_db(db);
+	assert_int_equal(save(db, samples[0], "q", NULL), FO_OK);
+	assert_int_equal(fo_snapshot_report_begin(&w, db, "q", &meta, NULL), FO_OK);
+	assert_int_equal(fo_snapshot_report_run(w, "a", 1, 2, "{\"x\": 1}", 8), FO_OK);
+	assert_int_equal(fo_snapshot_report_run(w, "b", 0, 1, "{\"y\": [2, 3]}", 13), FO_OK);
+	assert_int_equal(fo_snapshot_report_commit(w, "{\"spof\": 1}", 11, NULL), FO_OK);
+	return db;
+}
+
+/* Reading report 1 of db gives err; on FO_EINPUT nothing was handed over
+ * and the message says what. */
+static void read_report(const char *db, int err, const char *what)
+{
+	fo_snapshot_report_info *info = NULL, *v = NULL;
+	char *spof = NULL;
+	size_t len = 0, n = 0;
+	int calls = 0;
+	fo_diag *d = NULL;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_snapshot_report_read(db, 1, count_cb_head, count_cb_run, &calls, &info, &spof,
+						 &len, d), err);
+	if (err == FO_OK) {
+		assert_int_equal(calls, 3);
+		assert_string_equal(spof, "{\"spof\": 1}");
+	} else {
+		assert_int_equal(calls, 0);
+		assert_null(info);
+		assert_null(spof);
+		said_any(d, what);
+	}
+	free(spof);
+	fo_snapshot_report_info_free(info, 1);
+	fo_diag_free(d);
+	/* The listing checks the report row too (not its runs). */
+	if (what && strstr(what, "reports row") && !strstr(what, "runs rows")) {
+		assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+		assert_int_equal(fo_snapshot_reports(&v, &n, db, d), FO_EINPUT);
+		said_any(d, what);
+		fo_diag_free(d);
+	}
+}
+
+static void damaged_report(void **state)
+{
+	(void)state;
+	const char *db = report_db("rep.db");
+	read_report(db, FO_OK, NULL);
+	/* Invalid JSON in a run: was printed with status 0. */
+	sql(db, "UPDATE runs SET whatif = substr(whatif, 1, 5) WHERE seq = 1");
+	read_report(db, FO_EINPUT, "damaged: runs row (report_id 1, seq 1): its content does not match its digest");
+	/* Still valid JSON, but not what was stored: only the digest can tell. */
+	db = report_db("rep-digit.db");
+	sql(db, "UPDATE runs SET whatif = '{\"y\": [2, 4]}' WHERE seq = 1");
+	read_report(db, FO_EINPUT, "damaged: runs row (report_id 1, seq 1): its content does not match");
+	db = report_db("rep-spof.db");
+	sql(db, "UPDATE reports SET spof = '{\"spof\": 7}'");
+	read_report(db, FO_EINPUT, "damaged: reports row 1: its content does not match its digest");
+	db = report_db("rep-title.db");
+	sql(db, "UPDATE reports SET title = CAST(x'c0af' AS TEXT)");
+	read_report(db, FO_EINPUT, "damaged: reports row 1: title is not valid UTF-8 text");
+	db = report_db("rep-seq.db");
+	sql(db, "UPDATE runs SET seq = 5 WHERE seq = 1");
+	read_report(db, FO_EINPUT, "damaged: runs row (report_id 1, seq 5): run 1 is missing");
+	db = report_db("rep-count.db");
+	sql(db, "DELETE FROM runs WHERE seq = 1");
+	read_report(db, FO_EINPUT, "damaged: reports row 1: runs is 2 but 1 runs rows are stored");
+	db = report_db("rep-orphan.db");
+	sql(db, "PRAGMA foreign_keys = OFF; UPDATE reports SET snapshot_id = 42");
+	read_report(db, FO_EINPUT, "damaged: reports row 1: snapshot_id names no snapshot");
+	/* A sealed report whose run lost its digest. */
+	db = report_db("rep-nodigest.db");
+	sql(db, "UPDATE runs SET digest = NULL WHERE seq = 0");
+	read_report(db, FO_EINPUT, "damaged: runs row (report_id 1, seq 0): digest is NULL");
+	/* Rows stored before schema 3 have no digest: checked as JSON. */
+	db = report_db("rep-legacy.db");
+	sql(db, "UPDATE runs SET digest = NULL; UPDATE reports SET digest = NULL");
+	read_report(db, FO_OK, NULL);
+	sql(db, "UPDATE runs SET whatif = '{\"y\": [2, 3}' WHERE seq = 1");
+	read_report(db, FO_EINPUT, "damaged: runs row (report_id 1, seq 1): whatif is not a JSON document");
+	db = report_db("rep-legacy-spof.db");
+	sql(db, "UPDATE runs SET digest = NULL; UPDATE reports SET digest = NULL, spof = '{\"spof\": 1'");
+	read_report(db, FO_EINPUT, "damaged: reports row 1: spof is not a JSON document");
+}
+
 static void locked(void **state)
 {
 	(void)state;
@@ -514,6 +750,10 @@ int main(void)
 		cmocka_unit_test(not_fallout),
 		cmocka_unit_test(corrupt),
 		cmocka_unit_test(newer_schema),
+		cmocka_unit_test(damaged_null_text),
+		cmocka_unit_test(damaged_types_and_ranges),
+		cmocka_unit_test(damaged_schema),
+		cmocka_unit_test(damaged_report),
 		cmocka_unit_test(locked),
 		cmocka_unit_test(read_only),
 	};
