@@ -286,16 +286,21 @@ static int fd_alias(const char *path)
 
 /* Follows symlinks from path to the file a write through it would change:
  * *out (malloc'd) names an existing non-symlink or a missing last component
- * (a dangling link creates its target, as a shell redirection would).
+ * (a dangling link creates its target, as a shell redirection would), or
+ * *alias >= 0 when a link leads to a descriptor alias (fd_alias).
  * Returns 0 or an errno value. At most 40 links, as Linux. */
-static int resolve(const char *path, char **out)
+static int resolve(const char *path, char **out, int *alias)
 {
 	char *cur = strdup(path), *link = NULL;
 	struct stat sb;
 	int err = 0;
 
 	*out = NULL;
+	*alias = -1;
 	for (int hops = 0; cur; hops++) {
+		/* A link to /proc/self/fd/1 is stdout, not the file behind it. */
+		if (hops && (*alias = fd_alias(cur)) >= 0)
+			break;
 		if (lstat(cur, &sb) != 0) {
 			err = errno == ENOENT ? 0 : errno;
 			break;
@@ -437,8 +442,19 @@ int cmd_out_open(cmd_out *o, const char *prog, const char *path)
 		goto done;
 	}
 	o->how = OUT_FILE;
-	if ((err = resolve(path, &o->target)) != 0)
+	if ((err = resolve(path, &o->target, &alias)) != 0)
 		goto done;
+	if (alias >= 0) {
+		free(o->target);
+		o->target = NULL;
+		o->how = OUT_FD;
+		fflush(stdout);
+		if (fcntl(alias, F_GETFD) < 0)
+			err = errno;
+		else
+			err = sink_open(o, alias, 0);
+		goto done;
+	}
 	int exists = stat(o->target, &sb) == 0;
 	if (exists && !S_ISREG(sb.st_mode)) { /* changed under us */
 		err = EEXIST;
