@@ -85,17 +85,64 @@ int cmd_is_snapshot(const char *path);
  * of memory. A whole path that is a database wins over a split at '@'. */
 int cmd_split_snapshot(const char *path, char **db, const char **label);
 
-/* Output to -o FILE (written to FILE.tmp-PID then renamed, so a failed run
- * never leaves a half-written file) or to stdout. */
+/* Output of a subcommand: standard output or -o FILE (docs/cli.md, "Output
+ * files"). Every write goes through a stream that records the errno of the
+ * first failed write(2), so a full disk is reported as such even when stdio
+ * discarded its buffer and other calls changed errno since.
+ *   - NULL, "-", /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N:
+ *     straight through that descriptor (never opened, renamed or closed).
+ *   - a character device, FIFO or socket: opened and written straight through.
+ *   - a regular file, a missing one, or a symlink to either (followed): written
+ *     to TARGET.tmp-PID in the target's directory (mode, owner and group of
+ *     the old file), fsync'd, then renamed over TARGET; a file with hard
+ *     links, or whose owner cannot be kept, is instead copied into TARGET in
+ *     place once complete (space reserved first), so its links and owner stay.
+ *   - anything else (a directory, a block device): refused, EXIT_IO.
+ * The struct must stay zeroed until cmd_out_open; once open it must not be
+ * copied (the stream refers to it). */
+typedef struct cmd_out_sink cmd_out_sink;
 typedef struct cmd_out {
-	FILE *fp;
-	const char *path; /* NULL = stdout */
-	char *tmp;
+	FILE *fp;          /* where the command writes; NULL once closed */
+	const char *path;  /* as given, for messages (borrowed); NULL = stdout */
+	char *target;      /* the regular file replaced at commit (malloc'd) */
+	char *tmp;         /* its temporary file, until committed (malloc'd) */
+	cmd_out_sink *sink; /* the descriptor under fp and its first error */
+	int how;           /* internal: which of the cases above */
+	int copy;          /* commit by copying in place instead of renaming */
+	int prepared;      /* cmd_out_prepare succeeded: only the commit is left */
 } cmd_out;
+
+/* Opens the output (o zeroed or closed; path borrowed for o's lifetime).
+ * Returns EXIT_OK, or EXIT_IO after saying why (nothing created then).
+ * O(1) system calls (a symlink chain: one per link, at most 40). */
 int cmd_out_open(cmd_out *o, const char *prog, const char *path);
-/* Flushes and commits (ok != 0) or discards the output; returns an exit
- * status (EXIT_IO if writing failed). */
+
+/* Flushes, fsyncs (a temporary file) and closes the stream: afterwards only
+ * cmd_out_commit is left, which cannot run out of space for a rename. On
+ * failure says why (ENOSPC as "No space left on device", with the path),
+ * removes the temporary file and returns EXIT_IO. */
+int cmd_out_prepare(cmd_out *o, const char *prog);
+
+/* After cmd_out_prepare: renames (or copies) the temporary file over the
+ * target and releases o. Returns EXIT_OK or EXIT_IO (said; the temporary
+ * file removed, the old target left as it was except after a failed
+ * in-place copy). */
+int cmd_out_commit(cmd_out *o, const char *prog);
+
+/* ok != 0: prepare and commit. ok == 0: discard (temporary file removed; a
+ * write error is still said, being the likely reason the caller failed).
+ * Releases o either way; a zeroed or already closed o is a no-op. Returns
+ * EXIT_OK or EXIT_IO. */
 int cmd_out_close(cmd_out *o, const char *prog, int ok);
+
+/* Discards silently (the caller said why already): the temporary file
+ * removed, o released. */
+void cmd_out_discard(cmd_out *o);
+
+/* What main() does last: flushes and closes the process's stdout (what the
+ * subcommands printed with printf), turning a failure into EXIT_IO with the
+ * reason ("No space left on device") when the command had succeeded. */
+int cmd_stdout_close(const char *prog, int status);
 
 /* Resolves ids into node indices; an unknown id is a usage error naming the
  * option. *out is malloc'd (free()). */

@@ -2,9 +2,13 @@
  * cmd_common.c — option parsing, loading and output helpers shared by the
  * subcommands (cmd.h).
  */
+/* fopencookie(3): the output streams record their own write errors. */
+#define _GNU_SOURCE
 #include "cmd.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,58 +207,464 @@ int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_sc
 	return cmd_exit_for(err);
 }
 
-int cmd_out_open(cmd_out *o, const char *prog, const char *path)
+/* ------------------------------------------------------------ output */
+
+/* The stream under every cmd_out: write(2) on fd, remembering the first
+ * errno. stdio forgets it: glibc drops a buffer whose write failed, so the
+ * next fflush succeeds and errno is whatever a later call left (a database
+ * close said "Bad file descriptor" for a full stdout). */
+struct cmd_out_sink {
+	int fd;
+	int owned; /* closed with the stream */
+	int err;   /* first failed write's or close's errno; 0 = none */
+};
+
+enum { OUT_FD, OUT_DEVICE, OUT_FILE };
+
+static ssize_t sink_write(void *cookie, const char *buf, size_t n)
 {
-	memset(o, 0, sizeof *o);
-	if (!path || strcmp(path, "-") == 0) {
-		o->fp = stdout;
-		return EXIT_OK;
+	cmd_out_sink *k = cookie;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t w = write(k->fd, buf + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (!k->err)
+				k->err = w < 0 ? errno : EIO;
+			break;
+		}
+		done += (size_t)w;
 	}
-	o->path = path;
-	size_t len = strlen(path) + 32;
-	if (!(o->tmp = malloc(len))) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		return EXIT_IO;
+	/* Fewer bytes than asked marks the stream failed (fopencookie(3)). */
+	return (ssize_t)done;
+}
+
+static int sink_close(void *cookie)
+{
+	cmd_out_sink *k = cookie;
+	if (k->owned && close(k->fd) != 0) {
+		if (!k->err)
+			k->err = errno;
+		return -1;
 	}
-	snprintf(o->tmp, len, "%s.tmp-%ld", path, (long)getpid());
-	if (!(o->fp = fopen(o->tmp, "wb"))) {
-		fprintf(stderr, "%s: cannot write '%s': %s\n", prog, path, strerror(errno));
+	return 0;
+}
+
+/* "PROG: cannot write 'PATH': REASON" (err 0: the reason is unknown). */
+static void out_say(const char *prog, const char *what, const cmd_out *o, int err)
+{
+	fprintf(stderr, "%s: %s '", prog, what);
+	fo_diag_fputs_escaped(o->path ? o->path : "<stdout>", stderr);
+	fprintf(stderr, "': %s\n", err ? strerror(err) : "write error");
+}
+
+/* The descriptor that path names without opening anything (the shell's
+ * spellings of an inherited descriptor), or -1. Renaming over /dev/stdout
+ * would replace the file the caller redirected stdout to, and reopening it
+ * would truncate a file opened for appending. */
+static int fd_alias(const char *path)
+{
+	static const char *const dirs[] = { "/dev/fd/", "/proc/self/fd/", NULL };
+	if (!strcmp(path, "-") || !strcmp(path, "/dev/stdout"))
+		return STDOUT_FILENO;
+	if (!strcmp(path, "/dev/stderr"))
+		return STDERR_FILENO;
+	for (int i = 0; dirs[i]; i++) {
+		size_t n = strlen(dirs[i]);
+		const char *p = path + n;
+		long fd = 0;
+		if (strncmp(path, dirs[i], n) != 0 || !*p)
+			continue;
+		for (; *p >= '0' && *p <= '9' && fd < 1000000; p++)
+			fd = fd * 10 + (*p - '0');
+		if (!*p)
+			return (int)fd;
+	}
+	return -1;
+}
+
+/* Follows symlinks from path to the file a write through it would change:
+ * *out (malloc'd) names an existing non-symlink or a missing last component
+ * (a dangling link creates its target, as a shell redirection would), or
+ * *alias >= 0 when a link leads to a descriptor alias (fd_alias).
+ * Returns 0 or an errno value. At most 40 links, as Linux. */
+static int resolve(const char *path, char **out, int *alias)
+{
+	char *cur = strdup(path), *link = NULL;
+	struct stat sb;
+	int err = 0;
+
+	*out = NULL;
+	*alias = -1;
+	for (int hops = 0; cur; hops++) {
+		/* A link to /proc/self/fd/1 is stdout, not the file behind it. */
+		if (hops && (*alias = fd_alias(cur)) >= 0)
+			break;
+		if (lstat(cur, &sb) != 0) {
+			err = errno == ENOENT ? 0 : errno;
+			break;
+		}
+		if (!S_ISLNK(sb.st_mode))
+			break;
+		size_t size = sb.st_size > 0 ? (size_t)sb.st_size + 1 : 4096;
+		ssize_t n;
+		if (hops == 40) {
+			err = ELOOP;
+			break;
+		}
+		if (!(link = malloc(size))) {
+			err = ENOMEM;
+			break;
+		}
+		if ((n = readlink(cur, link, size)) < 0 || (size_t)n >= size) {
+			err = n < 0 ? errno : ENAMETOOLONG;
+			break;
+		}
+		link[n] = '\0';
+		const char *slash = strrchr(cur, '/');
+		if (link[0] == '/' || !slash) {
+			free(cur);
+			cur = link;
+		} else { /* relative to the link's directory */
+			size_t dlen = (size_t)(slash - cur) + 1, len = dlen + (size_t)n + 1;
+			char *next = malloc(len);
+			if (next) {
+				memcpy(next, cur, dlen);
+				memcpy(next + dlen, link, (size_t)n + 1);
+			}
+			free(cur);
+			free(link);
+			cur = next;
+		}
+		link = NULL;
+	}
+	free(link);
+	if (!cur && !err)
+		err = ENOMEM;
+	if (err) {
+		free(cur);
+		return err;
+	}
+	*out = cur;
+	return 0;
+}
+
+/* Wraps fd in o->fp. */
+static int sink_open(cmd_out *o, int fd, int owned)
+{
+	static const cookie_io_functions_t io = { NULL, sink_write, NULL, sink_close };
+	if (!(o->sink = calloc(1, sizeof *o->sink)))
+		return ENOMEM;
+	o->sink->fd = fd;
+	o->sink->owned = owned;
+	if (!(o->fp = fopencookie(o->sink, "w", io)))
+		return errno ? errno : ENOMEM;
+	/* A person watching a terminal sees lines as they come. */
+	if (isatty(fd))
+		setvbuf(o->fp, NULL, _IOLBF, 0);
+	return 0;
+}
+
+/* Creates TARGET.tmp-PID with the old target's mode, owner and group (st,
+ * NULL when there is none); sets o->copy when the old file must be kept as
+ * an inode (hard links; an owner we cannot give the new file). */
+static int open_tmp(cmd_out *o, const struct stat *st, int *fd)
+{
+	size_t len = strlen(o->target) + 32;
+	struct stat now;
+
+	*fd = -1;
+	if (!(o->tmp = malloc(len)))
+		return ENOMEM;
+	snprintf(o->tmp, len, "%s.tmp-%ld", o->target, (long)getpid());
+	/* 0600 until the old mode is applied: the content may be private. A
+	 * leftover of ours exists only if a dead process had our PID. */
+	for (int tries = 0; *fd < 0; tries++) {
+		*fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st ? 0600 : 0666);
+		if (*fd >= 0 || errno != EEXIST || tries)
+			break;
+		unlink(o->tmp);
+	}
+	if (*fd < 0) {
+		int err = errno;
 		free(o->tmp);
 		o->tmp = NULL;
+		return err;
+	}
+	if (!st)
+		return 0;
+	if (st->st_nlink > 1 || fstat(*fd, &now) != 0 ||
+	    ((now.st_uid != st->st_uid || now.st_gid != st->st_gid) &&
+	     fchown(*fd, st->st_uid, st->st_gid) != 0) ||
+	    fchmod(*fd, st->st_mode & 07777) != 0)
+		o->copy = 1;
+	return 0;
+}
+
+int cmd_out_open(cmd_out *o, const char *prog, const char *path)
+{
+	struct stat sb;
+	int fd = -1, err = 0, alias;
+
+	memset(o, 0, sizeof *o);
+	o->path = path && strcmp(path, "-") ? path : NULL;
+	alias = fd_alias(path ? path : "-");
+	if (alias >= 0) {
+		o->how = OUT_FD;
+		/* What the command printed before goes first. */
+		fflush(stdout);
+		if (fcntl(alias, F_GETFD) < 0)
+			err = errno;
+		else
+			err = sink_open(o, alias, 0);
+		goto done;
+	}
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		if (S_ISDIR(sb.st_mode)) {
+			err = EISDIR;
+			goto done;
+		}
+		if (!S_ISCHR(sb.st_mode) && !S_ISFIFO(sb.st_mode) && !S_ISSOCK(sb.st_mode)) {
+			fprintf(stderr, "%s: cannot write '", prog);
+			fo_diag_fputs_escaped(path, stderr);
+			fputs("': not a regular file, character device or FIFO\n", stderr);
+			memset(o, 0, sizeof *o);
+			return EXIT_IO;
+		}
+		/* Written straight through: a device or pipe is never
+		 * replaced (as root, renaming over /dev/null deleted it). */
+		o->how = OUT_DEVICE;
+		if ((fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)) < 0)
+			err = errno;
+		else if ((err = sink_open(o, fd, 1)) == 0)
+			fd = -1;
+		goto done;
+	}
+	o->how = OUT_FILE;
+	if ((err = resolve(path, &o->target, &alias)) != 0)
+		goto done;
+	if (alias >= 0) {
+		free(o->target);
+		o->target = NULL;
+		o->how = OUT_FD;
+		fflush(stdout);
+		if (fcntl(alias, F_GETFD) < 0)
+			err = errno;
+		else
+			err = sink_open(o, alias, 0);
+		goto done;
+	}
+	int exists = stat(o->target, &sb) == 0;
+	if (exists && !S_ISREG(sb.st_mode)) { /* changed under us */
+		err = EEXIST;
+		goto done;
+	}
+	if ((err = open_tmp(o, exists ? &sb : NULL, &fd)) != 0)
+		goto done;
+	if ((err = sink_open(o, fd, 1)) == 0)
+		fd = -1;
+done:
+	if (err) {
+		out_say(prog, "cannot write", o, err);
+		if (fd >= 0)
+			close(fd);
+		if (o->fp)
+			fclose(o->fp);
+		if (o->tmp)
+			unlink(o->tmp);
+		free(o->tmp);
+		free(o->target);
+		free(o->sink);
+		memset(o, 0, sizeof *o);
 		return EXIT_IO;
 	}
 	return EXIT_OK;
 }
 
-int cmd_out_close(cmd_out *o, const char *prog, int ok)
+/* Closes the stream; returns 0 or the errno of the first failure (a write,
+ * the flush, fsync of a temporary file, close). *failed: any failure, even
+ * one whose errno is unknown. */
+static int out_end(cmd_out *o, int sync, int *failed)
 {
-	int status = EXIT_OK;
+	int err = 0;
+	*failed = 0;
 	if (!o->fp)
-		return EXIT_OK;
+		return 0;
+	errno = 0;
 	if (fflush(o->fp) != 0 || ferror(o->fp)) {
-		/* Said even when the caller already failed: a write error is
-		 * the likely reason, and the only one with a useful errno. */
-		fprintf(stderr, "%s: cannot write '%s': %s\n", prog,
-			o->path ? o->path : "<stdout>", strerror(errno));
-		ok = 0;
+		*failed = 1;
+		err = o->sink->err ? o->sink->err : errno;
+	} else if (sync && fsync(o->sink->fd) != 0) {
+		*failed = 1;
+		err = errno;
+	}
+	if (fclose(o->fp) != 0 && !*failed) {
+		*failed = 1;
+		err = o->sink->err ? o->sink->err : errno;
+	}
+	o->fp = NULL;
+	return err;
+}
+
+static void out_release(cmd_out *o)
+{
+	if (o->fp)
+		fclose(o->fp);
+	if (o->tmp)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->target);
+	free(o->sink);
+	memset(o, 0, sizeof *o);
+}
+
+int cmd_out_prepare(cmd_out *o, const char *prog)
+{
+	int failed, err;
+	if (o->prepared)
+		return EXIT_OK;
+	/* fsync before the rename: without it a crash can leave the new name
+	 * on an empty file (ext4 delalloc, XFS), and network filesystems may
+	 * report a full disk only here. Not for devices and pipes. */
+	err = out_end(o, o->how == OUT_FILE, &failed);
+	if (failed) {
+		out_say(prog, "cannot write", o, err);
+		if (o->tmp)
+			unlink(o->tmp);
+		free(o->tmp);
+		o->tmp = NULL;
+		return EXIT_IO;
+	}
+	o->prepared = 1;
+	return EXIT_OK;
+}
+
+/* Copies the complete tmp into target in place: the inode, its links and
+ * owner stay. Space is reserved first so that a full disk fails before
+ * the old content is touched; a failure while copying (an I/O error, a
+ * kill) can leave the target mixed. Returns 0 or an errno value. */
+static int copy_into(const char *tmp, const char *target)
+{
+	int in = -1, out = -1, err = 0;
+	struct stat si, so;
+	char buf[65536];
+	ssize_t n;
+
+	if ((in = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 || fstat(in, &si) != 0 ||
+	    (out = open(target, O_WRONLY | O_NOCTTY | O_CLOEXEC)) < 0 || fstat(out, &so) != 0) {
+		err = errno;
+		goto done;
+	}
+	if (si.st_size > so.st_size && (err = posix_fallocate(out, 0, si.st_size)) != 0) {
+		if (err != EOPNOTSUPP && err != EINVAL) {
+			if (ftruncate(out, so.st_size) != 0) {
+				/* the old size stays as it was, padded with zeros */
+			}
+			goto done;
+		}
+		err = 0; /* cannot reserve here: copy and see */
+	}
+	while ((n = read(in, buf, sizeof buf)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = errno;
+			goto done;
+		}
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(out, buf + off, (size_t)(n - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				err = w < 0 ? errno : EIO;
+				goto done;
+			}
+			off += w;
+		}
+	}
+	if (ftruncate(out, si.st_size) != 0 || fsync(out) != 0)
+		err = errno;
+done:
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) != 0 && !err)
+		err = errno;
+	return err;
+}
+
+int cmd_out_commit(cmd_out *o, const char *prog)
+{
+	int status = EXIT_OK, err = 0;
+	if (!o->prepared) {
+		out_release(o);
+		return EXIT_IO;
+	}
+	if (o->tmp) {
+		if (o->copy)
+			err = copy_into(o->tmp, o->target);
+		else if (rename(o->tmp, o->target) != 0)
+			err = errno;
+		else {
+			free(o->tmp);
+			o->tmp = NULL;
+		}
+	}
+	if (err) {
+		out_say(prog, "cannot write", o, err);
 		status = EXIT_IO;
 	}
-	if (o->path) {
-		if (fclose(o->fp) != 0 && ok) {
-			fprintf(stderr, "%s: cannot write '%s': %s\n", prog, o->path, strerror(errno));
-			ok = 0;
-			status = EXIT_IO;
-		}
-		if (ok && rename(o->tmp, o->path) != 0) {
-			fprintf(stderr, "%s: cannot write '%s': %s\n", prog, o->path, strerror(errno));
-			status = EXIT_IO;
-			ok = 0;
-		}
-		if (!ok)
-			remove(o->tmp);
-		free(o->tmp);
+	out_release(o); /* removes the temporary file if still there */
+	return status;
+}
+
+int cmd_out_close(cmd_out *o, const char *prog, int ok)
+{
+	int failed, err, status;
+	if (!o->fp && !o->tmp && !o->sink) {
+		memset(o, 0, sizeof *o);
+		return EXIT_OK;
 	}
-	memset(o, 0, sizeof *o);
+	if (ok) {
+		if ((status = cmd_out_prepare(o, prog)) == EXIT_OK)
+			return cmd_out_commit(o, prog);
+		out_release(o);
+		return status;
+	}
+	/* Said even though the caller failed: a write error is the likely
+	 * reason, and the only one with a useful errno. */
+	err = out_end(o, 0, &failed);
+	if (failed)
+		out_say(prog, "cannot write", o, err);
+	out_release(o);
+	return failed ? EXIT_IO : EXIT_OK;
+}
+
+void cmd_out_discard(cmd_out *o)
+{
+	out_release(o);
+}
+
+int cmd_stdout_close(const char *prog, int status)
+{
+	int err = 0, failed = 0;
+	errno = 0;
+	if (fflush(stdout) != 0) {
+		failed = 1;
+		err = errno;
+	} else if (ferror(stdout)) {
+		failed = 1; /* stdio dropped the failed buffer: errno is gone */
+	}
+	/* A closed stdout (>&-) that nothing was written to is no error. */
+	if (fclose(stdout) != 0 && !failed && errno != EBADF) {
+		failed = 1;
+		err = errno;
+	}
+	if (failed && status == EXIT_OK) {
+		fprintf(stderr, "%s: cannot write '<stdout>': %s\n", prog,
+			err ? strerror(err) : "write error");
+		return EXIT_IO;
+	}
 	return status;
 }
 

@@ -53,83 +53,83 @@ static int failed(const char *prog, fo_diag *diag, int err)
 	return cmd_exit_for(err);
 }
 
-static void cell(const char *s, int width)
+static void cell(FILE *fp, const char *s, int width)
 {
-	fo_diag_fputs_escaped(s, stdout);
+	fo_diag_fputs_escaped(s, fp);
 	for (int n = (int)strlen(s); n < width; n++)
-		putchar(' ');
+		putc(' ', fp);
 }
 
-static void json_key(const char *key, const char *value, const char *sep)
+static void json_key(FILE *fp, const char *key, const char *value, const char *sep)
 {
-	printf("%s\"%s\": ", sep, key);
-	fo_report_json_string(stdout, value);
+	fprintf(fp, "%s\"%s\": ", sep, key);
+	fo_report_json_string(fp, value);
 }
 
-static void list_text(const fo_snapshot_info *v, size_t nv)
+static void list_text(FILE *fp, const fo_snapshot_info *v, size_t nv)
 {
 	int w = 5;
 	for (size_t i = 0; i < nv; i++)
 		if ((int)strlen(v[i].label) > w)
 			w = (int)strlen(v[i].label);
-	cell("LABEL", w);
-	printf("  %-20s  %8s  %-12s  %s\n", "IMPORTED", "NODES", "SHA256", "SOURCE");
+	cell(fp, "LABEL", w);
+	fprintf(fp, "  %-20s  %8s  %-12s  %s\n", "IMPORTED", "NODES", "SHA256", "SOURCE");
 	for (size_t i = 0; i < nv; i++) {
-		cell(v[i].label, w);
-		printf("  %-20s  %8llu  %-12.12s  ", v[i].imported_at, (unsigned long long)v[i].nodes,
+		cell(fp, v[i].label, w);
+		fprintf(fp, "  %-20s  %8llu  %-12.12s  ", v[i].imported_at, (unsigned long long)v[i].nodes,
 		       v[i].sha256);
-		fo_diag_fputs_escaped(v[i].source, stdout);
-		putchar('\n');
+		fo_diag_fputs_escaped(v[i].source, fp);
+		putc('\n', fp);
 	}
 }
 
-static void list_json(const fo_snapshot_info *v, size_t nv)
+static void list_json(FILE *fp, const fo_snapshot_info *v, size_t nv)
 {
-	fputs("{\"snapshots\": [", stdout);
+	fputs("{\"snapshots\": [", fp);
 	for (size_t i = 0; i < nv; i++) {
-		fputs(i ? ",\n  {" : "\n  {", stdout);
-		json_key("label", v[i].label, "");
-		json_key("imported_at", v[i].imported_at, ", ");
-		json_key("source", v[i].source, ", ");
-		json_key("sha256", v[i].sha256, ", ");
-		json_key("inventory", v[i].inventory, ", ");
-		printf(", \"nodes\": %llu}", (unsigned long long)v[i].nodes);
+		fputs(i ? ",\n  {" : "\n  {", fp);
+		json_key(fp, "label", v[i].label, "");
+		json_key(fp, "imported_at", v[i].imported_at, ", ");
+		json_key(fp, "source", v[i].source, ", ");
+		json_key(fp, "sha256", v[i].sha256, ", ");
+		json_key(fp, "inventory", v[i].inventory, ", ");
+		fprintf(fp, ", \"nodes\": %llu}", (unsigned long long)v[i].nodes);
 	}
-	fputs(nv ? "\n]}\n" : "]}\n", stdout);
+	fputs(nv ? "\n]}\n" : "]}\n", fp);
 }
 
-static void reports_text(const fo_snapshot_report_info *v, size_t nv)
+static void reports_text(FILE *fp, const fo_snapshot_report_info *v, size_t nv)
 {
 	int w = 8;
 	for (size_t i = 0; i < nv; i++)
 		if ((int)strlen(v[i].snapshot) > w)
 			w = (int)strlen(v[i].snapshot);
-	printf("%6s  %-20s  ", "ID", "CREATED");
-	cell("SNAPSHOT", w);
-	printf("  %5s  %s\n", "RUNS", "TITLE");
+	fprintf(fp, "%6s  %-20s  ", "ID", "CREATED");
+	cell(fp, "SNAPSHOT", w);
+	fprintf(fp, "  %5s  %s\n", "RUNS", "TITLE");
 	for (size_t i = 0; i < nv; i++) {
-		printf("%6" PRId64 "  %-20s  ", v[i].id, v[i].created_at);
-		cell(v[i].snapshot, w);
-		printf("  %5llu  ", (unsigned long long)v[i].runs);
-		fo_diag_fputs_escaped(v[i].title ? v[i].title : "", stdout);
-		putchar('\n');
+		fprintf(fp, "%6" PRId64 "  %-20s  ", v[i].id, v[i].created_at);
+		cell(fp, v[i].snapshot, w);
+		fprintf(fp, "  %5llu  ", (unsigned long long)v[i].runs);
+		fo_diag_fputs_escaped(v[i].title ? v[i].title : "", fp);
+		putc('\n', fp);
 	}
 }
 
-static void reports_json(const fo_snapshot_report_info *v, size_t nv)
+static void reports_json(FILE *fp, const fo_snapshot_report_info *v, size_t nv)
 {
-	fputs("{\"reports\": [", stdout);
+	fputs("{\"reports\": [", fp);
 	for (size_t i = 0; i < nv; i++) {
-		printf("%s{\"id\": %" PRId64, i ? ",\n  " : "\n  ", v[i].id);
-		json_key("created_at", v[i].created_at, ", ");
-		json_key("snapshot", v[i].snapshot, ", ");
-		json_key("title", v[i].title, ", ");
-		json_key("input", v[i].input, ", ");
-		json_key("scenarios_file", v[i].scenarios_file, ", ");
-		json_key("scenarios_sha256", v[i].scenarios_sha256, ", ");
-		printf(", \"runs\": %llu}", (unsigned long long)v[i].runs);
+		fprintf(fp, "%s{\"id\": %" PRId64, i ? ",\n  " : "\n  ", v[i].id);
+		json_key(fp, "created_at", v[i].created_at, ", ");
+		json_key(fp, "snapshot", v[i].snapshot, ", ");
+		json_key(fp, "title", v[i].title, ", ");
+		json_key(fp, "input", v[i].input, ", ");
+		json_key(fp, "scenarios_file", v[i].scenarios_file, ", ");
+		json_key(fp, "scenarios_sha256", v[i].scenarios_sha256, ", ");
+		fprintf(fp, ", \"runs\": %llu}", (unsigned long long)v[i].runs);
 	}
-	fputs(nv ? "\n]}\n" : "]}\n", stdout);
+	fputs(nv ? "\n]}\n" : "]}\n", fp);
 }
 
 /* db report: the head of report.json as soon as the stored report is found,
@@ -190,6 +190,7 @@ int cmd_db(int argc, char **argv)
 	size_t nv = 0, nrv = 0;
 	fo_diag *diag = NULL;
 	cmd_args a;
+	cmd_out out = { 0 };
 	int status = EXIT_OK, id, err, json = 0, sub = -1;
 	int64_t report_id = 0;
 
@@ -239,36 +240,42 @@ int cmd_db(int argc, char **argv)
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return EXIT_IO;
 	}
+	/* Results through cmd_out: a full stdout is said as such. */
+	if (sub != S_REPORT && (status = cmd_out_open(&out, prog, NULL)) != EXIT_OK)
+		goto done;
 	switch (sub) {
 	case S_RM:
 		if ((err = fo_snapshot_remove(db, arg, diag)) < 0) {
 			status = failed(prog, diag, err);
 			break;
 		}
-		fputs("removed ", stdout);
-		fo_diag_fputs_escaped(arg, stdout);
-		fputs(" from ", stdout);
-		fo_diag_fputs_escaped(db, stdout);
-		putchar('\n');
+		fputs("removed ", out.fp);
+		fo_diag_fputs_escaped(arg, out.fp);
+		fputs(" from ", out.fp);
+		fo_diag_fputs_escaped(db, out.fp);
+		putc('\n', out.fp);
 		break;
 	case S_LIST:
 		if ((err = fo_snapshot_list(&v, &nv, db, diag)) < 0) {
 			status = failed(prog, diag, err);
 			break;
 		}
-		(json ? list_json : list_text)(v, nv);
+		(json ? list_json : list_text)(out.fp, v, nv);
 		break;
 	case S_REPORTS:
 		if ((err = fo_snapshot_reports(&rv, &nrv, db, diag)) < 0) {
 			status = failed(prog, diag, err);
 			break;
 		}
-		(json ? reports_json : reports_text)(rv, nrv);
+		(json ? reports_json : reports_text)(out.fp, rv, nrv);
 		break;
 	case S_REPORT:
 		status = report_json(prog, db, report_id, out_path, diag);
 		break;
 	}
+	if (cmd_out_close(&out, prog, status == EXIT_OK) != EXIT_OK)
+		status = EXIT_IO;
+done:
 	fo_snapshot_list_free(v, nv);
 	fo_snapshot_report_info_free(rv, nrv);
 	fo_diag_free(diag);

@@ -4,10 +4,14 @@
  * report.md, report.json, impacts.csv and one SVG diagram per scenario;
  * docs/report.md). On a snapshot the runs are stored in its database too.
  *
- * Files are written under temporary names and renamed into DIR only when
- * everything succeeded, so a failed run leaves an earlier report whole.
+ * Files are written under temporary names (cmd_out), synced, and renamed
+ * into DIR only when all of them are complete, so a failed run leaves an
+ * earlier report whole and no temporary file; temporary files of a killed
+ * run are removed by the next run into DIR.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,9 +126,11 @@ static void progress_done(progress *p)
 
 /* ------------------------------------------------------------ files */
 
-/* A diagram written under a temporary name, renamed at the end. */
+/* A diagram: written and synced while the batch runs, renamed into DIR
+ * with the other files at the end. */
 typedef struct svgfile {
-	char *tmp, *path;
+	char *path;
+	cmd_out out;
 } svgfile;
 
 static char *join(const char *dir, const char *name)
@@ -157,23 +163,59 @@ static int make_dir(const char *prog, const char *dir)
 	return EXIT_OK;
 }
 
-/* Writes len bytes to a fresh temporary file next to path. */
+/* Writes len bytes to f->path's temporary file and closes it: only the
+ * rename is left (cmd_out_commit). Says why on failure. */
 static int write_tmp(const char *prog, svgfile *f, const char *data, size_t len)
 {
-	size_t n = strlen(f->path) + 32;
-	FILE *fp;
-	if (!(f->tmp = malloc(n)))
-		return EXIT_IO;
-	snprintf(f->tmp, n, "%s.tmp-%ld", f->path, (long)getpid());
-	if (!(fp = fopen(f->tmp, "wb")) || fwrite(data, 1, len, fp) != len || fclose(fp) != 0) {
-		fprintf(stderr, "%s: cannot write '", prog);
-		fo_diag_fputs_escaped(f->tmp, stderr);
-		fprintf(stderr, "': %s\n", strerror(errno));
-		if (fp)
-			fclose(fp);
-		return EXIT_IO;
+	int status;
+	if ((status = cmd_out_open(&f->out, prog, f->path)) != EXIT_OK)
+		return status;
+	fwrite(data, 1, len, f->out.fp); /* an error is seen by prepare */
+	return cmd_out_prepare(&f->out, prog);
+}
+
+/* True for a file name this command writes into DIR. */
+static int ours(const char *name, size_t len)
+{
+	static const char *const fixed[] = { "index.html", "report.md", "report.json",
+					     "impacts.csv", NULL };
+	for (int i = 0; fixed[i]; i++)
+		if (strlen(fixed[i]) == len && !strncmp(name, fixed[i], len))
+			return 1;
+	if (len < 13 || strncmp(name, "scenario-", 9) || strncmp(name + len - 4, ".svg", 4))
+		return 0;
+	for (size_t i = 9; i < len - 4; i++)
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* Removes NAME.tmp-PID files that a killed run left in DIR: only names this
+ * command writes, only when PID is no live process (kill(pid, 0) says
+ * ESRCH), never our own. Best effort: an error only leaves them. O(entries
+ * of DIR). */
+static void clean_stale(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		const char *t = strstr(e->d_name, ".tmp-"), *p;
+		long pid = 0;
+		if (!t || !ours(e->d_name, (size_t)(t - e->d_name)))
+			continue;
+		for (p = t + 5; *p >= '0' && *p <= '9' && pid < 100000000; p++)
+			pid = pid * 10 + (*p - '0');
+		if (*p || p == t + 5 || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char *path = join(dir, e->d_name);
+		if (path)
+			unlink(path);
+		free(path);
 	}
-	return EXIT_OK;
+	closedir(d);
 }
 
 /* ------------------------------------------------------------ one run */
@@ -189,6 +231,7 @@ typedef struct ctx {
 	int diagrams;
 	svgfile *svgs;
 	size_t nsvgs, omitted;
+	int said; /* a write error was reported with its reason */
 } ctx;
 
 /* Renders the impact of the last run as SVG into *svg (malloc'd), or
@@ -283,6 +326,7 @@ static int run_one(ctx *c, const fo_scenarios *sc, size_t i)
 			c->nsvgs++;
 			if (write_tmp(c->prog, f, svg, svg_len) != EXIT_OK) {
 				err = FO_EIO;
+				c->said = 1;
 				goto done;
 			}
 			d.svg = svg;
@@ -430,6 +474,7 @@ int cmd_report(int argc, char **argv)
 
 	if ((status = make_dir(prog, dir)) != EXIT_OK)
 		goto done;
+	clean_stale(dir);
 	if (!(html_path = join(dir, "index.html")) || !(md_path = join(dir, "report.md")) ||
 	    !(json_path = join(dir, "report.json")) || !(csv_path = join(dir, "impacts.csv")) ||
 	    !(c.svgs = calloc(n ? n : 1, sizeof *c.svgs))) {
@@ -469,24 +514,22 @@ int cmd_report(int argc, char **argv)
 	    (err = fo_batchreport_finish(c.br, &sr, html.fp, md.fp)) < 0)
 		goto fail;
 
-	/* Commit: the files first (a report on disk is what was asked for),
-	 * then the database. */
-	if ((status = cmd_out_close(&html, prog, 1)) != EXIT_OK ||
-	    (status = cmd_out_close(&md, prog, 1)) != EXIT_OK ||
-	    (status = cmd_out_close(&c.json, prog, 1)) != EXIT_OK ||
-	    (status = cmd_out_close(&c.csv, prog, 1)) != EXIT_OK)
+	/* Every file complete and synced before the first rename; index.html
+	 * (the entry point) last. Then the database: a report on disk is what
+	 * was asked for. */
+	if ((status = cmd_out_prepare(&html, prog)) != EXIT_OK ||
+	    (status = cmd_out_prepare(&md, prog)) != EXIT_OK ||
+	    (status = cmd_out_prepare(&c.json, prog)) != EXIT_OK ||
+	    (status = cmd_out_prepare(&c.csv, prog)) != EXIT_OK)
 		goto done;
-	for (size_t i = 0; i < c.nsvgs; i++) {
-		if (rename(c.svgs[i].tmp, c.svgs[i].path) != 0) {
-			fprintf(stderr, "%s: cannot write '", prog);
-			fo_diag_fputs_escaped(c.svgs[i].path, stderr);
-			fprintf(stderr, "': %s\n", strerror(errno));
-			status = EXIT_IO;
+	for (size_t i = 0; i < c.nsvgs; i++)
+		if ((status = cmd_out_commit(&c.svgs[i].out, prog)) != EXIT_OK)
 			goto done;
-		}
-		free(c.svgs[i].tmp);
-		c.svgs[i].tmp = NULL;
-	}
+	if ((status = cmd_out_commit(&c.csv, prog)) != EXIT_OK ||
+	    (status = cmd_out_commit(&c.json, prog)) != EXIT_OK ||
+	    (status = cmd_out_commit(&md, prog)) != EXIT_OK ||
+	    (status = cmd_out_commit(&html, prog)) != EXIT_OK)
+		goto done;
 	if (c.store) {
 		fo_snapshot_report_writer *w = c.store;
 		c.store = NULL;
@@ -506,24 +549,31 @@ int cmd_report(int argc, char **argv)
 	printf("\n");
 fail:
 	if (err < 0) {
-		if (err != FO_EIO || !status)
+		/* Discarding the outputs says a write error with its reason
+		 * ("No space left on device"); a bare "input/output error"
+		 * after it would add nothing. */
+		int said = c.said || status != EXIT_OK;
+		cmd_out *outs[] = { &html, &md, &c.json, &c.csv };
+		for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++) {
+			if (said) /* one reason is enough */
+				cmd_out_discard(outs[i]);
+			else
+				said = cmd_out_close(outs[i], prog, 0) != EXIT_OK;
+		}
+		if (err != FO_EIO || !said)
 			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
 		if (status == EXIT_OK)
-			status = cmd_exit_for(err);
+			status = said && err == FO_EIO ? EXIT_IO : cmd_exit_for(err);
 	}
 done:
-	if (html.fp)
-		cmd_out_close(&html, prog, 0);
-	if (md.fp)
-		cmd_out_close(&md, prog, 0);
-	if (c.json.fp)
-		cmd_out_close(&c.json, prog, 0);
-	if (c.csv.fp)
-		cmd_out_close(&c.csv, prog, 0);
+	/* Whatever was not committed (the reason was said): temporary files
+	 * removed. */
+	cmd_out_discard(&html);
+	cmd_out_discard(&md);
+	cmd_out_discard(&c.json);
+	cmd_out_discard(&c.csv);
 	for (size_t i = 0; i < c.nsvgs; i++) {
-		if (c.svgs[i].tmp)
-			remove(c.svgs[i].tmp);
-		free(c.svgs[i].tmp);
+		cmd_out_discard(&c.svgs[i].out);
 		free(c.svgs[i].path);
 	}
 	free(c.svgs);

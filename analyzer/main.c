@@ -1,7 +1,6 @@
 /*
  * main.c — the `fallout` command: a thin table of subcommands.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,17 +35,6 @@ static void usage(FILE *fp)
 		    EXIT_STATUS_HELP);
 }
 
-/* Every subcommand writes its results to stdout (or -o FILE); a full disk or
- * a closed pipe must not pass for success. */
-static int finish(int status)
-{
-	if ((fflush(stdout) != 0 || ferror(stdout)) && status == EXIT_OK) {
-		fprintf(stderr, "fallout: cannot write '<stdout>': %s\n", strerror(errno));
-		return EXIT_IO;
-	}
-	return status;
-}
-
 static int dispatch(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -77,5 +65,7 @@ static int dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	return finish(dispatch(argc, argv));
+	/* Results printed with printf: a full disk or a closed pipe must
+	 * not pass for success. */
+	return cmd_stdout_close("fallout", dispatch(argc, argv));
 }

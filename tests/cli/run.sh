@@ -8,7 +8,7 @@
 # Paths in arguments are relative to the repository root, where this runs.
 # FO_UPDATE_GOLDEN=1 rewrites .out/.err/.status from the current behaviour
 # (review the diff before committing!).
-# Then the scripted checks in tests/cli/checks.sh run.
+# Then the scripted checks in tests/cli/checks.sh and output-checks.sh run.
 set -u
 : "${FALLOUT:=./fallout}"
 cd "$(dirname "$0")/../.." || exit 2
@@ -58,4 +58,6 @@ done
 echo "cli-golden: $pass passed, $fail failed"
 FALLOUT="$FALLOUT" sh tests/cli/checks.sh
 checks=$?
-[ $fail = 0 ] && [ $checks = 0 ]
+FALLOUT="$FALLOUT" sh tests/cli/output-checks.sh
+outputs=$?
+[ $fail = 0 ] && [ $checks = 0 ] && [ $outputs = 0 ]

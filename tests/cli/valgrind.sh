@@ -29,6 +29,11 @@ run 0 import samples/migration/after.xml --db "$tmp/s.db" --label after
 run 0 report "$tmp/s.db@after" --scenarios samples/migration/scenarios.xml -o "$tmp/report" --no-diagrams
 run 0 db report 1 --db "$tmp/s.db"
 run 0 db reports --db "$tmp/s.db" --format json
+# -o through a symlink onto a hard-linked file (resolved, copied in place),
+# and onto a directory (refused).
+echo old >"$tmp/real" && ln -s real "$tmp/link" && ln "$tmp/real" "$tmp/hard"
+run 0 whatif samples/quickstart.xml --fail gz3-cooling -o "$tmp/link"
+run 4 db report 1 --db "$tmp/s.db" -o "$tmp/report"
 run 3 report samples/migration/before.xml --scenarios tests/cli/inputs/migration-loop-scenarios.xml -o "$tmp/report"
 run 3 check tests/hostile/doctype-external-entity.xml
 run 3 whatif tests/cli/inputs/dangling-ref.xml --fail a
