@@ -272,6 +272,22 @@ static void report_stop(fo_reader *r)
 				 "elements nested more than %d deep (the XML parser's limit)",
 				 FO_SCAN_MAX_DEPTH);
 		break;
+	case FO_SCAN_MARKUP:
+		fo_reader__error(r, pos, NULL,
+				 "more than %u comments and processing instructions in one document "
+				 "(fallout's limit)",
+				 FO_SCAN_MAX_MARKUP);
+		break;
+	case FO_SCAN_MARKUP_BYTES:
+		fo_reader__error(r, pos, NULL,
+				 "comments and processing instructions longer than %u bytes in all "
+				 "(fallout's limit)",
+				 FO_SCAN_MAX_MARKUP_BYTES);
+		break;
+	case FO_SCAN_ATTRS:
+		fo_reader__error(r, pos, NULL, "more than %u attributes on one element (fallout's limit)",
+				 FO_SCAN_MAX_ATTRS);
+		break;
 	case FO_SCAN_ENCODING:
 		fo_reader__error(r, pos, NULL, "unsupported encoding '%s': %s are UTF-8",
 				 fo_reader__show(s->enc, sb), docs);

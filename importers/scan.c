@@ -253,6 +253,29 @@ static void decl_put(fo_scan *s, unsigned char c)
 	}
 }
 
+/* Bytes of the comment or PI being read, from its '<' to the byte at the
+ * current offset included. */
+static uint64_t markup_len(const fo_scan *s)
+{
+	return s->offset - s->lt_offset + 1;
+}
+
+/* The comment or PI being read already takes the document's total over the
+ * cap, its end not even seen: refuse before libxml2 buffers more of it. */
+static int markup_over(const fo_scan *s)
+{
+	return (s->state == S_COMMENT || s->state == S_PI) &&
+	       s->markup_bytes + (s->offset - s->lt_offset) > FO_SCAN_MAX_MARKUP_BYTES;
+}
+
+/* A comment or PI ends at the current byte: adds it to the document's total.
+ * -1 if the total is over FO_SCAN_MAX_MARKUP_BYTES. */
+static int close_markup(fo_scan *s)
+{
+	s->markup_bytes += markup_len(s);
+	return s->markup_bytes > FO_SCAN_MAX_MARKUP_BYTES ? -1 : 0;
+}
+
 static void start_tag(fo_scan *s, unsigned char c)
 {
 	s->in_tag = 1;
@@ -261,6 +284,7 @@ static void start_tag(fo_scan *s, unsigned char c)
 	s->cur.col = s->lt_col;
 	s->cur.attr_first = s->attrs_base + s->attrs_len;
 	s->cur.attr_count = 0;
+	s->tag_attrs = 0;
 	s->state = S_TAGNAME;
 }
 
@@ -276,6 +300,10 @@ static void in_tag(fo_scan *s, unsigned char c)
 	} else if (c == '/') {
 		s->state = S_SLASH;
 	} else {
+		if (++s->tag_attrs > FO_SCAN_MAX_ATTRS) {
+			stop(s, FO_SCAN_ATTRS, s->line, s->col);
+			return;
+		}
 		s->cur_attr.hash = hash_byte(FNV_OFFSET, c);
 		s->cur_attr.line = s->line;
 		s->cur_attr.col = s->col;
@@ -303,6 +331,7 @@ static inline enum fo_scan_stop step(fo_scan *s, unsigned char c)
 		if (c == '<') {
 			s->lt_line = s->line;
 			s->lt_col = s->col;
+			s->lt_offset = s->offset;
 			s->text_marked = 0;
 			s->state = S_LT;
 		} else if (!is_blank(c) && !(s->bom && s->offset < s->bom)) {
@@ -313,6 +342,8 @@ static inline enum fo_scan_stop step(fo_scan *s, unsigned char c)
 		break;
 	case S_LT:
 		if (c == '?') {
+			if (++s->markup > FO_SCAN_MAX_MARKUP)
+				return stop(s, FO_SCAN_MARKUP, s->lt_line, s->lt_col);
 			s->in_decl = s->offset == (uint64_t)s->bom + 1;
 			if (s->in_decl) {
 				s->decl_len = 0;
@@ -335,6 +366,7 @@ static inline enum fo_scan_stop step(fo_scan *s, unsigned char c)
 			s->saw_content = 1;
 			s->lt_line = s->line;
 			s->lt_col = s->col;
+			s->lt_offset = s->offset;
 		} else if (is_blank(c) || c == '>' || c == '=') {
 			s->saw_content = 1;
 			s->state = S_TEXT; /* not markup: libxml2 reports it */
@@ -357,6 +389,8 @@ static inline enum fo_scan_stop step(fo_scan *s, unsigned char c)
 		if (!s->cand) {
 			s->state = S_TEXT; /* "<!" + something else: libxml2 reports it */
 		} else if ((s->cand & BANG_COMMENT) && s->match == 2) {
+			if (++s->markup > FO_SCAN_MAX_MARKUP)
+				return stop(s, FO_SCAN_MARKUP, s->lt_line, s->lt_col);
 			s->match = 0;
 			s->state = S_COMMENT;
 		} else if ((s->cand & BANG_CDATA) && s->match == 7) {
@@ -370,16 +404,23 @@ static inline enum fo_scan_stop step(fo_scan *s, unsigned char c)
 		}
 		break;
 	case S_COMMENT:
-		if (c == '>' && s->match >= 2)
+		if (c == '>' && s->match >= 2) {
 			s->state = S_TEXT;
-		else
+			if (close_markup(s) < 0)
+				return stop(s, FO_SCAN_MARKUP_BYTES, s->lt_line, s->lt_col);
+		} else {
 			s->match = c == '-' ? s->match + 1 : 0;
+			if (markup_over(s))
+				return stop(s, FO_SCAN_MARKUP_BYTES, s->lt_line, s->lt_col);
+		}
 		break;
 	case S_PI:
 		if (s->in_decl)
 			decl_put(s, c);
 		if (c == '>' && s->match) {
 			s->state = S_TEXT;
+			if (close_markup(s) < 0)
+				return stop(s, FO_SCAN_MARKUP_BYTES, s->lt_line, s->lt_col);
 			if (s->in_decl) {
 				s->in_decl = 0;
 				if (check_decl(s) < 0)
@@ -387,6 +428,8 @@ static inline enum fo_scan_stop step(fo_scan *s, unsigned char c)
 			}
 		} else {
 			s->match = c == '?';
+			if (markup_over(s))
+				return stop(s, FO_SCAN_MARKUP_BYTES, s->lt_line, s->lt_col);
 		}
 		break;
 	case S_CDATA:
@@ -461,7 +504,7 @@ static inline enum fo_scan_stop step(fo_scan *s, unsigned char c)
 	default:
 		break;
 	}
-	return FO_SCAN_GO;
+	return s->stop; /* in_tag() may have refused */
 }
 
 /* Advances the position over byte c: LF ends a line; a column is a
@@ -569,8 +612,13 @@ enum fo_scan_stop fo_scan__feed(fo_scan *s, const unsigned char *p, size_t n)
 		return s->stop;
 	compact(s);
 	for (size_t i = 0; i < n; i++) {
-		if (s->offset >= 4 && (i += run(s, p + i, n - i)) == n)
-			break;
+		if (s->offset >= 4) {
+			i += run(s, p + i, n - i);
+			if (markup_over(s))
+				return stop(s, FO_SCAN_MARKUP_BYTES, s->lt_line, s->lt_col);
+			if (i == n)
+				break;
+		}
 		unsigned char c = p[i];
 		enum fo_scan_stop why = step(s, c);
 		if (why)

@@ -39,6 +39,9 @@ enum fo_scan_stop {
 	FO_SCAN_EBCDIC,   /* the EBCDIC signature of "<?xm" */
 	FO_SCAN_ENCODING, /* encoding="X" in the XML declaration, X not UTF-8/ASCII */
 	FO_SCAN_DEPTH,    /* an element nested deeper than FO_SCAN_MAX_DEPTH */
+	FO_SCAN_MARKUP,   /* more than FO_SCAN_MAX_MARKUP comments and PIs */
+	FO_SCAN_MARKUP_BYTES, /* comments and PIs longer than FO_SCAN_MAX_MARKUP_BYTES in all */
+	FO_SCAN_ATTRS,    /* more than FO_SCAN_MAX_ATTRS attributes on one element */
 };
 
 /* Deepest element accepted (the root is at depth 1). libxml2 2.9 has the
@@ -46,6 +49,23 @@ enum fo_scan_stop {
  * mode it frees its input buffer and then reads from it (a use-after-free
  * valgrind shows): the scanner must refuse first. */
 #define FO_SCAN_MAX_DEPTH 256
+
+/* Comments and processing instructions (the XML declaration included) per
+ * document, by count and by total bytes from "<!--"/"<?" to the closing '>'.
+ * libxml2's reader keeps those outside the root element and those directly
+ * inside it until the end of the document (about 170 bytes of memory per
+ * comment plus its text: 200 MB of "<!---->" peaked at 4.9 GB), so without
+ * a cap memory would grow with the document, not with the graph. Both are
+ * far above what exporters write (one comment per node of a 100,000-node
+ * inventory still fits); docs/importer.md. */
+#define FO_SCAN_MAX_MARKUP 100000u
+#define FO_SCAN_MAX_MARKUP_BYTES 10000000u
+
+/* Attributes on one element, namespace declarations included. libxml2 2.9
+ * checks an element's attributes for duplicates in quadratic time (200,000
+ * attributes, a 2.3 MB file, took 102 s); fallout's elements use at most a
+ * handful. */
+#define FO_SCAN_MAX_ATTRS 256u
 
 typedef struct fo_scan_attr {
 	uint64_t hash;              /* of the qualified name as written */
@@ -80,6 +100,10 @@ typedef struct fo_scan {
 	unsigned char quote;     /* quote of the attribute value being read */
 	unsigned bom;            /* bytes of a UTF-8 BOM seen at offset 0 */
 	unsigned long lt_line, lt_col; /* position of the last '<' */
+	uint64_t lt_offset;      /* and its offset */
+	uint64_t markup;         /* comments and PIs opened so far */
+	uint64_t markup_bytes;   /* bytes of the comments and PIs closed so far */
+	uint32_t tag_attrs;      /* attributes of the start tag being read */
 	int text_marked;         /* the current text run is already queued */
 	int in_tag;              /* inside a start tag: `cur` is being filled */
 	unsigned char head[4];   /* the first bytes, for encoding signatures */

@@ -324,32 +324,118 @@ static void spec(const doc *d, const fo_graph *g, const fo_scenario *sc)
 	}
 }
 
+/* The first occurrence of needle[0..k) in h[0..n), or NULL (memmem is not
+ * POSIX 2008). O(n k). */
+static const char *find_bytes(const char *h, size_t n, const char *needle, size_t k)
+{
+	for (const char *e = h + n; (size_t)(e - h) >= k; h++) {
+		h = memchr(h, needle[0], (size_t)(e - h) - k + 1);
+		if (!h)
+			return NULL;
+		if (!memcmp(h, needle, k))
+			return h;
+	}
+	return NULL;
+}
+
+/* Attributes whose value may hold a "url(#x)" reference (SVG 1.1 presentation
+ * attributes, and style). Not titles and tooltips: they hold node names. */
+static int url_attr(const char *name, size_t nl)
+{
+	static const char *const names[] = { "fill",	    "stroke",	  "clip-path",
+					     "mask",	    "filter",	  "marker-start",
+					     "marker-mid",  "marker-end", "style" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (nl == strlen(names[i]) && !memcmp(name, names[i], nl))
+			return 1;
+	return 0;
+}
+
+/* Copies one attribute value v[0..n) of attribute `name` (length nl),
+ * prefixing the references in it with "s<N>-": the whole value of an id, the
+ * fragment "#x" of an href or xlink:href, and every "url(#x)" in the
+ * attributes of url_attr(). Any other value is copied as it is. */
+static void put_svg_value(fo_sbuf *b, const char *name, size_t nl, const char *v, size_t n,
+			  size_t sn)
+{
+	int is_href = (nl == 4 && !memcmp(name, "href", 4)) ||
+		      (nl > 5 && !memcmp(name + nl - 5, ":href", 5));
+	if (nl == 2 && !memcmp(name, "id", 2) && n) {
+		fo_sbuf__printf(b, "s%zu-", sn);
+	} else if (is_href && n && v[0] == '#') {
+		fo_sbuf__printf(b, "#s%zu-", sn);
+		v++;
+		n--;
+	} else if (url_attr(name, nl)) {
+		for (const char *q; (q = find_bytes(v, n, "url(#", 5));) {
+			fo_sbuf__putn(b, v, (size_t)(q - v) + 5);
+			fo_sbuf__printf(b, "s%zu-", sn);
+			n -= (size_t)(q - v) + 5;
+			v = q + 5;
+		}
+	}
+	fo_sbuf__putn(b, v, n);
+}
+
 /* Copies the SVG document into the page: from its <svg> tag on (the XML
- * prolog and DOCTYPE do not belong in HTML), with every id="x", href="#x"
- * and url(#x) prefixed by "s<N>-" so several diagrams can share a page. */
+ * prolog and DOCTYPE do not belong in HTML), with the references in
+ * attribute values (put_svg_value) prefixed by "s<N>-" so several diagrams
+ * can share a page. Only attribute values are rewritten: text content and
+ * comments, which carry node names, are copied as they are (a node named
+ * "url(#foo)" stays so). The SVG is Graphviz's, so well-formed: a tag ends at
+ * the first '>' outside a quoted value. O(len). */
 static void put_svg(fo_sbuf *b, const char *svg, size_t len, size_t n)
 {
-	const char *p = svg, *end = svg + len, *start = NULL;
-	for (const char *q = svg; q + 4 <= end; q++)
-		if (!memcmp(q, "<svg", 4)) {
-			start = q;
+	const char *end = svg + len;
+	const char *p = len >= 4 ? find_bytes(svg, len, "<svg", 4) : NULL;
+	if (!p)
+		return;
+	while (p < end) {
+		const char *lt = memchr(p, '<', (size_t)(end - p));
+		if (!lt) {
+			fo_sbuf__putn(b, p, (size_t)(end - p));
 			break;
 		}
-	if (!start)
-		return;
-	static const char *const refs[] = { "id=\"", "href=\"#", "url(#" };
-	for (p = start; p < end;) {
-		int hit = 0;
-		for (size_t i = 0; i < sizeof refs / sizeof refs[0] && !hit; i++) {
-			size_t k = strlen(refs[i]);
-			if ((size_t)(end - p) >= k && !memcmp(p, refs[i], k)) {
-				fo_sbuf__putn(b, p, k);
-				fo_sbuf__printf(b, "s%zu-", n);
-				p += k;
-				hit = 1;
-			}
+		fo_sbuf__putn(b, p, (size_t)(lt - p));
+		p = lt;
+		if ((size_t)(end - p) >= 4 && !memcmp(p, "<!--", 4)) {
+			const char *c = find_bytes(p + 4, (size_t)(end - p - 4), "-->", 3);
+			const char *e = c ? c + 3 : end;
+			fo_sbuf__putn(b, p, (size_t)(e - p));
+			p = e;
+			continue;
 		}
-		if (!hit)
+		/* a tag: names and blanks copied, values rewritten */
+		const char *name = NULL;
+		size_t nl = 0;
+		fo_sbuf__putc(b, *p++);
+		while (p < end && *p != '>') {
+			char c = *p;
+			if (c == '"' || c == '\'') {
+				const char *q = memchr(p + 1, c, (size_t)(end - p - 1));
+				const char *ve = q ? q : end;
+				fo_sbuf__putc(b, c);
+				put_svg_value(b, name ? name : "", name ? nl : 0, p + 1,
+					      (size_t)(ve - p - 1), n);
+				if (q)
+					fo_sbuf__putc(b, c);
+				p = q ? q + 1 : end;
+				name = NULL;
+				continue;
+			}
+			if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '=' && c != '/') {
+				const char *s0 = p;
+				while (p < end && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' &&
+				       *p != '=' && *p != '>' && *p != '/' && *p != '"' && *p != '\'')
+					p++;
+				name = s0;
+				nl = (size_t)(p - s0);
+				fo_sbuf__putn(b, s0, nl);
+				continue;
+			}
+			fo_sbuf__putc(b, *p++);
+		}
+		if (p < end)
 			fo_sbuf__putc(b, *p++);
 	}
 }

@@ -36,6 +36,7 @@
 #include "fo_render.h"
 
 #include <gvc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -240,14 +241,26 @@ static int gv_flush(fo_sbuf *msgs, fo_diag *diag)
 
 /* ------------------------------------------------------------- labels */
 
+/* Characters of one name or id drawn in a label (docs/output-formats.md).
+ * Graphviz lays a label out in time and memory that grow with its length (a
+ * 9 MB name: 7 s, 700 MB, then "Edge length larger than maximum"); nobody
+ * reads 200 characters in a diagram box anyway. */
+#define MAX_LABEL_CHARS 200
+
 /* Appends s as the text of a plain Graphviz label (see the top of the file:
  * backslashes doubled, '&' as "&amp;", newlines as dot's "\n", other control
- * bytes and non-UTF-8 bytes as visible \xNN). */
-static void label_text(fo_sbuf *b, const char *s)
+ * bytes and non-UTF-8 bytes as visible \xNN), at most `max` characters of it
+ * (a byte that is not UTF-8 counts as one): a longer s is cut on a character
+ * boundary and ends with "…". O(min(strlen(s), max)). */
+static void label_text_max(fo_sbuf *b, const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
+	for (size_t chars = 0; *p; chars++) {
 		uint32_t c;
+		if (chars == max) {
+			fo_sbuf__puts(b, "\xe2\x80\xa6");
+			return;
+		}
 		size_t n = fo_report__utf8(p, &c);
 		if (n == 0 || c == 0xfffe || c == 0xffff) {
 			/* not a character XML may carry: show the bytes */
@@ -270,6 +283,19 @@ static void label_text(fo_sbuf *b, const char *s)
 		}
 		p += n;
 	}
+}
+
+/* A name or id in a label: at most MAX_LABEL_CHARS characters. */
+static void label_text(fo_sbuf *b, const char *s)
+{
+	label_text_max(b, s, MAX_LABEL_CHARS);
+}
+
+/* An id in a tooltip: whole (the builder keeps ids to 1024 bytes), so the
+ * full id of a node whose label is cut stays one hover away. */
+static void tooltip_text(fo_sbuf *b, const char *s)
+{
+	label_text_max(b, s, SIZE_MAX);
 }
 
 /* ------------------------------------------------------------- styling */
@@ -405,18 +431,18 @@ static void put_tooltip(rctx *c, fo_sbuf *b, uint32_t v)
 {
 	uint32_t root = fo_engine_root(c->e, v), cause = fo_engine_cause(c->e, v);
 
-	label_text(b, fo_graph_node_id(c->g, v));
+	tooltip_text(b, fo_graph_node_id(c->g, v));
 	fo_sbuf__puts(b, " (");
 	label_text(b, fo_graph_node_kind_word(c->g, v));
 	fo_sbuf__puts(b, "): ");
 	fo_report__state(b, fo_engine_flags(c->e, v));
 	if (root != FO_NONE && root != v) {
 		fo_sbuf__puts(b, "; root ");
-		label_text(b, fo_graph_node_id(c->g, root));
+		tooltip_text(b, fo_graph_node_id(c->g, root));
 	}
 	if (cause != FO_NONE) {
 		fo_sbuf__puts(b, "; cause ");
-		label_text(b, fo_graph_node_id(c->g, cause));
+		tooltip_text(b, fo_graph_node_id(c->g, cause));
 	}
 }
 
@@ -615,7 +641,7 @@ static void make_groups(rctx *c, uint32_t v)
 			set(c, j, "fillcolor", gc == C_DOWN ? palette[C_DOWN].fill : palette[gc].tint);
 		set(c, j, "color", palette[gc].pen);
 		fo_sbuf__clear(&c->lab);
-		label_text(&c->lab, fo_graph_node_id(c->g, v));
+		tooltip_text(&c->lab, fo_graph_node_id(c->g, v));
 		fo_sbuf__printf(&c->lab, " %s %u of %u: %u up",
 				info.type == FO_GROUP_DEGRADES ? "wants" :
 				info.type == FO_GROUP_COPIES ? "keeps copies on" : "needs",

@@ -43,7 +43,8 @@ char *fo_sbuf__take(fo_sbuf *b);
 size_t fo_report__utf8(const unsigned char *s, uint32_t *cp);
 
 /* Appends s escaped like fo_diag_fputs_escaped (\n, \r, \t, \\, \xNN for other
- * control bytes and DEL), so that an id always prints on one line. */
+ * control bytes and DEL), so that an id always prints on one line; also the
+ * C1 controls U+0080..U+009F, as \xc2\xNN (fo_diag_fputs_escaped does not). */
 void fo_report__esc(fo_sbuf *b, const char *s);
 
 /* A JSON string (RFC 8259): quote, backslash and every control character
@@ -60,9 +61,10 @@ size_t fo_report__width(const char *s);
  * "down (failed)", "down (destroyed, lost)", "degraded, at-risk", "up". */
 void fo_report__state(fo_sbuf *b, unsigned flags);
 
-/* Appends one CSV field (RFC 4180): quoted when it holds a comma, quote, CR
- * or LF; a text a spreadsheet would run as a formula gets a leading
- * apostrophe (CSV injection). NULL appends nothing (an empty field). */
+/* Appends one CSV field (RFC 4180): escaped like fo_report__esc (so one line,
+ * no control character), quoted when it holds a comma or quote; a text a
+ * spreadsheet would run as a formula gets a leading apostrophe (CSV
+ * injection). NULL appends nothing (an empty field). O(strlen(s)). */
 void fo_report__csv_field(fo_sbuf *b, const char *s);
 
 #endif

@@ -146,21 +146,45 @@ size_t fo_report__utf8(const unsigned char *s, uint32_t *cp)
 	return len;
 }
 
+/* Appends one character of s at p escaped, and returns its length in bytes.
+ * C1 controls (U+0080..U+009F) are escaped byte by byte like C0: some
+ * terminals act on them (U+009B is CSI). */
+static size_t esc_char(fo_sbuf *b, const unsigned char *p)
+{
+	uint32_t cp;
+	size_t n;
+
+	switch (*p) {
+	case '\n': fo_sbuf__puts(b, "\\n"); return 1;
+	case '\r': fo_sbuf__puts(b, "\\r"); return 1;
+	case '\t': fo_sbuf__puts(b, "\\t"); return 1;
+	case '\\': fo_sbuf__puts(b, "\\\\"); return 1;
+	default:
+		break;
+	}
+	if (*p < 0x20 || *p == 0x7f) {
+		fo_sbuf__printf(b, "\\x%02x", *p);
+		return 1;
+	}
+	if (*p < 0x80) {
+		fo_sbuf__putc(b, (char)*p);
+		return 1;
+	}
+	n = fo_report__utf8(p, &cp);
+	if (n == 2 && cp <= 0x9f) {
+		fo_sbuf__printf(b, "\\x%02x\\x%02x", p[0], p[1]);
+		return 2;
+	}
+	if (n == 0)
+		n = 1; /* a byte that is not UTF-8: as it is, as before */
+	fo_sbuf__putn(b, (const char *)p, n);
+	return n;
+}
+
 void fo_report__esc(fo_sbuf *b, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '\n': fo_sbuf__puts(b, "\\n"); break;
-		case '\r': fo_sbuf__puts(b, "\\r"); break;
-		case '\t': fo_sbuf__puts(b, "\\t"); break;
-		case '\\': fo_sbuf__puts(b, "\\\\"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fo_sbuf__printf(b, "\\x%02x", *p);
-			else
-				fo_sbuf__putc(b, (char)*p);
-		}
-	}
+	for (const unsigned char *p = (const unsigned char *)s; *p;)
+		p += esc_char(b, p);
 }
 
 /* Zero-width: combining marks and the invisible format characters that
@@ -265,25 +289,31 @@ void fo_report__json_str(fo_sbuf *b, const char *s)
 	fo_sbuf__putc(b, '"');
 }
 
-/* One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or LF,
- * quotes doubled. A text that a spreadsheet would run as a formula (leading
- * = + - @, tab or CR) gets a leading apostrophe first — the OWASP advice for
- * CSV injection: ids come from inventories exported by other systems, and
- * this format exists to be opened in spreadsheets (programs read the JSON). */
+/* One CSV field (RFC 4180): escaped like the text output (fo_report__esc:
+ * control characters, C0, DEL and C1, and backslash as C escapes), so that a
+ * name cannot send ESC or BEL to the terminal a CSV is printed on and every
+ * record is one line; then quoted when it holds a comma or a quote, quotes
+ * doubled. A text that a spreadsheet would run as a formula (leading = + - @,
+ * tab or CR) gets a leading apostrophe first — the OWASP advice for CSV
+ * injection: ids come from inventories exported by other systems, and this
+ * format exists to be opened in spreadsheets (programs read the JSON). */
 void fo_report__csv_field(fo_sbuf *b, const char *s)
 {
 	if (!s)
 		return;
 	int formula = strchr("=+-@\t\r", s[0]) && s[0];
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	int quote = strpbrk(s, ",\"") != NULL;
 	if (quote)
 		fo_sbuf__putc(b, '"');
 	if (formula)
 		fo_sbuf__putc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			fo_sbuf__putc(b, '"');
-		fo_sbuf__putc(b, *p);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		if (*p == '"') {
+			fo_sbuf__puts(b, "\"\"");
+			p++;
+		} else {
+			p += esc_char(b, p);
+		}
 	}
 	if (quote)
 		fo_sbuf__putc(b, '"');

@@ -222,6 +222,21 @@ check "quickstart svg: well-formed" xml_ok "$tmp/q.svg"
 check "quickstart svg: wechat-pay at-risk" hasF "xlink:title=\"wechat&#45;pay (app): at&#45;risk;" "$tmp/q.svg"
 check "quickstart svg: 1 of 2 group drawn" hasF '>1 of 2</text>' "$tmp/q.svg"
 
+# A name of 9 MB (libxml2 takes attribute values up to 10 MB): its label is
+# cut at 200 characters, so the layout stays fast (it took 7 s and 700 MB,
+# then failed). The time limit of fo() is the bound, no clock is read.
+{
+	printf '<inventory version="1"><node id="big" kind="service" name="'
+	head -c 9000000 /dev/zero | tr '\0' x
+	printf '"/><node id="app" kind="app"><requires ref="big"/></node></inventory>\n'
+} >"$tmp/bigname.xml"
+fo render "$tmp/bigname.xml" --fail big -o "$tmp/bigname.svg"
+check "9 MB name: render status 0 within the time limit" is 0
+check "9 MB name: svg well-formed" xml_ok "$tmp/bigname.svg"
+check "9 MB name: label cut at 200 characters" \
+	grep -q -E '>x{200}…</text>' "$tmp/bigname.svg"
+check "9 MB name: svg small" [ "$(wc -c <"$tmp/bigname.svg")" -lt 100000 ]
+
 # ---------------------------------------------------------------- -o FILE
 mkdir "$tmp/o"
 for fmt in text json csv; do

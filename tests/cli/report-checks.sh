@@ -111,6 +111,19 @@ for n in 001 002 003; do
 done
 check "hostile: report.md golden" golden tests/golden/report-hostile "$tmp/h" report.md
 
+# --- inline SVG: only attribute references get the per-diagram prefix; a
+# node named like a reference keeps its name in the diagram's text.
+fo report tests/cli/inputs/svg-text-names.xml --scenarios tests/cli/inputs/svg-text-scenarios.xml -o "$tmp/sv"
+check "svg text: exit 0" is 0
+check "svg text: two inline SVG diagrams" test "$(count '<svg ' "$tmp/sv/index.html")" = 2
+check "svg text: url(#foo) shown as is" has '>url(#foo)</text>' "$tmp/sv/index.html"
+check "svg text: url(#foo) kept in tooltips" has 'xlink:title="url(#foo) (service): down (failed)"' "$tmp/sv/index.html"
+check "svg text: url(#foo) never prefixed" lacks 'url\(#s[0-9]+-foo' "$tmp/sv/index.html"
+check "svg text: id=\"x\" shown as is" has '>id=&quot;x&quot;</text>' "$tmp/sv/index.html"
+svg_ids() { grep -o '<[a-z][^>]* id="[^"]*"' "$1" | sed 's/.* id="//'; }
+check "svg text: ids prefixed" test "$(svg_ids "$tmp/sv/index.html" | grep -c '^s[12]-')" -gt 10
+check "svg text: ids unique on the page" test -z "$(svg_ids "$tmp/sv/index.html" | sort | uniq -d)"
+
 # --- errors: clear messages, documented statuses, nothing written.
 fo report "$B" -o "$tmp/x"
 check "no --scenarios: status 2" is 2

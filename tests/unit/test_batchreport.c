@@ -139,6 +139,38 @@ static void test_svg_prolog_dropped_ids_prefixed(void **state)
 	free(md.p);
 }
 
+/* Only attribute references are prefixed: text, comments and titles carry
+ * node names and stay as written. */
+static void test_svg_text_not_rewritten(void **state)
+{
+	(void)state;
+	static const char svg[] =
+		"<svg width=\"1pt\">\n"
+		"<!-- url(#c) id=\"c\" -->\n"
+		"<g id=\"node1\" class=\"node\"><title>url(#foo)</title>\n"
+		"<a xlink:href=\"#node1\" xlink:title=\"url(#foo) href=&quot;#t&quot;\">\n"
+		"<path fill=\"url(#g1)\" style=\"stroke:url(#g2)\" d=\"M0,0\"/>\n"
+		"<text x='1' id='t2'>url(#foo)</text>\n"
+		"<text>id=\"x\" href=\"#y\"</text>\n"
+		"</a></g></svg>\n";
+	static const char want[] =
+		"<svg width=\"1pt\">\n"
+		"<!-- url(#c) id=\"c\" -->\n"
+		"<g id=\"s1-node1\" class=\"node\"><title>url(#foo)</title>\n"
+		"<a xlink:href=\"#s1-node1\" xlink:title=\"url(#foo) href=&quot;#t&quot;\">\n"
+		"<path fill=\"url(#s1-g1)\" style=\"stroke:url(#s1-g2)\" d=\"M0,0\"/>\n"
+		"<text x='1' id='s1-t2'>url(#foo)</text>\n"
+		"<text>id=\"x\" href=\"#y\"</text>\n"
+		"</a></g></svg>\n";
+	out html, md;
+	fo_batchreport_diagram d = { svg, sizeof svg - 1, "scenario-001.svg", NULL };
+	render_world("site", &d, &html, &md);
+	if (!strstr(html.p, want))
+		fail_msg("SVG not copied as expected:\n%s", html.p);
+	free(html.p);
+	free(md.p);
+}
+
 static void test_no_app_affected_and_no_spof(void **state)
 {
 	(void)state;
@@ -396,6 +428,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_html_escapes_and_structure),
 		cmocka_unit_test(test_svg_prolog_dropped_ids_prefixed),
+		cmocka_unit_test(test_svg_text_not_rewritten),
 		cmocka_unit_test(test_no_app_affected_and_no_spof),
 		cmocka_unit_test(test_json_pieces),
 		cmocka_unit_test(test_impacts_csv),

@@ -1107,6 +1107,23 @@ static void expect_refused(const char *path, unsigned long line, unsigned long c
 	}
 }
 
+/* The same for a big generated file, which libxml2 must read up to the
+ * refusal: no time is measured (sanitizers and a busy machine make it
+ * slow; what the cap bounds is memory, and the located error proves the
+ * refusal came from the scanner). */
+static void expect_refused_big(const char *path, unsigned long line, unsigned long col,
+			       const char *sub)
+{
+	for (int schema = 0; schema < 2; schema++) {
+		result r;
+		load_path(&r, path, schema);
+		assert_int_equal(r.err, FO_EINPUT);
+		assert_errors(&r, 1);
+		assert_diag(r.d, line, col, sub);
+		result_free(&r);
+	}
+}
+
 #define DOCTYPE_MSG "DOCTYPE is not allowed: fallout inventories take no DTD"
 
 static void test_doctype_external_entity(void **state)
@@ -1283,6 +1300,118 @@ static void test_schema_location_ignored(void **state)
 	result_free(&r);
 }
 
+
+/* 257 attributes on one <node> (tests/hostile/many-attributes.xml): refused
+ * at the name of the 257th; 256 are read (libxml2 2.9 checks duplicates in
+ * quadratic time: 200,000 attributes took 102 s). */
+static void test_many_attributes(void **state)
+{
+	(void)state;
+	expect_refused("tests/hostile/many-attributes.xml", 21, 131,
+		       "more than 256 attributes on one element (fallout's limit)");
+
+	/* id, kind and 254 properties: exactly the limit */
+	size_t cap = 64 + FO_SCAN_MAX_ATTRS * 16, len = 0;
+	char *xml = malloc(cap);
+	assert_non_null(xml);
+	len += (size_t)sprintf(xml, "<inventory version=\"1\">\n<node id=\"a\" kind=\"x\"");
+	for (unsigned i = 0; i < FO_SCAN_MAX_ATTRS - 2; i++)
+		len += (size_t)sprintf(xml + len, " p%u=\"\"", i);
+	len += (size_t)sprintf(xml + len, "/>\n</inventory>\n");
+	const char *path = write_tmp("attrs256.xml", xml, len);
+	free(xml);
+	result r;
+	load_path(&r, path, 0);
+	assert_int_equal(r.err, FO_OK);
+	assert_int_equal(fo_graph_node_count(r.g), 1);
+	result_free(&r);
+
+	/* namespace declarations are attributes too */
+	cap = 64 + (FO_SCAN_MAX_ATTRS + 1) * 24;
+	len = 0;
+	xml = malloc(cap);
+	assert_non_null(xml);
+	len += (size_t)sprintf(xml, "<inventory version=\"1\"");
+	for (unsigned i = 0; i < FO_SCAN_MAX_ATTRS; i++)
+		len += (size_t)sprintf(xml + len, "\nxmlns:p%u=\"urn:x\"", i);
+	len += (size_t)sprintf(xml + len, "><node id=\"a\" kind=\"x\"/></inventory>\n");
+	path = write_tmp("xmlns257.xml", xml, len);
+	free(xml);
+	expect_refused(path, FO_SCAN_MAX_ATTRS + 1, 1, "more than 256 attributes");
+}
+
+/* n comments and PIs, one a line, alternating, inside the root. */
+static const char *write_markup(const char *name, size_t n)
+{
+	size_t cap = 64 + n * 8, len = 0;
+	char *xml = malloc(cap);
+	assert_non_null(xml);
+	len += (size_t)sprintf(xml, "<inventory version=\"1\">\n");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(xml + len, i % 2 ? "<?p?>\n" : "<!---->\n");
+	len += (size_t)sprintf(xml + len, "<node id=\"a\" kind=\"x\"/></inventory>\n");
+	const char *path = write_tmp(name, xml, len);
+	free(xml);
+	return path;
+}
+
+/* libxml2's reader keeps comments and PIs outside and directly inside the
+ * root until the end: 200 MB of "<!---->" peaked at 4.9 GB. */
+static void test_many_comments(void **state)
+{
+	(void)state;
+	result r;
+	load_path(&r, write_markup("markup-max.xml", FO_SCAN_MAX_MARKUP), 0);
+	assert_int_equal(r.err, FO_OK);
+	result_free(&r);
+
+	/* one more: refused at its '<' (line 1 is the root's start tag) */
+	expect_refused_big(write_markup("markup-over.xml", FO_SCAN_MAX_MARKUP + 1),
+			   FO_SCAN_MAX_MARKUP + 2, 1,
+			   "more than 100000 comments and processing instructions in one document");
+}
+
+/* Comments and PIs of more than FO_SCAN_MAX_MARKUP_BYTES in all, each under
+ * libxml2's own limit: refused at the '<' of the one that crosses it, before
+ * libxml2 has buffered it all. */
+static void test_comment_bytes(void **state)
+{
+	(void)state;
+	size_t big = FO_SCAN_MAX_MARKUP_BYTES - 1000, cap = FO_SCAN_MAX_MARKUP_BYTES + 4096;
+	char *xml = malloc(cap);
+	assert_non_null(xml);
+	size_t len = (size_t)sprintf(xml, "<!--");
+	memset(xml + len, 'x', big - 7);
+	len += big - 7;
+	len += (size_t)sprintf(xml + len, "-->\n<inventory version=\"1\">\n  <!--");
+	size_t head = len;
+	/* the second comment ends the total exactly at the limit... */
+	memset(xml + len, 'y', 1000 - 7);
+	len += 1000 - 7;
+	len += (size_t)sprintf(xml + len, "-->\n<node id=\"a\" kind=\"x\"/></inventory>\n");
+	const char *path = write_tmp("comments-at-limit.xml", xml, len);
+	result r;
+	load_path(&r, path, 0);
+	assert_int_equal(r.err, FO_OK);
+	result_free(&r);
+
+	/* ...one byte more is refused, wherever the comment ends */
+	len = head;
+	memset(xml + len, 'y', 1000 - 6);
+	len += 1000 - 6;
+	len += (size_t)sprintf(xml + len, "-->\n<node id=\"a\" kind=\"x\"/></inventory>\n");
+	path = write_tmp("comments-over.xml", xml, len);
+	expect_refused_big(path, 3, 3, "comments and processing instructions longer than 10000000 bytes");
+
+	/* and an unclosed one is refused as soon as it crosses the limit */
+	len = head;
+	memset(xml + len, 'y', 4000);
+	len += 4000;
+	path = write_tmp("comments-unclosed.xml", xml, len);
+	free(xml);
+	expect_refused_big(path, 3, 3, "comments and processing instructions longer than 10000000 bytes");
+}
+
 /* ------------------------------------------------- the pre-scanner */
 
 typedef struct scan_out {
@@ -1380,6 +1509,43 @@ static void test_scanner_doctype_any_chunking(void **state)
 	assert_int_equal(o.n, 1);
 }
 
+
+/* The caps on comments, PIs and attributes stop at the same place whatever
+ * the chunking. */
+static void test_scanner_caps_any_chunking(void **state)
+{
+	(void)state;
+	/* a budget of bytes spent, then a comment that crosses it */
+	size_t fill = FO_SCAN_MAX_MARKUP_BYTES - 10;
+	char *doc = malloc(fill + 64);
+	assert_non_null(doc);
+	memcpy(doc, "<?p", 3);
+	memset(doc + 3, 'x', fill - 5);
+	memcpy(doc + fill - 2, "?>\n<x><!-- over the limit --></x>", 34);
+	static const size_t chunks[] = { 1, 7, 4096, 65536 };
+	for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+		scan_out o;
+		scan_doc(doc, chunks[i], &o);
+		assert_int_equal(o.stop, FO_SCAN_MARKUP_BYTES);
+		assert_int_equal(o.stop_line, 2);
+		assert_int_equal(o.stop_col, 4);
+	}
+	free(doc);
+
+	char tag[8 + FO_SCAN_MAX_ATTRS * 8 + 8];
+	size_t len = (size_t)sprintf(tag, "<x\n");
+	for (unsigned i = 0; i <= FO_SCAN_MAX_ATTRS; i++)
+		len += (size_t)sprintf(tag + len, " a%03u=''", i);
+	sprintf(tag + len, "/>");
+	for (size_t chunk = 1; chunk < 40; chunk++) {
+		scan_out o;
+		scan_doc(tag, chunk, &o);
+		assert_int_equal(o.stop, FO_SCAN_ATTRS);
+		assert_int_equal(o.stop_line, 2);
+		assert_int_equal(o.stop_col, 2 + FO_SCAN_MAX_ATTRS * 8);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1426,8 +1592,12 @@ int main(void)
 		cmocka_unit_test(test_undefined_entity),
 		cmocka_unit_test(test_xinclude_not_processed),
 		cmocka_unit_test(test_schema_location_ignored),
+		cmocka_unit_test(test_many_attributes),
+		cmocka_unit_test(test_many_comments),
+		cmocka_unit_test(test_comment_bytes),
 		cmocka_unit_test(test_scanner_positions_any_chunking),
 		cmocka_unit_test(test_scanner_doctype_any_chunking),
+		cmocka_unit_test(test_scanner_caps_any_chunking),
 	};
 	return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
 }

@@ -591,6 +591,12 @@ static void formats(void **state)
 	assert_null(fo_render_format_for_path(NULL));
 }
 
+/* Bytes of the UTF-8 sequence that starts with byte c (valid input). */
+static size_t utf8_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
 static void long_labels_round_trip(void **state)
 {
 	(void)state;
@@ -620,8 +626,18 @@ static void long_labels_round_trip(void **state)
 		assert_int_equal(render(&c, e, FO_SCOPE_ALL, 0, "dot", 0, NULL), FO_OK);
 		Agraph_t *dg = agmemread(c.buf);
 		assert_non_null(dg);
+		/* the label is cut at 200 characters; the tooltip has the whole id */
 		char *got = unescape_label(attr(find_node(dg, "n0"), "label"));
-		assert_string_equal(got, id);
+		size_t cut = 0;
+		for (size_t chars = 0; chars < 200; chars++)
+			cut += utf8_len((unsigned char)id[cut]);
+		assert_int_equal(strlen(got), cut + 3);
+		assert_memory_equal(got, id, cut);
+		assert_string_equal(got + cut, "\xe2\x80\xa6");
+		free(got);
+		got = unescape_label(attr(find_node(dg, "n0"), "tooltip"));
+		assert_memory_equal(got, id, strlen(id));
+		assert_string_equal(got + strlen(id), " (service): up");
 		free(got);
 		agclose(dg);
 		gold_free(&c);
@@ -629,6 +645,60 @@ static void long_labels_round_trip(void **state)
 		fo_graph_free(g);
 		fo_diag_free(d);
 	}
+}
+
+/* A 20 MB name: drawn as its first 200 characters and "…", cut on a
+ * character boundary, and laid out like any other (Graphviz took 7 s and
+ * 700 MB on a 9 MB one, then failed: "Edge length larger than maximum"). */
+static void huge_name_label_capped(void **state)
+{
+	(void)state;
+	size_t len = 20 * 1000 * 1000 + 1; /* "a" then 3-byte characters */
+	char *name = malloc(len + 1);
+	assert_non_null(name);
+	name[0] = 'a';
+	for (size_t i = 1; i < len; i += 3)
+		memcpy(name + i, "\xe4\xb8\xad", 3);
+	name[len] = '\0';
+	fo_diag *d = NULL;
+	fo_builder *b = NULL;
+	fo_graph *g = NULL;
+	fo_engine *e = NULL;
+	uint32_t n;
+	gold_capture c;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_builder_new(&b, d, NULL), FO_OK);
+	assert_int_equal(fo_builder_add_node(b, "big", "service", name, NULL, 0, (fo_pos){ 1, 1 }, &n),
+			 FO_OK);
+	assert_int_equal(fo_builder_finish(b, &g), FO_OK);
+	fo_builder_free(b);
+	assert_int_equal(fo_engine_new(&e, g), FO_OK);
+	assert_int_equal(fx_run(e, "fail:big"), FO_OK);
+
+	assert_int_equal(render(&c, e, FO_SCOPE_ALL, 0, "dot", 0, NULL), FO_OK);
+	assert_true(c.len < 100000);
+	Agraph_t *dg = agmemread(c.buf);
+	assert_non_null(dg);
+	char *got = unescape_label(attr(find_node(dg, "n0"), "label"));
+	char want[1 + 199 * 3 + 3 + 1 + 3 + 1];
+	memcpy(want, name, 1 + 199 * 3);
+	strcpy(want + 1 + 199 * 3, "\xe2\x80\xa6\nbig");
+	assert_string_equal(got, want);
+	free(got);
+	agclose(dg);
+	gold_free(&c);
+
+	/* laid out and rendered by Graphviz */
+	assert_int_equal(render(&c, e, FO_SCOPE_ALL, 0, "svg", 0, NULL), FO_OK);
+	assert_non_null(strstr(c.buf, "<svg"));
+	assert_true(c.len < 100000);
+	assert_non_null(strstr(c.buf, "\xe4\xb8\xad\xe2\x80\xa6</text>"));
+	gold_free(&c);
+
+	fo_engine_free(e);
+	fo_graph_free(g);
+	fo_diag_free(d);
+	free(name);
 }
 
 static void deep_containment(void **state)
@@ -671,6 +741,7 @@ int main(void)
 		cmocka_unit_test(drawing_conventions),
 		cmocka_unit_test(scopes),
 		cmocka_unit_test(too_large),
+		cmocka_unit_test(huge_name_label_capped),
 		cmocka_unit_test(formats),
 		cmocka_unit_test(long_labels_round_trip),
 		cmocka_unit_test(deep_containment),

@@ -391,21 +391,52 @@ static void csv_quoting(void **state)
 	static const char header[] = "id,kind,name,tenant,tier,state,failed,destroyed,lost,"
 				     "degraded,at_risk,cause,root\r\n";
 	assert_true(!strncmp(c.buf, header, strlen(header)));
-	/* RFC 4180: quoted when needed, quotes doubled, line breaks kept */
+	/* RFC 4180: quoted when needed, quotes doubled; line breaks escaped as
+	 * in the text output, so one record is one line */
 	assert_non_null(strstr(c.buf, "\r\n\"comma,quote\"\"\",service,\"comma,quote\"\"\",,,down,"
 				      "true,false,false,false,false,,\r\n"));
-	assert_non_null(strstr(c.buf, "\r\n\"new\nline\",service,\"new\nline\","));
-	assert_non_null(strstr(c.buf, "\r\n\"cr\rlf\",service,"));
+	assert_non_null(strstr(c.buf, "\r\nnew\\nline,service,new\\nline,"));
+	assert_non_null(strstr(c.buf, "\r\ncr\\rlf,service,"));
 	/* formulas neutralised with a leading apostrophe */
 	assert_non_null(strstr(c.buf, "\r\n'=1+1,service,'=1+1,,,down,"));
 	assert_non_null(strstr(c.buf, "\r\n\"'-x,y\",service,\"'-x,y\","));
 	assert_non_null(strstr(c.buf, "\r\n'@sum,service,'@sum,"));
-	assert_non_null(strstr(c.buf, "\r\n'\t=cmd,service,"));
-	assert_non_null(strstr(c.buf, "\r\ntab\there,service,")); /* tab inside: harmless */
+	assert_non_null(strstr(c.buf, "\r\n'\\t=cmd,service,"));
+	assert_non_null(strstr(c.buf, "\r\ntab\\there,service,"));
 	/* the app: hostile name and tenant quoted, tier, cause, root */
-	assert_non_null(strstr(c.buf, "\r\napp,app,\"App <\"\"&\\\n\xe5\xbe\xae\xe4\xbf\xa1>\","
-				      "\"ten\"\"ant\n<x>\",1,down,false,false,false,false,false,"
-				      "\"new\nline\",\"new\nline\"\r\n"));
+	assert_non_null(strstr(c.buf, "\r\napp,app,\"App <\"\"&\\\\\\n\xe5\xbe\xae\xe4\xbf\xa1>\","
+				      "\"ten\"\"ant\\n<x>\",1,down,false,false,false,false,false,"
+				      "new\\nline,new\\nline\r\n"));
+	for (const char *p = c.buf; *p; p++) /* no control byte but the CRLFs */
+		assert_true((unsigned char)*p >= 0x20 || (p[0] == '\r' && p[1] == '\n') ||
+			    (p[0] == '\n' && p > c.buf && p[-1] == '\r'));
+	gold_free(&c);
+	world_free(&w);
+}
+
+/* Names with ESC, BEL, DEL and C1 controls: CSV escapes them as the text
+ * output does (they used to reach the terminal raw). */
+static void csv_controls_escaped(void **state)
+{
+	(void)state;
+	world w = { 0 };
+	gold_capture c, t;
+	assert_int_equal(fx_graph(&w.g, "N \x1b[2Jx\xc2\x9b\x07 service name=del\x7f\xc2\x9b" "1;2H\xc2\xa0ok\n",
+				  NULL), FO_OK);
+	assert_int_equal(fo_engine_new(&w.e, w.g), FO_OK);
+	world_run(&w, "fail:\x1b[2Jx\xc2\x9b\x07");
+	whatif(&c, &w, FO_FORMAT_CSV, 0);
+	golden("whatif-controls.csv", &c);
+	assert_non_null(strstr(c.buf, "\r\n\\x1b[2Jx\\xc2\\x9b\\x07,service,del\\x7f\\xc2\\x9b1;2H\xc2\xa0ok,,,"));
+	whatif(&t, &w, FO_FORMAT_TEXT, 0);
+	/* the text output escapes the same C0 and DEL controls */
+	assert_non_null(strstr(t.buf, "\\x1b[2Jx"));
+	assert_null(strchr(t.buf, 0x1b));
+	assert_null(strchr(t.buf, 0x07));
+	for (const char *p = c.buf; *p; p++)
+		assert_false((unsigned char)*p == 0x1b || (unsigned char)*p == 0x07 ||
+			     (unsigned char)*p == 0x7f || (unsigned char)*p == 0x9b);
+	gold_free(&t);
 	gold_free(&c);
 	world_free(&w);
 }
@@ -596,6 +627,7 @@ int main(void)
 		cmocka_unit_test(json_scenario_dedupe),
 		cmocka_unit_test(json_empty),
 		cmocka_unit_test(csv_quoting),
+		cmocka_unit_test(csv_controls_escaped),
 		cmocka_unit_test(why_arithmetic),
 		cmocka_unit_test(why_groups_down_lost),
 		cmocka_unit_test(why_abbreviates_long_groups),
