@@ -126,10 +126,16 @@ void fo_diag_fputs_escaped(const char *s, FILE *fp)
 		case '\t': fputs("\\t", fp); break;
 		case '\\': fputs("\\\\", fp); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (*p < 0x20 || *p == 0x7f) {
 				fprintf(fp, "\\x%02x", *p);
-			else
+			} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+				/* C1 controls (U+0080..U+009F) as the reports escape
+				 * them: some terminals act on them (U+009B is CSI). */
+				fprintf(fp, "\\x%02x\\x%02x", p[0], p[1]);
+				p++;
+			} else {
 				fputc(*p, fp);
+			}
 		}
 	}
 }

@@ -55,7 +55,8 @@ void fo_diag_set_col(fo_diag *d, size_t i, unsigned long col);
  * cap dropped entries, one line saying how many. Returns FO_OK or FO_EIO. */
 int fo_diag_print(const fo_diag *d, FILE *fp);
 
-/* Writes `s` to fp escaping bytes < 0x20, 0x7f and backslash C-style (\n, \t,
+/* Writes `s` to fp escaping bytes < 0x20, 0x7f, the C1 controls U+0080..U+009F
+ * (as two \xNN) and backslash C-style (\n, \t,
  * \\, \xNN); UTF-8 text passes through. Used for every id printed on one line. */
 void fo_diag_fputs_escaped(const char *s, FILE *fp);
 

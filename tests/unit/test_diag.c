@@ -58,6 +58,21 @@ static void hostile_text_stays_on_one_line(void **state)
 	fo_diag_free(d);
 }
 
+/* C1 controls are escaped as the reports escape them (U+009B is CSI on some
+ * terminals); other two-byte characters (é, U+00A0) pass through. */
+static void c1_controls_escaped(void **state)
+{
+	(void)state;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	fo_diag_fputs_escaped("a\xc2\x9b" "31m\xc2\x80\xc2\x9f|\xc3\xa9\xc2\xa0\xc2", fp);
+	fclose(fp);
+	assert_string_equal(buf, "a\\xc2\\x9b" "31m\\xc2\\x80\\xc2\\x9f|\xc3\xa9\xc2\xa0\xc2");
+	free(buf);
+}
+
 static void cap_counts_what_it_drops(void **state)
 {
 	(void)state;
@@ -91,6 +106,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sorted_by_file_then_line_then_col),
 		cmocka_unit_test(hostile_text_stays_on_one_line),
+		cmocka_unit_test(c1_controls_escaped),
 		cmocka_unit_test(cap_counts_what_it_drops),
 		cmocka_unit_test(strerror_is_total),
 	};
