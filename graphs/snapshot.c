@@ -166,7 +166,15 @@ static int sql_fail(store *s, int rc, const char *what)
 		why = "the database is corrupt (or not an SQLite database); it was not modified";
 	else if ((rc & 0xff) == SQLITE_READONLY)
 		why = "the database or its directory is read-only";
-	if (s->diag)
+	/* SQLite's "disk I/O error" hides the cause (a full disk while WAL maps
+	 * its -shm file, say): the system's errno names it. */
+	int sys = s->db && ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL ||
+			    (rc & 0xff) == SQLITE_CANTOPEN)
+			  ? sqlite3_system_errno(s->db) : 0;
+	if (s->diag && sys)
+		fo_diag_add(s->diag, FO_SEV_ERROR, s->path, 0, 0, NULL, "%s: %s (%s)", what,
+			    why, strerror(sys));
+	else if (s->diag)
 		fo_diag_add(s->diag, FO_SEV_ERROR, s->path, 0, 0, NULL, "%s: %s", what, why);
 	return err;
 }

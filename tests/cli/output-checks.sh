@@ -201,6 +201,7 @@ if [ "$(id -u)" = 0 ] && mkdir "$full" && mount -t tmpfs -o size=64k tmpfs "$ful
 	fo import "$A" --db "$full/q.db" --label two
 	check "full disk: import: exit 4" is 4
 	check "full disk: import: nothing stored" has "nothing was stored" "$tmp/err"
+	check "full disk: import: no space said" has "No space left on device" "$tmp/err"
 	check "full disk: import: database byte for byte" same "$full/q.db" "$tmp/q-before.db"
 	# Opened elsewhere: its -shm alone (32 KiB) does not fit beside it.
 	cp "$full/q.db" "$tmp/q-after.db"
