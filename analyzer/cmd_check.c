@@ -3,11 +3,9 @@
  * then design warnings, then a one-line summary. Diagnostics go to stdout
  * (they are this command's output); the status says whether it is valid.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "fo_check.h"
@@ -34,49 +32,6 @@ static const cmd_opt opts[] = {
 	{ NULL, 0, 0, 0 },
 };
 
-/* Standard input cannot be read twice, but check's warnings are located
- * after loading by re-reading the file: copy stdin to a private temporary
- * file first. *out (malloc'd) names it; the caller unlinks and frees it. */
-static int spool_stdin(const char *prog, char **out)
-{
-	const char *dir = getenv("TMPDIR");
-	char buf[65536];
-	ssize_t n;
-	int fd, status = EXIT_OK;
-	size_t len;
-	char *path;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	len = strlen(dir) + 32;
-	if (!(path = malloc(len)))
-		return EXIT_IO;
-	snprintf(path, len, "%s/fallout-stdin-XXXXXX", dir);
-	if ((fd = mkstemp(path)) < 0) {
-		fprintf(stderr, "%s: cannot create a temporary file in %s: %s\n", prog, dir, strerror(errno));
-		free(path);
-		return EXIT_IO;
-	}
-	while ((n = read(STDIN_FILENO, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || write(fd, buf, (size_t)n) != n) {
-			fprintf(stderr, "%s: cannot copy standard input: %s\n", prog, strerror(errno));
-			status = EXIT_IO;
-			break;
-		}
-	}
-	if (close(fd) != 0 && status == EXIT_OK)
-		status = EXIT_IO;
-	if (status != EXIT_OK) {
-		unlink(path);
-		free(path);
-		return status;
-	}
-	*out = path;
-	return EXIT_OK;
-}
-
 static const char *plural(size_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
@@ -89,7 +44,7 @@ int cmd_check(int argc, char **argv)
 	cmd_args a;
 	fo_diag *diag = NULL;
 	fo_graph *g = NULL;
-	char *spool = NULL;
+	fo_inventory_input *in = NULL;
 	fo_check_stats st;
 	int status = EXIT_OK, id, err;
 
@@ -115,17 +70,17 @@ int cmd_check(int argc, char **argv)
 		goto done;
 	}
 	const char *shown = strcmp(path, "-") ? path : "<stdin>";
-	if (!strcmp(path, "-") && (status = spool_stdin(prog, &spool)) != EXIT_OK)
-		goto done;
-	if (!spool && cmd_is_snapshot(path)) {
+	if (strcmp(path, "-") && cmd_is_snapshot(path)) {
 		/* A snapshot was valid when imported: load it, then warn. Its
 		 * lines are those of the source file; columns are not kept. */
 		if ((status = cmd_load(&g, prog, path, 0, diag)) != EXIT_OK)
 			goto done;
 		shown = fo_graph_file(g);
 	} else {
+		/* Read once; the input is kept (a copy, for a pipe or a FIFO)
+		 * to locate the warnings below: the path is not opened again. */
 		fo_inventory_opts iopts = { 1, shown };
-		err = fo_inventory_load(&g, spool ? spool : path, &iopts, diag);
+		err = fo_inventory_read(&g, &in, path, &iopts, diag);
 		if (err < 0) {
 			fo_diag_print(diag, stdout);
 			if (err == FO_EINPUT)
@@ -143,8 +98,8 @@ int cmd_check(int argc, char **argv)
 		status = cmd_exit_for(err);
 		goto done;
 	}
-	if (spool || !cmd_is_snapshot(path))
-		fo_inventory_locate(spool ? spool : path, shown, diag);
+	if (in)
+		fo_inventory_input_locate(in, diag);
 	fo_diag_print(diag, stdout);
 	printf("%s: ok: %zu %s, %zu %s, %zu redundancy %s, %zu %s, %zu %s; %zu %s\n", shown,
 	       st.nodes, plural(st.nodes, "node", "nodes"), st.dependencies,
@@ -154,10 +109,7 @@ int cmd_check(int argc, char **argv)
 	       plural(fo_diag_warnings(diag), "warning", "warnings"));
 
 done:
-	if (spool) {
-		unlink(spool);
-		free(spool);
-	}
+	fo_inventory_input_free(in);
 	fo_graph_free(g);
 	fo_diag_free(diag);
 	return status;

@@ -156,18 +156,21 @@ static int run_scenario(fo_diffreport_scenario *out, fo_diffreport_change *chang
 	return FO_OK;
 }
 
-/* Loads the scenario file against one side; on failure says which side. */
-static int load_scenarios(fo_scenarios **out, const char *prog, const char *path,
+/* Resolves the scenario file, read once, against one side; on failure says
+ * which side. */
+static int bind_scenarios(fo_scenarios **out, const char *prog, const fo_scenarios *file,
 			  const fo_graph *g, const char *side, const char *gpath)
 {
 	fo_diag *diag = NULL;
 	int err;
 	if (fo_diag_new(&diag, 100) < 0)
 		return EXIT_IO;
-	err = fo_scenarios_load(out, path, g, diag);
+	err = fo_scenarios_bind(out, file, g, diag);
 	if (err != FO_OK) {
 		fo_diag_print(diag, stderr);
-		fprintf(stderr, "%s: %s: does not apply to %s inventory '", prog, path, side);
+		fprintf(stderr, "%s: ", prog);
+		fo_diag_fputs_escaped(fo_scenarios_file(file), stderr);
+		fprintf(stderr, ": does not apply to %s inventory '", side);
 		fo_diag_fputs_escaped(gpath, stderr);
 		fprintf(stderr, "' (%s); nothing was compared\n", fo_strerror(err));
 	}
@@ -186,7 +189,7 @@ int cmd_diff(int argc, char **argv)
 	fo_graph *g[2] = { NULL, NULL };
 	fo_spof *sp[2] = { NULL, NULL };
 	fo_engine *e[2] = { NULL, NULL };
-	fo_scenarios *sc[2] = { NULL, NULL };
+	fo_scenarios *sc[2] = { NULL, NULL }, *scf = NULL;
 	fo_diff d = { 0 };
 	spof_diff sd = { 0 };
 	fo_diffreport_scenario *rs = NULL;
@@ -238,8 +241,8 @@ int cmd_diff(int argc, char **argv)
 		status = cmd_usage_error(prog, "BEFORE and AFTER cannot both be - (standard input)");
 		goto done;
 	}
-	if (scen_path && !strcmp(scen_path, "-")) {
-		status = cmd_usage_error(prog, "--scenarios cannot be - (it is read once per inventory)");
+	if (scen_path && !strcmp(scen_path, "-") && (!strcmp(paths[0], "-") || !strcmp(paths[1], "-"))) {
+		status = cmd_usage_error(prog, "an inventory and --scenarios cannot both be - (standard input)");
 		goto done;
 	}
 	if (fail_more_down && !scen_path) {
@@ -257,8 +260,28 @@ int cmd_diff(int argc, char **argv)
 			goto done;
 	}
 	if (scen_path) {
-		if ((status = load_scenarios(&sc[0], prog, scen_path, g[0], "BEFORE", paths[0])) != EXIT_OK ||
-		    (status = load_scenarios(&sc[1], prog, scen_path, g[1], "AFTER", paths[1])) != EXIT_OK)
+		/* Read once (a pipe or <(...) has no second read), resolved
+		 * against each side. */
+		fo_diag_free(diag);
+		diag = NULL;
+		if (fo_diag_new(&diag, 100) < 0) {
+			status = EXIT_IO;
+			goto done;
+		}
+		if ((err = fo_scenarios_read(&scf, scen_path, diag)) != FO_OK) {
+			fo_diag_print(diag, stderr);
+			if (err == FO_EINPUT)
+				fprintf(stderr, "%s: %s: %zu error%s; nothing was compared\n", prog,
+					strcmp(scen_path, "-") ? scen_path : "<stdin>",
+					fo_diag_errors(diag), fo_diag_errors(diag) == 1 ? "" : "s");
+			else if (err != FO_EIO)
+				fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
+			status = cmd_exit_for(err);
+			err = FO_OK;
+			goto done;
+		}
+		if ((status = bind_scenarios(&sc[0], prog, scf, g[0], "BEFORE", paths[0])) != EXIT_OK ||
+		    (status = bind_scenarios(&sc[1], prog, scf, g[1], "AFTER", paths[1])) != EXIT_OK)
 			goto done;
 	}
 	if ((err = fo_diff_graphs(&d, g[0], g[1])) < 0 ||
@@ -275,7 +298,7 @@ int cmd_diff(int argc, char **argv)
 		if (sd.apps[i].nintroduced)
 			r.new_spof = 1;
 	if (scen_path) {
-		/* The same file read twice: same scenarios in the same order. */
+		/* One read bound twice: same scenarios in the same order. */
 		size_t n = fo_scenarios_count(sc[1]), m = 0;
 		for (uint32_t v = 0; v < fo_graph_node_count(g[1]); v++)
 			m += match_app(g[0], g[1], v) != FO_NONE;
@@ -330,6 +353,7 @@ done:
 		fo_spof_free(sp[i]);
 		fo_graph_free(g[i]);
 	}
+	fo_scenarios_free(scf);
 	fo_diag_free(diag);
 	return status;
 }

@@ -8,15 +8,17 @@
 
 #include "cmd.h"
 #include "../graphs/fo_error.h"
-#include "../graphs/fo_sha256.h"
 #include "../graphs/fo_snapshot.h"
+#include "../importers/fo_inventory.h"
 
 static const char help[] =
 	"Usage: fallout import INVENTORY --db FILE [--label LABEL]\n"
-	"Stores INVENTORY (an XML file; not standard input) as a snapshot in the SQLite\n"
-	"database FILE, created when missing, in one transaction: every node with its\n"
-	"attributes and properties, containment, groups and members, copies, the source\n"
-	"file's name and sha256 and the import time. Prints: LABEL: N nodes in FILE.\n"
+	"Stores INVENTORY (an XML file, a pipe, or - for standard input, recorded as\n"
+	"<stdin>) as a snapshot in the SQLite database FILE, created when missing, in\n"
+	"one transaction: every node with its attributes and properties, containment,\n"
+	"groups and members, copies, the source file's name, the sha256 of the bytes\n"
+	"read (INVENTORY is read once) and the import time.\n"
+	"Prints: LABEL: N nodes in FILE.\n"
 	"Analysis commands then accept FILE@LABEL (or FILE: the newest snapshot).\n\n"
 	"  --db FILE       the snapshot database (required)\n"
 	"  --label LABEL   the snapshot's name, unique in FILE, no '@' (default: the\n"
@@ -38,9 +40,10 @@ static const cmd_opt opts[] = {
 int cmd_import(int argc, char **argv)
 {
 	const char *prog = "fallout import", *path = NULL, *db = NULL, *label = NULL, *val;
-	char hex[65], *used = NULL;
+	char *used = NULL;
 	fo_diag *diag = NULL;
 	fo_graph *g = NULL;
+	fo_inventory_input *in = NULL;
 	cmd_args a;
 	int status = EXIT_OK, id, err;
 
@@ -60,18 +63,28 @@ int cmd_import(int argc, char **argv)
 		return cmd_usage_error(prog, "missing INVENTORY");
 	if (!db)
 		return cmd_usage_error(prog, "missing --db FILE");
-	if (strcmp(path, "-") == 0)
-		return cmd_usage_error(prog, "cannot import standard input: a snapshot records its file's name and sha256");
 	if (cmd_is_snapshot(path))
 		return cmd_usage_error(prog, "'%s' is a snapshot database, not an inventory XML", path);
 	if (fo_diag_new(&diag, 100) < 0) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return EXIT_IO;
 	}
-	if ((status = cmd_load(&g, prog, path, 0, diag)) != EXIT_OK)
+	/* One read: the digest stored is that of the bytes parsed, so a pipe,
+	 * a FIFO or standard input can be imported, and a file rewritten
+	 * meanwhile cannot pair one version's graph with another's hash. */
+	if ((err = fo_inventory_read(&g, &in, path, NULL, diag)) < 0) {
+		fo_diag_print(diag, stderr);
+		if (err == FO_EINPUT)
+			fprintf(stderr, "%s: %s: %zu error%s; nothing was stored\n", prog,
+				strcmp(path, "-") ? path : "<stdin>", fo_diag_errors(diag),
+				fo_diag_errors(diag) == 1 ? "" : "s");
+		else if (err != FO_EIO)
+			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
+		status = cmd_exit_for(err);
 		goto done;
-	if ((err = fo_sha256_file(hex, path, diag)) < 0 ||
-	    (err = fo_snapshot_save(&used, db, g, label, path, hex, diag)) < 0) {
+	}
+	if ((err = fo_snapshot_save(&used, db, g, label, fo_inventory_input_name(in),
+				    fo_inventory_input_sha256(in), diag)) < 0) {
 		fo_diag_print(diag, stderr);
 		if (err == FO_ENOMEM)
 			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
@@ -85,6 +98,7 @@ int cmd_import(int argc, char **argv)
 	putchar('\n');
 done:
 	free(used);
+	fo_inventory_input_free(in);
 	fo_graph_free(g);
 	fo_diag_free(diag);
 	return status;

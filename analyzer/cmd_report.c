@@ -453,15 +453,11 @@ int cmd_report(int argc, char **argv)
 	 * (the newest when none was given). */
 	if (snap && !no_store) {
 		const char *label = strrchr(fo_graph_file(c.g), '@') + 1;
-		fo_snapshot_report_meta meta = { info.title, info.input, scen_path, NULL };
-		char hex[65];
-		if (strcmp(scen_path, "-") != 0) {
-			if ((err = fo_sha256_file(hex, scen_path, diag)) < 0) {
-				fo_diag_print(diag, stderr);
-				goto fail;
-			}
-			meta.scenarios_sha256 = hex;
-		}
+		/* The digest of the bytes the runs came from, taken during the
+		 * one read (the file is not opened again: a pipe would give
+		 * nothing, a file rewritten since another digest). */
+		fo_snapshot_report_meta meta = { info.title, info.input, scen_path,
+						 fo_scenarios_sha256(sc) };
 		if ((err = fo_snapshot_report_begin(&c.store, db, label, &meta, diag)) < 0) {
 			fo_diag_print(diag, stderr);
 			fprintf(stderr, "%s: cannot store the runs in the snapshot's database "

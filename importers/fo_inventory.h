@@ -24,10 +24,18 @@ typedef struct fo_inventory_opts {
 	const char *name;
 } fo_inventory_opts;
 
-/* Loads `path` ("-" = standard input, named "<stdin>" in diagnostics).
- * opts may be NULL (defaults). On FO_OK, *out is a new graph owned by the
- * caller (fo_graph_free); otherwise *out is NULL. Diagnostics are appended to
- * diag (borrowed), located FILE:LINE:COL with columns in characters.
+/* What one read of an inventory leaves to the caller (fo_inventory_read):
+ * the sha256 of the bytes parsed, and the input kept open so that columns
+ * of later diagnostics can be found without opening the path again
+ * (docs/importer.md, "One read"). */
+typedef struct fo_inventory_input fo_inventory_input;
+
+/* Loads `path` ("-" = standard input, named "<stdin>" in diagnostics),
+ * reading it exactly once, front to back: a pipe, a FIFO or /dev/fd/N work
+ * as a file does. opts may be NULL (defaults). On FO_OK, *out is a new graph
+ * owned by the caller (fo_graph_free); otherwise *out is NULL. Diagnostics
+ * are appended to diag (borrowed), located FILE:LINE:COL with columns in
+ * characters.
  * Errors: FO_EINPUT (the document is invalid: diag holds every error),
  * FO_EIO (cannot open or read: diag holds the reason), FO_ENOMEM, FO_ELIMIT
  * (more than 2^32 - 2 nodes or members), FO_EINVAL (a NULL argument).
@@ -39,13 +47,37 @@ typedef struct fo_inventory_opts {
 int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts *opts,
 		      fo_diag *diag);
 
-/* Fills in the column of every stored diag entry for the file named `name`
- * (NULL: `path`) that has a line but no column (using its hint, else the
- * line's first non-blank column), by one sequential re-read of `path`. For
- * diagnostics added after loading, such as `fallout check` warnings.
- * "-" (stdin cannot be re-read) is a no-op. Returns FO_OK, FO_EINVAL or
- * FO_EIO. O(file size up to the last line needed). */
-int fo_inventory_locate(const char *path, const char *name, fo_diag *diag);
+/* fo_inventory_load, and also, when `input` is not NULL and the load
+ * succeeded, *input: a new handle owned by the caller
+ * (fo_inventory_input_free) with the sha256 of the bytes parsed, computed
+ * while reading them, and the input kept open (its descriptor, or for a
+ * non-regular input an unnamed temporary file holding a copy of its bytes:
+ * disk, not memory). *input is NULL on failure. Same errors and complexity
+ * as fo_inventory_load; the hash adds about 6 ms per MB, which is why
+ * fo_inventory_load (input NULL) does not compute it. */
+int fo_inventory_read(fo_graph **out, fo_inventory_input **input, const char *path,
+		      const fo_inventory_opts *opts, fo_diag *diag);
+
+/* The sha256 of exactly the bytes that were parsed, 64 lowercase hex
+ * digits (borrowed, alive as long as in). O(1). */
+const char *fo_inventory_input_sha256(const fo_inventory_input *in);
+
+/* The file's name in diagnostics (opts->name, path, or "<stdin>");
+ * borrowed. O(1). */
+const char *fo_inventory_input_name(const fo_inventory_input *in);
+
+/* Fills in the column of every stored diag entry for in's name that has a
+ * line but no column (using its hint, else the line's first non-blank
+ * column), for diagnostics added after loading, such as `fallout check`
+ * warnings. The bytes come from the kept input (never from the path again):
+ * a regular file through its open descriptor, unless it changed since it was
+ * opened (its columns then stay 0: they would point into other bytes);
+ * anything else from its copy. Returns FO_OK or FO_EINVAL (NULL argument).
+ * O(file size up to the last line needed), memory O(diagnostics). */
+int fo_inventory_input_locate(fo_inventory_input *in, fo_diag *diag);
+
+/* Closes the kept input and frees the handle; NULL is a no-op. */
+void fo_inventory_input_free(fo_inventory_input *in);
 
 /* The embedded XSD text (NUL-terminated), for `fallout check --print-schema`. */
 const char *fo_inventory_schema(void);

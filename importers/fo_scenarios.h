@@ -25,14 +25,40 @@
 
 typedef struct fo_scenarios fo_scenarios;
 
-/* Loads `path` ("-" = standard input, "<stdin>" in diagnostics) and resolves
- * every reference against g (borrowed; only read during the call). On FO_OK
- * *out is owned by the caller (fo_scenarios_free); otherwise *out is NULL
- * and diag says why. Errors: FO_EINPUT (invalid document, unknown node,
- * duplicate or missing scenario name, empty scenario...), FO_EIO,
+/* Loads `path` ("-" = standard input, "<stdin>" in diagnostics; a pipe, a
+ * FIFO or /dev/fd/N work as a file does: the input is read exactly once) and
+ * resolves every reference against g (borrowed; only read during the call).
+ * On FO_OK *out is owned by the caller (fo_scenarios_free); otherwise *out
+ * is NULL and diag says why. Errors: FO_EINPUT (invalid document, unknown
+ * node, duplicate or missing scenario name, empty scenario...), FO_EIO,
  * FO_ENOMEM, FO_EINVAL (NULL argument). O(document size). */
 int fo_scenarios_load(fo_scenarios **out, const char *path, const fo_graph *g, fo_diag *diag);
+
+/* Reads `path` once, as fo_scenarios_load does, without a graph: every
+ * error but unknown nodes is reported; the references are kept as written
+ * for fo_scenarios_bind. The node accessors of the result give 0 nodes and
+ * *out NULL; names, lines and the digest are there. Ownership and errors as
+ * fo_scenarios_load. O(document size). */
+int fo_scenarios_read(fo_scenarios **out, const char *path, fo_diag *diag);
+
+/* A new set, s resolved against g (both borrowed; s may come from
+ * fo_scenarios_read or fo_scenarios_load, and may be bound again to another
+ * graph): the same scenarios, names, lines and digest. Every unknown node is
+ * reported on diag as FILE:LINE:COL ("scenario 'N': unknown node 'X'"). On
+ * FO_OK *out is owned by the caller (fo_scenarios_free), otherwise NULL.
+ * Errors: FO_EINPUT (unknown nodes), FO_ENOMEM, FO_EINVAL. No I/O.
+ * O(scenarios + references). */
+int fo_scenarios_bind(fo_scenarios **out, const fo_scenarios *s, const fo_graph *g,
+		      fo_diag *diag);
+
 void fo_scenarios_free(fo_scenarios *s);
+
+/* The file's name in diagnostics (path, or "<stdin>"); borrowed. O(1). */
+const char *fo_scenarios_file(const fo_scenarios *s);
+
+/* The sha256 of exactly the bytes read (64 lowercase hex digits; borrowed,
+ * alive as long as s). O(1). */
+const char *fo_scenarios_sha256(const fo_scenarios *s);
 
 /* The name= of <scenarios>, or NULL. Borrowed. */
 const char *fo_scenarios_name(const fo_scenarios *s);

@@ -987,22 +987,30 @@ done:
 
 /* --------------------------------------------------------------- API */
 
-int fo_inventory_locate(const char *path, const char *name, fo_diag *diag)
-{
-	int fd;
+struct fo_inventory_input {
+	fo_reader_src src;
+	char *name;
+	char sha256[65];
+};
 
-	if (!path || !diag)
+const char *fo_inventory_input_sha256(const fo_inventory_input *in) { return in->sha256; }
+const char *fo_inventory_input_name(const fo_inventory_input *in) { return in->name; }
+
+int fo_inventory_input_locate(fo_inventory_input *in, fo_diag *diag)
+{
+	if (!in || !diag)
 		return FO_EINVAL;
-	if (strcmp(path, "-") == 0)
-		return FO_OK;
-	do
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return FO_EIO;
-	fo_columns__resolve(diag, 0, name ? name : path, fd);
-	close(fd);
+	fo_columns__resolve(diag, 0, in->name, fo_reader__src_fd(&in->src));
 	return FO_OK;
+}
+
+void fo_inventory_input_free(fo_inventory_input *in)
+{
+	if (!in)
+		return;
+	fo_reader__src_dispose(&in->src);
+	free(in->name);
+	free(in);
 }
 
 const char *fo_inventory_schema(void)
@@ -1010,13 +1018,16 @@ const char *fo_inventory_schema(void)
 	return (const char *)fo_inventory_xsd;
 }
 
-int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts *opts,
-		      fo_diag *diag)
+int fo_inventory_read(fo_graph **out, fo_inventory_input **input, const char *path,
+		      const fo_inventory_opts *opts, fo_diag *diag)
 {
 	int err = FO_OK;
 	loader l;
 	const char *file;
+	fo_inventory_input *in = NULL;
 
+	if (input)
+		*input = NULL;
 	if (!out || !path || !diag)
 		return FO_EINVAL;
 	*out = NULL;
@@ -1026,22 +1037,31 @@ int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts 
 	l.schema = opts && opts->validate_schema;
 	if ((err = fo_reader__init(&l.x, file, diag, &inventory_format, &l)) < 0)
 		goto done;
+	l.x.hash = input != NULL;
+	if (input && (!(in = calloc(1, sizeof *in)) || !(in->name = strdup(file)))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
 	if ((err = fo_reader__open(&l.x, path, 1)) < 0)
 		goto done;
 	if ((err = fo_builder_new(&l.b, diag, l.x.file)) < 0)
 		goto done;
 	fo_reader__begin(&l.x);
-	if ((err = read_document(&l)) < 0)
+	if ((err = read_document(&l)) < 0 || (err = fo_reader__drain(&l.x)) < 0)
 		goto done;
 	err = fo_builder_finish(l.b, out);
 
 done:
 	fo_reader__end(&l.x);
-	if (l.x.spool && !l.x.spool_bad && fflush(l.x.spool) == 0)
-		fo_columns__resolve(diag, l.diag_first, l.x.file, fileno(l.x.spool));
-	else if (!l.x.spool && l.x.fd >= 0)
-		fo_columns__resolve(diag, l.diag_first, l.x.file, l.x.fd);
+	fo_columns__resolve(diag, l.diag_first, l.x.file, fo_reader__src_fd(&l.x.src));
+	if (err == FO_OK && in) {
+		fo_reader__digest(&l.x, in->sha256);
+		fo_reader__keep(&l.x, &in->src);
+		*input = in;
+		in = NULL;
+	}
 	fo_reader__dispose(&l.x);
+	fo_inventory_input_free(in);
 	fo_builder_free(l.b);
 	free(l.fr);
 	free(l.scratch);
@@ -1051,4 +1071,10 @@ done:
 		*out = NULL;
 	}
 	return err;
+}
+
+int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts *opts,
+		      fo_diag *diag)
+{
+	return fo_inventory_read(out, NULL, path, opts, diag);
 }

@@ -303,7 +303,8 @@ int fo_reader__init(fo_reader *r, const char *file, fo_diag *diag, const fo_read
 		    void *ctx)
 {
 	memset(r, 0, sizeof *r);
-	r->fd = -1;
+	r->src.fd = -1;
+	fo_sha256_init(&r->sha);
 	r->file = file;
 	r->diag = diag;
 	r->fmt = fmt;
@@ -314,26 +315,68 @@ int fo_reader__init(fo_reader *r, const char *file, fo_diag *diag, const fo_read
 
 int fo_reader__open(fo_reader *r, const char *path, int spool)
 {
-	struct stat st;
+	fo_reader_src *src = &r->src;
 
 	if (strcmp(path, "-") == 0) {
-		r->fd = 0;
+		src->fd = 0;
 	} else {
 		do
-			r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		while (r->fd < 0 && errno == EINTR);
-		if (r->fd < 0) {
+			src->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		while (src->fd < 0 && errno == EINTR);
+		if (src->fd < 0) {
 			report_errno(r, "cannot open", errno);
 			return FO_EIO;
 		}
-		r->own_fd = 1;
+		src->own_fd = 1;
 	}
-	/* Columns are found by re-reading the input; a pipe cannot be re-read,
-	 * so a copy is kept as it streams by. Without one, columns of a few
-	 * messages stay unknown: not worth failing for. */
-	if (spool && (fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode)))
-		r->spool = tmpfile();
+	src->regular = fstat(src->fd, &src->st) == 0 && S_ISREG(src->st.st_mode);
+	/* Columns are found by reading the input again; a pipe cannot be
+	 * re-read, and reopening its path would read something else (or hang
+	 * on a FIFO), so a copy is kept as it streams by. Without one, columns
+	 * of a few messages stay unknown: not worth failing for. */
+	if (spool && !src->regular)
+		src->spool = tmpfile();
 	return FO_OK;
+}
+
+int fo_reader__src_fd(fo_reader_src *src)
+{
+	struct stat now;
+
+	if (src->spool)
+		return !src->spool_bad && fflush(src->spool) == 0 ? fileno(src->spool) : -1;
+	if (!src->regular || src->fd < 0 || fstat(src->fd, &now) != 0)
+		return -1;
+	/* Not ctime: removing or renaming the file changes it, and the bytes
+	 * behind the descriptor are still those parsed. */
+	if (now.st_size != src->st.st_size || now.st_mtim.tv_sec != src->st.st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != src->st.st_mtim.tv_nsec)
+		return -1; /* rewritten since it was opened: not the bytes parsed */
+	return src->fd;
+}
+
+void fo_reader__keep(fo_reader *r, fo_reader_src *out)
+{
+	*out = r->src;
+	memset(&r->src, 0, sizeof r->src);
+	r->src.fd = -1;
+}
+
+void fo_reader__src_dispose(fo_reader_src *src)
+{
+	if (src->spool)
+		fclose(src->spool);
+	src->spool = NULL;
+	if (src->own_fd)
+		close(src->fd);
+	src->own_fd = 0;
+	src->fd = -1;
+}
+
+void fo_reader__digest(const fo_reader *r, char hex[65])
+{
+	fo_sha256_ctx c = r->sha; /* final pads: on a copy, the hash goes on */
+	fo_sha256_final(&c, hex);
 }
 
 void fo_reader__begin(fo_reader *r)
@@ -364,8 +407,11 @@ void fo_reader__end(fo_reader *r)
 
 /* libxml2 pulls the document through here. Bytes come from the
  * read-ahead buffer, refilled by one read(2) when empty; only the bytes
- * handed to libxml2 are spooled and scanned, so a refusal still stops
- * libxml2 before it sees the refused bytes. */
+ * handed to libxml2 are spooled, hashed and scanned, so a refusal still
+ * stops libxml2 before it sees the refused bytes, and the digest is that of
+ * the bytes parsed, in the one read there is (a second read of the path
+ * would hash whatever is there then: nothing left in a pipe, another
+ * version of a rewritten file). */
 static int read_cb(void *ctx, char *buf, int len)
 {
 	fo_reader *r = ctx;
@@ -379,7 +425,7 @@ static int read_cb(void *ctx, char *buf, int len)
 			return -1;
 		}
 		do
-			n = read(r->fd, r->buf, FO_READER_BUF);
+			n = read(r->src.fd, r->buf, FO_READER_BUF);
 		while (n < 0 && errno == EINTR);
 		if (n < 0) {
 			r->io_errno = errno ? errno : EIO;
@@ -395,8 +441,11 @@ static int read_cb(void *ctx, char *buf, int len)
 	n = (ssize_t)(r->buf_len - r->buf_pos < (size_t)len ? r->buf_len - r->buf_pos : (size_t)len);
 	memcpy(buf, r->buf + r->buf_pos, (size_t)n);
 	r->buf_pos += (size_t)n;
-	if (r->spool && !r->spool_bad && fwrite(buf, 1, (size_t)n, r->spool) != (size_t)n)
-		r->spool_bad = 1;
+	if (r->src.spool && !r->src.spool_bad &&
+	    fwrite(buf, 1, (size_t)n, r->src.spool) != (size_t)n)
+		r->src.spool_bad = 1;
+	if (r->hash)
+		fo_sha256_update(&r->sha, buf, (size_t)n);
 	if (fo_scan__feed(&r->scan, (const unsigned char *)buf, (size_t)n) != FO_SCAN_GO) {
 		/* Refused: libxml2 never sees these bytes, and a failing read
 		 * makes it stop quietly. */
@@ -445,14 +494,22 @@ int fo_reader__verdict(fo_reader *r, int have_reader, int ret)
 	return FO_OK;
 }
 
+int fo_reader__drain(fo_reader *r)
+{
+	char buf[4096];
+	int n;
+
+	/* libxml2 reads to the end of the input to look for trailing
+	 * comments and for content after the root; this is for an input it
+	 * stopped asking early. */
+	while (!r->eof && (n = read_cb(r, buf, (int)sizeof buf)) > 0)
+		;
+	return fo_reader__verdict(r, 1, 0);
+}
+
 void fo_reader__dispose(fo_reader *r)
 {
-	if (r->spool)
-		fclose(r->spool);
-	r->spool = NULL;
-	if (r->own_fd)
-		close(r->fd);
-	r->own_fd = 0;
+	fo_reader__src_dispose(&r->src);
 	fo_scan__dispose(&r->scan);
 	free(r->buf);
 	r->buf = NULL;

@@ -29,12 +29,14 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
 
 #include "../graphs/fo_diag.h"
 #include "../graphs/fo_graph.h"
+#include "../graphs/fo_sha256.h"
 #include "scan.h"
 
 /* Bytes of a value quoted in a message (fo_reader__show); a buffer for the
@@ -68,6 +70,17 @@ typedef struct fo_reader_format {
 	int (*explain_fatal)(void *ctx);
 } fo_reader_format;
 
+/* The input of one read, what can outlive the read (fo_reader__keep):
+ * the descriptor, and the bytes again for columns without reopening the
+ * path (docs/importer.md, "One read"). */
+typedef struct fo_reader_src {
+	int fd, own_fd;           /* own_fd: closed by fo_reader__src_dispose */
+	FILE *spool;              /* copy of a non-regular input, or NULL */
+	int spool_bad;            /* the copy is incomplete */
+	int regular;              /* fd is a regular file; st: as opened */
+	struct stat st;
+} fo_reader_src;
+
 /* One read. The caller owns the struct (usually embedded in its own
  * state); fields below are read by the caller, written here. */
 typedef struct fo_reader {
@@ -76,13 +89,17 @@ typedef struct fo_reader {
 	const fo_reader_format *fmt;
 	void *ctx;                /* the caller's, passed to fmt's hooks */
 
-	int fd, own_fd;           /* own_fd: closed by fo_reader__dispose */
+	fo_reader_src src;        /* closed by fo_reader__dispose unless kept */
 	/* read-ahead: libxml2 asks for 4 KiB at a time; one read(2) fills
 	 * FO_READER_BUF bytes, handed over (scanned, spooled) as asked for */
 	unsigned char *buf;       /* NULL until the first read */
 	size_t buf_len, buf_pos;
-	FILE *spool;              /* copy of a non-seekable input, or NULL */
-	int spool_bad;            /* the copy is incomplete */
+	/* With `hash` (set after fo_reader__init, before reading): the sha256 of
+	 * exactly the bytes handed to libxml2, in order, i.e. the bytes parsed
+	 * (fo_reader__digest). Off by default: it costs about 6 ms per MB,
+	 * a tenth of a large load, for commands that never use it. */
+	int hash;
+	fo_sha256_ctx sha;
 	fo_scan scan;             /* sees every byte first; the caller pops it */
 
 	int eof;                  /* the read callback saw the end of the input */
@@ -123,10 +140,11 @@ int fo_reader__init(fo_reader *r, const char *file, fo_diag *diag, const fo_read
 		    void *ctx);
 
 /* Opens `path` read-only ("-": standard input, not closed later). With
- * `spool`, a non-regular input (a pipe) is copied as it is read into an
- * unnamed temporary file (r->spool; none if that fails), so that it can be
- * read again for columns. Returns FO_OK, or FO_EIO with "cannot open: ..."
- * on the diag. */
+ * `spool`, a non-regular input (a pipe, a FIFO, /dev/fd/N) is copied as it
+ * is read into an unnamed temporary file (r->src.spool; none if that
+ * fails), so that it can be read again for columns: on disk, so memory
+ * stays O(1) in the input's size. Returns FO_OK, or FO_EIO with
+ * "cannot open: ..." on the diag. */
 int fo_reader__open(fo_reader *r, const char *path, int spool);
 
 /* Until fo_reader__end on this thread: libxml2's generic errors are
@@ -135,12 +153,37 @@ int fo_reader__open(fo_reader *r, const char *path, int spool);
 void fo_reader__begin(fo_reader *r);
 void fo_reader__end(fo_reader *r);
 
-/* A new streaming reader over r->fd, through the pre-scanner (and the
+/* A new streaming reader over r->src.fd, through the pre-scanner (and the
  * spool), with the parser options above and r's error handler; owned by the
  * caller (xmlFreeTextReader). It reads the first bytes at once: NULL when
  * that is refused or fails, or when memory runs out (fo_reader__verdict
  * tells which). */
 xmlTextReaderPtr fo_reader__xml(fo_reader *r);
+
+/* After a read that reached the end of the document (fo_reader__verdict
+ * said FO_OK): reads what libxml2 did not ask for up to the end of the
+ * input, through the scanner, the hash and the spool, so that the digest and
+ * the copy cover the whole input. Returns FO_OK, FO_EIO (reported), FO_EINPUT
+ * (the scanner refused the rest: reported) or FO_ENOMEM. O(rest). */
+int fo_reader__drain(fo_reader *r);
+
+/* With r->hash set before reading: the sha256 of the bytes read so far (all
+ * of them after fo_reader__drain), as 64 lowercase hex digits and a NUL.
+ * Does not end the hash. O(1). */
+void fo_reader__digest(const fo_reader *r, char hex[65]);
+
+/* A descriptor from which pread(2) gives the bytes that were parsed: the
+ * spool (flushed), or the input itself when it is a regular file whose
+ * size and mtime are those it had when opened (a file rewritten
+ * since would give columns of other bytes); -1 when neither. Borrowed.
+ * O(1). */
+int fo_reader__src_fd(fo_reader_src *src);
+
+/* Moves r's input (descriptor, spool) into *out, to be read again later
+ * with fo_reader__src_fd; fo_reader__dispose then leaves it alone. The
+ * caller disposes *out with fo_reader__src_dispose. O(1). */
+void fo_reader__keep(fo_reader *r, fo_reader_src *out);
+void fo_reader__src_dispose(fo_reader_src *src);
 
 /* Why reading stopped, first reason first, with every reason but memory
  * reported on the diag: FO_ENOMEM; FO_EIO (a read error); FO_EINPUT (refused
@@ -167,7 +210,7 @@ char *fo_reader__tidy(const fo_reader *r, const xmlError *e);
  * sequence) and "..." copied into buf. O(strlen(s)). */
 const char *fo_reader__show(const char *s, char buf[FO_READER_SHOW_BUF]);
 
-/* Closes what fo_reader__open opened (the spool too) and frees the
+/* Closes what fo_reader__open opened (the spool too) unless kept, and frees the
  * scanner's queues and fatal_msg. Safe after a failed init or open. */
 void fo_reader__dispose(fo_reader *r);
 

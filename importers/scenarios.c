@@ -8,6 +8,11 @@
  * depth counter only; what is not part of the format is reported and its
  * subtree skipped. Reading goes on after an error so that one run reports
  * every problem; a fatal XML error or a refusal of the scanner stops it.
+ *
+ * The file is read once: its references are kept as written (refs[]), so
+ * that fo_scenarios_bind can resolve one read against several graphs (diff's
+ * BEFORE and AFTER), and the sha256 of the bytes read is kept for the
+ * report's record (docs/importer.md, "One read").
  */
 #include "fo_scenarios.h"
 
@@ -29,14 +34,27 @@ typedef struct entry {
 	char *name;
 	unsigned long line, col;
 	size_t first, nfail, ndestroy; /* fail nodes then destroy nodes, in nodes[] */
+	size_t rfirst, nrefs;          /* its references, in refs[] */
 } entry;
+
+/* A <fail ref> or <destroy ref> as written, kept so that one read can be
+ * resolved against several graphs (fo_scenarios_bind). */
+typedef struct ref {
+	char *id;
+	unsigned long line, col;       /* of the ref= value */
+	int destroy;
+} ref;
 
 struct fo_scenarios {
 	char *name;
+	char *file;       /* the name in diagnostics */
+	char sha256[65];  /* of the bytes read */
 	entry *e;
 	size_t n, alloc;
 	uint32_t *nodes;  /* per scenario: its fail nodes, then its destroy nodes */
 	size_t nnodes, nodes_alloc;
+	ref *refs;        /* per scenario, in document order */
+	size_t nrefs, refs_alloc;
 };
 
 typedef struct reader {
@@ -84,11 +102,18 @@ void fo_scenarios_free(fo_scenarios *s)
 		return;
 	for (size_t i = 0; i < s->n; i++)
 		free(s->e[i].name);
+	for (size_t i = 0; i < s->nrefs; i++)
+		free(s->refs[i].id);
+	free(s->refs);
 	free(s->e);
 	free(s->nodes);
 	free(s->name);
+	free(s->file);
 	free(s);
 }
+
+const char *fo_scenarios_sha256(const fo_scenarios *s) { return s->sha256; }
+const char *fo_scenarios_file(const fo_scenarios *s) { return s->file; }
 
 const char *fo_scenarios_name(const fo_scenarios *s) { return s->name; }
 size_t fo_scenarios_count(const fo_scenarios *s) { return s->n; }
@@ -97,13 +122,13 @@ unsigned long fo_scenarios_line(const fo_scenarios *s, size_t i) { return s->e[i
 
 size_t fo_scenarios_fail(const fo_scenarios *s, size_t i, const uint32_t **out)
 {
-	*out = s->nodes + s->e[i].first;
+	*out = s->nodes ? s->nodes + s->e[i].first : NULL;
 	return s->e[i].nfail;
 }
 
 size_t fo_scenarios_destroy(const fo_scenarios *s, size_t i, const uint32_t **out)
 {
-	*out = s->nodes + s->e[i].first + s->e[i].nfail;
+	*out = s->nodes ? s->nodes + s->e[i].first + s->e[i].nfail : NULL;
 	return s->e[i].ndestroy;
 }
 
@@ -242,9 +267,25 @@ static void start_scenario(reader *r, xmlTextReaderPtr x)
 	s->e[s->n].line = l;
 	s->e[s->n].col = c;
 	s->e[s->n].first = s->e[s->n].nfail = s->e[s->n].ndestroy = 0;
+	s->e[s->n].rfirst = s->nrefs;
+	s->e[s->n].nrefs = 0;
 	s->n++;
 	r->scenario_bad = 0;
 	xmlFree(v[0]);
+}
+
+/* Keeps a reference of the open scenario for fo_scenarios_bind. */
+static void keep_ref(reader *r, const char *id, unsigned long line, unsigned long col, int destroy)
+{
+	fo_scenarios *s = r->s;
+	if (grow((void **)&s->refs, &s->refs_alloc, s->nrefs + 1, sizeof *s->refs) < 0 ||
+	    !(s->refs[s->nrefs].id = strdup(id))) {
+		r->x.nomem = 1;
+		return;
+	}
+	s->refs[s->nrefs] = (ref){ s->refs[s->nrefs].id, line, col, destroy };
+	s->nrefs++;
+	s->e[s->n - 1].nrefs++;
 }
 
 static void start_target(reader *r, xmlTextReaderPtr x, int destroy)
@@ -264,8 +305,12 @@ static void start_target(reader *r, xmlTextReaderPtr x, int destroy)
 	}
 	attr_pos(r, "ref", &l, &c);
 	const char *sname = r->scenario_bad ? NULL : r->s->e[r->s->n - 1].name;
+	if (*v[0] && !r->scenario_bad)
+		keep_ref(r, (const char *)v[0], l, c, destroy);
 	if (!*v[0]) {
 		error_at(r, l, c, "empty reference in <%s ref>", elem);
+	} else if (!r->g) {
+		/* fo_scenarios_read: resolved later, by fo_scenarios_bind */
 	} else if (fo_graph_lookup(r->g, (const char *)v[0], &node) != FO_OK) {
 		if (sname)
 			error_at(r, l, c, "scenario '%s': unknown node '%s'",
@@ -426,33 +471,37 @@ static int read_document(reader *r)
 	return fo_reader__verdict(&r->x, x != NULL, ret);
 }
 
-int fo_scenarios_load(fo_scenarios **out, const char *path, const fo_graph *g, fo_diag *diag)
+/* One read of path; g NULL: references kept, not resolved. */
+static int load(fo_scenarios **out, const char *path, const fo_graph *g, fo_diag *diag)
 {
 	int err = FO_OK;
 	reader r;
+	const char *file;
 
-	if (!out || !path || !g || !diag)
+	if (!out || !path || !diag)
 		return FO_EINVAL;
 	*out = NULL;
 	memset(&r, 0, sizeof r);
 	r.g = g;
 	size_t errors_before = fo_diag_errors(diag);
-	if ((err = fo_reader__init(&r.x, strcmp(path, "-") == 0 ? "<stdin>" : path, diag,
-				   &scenarios_format, &r)) < 0)
+	file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	if ((err = fo_reader__init(&r.x, file, diag, &scenarios_format, &r)) < 0)
 		goto done;
-	if (!(r.s = calloc(1, sizeof *r.s))) {
+	r.x.hash = 1; /* small files: always kept (fo_scenarios_sha256) */
+	if (!(r.s = calloc(1, sizeof *r.s)) || !(r.s->file = strdup(file))) {
 		err = FO_ENOMEM;
 		goto done;
 	}
 	if ((err = fo_reader__open(&r.x, path, 0)) < 0)
 		goto done;
 	fo_reader__begin(&r.x);
-	if ((err = read_document(&r)) < 0)
+	if ((err = read_document(&r)) < 0 || (err = fo_reader__drain(&r.x)) < 0)
 		goto done;
 	if (fo_diag_errors(diag) != errors_before) {
 		err = FO_EINPUT;
 		goto done;
 	}
+	fo_reader__digest(&r.x, r.s->sha256);
 	*out = r.s;
 	r.s = NULL;
 done:
@@ -461,5 +510,105 @@ done:
 	fo_scenarios_free(r.s);
 	free(r.tmp_fail);
 	free(r.tmp_destroy);
+	return err;
+}
+
+int fo_scenarios_load(fo_scenarios **out, const char *path, const fo_graph *g, fo_diag *diag)
+{
+	if (!g) {
+		if (out)
+			*out = NULL;
+		return FO_EINVAL;
+	}
+	return load(out, path, g, diag);
+}
+
+int fo_scenarios_read(fo_scenarios **out, const char *path, fo_diag *diag)
+{
+	return load(out, path, NULL, diag);
+}
+
+int fo_scenarios_bind(fo_scenarios **out, const fo_scenarios *s, const fo_graph *g,
+		      fo_diag *diag)
+{
+	int err = FO_OK;
+	fo_scenarios *b = NULL;
+	char sb[FO_READER_SHOW_BUF], nb[FO_READER_SHOW_BUF];
+	size_t errors_before;
+
+	if (out)
+		*out = NULL;
+	if (!out || !s || !g || !diag)
+		return FO_EINVAL;
+	errors_before = fo_diag_errors(diag);
+	if (!(b = calloc(1, sizeof *b)) || !(b->file = strdup(s->file)) ||
+	    (s->name && !(b->name = strdup(s->name))) ||
+	    (s->n && !(b->e = calloc(s->n, sizeof *b->e))) ||
+	    (s->nrefs && !(b->refs = calloc(s->nrefs, sizeof *b->refs))) ||
+	    (s->nrefs && !(b->nodes = malloc(s->nrefs * sizeof *b->nodes)))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	memcpy(b->sha256, s->sha256, sizeof b->sha256);
+	b->alloc = s->n;
+	b->refs_alloc = b->nodes_alloc = s->nrefs;
+	for (size_t i = 0; i < s->nrefs; i++, b->nrefs++) {
+		b->refs[i] = s->refs[i];
+		if (!(b->refs[i].id = strdup(s->refs[i].id))) {
+			err = FO_ENOMEM;
+			goto done;
+		}
+	}
+	/* Per scenario: unknown nodes reported in document order; its fail
+	 * nodes, then its destroy nodes, each in document order. */
+	for (size_t i = 0; i < s->n; i++, b->n++) {
+		const entry *e = &s->e[i];
+		entry *f = &b->e[i];
+		*f = *e;
+		if (!(f->name = strdup(e->name))) {
+			err = FO_ENOMEM;
+			goto done;
+		}
+		f->first = b->nnodes;
+		f->nfail = f->ndestroy = 0;
+		int unknown = 0;
+		for (size_t k = e->rfirst; k < e->rfirst + e->nrefs; k++) {
+			const ref *rf = &s->refs[k];
+			uint32_t node;
+			if (fo_graph_lookup(g, rf->id, &node) == FO_OK)
+				continue;
+			unknown = 1;
+			if (fo_diag_add(diag, FO_SEV_ERROR, s->file, rf->line, rf->col, NULL,
+					"scenario '%s': unknown node '%s'", fo_reader__show(e->name, nb),
+					fo_reader__show(rf->id, sb)) == FO_ENOMEM) {
+				err = FO_ENOMEM;
+				goto done;
+			}
+		}
+		if (unknown)
+			continue; /* the bind fails: every unknown node is reported */
+		/* Its fail nodes, then its destroy nodes, each in document
+		 * order, as the reader stores them. */
+		for (int destroy = 0; destroy < 2; destroy++)
+			for (size_t k = e->rfirst; k < e->rfirst + e->nrefs; k++) {
+				uint32_t node;
+				if (s->refs[k].destroy != destroy ||
+				    fo_graph_lookup(g, s->refs[k].id, &node) != FO_OK)
+					continue;
+				b->nodes[b->nnodes++] = node;
+				if (destroy)
+					f->ndestroy++;
+				else
+					f->nfail++;
+			}
+	}
+	if (fo_diag_errors(diag) != errors_before) {
+		err = FO_EINPUT;
+		goto done;
+	}
+	*out = b;
+	b = NULL;
+done:
+	fo_scenarios_free(b);
 	return err;
 }

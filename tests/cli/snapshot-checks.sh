@@ -25,8 +25,6 @@ check "import fire: status 0" is 0
 fo import "$Q" --db "$DB" --label q
 check "import: a taken label is status 2" is 2
 check "import: a taken label is said" has "is taken" "$tmp/err"
-fo import - --db "$DB" <"$Q"
-check "import -: status 2 (stdin refused)" is 2
 fo db list --db "$DB"
 check "db list: status 0" is 0
 check "db list: three snapshots and a header" [ "$(wc -l <"$tmp/out")" = 4 ]

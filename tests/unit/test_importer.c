@@ -27,6 +27,7 @@
 #include "graphs/fo_diag.h"
 #include "graphs/fo_error.h"
 #include "graphs/fo_graph.h"
+#include "graphs/fo_sha256.h"
 #include "importers/fo_inventory.h"
 #include "importers/scan.h"
 
@@ -1016,29 +1017,223 @@ static void test_threads(void **state)
 	}
 }
 
-/* Columns of diagnostics added after loading (fallout check's warnings). */
+/* The warnings the locate tests add after loading, with what they expect. */
+static void add_late_warnings(fo_diag *d, const char *file)
+{
+	fo_diag_add(d, FO_SEV_WARNING, file, 23, 0, "photos", "nothing depends on 'photos'");
+	fo_diag_add(d, FO_SEV_WARNING, file, 7, 0, NULL, "first non-blank");
+	fo_diag_add(d, FO_SEV_WARNING, file, 13, 0, "<node", "an element");
+	fo_diag_add(d, FO_SEV_WARNING, file, 13, 0, "in=", "an attribute");
+	fo_diag_add(d, FO_SEV_WARNING, "other.xml", 13, 0, "in=", "another file");
+	fo_diag_add(d, FO_SEV_WARNING, file, 9999, 0, NULL, "past the end");
+}
+
+static void assert_late_warnings(const fo_diag *d, int located)
+{
+	assert_diag(d, 23, located ? 13 : 0, "nothing depends on 'photos'");
+	assert_diag(d, 7, located ? 7 : 0, "first non-blank");
+	assert_diag(d, 13, located ? 3 : 0, "an element");
+	assert_diag(d, 13, located ? 29 : 0, "an attribute");
+	assert_diag(d, 13, 0, "another file");
+	assert_diag(d, 9999, 0, "past the end");
+}
+
+/* fo_inventory_read on path (opts: schema off); the input is kept. */
+static fo_inventory_input *read_kept(fo_graph **g, fo_diag *d, const char *path)
+{
+	fo_inventory_input *in = NULL;
+	assert_int_equal(fo_inventory_read(g, &in, path, NULL, d), FO_OK);
+	assert_non_null(in);
+	return in;
+}
+
+/* Columns of diagnostics added after loading (fallout check's warnings),
+ * from the input kept by the read: the path is never opened again, so a
+ * file removed since still gives them. */
 static void test_locate(void **state)
 {
 	(void)state;
-	result r;
-	load_text(&r, valid_xml, 0);
-	assert_int_equal(r.err, FO_OK);
-	fo_diag_add(r.d, FO_SEV_WARNING, r.path, 23, 0, "photos", "nothing depends on 'photos'");
-	fo_diag_add(r.d, FO_SEV_WARNING, r.path, 7, 0, NULL, "first non-blank");
-	fo_diag_add(r.d, FO_SEV_WARNING, r.path, 13, 0, "<node", "an element");
-	fo_diag_add(r.d, FO_SEV_WARNING, r.path, 13, 0, "in=", "an attribute");
-	fo_diag_add(r.d, FO_SEV_WARNING, "other.xml", 13, 0, "in=", "another file");
-	fo_diag_add(r.d, FO_SEV_WARNING, r.path, 9999, 0, NULL, "past the end");
-	assert_int_equal(fo_inventory_locate(r.path, NULL, r.d), FO_OK);
-	assert_diag(r.d, 23, 13, "nothing depends on 'photos'");
-	assert_diag(r.d, 7, 7, "first non-blank");
-	assert_diag(r.d, 13, 3, "an element");
-	assert_diag(r.d, 13, 29, "an attribute");
-	assert_diag(r.d, 13, 0, "another file");
-	assert_diag(r.d, 9999, 0, "past the end");
-	assert_int_equal(fo_inventory_locate("-", NULL, r.d), FO_OK);
-	assert_int_equal(fo_inventory_locate("tests/hostile/does-not-exist.xml", NULL, r.d), FO_EIO);
-	result_free(&r);
+	fo_graph *g = NULL;
+	fo_diag *d = NULL;
+	char path[512];
+	snprintf(path, sizeof path, "%s", write_tmp("locate.xml", valid_xml, strlen(valid_xml)));
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	fo_inventory_input *in = read_kept(&g, d, path);
+	assert_string_equal(fo_inventory_input_name(in), path);
+	assert_int_equal(unlink(path), 0);
+	add_late_warnings(d, path);
+	assert_int_equal(fo_inventory_input_locate(in, d), FO_OK);
+	assert_late_warnings(d, 1);
+	assert_int_equal(fo_inventory_input_locate(NULL, d), FO_EINVAL);
+	assert_int_equal(fo_inventory_input_locate(in, NULL), FO_EINVAL);
+	fo_inventory_input_free(in);
+	fo_inventory_input_free(NULL);
+	fo_graph_free(g);
+	fo_diag_free(d);
+}
+
+/* A file rewritten after the read: its columns would point into other
+ * bytes, so they stay unknown. */
+static void test_locate_rewritten(void **state)
+{
+	(void)state;
+	fo_graph *g = NULL;
+	fo_diag *d = NULL;
+	char path[512];
+	snprintf(path, sizeof path, "%s", write_tmp("rewritten.xml", valid_xml, strlen(valid_xml)));
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	fo_inventory_input *in = read_kept(&g, d, path);
+	/* In place (the same inode, which the kept descriptor reads): every
+	 * line shifted by two blanks. */
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	for (const char *p = valid_xml; *p; p++) {
+		fputc(*p, f);
+		if (*p == '\n')
+			fputs("  ", f);
+	}
+	assert_int_equal(fclose(f), 0);
+	add_late_warnings(d, path);
+	assert_int_equal(fo_inventory_input_locate(in, d), FO_OK);
+	assert_late_warnings(d, 0);
+	fo_inventory_input_free(in);
+	fo_graph_free(g);
+	fo_diag_free(d);
+}
+
+/* Writes `len` bytes of `data` into a pipe from a thread; the read end is
+ * the test's. */
+typedef struct pipe_feed {
+	int fd;
+	const char *data;
+	size_t len;
+	pthread_t t;
+} pipe_feed;
+
+static void *feed_pipe(void *arg)
+{
+	pipe_feed *f = arg;
+	size_t off = 0;
+	while (off < f->len) {
+		/* odd pieces, so that reads see partial buffers */
+		size_t n = f->len - off < 1000 ? f->len - off : 1000;
+		ssize_t w = write(f->fd, f->data + off, n);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(f->fd);
+	return NULL;
+}
+
+/* Reads through /dev/fd/N of a pipe that a thread fills; returns the read
+ * end's path in path (the caller closes *rfd). */
+static void start_pipe(pipe_feed *f, int *rfd, char path[64], const char *data, size_t len)
+{
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	*rfd = fds[0];
+	f->fd = fds[1];
+	f->data = data;
+	f->len = len;
+	assert_int_equal(pthread_create(&f->t, NULL, feed_pipe, f), 0);
+	snprintf(path, 64, "/dev/fd/%d", fds[0]);
+}
+
+/* The digest is that of the bytes parsed, whatever the input: a file, a
+ * pipe (which has no second read), larger than the read-ahead buffer. */
+static void test_read_digest(void **state)
+{
+	(void)state;
+	fo_graph *g = NULL;
+	fo_diag *d = NULL;
+	char hex[65], path[512], ppath[64];
+	/* valid_xml, then a comment making it larger than one read-ahead
+	 * (256 KiB) and not a multiple of the hash's block */
+	size_t pad = 300 * 1024 + 7, n = strlen(valid_xml);
+	char *big = malloc(n + pad + 8);
+	assert_non_null(big);
+	memcpy(big, valid_xml, n);
+	memcpy(big + n, "<!--", 4);
+	memset(big + n + 4, 'x', pad);
+	memcpy(big + n + 4 + pad, "-->\n", 4);
+	size_t len = n + pad + 8;
+	snprintf(path, sizeof path, "%s", write_tmp("digest.xml", big, len));
+	fo_sha256_ctx c;
+	char want[65];
+	fo_sha256_init(&c);
+	fo_sha256_update(&c, big, len);
+	fo_sha256_final(&c, want);
+
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	fo_inventory_input *in = read_kept(&g, d, path);
+	assert_string_equal(fo_inventory_input_sha256(in), want);
+	assert_int_equal(fo_sha256_file(hex, path, NULL), FO_OK);
+	assert_string_equal(hex, want);
+	fo_inventory_input_free(in);
+	fo_graph_free(g);
+	g = NULL;
+
+	pipe_feed f;
+	int rfd;
+	start_pipe(&f, &rfd, ppath, big, len);
+	in = read_kept(&g, d, ppath);
+	assert_int_equal(pthread_join(f.t, NULL), 0);
+	close(rfd);
+	assert_string_equal(fo_inventory_input_sha256(in), want);
+	assert_int_equal(fo_graph_node_count(g), 15);
+	fo_inventory_input_free(in);
+	fo_graph_free(g);
+	fo_diag_free(d);
+	free(big);
+}
+
+/* A pipe's columns come from the copy made while reading it. */
+static void test_locate_pipe(void **state)
+{
+	(void)state;
+	fo_graph *g = NULL;
+	fo_diag *d = NULL;
+	char ppath[64];
+	pipe_feed f;
+	int rfd;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	start_pipe(&f, &rfd, ppath, valid_xml, strlen(valid_xml));
+	fo_inventory_opts o = { 1, "piped.xml" };
+	fo_inventory_input *in = NULL;
+	assert_int_equal(fo_inventory_read(&g, &in, ppath, &o, d), FO_OK);
+	assert_int_equal(pthread_join(f.t, NULL), 0);
+	close(rfd);
+	assert_string_equal(fo_inventory_input_name(in), "piped.xml");
+	assert_int_equal(strlen(fo_inventory_input_sha256(in)), 64);
+	add_late_warnings(d, "piped.xml");
+	assert_int_equal(fo_inventory_input_locate(in, d), FO_OK);
+	assert_late_warnings(d, 1);
+	fo_inventory_input_free(in);
+	fo_graph_free(g);
+	fo_diag_free(d);
+}
+
+/* A failed read keeps nothing. */
+static void test_read_failed(void **state)
+{
+	(void)state;
+	fo_graph *g = NULL;
+	fo_diag *d = NULL;
+	fo_inventory_input *in = (fo_inventory_input *)&g; /* must be reset */
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_inventory_read(&g, &in, "tests/hostile/does-not-exist.xml", NULL, d),
+			 FO_EIO);
+	assert_null(in);
+	assert_null(g);
+	in = (fo_inventory_input *)&g;
+	const char *bad = "<inventory version=\"1\"><node/></inventory>";
+	assert_int_equal(fo_inventory_read(&g, &in, write_tmp("bad.xml", bad, strlen(bad)), NULL, d),
+			 FO_EINPUT);
+	assert_null(in);
+	assert_null(g);
+	assert_int_equal(fo_inventory_read(&g, NULL, "x", NULL, NULL), FO_EINVAL);
+	fo_diag_free(d);
 }
 
 static void test_schema_text(void **state)
@@ -1556,6 +1751,10 @@ int main(void)
 		cmocka_unit_test(test_xsd_fixtures_agree),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_locate),
+		cmocka_unit_test(test_locate_rewritten),
+		cmocka_unit_test(test_read_digest),
+		cmocka_unit_test(test_locate_pipe),
+		cmocka_unit_test(test_read_failed),
 		cmocka_unit_test(test_schema_text),
 		cmocka_unit_test(test_invalid_arguments),
 		cmocka_unit_test(test_file_not_found),

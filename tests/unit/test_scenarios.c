@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "graphs/fo_error.h"
+#include "graphs/fo_sha256.h"
 #include "importers/fo_inventory.h"
 #include "importers/fo_scenarios.h"
 #include "helpers/fixture.h"
@@ -230,6 +231,106 @@ static void missing_file_and_arguments(void **state)
 	fo_graph_free(g);
 }
 
+/* One read, bound to two graphs: each its own nodes, the same names,
+ * lines and digest (the sha256 of the file's bytes); unknown nodes are
+ * reported by the bind, located, in document order. */
+static void read_once_bind_twice(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"<scenarios name=\"two sides\">\n"
+		"  <scenario name=\"a\"><destroy ref=\"sbg\"/><fail ref=\"gz-3\"/></scenario>\n"
+		"  <scenario name=\"b\"><fail ref=\"x-only\"/><fail ref=\"y-only\"/></scenario>\n"
+		"</scenarios>\n";
+	fo_graph *g1 = graph(), *g2 = NULL;
+	assert_int_equal(fx_graph(&g2, "N x-only site\nN y-only zone\nN gz-3 zone\nN sbg site\n", NULL),
+			 FO_OK);
+	char *path = write_tmp(text);
+	fo_diag *d = NULL;
+	fo_scenarios *s = NULL, *b1 = NULL, *b2 = NULL;
+	const uint32_t *v;
+	char want[65], hex[65];
+	fo_sha256_ctx c;
+	fo_sha256_init(&c);
+	fo_sha256_update(&c, text, strlen(text));
+	fo_sha256_final(&c, want);
+
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_scenarios_read(&s, path, d), FO_OK);
+	/* the file is gone: binding needs no second read */
+	unlink(path);
+	assert_string_equal(fo_scenarios_sha256(s), want);
+	assert_string_equal(fo_scenarios_file(s), path);
+	assert_int_equal(fo_scenarios_count(s), 2);
+	assert_int_equal(fo_scenarios_fail(s, 0, &v), 0);
+	assert_null(v);
+
+	assert_int_equal(fo_scenarios_bind(&b2, s, g2, d), FO_OK);
+	assert_int_equal(fo_diag_count(d), 0);
+	assert_string_equal(fo_scenarios_name(b2), "two sides");
+	assert_string_equal(fo_scenarios_sha256(b2), want);
+	assert_int_equal(fo_scenarios_line(b2, 1), 3);
+	assert_int_equal(fo_scenarios_fail(b2, 0, &v), 1);
+	assert_string_equal(fo_graph_node_id(g2, v[0]), "gz-3");
+	assert_int_equal(fo_scenarios_destroy(b2, 0, &v), 1);
+	assert_string_equal(fo_graph_node_id(g2, v[0]), "sbg");
+	assert_int_equal(fo_scenarios_fail(b2, 1, &v), 2);
+	assert_string_equal(fo_graph_node_id(g2, v[0]), "x-only");
+	assert_string_equal(fo_graph_node_id(g2, v[1]), "y-only");
+
+	assert_int_equal(fo_scenarios_bind(&b1, s, g1, d), FO_EINPUT);
+	assert_null(b1);
+	assert_int_equal(fo_diag_errors(d), 2);
+	const fo_diag_entry *e = fo_diag_get(d, 0);
+	assert_string_equal(e->file, path);
+	assert_int_equal(e->line, 3);
+	assert_int_equal(e->col, 33);
+	assert_string_equal(e->msg, "scenario 'b': unknown node 'x-only'");
+	assert_int_equal(fo_diag_get(d, 1)->col, 53);
+
+	/* a bound set binds again */
+	fo_scenarios *b3 = NULL;
+	assert_int_equal(fo_scenarios_bind(&b3, b2, g2, d), FO_OK);
+	assert_int_equal(fo_scenarios_fail(b3, 1, &v), 2);
+	fo_scenarios_free(b3);
+	assert_int_equal(fo_scenarios_bind(&b3, s, NULL, d), FO_EINVAL);
+	assert_null(b3);
+
+	/* load = read + bind, same digest */
+	fo_scenarios *l = NULL;
+	char *p2 = write_tmp(text);
+	assert_int_equal(fo_scenarios_load(&l, p2, g2, d), FO_OK);
+	assert_int_equal(fo_sha256_file(hex, p2, NULL), FO_OK);
+	assert_string_equal(fo_scenarios_sha256(l), hex);
+	unlink(p2);
+	free(p2);
+	fo_scenarios_free(l);
+
+	fo_scenarios_free(b2);
+	fo_scenarios_free(s);
+	fo_diag_free(d);
+	fo_graph_free(g1);
+	fo_graph_free(g2);
+	free(path);
+}
+
+/* A read with errors keeps nothing; unknown nodes are not its business. */
+static void read_errors(void **state)
+{
+	(void)state;
+	char *path = write_tmp("<scenarios>\n<scenario><fail ref=\"nowhere\"/></scenario>\n</scenarios>\n");
+	fo_diag *d = NULL;
+	fo_scenarios *s = NULL;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_scenarios_read(&s, path, d), FO_EINPUT);
+	assert_null(s);
+	assert_int_equal(fo_diag_errors(d), 1);
+	assert_non_null(strstr(fo_diag_get(d, 0)->msg, "missing attribute 'name'"));
+	unlink(path);
+	free(path);
+	fo_diag_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +341,8 @@ int main(void)
 		cmocka_unit_test(every_error_in_one_run),
 		cmocka_unit_test(hostile_inputs),
 		cmocka_unit_test(missing_file_and_arguments),
+		cmocka_unit_test(read_once_bind_twice),
+		cmocka_unit_test(read_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
