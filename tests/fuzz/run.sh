@@ -75,9 +75,9 @@ for name in "$@"; do
 		status=1
 		continue
 	fi
-	grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)' \
+	# The last coverage line and libFuzzer's final statistics.
+	grep -E ' cov: ' "$log/fuzz.log" | tail -n 1 | sed "s/^/   /"
+	grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' \
 		"$log/fuzz.log" | sed "s/^/   /"
-	grep -E '^#[0-9]+ +DONE' "$log/fuzz.log" >/dev/null ||
-		tail -n 3 "$log/fuzz.log" | sed "s/^/   /"
 done
 exit $status
