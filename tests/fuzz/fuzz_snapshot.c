@@ -44,8 +44,7 @@ static fo_diag *new_diag(void)
  * documented code. */
 static void failed(const char *what, int err, fo_diag *d, const char *path, int notfound_ok)
 {
-	fz_check_diag_located(what, d, NULL, 0);
-	(void)path;
+	fz_check_diag_located(what, d, path, 0);
 	if (fz_strict() && err != FO_EINPUT && err != FO_EIO &&
 	    !(notfound_ok && err == FO_ENOTFOUND))
 		fz_fail("%s: %s (strict: FO_EINPUT or FO_EIO expected): %s", what,
