@@ -160,15 +160,18 @@ check: deps-test
 # tests/fuzz/run.sh: each harness over its committed corpus, then
 # FUZZ_SECONDS of new inputs, one harness after another (new inputs go to
 # build/fuzz/corpus/, never to tests/fuzz/). Any crash, leak or failed check
-# fails the run and prints how to reproduce it. `make check` runs it with the
+# fails the run and prints how to reproduce it. fuzz_selftest first proves
+# that each output check can fail. `make check` runs it with the
 # default; `make fuzz FUZZ_SECONDS=600` fuzzes longer.
 FUZZ_CC ?= clang
 FUZZ_BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 20
 FUZZ_NAMES := inventory scenarios snapshot
-FUZZ_BIN := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
+FUZZ_BIN := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/fuzz_%) $(FUZZ_BUILD)/fuzz/fuzz_selftest
 FUZZ_GEN := $(FUZZ_BUILD)/gen/fz_quickstart_xml.o $(FUZZ_BUILD)/gen/fz_hostile_names_xml.o
 .PHONY: fuzz fuzz-build fuzz-harnesses
+# Kept between runs (make would delete them as intermediates and rebuild).
+.PRECIOUS: $(FUZZ_BUILD)/tests/fuzz/%.o $(FUZZ_BUILD)/gen/fz_%.c $(FUZZ_BUILD)/gen/fz_%.o
 fuzz: fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_BUILD=$(FUZZ_BUILD) sh tests/fuzz/run.sh $(FUZZ_NAMES)
 

@@ -36,6 +36,26 @@ max_len() {
 common="-timeout=60 -rss_limit_mb=2048 -print_final_stats=1"
 
 status=0
+
+# The checks must be able to fail: each bad case of fuzz_selftest must stop
+# with "fuzz check failed", the good case must pass.
+selftest=$FUZZ_BUILD/fuzz/fuzz_selftest
+tmp=$(mktemp -d) || exit 1
+for c in g j k J u s z d l f e; do
+	printf '%s' "$c" > "$tmp/case"
+	if "$selftest" "$tmp/case" > "$tmp/out" 2>&1; then
+		[ "$c" = g ] && continue
+		echo "fuzz selftest: case $c passed a bad output (fuzz_selftest.c)" >&2
+	else
+		[ "$c" != g ] && grep -q 'fuzz check failed' "$tmp/out" && continue
+		cat "$tmp/out" >&2
+		echo "fuzz selftest: case $c failed wrongly (fuzz_selftest.c)" >&2
+	fi
+	status=1
+done
+rm -rf "$tmp"
+[ $status = 0 ] && echo "== fuzz selftest: every output check can fail"
+
 for name in "$@"; do
 	bin=$FUZZ_BUILD/fuzz/fuzz_$name
 	seeds=$here/corpus/$name
