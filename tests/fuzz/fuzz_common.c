@@ -224,7 +224,11 @@ void fz_check_diag_located(const char *what, const fo_diag *d, const char *file,
 		errors++;
 		if (!e->msg || !e->msg[0])
 			fz_fail("%s: error %zu has no message", what, i);
-		if (file && (!e->file || strcmp(e->file, file) != 0))
+		/* A snapshot's own errors name the database; errors found while
+		 * rebuilding its graph name DB@LABEL (fo_graph_file). */
+		if (file && (!e->file || (strcmp(e->file, file) != 0 &&
+					  (strncmp(e->file, file, strlen(file)) != 0 ||
+					   e->file[strlen(file)] != '@'))))
 			fz_fail("%s: error %zu (%s) is not located in %s but in %s", what, i, e->msg,
 				file, e->file ? e->file : "(no file)");
 		if (need_line && (e->line == 0 || e->col == 0))
@@ -276,7 +280,7 @@ static void mb_close(membuf *m, const char *what, int err)
 		fz_fail("%s: returned %d (%s)", what, err, fo_strerror(err));
 }
 
-void fz_check_outputs(const fo_graph *g, uint32_t seed, int spof)
+void fz_check_outputs(const fo_graph *g, uint32_t seed, int spof, int text_utf8)
 {
 	uint32_t n = fo_graph_node_count(g), fail[2], destroy[1];
 	fo_engine *e = NULL;
@@ -310,24 +314,28 @@ void fz_check_outputs(const fo_graph *g, uint32_t seed, int spof)
 
 	err = fo_report_whatif(mb_open(&m), e, &sc, FO_FORMAT_TEXT, 1);
 	mb_close(&m, "whatif text", err);
-	fz_check_utf8("whatif text", m.buf, m.len);
+	if (text_utf8)
+		fz_check_utf8("whatif text", m.buf, m.len);
 	free(m.buf);
 
 	err = fo_report_whatif(mb_open(&m), e, &sc, FO_FORMAT_CSV, 1);
 	mb_close(&m, "whatif csv", err);
-	fz_check_utf8("whatif csv", m.buf, m.len);
+	if (text_utf8)
+		fz_check_utf8("whatif csv", m.buf, m.len);
 	free(m.buf);
 
 	err = fo_report_impacts_csv(mb_open(&m), e, "fuzz", 1);
 	mb_close(&m, "impacts csv", err);
-	fz_check_utf8("impacts csv", m.buf, m.len);
+	if (text_utf8)
+		fz_check_utf8("impacts csv", m.buf, m.len);
 	free(m.buf);
 
 	nimp = fo_engine_impacted(e, &imp);
 	for (size_t i = 0; i < nimp && i < 4; i++) {
 		err = fo_report_why(mb_open(&m), e, imp[nimp - 1 - i]);
 		mb_close(&m, "why", err);
-		fz_check_utf8("why", m.buf, m.len);
+		if (text_utf8)
+			fz_check_utf8("why", m.buf, m.len);
 		free(m.buf);
 	}
 
@@ -360,7 +368,7 @@ void fz_check_outputs(const fo_graph *g, uint32_t seed, int spof)
 			mb_close(&m, "spof", err);
 			if (fmts[i] == FO_SPOFREPORT_JSON)
 				fz_check_json("spof json", m.buf, m.len);
-			else
+			else if (text_utf8)
 				fz_check_utf8("spof text/csv", m.buf, m.len);
 			free(m.buf);
 		}

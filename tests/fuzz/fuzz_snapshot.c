@@ -98,7 +98,7 @@ static void load(const char *path, const char *label, uint32_t seed)
 	int err = fo_snapshot_load(&g, path, label, d);
 
 	if (err == FO_OK)
-		fz_check_outputs(g, seed, 0);
+		fz_check_outputs(g, seed, 0, 0);
 	else if (g)
 		fz_fail("snapshot load: %s, but a graph was returned", fo_strerror(err));
 	else
