@@ -103,7 +103,8 @@ deps:
 	@sh scripts/deps.sh
 
 deps-test:
-	@sh scripts/deps.sh valgrind:valgrind chromium:chromium node:nodejs npm:npm
+	@sh scripts/deps.sh valgrind:valgrind chromium:chromium node:nodejs npm:npm \
+		clang:clang deb-libclang-rt-14-dev:libclang-rt-14-dev pc-jansson:libjansson-dev
 
 check-headers: $(HEADER_CHECKS)
 
@@ -149,7 +150,58 @@ check: deps-test
 	$(MAKE) check-browser
 	$(MAKE) check-san
 	$(MAKE) check-valgrind
+	$(MAKE) fuzz
 	@echo "make check: all suites passed"
+
+# ------------------------------------------------------------ fuzzing
+# libFuzzer harnesses of every reader (tests/fuzz/README.md, docs/fuzzing.md).
+# `make fuzz` builds the library with clang, ASan+UBSan and coverage into
+# build/fuzz, links each harness with -fsanitize=fuzzer, then runs
+# tests/fuzz/run.sh: each harness over its committed corpus, then
+# FUZZ_SECONDS of new inputs, one harness after another (new inputs go to
+# build/fuzz/corpus/, never to tests/fuzz/). Any crash, leak or failed check
+# fails the run and prints how to reproduce it. fuzz_selftest first proves
+# that each output check can fail. `make check` runs it with the
+# default; `make fuzz FUZZ_SECONDS=600` fuzzes longer.
+FUZZ_CC ?= clang
+FUZZ_BUILD ?= build/fuzz
+FUZZ_SECONDS ?= 20
+FUZZ_NAMES := inventory scenarios snapshot
+FUZZ_BIN := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/fuzz_%) $(FUZZ_BUILD)/fuzz/fuzz_selftest
+FUZZ_GEN := $(FUZZ_BUILD)/gen/fz_quickstart_xml.o $(FUZZ_BUILD)/gen/fz_hostile_names_xml.o
+.PHONY: fuzz fuzz-build fuzz-harnesses
+# Kept between runs (make would delete them as intermediates and rebuild).
+.PRECIOUS: $(FUZZ_BUILD)/tests/fuzz/%.o $(FUZZ_BUILD)/gen/fz_%.c $(FUZZ_BUILD)/gen/fz_%.o
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_BUILD=$(FUZZ_BUILD) sh tests/fuzz/run.sh $(FUZZ_NAMES)
+
+fuzz-build:
+	$(MAKE) CC=$(FUZZ_CC) BUILD=$(FUZZ_BUILD) SANITIZE=address,undefined \
+		CFLAGS="-fsanitize=fuzzer-no-link $(CFLAGS)" fuzz-harnesses
+
+# Only meaningful inside fuzz-build (BUILD=$(FUZZ_BUILD), clang).
+fuzz-harnesses: $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/fuzz/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o \
+		$(FUZZ_BUILD)/tests/fuzz/fuzz_common.o $(FUZZ_GEN) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/tests/fuzz/fuzz_common.o \
+		$(FUZZ_GEN) $(LIB) $(LIBS_ALL) $(shell $(PKG_CONFIG) --libs jansson)
+
+$(FUZZ_BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags jansson) -c -o $@ $<
+
+# The scenario harness resolves its inputs against two fixed inventories,
+# embedded so the binary runs from any directory.
+$(FUZZ_BUILD)/gen/fz_quickstart_xml.c: samples/quickstart.xml scripts/embed.sh
+	@mkdir -p $(@D)
+	sh scripts/embed.sh fz_quickstart_xml $< > $@.tmp && mv $@.tmp $@
+
+$(FUZZ_BUILD)/gen/fz_hostile_names_xml.c: tests/cli/inputs/hostile-names.xml scripts/embed.sh
+	@mkdir -p $(@D)
+	sh scripts/embed.sh fz_hostile_names_xml $< > $@.tmp && mv $@.tmp $@
+# ------------------------------------------------------------ end fuzzing
 
 demo: deps
 	$(MAKE) all

@@ -37,9 +37,22 @@ done
 if ! { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; }; then
 	missing="$missing fonts-wqy-zenhei"
 fi
-# Optional extras requested by the caller (e.g. valgrind for `make check`).
+# Optional extras requested by the caller (e.g. valgrind for `make check`):
+# COMMAND:PACKAGE, or pc-MODULE:PACKAGE (a pkg-config module), or
+# deb-NAME:PACKAGE (an installed Debian package: libclang-rt-14-dev, clang's
+# libFuzzer, has neither a command nor a .pc file).
 for extra in "$@"; do
-	command -v "${extra%%:*}" >/dev/null 2>&1 && continue
+	what=${extra%%:*}
+	case $what in
+	pc-*)
+		command -v pkg-config >/dev/null 2>&1 &&
+			pkg-config --exists "${what#pc-}" 2>/dev/null && continue ;;
+	deb-*)
+		dpkg-query -W -f='${Status}' "${what#deb-}" 2>/dev/null |
+			grep -q 'ok installed' && continue ;;
+	*)
+		command -v "$what" >/dev/null 2>&1 && continue ;;
+	esac
 	missing="$missing ${extra#*:}"
 done
 
