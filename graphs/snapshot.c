@@ -122,9 +122,10 @@ static const char *const migrations[FO_SNAPSHOT_SCHEMA] = {
 	" nodes_down INTEGER NOT NULL,"
 	" whatif TEXT NOT NULL,"
 	" PRIMARY KEY (report_id, seq)) WITHOUT ROWID;",
-	/* 3: checksums of the stored report texts (NULL in rows stored before) */
-	"ALTER TABLE reports ADD COLUMN digest TEXT;"
-	"ALTER TABLE runs ADD COLUMN digest TEXT;",
+	/* 3: checksums of the stored report texts (NULL in rows stored before);
+	 * one string of two statements (parenthesised for clang's warning) */
+	("ALTER TABLE reports ADD COLUMN digest TEXT;"
+	 "ALTER TABLE runs ADD COLUMN digest TEXT;"),
 };
 
 static const char sqlite_magic[16] = "SQLite format 3";

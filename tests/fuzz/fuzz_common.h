@@ -54,11 +54,9 @@ int fz_strict(void);
  * impacted node), CSV, the batch impacts CSV, explanations of a few
  * impacted nodes, the DOT diagram (read back by cgraph) and, when `spof`,
  * the SPOF analysis as JSON, text and CSV. Aborts on a library error other
- * than the documented refusals (a diagram over the node limit).
- * text_utf8: also demand valid UTF-8 of the text and CSV outputs, which
- * docs/output-formats.md promises only for text that is UTF-8 to begin with
- * (an XML inventory's; not a damaged database's: JSON is still checked, as
- * it must turn such bytes into U+FFFD). */
-void fz_check_outputs(const fo_graph *g, uint32_t seed, int spof, int text_utf8);
+ * than the documented refusals (a diagram over the node limit). Text and
+ * CSV must be valid UTF-8 whatever the source: XML is UTF-8, and the
+ * snapshot loader refuses stored text that is not (docs/snapshots.md). */
+void fz_check_outputs(const fo_graph *g, uint32_t seed, int spof);
 
 #endif
