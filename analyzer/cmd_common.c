@@ -402,6 +402,18 @@ static int open_tmp(cmd_out *o, const struct stat *st, int *fd)
 	return 0;
 }
 
+/* Output through an inherited descriptor (-, /dev/stdout, /dev/fd/N):
+ * never opened again, renamed or closed. Returns 0 or an errno. */
+static int alias_open(cmd_out *o, int alias)
+{
+	o->how = OUT_FD;
+	/* What the command printed before goes first. */
+	fflush(stdout);
+	if (fcntl(alias, F_GETFD) < 0)
+		return errno;
+	return sink_open(o, alias, 0);
+}
+
 int cmd_out_open(cmd_out *o, const char *prog, const char *path)
 {
 	struct stat sb;
@@ -411,13 +423,7 @@ int cmd_out_open(cmd_out *o, const char *prog, const char *path)
 	o->path = path && strcmp(path, "-") ? path : NULL;
 	alias = fd_alias(path ? path : "-");
 	if (alias >= 0) {
-		o->how = OUT_FD;
-		/* What the command printed before goes first. */
-		fflush(stdout);
-		if (fcntl(alias, F_GETFD) < 0)
-			err = errno;
-		else
-			err = sink_open(o, alias, 0);
+		err = alias_open(o, alias);
 		goto done;
 	}
 	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
@@ -447,12 +453,7 @@ int cmd_out_open(cmd_out *o, const char *prog, const char *path)
 	if (alias >= 0) {
 		free(o->target);
 		o->target = NULL;
-		o->how = OUT_FD;
-		fflush(stdout);
-		if (fcntl(alias, F_GETFD) < 0)
-			err = errno;
-		else
-			err = sink_open(o, alias, 0);
+		err = alias_open(o, alias);
 		goto done;
 	}
 	int exists = stat(o->target, &sb) == 0;

@@ -258,14 +258,7 @@ int fz_strict(void)
 
 /* ------------------------------------------------------------ outputs */
 
-/* One output into memory: open, write with f, close, check. */
-typedef struct membuf {
-	char *buf;
-	size_t len;
-	FILE *fp;
-} membuf;
-
-static FILE *mb_open(membuf *m)
+FILE *fz_mb_open(fz_membuf *m)
 {
 	m->buf = NULL;
 	m->len = 0;
@@ -274,7 +267,7 @@ static FILE *mb_open(membuf *m)
 	return m->fp;
 }
 
-static void mb_close(membuf *m, const char *what, int err)
+void fz_mb_close(fz_membuf *m, const char *what, int err)
 {
 	if (fclose(m->fp) != 0)
 		fz_fail("%s: fclose of the memory stream failed", what);
@@ -292,7 +285,7 @@ void fz_check_outputs(const fo_graph *g, uint32_t seed, int spof)
 	fo_scenario sc = { fail, 0, destroy, 0 };
 	const uint32_t *imp;
 	size_t nimp;
-	membuf m;
+	fz_membuf m;
 	int err;
 
 	if (n == 0)
@@ -309,30 +302,30 @@ void fz_check_outputs(const fo_graph *g, uint32_t seed, int spof)
 	if ((err = fo_engine_run(e, &sc)) != FO_OK)
 		fz_fail("fo_engine_run: %s", fo_strerror(err));
 
-	err = fo_report_whatif(mb_open(&m), e, &sc, FO_FORMAT_JSON, 0);
-	mb_close(&m, "whatif json", err);
+	err = fo_report_whatif(fz_mb_open(&m), e, &sc, FO_FORMAT_JSON, 0);
+	fz_mb_close(&m, "whatif json", err);
 	fz_check_json("whatif json", m.buf, m.len);
 	free(m.buf);
 
-	err = fo_report_whatif(mb_open(&m), e, &sc, FO_FORMAT_TEXT, 1);
-	mb_close(&m, "whatif text", err);
+	err = fo_report_whatif(fz_mb_open(&m), e, &sc, FO_FORMAT_TEXT, 1);
+	fz_mb_close(&m, "whatif text", err);
 	fz_check_utf8("whatif text", m.buf, m.len);
 	free(m.buf);
 
-	err = fo_report_whatif(mb_open(&m), e, &sc, FO_FORMAT_CSV, 1);
-	mb_close(&m, "whatif csv", err);
+	err = fo_report_whatif(fz_mb_open(&m), e, &sc, FO_FORMAT_CSV, 1);
+	fz_mb_close(&m, "whatif csv", err);
 	fz_check_utf8("whatif csv", m.buf, m.len);
 	free(m.buf);
 
-	err = fo_report_impacts_csv(mb_open(&m), e, "fuzz", 1);
-	mb_close(&m, "impacts csv", err);
+	err = fo_report_impacts_csv(fz_mb_open(&m), e, "fuzz", 1);
+	fz_mb_close(&m, "impacts csv", err);
 	fz_check_utf8("impacts csv", m.buf, m.len);
 	free(m.buf);
 
 	nimp = fo_engine_impacted(e, &imp);
 	for (size_t i = 0; i < nimp && i < 4; i++) {
-		err = fo_report_why(mb_open(&m), e, imp[nimp - 1 - i]);
-		mb_close(&m, "why", err);
+		err = fo_report_why(fz_mb_open(&m), e, imp[nimp - 1 - i]);
+		fz_mb_close(&m, "why", err);
 		fz_check_utf8("why", m.buf, m.len);
 		free(m.buf);
 	}
@@ -340,15 +333,15 @@ void fz_check_outputs(const fo_graph *g, uint32_t seed, int spof)
 	if (fo_diag_new(&diag, 20) != FO_OK)
 		fz_fail("fo_diag_new");
 	fo_render_opts ro = { FO_SCOPE_AUTO, 0, "dot", 0 };
-	err = fo_render(mb_open(&m), e, &ro, diag);
+	err = fo_render(fz_mb_open(&m), e, &ro, diag);
 	/* Over the node limit the diagram is refused with a reason: fine. */
 	if (err == FO_ELIMIT) {
 		if (fo_diag_count(diag) == 0)
 			fz_fail("render dot: FO_ELIMIT without a message");
 		err = FO_OK;
-		mb_close(&m, "render dot", err);
+		fz_mb_close(&m, "render dot", err);
 	} else {
-		mb_close(&m, "render dot", err);
+		fz_mb_close(&m, "render dot", err);
 		fz_check_dot("render dot", m.buf, m.len);
 	}
 	free(m.buf);
@@ -362,8 +355,8 @@ void fz_check_outputs(const fo_graph *g, uint32_t seed, int spof)
 		if ((err = fo_spofreport_select(&sr, g, sp, FO_NONE, NULL, 0)) != FO_OK)
 			fz_fail("fo_spofreport_select: %s", fo_strerror(err));
 		for (size_t i = 0; i < 3; i++) {
-			err = fo_spofreport_write(mb_open(&m), &sr, fmts[i]);
-			mb_close(&m, "spof", err);
+			err = fo_spofreport_write(fz_mb_open(&m), &sr, fmts[i]);
+			fz_mb_close(&m, "spof", err);
 			if (fmts[i] == FO_SPOFREPORT_JSON)
 				fz_check_json("spof json", m.buf, m.len);
 			else

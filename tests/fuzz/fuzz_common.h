@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../../graphs/fo_diag.h"
 
@@ -48,6 +49,17 @@ uint32_t fz_hash(const uint8_t *data, size_t size);
 int fz_strict(void);
 
 #include "../../graphs/fo_graph.h"
+
+/* One output into memory (open_memstream): fz_mb_open gives the stream;
+ * fz_mb_close closes it and aborts the run (fz_fail) when the close failed or
+ * err, the writer's status, is not FO_OK. buf is the caller's to free(). */
+typedef struct fz_membuf {
+	char *buf;
+	size_t len;
+	FILE *fp;
+} fz_membuf;
+FILE *fz_mb_open(fz_membuf *m);
+void fz_mb_close(fz_membuf *m, const char *what, int err);
 
 /* Runs a what-if of up to three nodes picked by `seed` over g, writes every
  * report of it to memory and checks each: whatif JSON, text (with every

@@ -82,27 +82,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-typedef struct membuf {
-	char *buf;
-	size_t len;
-	FILE *fp;
-} membuf;
-
-static FILE *mb_open(membuf *m)
-{
-	m->buf = NULL;
-	m->len = 0;
-	if (!(m->fp = open_memstream(&m->buf, &m->len)))
-		fz_fail("open_memstream: %s", strerror(errno));
-	return m->fp;
-}
-
-static void mb_close(membuf *m, const char *what)
-{
-	if (fclose(m->fp) != 0)
-		fz_fail("%s: fclose of the memory stream failed", what);
-}
-
 static void ok(const char *what, int err)
 {
 	if (err != FO_OK)
@@ -120,34 +99,34 @@ static void report(const fo_graph *g, const fo_scenarios *sc)
 	fo_spof *sp = NULL;
 	fo_spofreport sr = { 0 };
 	fo_diag *diag = NULL;
-	membuf json, csv, one, html, md;
+	fz_membuf json, csv, one, html, md;
 	fo_render_opts ro = { FO_SCOPE_IMPACT, 0, "dot", 0 };
 
 	ok("fo_engine_new", fo_engine_new(&e, g));
 	ok("fo_batchreport_new", fo_batchreport_new(&br, g, &info));
-	ok("json head", fo_batchreport_json_head(mb_open(&json), &info));
-	mb_open(&csv);
+	ok("json head", fo_batchreport_json_head(fz_mb_open(&json), &info));
+	fz_mb_open(&csv);
 	if (fo_diag_new(&diag, 20) != FO_OK)
 		fz_fail("fo_diag_new");
 	for (size_t i = 0; i < runs; i++) {
 		const char *name = fo_scenarios_scenario_name(sc, i);
 		fo_scenario s;
 		fo_batchreport_diagram d = { 0 };
-		membuf dot;
+		fz_membuf dot;
 		int err;
 
 		s.nfail = fo_scenarios_fail(sc, i, &s.fail);
 		s.ndestroy = fo_scenarios_destroy(sc, i, &s.destroy);
 		ok("fo_engine_run", fo_engine_run(e, &s));
-		ok("whatif json", fo_report_whatif(mb_open(&one), e, &s, FO_FORMAT_JSON, 0));
-		mb_close(&one, "whatif json");
+		ok("whatif json", fo_report_whatif(fz_mb_open(&one), e, &s, FO_FORMAT_JSON, 0));
+		fz_mb_close(&one, "whatif json", FO_OK);
 		fz_check_json("whatif json", one.buf, one.len);
 		ok("json run", fo_batchreport_json_run(json.fp, i, name, one.buf, one.len));
 		free(one.buf);
 		ok("impacts csv", fo_report_impacts_csv(csv.fp, e, name, i == 0));
 
-		err = fo_render(mb_open(&dot), e, &ro, diag);
-		mb_close(&dot, "render dot");
+		err = fo_render(fz_mb_open(&dot), e, &ro, diag);
+		fz_mb_close(&dot, "render dot", FO_OK);
 		if (err == FO_OK)
 			fz_check_dot("render dot", dot.buf, dot.len);
 		else if (err != FO_ELIMIT)
@@ -161,15 +140,15 @@ static void report(const fo_graph *g, const fo_scenarios *sc)
 	}
 	ok("fo_spof_compute", fo_spof_compute(&sp, g));
 	ok("fo_spofreport_select", fo_spofreport_select(&sr, g, sp, FO_NONE, NULL, 0));
-	ok("spof json", fo_spofreport_write(mb_open(&one), &sr, FO_SPOFREPORT_JSON));
-	mb_close(&one, "spof json");
+	ok("spof json", fo_spofreport_write(fz_mb_open(&one), &sr, FO_SPOFREPORT_JSON));
+	fz_mb_close(&one, "spof json", FO_OK);
 	ok("json tail", fo_batchreport_json_tail(json.fp, runs, one.buf, one.len));
 	free(one.buf);
-	ok("fo_batchreport_finish", fo_batchreport_finish(br, &sr, mb_open(&html), mb_open(&md)));
-	mb_close(&html, "report.html");
-	mb_close(&md, "report.md");
-	mb_close(&json, "report.json");
-	mb_close(&csv, "impacts.csv");
+	ok("fo_batchreport_finish", fo_batchreport_finish(br, &sr, fz_mb_open(&html), fz_mb_open(&md)));
+	fz_mb_close(&html, "report.html", FO_OK);
+	fz_mb_close(&md, "report.md", FO_OK);
+	fz_mb_close(&json, "report.json", FO_OK);
+	fz_mb_close(&csv, "impacts.csv", FO_OK);
 	fz_check_json("report.json", json.buf, json.len);
 	fz_check_utf8("impacts.csv", csv.buf, csv.len);
 	fz_check_utf8("report.html", html.buf, html.len);
