@@ -1266,8 +1266,13 @@ int fo_snapshot_report_begin(fo_snapshot_report_writer **out, const char *db_pat
 		char at[32] = "";
 		if (gmtime_r(&now, &tm))
 			strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		int rc;
 		sqlite3_bind_int64(st, 1, sid);
-		sqlite3_bind_text(st, 2, at, -1, SQLITE_TRANSIENT);
+		/* Transient: a copy, so an allocation that can fail (see save). */
+		if ((rc = sqlite3_bind_text(st, 2, at, -1, SQLITE_TRANSIENT)) != SQLITE_OK) {
+			err = sql_fail(&w->s, rc, "cannot store the report");
+			goto done;
+		}
 		bind_text(st, 3, meta->title);
 		bind_text(st, 4, meta->input);
 		bind_text(st, 5, meta->scenarios_file);

@@ -3,7 +3,8 @@
  * every allocation of an operation is made to fail in turn.
  *
  * For each operation (an inventory load, a what-if with its text, JSON and
- * CSV reports, a batch report, a snapshot save), the driver runs it once
+ * CSV reports, a batch report, a snapshot save, a report stored with a
+ * snapshot), the driver runs it once
  * unarmed for a reference result and to warm up the libraries' one-time
  * state, records the live blocks, bytes and file descriptors, then for
  * N = 1, 2, ... arms failmalloc to fail the Nth allocation (once, then in a
@@ -595,6 +596,88 @@ static void snapshot_save(void **state_)
 	free(c);
 }
 
+/* A report stored with a snapshot: begin, three runs, commit. A failed run
+ * stores no report row and no run (one transaction), an absorbed failure
+ * stores the whole report; either way the database is as before after it
+ * is removed again. */
+static int snaprep_run(op *o)
+{
+	snap_ctx *c = o->ctx;
+	fo_snapshot_report_writer *w = NULL;
+	fo_diag *d = NULL;
+	static const char doc[] = "{\"scenario\":\"s\",\"impacts\":[]}";
+	fo_snapshot_report_meta meta = { "faults", "s.db@base", "faults.xml",
+					 "0123456789abcdef0123456789abcdef"
+					 "0123456789abcdef0123456789abcdef" };
+	int64_t id = 0;
+	int err = fo_diag_new(&d, 0);
+	if (err == FO_OK)
+		err = fo_snapshot_report_begin(&w, c->db, "base", &meta, d);
+	for (int i = 0; err == FO_OK && i < 3; i++)
+		err = fo_snapshot_report_run(w, "s", (uint64_t)i, 2, doc, sizeof doc - 1);
+	if (err == FO_OK) {
+		err = fo_snapshot_report_commit(w, "[]", 2, &id);
+		w = NULL;
+	}
+	fo_snapshot_report_free(w);
+	fo_diag_free(d);
+	return err;
+}
+
+static void snaprep_settle(op *o, int err, int reference)
+{
+	snap_ctx *c = o->ctx;
+	(void)reference;
+	if (state(c, c->now, sizeof c->now))
+		c->wal_left++;
+	if (err != FO_OK) {
+		if (strcmp(c->before, c->now) != 0)
+			fail_msg("%s: failed (%s) but changed the database:\n  before: %s\n  after:  %s",
+				 o->name, fo_strerror(err), c->before, c->now);
+		return;
+	}
+	/* Stored whole: one report of three runs, readable and intact. */
+	fo_snapshot_report_info *v = NULL;
+	size_t n = 0;
+	assert_int_equal(fo_snapshot_reports(&v, &n, c->db, NULL), FO_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].runs, 3);
+	fo_snapshot_report_info_free(v, n);
+	if (!strstr(c->now, "runs=3 "))
+		fail_msg("%s: succeeded but stored: %s", o->name, c->now);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open_v2(c->db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM runs; DELETE FROM reports;", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static void snapshot_report(void **state_)
+{
+	(void)state_;
+	if (skip_reason())
+		skip();
+	snap_ctx *c = calloc(1, sizeof *c);
+	assert_non_null(c);
+	strcpy(c->dir, "/dev/shm/fo-faults-XXXXXX");
+	if (!mkdtemp(c->dir)) {
+		strcpy(c->dir, "/tmp/fo-faults-XXXXXX");
+		assert_non_null(mkdtemp(c->dir));
+	}
+	snprintf(c->db, sizeof c->db, "%s/s.db", c->dir);
+	setenv("FALLOUT_BUSY_TIMEOUT_MS", "200", 1);
+	fo_graph *q = load("samples/quickstart.xml");
+	assert_int_equal(fo_snapshot_save(NULL, c->db, q, "base", "quickstart.xml", NULL, NULL),
+			 FO_OK);
+	fo_graph_free(q);
+	op o = { "snapshot report", snap_prep, snaprep_run, snaprep_settle, c };
+	assert_true(inject(&o) > 0);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", c->dir);
+	assert_int_equal(system(cmd), 0);
+	free(c);
+}
+
 /* The hooks work: the test cannot pass by failing nothing. */
 static void hooks_work(void **state)
 {
@@ -633,6 +716,7 @@ int main(void)
 		cmocka_unit_test(whatif_reports),
 		cmocka_unit_test(batch_report),
 		cmocka_unit_test(snapshot_save),
+		cmocka_unit_test(snapshot_report),
 	};
 	/* FAULTS=PATTERN runs only the matching tests (cmocka's filter). */
 	if (getenv("FAULTS"))
