@@ -40,8 +40,8 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SANFLAGS) \
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
 
-CLI_SRC := analyzer/main.c $(wildcard analyzer/cmd_*.c)
-LIB_SRC := $(filter-out $(CLI_SRC),$(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c generators/*.c)))
+CLI_SRC := $(sort $(wildcard cli/*.c))
+LIB_SRC := $(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c generators/*.c))
 GEN_SRC := $(BUILD)/gen/inventory_xsd.c $(BUILD)/gen/scenarios_xsd.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)

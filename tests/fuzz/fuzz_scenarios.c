@@ -5,7 +5,7 @@
  * binary at build time (samples/quickstart.xml, and
  * tests/cli/inputs/hostile-names.xml whose ids try to break every output
  * syntax); a file that resolves goes through what `fallout report` does
- * (analyzer/cmd_report.c), in memory: per scenario a run, its whatif JSON,
+ * (cli/cmd_report.c), in memory: per scenario a run, its whatif JSON,
  * report.json's run, impacts.csv's rows, the diagram as DOT, the batch
  * report; then SPOF, report.json's tail, report.html and report.md.
  *

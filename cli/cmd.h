@@ -11,7 +11,7 @@
 
 #include "../graphs/fo_diag.h"
 #include "../graphs/fo_graph.h"
-#include "fo_engine.h"
+#include "../analyzer/fo_engine.h"
 
 /* Exit statuses, documented in README.md and every --help. */
 enum {

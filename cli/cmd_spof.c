@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
-#include "fo_spof.h"
+#include "../analyzer/fo_spof.h"
 #include "../graphs/fo_error.h"
 #include "../reports/fo_spofreport.h"
 

@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "fo_engine.h"
-#include "fo_spof.h"
+#include "../analyzer/fo_engine.h"
+#include "../analyzer/fo_spof.h"
 #include "../graphs/fo_error.h"
 #include "../graphs/fo_sha256.h"
 #include "../graphs/fo_snapshot.h"

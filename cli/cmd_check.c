@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "fo_check.h"
+#include "../analyzer/fo_check.h"
 #include "../graphs/fo_error.h"
 #include "../importers/fo_inventory.h"
 

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "fo_engine.h"
+#include "../analyzer/fo_engine.h"
 #include "../graphs/fo_error.h"
 #include "../reports/fo_render.h"
 

@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "fo_diff.h"
-#include "fo_engine.h"
-#include "fo_spof.h"
+#include "../analyzer/fo_diff.h"
+#include "../analyzer/fo_engine.h"
+#include "../analyzer/fo_spof.h"
 #include "../graphs/fo_error.h"
 #include "../importers/fo_scenarios.h"
 #include "../reports/fo_diffreport.h"
