@@ -20,6 +20,8 @@ static const char help[] =
 	"  --destroy ID       a node destroyed with its contents (repeatable)\n"
 	"  --format FMT       text (default), json or csv\n"
 	"  --all              text: list every impacted node, not only apps\n"
+	"  --top N            text: the N tenants hit hardest, the others on one line\n"
+	"                     (default 0: every tenant)\n"
 	"  --why ID           print the chain from ID to its root cause instead of the\n"
 	"                     impact list, with the arithmetic at each group (repeatable)\n"
 	"  -o, --output FILE  write to FILE instead of standard output\n"
@@ -27,12 +29,13 @@ static const char help[] =
 	"INVENTORY may be - for standard input. JSON contract: docs/output-formats.md.\n\n"
 	EXIT_STATUS_HELP;
 
-enum { O_FAIL = 1, O_DESTROY, O_FORMAT, O_ALL, O_WHY, O_OUT, O_HELP };
+enum { O_FAIL = 1, O_DESTROY, O_FORMAT, O_ALL, O_TOP, O_WHY, O_OUT, O_HELP };
 static const cmd_opt opts[] = {
 	{ "fail", 0, 1, O_FAIL },
 	{ "destroy", 0, 1, O_DESTROY },
 	{ "format", 0, 1, O_FORMAT },
 	{ "all", 0, 0, O_ALL },
+	{ "top", 0, 1, O_TOP },
 	{ "why", 0, 1, O_WHY },
 	{ "output", 'o', 1, O_OUT },
 	{ "help", 'h', 0, O_HELP },
@@ -48,7 +51,9 @@ int cmd_whatif(int argc, char **argv)
 	size_t nfail = 0, ndestroy = 0, nwhy = 0;
 	uint32_t *vwhy = NULL;
 	fo_format fmt = FO_FORMAT_TEXT;
-	int all = 0, status = EXIT_OK, id, err, fmt_given = 0;
+	fo_whatif_opts wo = { 0, 0 };
+	unsigned long top = 0;
+	int status = EXIT_OK, id, err, fmt_given = 0;
 	cmd_args a;
 	cmd_session ss = { 0 };
 	cmd_out out = { 0 };
@@ -65,7 +70,12 @@ int cmd_whatif(int argc, char **argv)
 		case O_FAIL: fail[nfail++] = val; break;
 		case O_DESTROY: destroy[ndestroy++] = val; break;
 		case O_WHY: why[nwhy++] = val; break;
-		case O_ALL: all = 1; break;
+		case O_ALL: wo.all = 1; break;
+		case O_TOP:
+			if ((status = cmd_count(prog, "--top", val, 0, &top)) != EXIT_OK)
+				goto done;
+			wo.top = top;
+			break;
 		case O_OUT: out_path = val; break;
 		case O_FORMAT: {
 			static const char *const words[] = { "text", "json", "csv", NULL };
@@ -105,7 +115,7 @@ int cmd_whatif(int argc, char **argv)
 		for (size_t i = 0; i < nwhy && err == FO_OK; i++)
 			err = fo_report_why(out.fp, ss.e, vwhy[i]);
 	} else {
-		err = fo_report_whatif(out.fp, ss.e, &ss.sc, fmt, all);
+		err = fo_report_whatif_with(out.fp, ss.e, &ss.sc, fmt, &wo);
 	}
 	if (err < 0 && err != FO_EIO)
 		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));

@@ -33,6 +33,23 @@ typedef enum fo_format {
  * O(nodes / 8 + k log k) for k impacted nodes. */
 int fo_report_whatif(FILE *fp, fo_engine *e, const fo_scenario *sc, fo_format fmt, int all);
 
+/* Options of fo_report_whatif_with; zeroed = the defaults. */
+typedef struct fo_whatif_opts {
+	int all;    /* text: add the table of every impacted node */
+	size_t top; /* text: the first `top` tenants in order of impact, the
+		     * others summed up on one line; 0 = every tenant. JSON
+		     * and CSV always list everything. */
+} fo_whatif_opts;
+
+/* fo_report_whatif with options (o NULL: the defaults). TEXT: a summary line
+ * whose app counts partition the apps hit; the apps grouped by tenant,
+ * tenants ranked by impact (docs/output-formats.md); then lost data and
+ * at-risk data (last copy standing), never cut by `top`. Same errors and
+ * cost as fo_report_whatif, plus O(nodes + groups) zeroed memory when data
+ * is lost (to find the apps that need it). */
+int fo_report_whatif_with(FILE *fp, fo_engine *e, const fo_scenario *sc, fo_format fmt,
+			  const fo_whatif_opts *o);
+
 /* Writes the impacted nodes of the last run as CSV rows of a batch, one per
  * node in document order: scenario,id,kind,tenant,tier,state,flags,cause,
  * root (flags: the words failed, destroyed, lost, degraded, at-risk that
