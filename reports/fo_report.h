@@ -64,11 +64,16 @@ int fo_report_impacts_csv(FILE *fp, fo_engine *e, const char *scenario, int head
  * FO_EIO. O(strlen(s)). */
 int fo_report_json_string(FILE *fp, const char *s);
 
-/* Explains the state of `node` after the last run: the cause chain from the
- * node to its root, one line per step, with the arithmetic of each group
- * ("needs 1 of {pay-gz, pay-sh}: 1 up (pay-gz down)"); an up node gives
- * "X is up". Returns FO_OK, FO_EINVAL (node out of range), FO_ENOMEM or
- * FO_EIO. O(chain length × members listed), lists abbreviated to a few
+/* Explains the state of `node` after the last run (docs/output-formats.md,
+ * "whatif --why"): every reason for it — each group of the node for which a
+ * rule holds, those involving lost data first — and below each the cause
+ * chain of its member to its root, one line per step, with the arithmetic of
+ * each group ("needs 1 of {pay-gz, pay-sh}: 1 up (pay-gz down)"). One reason
+ * prints as "X is STATE: REASON" and the chain, as before; an up node gives
+ * "X is up", a scenario node "X failed (scenario)". Returns FO_OK, FO_EINVAL
+ * (node out of range), FO_ENOMEM or FO_EIO. O(nodes) to find the lost nodes
+ * (plus O(nodes + groups) zeroed memory when some are lost), then
+ * O(reasons × chain length × members listed), lists abbreviated to a few
  * members each. */
 int fo_report_why(FILE *fp, const fo_engine *e, uint32_t node);
 
