@@ -143,6 +143,12 @@ int cmd_count(const char *prog, const char *option, const char *val, int positiv
 /* "fallout X: message" on stderr, then returns EXIT_USAGE. */
 int cmd_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* fo_diag_print for standard error: a line without a location
+ * ("FILE:LINE:COL: ") is prefixed with "PROG: ", so every line of stderr
+ * says where it comes from (a file that cannot be opened, a diagram too
+ * large, "... and N more"). Returns FO_OK or FO_EIO. O(size of the text). */
+int cmd_diag_print(const char *prog, const fo_diag *diag, FILE *fp);
+
 /* Maps a library error code to an exit status. */
 int cmd_exit_for(int err);
 
@@ -188,6 +194,11 @@ typedef struct cmd_out {
 	int copy;          /* commit by copying in place instead of renaming */
 	int prepared;      /* cmd_out_prepare succeeded: only the commit is left */
 } cmd_out;
+
+/* The first directory on the way to file `path` that does not exist
+ * ("out/x" for out/x/y.svg when out exists), malloc'd; NULL when every
+ * one exists (or out of memory). O(length of path) stat calls. */
+char *cmd_missing_dir(const char *path);
 
 /* Opens the output (o zeroed or closed; path borrowed for o's lifetime).
  * Returns EXIT_OK, or EXIT_IO after saying why (nothing created then).

@@ -47,7 +47,8 @@ static const cmd_spec spec = {
 	"output by default; -o picks the format from the file's extension.\n",
 	opts,
 	NULL,
-	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
+	{ CMD_EXIT_OK, NULL, "usage error (unknown option or id; a diagram over --max-nodes)",
+	  CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
 };
 
@@ -120,7 +121,7 @@ int cmd_render(int argc, char **argv)
 		goto done;
 	err = fo_render(out.fp, ss.e, &ro, ss.diag);
 	if (err < 0) {
-		fo_diag_print(ss.diag, stderr);
+		cmd_diag_print(prog, ss.diag, stderr);
 		if (err != FO_ELIMIT && err != FO_EIO)
 			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
 	}
