@@ -44,6 +44,8 @@ typedef enum cmd_opt_kind {
 	CMD_OPT_CHOICE, /* int field: the value's index in words (else usage error) */
 	CMD_OPT_COUNT,  /* unsigned long field: a decimal count, at least min */
 	CMD_OPT_CALL,   /* fn(ctx, prog, value) decides */
+	CMD_OPT_HELP,   /* -h/--help and --version: every command's (cmd_opts.c) */
+	CMD_OPT_VERSION,
 } cmd_opt_kind;
 
 /* What CMD_OPT_CALL runs: ctx is the command's options struct, value NULL
@@ -162,6 +164,11 @@ int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_sc
  * (docs/snapshots.md). cmd_load then loads the snapshot (newest without
  * @LABEL); validate_schema does not apply to it. */
 int cmd_is_snapshot(const char *path);
+
+/* True when an operand looks like a snapshot database given where --db
+ * was meant (`fallout db list plans.db`): a snapshot database, or a name
+ * ending in .db, .sqlite or .sqlite3. */
+int cmd_looks_like_db(const char *word);
 
 /* Splits a snapshot reference: *db (malloc'd) and *label (inside path, NULL
  * for the newest). Returns 1 for a snapshot, 0 for an XML path, -1 when out

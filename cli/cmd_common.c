@@ -160,6 +160,18 @@ int cmd_split_snapshot(const char *path, char **db, const char **label)
 	return 1;
 }
 
+int cmd_looks_like_db(const char *word)
+{
+	static const char *const exts[] = { ".db", ".sqlite", ".sqlite3", NULL };
+	size_t n = strlen(word);
+	for (int i = 0; exts[i]; i++) {
+		size_t e = strlen(exts[i]);
+		if (n > e && !strcmp(word + n - e, exts[i]))
+			return 1;
+	}
+	return cmd_is_snapshot(word);
+}
+
 int cmd_is_snapshot(const char *path)
 {
 	char *db;

@@ -30,33 +30,18 @@ static const cmd_opt opts[] = {
 	CMD_END,
 };
 
-/* True when word looks like the database rather than a subcommand or its
- * argument: a snapshot database, or a name ending in .db, .sqlite or
- * .sqlite3 (`fallout db list plans.db`, as sqlite3 takes it). */
-static int looks_like_db(const char *word)
-{
-	static const char *const exts[] = { ".db", ".sqlite", ".sqlite3", NULL };
-	size_t n = strlen(word);
-	for (int i = 0; exts[i]; i++) {
-		size_t e = strlen(exts[i]);
-		if (n > e && !strcmp(word + n - e, exts[i]))
-			return 1;
-	}
-	return cmd_is_snapshot(word);
-}
-
 /* SUBCOMMAND, then LABEL (rm) or ID (report). */
 static int operand(void *ctx, const char *prog, const char *val)
 {
 	db_opts *o = ctx;
-	if (!o->sub_word && looks_like_db(val))
+	if (!o->sub_word && cmd_looks_like_db(val))
 		return cmd_usage_error(prog, "'%s' is not a subcommand: the database is given with --db, "
 				       "as in 'fallout db list --db %s'", val, val);
 	if (!o->sub_word)
 		o->sub_word = val;
 	else if (!o->arg && (!strcmp(o->sub_word, "rm") || !strcmp(o->sub_word, "report")))
 		o->arg = val;
-	else if (looks_like_db(val))
+	else if (cmd_looks_like_db(val))
 		return cmd_usage_error(prog, "unexpected operand '%s': the database is given with "
 				       "--db, as in 'fallout db %s%s%s --db %s'", val, o->sub_word,
 				       o->arg ? " " : "", o->arg ? o->arg : "", val);

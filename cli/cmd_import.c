@@ -26,7 +26,11 @@ static const cmd_opt opts[] = {
 
 static int operand(void *ctx, const char *prog, const char *val)
 {
-	return cmd_operand(prog, &((import_opts *)ctx)->path, val);
+	import_opts *o = ctx;
+	if (o->path && cmd_looks_like_db(val))
+		return cmd_usage_error(prog, "unexpected operand '%s': the database is given with --db, "
+				       "as in 'fallout import %s --db %s'", val, o->path, val);
+	return cmd_operand(prog, &o->path, val);
 }
 
 static const cmd_spec spec = {
