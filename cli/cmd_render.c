@@ -47,8 +47,7 @@ static const cmd_spec spec = {
 	"output by default; -o picks the format from the file's extension.\n",
 	opts,
 	NULL,
-	{ CMD_EXIT_OK, NULL, "usage error (unknown option or id; a diagram over --max-nodes)",
-	  CMD_EXIT_INPUT, CMD_EXIT_IO },
+	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
 };
 

@@ -51,7 +51,13 @@ comm -23 "$tmp/help.sorted" "$tmp/man" >"$tmp/missing"
 comm -13 "$tmp/help.sorted" "$tmp/man" >"$tmp/extra"
 check "man: every option of every --help is in $MAN" test ! -s "$tmp/missing"
 check "man: $MAN lists no option the commands lack" test ! -s "$tmp/extra"
-sed 's/^/  missing from the man page: /' "$tmp/missing"
+# What to add, in the page's form (the help's first line as a start).
+while IFS="$(printf '\t')" read -r c o; do
+	echo "  missing from the man page, in .SS \"fallout $c\" (or \"Every command\" for *):"
+	echo ".TP"
+	echo "$o" | sed -E 's/-/\\-/g; s/(\\-[^ ,]+)/\\fB\1\\fR/g; s/ ([A-Z][A-Z_]*)$/ \\fI\1\\fR/'
+	[ "$c" = "*" ] || $FALLOUT "$c" --help | grep -F -e "  $o  " | head -1 | sed -E 's/^ +[^ ].*[^ ]  +//'
+done <"$tmp/missing"
 sed 's/^/  not an option of the command: /' "$tmp/extra"
 check "man: one section per command" test "$(grep -c '^\.SS "fallout ' "$MAN")" = "$(echo $COMMANDS | wc -w)"
 
