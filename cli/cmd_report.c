@@ -484,7 +484,7 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	c.dir = dir;
 	c.diagrams = diagrams;
-	c.ropts = (fo_render_opts){ FO_SCOPE_IMPACT, 0, "svg", max_nodes };
+	c.ropts = (fo_render_opts){ .scope = FO_SCOPE_IMPACT, .format = "svg", .max_nodes = max_nodes };
 	if ((err = fo_engine_new(&c.e, c.g)) < 0 ||
 	    (err = fo_batchreport_new(&c.br, c.g, &info)) < 0 ||
 	    (err = fo_batchreport_json_head(c.json.fp, &info)) < 0)

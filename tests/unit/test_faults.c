@@ -430,7 +430,7 @@ static void batch_report(void **state)
 	/* A real diagram, drawn before anything is armed. */
 	fo_engine *e = NULL;
 	fo_scenario sc = { &c->fail[0], 1, NULL, 0 };
-	fo_render_opts ro = { FO_SCOPE_IMPACT, 0, "svg", 0 };
+	fo_render_opts ro = { .scope = FO_SCOPE_IMPACT, .format = "svg" };
 	FILE *fp = open_memstream(&c->svg, &c->svg_len);
 	assert_non_null(fp);
 	assert_int_equal(fo_engine_new(&e, c->g), FO_OK);
