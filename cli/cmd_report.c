@@ -42,8 +42,8 @@ static const char help[] =
 	"  --scenarios FILE   scenario file (docs/scenarios-format.md)\n"
 	"  -o, --output DIR   the report folder\n"
 	"  --top N            rows of the SPOF ranking (default 20; 0 = all)\n"
-	"  --max-nodes N      largest diagram drawn (default 1500 nodes); a larger\n"
-	"                     impact gets a note instead\n"
+	"  --max-nodes N      largest diagram drawn node by node (default 150); a\n"
+	"                     larger impact is drawn as the impact map\n"
 	"  --no-diagrams      no diagrams (Graphviz layout is the slow part)\n"
 	"  --no-store         on a snapshot, do not store the runs in its database\n"
 	"  -q, --quiet        no progress bar (shown only on a terminal, after a\n"
@@ -362,7 +362,7 @@ static int spof_json(const fo_spofreport *sr, char **doc, size_t *len)
 int cmd_report(int argc, char **argv)
 {
 	const char *prog = "fallout report", *path = NULL, *dir = NULL, *scen_path = NULL, *val;
-	unsigned long top = 20, max_nodes = FO_RENDER_MAX_NODES;
+	unsigned long top = 20, max_nodes = FO_RENDER_MAX_BOXES;
 	int status = EXIT_OK, id, err = FO_OK, quiet = 0, no_store = 0, diagrams = 1;
 	cmd_args a;
 	fo_diag *diag = NULL;
@@ -484,7 +484,11 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	c.dir = dir;
 	c.diagrams = diagrams;
-	c.ropts = (fo_render_opts){ .scope = FO_SCOPE_IMPACT, .format = "svg", .max_nodes = max_nodes };
+	/* up to max_nodes nodes one by one, above that the map (of at least
+	 * the default budget of boxes); messages without command-line options:
+	 * they go onto the page */
+	c.ropts = (fo_render_opts){ .scope = FO_SCOPE_IMPACT, .format = "svg", .max_nodes = max_nodes,
+				    .max_boxes = max_nodes > FO_RENDER_MAX_BOXES ? max_nodes : 0 };
 	if ((err = fo_engine_new(&c.e, c.g)) < 0 ||
 	    (err = fo_batchreport_new(&c.br, c.g, &info)) < 0 ||
 	    (err = fo_batchreport_json_head(c.json.fp, &info)) < 0)
@@ -536,9 +540,9 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (c.omitted)
-		fprintf(stderr, "%s: warning: %zu of %zu diagrams not drawn (larger than --max-nodes "
-				"%lu, or Graphviz failed); the report says why\n",
-			prog, c.omitted, n, max_nodes);
+		fprintf(stderr, "%s: warning: %zu of %zu diagrams not drawn (Graphviz failed or "
+				"the drawing was too large); the report says why\n",
+			prog, c.omitted, n);
 	printf("%s: %zu scenario%s", dir, n, n == 1 ? "" : "s");
 	if (report_id)
 		printf(", stored as report %lld in %s", (long long)report_id, db);

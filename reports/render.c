@@ -1530,9 +1530,10 @@ int fo_render(FILE *fp, const fo_engine *e, const fo_render_opts *o, fo_diag *di
 	if ((o->limit_depth || o->paths) && !impact) {
 		if (diag)
 			fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
-				    "%s counts from the failures, and the scenario has none",
+				    "%s needs a failure%s, and the scenario has none",
 				    o->paths ? (o->cli ? "--paths" : "a drawing of the cause paths")
-					     : (o->cli ? "--depth" : "a depth"));
+					     : (o->cli ? "--depth" : "a depth from the failures"),
+				    o->cli ? " (--fail or --destroy)" : "");
 		err = FO_EINVAL;
 		goto done;
 	}

@@ -564,7 +564,7 @@ static void too_large(void **state)
 	assert_non_null(strstr(msg, "16 nodes"));
 	assert_non_null(strstr(msg, "limit of 10"));
 	assert_non_null(strstr(msg, "--detail map"));
-	assert_non_null(strstr(msg, "--paths"));
+	assert_non_null(strstr(msg, "--paths needs a failure"));
 	assert_non_null(strstr(msg, "--scope tenant:NAME or app:ID"));
 	assert_non_null(strstr(msg, "--max-nodes"));
 	assert_null(strstr(msg, "--scope impact")); /* nothing that does not help */
@@ -979,7 +979,7 @@ static void map_scopes(void **state)
 	o.paths = 1;
 	o.cli = 1;
 	assert_int_equal(render_o(&c, w.e, &o, d), FO_EINVAL);
-	assert_non_null(strstr(fo_diag_get(d, fo_diag_count(d) - 1)->msg, "--paths"));
+	assert_non_null(strstr(fo_diag_get(d, fo_diag_count(d) - 1)->msg, "--paths needs a failure"));
 	gold_free(&c);
 	fo_diag_free(d);
 	world_free(&w);
