@@ -2,10 +2,11 @@
  * cmd_render.c — `fallout render INVENTORY [--fail ID]… [--destroy ID]…`:
  * draws the scenario with Graphviz (DOT on stdout by default).
  */
+#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <limits.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -13,148 +14,144 @@
 #include "../graphs/fo_error.h"
 #include "../reports/fo_render.h"
 
-static const char help[] =
+typedef struct render_opts {
+	const char *path, *output, *format, *scope;
+	cmd_list fail, destroy, collapse, expand;
+	unsigned long max_nodes, max_boxes, depth; /* depth: ULONG_MAX = not given */
+	int detail; /* index in details[], -1 = not given */
+	int paths;
+} render_opts;
+
+static const char *const details[] = { "nodes", "map", NULL };
+
+#define OFF(f) offsetof(render_opts, f)
+static const cmd_opt opts[] = {
+	CMD_LIST("fail", 0, "ID", OFF(fail), "a node that fails (repeatable)"),
+	CMD_LIST("destroy", 0, "ID", OFF(destroy), "a node destroyed with its contents (repeatable)"),
+	CMD_STRING("scope", 0, "SCOPE", OFF(scope),
+		   "impact (default with a failure): impacted nodes, their roots, the spares "
+		   "keeping partly hit groups alive and the owners of groups that held;\n"
+		   "all (default without): everything;\n"
+		   "app:ID: everything the app ID depends on;\n"
+		   "tenant:NAME: what the tenant's nodes depend on (after a failure, the "
+		   "impacted part of it)"),
+	CMD_CHOICE("detail", 0, "LEVEL", OFF(detail), details,
+		   "nodes: every node (up to --max-nodes); map: the impact map (default: "
+		   "nodes up to 150, the map above)"),
+	CMD_COUNT("max-boxes", 0, "N", OFF(max_boxes), 1,
+		  "the map's budget of boxes, and where nodes turn into a map (default 150)"),
+	CMD_LIST("collapse", 0, "KINDS", OFF(collapse),
+		 "kinds (comma-separated, repeatable) always drawn as boxes"),
+	CMD_LIST("expand", 0, "ID", OFF(expand),
+		 "in the map, draw what is in container ID one by one (repeatable)"),
+	CMD_COUNT("depth", 0, "N", OFF(depth), 0,
+		  "only nodes at most N cause links from the failures"),
+	CMD_FLAG("paths", 0, OFF(paths),
+		 "only the cause chains from the failures to the impacted apps"),
+	CMD_STRING("format", 0, "FMT", OFF(format),
+		   "dot, svg, png or pdf (default: from -o's extension, else dot)"),
+	CMD_COUNT("max-nodes", 0, "N", OFF(max_nodes), 1,
+		  "refuse larger drawings of nodes (default 1500; dot is superlinear)"),
+	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
+	CMD_END,
+};
+
+static int operand(void *ctx, const char *prog, const char *val)
+{
+	return cmd_operand(prog, &((render_opts *)ctx)->path, val);
+}
+
+static const cmd_spec spec = {
+	"fallout render",
 	"Usage: fallout render INVENTORY [--fail ID]... [--destroy ID]... [options]\n"
 	"Draws the dependency graph coloured by the scenario's impact: DOT on standard\n"
 	"output by default; -o picks the format from the file's extension. Up to 150\n"
 	"nodes are drawn one by one; a larger drawing becomes the impact map, nodes\n"
 	"grouped into boxes per container, kind and (apps) tenant and tier, at the\n"
-	"finest level that fits in 150 boxes (docs/diagrams.md).\n\n"
-	"  --fail ID          a node that fails (repeatable)\n"
-	"  --destroy ID       a node destroyed with its contents (repeatable)\n"
-	"  --scope SCOPE      impact (default with a failure): impacted nodes, their roots,\n"
-	"                     the spares keeping partly hit groups alive and the owners\n"
-	"                     of groups that held; all (default without): everything;\n"
-	"                     app:ID: everything the app ID depends on;\n"
-	"                     tenant:NAME: what the tenant's nodes depend on (after a\n"
-	"                     failure, the impacted part of it)\n"
-	"  --detail LEVEL     nodes: every node (up to --max-nodes); map: the impact map\n"
-	"  --max-boxes N      the map's budget, and where nodes turn into a map (150)\n"
-	"  --collapse KINDS   kinds (comma-separated, repeatable) always drawn as boxes\n"
-	"  --expand ID        in the map, draw what is in container ID one by one\n"
-	"                     (repeatable)\n"
-	"  --depth N          only nodes at most N cause links from the failures\n"
-	"  --paths            only the cause chains from the failures to impacted apps\n"
-	"  --format FMT       dot, svg, png or pdf (default: from -o's extension, else dot)\n"
-	"  --max-nodes N      refuse larger drawings of nodes (default 1500; dot is\n"
-	"                     superlinear)\n"
-	"  -o, --output FILE  write to FILE instead of standard output\n"
-	"  -h, --help         this help\n\n"
-	"PNG and PDF too large to stay legible are refused (status 2): use SVG.\n"
-	EXIT_STATUS_HELP;
+	"finest level that fits in 150 boxes (docs/diagrams.md).\n",
+	opts,
+	"PNG and PDF too large to stay legible are refused (status 2): use SVG.\n",
+	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
+	operand,
+};
 
-enum {
-	O_FAIL = 1, O_DESTROY, O_SCOPE, O_FORMAT, O_MAX, O_OUT, O_HELP, O_DETAIL, O_BOXES,
-	O_COLLAPSE, O_EXPAND, O_DEPTH, O_PATHS
-};
-static const cmd_opt opts[] = {
-	{ "fail", 0, 1, O_FAIL },
-	{ "destroy", 0, 1, O_DESTROY },
-	{ "scope", 0, 1, O_SCOPE },
-	{ "detail", 0, 1, O_DETAIL },
-	{ "max-boxes", 0, 1, O_BOXES },
-	{ "collapse", 0, 1, O_COLLAPSE },
-	{ "expand", 0, 1, O_EXPAND },
-	{ "depth", 0, 1, O_DEPTH },
-	{ "paths", 0, 0, O_PATHS },
-	{ "format", 0, 1, O_FORMAT },
-	{ "max-nodes", 0, 1, O_MAX },
-	{ "output", 'o', 1, O_OUT },
-	{ "help", 'h', 0, O_HELP },
-	{ NULL, 0, 0, 0 },
-};
+/* Splits the --collapse values at commas into a NULL-ended list of kind
+ * words (*out malloc'd, each word too; freed by free_kinds); vendor aliases
+ * become the kind they stand for. An empty word is a usage error. */
+static int split_kinds(const char *prog, const cmd_list *l, char ***out)
+{
+	char **k = NULL;
+	size_t n = 0;
+	*out = NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		const char *p = l->v[i];
+		for (;;) {
+			size_t len = strcspn(p, ",");
+			if (!len) {
+				*out = k;
+				return cmd_usage_error(prog, "--collapse needs kinds separated by commas, "
+							     "not '%s'", l->v[i]);
+			}
+			char **nk = realloc(k, (n + 2) * sizeof *nk);
+			if (!nk || !(nk[n] = strndup(p, len))) {
+				*out = nk ? nk : k;
+				if (nk)
+					nk[n] = NULL;
+				fprintf(stderr, "%s: out of memory\n", prog);
+				return EXIT_IO;
+			}
+			k = nk;
+			fo_kind kk = fo_kind_parse(k[n]);
+			if (kk != FO_KIND_OTHER && strcmp(k[n], fo_kind_name(kk))) {
+				char *canon = strdup(fo_kind_name(kk));
+				if (!canon) {
+					k[n + 1] = NULL;
+					*out = k;
+					fprintf(stderr, "%s: out of memory\n", prog);
+					return EXIT_IO;
+				}
+				free(k[n]);
+				k[n] = canon;
+			}
+			k[++n] = NULL;
+			if (!p[len])
+				break;
+			p += len + 1;
+		}
+	}
+	*out = k;
+	return EXIT_OK;
+}
+
+static void free_kinds(char **k)
+{
+	for (size_t i = 0; k && k[i]; i++)
+		free(k[i]);
+	free(k);
+}
 
 static const char *const formats[] = { "dot", "svg", "png", "pdf", NULL };
-static const char *const details[] = { "nodes", "map", NULL };
-
-/* Splits a --collapse value at commas into kinds[] (copies, NUL-ended
- * list kept by the caller); an empty word is a usage error. */
-static int add_kinds(const char *prog, const char *val, char ***kinds, size_t *n)
-{
-	const char *p = val;
-	for (;;) {
-		size_t len = strcspn(p, ",");
-		if (!len)
-			return cmd_usage_error(prog, "--collapse needs kinds separated by commas, not '%s'",
-					       val);
-		char **k = realloc(*kinds, (*n + 2) * sizeof *k);
-		if (!k)
-			return EXIT_IO;
-		*kinds = k;
-		if (!(k[*n] = strndup(p, len)))
-			return EXIT_IO;
-		/* vendor aliases name the kind they stand for */
-		fo_kind kk = fo_kind_parse(k[*n]);
-		if (kk != FO_KIND_OTHER && strcmp(k[*n], fo_kind_name(kk))) {
-			free(k[*n]);
-			if (!(k[*n] = strdup(fo_kind_name(kk))))
-				return EXIT_IO;
-		}
-		k[++*n] = NULL;
-		if (!p[len])
-			return EXIT_OK;
-		p += len + 1;
-	}
-}
 
 int cmd_render(int argc, char **argv)
 {
-	const char *prog = "fallout render", *path = NULL, *out_path = NULL, *val;
-	const char *format = NULL, *scope = NULL, *detail = NULL;
-	const char **fail = calloc((size_t)argc + 1, sizeof *fail);
-	const char **destroy = calloc((size_t)argc + 1, sizeof *destroy);
-	const char **expand = calloc((size_t)argc + 1, sizeof *expand);
+	const char *prog = spec.prog;
+	render_opts o = { 0 };
 	char **collapse = NULL;
 	uint32_t *vexpand = NULL;
-	size_t nfail = 0, ndestroy = 0, nexpand = 0, ncollapse = 0;
-	unsigned long max_nodes = 0, max_boxes = 0, depth = 0;
-	int has_depth = 0, paths = 0;
-	int status = EXIT_OK, id, err;
-	cmd_args a;
+	int status, err;
 	cmd_session ss = { 0 };
 	cmd_out out = { 0 };
 	fo_render_opts ro;
 
 	memset(&ro, 0, sizeof ro);
-	if (!fail || !destroy || !expand) {
-		status = EXIT_IO;
+	o.detail = -1;
+	o.depth = ULONG_MAX;
+	if ((status = cmd_parse(&spec, &o, argc, argv)) != EXIT_OK) {
+		if (status == CMD_DONE)
+			status = EXIT_OK;
 		goto done;
 	}
-	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
-	while ((id = cmd_next(&a, &val)) != -1) {
-		switch (id) {
-		case -2: status = EXIT_USAGE; goto done;
-		case O_HELP: fputs(help, stdout); goto done;
-		case O_FAIL: fail[nfail++] = val; break;
-		case O_DESTROY: destroy[ndestroy++] = val; break;
-		case O_SCOPE: scope = val; break;
-		case O_FORMAT: format = val; break;
-		case O_OUT: out_path = val; break;
-		case O_DETAIL: detail = val; break;
-		case O_EXPAND: expand[nexpand++] = val; break;
-		case O_PATHS: paths = 1; break;
-		case O_COLLAPSE:
-			if ((status = add_kinds(prog, val, &collapse, &ncollapse)) != EXIT_OK)
-				goto done;
-			break;
-		case O_BOXES:
-			if ((status = cmd_count(prog, "--max-boxes", val, 1, &max_boxes)) != EXIT_OK)
-				goto done;
-			break;
-		case O_DEPTH:
-			if ((status = cmd_count(prog, "--depth", val, 0, &depth)) != EXIT_OK)
-				goto done;
-			has_depth = 1;
-			break;
-		case O_MAX:
-			if ((status = cmd_count(prog, "--max-nodes", val, 1, &max_nodes)) != EXIT_OK)
-				goto done;
-			break;
-		default:
-			if ((status = cmd_operand(prog, &path, val)) != EXIT_OK)
-				goto done;
-		}
-	}
+	const char *path = o.path, *out_path = o.output, *format = o.format, *scope = o.scope;
 	if (!path) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;
@@ -194,18 +191,16 @@ int cmd_render(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (detail) {
-		int di;
-		if ((status = cmd_choice(prog, "detail", detail, details, &di)) != EXIT_OK)
-			goto done;
-		ro.detail = di == 0 ? FO_DETAIL_NODES : FO_DETAIL_MAP;
-	}
-	if (nexpand && ro.detail == FO_DETAIL_NODES) {
+	if (o.detail >= 0)
+		ro.detail = o.detail == 0 ? FO_DETAIL_NODES : FO_DETAIL_MAP;
+	if (o.expand.n && ro.detail == FO_DETAIL_NODES) {
 		status = cmd_usage_error(prog, "--expand opens a box of the map; with --detail "
 					 "nodes every node is drawn already");
 		goto done;
 	}
-	if ((status = cmd_session_run(&ss, prog, path, fail, nfail, destroy, ndestroy)) != EXIT_OK)
+	if ((status = split_kinds(prog, &o.collapse, &collapse)) != EXIT_OK)
+		goto done;
+	if ((status = cmd_session_run(&ss, prog, path, o.fail.v, o.fail.n, o.destroy.v, o.destroy.n)) != EXIT_OK)
 		goto done;
 	if (ro.scope == FO_SCOPE_APP) {
 		const char *app = scope + 4;
@@ -215,19 +210,19 @@ int cmd_render(int argc, char **argv)
 		ro.app = vapp[0];
 		free(vapp);
 	}
-	if (nexpand && (status = cmd_resolve_ids(ss.g, prog, "--expand", expand, nexpand,
-						 &vexpand)) != EXIT_OK)
+	if (o.expand.n && (status = cmd_resolve_ids(ss.g, prog, "--expand", o.expand.v, o.expand.n,
+						    &vexpand)) != EXIT_OK)
 		goto done;
-	ro.expand = vexpand;
-	ro.nexpand = nexpand;
-	ro.collapse = (const char *const *)collapse;
-	ro.max_boxes = max_boxes;
-	ro.limit_depth = has_depth;
-	ro.depth = depth > UINT_MAX ? UINT_MAX : (unsigned)depth;
-	ro.paths = paths;
-	ro.cli = 1;
 	ro.format = format;
-	ro.max_nodes = max_nodes;
+	ro.max_nodes = o.max_nodes;
+	ro.max_boxes = o.max_boxes;
+	ro.collapse = (const char *const *)collapse;
+	ro.expand = vexpand;
+	ro.nexpand = o.expand.n;
+	ro.limit_depth = o.depth != ULONG_MAX;
+	ro.depth = o.depth > UINT_MAX ? UINT_MAX : (unsigned)o.depth;
+	ro.paths = o.paths;
+	ro.cli = 1;
 	if ((status = cmd_out_open(&out, prog, out_path)) != EXIT_OK)
 		goto done;
 	err = fo_render(out.fp, ss.e, &ro, ss.diag);
@@ -243,12 +238,8 @@ done:
 	if (out.fp)
 		cmd_out_close(&out, prog, 0);
 	cmd_session_dispose(&ss);
-	free(fail);
-	free(destroy);
-	free(expand);
+	cmd_parse_dispose(&spec, &o);
+	free_kinds(collapse);
 	free(vexpand);
-	for (size_t i = 0; i < ncollapse; i++)
-		free(collapse[i]);
-	free(collapse);
 	return status;
 }
