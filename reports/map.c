@@ -596,27 +596,38 @@ static int run(fo_map **out, const fo_engine *e, const uint8_t *in_scope, const 
 		if (m->nitems > budget) {
 			/* largest level in [MIN, md - 1] within the budget */
 			int lo = FO_MAP_LEVEL_MIN, hi = md - 1, best = FO_MAP_LEVEL_MIN;
+			fo_map kept = { 0 }; /* the map of `best`, once built */
+			int have = 0;
 			while (lo <= hi) {
 				int mid = lo + (hi - lo) / 2;
 				fo_map t = { 0 };
 				oo.level = mid;
-				err = build_into(&b, &t, scope, n, &md);
-				size_t cnt = t.nitems;
-				map_dispose(&t);
-				if (err < 0)
+				if ((err = build_into(&b, &t, scope, n, &md)) < 0) {
+					map_dispose(&t);
+					map_dispose(&kept);
 					goto done;
-				if (cnt <= budget) {
+				}
+				if (t.nitems <= budget) {
 					best = mid;
 					lo = mid + 1;
+					map_dispose(&kept);
+					kept = t;
+					have = 1;
 				} else {
 					hi = mid - 1;
+					map_dispose(&t);
 				}
 			}
 			map_dispose(m);
-			memset(m, 0, sizeof *m);
-			oo.level = best;
-			if ((err = build_into(&b, m, scope, n, &md)) < 0)
-				goto done;
+			if (have) {
+				*m = kept;
+			} else {
+				/* nothing fits: the coarsest map */
+				memset(m, 0, sizeof *m);
+				oo.level = best;
+				if ((err = build_into(&b, m, scope, n, &md)) < 0)
+					goto done;
+			}
 		} else {
 			m->level = md;
 		}
