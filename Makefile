@@ -216,7 +216,7 @@ demo: deps
 # SQLite on generated inventories, cached in $(BUILD)/bench/data. `bench`
 # (10k, 100k, 1M nodes) rewrites docs/benchmarks.md; `bench-quick` (10k,
 # 100k) writes $(BUILD)/bench/benchmarks-quick.md. Both print the tables.
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick bench-map
 BENCH_BIN := $(BUILD)/bench/bench
 $(BENCH_BIN): $(BUILD)/bench/bench.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
@@ -224,6 +224,12 @@ $(BENCH_BIN): $(BUILD)/bench/bench.o $(LIB)
 bench: $(BIN) $(BENCH_BIN)
 	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
 		--out docs/benchmarks.md 10000 100000 1000000
+	sh bench/map.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
+
+# The impact maps of the 1M-node inventory alone (bench/map.sh), into
+# $(BUILD)/bench/map.md.
+bench-map: $(BIN)
+	sh bench/map.sh --fallout $(BIN) --data $(BUILD)/bench/data --out $(BUILD)/bench/map.md
 
 bench-quick: $(BIN) $(BENCH_BIN)
 	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
