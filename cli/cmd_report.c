@@ -237,7 +237,7 @@ static int check_dir(const char *prog, const char *dir)
 	struct dirent *e;
 	size_t unknown = 0;
 	char *first = NULL;
-	int status = EXIT_OK;
+	int status = EXIT_OK, report = 0;
 	if (!d)
 		return EXIT_OK; /* missing: make_dir creates it, or says why not */
 	while ((e = readdir(d)) != NULL) {
@@ -245,13 +245,15 @@ static int check_dir(const char *prog, const char *dir)
 		size_t len = t ? (size_t)(t - e->d_name) : strlen(e->d_name);
 		if (e->d_name[0] == '.' || (ours(e->d_name, len) && strcmp(e->d_name, "index.html")))
 			continue;
-		if (!strcmp(e->d_name, "index.html") && fallout_index(dir))
+		if (!strcmp(e->d_name, "index.html") && fallout_index(dir)) {
+			report = 1;
 			continue;
+		}
 		if (!unknown++)
 			first = strdup(e->d_name);
 	}
 	closedir(d);
-	if (unknown) {
+	if (unknown && !report) {
 		fprintf(stderr, "%s: '", prog);
 		fo_diag_fputs_escaped(dir, stderr);
 		fputs("' is not empty and holds no fallout report (it has '", stderr);

@@ -32,8 +32,9 @@ typedef struct brow {
 /* A redundant group that falls with one node (fo_spof_shared_fate). */
 typedef struct fate {
 	uint32_t group;
-	uint32_t *causes; /* malloc'd */
-	size_t ncauses;
+	uint32_t *causes; /* malloc'd, ascending */
+	uint32_t *key;    /* malloc'd: the causes that make a key finding */
+	size_t ncauses, nkey;
 } fate;
 
 struct fo_batchreport {
@@ -43,7 +44,7 @@ struct fo_batchreport {
 	brow *rows;
 	size_t nrows, cap;
 	fate *fates; /* of every group, computed once by finish */
-	size_t nfates, fcap;
+	size_t nfates, fcap, nkey; /* nkey: fates with nkey > 0 */
 	fo_sbuf b; /* scratch */
 };
 
@@ -693,9 +694,15 @@ static double svg_width_px(const char *svg, size_t len)
  * the diagram does not draw it. O(len). */
 static int svg_node_gid(const char *svg, size_t len, uint32_t v, char *out, size_t size)
 {
-	char title[40];
+	char title[48];
 	int tl = snprintf(title, sizeof title, "<title>n%u</title>", (unsigned)v);
-	const char *t = find_bytes(svg, len, title, (size_t)tl);
+	const char *t = find_bytes(svg, len, title, (size_t)tl), *cls = "class=\"node\"";
+	if (!t) {
+		/* A container is drawn as a cluster, "cluster_n<v>". */
+		tl = snprintf(title, sizeof title, "<title>cluster_n%u</title>", (unsigned)v);
+		t = find_bytes(svg, len, title, (size_t)tl);
+		cls = "class=\"cluster\"";
+	}
 	if (!t)
 		return 0;
 	/* The group's tag is the nearest "<g id=" before the title. */
@@ -703,7 +710,7 @@ static int svg_node_gid(const char *svg, size_t len, uint32_t v, char *out, size
 		if (!memcmp(p - 7, "<g id=\"", 7)) {
 			const char *q = memchr(p, '"', (size_t)(t - p));
 			size_t n = q ? (size_t)(q - p) : 0;
-			if (!n || n >= size || !find_bytes(q, (size_t)(t - q), "class=\"node\"", 12))
+			if (!n || n >= size || !find_bytes(q, (size_t)(t - q), cls, strlen(cls)))
 				return 0;
 			memcpy(out, p, n);
 			out[n] = '\0';
@@ -863,8 +870,10 @@ void fo_batchreport_free(fo_batchreport *r)
 		free(r->rows[i].tenants_md);
 	}
 	free(r->rows);
-	for (size_t i = 0; i < r->nfates; i++)
+	for (size_t i = 0; i < r->nfates; i++) {
 		free(r->fates[i].causes);
+		free(r->fates[i].key);
+	}
 	free(r->fates);
 	fo_sbuf__dispose(&r->b);
 	free(r);
@@ -960,8 +969,8 @@ static const char css[] =
 	"background:#fff;user-select:none}\n"
 	".dbar label:hover{background:#eceff1}.dbar .svglink{margin-left:auto}\n"
 	".dbar span.goto{margin-left:1em}\n"
-	".frame g.node{scroll-margin:30vh 40vw}\n"
-	".frame g.node:target>g>a>:is(polygon,ellipse,path){stroke:#1565c0;stroke-width:4}\n"
+	".frame g:target{scroll-margin:30vh 40vw}\n"
+	".frame g:target>g>a>:is(polygon,ellipse,path){stroke:#1565c0;stroke-width:4}\n"
 	".z-fit:checked~.dbar .l-fit,.z-50:checked~.dbar .l-50,.z-100:checked~.dbar .l-100,"
 	".z-200:checked~.dbar .l-200{background:#37474f;border-color:#37474f;color:#fff}\n"
 	".z-fit:focus-visible~.dbar .l-fit,.z-50:focus-visible~.dbar .l-50,"
@@ -1078,22 +1087,90 @@ static void list_end(const doc *d, size_t shown, size_t total, const char *rest)
 		fo_sbuf__puts(d->b, "</ul>\n");
 }
 
-/* The group "OWNER requires 1 of {a, b}". */
+/* The group "OWNER requires 1 of {a, b}", OWNER the end of the link. */
 static void group_text(const doc *d, const fo_graph *g, uint32_t gi)
 {
 	fo_group_info gr;
 	fo_graph_group(g, gi, &gr);
 	d_code(d, fo_graph_node_id(g, gr.owner));
+	finding_link_end(d);
 	fo_sbuf__printf(d->b, " %s %u of {", fo_spofreport_group_word(gr.type), gr.k);
 	finding_ids(d, g, gr.members, gr.n, gr.n);
 	fo_sbuf__puts(d->b, "}");
+}
+
+/* "3 of 5 tier-1 apps go down when one node fails, or lose data when one
+ * is destroyed". */
+static void tier1_line(fo_sbuf *b, size_t hit, size_t tier1)
+{
+	fo_sbuf__printf(b, "%zu of %zu tier-1 app%s %s down when one node fails, or %s data when "
+			   "one is destroyed",
+			hit, tier1, tier1 == 1 ? "" : "s", hit == 1 ? "goes" : "go",
+			hit == 1 ? "loses" : "lose");
+}
+
+/* More tier-1 apps with single points of failure than a list can show
+ * (hit of them): the FINDINGS_TOP nodes whose failure alone takes down the
+ * most, by that count (descending), then document order. Each links to the
+ * per-app table. O(nodes + their fail sets' sizes). */
+#define FINDINGS_TOP 10
+static int tier1_top_nodes(const doc *d, const fo_graph *g, const fo_spofreport *s, size_t hit,
+			   size_t tier1)
+{
+	uint32_t n = fo_graph_node_count(g), top[FINDINGS_TOP];
+	uint32_t *cnt = calloc(n ? n : 1, sizeof *cnt);
+	size_t ntop = 0;
+	if (!cnt)
+		return FO_ENOMEM;
+	for (size_t i = 0; i < s->napps; i++) {
+		const uint32_t *f;
+		size_t nf;
+		if (fo_graph_node_tier(g, s->apps[i]) != 1)
+			continue;
+		nf = fo_spof_fail_set(s->s, s->apps[i], &f);
+		for (size_t k = 0; k < nf; k++)
+			cnt[f[k]]++;
+	}
+	/* Insertion into the top list: nodes come in document order, so a
+	 * tie keeps the earlier node. */
+	for (uint32_t v = 0; v < n; v++) {
+		size_t j = ntop;
+		if (!cnt[v] || (ntop == FINDINGS_TOP && cnt[top[ntop - 1]] >= cnt[v]))
+			continue;
+		if (ntop < FINDINGS_TOP)
+			ntop++;
+		for (j = ntop - 1; j > 0 && cnt[top[j - 1]] < cnt[v]; j--)
+			top[j] = top[j - 1];
+		top[j] = v;
+	}
+	if (!d->md)
+		fo_sbuf__puts(d->b, "<p>");
+	tier1_line(d->b, hit, tier1);
+	fo_sbuf__puts(d->b, ". The nodes whose failure alone takes down the most of them:");
+	fo_sbuf__puts(d->b, d->md ? "\n\n" : "</p>\n");
+	list_start(d);
+	for (size_t i = 0; i < ntop; i++) {
+		if (d->md)
+			fo_sbuf__puts(d->b, "- ");
+		else
+			fo_sbuf__puts(d->b, "<li><a href=\"#spof\">");
+		d_code(d, fo_graph_node_id(g, top[i]));
+		finding_link_end(d);
+		fo_sbuf__puts(d->b, " (");
+		d_text(d, fo_graph_node_kind_word(g, top[i]));
+		fo_sbuf__printf(d->b, "): %u tier-1 app%s", cnt[top[i]], cnt[top[i]] == 1 ? "" : "s");
+		finding_item_end(d);
+	}
+	list_end(d, 0, 0, "");
+	free(cnt);
+	return FO_OK;
 }
 
 /* Key findings, first on the page: the single points of failure of tier-1
  * apps, the redundancy that is on paper only, the data lost by each
  * scenario; each item links to its detail below (HTML). At most
  * FINDINGS_MAX items per list. O(apps + fates + scenarios + ids shown). */
-static void findings(const fo_batchreport *r, const doc *d, const fo_spofreport *s)
+static int findings(const fo_batchreport *r, const doc *d, const fo_spofreport *s)
 {
 	const fo_graph *g = r->g;
 	size_t tier1 = 0, hit = 0, shown = 0;
@@ -1115,18 +1192,21 @@ static void findings(const fo_batchreport *r, const doc *d, const fo_spofreport 
 		if (!tier1) {
 			d_note(d, NULL, "No app is of tier 1.");
 		} else if (!hit) {
-			fo_sbuf__printf(d->b, d->md ? "None: each of the %zu tier-1 apps survives the "
-						      "loss of any one node.\n"
-						    : "<p>None: each of the %zu tier-1 apps survives "
-						      "the loss of any one node.</p>\n",
-					tier1);
+			fo_sbuf__printf(d->b, d->md ? "None: %s %zu tier-1 app%s survives the loss "
+						      "of any one node.\n"
+						    : "<p>None: %s %zu tier-1 app%s survives the "
+						      "loss of any one node.</p>\n",
+					tier1 == 1 ? "the" : "each of the", tier1,
+					tier1 == 1 ? "" : "s");
+		} else if (hit > FINDINGS_TOP) {
+			int err = tier1_top_nodes(d, g, s, hit, tier1);
+			if (err < 0)
+				return err;
 		} else {
-			fo_sbuf__printf(d->b, d->md ? "%zu of %zu tier-1 apps go down when one node "
-						      "fails, or lose data when one is destroyed:\n\n"
-						    : "<p>%zu of %zu tier-1 apps go down when one "
-						      "node fails, or lose data when one is "
-						      "destroyed:</p>\n",
-					hit, tier1);
+			if (!d->md)
+				fo_sbuf__puts(d->b, "<p>");
+			tier1_line(d->b, hit, tier1);
+			fo_sbuf__puts(d->b, d->md ? ":\n\n" : ":</p>\n");
 			list_start(d);
 			for (size_t i = 0; i < s->napps && shown < FINDINGS_MAX; i++) {
 				uint32_t a = s->apps[i];
@@ -1161,21 +1241,25 @@ static void findings(const fo_batchreport *r, const doc *d, const fo_spofreport 
 	findings_head(d, "Shared fate: redundancy on paper only");
 	if (!s) {
 		d_note(d, NULL, "Not computed.");
-	} else if (!r->nfates) {
-		d_note(d, NULL, "None: no redundant group falls with one node.");
+	} else if (!r->nkey) {
+		d_note(d, NULL, r->nfates ? "None: no redundant group falls with one node, other "
+					    "than a region or a container of its owner."
+					  : "None: no redundant group falls with one node.");
 	} else {
 		list_start(d);
-		for (size_t i = 0; i < r->nfates && i < FINDINGS_MAX; i++) {
+		shown = 0;
+		for (size_t i = 0; i < r->nfates && shown < FINDINGS_MAX; i++) {
 			const fate *t = &r->fates[i];
+			if (!t->nkey)
+				continue;
+			shown++;
 			finding_item(d, "fate-", i + 1);
 			group_text(d, g, t->group);
-			finding_link_end(d);
 			fo_sbuf__puts(d->b, ": all fall with ");
-			finding_ids(d, g, t->causes, t->ncauses, t->ncauses);
+			finding_ids(d, g, t->key, t->nkey, t->nkey);
 			finding_item_end(d);
 		}
-		list_end(d, r->nfates < FINDINGS_MAX ? r->nfates : FINDINGS_MAX, r->nfates,
-			 "see Shared fate");
+		list_end(d, shown, r->nkey, "see Shared fate");
 	}
 
 	findings_head(d, "Data lost");
@@ -1206,9 +1290,23 @@ static void findings(const fo_batchreport *r, const doc *d, const fo_spofreport 
 	}
 	if (!d->md)
 		fo_sbuf__puts(d->b, "</section>\n");
+	return FO_OK;
 }
 
-/* The shared fate of every group, once for both documents. */
+/* True when c contains v (transitively). O(containment depth). */
+static int contains(const fo_graph *g, uint32_t c, uint32_t v)
+{
+	for (v = fo_graph_node_container(g, v); v != FO_NONE; v = fo_graph_node_container(g, v))
+		if (v == c)
+			return 1;
+	return 0;
+}
+
+/* The shared fate of every group, once for both documents. The causes
+ * that make a key finding come first (nkey of them): not a region (a
+ * geography, not a failure domain: `fallout check` leaves them out too),
+ * not a container of the group's owner (which falls with it anyway: the
+ * group's redundancy does not matter then). */
 static int compute_fates(fo_batchreport *r, const fo_spofreport *s)
 {
 	uint32_t ng = fo_graph_group_count(r->g);
@@ -1234,7 +1332,20 @@ static int compute_fates(fo_batchreport *r, const fo_spofreport *s)
 			r->fates = p;
 			r->fcap = cap;
 		}
-		r->fates[r->nfates++] = (fate){ gi, c, nc };
+		fo_group_info gr;
+		uint32_t *key = malloc(nc * sizeof *key);
+		size_t k = 0;
+		if (!key) {
+			free(c);
+			return FO_ENOMEM;
+		}
+		fo_graph_group(r->g, gi, &gr);
+		for (size_t i = 0; i < nc; i++)
+			if (fo_graph_node_kind(r->g, c[i]) != FO_KIND_REGION &&
+			    !contains(r->g, c[i], gr.owner))
+				key[k++] = c[i];
+		r->nkey += k > 0;
+		r->fates[r->nfates++] = (fate){ gi, c, key, nc, k };
 	}
 	return FO_OK;
 }
@@ -1440,7 +1551,8 @@ static int finish_doc(fo_batchreport *r, const fo_spofreport *spof, FILE *fp, in
 	fo_sbuf__puts(b, md ? "\\\n" : "</p>\n<p class=\"meta\">");
 	written_by(&d, in);
 	fo_sbuf__puts(b, md ? "\n" : "</p>\n</header>\n");
-	findings(r, &d, spof);
+	if ((err = findings(r, &d, spof)) < 0)
+		return err;
 	fo_sbuf__puts(b, md ? "\n## Summary\n\n" : "<section id=\"summary\">\n<h2>Summary</h2>\n");
 	if ((err = summary_table(r, &d, fp)) < 0)
 		return err;
