@@ -35,10 +35,12 @@
 static const char help[] =
 	"Usage: fallout report INVENTORY --scenarios FILE -o DIR [options]\n"
 	"Runs every scenario of FILE and writes a report folder DIR (created if\n"
-	"missing): index.html (one self-contained page: summary, per scenario the\n"
-	"impact, the root-cause chain of each app down and its diagram, then the\n"
-	"single points of failure), report.md (the same, diagrams linked),\n"
-	"report.json, impacts.csv and scenario-NNN.svg (docs/report.md).\n\n"
+	"missing): index.html (one self-contained page: key findings, summary, per\n"
+	"scenario the impact, the root-cause chain of each app down and its diagram,\n"
+	"then the single points of failure), report.md (the same, diagrams linked),\n"
+	"report.json, impacts.csv and scenario-NNN.svg (docs/report.md). DIR must be\n"
+	"new, empty or a report folder; diagrams of an earlier run that this run did\n"
+	"not draw are removed, other files left alone.\n\n"
 	"  --scenarios FILE   scenario file (docs/scenarios-format.md)\n"
 	"  -o, --output DIR   the report folder\n"
 	"  --top N            rows of the SPOF ranking (default 20; 0 = all)\n"
@@ -50,7 +52,9 @@ static const char help[] =
 	"                     moment)\n"
 	"  -h, --help         this help\n\n"
 	"INVENTORY may be - for standard input, or a snapshot DB@LABEL: then the\n"
-	"runs are stored in DB (list them with 'fallout db reports --db DB').\n\n"
+	"runs are stored in DB (list them with 'fallout db reports --db DB').\n"
+	"The pages state when they were written: now, or SOURCE_DATE_EPOCH (seconds\n"
+	"since 1970, for reproducible output).\n\n"
 	EXIT_STATUS_HELP;
 
 enum { O_SCEN = 1, O_OUT, O_TOP, O_MAX_NODES, O_NO_DIAGRAMS, O_NO_STORE, O_QUIET, O_HELP };

@@ -48,7 +48,8 @@ typedef struct fo_batchreport_info {
 typedef struct fo_batchreport_diagram {
 	const char *svg; /* NULL when there is no diagram */
 	size_t svg_len;
-	const char *file; /* relative file name of the SVG, for report.md */
+	const char *file; /* relative file name of the SVG, linked from both
+			   * documents (NULL: no link) */
 	const char *note; /* why there is no diagram (svg NULL), or NULL */
 } fo_batchreport_diagram;
 
