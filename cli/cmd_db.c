@@ -164,7 +164,8 @@ static void reports_json(FILE *fp, const fo_snapshot_report_info *v, size_t nv)
  * then each run as it is read. */
 static int on_head(void *p, const fo_snapshot_report_info *m)
 {
-	fo_batchreport_info info = { m->title, m->inventory, m->input, m->scenarios_file };
+	fo_batchreport_info info = { m->title, m->inventory, m->input, m->scenarios_file, NULL,
+				     NULL };
 	return fo_batchreport_json_head(p, &info);
 }
 

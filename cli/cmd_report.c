@@ -61,13 +61,17 @@ static const cmd_spec spec = {
 	"fallout report",
 	"Usage: fallout report INVENTORY --scenarios FILE -o DIR [options]\n"
 	"Runs every scenario of FILE and writes a report folder DIR (created if\n"
-	"missing): index.html (one self-contained page: summary, per scenario the\n"
-	"impact, the root-cause chain of each app down and its diagram, then the\n"
-	"single points of failure), report.md (the same, diagrams linked),\n"
-	"report.json, impacts.csv and scenario-NNN.svg (docs/report.md).\n",
+	"missing): index.html (one self-contained page: key findings, summary, per\n"
+	"scenario the impact, the root-cause chain of each app down and its diagram,\n"
+	"then the single points of failure), report.md (the same, diagrams linked),\n"
+	"report.json, impacts.csv and scenario-NNN.svg (docs/report.md). DIR must be\n"
+	"new, empty or a report folder; diagrams of an earlier run that this run did\n"
+	"not draw are removed, other files left alone.\n",
 	opts,
 	"INVENTORY may be - for standard input, or a snapshot DB@LABEL: then the\n"
-	"runs are stored in DB (list them with 'fallout db reports --db DB').\n",
+	"runs are stored in DB (list them with 'fallout db reports --db DB').\n"
+	"The pages state when they were written: now, or SOURCE_DATE_EPOCH (seconds\n"
+	"since 1970, for reproducible output).\n",
 	{ CMD_EXIT_OK, NULL, "usage error", CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
 };
@@ -205,6 +209,142 @@ static int ours(const char *name, size_t len)
 	return 1;
 }
 
+/* The number N of "scenario-NNN.svg" as this command names scenario N
+ * (at least three digits, no extra leading zero), or 0. */
+static size_t svg_number(const char *name)
+{
+	size_t len = strlen(name), n = 0;
+	char canon[64];
+	if (!ours(name, len) || len < 13 || strncmp(name, "scenario-", 9))
+		return 0;
+	for (size_t i = 9; i < len - 4; i++) {
+		if (n > SIZE_MAX / 10 - 1)
+			return 0;
+		n = n * 10 + (size_t)(name[i] - '0');
+	}
+	snprintf(canon, sizeof canon, "scenario-%03zu.svg", n);
+	return n && !strcmp(canon, name) ? n : 0;
+}
+
+/* True when DIR/index.html was written by fallout report: its head names
+ * fallout as generator (older reports: their title starts "fallout: "). */
+static int fallout_index(const char *dir)
+{
+	char head[4097], *path = join(dir, "index.html");
+	FILE *fp = path ? fopen(path, "rb") : NULL;
+	size_t n = 0;
+	free(path);
+	if (!fp)
+		return 0;
+	n = fread(head, 1, sizeof head - 1, fp);
+	fclose(fp);
+	head[n] = '\0';
+	return !strncmp(head, "<!DOCTYPE html>", 15) &&
+	       (strstr(head, "<meta name=\"generator\" content=\"fallout") ||
+		strstr(head, "<title>fallout: "));
+}
+
+/* A report owns its folder (docs/report.md, "The report folder"): DIR must
+ * be missing, empty, or hold a report of fallout's (its index.html), or
+ * hold only files with the names this command writes (the remains of a
+ * report killed before its index.html was renamed). Names starting with '.'
+ * are ignored. Otherwise says which files are in the way and returns
+ * EXIT_IO. O(entries of DIR). */
+static int check_dir(const char *prog, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t unknown = 0;
+	char *first = NULL;
+	int status = EXIT_OK, report = 0;
+	if (!d)
+		return EXIT_OK; /* missing: make_dir creates it, or says why not */
+	while ((e = readdir(d)) != NULL) {
+		const char *t = strstr(e->d_name, ".tmp-");
+		size_t len = t ? (size_t)(t - e->d_name) : strlen(e->d_name);
+		if (e->d_name[0] == '.' || (ours(e->d_name, len) && strcmp(e->d_name, "index.html")))
+			continue;
+		if (!strcmp(e->d_name, "index.html") && fallout_index(dir)) {
+			report = 1;
+			continue;
+		}
+		if (!unknown++)
+			first = strdup(e->d_name);
+	}
+	closedir(d);
+	if (unknown && !report) {
+		fprintf(stderr, "%s: '", prog);
+		fo_diag_fputs_escaped(dir, stderr);
+		fputs("' is not empty and holds no fallout report (it has '", stderr);
+		fo_diag_fputs_escaped(first ? first : "?", stderr);
+		if (unknown > 1)
+			fprintf(stderr, "' and %zu more", unknown - 1);
+		else
+			fputs("'", stderr);
+		fputs("); give a new or empty folder, or one a report was written into\n", stderr);
+		status = EXIT_IO;
+	}
+	free(first);
+	return status;
+}
+
+/* After a report is in place: removes the scenario-NNN.svg files that this
+ * run did not write (diagrams of an earlier, longer run, or of scenarios
+ * that now have none), so that the folder holds one report. written[i] is
+ * nonzero when scenario i + 1 got a diagram. Other names are left alone.
+ * A file that cannot be removed is a warning. O(entries of DIR). */
+static void remove_stale(const char *prog, const char *dir, const unsigned char *written,
+			 size_t n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat sb;
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		size_t k = svg_number(e->d_name);
+		if (!k || (k <= n && written[k - 1]))
+			continue;
+		char *path = join(dir, e->d_name);
+		if (path && lstat(path, &sb) == 0 && !S_ISDIR(sb.st_mode) && unlink(path) != 0) {
+			fprintf(stderr, "%s: warning: cannot remove the stale diagram '", prog);
+			fo_diag_fputs_escaped(path, stderr);
+			fprintf(stderr, "': %s\n", strerror(errno));
+		}
+		free(path);
+	}
+	closedir(d);
+}
+
+/* The time the report states: SOURCE_DATE_EPOCH when set (reproducible
+ * builds: seconds since 1970-01-01 UTC), else now; as ISO 8601 UTC into
+ * out. Returns EXIT_OK, or EXIT_USAGE after saying why. */
+static int report_time(const char *prog, char out[32])
+{
+	const char *env = getenv("SOURCE_DATE_EPOCH");
+	time_t t;
+	struct tm tm;
+	if (env && *env) {
+		unsigned long long v = 0;
+		const char *p = env;
+		/* Up to 9999-12-31T23:59:59Z: four-digit years only. */
+		for (; *p >= '0' && *p <= '9' && v <= 253402300799ULL; p++)
+			v = v * 10 + (unsigned long long)(*p - '0');
+		if (*p || v > 253402300799ULL || (time_t)v < 0 || (unsigned long long)(time_t)v != v)
+			return cmd_usage_error(prog, "SOURCE_DATE_EPOCH must be a whole number of "
+						     "seconds since 1970-01-01 UTC, not '%s'", env);
+		t = (time_t)v;
+	} else {
+		t = time(NULL);
+	}
+	if (t == (time_t)-1 || !gmtime_r(&t, &tm) ||
+	    !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		fprintf(stderr, "%s: cannot read the clock\n", prog);
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
 /* Removes NAME.tmp-PID files that a killed run left in DIR: only names this
  * command writes, only when PID is no live process (kill(pid, 0) says
  * ESRCH), never our own. Best effort: an error only leaves them. O(entries
@@ -245,6 +385,7 @@ typedef struct ctx {
 	fo_render_opts ropts;
 	int diagrams;
 	svgfile *svgs;
+	unsigned char *written; /* [i]: scenario i + 1 has its diagram file */
 	size_t nsvgs, omitted;
 	int said; /* a write error was reported with its reason */
 } ctx;
@@ -344,6 +485,7 @@ static int run_one(ctx *c, const fo_scenarios *sc, size_t i)
 				c->said = 1;
 				goto done;
 			}
+			c->written[i] = 1;
 			d.svg = svg;
 			d.svg_len = svg_len;
 			d.file = fname;
@@ -384,7 +526,7 @@ int cmd_report(int argc, char **argv)
 	fo_scenarios *sc = NULL;
 	fo_spof *spof = NULL;
 	fo_spofreport sr = { 0 };
-	char *spof_doc = NULL, *db = NULL, *html_path = NULL, *md_path = NULL, *json_path = NULL,
+	char stamp[32], *spof_doc = NULL, *db = NULL, *html_path = NULL, *md_path = NULL, *json_path = NULL,
 	     *csv_path = NULL;
 	size_t spof_len = 0, n = 0;
 	cmd_out html = { 0 }, md = { 0 };
@@ -423,6 +565,8 @@ int cmd_report(int argc, char **argv)
 		status = cmd_usage_error(prog, "INVENTORY and --scenarios cannot both be - (standard input)");
 		goto done;
 	}
+	if ((status = report_time(prog, stamp)) != EXIT_OK)
+		goto done;
 	if (fo_diag_new(&diag, 100) < 0) {
 		status = EXIT_IO;
 		goto done;
@@ -451,6 +595,8 @@ int cmd_report(int argc, char **argv)
 	info.inventory = fo_graph_name(c.g);
 	info.input = snap ? fo_graph_file(c.g) : path;
 	info.scenarios_file = scen_path;
+	info.generated = stamp;
+	info.version = FO_VERSION;
 
 	/* On a snapshot, take the write lock first: a database we cannot
 	 * store into is refused before any work (or skipped with --no-store).
@@ -473,12 +619,12 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 
-	if ((status = make_dir(prog, dir)) != EXIT_OK)
+	if ((status = check_dir(prog, dir)) != EXIT_OK || (status = make_dir(prog, dir)) != EXIT_OK)
 		goto done;
 	clean_stale(dir);
 	if (!(html_path = join(dir, "index.html")) || !(md_path = join(dir, "report.md")) ||
 	    !(json_path = join(dir, "report.json")) || !(csv_path = join(dir, "impacts.csv")) ||
-	    !(c.svgs = calloc(n ? n : 1, sizeof *c.svgs))) {
+	    !(c.svgs = calloc(n ? n : 1, sizeof *c.svgs)) || !(c.written = calloc(n ? n : 1, 1))) {
 		err = FO_ENOMEM;
 		goto fail;
 	}
@@ -535,6 +681,7 @@ int cmd_report(int argc, char **argv)
 	    (status = cmd_out_commit(&md, prog)) != EXIT_OK ||
 	    (status = cmd_out_commit(&html, prog)) != EXIT_OK)
 		goto done;
+	remove_stale(prog, dir, c.written, n);
 	if (c.store) {
 		fo_snapshot_report_writer *w = c.store;
 		c.store = NULL;
@@ -582,6 +729,7 @@ done:
 		free(c.svgs[i].path);
 	}
 	free(c.svgs);
+	free(c.written);
 	fo_snapshot_report_free(c.store);
 	fo_batchreport_free(c.br);
 	fo_engine_free(c.e);

@@ -13,13 +13,29 @@
 #include "report_int.h"
 #include "../graphs/fo_error.h"
 
-/* One row of the summary table. */
+/* Items of each list of the key findings; the sections below them have
+ * the rest. */
+#define FINDINGS_MAX 20
+/* Ids shown in one finding before "and N more". */
+#define FINDING_IDS 8
+
+/* One row of the summary table, and what the key findings need of its
+ * scenario. */
 typedef struct brow {
 	char *name;
 	fo_summary sum;
 	size_t tier_down[3]; /* apps down of tier 1, tier 2, other */
 	char *tenants_html, *tenants_md;
+	uint32_t lost[FINDING_IDS]; /* the first nodes lost (sum.lost in all) */
 } brow;
+
+/* A redundant group that falls with one node (fo_spof_shared_fate). */
+typedef struct fate {
+	uint32_t group;
+	uint32_t *causes; /* malloc'd, ascending */
+	uint32_t *key;    /* malloc'd: the causes that make a key finding */
+	size_t ncauses, nkey;
+} fate;
 
 struct fo_batchreport {
 	const fo_graph *g;
@@ -27,6 +43,8 @@ struct fo_batchreport {
 	FILE *html, *md; /* spooled per-scenario sections */
 	brow *rows;
 	size_t nrows, cap;
+	fate *fates; /* of every group, computed once by finish */
+	size_t nfates, fcap, nkey; /* nkey: fates with nkey > 0 */
 	fo_sbuf b; /* scratch */
 };
 
@@ -161,14 +179,32 @@ static int impacted_apps(fo_engine *e, app_key **out, size_t *n)
 	return FO_OK;
 }
 
-/* "wechat: 2 down, 1 degraded; (no tenant): 1 at-risk" for HTML or MD. */
-static void tenants_cell(fo_sbuf *b, const app_key *a, size_t n, int md)
+/* The tenant cell's classes: they partition the apps that are not up, so
+ * the counts of one tenant add up to its apps hit (an app that is degraded
+ * and at-risk counts once, in its own class). */
+enum { C_DOWN, C_DEGRADED, C_BOTH, C_AT_RISK, C_N };
+
+static int cell_class(const fo_engine *e, uint32_t v)
 {
+	unsigned f = fo_engine_flags(e, v);
+	if (fo_engine_state(e, v) == FO_STATE_DOWN)
+		return C_DOWN;
+	if (f & FO_F_DEGRADED)
+		return f & FO_F_AT_RISK ? C_BOTH : C_DEGRADED;
+	return C_AT_RISK;
+}
+
+/* "qq: 3 down, 1 degraded and at-risk; (no tenant): 1 at-risk" for HTML
+ * or MD: every tenant hit, with each class of its apps that are not up. */
+static void tenants_cell(fo_sbuf *b, const fo_engine *e, const app_key *a, size_t n, int md)
+{
+	static const char *const words[C_N] = { "down", "degraded", "degraded and at-risk",
+						"at-risk" };
 	for (size_t i = 0; i < n;) {
-		size_t c[3] = { 0, 0, 0 }, j = i;
+		size_t c[C_N] = { 0 }, j = i;
 		while (j < n && ((!a[j].tenant && !a[i].tenant) ||
 				 (a[j].tenant && a[i].tenant && !strcmp(a[j].tenant, a[i].tenant))))
-			c[a[j++].sev]++;
+			c[cell_class(e, a[j++].v)]++;
 		if (i)
 			fo_sbuf__puts(b, "; ");
 		if (a[i].tenant)
@@ -176,9 +212,8 @@ static void tenants_cell(fo_sbuf *b, const app_key *a, size_t n, int md)
 		else
 			fo_sbuf__puts(b, "(no tenant)");
 		fo_sbuf__puts(b, ":");
-		static const char *const words[] = { "down", "degraded", "at-risk" };
 		const char *sep = " ";
-		for (int s = 0; s < 3; s++)
+		for (int s = 0; s < C_N; s++)
 			if (c[s]) {
 				fo_sbuf__printf(b, "%s%zu %s", sep, c[s], words[s]);
 				sep = ", ";
@@ -598,9 +633,104 @@ static int why_chains(const doc *d, FILE *spool, fo_engine *e, const app_key *ap
 	return FO_OK;
 }
 
-/* The diagram: inline SVG in HTML, a link to its file in Markdown; or why
- * there is none. */
-static void diagram(const doc *d, const brow *row, size_t n, const fo_batchreport_diagram *dg)
+/* The file name as a URL path: ours ("scenario-001.svg") needs no escaping,
+ * but a character that would end or break the reference is encoded
+ * anyway. */
+static void put_file_url(fo_sbuf *b, const char *file)
+{
+	for (const char *p = file; *p; p++)
+		if (*p == '(' || *p == ')' || *p == ' ' || *p == '\\' || *p == '"' || *p == '\'' ||
+		    *p == '<' || *p == '>' || *p == '&' || *p == '#' || *p == '?' || *p == '%' ||
+		    (unsigned char)*p < 0x20)
+			fo_sbuf__printf(b, "%%%02X", (unsigned char)*p);
+		else
+			fo_sbuf__putc(b, *p);
+}
+
+/* The natural width of a Graphviz SVG in CSS pixels, from the width
+ * attribute of its <svg> tag ("3107pt"; 1 pt = 4/3 px); 0 when it has
+ * none in points or pixels. O(length of the tag). */
+static double svg_width_px(const char *svg, size_t len)
+{
+	const char *p = len >= 4 ? find_bytes(svg, len, "<svg", 4) : NULL;
+	if (!p)
+		return 0;
+	const char *end = memchr(p, '>', len - (size_t)(p - svg));
+	size_t n = end ? (size_t)(end - p) : 0;
+	const char *w = n > 7 ? find_bytes(p, n, " width=\"", 8) : NULL;
+	if (!w)
+		w = n > 7 ? find_bytes(p, n, "\nwidth=\"", 8) : NULL;
+	if (!w)
+		return 0;
+	double v = 0, scale = 1;
+	int digits = 0;
+	for (w += 8; w < end && ((*w >= '0' && *w <= '9') || *w == '.'); w++) {
+		if (*w == '.') {
+			if (scale < 1)
+				return 0;
+			scale = 0.1;
+		} else if (scale < 1) {
+			v += (*w - '0') * scale;
+			scale /= 10;
+			digits++;
+		} else {
+			v = v * 10 + (*w - '0');
+			digits++;
+		}
+	}
+	if (!digits || v <= 0 || v > 1e7)
+		return 0;
+	if (end - w >= 3 && !memcmp(w, "pt\"", 3))
+		return v * 4 / 3;
+	if (end - w >= 3 && !memcmp(w, "px\"", 3))
+		return v;
+	if (end - w >= 1 && *w == '"')
+		return v;
+	return 0;
+}
+
+/* The id of the Graphviz group (<g id="nodeK" class="node">) that draws
+ * node v, whose DOT name is "n<v>" (reports/render.c), into out; 0 when
+ * the diagram does not draw it. O(len). */
+static int svg_node_gid(const char *svg, size_t len, uint32_t v, char *out, size_t size)
+{
+	char title[48];
+	int tl = snprintf(title, sizeof title, "<title>n%u</title>", (unsigned)v);
+	const char *t = find_bytes(svg, len, title, (size_t)tl), *cls = "class=\"node\"";
+	if (!t) {
+		/* A container is drawn as a cluster, "cluster_n<v>". */
+		tl = snprintf(title, sizeof title, "<title>cluster_n%u</title>", (unsigned)v);
+		t = find_bytes(svg, len, title, (size_t)tl);
+		cls = "class=\"cluster\"";
+	}
+	if (!t)
+		return 0;
+	/* The group's tag is the nearest "<g id=" before the title. */
+	for (const char *p = t; p - svg >= 7; p--)
+		if (!memcmp(p - 7, "<g id=\"", 7)) {
+			const char *q = memchr(p, '"', (size_t)(t - p));
+			size_t n = q ? (size_t)(q - p) : 0;
+			if (!n || n >= size || !find_bytes(q, (size_t)(t - q), cls, strlen(cls)))
+				return 0;
+			memcpy(out, p, n);
+			out[n] = '\0';
+			return 1;
+		}
+	return 0;
+}
+
+/* The zoom levels of a diagram's frame; "fit" shrinks it to the frame's
+ * width, the others scale its natural size (CSS in css[]). */
+static const char *const zooms[][2] = {
+	{ "fit", "Fit" }, { "50", "50&#8201;%" }, { "100", "100&#8201;%" }, { "200", "200&#8201;%" }
+};
+
+/* The diagram: in HTML, a frame that shows the inline SVG at its natural
+ * size (scrolling, never shrinking its labels), zoom buttons that need no
+ * script (radio buttons and CSS) and a link to the standalone file; in
+ * Markdown, a link to the file. Or why there is none. */
+static void diagram(const doc *d, const fo_graph *g, const brow *row, size_t n,
+		    const fo_scenario *sc, const fo_batchreport_diagram *dg)
 {
 	if (d->md) {
 		fo_sbuf__puts(d->b, "\n");
@@ -608,13 +738,7 @@ static void diagram(const doc *d, const brow *row, size_t n, const fo_batchrepor
 			fo_sbuf__puts(d->b, "![diagram of ");
 			put_md(d->b, row->name);
 			fo_sbuf__puts(d->b, "](");
-			/* The file name is ours ("scenario-001.svg"): no escaping
-			 * needed, but keep it from breaking the link anyway. */
-			for (const char *p = dg->file; *p; p++)
-				if (*p == '(' || *p == ')' || *p == ' ' || *p == '\\')
-					fo_sbuf__printf(d->b, "%%%02X", (unsigned char)*p);
-				else
-					fo_sbuf__putc(d->b, *p);
+			put_file_url(d->b, dg->file);
 			fo_sbuf__puts(d->b, ")\n");
 		} else {
 			fo_sbuf__puts(d->b, "No diagram: ");
@@ -624,15 +748,51 @@ static void diagram(const doc *d, const brow *row, size_t n, const fo_batchrepor
 		return;
 	}
 	fo_sbuf__puts(d->b, "<h3>Diagram</h3>\n");
-	if (dg && dg->svg) {
-		fo_sbuf__puts(d->b, "<figure class=\"diagram\">\n");
-		put_svg(d->b, dg->svg, dg->svg_len, n);
-		fo_sbuf__puts(d->b, "</figure>\n");
-	} else {
+	if (!dg || !dg->svg) {
 		fo_sbuf__puts(d->b, "<p class=\"note\">");
 		put_html(d->b, dg && dg->note ? dg->note : "no diagram");
 		fo_sbuf__puts(d->b, "</p>\n");
+		return;
 	}
+	double w = svg_width_px(dg->svg, dg->svg_len);
+	fo_sbuf__printf(d->b, "<figure class=\"diagram\" id=\"d%zu\">\n", n);
+	/* The radio buttons come first: the CSS reaches the frame and the
+	 * labels from the checked one with the sibling combinator. */
+	for (size_t z = 0; z < sizeof zooms / sizeof zooms[0]; z++)
+		fo_sbuf__printf(d->b, "<input type=\"radio\" name=\"z%zu\" id=\"d%zu-%s\" class=\"z-%s\"%s>",
+				n, n, zooms[z][0], zooms[z][0],
+				strcmp(zooms[z][0], "100") ? "" : " checked");
+	fo_sbuf__puts(d->b, "\n<div class=\"dbar\"><span>Zoom</span>");
+	for (size_t z = 0; z < sizeof zooms / sizeof zooms[0]; z++)
+		fo_sbuf__printf(d->b, "<label for=\"d%zu-%s\" class=\"l-%s\">%s</label>", n,
+				zooms[z][0], zooms[z][0], zooms[z][1]);
+	/* Links that scroll the frame to the scenario's own nodes: a large
+	 * diagram at natural size shows only a corner of itself. */
+	for (size_t k = 0, shown = 0; k < sc->nfail + sc->ndestroy && shown < 3; k++) {
+		uint32_t v = k < sc->nfail ? sc->fail[k] : sc->destroy[k - sc->nfail];
+		char gid[32];
+		if (!svg_node_gid(dg->svg, dg->svg_len, v, gid, sizeof gid))
+			continue;
+		fo_sbuf__puts(d->b, shown++ ? " " : "<span class=\"goto\">Go to</span>");
+		fo_sbuf__printf(d->b, "<a class=\"goto\" href=\"#s%zu-", n);
+		put_html(d->b, gid);
+		fo_sbuf__puts(d->b, "\">");
+		html_code(d->b, fo_graph_node_id(g, v));
+		fo_sbuf__puts(d->b, "</a>");
+	}
+	if (dg->file) {
+		fo_sbuf__puts(d->b, "<a class=\"svglink\" href=\"");
+		put_file_url(d->b, dg->file);
+		fo_sbuf__puts(d->b, "\">");
+		put_html(d->b, dg->file);
+		fo_sbuf__puts(d->b, "</a>");
+	}
+	fo_sbuf__puts(d->b, "</div>\n<div class=\"frame\"");
+	if (w > 0)
+		fo_sbuf__printf(d->b, " style=\"--w:%.0fpx\"", w);
+	fo_sbuf__puts(d->b, ">\n");
+	put_svg(d->b, dg->svg, dg->svg_len, n);
+	fo_sbuf__puts(d->b, "</div>\n</figure>\n");
 }
 
 /* One scenario's section, in d's syntax, onto its spool. */
@@ -663,7 +823,7 @@ static int section(fo_batchreport *r, int md, fo_engine *e, const brow *row,
 		return err;
 	if (row->sum.apps_down && (err = why_chains(&d, spool, e, apps, napps)) < 0)
 		return err;
-	diagram(&d, row, n, dg);
+	diagram(&d, r->g, row, n, sc, dg);
 	if (!md)
 		fo_sbuf__puts(d.b, "</section>\n");
 	return flush(d.b, spool);
@@ -710,6 +870,11 @@ void fo_batchreport_free(fo_batchreport *r)
 		free(r->rows[i].tenants_md);
 	}
 	free(r->rows);
+	for (size_t i = 0; i < r->nfates; i++) {
+		free(r->fates[i].causes);
+		free(r->fates[i].key);
+	}
+	free(r->fates);
 	fo_sbuf__dispose(&r->b);
 	free(r);
 }
@@ -743,9 +908,16 @@ int fo_batchreport_add(fo_batchreport *r, fo_engine *e, const char *name, const 
 			unsigned tier = fo_graph_node_tier(r->g, apps[i].v);
 			row->tier_down[tier == 1 ? 0 : tier == 2 ? 1 : 2]++;
 		}
-	tenants_cell(&t, apps, napps, 0);
+	if (row->sum.lost) {
+		const uint32_t *imp;
+		size_t nimp = fo_engine_impacted(e, &imp), k = 0;
+		for (size_t i = 0; i < nimp && k < FINDING_IDS; i++)
+			if (fo_engine_flags(e, imp[i]) & FO_F_LOST)
+				row->lost[k++] = imp[i];
+	}
+	tenants_cell(&t, e, apps, napps, 0);
 	row->tenants_html = fo_sbuf__take(&t);
-	tenants_cell(&t, apps, napps, 1);
+	tenants_cell(&t, e, apps, napps, 1);
 	row->tenants_md = fo_sbuf__take(&t);
 	row->name = strdup(name);
 	if (!row->name || !row->tenants_html || !row->tenants_md) {
@@ -769,6 +941,7 @@ static const char css[] =
 	"body{font-family:system-ui,-apple-system,\"Segoe UI\",\"Noto Sans\",\"WenQuanYi Zen Hei\","
 	"sans-serif;margin:2em auto;max-width:80em;padding:0 1em;color:#212121;line-height:1.4}\n"
 	"h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #cfd8dc}\n"
+	"header p{margin:.3em 0}\n"
 	"table{border-collapse:collapse;margin:.5em 0 1em}\n"
 	"th,td{border:1px solid #cfd8dc;padding:.25em .6em;text-align:left;vertical-align:top}\n"
 	"th{background:#eceff1}td.n{text-align:right}\n"
@@ -779,8 +952,51 @@ static const char css[] =
 	"tr.st-failed td{background:#ffcdd2}tr.st-down td{background:#ffebee}\n"
 	"tr.st-lost td{background:#e1bee7}tr.st-degraded td{background:#fffde7}\n"
 	"tr.st-at-risk td{background:#fff3e0}\n"
-	"figure.diagram{margin:1em 0;overflow-x:auto}\n"
-	"figure.diagram svg{max-width:100%;height:auto}\n";
+	":target{scroll-margin-top:1em}tr:target td{outline:2px solid #1565c0}\n"
+	"#findings{background:#fff8e1;border:1px solid #ffe082;border-radius:4px;"
+	"padding:0 1.2em .8em;margin-top:1.5em}\n"
+	"#findings h2{margin-top:.6em;border:0}#findings h3{font-size:1.05em;margin:.9em 0 .2em}\n"
+	"#findings p,#findings ul{margin:.2em 0}#findings li{margin:.15em 0}\n"
+	/* A diagram is shown at its natural size in a frame that scrolls; the
+	 * radio buttons (visually hidden, still reachable by keyboard) choose
+	 * the zoom; --w is the natural width, set on the frame. */
+	"figure.diagram{margin:1em 0;position:relative}\n"
+	"figure.diagram>input{position:absolute;opacity:0;width:1px;height:1px;margin:0}\n"
+	".dbar{display:flex;flex-wrap:wrap;gap:.3em;align-items:center;margin:0 0 .3em;"
+	"font-size:.9em}\n"
+	".dbar span{color:#546e7a;margin-right:.2em}\n"
+	".dbar label{border:1px solid #b0bec5;border-radius:3px;padding:0 .6em;cursor:pointer;"
+	"background:#fff;user-select:none}\n"
+	".dbar label:hover{background:#eceff1}.dbar .svglink{margin-left:auto}\n"
+	".dbar span.goto{margin-left:1em}\n"
+	".frame g:target{scroll-margin:30vh 40vw}\n"
+	".frame g:target>g>a>:is(polygon,ellipse,path){stroke:#1565c0;stroke-width:4}\n"
+	".z-fit:checked~.dbar .l-fit,.z-50:checked~.dbar .l-50,.z-100:checked~.dbar .l-100,"
+	".z-200:checked~.dbar .l-200{background:#37474f;border-color:#37474f;color:#fff}\n"
+	".z-fit:focus-visible~.dbar .l-fit,.z-50:focus-visible~.dbar .l-50,"
+	".z-100:focus-visible~.dbar .l-100,.z-200:focus-visible~.dbar .l-200"
+	"{outline:2px solid #1565c0;outline-offset:1px}\n"
+	".frame{overflow:auto;max-height:85vh;border:1px solid #cfd8dc;background:#fff}\n"
+	".frame svg{display:block;max-width:none}\n"
+	".z-fit:checked~.frame svg{width:auto;height:auto;max-width:100%;"
+	"max-height:calc(85vh - 2px)}\n"
+	".z-50:checked~.frame svg{width:calc(var(--w) * .5);height:auto}\n"
+	".z-200:checked~.frame svg{width:calc(var(--w) * 2);height:auto}\n"
+	/* Paper: every folded table unfolded, each diagram whole on a page
+	 * (shrunk to fit it), no buttons; the state colours printed. */
+	"@media print{\n"
+	"body{margin:0;max-width:none;padding:0}\n"
+	"details::details-content{content-visibility:visible;display:block;height:auto}\n"
+	"details>summary{list-style:none;font-weight:600}\n"
+	"details>summary::-webkit-details-marker{display:none}\n"
+	".dbar label,.dbar span,.dbar a.goto{display:none}\n"
+	".frame{overflow:visible;max-height:none;border:0}\n"
+	".frame svg{width:auto!important;height:auto!important;max-width:100%!important;"
+	"max-height:95vh!important}\n"
+	"figure.diagram,tr,pre.why{break-inside:avoid}h2,h3{break-after:avoid}\n"
+	"a{color:inherit;text-decoration:none}\n"
+	"*{print-color-adjust:exact;-webkit-print-color-adjust:exact}\n"
+	"}\n";
 
 static void tiers_cell(fo_sbuf *b, const brow *w)
 {
@@ -799,12 +1015,346 @@ static int copy_spool(FILE *from, FILE *to)
 	return ferror(from) ? FO_EIO : FO_OK;
 }
 
-/* The single points of failure: per app, the ranking, shared fate. */
-static int spof_section(const doc *d, const fo_spofreport *s)
+/* A row whose first cell is the target of a finding's link: id
+ * "PREFIX-K" in HTML (rows have no anchors in Markdown). */
+static void d_row_anchor(const doc *d, const char *prefix, size_t k)
+{
+	if (d->md)
+		fo_sbuf__puts(d->b, "| ");
+	else
+		fo_sbuf__printf(d->b, "<tr id=\"%s-%zu\"><td>", prefix, k);
+}
+
+/* "a, b, c and 5 more": the first FINDING_IDS of the n ids in v, of
+ * `total` in all. */
+static void finding_ids(const doc *d, const fo_graph *g, const uint32_t *v, size_t n,
+			size_t total)
+{
+	size_t shown = n < FINDING_IDS ? n : FINDING_IDS;
+	d_ids(d, g, v, shown);
+	if (total > shown)
+		fo_sbuf__printf(d->b, " and %zu more", total - shown);
+}
+
+/* A list item of the findings, linked to `href` (HTML) when given; the
+ * text follows. */
+static void finding_item(const doc *d, const char *href, size_t k)
+{
+	if (d->md)
+		fo_sbuf__puts(d->b, "- ");
+	else if (href)
+		fo_sbuf__printf(d->b, "<li><a href=\"#%s%zu\">", href, k);
+	else
+		fo_sbuf__puts(d->b, "<li>");
+}
+
+static void finding_link_end(const doc *d)
+{
+	if (!d->md)
+		fo_sbuf__puts(d->b, "</a>");
+}
+
+static void finding_item_end(const doc *d)
+{
+	fo_sbuf__puts(d->b, d->md ? "\n" : "</li>\n");
+}
+
+static void findings_head(const doc *d, const char *title)
+{
+	fo_sbuf__puts(d->b, d->md ? "\n### " : "<h3>");
+	fo_sbuf__puts(d->b, title);
+	fo_sbuf__puts(d->b, d->md ? "\n\n" : "</h3>\n");
+}
+
+static void list_start(const doc *d)
+{
+	if (!d->md)
+		fo_sbuf__puts(d->b, "<ul>\n");
+}
+
+/* Ends a list of `shown` items of `total`, saying where the rest are. */
+static void list_end(const doc *d, size_t shown, size_t total, const char *rest)
+{
+	if (total > shown) {
+		if (!d->md)
+			fo_sbuf__puts(d->b, "<li class=\"note\">");
+		else
+			fo_sbuf__puts(d->b, "- ");
+		fo_sbuf__printf(d->b, "and %zu more: %s", total - shown, rest);
+		finding_item_end(d);
+	}
+	if (!d->md)
+		fo_sbuf__puts(d->b, "</ul>\n");
+}
+
+/* The group "OWNER requires 1 of {a, b}", OWNER the end of the link. */
+static void group_text(const doc *d, const fo_graph *g, uint32_t gi)
+{
+	fo_group_info gr;
+	fo_graph_group(g, gi, &gr);
+	d_code(d, fo_graph_node_id(g, gr.owner));
+	finding_link_end(d);
+	fo_sbuf__printf(d->b, " %s %u of {", fo_spofreport_group_word(gr.type), gr.k);
+	finding_ids(d, g, gr.members, gr.n, gr.n);
+	fo_sbuf__puts(d->b, "}");
+}
+
+/* "3 of 5 tier-1 apps go down when one node fails, or lose data when one
+ * is destroyed". */
+static void tier1_line(fo_sbuf *b, size_t hit, size_t tier1)
+{
+	fo_sbuf__printf(b, "%zu of %zu tier-1 app%s %s down when one node fails, or %s data when "
+			   "one is destroyed",
+			hit, tier1, tier1 == 1 ? "" : "s", hit == 1 ? "goes" : "go",
+			hit == 1 ? "loses" : "lose");
+}
+
+/* More tier-1 apps with single points of failure than a list can show
+ * (hit of them): the FINDINGS_TOP nodes whose failure alone takes down the
+ * most, by that count (descending), then document order. Each links to the
+ * per-app table. O(nodes + their fail sets' sizes). */
+#define FINDINGS_TOP 10
+static int tier1_top_nodes(const doc *d, const fo_graph *g, const fo_spofreport *s, size_t hit,
+			   size_t tier1)
+{
+	uint32_t n = fo_graph_node_count(g), top[FINDINGS_TOP];
+	uint32_t *cnt = calloc(n ? n : 1, sizeof *cnt);
+	size_t ntop = 0;
+	if (!cnt)
+		return FO_ENOMEM;
+	for (size_t i = 0; i < s->napps; i++) {
+		const uint32_t *f;
+		size_t nf;
+		if (fo_graph_node_tier(g, s->apps[i]) != 1)
+			continue;
+		nf = fo_spof_fail_set(s->s, s->apps[i], &f);
+		for (size_t k = 0; k < nf; k++)
+			cnt[f[k]]++;
+	}
+	/* Insertion into the top list: nodes come in document order, so a
+	 * tie keeps the earlier node. */
+	for (uint32_t v = 0; v < n; v++) {
+		size_t j = ntop;
+		if (!cnt[v] || (ntop == FINDINGS_TOP && cnt[top[ntop - 1]] >= cnt[v]))
+			continue;
+		if (ntop < FINDINGS_TOP)
+			ntop++;
+		for (j = ntop - 1; j > 0 && cnt[top[j - 1]] < cnt[v]; j--)
+			top[j] = top[j - 1];
+		top[j] = v;
+	}
+	if (!d->md)
+		fo_sbuf__puts(d->b, "<p>");
+	tier1_line(d->b, hit, tier1);
+	fo_sbuf__puts(d->b, ". The nodes whose failure alone takes down the most of them:");
+	fo_sbuf__puts(d->b, d->md ? "\n\n" : "</p>\n");
+	list_start(d);
+	for (size_t i = 0; i < ntop; i++) {
+		if (d->md)
+			fo_sbuf__puts(d->b, "- ");
+		else
+			fo_sbuf__puts(d->b, "<li><a href=\"#spof\">");
+		d_code(d, fo_graph_node_id(g, top[i]));
+		finding_link_end(d);
+		fo_sbuf__puts(d->b, " (");
+		d_text(d, fo_graph_node_kind_word(g, top[i]));
+		fo_sbuf__printf(d->b, "): %u tier-1 app%s", cnt[top[i]], cnt[top[i]] == 1 ? "" : "s");
+		finding_item_end(d);
+	}
+	list_end(d, 0, 0, "");
+	free(cnt);
+	return FO_OK;
+}
+
+/* Key findings, first on the page: the single points of failure of tier-1
+ * apps, the redundancy that is on paper only, the data lost by each
+ * scenario; each item links to its detail below (HTML). At most
+ * FINDINGS_MAX items per list. O(apps + fates + scenarios + ids shown). */
+static int findings(const fo_batchreport *r, const doc *d, const fo_spofreport *s)
+{
+	const fo_graph *g = r->g;
+	size_t tier1 = 0, hit = 0, shown = 0;
+
+	fo_sbuf__puts(d->b, d->md ? "\n## Key findings\n" : "<section id=\"findings\">\n"
+							  "<h2>Key findings</h2>\n");
+	findings_head(d, "Single points of failure of tier-1 apps");
+	if (!s) {
+		d_note(d, NULL, "Not computed.");
+	} else {
+		for (size_t i = 0; i < s->napps; i++) {
+			const uint32_t *f, *l;
+			if (fo_graph_node_tier(g, s->apps[i]) != 1)
+				continue;
+			tier1++;
+			hit += fo_spof_fail_set(s->s, s->apps[i], &f) ||
+			       fo_spof_loss_set(s->s, s->apps[i], &l);
+		}
+		if (!tier1) {
+			d_note(d, NULL, "No app is of tier 1.");
+		} else if (!hit) {
+			fo_sbuf__printf(d->b, d->md ? "None: %s %zu tier-1 app%s survives the loss "
+						      "of any one node.\n"
+						    : "<p>None: %s %zu tier-1 app%s survives the "
+						      "loss of any one node.</p>\n",
+					tier1 == 1 ? "the" : "each of the", tier1,
+					tier1 == 1 ? "" : "s");
+		} else if (hit > FINDINGS_TOP) {
+			int err = tier1_top_nodes(d, g, s, hit, tier1);
+			if (err < 0)
+				return err;
+		} else {
+			if (!d->md)
+				fo_sbuf__puts(d->b, "<p>");
+			tier1_line(d->b, hit, tier1);
+			fo_sbuf__puts(d->b, d->md ? ":\n\n" : ":</p>\n");
+			list_start(d);
+			for (size_t i = 0; i < s->napps && shown < FINDINGS_MAX; i++) {
+				uint32_t a = s->apps[i];
+				const uint32_t *f, *l;
+				size_t nf = fo_spof_fail_set(s->s, a, &f);
+				size_t nl = fo_spof_loss_set(s->s, a, &l);
+				if (fo_graph_node_tier(g, a) != 1 || (!nf && !nl))
+					continue;
+				shown++;
+				finding_item(d, "spof-", i + 1);
+				d_code(d, fo_graph_node_id(g, a));
+				finding_link_end(d);
+				if (fo_graph_node_tenant(g, a)) {
+					fo_sbuf__puts(d->b, " (");
+					d_text(d, fo_graph_node_tenant(g, a));
+					fo_sbuf__puts(d->b, ")");
+				}
+				if (nf) {
+					fo_sbuf__printf(d->b, ": fails with %zu: ", nf);
+					finding_ids(d, g, f, nf, nf);
+				}
+				if (nl) {
+					fo_sbuf__printf(d->b, "%s data lost with %zu: ", nf ? ";" : ":", nl);
+					finding_ids(d, g, l, nl, nl);
+				}
+				finding_item_end(d);
+			}
+			list_end(d, shown, hit, "see Single points of failure");
+		}
+	}
+
+	findings_head(d, "Shared fate: redundancy on paper only");
+	if (!s) {
+		d_note(d, NULL, "Not computed.");
+	} else if (!r->nkey) {
+		d_note(d, NULL, r->nfates ? "None: no redundant group falls with one node, other "
+					    "than a region or a container of its owner."
+					  : "None: no redundant group falls with one node.");
+	} else {
+		list_start(d);
+		shown = 0;
+		for (size_t i = 0; i < r->nfates && shown < FINDINGS_MAX; i++) {
+			const fate *t = &r->fates[i];
+			if (!t->nkey)
+				continue;
+			shown++;
+			finding_item(d, "fate-", i + 1);
+			group_text(d, g, t->group);
+			fo_sbuf__puts(d->b, ": all fall with ");
+			finding_ids(d, g, t->key, t->nkey, t->nkey);
+			finding_item_end(d);
+		}
+		list_end(d, shown, r->nkey, "see Shared fate");
+	}
+
+	findings_head(d, "Data lost");
+	shown = hit = 0;
+	for (size_t i = 0; i < r->nrows; i++)
+		hit += r->rows[i].sum.lost > 0;
+	if (!hit) {
+		d_note(d, NULL, r->nrows ? "No scenario loses data." : "No scenario was run.");
+	} else {
+		list_start(d);
+		for (size_t i = 0; i < r->nrows && shown < FINDINGS_MAX; i++) {
+			const brow *w = &r->rows[i];
+			if (!w->sum.lost)
+				continue;
+			shown++;
+			finding_item(d, "s", i + 1);
+			d_text(d, w->name);
+			finding_link_end(d);
+			fo_sbuf__printf(d->b, ": %zu node%s lost: ", w->sum.lost,
+					w->sum.lost == 1 ? "" : "s");
+			finding_ids(d, g, w->lost, w->sum.lost < FINDING_IDS ? w->sum.lost : FINDING_IDS,
+				    w->sum.lost);
+			fo_sbuf__printf(d->b, "; %zu app%s down", w->sum.apps_down,
+					w->sum.apps_down == 1 ? "" : "s");
+			finding_item_end(d);
+		}
+		list_end(d, shown, hit, "see the summary");
+	}
+	if (!d->md)
+		fo_sbuf__puts(d->b, "</section>\n");
+	return FO_OK;
+}
+
+/* True when c contains v (transitively). O(containment depth). */
+static int contains(const fo_graph *g, uint32_t c, uint32_t v)
+{
+	for (v = fo_graph_node_container(g, v); v != FO_NONE; v = fo_graph_node_container(g, v))
+		if (v == c)
+			return 1;
+	return 0;
+}
+
+/* The shared fate of every group, once for both documents. The causes
+ * that make a key finding come first (nkey of them): not a region (a
+ * geography, not a failure domain: `fallout check` leaves them out too),
+ * not a container of the group's owner (which falls with it anyway: the
+ * group's redundancy does not matter then). */
+static int compute_fates(fo_batchreport *r, const fo_spofreport *s)
+{
+	uint32_t ng = fo_graph_group_count(r->g);
+	int err;
+	if (r->nfates || !s)
+		return FO_OK;
+	for (uint32_t gi = 0; gi < ng; gi++) {
+		uint32_t *c = NULL;
+		size_t nc = 0;
+		if ((err = fo_spof_shared_fate(s->s, gi, &c, &nc)) < 0)
+			return err;
+		if (!nc) {
+			free(c);
+			continue;
+		}
+		if (r->nfates == r->fcap) {
+			size_t cap = r->fcap ? 2 * r->fcap : 8;
+			fate *p = realloc(r->fates, cap * sizeof *p);
+			if (!p) {
+				free(c);
+				return FO_ENOMEM;
+			}
+			r->fates = p;
+			r->fcap = cap;
+		}
+		fo_group_info gr;
+		uint32_t *key = malloc(nc * sizeof *key);
+		size_t k = 0;
+		if (!key) {
+			free(c);
+			return FO_ENOMEM;
+		}
+		fo_graph_group(r->g, gi, &gr);
+		for (size_t i = 0; i < nc; i++)
+			if (fo_graph_node_kind(r->g, c[i]) != FO_KIND_REGION &&
+			    !contains(r->g, c[i], gr.owner))
+				key[k++] = c[i];
+		r->nkey += k > 0;
+		r->fates[r->nfates++] = (fate){ gi, c, key, nc, k };
+	}
+	return FO_OK;
+}
+
+/* The single points of failure: per app, the ranking, shared fate. Rows
+ * that findings link to carry ids spof-N (app N) and fate-N. */
+static void spof_section(const fo_batchreport *r, const doc *d, const fo_spofreport *s)
 {
 	const fo_graph *g = s->g;
-	size_t count = 0;
-	int err = FO_OK;
 
 	fo_sbuf__puts(d->b, d->md ? "\n## Single points of failure\n\n"
 				  : "<section id=\"spof\">\n<h2>Single points of failure</h2>\n<p>");
@@ -818,7 +1368,7 @@ static int spof_section(const doc *d, const fo_spofreport *s)
 			uint32_t a = s->apps[i];
 			const uint32_t *f, *l;
 			size_t nf = fo_spof_fail_set(s->s, a, &f), nl = fo_spof_loss_set(s->s, a, &l);
-			d_row(d, NULL, 0);
+			d_row_anchor(d, "spof", i + 1);
 			d_code(d, fo_graph_node_id(g, a));
 			d_cell(d, 0);
 			d_text(d, fo_graph_node_tenant(g, a));
@@ -864,36 +1414,28 @@ static int spof_section(const doc *d, const fo_spofreport *s)
 		d_table_end(d);
 	}
 	fo_sbuf__puts(d->b, d->md ? "\n### Shared fate (redundancy on paper only)\n\n"
-				  : "<h3>Shared fate (redundancy on paper only)</h3>\n");
-	for (uint32_t gi = 0; gi < fo_graph_group_count(g); gi++) {
-		uint32_t *c = NULL;
-		size_t nc = 0;
+				  : "<h3 id=\"fate\">Shared fate (redundancy on paper only)</h3>\n");
+	if (r->nfates)
+		d_table(d, NULL, "Owner|Group|Members|All fall with", "");
+	for (size_t i = 0; i < r->nfates; i++) {
 		fo_group_info gr;
-		if ((err = fo_spof_shared_fate(s->s, gi, &c, &nc)) < 0)
-			return err;
-		if (!nc)
-			continue;
-		fo_graph_group(g, gi, &gr);
-		if (!count++)
-			d_table(d, NULL, "Owner|Group|Members|All fall with", "");
-		d_row(d, NULL, 0);
+		fo_graph_group(g, r->fates[i].group, &gr);
+		d_row_anchor(d, "fate", i + 1);
 		d_code(d, fo_graph_node_id(g, gr.owner));
 		d_cell(d, 0);
 		fo_sbuf__printf(d->b, "%s %u of %u", fo_spofreport_group_word(gr.type), gr.k, gr.n);
 		d_cell(d, 0);
 		d_ids(d, g, gr.members, gr.n);
 		d_cell(d, 0);
-		d_ids(d, g, c, nc);
+		d_ids(d, g, r->fates[i].causes, r->fates[i].ncauses);
 		d_row_end(d);
-		free(c);
 	}
-	if (!count)
+	if (!r->nfates)
 		d_note(d, NULL, "None.");
 	else
 		d_table_end(d);
 	if (!d->md)
 		fo_sbuf__puts(d->b, "</section>\n");
-	return err;
 }
 
 /* One row per scenario, linked to its section in HTML. */
@@ -930,8 +1472,44 @@ static int summary_table(const fo_batchreport *r, const doc *d, FILE *fp)
 	return FO_OK;
 }
 
-/* The whole page (md = 0) or report.md (md = 1): header, summary, the
- * spooled sections, the single points of failure. */
+/* True for "YYYY-MM-DDTHH:MM:SSZ". */
+static int is_utc_stamp(const char *t)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+	for (size_t i = 0; i < sizeof shape - 1; i++)
+		if (shape[i] == 'd' ? !(t[i] >= '0' && t[i] <= '9') : t[i] != shape[i])
+			return 0;
+	return t[sizeof shape - 1] == '\0';
+}
+
+/* "Written by fallout 0.1.0 on 2026-12-02 01:08:00 UTC." */
+static void written_by(const doc *d, const fo_batchreport_info *in)
+{
+	fo_sbuf__puts(d->b, "Written by fallout");
+	if (in->version) {
+		fo_sbuf__putc(d->b, ' ');
+		d_text(d, in->version);
+	}
+	if (in->generated) {
+		int stamp = is_utc_stamp(in->generated);
+		fo_sbuf__puts(d->b, " on ");
+		if (!d->md) {
+			fo_sbuf__puts(d->b, stamp ? "<time datetime=\"" : "<time>");
+			if (stamp)
+				fo_sbuf__printf(d->b, "%s\">", in->generated);
+		}
+		if (stamp)
+			fo_sbuf__printf(d->b, "%.10s %.8s UTC", in->generated, in->generated + 11);
+		else
+			d_text(d, in->generated);
+		if (!d->md)
+			fo_sbuf__puts(d->b, "</time>");
+	}
+	fo_sbuf__puts(d->b, ".");
+}
+
+/* The whole page (md = 0) or report.md (md = 1): header, key findings,
+ * summary, the spooled sections, the single points of failure. */
 static int finish_doc(fo_batchreport *r, const fo_spofreport *spof, FILE *fp, int md)
 {
 	doc d = { &r->b, md };
@@ -948,7 +1526,13 @@ static int finish_doc(fo_batchreport *r, const fo_spofreport *spof, FILE *fp, in
 		fo_sbuf__puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 				 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 				 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-				 "style-src 'unsafe-inline'; img-src data:\">\n<title>fallout: ");
+				 "style-src 'unsafe-inline'; img-src data:\">\n"
+				 "<meta name=\"generator\" content=\"fallout");
+		if (in->version) {
+			fo_sbuf__putc(b, ' ');
+			put_html(b, in->version);
+		}
+		fo_sbuf__puts(b, "\">\n<title>fallout: ");
 		put_html(b, title);
 		fo_sbuf__printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
 		put_html(b, title);
@@ -963,10 +1547,13 @@ static int finish_doc(fo_batchreport *r, const fo_spofreport *spof, FILE *fp, in
 	d_code(&d, in->input);
 	fo_sbuf__puts(b, "), scenarios ");
 	d_code(&d, in->scenarios_file);
-	fo_sbuf__printf(b, ": %zu scenario%s. Written by fallout report.", r->nrows,
-			r->nrows == 1 ? "" : "s");
-	fo_sbuf__puts(b, md ? "\n\n## Summary\n\n"
-			    : "</p>\n</header>\n<section id=\"summary\">\n<h2>Summary</h2>\n");
+	fo_sbuf__printf(b, ": %zu scenario%s.", r->nrows, r->nrows == 1 ? "" : "s");
+	fo_sbuf__puts(b, md ? "\\\n" : "</p>\n<p class=\"meta\">");
+	written_by(&d, in);
+	fo_sbuf__puts(b, md ? "\n" : "</p>\n</header>\n");
+	if ((err = findings(r, &d, spof)) < 0)
+		return err;
+	fo_sbuf__puts(b, md ? "\n## Summary\n\n" : "<section id=\"summary\">\n<h2>Summary</h2>\n");
 	if ((err = summary_table(r, &d, fp)) < 0)
 		return err;
 	if (!md)
@@ -974,8 +1561,7 @@ static int finish_doc(fo_batchreport *r, const fo_spofreport *spof, FILE *fp, in
 	if ((err = flush(b, fp)) < 0 || (err = copy_spool(md ? r->md : r->html, fp)) < 0)
 		return err;
 	if (spof) {
-		if ((err = spof_section(&d, spof)) < 0)
-			return err;
+		spof_section(r, &d, spof);
 	} else {
 		fo_sbuf__puts(b, md ? "\n## Single points of failure\n\nNot computed.\n"
 				    : "<section id=\"spof\">\n<h2>Single points of failure</h2>\n"
@@ -991,6 +1577,8 @@ int fo_batchreport_finish(fo_batchreport *r, const fo_spofreport *spof, FILE *ht
 	int err = FO_OK;
 	if (!r)
 		return FO_EINVAL;
+	if ((err = compute_fates(r, spof)) < 0)
+		return err;
 	if (html && (err = finish_doc(r, spof, html, 0)) < 0)
 		return err;
 	if (md && (err = finish_doc(r, spof, md, 1)) < 0)

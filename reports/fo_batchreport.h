@@ -7,8 +7,9 @@
  * writer keeps one summary row per scenario in memory and spools the
  * per-scenario sections to anonymous temporary files (tmpfile()) until
  * fo_batchreport_finish: memory stays flat however many scenarios run.
- * The output is deterministic (no clock, no version): the same graph and
- * scenarios give the same bytes. Hostile text (ids, names, tenants,
+ * The writer reads no clock: the generation time and version it prints
+ * are the caller's (fo_batchreport_info), so the same graph, scenarios and
+ * info give the same bytes. Hostile text (ids, names, tenants,
  * scenario names) is escaped for each syntax; control characters first
  * become C-style escapes, as in every other report.
  */
@@ -33,6 +34,12 @@ typedef struct fo_batchreport_info {
 	const char *inventory;      /* the inventory's name=, or NULL */
 	const char *input;          /* what was analysed: a path or DB@LABEL */
 	const char *scenarios_file; /* the scenario file's path */
+	/* When the report was made, as ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ"
+	 * (shown as "YYYY-MM-DD HH:MM:SS UTC"; any other text as it is), and
+	 * the version of the program that made it; NULL = not shown. Not in
+	 * report.json, which a snapshot rebuilds byte for byte. */
+	const char *generated;
+	const char *version;
 } fo_batchreport_info;
 
 /* One scenario's diagram: an SVG document (Graphviz output; its prolog is
@@ -41,7 +48,8 @@ typedef struct fo_batchreport_info {
 typedef struct fo_batchreport_diagram {
 	const char *svg; /* NULL when there is no diagram */
 	size_t svg_len;
-	const char *file; /* relative file name of the SVG, for report.md */
+	const char *file; /* relative file name of the SVG, linked from both
+			   * documents (NULL: no link) */
 	const char *note; /* why there is no diagram (svg NULL), or NULL */
 } fo_batchreport_diagram;
 

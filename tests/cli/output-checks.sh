@@ -216,6 +216,9 @@ fi
 # --- SIGKILL: whatever the moment, the previous report and snapshot stay
 # whole and usable; the next report into the folder removes the temporary
 # files a killed run left.
+# (A fixed SOURCE_DATE_EPOCH: "new" is then the bytes of any run.)
+SOURCE_DATE_EPOCH=1680048000
+export SOURCE_DATE_EPOCH
 $FALLOUT gen --nodes 20000 -o "$tmp/big.xml" 2>/dev/null
 cat >"$tmp/bs.xml" <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>

@@ -14,6 +14,11 @@ cd "$(dirname "$0")/../.." || exit 2
 FO_LIMIT=60
 . tests/cli/lib.sh
 count() { grep -o -F -- "$1" "$2" | wc -l | tr -d ' '; }
+# The pages state when they were written: a fixed time (docs/report.md,
+# "Reproducible output") makes two runs, and the goldens, comparable.
+SOURCE_DATE_EPOCH=1680048000
+export SOURCE_DATE_EPOCH
+VERSION=$(timeout 20 $FALLOUT --version | sed 's/^fallout //')
 
 B=samples/migration/before.xml
 A=samples/migration/after.xml
@@ -85,6 +90,139 @@ check "report: root-cause chain shown" has 'pay-app is down: requires pay-svc (d
 check "report: SPOF table shown" has '<h2>Single points of failure</h2>' "$tmp/r/index.html"
 check "report: deterministic" sh -c "timeout 60 $FALLOUT report $B --scenarios $S -o $tmp/r2 >/dev/null 2>&1 &&
 	cmp -s $tmp/r/index.html $tmp/r2/index.html && cmp -s $tmp/r/report.json $tmp/r2/report.json"
+
+# --- the page: key findings first, the time and version, each diagram in a
+# zoomable frame at natural size with a link to its file and to the failed
+# node (the browser test measures them: tests/browser/check-report.mjs).
+first_section=$(grep -o '<section id="[a-z]*"' "$tmp/r/index.html" | head -1)
+check "page: key findings are the first section" test "$first_section" = '<section id="findings"'
+check "markdown: key findings before the summary" sh -c "
+	grep -n -e '^## Key findings' -e '^## Summary' '$tmp/r/report.md' | head -1 | grep -q 'Key findings'"
+check "page: time from SOURCE_DATE_EPOCH" \
+	has "Written by fallout $VERSION on <time datetime=\"2023-03-29T00:00:00Z\">2023-03-29 00:00:00 UTC</time>." \
+	"$tmp/r/index.html"
+check "page: generator names fallout and its version" \
+	has "<meta name=\"generator\" content=\"fallout $VERSION\">" "$tmp/r/index.html"
+check "markdown: time and version" has "Written by fallout $VERSION on 2023-03-29 00:00:00 UTC." "$tmp/r/report.md"
+check "report.json: no time (a snapshot rebuilds it byte for byte)" lacks '2023-03-29' "$tmp/r/report.json"
+for n in 1 2 3 4; do
+	check "page: diagram $n links its SVG file" has "<a class=\"svglink\" href=\"scenario-00$n.svg\">" "$tmp/r/index.html"
+	check "page: diagram $n in a frame with its natural width" \
+		grep -q "<div class=\"frame\" style=\"--w:[0-9]*px\">" "$tmp/r/index.html"
+done
+check "page: a link to the failed node in diagram 1" grep -q '<a class="goto" href="#s1-node[0-9]*"><code>chiller-3</code></a>' "$tmp/r/index.html"
+check "page: zoom by radio buttons, no script" test "$(count 'type="radio"' "$tmp/r/index.html")" = 16
+check "page: CSP unchanged" has "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"" "$tmp/r/index.html"
+check "page: print stylesheet unfolds folded tables" has 'details::details-content{content-visibility:visible' "$tmp/r/index.html"
+unset SOURCE_DATE_EPOCH
+fo report "$B" --scenarios "$S" -o "$tmp/now" --no-diagrams
+check "no SOURCE_DATE_EPOCH: the time of the run" grep -q "on <time datetime=\"$(date -u +%Y-%m-%d)T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]Z\">" "$tmp/now/index.html"
+for bad in x 12x -5 1e9 99999999999999999999 253402300800; do
+	SOURCE_DATE_EPOCH=$bad fo report "$B" --scenarios "$S" -o "$tmp/bad-epoch" --no-diagrams
+	check "SOURCE_DATE_EPOCH=$bad: status 2" is 2
+	check "SOURCE_DATE_EPOCH=$bad: says why" has "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, not '$bad'" "$tmp/err"
+	check "SOURCE_DATE_EPOCH=$bad: nothing written" test ! -e "$tmp/bad-epoch"
+done
+SOURCE_DATE_EPOCH=253402300799 fo report "$B" --scenarios "$S" -o "$tmp/late" --no-diagrams
+check "SOURCE_DATE_EPOCH at the end of 9999: accepted" has "9999-12-31 23:59:59 UTC" "$tmp/late/index.html"
+SOURCE_DATE_EPOCH='' fo report "$B" --scenarios "$S" -o "$tmp/late" --no-diagrams
+check "SOURCE_DATE_EPOCH empty: as unset" is 0
+SOURCE_DATE_EPOCH=1680048000
+export SOURCE_DATE_EPOCH
+
+# --- tenant cell: the classes partition the apps not up (at-risk shown).
+fo report "$A" --scenarios "$S" -o "$tmp/ta" --no-diagrams
+check "tenant cell: at-risk counted" has "| fintech: 1 at-risk |" "$tmp/ta/report.md"
+fo report samples/tencent-gz-2023.xml --scenarios samples/tencent-gz-2023-scenarios.xml -o "$tmp/tx" --no-diagrams
+check "tenant cell: degraded and at-risk counted once" \
+	has "| qq: 3 down, 1 degraded and at-risk; wechat: 3 down, 1 degraded and at-risk |" "$tmp/tx/report.md"
+check "findings: Tencent's shared fate" has "- wechat-chat requires 1 of {wx-chat-gz, wx-chat-sh}: all fall with wx-messages" "$tmp/tx/report.md"
+check "findings: Tencent's tier-1 SPOF linked to its row" grep -q '<li><a href="#spof-[0-9]*"><code>wechat-pay</code></a> (wechat): fails with 15: ' "$tmp/tx/index.html"
+fo report samples/fire-backups.xml --scenarios samples/fire-backups-scenarios.xml -o "$tmp/fire" --no-diagrams
+check "findings: the fire's lost data, linked to its scenario" \
+	has '<li><a href="#s1">SBG2 burns</a>: 1 node lost: <code>a-world-data</code>; 2 apps down</li>' "$tmp/fire/index.html"
+check "findings: the fire's backups in one building" \
+	has "- a-world-data copies 1 of {a-primary-disk, a-backup-disk}: all fall with sbg2" "$tmp/fire/report.md"
+check "findings: every link resolves to an id on the page" sh -c "
+	for f in '$tmp/tx/index.html' '$tmp/fire/index.html' '$tmp/r/index.html'; do
+		grep -o 'href=\"#[^\"]*\"' \"\$f\" | sed 's/href=\"#//; s/\"\$//' | sort -u | while read -r id; do
+			grep -q \"id=\\\"\$id\\\"\" \"\$f\" || { echo \"no id \$id in \$f\"; exit 1; }
+		done || exit 1
+	done"
+
+# --- a report owns its folder: files of an earlier run that this run did
+# not write are removed; files that are not fallout's are left alone; a
+# folder that holds other files and no report is refused.
+cat >"$tmp/two.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<scenarios name="two">
+  <scenario name="zone 3 chiller fails"><fail ref="chiller-3"/></scenario>
+  <scenario name="too large to draw here"><destroy ref="dc3"/></scenario>
+</scenarios>
+EOF
+fo report "$B" --scenarios "$S" -o "$tmp/own"
+echo "my notes" >"$tmp/own/notes.txt"
+echo "not a name fallout writes" >"$tmp/own/scenario-0001.svg"
+mkdir "$tmp/own/scenario-010.svg"
+echo "a hidden file" >"$tmp/own/.keep"
+fo report "$B" --scenarios "$tmp/two.xml" -o "$tmp/own" --max-nodes 11
+check "own folder: a shorter run into a report's folder: exit 0" is 0
+check "own folder: its diagrams kept (the larger one as a map)" \
+	test -s "$tmp/own/scenario-001.svg" -a -s "$tmp/own/scenario-002.svg"
+check "own folder: diagrams of the longer run removed" \
+	test ! -e "$tmp/own/scenario-003.svg" -a ! -e "$tmp/own/scenario-004.svg"
+check "own folder: the page links only what is there" \
+	test "$(grep -o 'href="scenario-[0-9]*.svg"' "$tmp/own/index.html" | tr '\n' ' ')" = 'href="scenario-001.svg" href="scenario-002.svg" '
+check "own folder: an unknown file kept" test "$(cat "$tmp/own/notes.txt")" = "my notes"
+check "own folder: a name fallout does not write kept" test -e "$tmp/own/scenario-0001.svg"
+check "own folder: a directory kept" test -d "$tmp/own/scenario-010.svg"
+check "own folder: a hidden file kept" test -e "$tmp/own/.keep"
+fo report "$B" --scenarios "$S" -o "$tmp/own" --no-diagrams
+check "own folder: --no-diagrams removes every diagram" \
+	test -z "$(find "$tmp/own" -name 'scenario-00?.svg' -type f)"
+# A folder that holds files and no fallout report: refused, untouched.
+mkdir "$tmp/site"
+echo "<!DOCTYPE html><title>my site</title>" >"$tmp/site/index.html"
+echo "x" >"$tmp/site/style.css"
+(cd "$tmp/site" && cksum index.html style.css) >"$tmp/site.sum"
+fo report "$B" --scenarios "$S" -o "$tmp/site"
+check "not a report folder: status 4" is 4
+check "not a report folder: says why" \
+	has "fallout report: '$tmp/site' is not empty and holds no fallout report (it has '" "$tmp/err"
+check "not a report folder: counts the others" \
+	has "' and 1 more); give a new or empty folder, or one a report was written into" "$tmp/err"
+check "not a report folder: untouched" sh -c "cd '$tmp/site' &&
+	cksum index.html style.css | cmp -s - '$tmp/site.sum' && [ \$(ls -A | wc -l) = 2 ]"
+mkdir "$tmp/home"
+echo "x" >"$tmp/home/todo.txt"
+fo report "$B" --scenarios "$S" -o "$tmp/home"
+check "not a report folder (one file): status 4" is 4
+check "not a report folder (one file): names it" has "(it has 'todo.txt'); give" "$tmp/err"
+# Empty but for hidden files, or holding only files fallout names (a run
+# killed before its index.html was renamed): accepted.
+mkdir "$tmp/dots" "$tmp/remains"
+: >"$tmp/dots/.gitkeep"
+fo report "$B" --scenarios "$S" -o "$tmp/dots" --no-diagrams
+check "only hidden files: accepted" is 0
+cp "$tmp/r/scenario-001.svg" "$tmp/r/report.json" "$tmp/remains/"
+fo report "$B" --scenarios "$tmp/two.xml" -o "$tmp/remains" --no-diagrams
+check "only fallout's names: accepted" is 0
+check "only fallout's names: the stale diagram removed" test ! -e "$tmp/remains/scenario-001.svg"
+# A report of an earlier fallout (no generator tag) is still fallout's.
+mkdir "$tmp/old"
+sed '/<meta name="generator"/d' "$tmp/r/index.html" >"$tmp/old/index.html"
+: >"$tmp/old/scenario-007.svg"
+echo x >"$tmp/old/notes.txt"
+fo report "$B" --scenarios "$S" -o "$tmp/old" --no-diagrams
+check "an earlier fallout's report: accepted" is 0
+check "an earlier fallout's report: its stale diagram removed" test ! -e "$tmp/old/scenario-007.svg"
+
+fo report "$B" --scenarios "$S" -o "$tmp/own"
+echo "my notes" >"$tmp/own/notes.txt"
+echo "not a diagram of ours" >"$tmp/own/scenario-0001.svg"
+mkdir "$tmp/own/scenario-009.svg"
+fo report "$B" --scenarios tests/cli/inputs/migration-loop-scenarios.xml -o "$tmp/own" 2>/dev/null
+fo report "$B" --scenarios "$tmp/two.xml" -o "$tmp/own"
 
 # --- --max-nodes: a larger impact is drawn as the impact map.
 fo report "$B" --scenarios "$S" -o "$tmp/small" --max-nodes 2

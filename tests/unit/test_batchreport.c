@@ -63,7 +63,8 @@ static void render_world(const char *scenario, const fo_batchreport_diagram *d, 
 	fo_batchreport *r = NULL;
 	fo_spof *s = NULL;
 	fo_spofreport sr;
-	fo_batchreport_info info = { "t|<title>", "inv", "in.xml", "sc.xml" };
+	fo_batchreport_info info = { "t|<title>", "inv", "in.xml", "sc.xml", "2023-03-29T00:00:00Z",
+				     "9.9<b>" };
 	uint32_t fail;
 
 	assert_int_equal(fx_graph(&g, world, NULL), FO_OK);
@@ -98,6 +99,25 @@ static void test_html_escapes_and_structure(void **state)
 	assert_non_null(strstr(html.p, "<code>svc&lt;b&gt;</code>"));
 	assert_non_null(strstr(html.p, "<code>app&amp;1</code>"));
 	assert_null(strstr(html.p, "<b>svc"));
+	assert_null(strstr(html.p, "9.9<b>"));
+	/* When and by what: the time as given, the version escaped. */
+	assert_non_null(strstr(html.p, "<meta name=\"generator\" content=\"fallout 9.9&lt;b&gt;\">"));
+	assert_non_null(strstr(html.p, "Written by fallout 9.9&lt;b&gt; on <time datetime=\"2023-03-29T00:00:00Z\">"
+				       "2023-03-29 00:00:00 UTC</time>."));
+	assert_non_null(strstr(md.p, "\nWritten by fallout 9.9&lt;b&gt; on 2023-03-29 00:00:00 UTC.\n"));
+	/* Key findings first, right after the header; hostile ids escaped
+	 * and linked to the rows below. */
+	const char *kf = strstr(html.p, "</header>\n<section id=\"findings\">\n<h2>Key findings</h2>");
+	assert_non_null(kf);
+	assert_true(kf < strstr(html.p, "<section id=\"summary\">"));
+	assert_non_null(strstr(kf, "<p>1 of 1 tier-1 app goes down when one node fails, or loses data when "
+				   "one is destroyed:</p>\n<ul>\n<li><a href=\"#spof-1\"><code>app&amp;1</code>"
+				   "</a> (t&lt;x&gt;): fails with 3: "));
+	assert_non_null(strstr(html.p, "<tr id=\"spof-1\"><td><code>app&amp;1</code>"));
+	const char *mkf = strstr(md.p, "\n## Key findings\n");
+	assert_non_null(mkf);
+	assert_true(mkf < strstr(md.p, "\n## Summary\n"));
+	assert_non_null(strstr(mkf, "- app&amp;1 (t&lt;x&gt;): fails with 3: "));
 	assert_null(strstr(html.p, "<i>"));
 	/* Summary: the scenario linked to its section, counts, tiers, tenants. */
 	assert_non_null(strstr(html.p, "<a href=\"#s1\">name &lt;i&gt;|*x*</a>"));
@@ -132,8 +152,8 @@ static void test_svg_prolog_dropped_ids_prefixed(void **state)
 	render_world("site", &d, &html, &md);
 	assert_null(strstr(html.p, "<?xml"));
 	assert_null(strstr(html.p, "<!-- c -->"));
-	assert_non_null(strstr(html.p, "<figure class=\"diagram\">\n<svg width=\"1pt\"><g id=\"s1-a\">"
-					"<use xlink:href=\"#s1-a\"/><path fill=\"url(#s1-g)\"/>"));
+	assert_non_null(strstr(html.p, "<div class=\"frame\" style=\"--w:1px\">\n<svg width=\"1pt\">"
+					"<g id=\"s1-a\"><use xlink:href=\"#s1-a\"/><path fill=\"url(#s1-g)\"/>"));
 	assert_non_null(strstr(md.p, "![diagram of name &lt;i&gt;\\|\\*x\\*](scenario-001.svg)"));
 	free(html.p);
 	free(md.p);
@@ -177,7 +197,7 @@ static void test_no_app_affected_and_no_spof(void **state)
 	fo_graph *g = NULL;
 	fo_engine *e = NULL;
 	fo_batchreport *r = NULL;
-	fo_batchreport_info info = { NULL, NULL, "in.xml", "sc.xml" };
+	fo_batchreport_info info = { NULL, NULL, "in.xml", "sc.xml", NULL, NULL };
 	out html, md;
 	assert_int_equal(fx_graph(&g, "N a service\nN b service\na ~> b\n", NULL), FO_OK);
 	assert_int_equal(fo_engine_new(&e, g), FO_OK);
@@ -196,6 +216,11 @@ static void test_no_app_affected_and_no_spof(void **state)
 	assert_non_null(strstr(html.p, "<td>none</td>"));
 	assert_non_null(strstr(html.p, "<p>Not computed.</p>"));
 	assert_non_null(strstr(md.p, "No app is affected."));
+	/* No time, no version: nothing invented. */
+	assert_non_null(strstr(html.p, "<meta name=\"generator\" content=\"fallout\">"));
+	assert_non_null(strstr(html.p, "<p class=\"meta\">Written by fallout.</p>"));
+	assert_non_null(strstr(md.p, "\nWritten by fallout.\n"));
+	assert_non_null(strstr(html.p, "<h3>Data lost</h3>\n<p>No scenario loses data.</p>"));
 	/* A graph from another engine is refused. */
 	fo_graph *g2 = NULL;
 	fo_engine *e2 = NULL;
@@ -211,11 +236,188 @@ static void test_no_app_affected_and_no_spof(void **state)
 	fo_graph_free(g);
 }
 
+/* Shared fate and lost data in the findings, each linked to its detail;
+ * a region and the owner's own container are not findings. */
+static void test_findings_fate_and_loss(void **state)
+{
+	(void)state;
+	fo_graph *g = NULL;
+	fo_engine *e = NULL;
+	fo_batchreport *r = NULL;
+	fo_spof *s = NULL;
+	fo_spofreport sr;
+	fo_batchreport_info info = { "f", NULL, "in.xml", "sc.xml", "not a stamp <x>", "1" };
+	out html, md;
+	assert_int_equal(fx_graph(&g,
+				  "N reg region\n"
+				  "N room room\n"
+				  "N loop cooling\n"
+				  "N c1 cooling\nN c2 cooling\n"
+				  "N d1 storage\nN d2 storage\n"
+				  "N data dataset\n"
+				  "N hall room\n"
+				  "N a app tenant=t tier=1\n"
+				  "room @ reg\nloop @ reg\nhall @ reg\n"
+				  "c1 > loop\nc2 > loop\n"
+				  "hall > 1: c1 c2\n"
+				  "d1 @ room\nd2 @ room\n"
+				  "data copy d1 d2\n"
+				  "N h2 room\nN e1 cooling\nN e2 cooling\n"
+				  "e1 @ reg\ne2 @ reg\nh2 > 1: e1 e2\n"
+				  "N hx host\nN p1 power\nN p2 power\n"
+				  "hx @ room\np1 @ room\np2 @ room\nhx > 1: p1 p2\n"
+				  "a > data\na > hall\na > h2\n",
+				  NULL),
+			 FO_OK);
+	assert_int_equal(fo_engine_new(&e, g), FO_OK);
+	assert_int_equal(fo_batchreport_new(&r, g, &info), FO_OK);
+	uint32_t v = fx_id(g, "c1");
+	fo_scenario sc1 = { &v, 1, NULL, 0 };
+	assert_int_equal(fo_engine_run(e, &sc1), FO_OK);
+	assert_int_equal(fo_batchreport_add(r, e, "one chiller", &sc1, NULL), FO_OK);
+	uint32_t w = fx_id(g, "room");
+	fo_scenario sc2 = { NULL, 0, &w, 1 };
+	assert_int_equal(fo_engine_run(e, &sc2), FO_OK);
+	assert_int_equal(fo_batchreport_add(r, e, "room <burns>", &sc2, NULL), FO_OK);
+	assert_int_equal(fo_spof_compute(&s, g), FO_OK);
+	assert_int_equal(fo_spofreport_select(&sr, g, s, FO_NONE, NULL, 0), FO_OK);
+	out_open(&html);
+	out_open(&md);
+	assert_int_equal(fo_batchreport_finish(r, &sr, html.fp, md.fp), FO_OK);
+	out_close(&html);
+	out_close(&md);
+	/* A time that is not a stamp is shown as given, escaped. */
+	assert_non_null(strstr(html.p, "Written by fallout 1 on <time>not a stamp &lt;x&gt;</time>."));
+	/* The two chillers on one loop: a finding, linked to its row; the
+	 * region is not named. The copies in one room fall with the room. */
+	const char *kf = strstr(html.p, "<section id=\"findings\">");
+	assert_non_null(kf);
+	assert_non_null(strstr(kf, "<li><a href=\"#fate-2\"><code>hall</code></a> requires 1 of "
+				   "{<code>c1</code>, <code>c2</code>}: all fall with <code>loop</code></li>"));
+	assert_non_null(strstr(kf, "<li><a href=\"#fate-1\"><code>data</code></a> copies 1 of "
+				   "{<code>d1</code>, <code>d2</code>}: all fall with <code>room</code></li>"));
+	const char *sf = strstr(kf, "<h3>Shared fate"), *dl = strstr(kf, "<h3>Data lost");
+	assert_non_null(sf);
+	assert_non_null(dl);
+	for (const char *p = sf; p < dl; p++)
+		assert_true(strncmp(p, "<code>reg</code>", 16) != 0);
+	assert_non_null(strstr(html.p, "<tr id=\"fate-2\"><td><code>hall</code></td><td>requires 1 of 2"));
+	assert_non_null(strstr(html.p, "<tr id=\"fate-1\"><td><code>data</code></td><td>copies 1 of 2"));
+	/* The table keeps a group that falls with a region only, as `fallout
+	 * spof` does; the findings do not. */
+	assert_non_null(strstr(html.p, "<tr id=\"fate-3\"><td><code>h2</code></td><td>requires 1 of 2</td>"
+				       "<td><code>e1</code>, <code>e2</code></td><td><code>reg</code></td></tr>"));
+	assert_null(strstr(kf, "#fate-3"));
+	/* Nor one that falls with its owner's container: the owner falls
+	 * with it anyway. */
+	assert_non_null(strstr(html.p, "<tr id=\"fate-4\"><td><code>hx</code></td>"));
+	assert_null(strstr(kf, "#fate-4"));
+	/* Lost data: the second scenario, linked to its section. */
+	assert_non_null(strstr(kf, "<li><a href=\"#s2\">room &lt;burns&gt;</a>: 1 node lost: "
+				   "<code>data</code>; 1 app down</li>"));
+	assert_non_null(strstr(md.p, "- room &lt;burns&gt;: 1 node lost: data; 1 app down\n"));
+	assert_non_null(strstr(md.p, "- hall requires 1 of {c1, c2}: all fall with loop\n"));
+	fo_spofreport_dispose(&sr);
+	fo_spof_free(s);
+	free(html.p);
+	free(md.p);
+	fo_batchreport_free(r);
+	fo_engine_free(e);
+	fo_graph_free(g);
+}
+
+/* The tenant cell partitions the apps not up: down, degraded, degraded and
+ * at-risk, at-risk; each app counted once. */
+static void test_tenant_cell_partition(void **state)
+{
+	(void)state;
+	fo_graph *g = NULL;
+	fo_engine *e = NULL;
+	fo_batchreport *r = NULL;
+	fo_batchreport_info info = { NULL, NULL, "in.xml", "sc.xml", NULL, NULL };
+	out html, md;
+	assert_int_equal(fx_graph(&g,
+				  "N x service\nN y service\nN z service\n"
+				  "N down app tenant=t\n"
+				  "N deg app tenant=t\n"
+				  "N both app tenant=t\n"
+				  "N risk app tenant=t\n"
+				  "N lone app\n"
+				  "down > x\n"
+				  "deg ~> x\n"
+				  "both ~> x\nboth > 1: x y\n"
+				  "risk > 1: x z\n"
+				  "lone > 1: x z\n",
+				  NULL),
+			 FO_OK);
+	assert_int_equal(fo_engine_new(&e, g), FO_OK);
+	uint32_t v = fx_id(g, "x");
+	fo_scenario sc = { &v, 1, NULL, 0 };
+	assert_int_equal(fo_engine_run(e, &sc), FO_OK);
+	assert_int_equal(fo_batchreport_new(&r, g, &info), FO_OK);
+	assert_int_equal(fo_batchreport_add(r, e, "x", &sc, NULL), FO_OK);
+	out_open(&html);
+	out_open(&md);
+	assert_int_equal(fo_batchreport_finish(r, NULL, html.fp, md.fp), FO_OK);
+	out_close(&html);
+	out_close(&md);
+	if (!strstr(md.p, "| t: 1 down, 1 degraded, 1 degraded and at-risk, 1 at-risk; (no tenant): "
+			  "1 at-risk |"))
+		fail_msg("tenant cell:\n%s", md.p);
+	free(html.p);
+	free(md.p);
+	fo_batchreport_free(r);
+	fo_engine_free(e);
+	fo_graph_free(g);
+}
+
+/* A diagram: in a frame at its natural width (points as CSS pixels), zoom
+ * radio buttons, the link to its file and a "Go to" link to the drawn
+ * node of the scenario, a node or a cluster. */
+static void test_diagram_frame(void **state)
+{
+	(void)state;
+	out html, md;
+	char svg[512];
+	fo_graph *g = NULL;
+	assert_int_equal(fx_graph(&g, world, NULL), FO_OK);
+	uint32_t site = fx_id(g, "site"), chiller = fx_id(g, "chiller");
+	fo_graph_free(g);
+	snprintf(svg, sizeof svg,
+		 "<svg width=\"300pt\" height=\"10pt\">\n"
+		 "<g id=\"clust1\" class=\"cluster\">\n<title>cluster_n%u</title>\n</g>\n"
+		 "<g id=\"node2\" class=\"node\">\n<title>n%u</title>\n</g>\n</svg>\n",
+		 site, chiller);
+	fo_batchreport_diagram d = { svg, strlen(svg), "scenario-001.svg", NULL };
+	render_world("site", &d, &html, &md);
+	const char *fig = strstr(html.p, "<figure class=\"diagram\" id=\"d1\">\n");
+	assert_non_null(fig);
+	assert_non_null(strstr(fig, "<input type=\"radio\" name=\"z1\" id=\"d1-fit\" class=\"z-fit\">"
+				    "<input type=\"radio\" name=\"z1\" id=\"d1-50\" class=\"z-50\">"
+				    "<input type=\"radio\" name=\"z1\" id=\"d1-100\" class=\"z-100\" checked>"));
+	assert_non_null(strstr(fig, "<label for=\"d1-fit\" class=\"l-fit\">Fit</label>"));
+	assert_non_null(strstr(fig, "<span class=\"goto\">Go to</span><a class=\"goto\" href=\"#s1-clust1\">"
+				    "<code>site</code></a><a class=\"svglink\" href=\"scenario-001.svg\">"
+				    "scenario-001.svg</a></div>\n<div class=\"frame\" style=\"--w:400px\">\n"));
+	free(html.p);
+	free(md.p);
+	render_world("chiller", &d, &html, &md);
+	assert_non_null(strstr(html.p, "<a class=\"goto\" href=\"#s1-node2\"><code>chiller</code></a>"));
+	free(html.p);
+	free(md.p);
+	/* A node the diagram does not draw gets no link. */
+	render_world("svc<b>", &d, &html, &md);
+	assert_null(strstr(html.p, "class=\"goto\""));
+	free(html.p);
+	free(md.p);
+}
+
 static void test_json_pieces(void **state)
 {
 	(void)state;
 	out o;
-	fo_batchreport_info info = { "t\"1", NULL, "a.db@x", "s.xml" };
+	/* The time and version are on the pages, never in report.json. */
+	fo_batchreport_info info = { "t\"1", NULL, "a.db@x", "s.xml", "2023-03-29T00:00:00Z", "9" };
 	out_open(&o);
 	assert_int_equal(fo_batchreport_json_head(o.fp, &info), FO_OK);
 	assert_int_equal(fo_batchreport_json_run(o.fp, 0, "one", "{\"a\": 1}\n", 9), FO_OK);
@@ -430,6 +632,9 @@ int main(void)
 		cmocka_unit_test(test_svg_prolog_dropped_ids_prefixed),
 		cmocka_unit_test(test_svg_text_not_rewritten),
 		cmocka_unit_test(test_no_app_affected_and_no_spof),
+		cmocka_unit_test(test_findings_fate_and_loss),
+		cmocka_unit_test(test_tenant_cell_partition),
+		cmocka_unit_test(test_diagram_frame),
 		cmocka_unit_test(test_json_pieces),
 		cmocka_unit_test(test_impacts_csv),
 		cmocka_unit_test(test_spofreport_select),

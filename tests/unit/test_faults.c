@@ -463,7 +463,8 @@ static int report_run(op *o)
 	fo_batchreport *r = NULL;
 	fo_spof *s = NULL;
 	fo_spofreport sr = { 0 };
-	fo_batchreport_info info = { "faults", fo_graph_name(c->g), "tencent.xml", "sc.xml" };
+	fo_batchreport_info info = { "faults", fo_graph_name(c->g), "tencent.xml", "sc.xml",
+				     "2023-03-29T00:00:00Z", "0" };
 	fo_batchreport_diagram d0 = { c->svg, c->svg_len, "scenario-001.svg", NULL };
 	fo_batchreport_diagram d1 = { NULL, 0, NULL, "too many nodes to draw" };
 	fo_scenario sc0 = { &c->fail[0], 1, NULL, 0 }, sc1 = { NULL, 0, &c->fail[1], 1 };
