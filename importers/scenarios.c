@@ -90,7 +90,7 @@ static void error_at(reader *r, unsigned long line, unsigned long col, const cha
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fo_reader__verror(&r->x, FO_SEV_ERROR, (fo_pos){ line, col }, NULL, fmt, ap);
+	fo_reader__verror(&r->x, FO_SEV_ERROR, NULL, (fo_pos){ line, col }, NULL, fmt, ap);
 	va_end(ap);
 }
 
