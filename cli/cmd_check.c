@@ -11,6 +11,7 @@
  * (docs/cli.md, "check"). The XSD stays published (--print-schema), and the
  * tests hold the reader and the XSD to the same verdicts.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,42 +23,61 @@
 #include "../importers/fo_inventory.h"
 #include "../reports/fo_report.h"
 
-static const char help[] =
+/* The options; the operands are collected in paths (malloc'd). */
+typedef struct check_opts {
+	const char **paths;
+	size_t npaths, nstdin;
+	unsigned long cap;
+	int strict, format, quiet, print_schema;
+} check_opts;
+
+static const char *const formats[] = { "text", "json", NULL };
+
+#define OFF(f) offsetof(check_opts, f)
+static const cmd_opt opts[] = {
+	CMD_FLAG("strict", 0, OFF(strict), "a warning makes the status 1 (for CI)"),
+	CMD_CHOICE("format", 0, "FMT", OFF(format), formats,
+		   "text (default) or json: one document with every diagnostic\n"
+		   "(file, line, column, severity, code, message; docs/cli.md)"),
+	CMD_FLAG("quiet", 'q', OFF(quiet), "text: only the diagnostics, no summary line"),
+	CMD_COUNT("max-errors", 0, "N", OFF(cap), 0,
+		  "print at most N diagnostics per inventory (default 100;\n0 = all); the rest are counted"),
+	CMD_FLAG("print-schema", 0, OFF(print_schema), "print the inventory format's XSD and exit"),
+	CMD_END,
+};
+
+static int operand(void *ctx, const char *prog, const char *val)
+{
+	check_opts *o = ctx;
+	/* Standard input can be read once only. */
+	if (strcmp(val, "-") == 0 && o->nstdin++)
+		return cmd_usage_error(prog, "'-' (standard input) given twice");
+	const char **np = realloc(o->paths, (o->npaths + 1) * sizeof *np);
+	if (!np) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_IO;
+	}
+	o->paths = np;
+	o->paths[o->npaths++] = val;
+	return EXIT_OK;
+}
+
+static const cmd_spec spec = {
+	"fallout check",
 	"Usage: fallout check INVENTORY... [--strict] [--format text|json] [-q]\n"
 	"                     [--max-errors N] [--print-schema]\n"
 	"Checks each INVENTORY against the rules of docs/inventory-format.md, printing\n"
 	"every problem as FILE:LINE:COL: error|warning: message, then a summary line.\n"
 	"Warnings: kinds that are not documented (with the nearest kind), dependency\n"
 	"cycles (cannot cold-start), nodes nothing depends on that are not apps, groups\n"
-	"whose members all sit in one container or fall together (shared fate).\n\n"
-	"  --strict         a warning makes the status 1 (for CI)\n"
-	"  --format FMT     text (default) or json: one document with every diagnostic\n"
-	"                   (file, line, column, severity, code, message; docs/cli.md)\n"
-	"  -q, --quiet      text: only the diagnostics, no summary line\n"
-	"  --max-errors N   print at most N diagnostics per inventory (default 100;\n"
-	"                   0 = all); the rest are counted\n"
-	"  --print-schema   print the inventory format's XSD and exit\n"
-	"  -h, --help       this help\n\n"
-	"INVENTORY may be - for standard input (once), or a snapshot DB[@LABEL].\n\n"
-	"Exit status: 0 every inventory valid (warnings allowed without --strict);\n"
-	"1 --strict and a warning; 2 usage error; 3 invalid input; 4 I/O or system\n"
-	"error. With several inventories, the highest status of any of them.\n";
-
-enum { O_MAX = 1, O_SCHEMA, O_STRICT, O_FORMAT, O_QUIET, O_HELP };
-static const cmd_opt opts[] = {
-	{ "max-errors", 0, 1, O_MAX },
-	{ "print-schema", 0, 0, O_SCHEMA },
-	{ "strict", 0, 0, O_STRICT },
-	{ "format", 0, 1, O_FORMAT },
-	{ "quiet", 'q', 0, O_QUIET },
-	{ "help", 'h', 0, O_HELP },
-	{ NULL, 0, 0, 0 },
+	"whose members all sit in one container or fall together (shared fate).\n",
+	opts,
+	"INVENTORY may be - for standard input (once), or a snapshot DB[@LABEL].\n"
+	"With several inventories the status is the highest of theirs.\n",
+	{ "every inventory valid (warnings allowed without --strict)", "--strict and a warning",
+	  "usage error", CMD_EXIT_INPUT, CMD_EXIT_IO },
+	operand,
 };
-
-typedef struct check_opts {
-	unsigned long cap;
-	int strict, json, quiet;
-} check_opts;
 
 /* One inventory checked. */
 typedef struct checked {
@@ -226,75 +246,49 @@ static int worse(int a, int b)
 
 int cmd_check(int argc, char **argv)
 {
-	const char *prog = "fallout check", *val;
-	const char **paths = NULL;
-	size_t npaths = 0, nstdin = 0;
-	check_opts o = { 100, 0, 0, 0 };
-	cmd_args a;
+	const char *prog = spec.prog;
+	check_opts o = { .cap = 100 };
 	checked *c = NULL;
-	int status = EXIT_OK, id;
+	int status;
 
-	if (!(paths = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *paths))) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		return EXIT_IO;
+	if ((status = cmd_parse(&spec, &o, argc, argv)) != EXIT_OK) {
+		if (status == CMD_DONE)
+			status = EXIT_OK;
+		goto done;
 	}
-	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
-	while ((id = cmd_next(&a, &val)) != -1) {
-		switch (id) {
-		case -2: status = EXIT_USAGE; goto done;
-		case O_HELP: fputs(help, stdout); goto done;
-		case O_SCHEMA: fputs(fo_inventory_schema(), stdout); goto done;
-		case O_STRICT: o.strict = 1; break;
-		case O_QUIET: o.quiet = 1; break;
-		case O_MAX:
-			if ((status = cmd_count(prog, "--max-errors", val, 0, &o.cap)) != EXIT_OK)
-				goto done;
-			break;
-		case O_FORMAT: {
-			static const char *const words[] = { "text", "json", NULL };
-			int i;
-			if ((status = cmd_choice(prog, "format", val, words, &i)) != EXIT_OK)
-				goto done;
-			o.json = i == 1;
-			break;
-		}
-		default:
-			/* Standard input can be read once only. */
-			if (strcmp(val, "-") == 0 && nstdin++) {
-				status = cmd_usage_error(prog, "'-' (standard input) given twice");
-				goto done;
-			}
-			paths[npaths++] = val;
-		}
+	if (o.print_schema) {
+		fputs(fo_inventory_schema(), stdout);
+		goto done;
 	}
-	if (!npaths) {
+	if (!o.npaths) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;
 	}
-	if (!(c = calloc(npaths, sizeof *c))) {
+	if (!(c = calloc(o.npaths, sizeof *c))) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		status = EXIT_IO;
 		goto done;
 	}
-	for (size_t i = 0; i < npaths; i++) {
-		check_one(&c[i], prog, paths[i], &o);
+	for (size_t i = 0; i < o.npaths; i++) {
+		check_one(&c[i], prog, o.paths[i], &o);
 		status = worse(status, c[i].status);
 		/* Text goes out as each inventory is done; JSON is one document. */
-		if (!o.json) {
+		if (o.format == 0) {
 			print_text(&c[i], &o);
 			fo_diag_free(c[i].diag);
 			c[i].diag = NULL;
 		}
 	}
-	if (o.json)
-		print_json(c, npaths);
+	if (o.format == 1)
+		print_json(c, o.npaths);
 
 done:
-	for (size_t i = 0; c && i < npaths; i++) {
+	for (size_t i = 0; c && i < o.npaths; i++) {
 		fo_diag_free(c[i].diag);
 		free(c[i].own);
 	}
 	free(c);
-	free(paths);
+	cmd_parse_dispose(&spec, &o);
+	free(o.paths);
 	return status;
 }
