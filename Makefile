@@ -52,7 +52,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELPER_SRC := $(wildcard tests/unit/helpers/*.c)
 TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/%.o)
-PUBLIC_HEADERS := graphs/fo_error.h graphs/fo_diag.h graphs/fo_graph.h graphs/fo_cycles.h \
+PUBLIC_HEADERS := graphs/fo_error.h graphs/fo_diag.h graphs/fo_graph.h graphs/fo_cycles.h graphs/fo_suggest.h \
 	graphs/fo_sha256.h graphs/fo_snapshot.h \
 	importers/fo_inventory.h importers/fo_scenarios.h analyzer/fo_engine.h analyzer/fo_spof.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h) \
 	generators/fo_gen.h
