@@ -102,7 +102,7 @@ static void check_one(checked *c, const char *prog, const char *path, const chec
 	fo_inventory_input *in = NULL;
 	char *db = NULL;
 	const char *label = NULL;
-	int err, snap;
+	int err, snap = 0;
 
 	c->shown = strcmp(path, "-") ? path : "<stdin>";
 	if (fo_diag_new(&c->diag, o->cap) < 0) {
