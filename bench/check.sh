@@ -44,19 +44,23 @@ size=$(wc -c <"$xml")
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 now() { date +%s.%N; }
-# CPU seconds (user + system) of the finished children so far: the second
-# line of the shell's `times`, "XmY.YYYs XmY.YYYs". Less inflated than the
+# CPU seconds (user + system) of this shell's finished children so far: the
+# second line of `times`, "XmY.YYYs XmY.YYYs", written to a file by the
+# shell itself (in $(...) it would be a subshell's). Less inflated than the
 # wall time on a shared machine.
-cpu() { times | tail -n 1 | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] } printf "%.2f", s }'; }
+tfile=$data/check-times.tmp
+cpu() { tail -n 1 "$tfile" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] } printf "%.2f", s }'; }
 times=
 cpus=
 i=0
 while [ $i -lt "$runs" ]; do
 	t0=$(now)
+	times >"$tfile"
 	c0=$(cpu)
 	st=0
 	"$fallout" check "$xml" >"$data/check-$nodes.out" || st=$?
 	t1=$(now)
+	times >"$tfile"
 	c1=$(cpu)
 	cpus="$cpus $(echo "$c1 $c0" | awk '{ printf "%.2f", $1 - $2 }')"
 	if [ $st != 0 ]; then
@@ -67,6 +71,7 @@ while [ $i -lt "$runs" ]; do
 	i=$((i + 1))
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+rm -f "$tfile"
 med() { echo "$1" | tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 median=$(med "$times")
 cpu_median=$(med "$cpus")
