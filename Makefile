@@ -15,6 +15,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 VERSION := 0.1.0
 
@@ -103,7 +104,7 @@ deps:
 	@sh scripts/deps.sh
 
 deps-test:
-	@sh scripts/deps.sh valgrind:valgrind chromium:chromium node:nodejs npm:npm \
+	@sh scripts/deps.sh valgrind:valgrind chromium:chromium node:nodejs npm:npm groff:groff-base \
 		clang:clang deb-libclang-rt-14-dev:libclang-rt-14-dev pc-jansson:libjansson-dev
 
 check-headers: $(HEADER_CHECKS)
@@ -241,6 +242,8 @@ install: $(BIN) $(LIB)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/fallout
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libfallout.a
 	for h in $(PUBLIC_HEADERS); do install -m 644 $$h $(DESTDIR)$(INCLUDEDIR)/fallout/$$h; done
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 docs/fallout.1 $(DESTDIR)$(MANDIR)/man1/fallout.1
 
 clean:
 	rm -rf build out fallout

@@ -120,7 +120,7 @@ int cmd_render(int argc, char **argv)
 		goto done;
 	err = fo_render(out.fp, ss.e, &ro, ss.diag);
 	if (err < 0) {
-		fo_diag_print(ss.diag, stderr);
+		cmd_diag_print(prog, ss.diag, stderr);
 		if (err != FO_ELIMIT && err != FO_EIO)
 			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
 	}

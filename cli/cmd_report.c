@@ -68,7 +68,7 @@ static const cmd_spec spec = {
 	opts,
 	"INVENTORY may be - for standard input, or a snapshot DB@LABEL: then the\n"
 	"runs are stored in DB (list them with 'fallout db reports --db DB').\n",
-	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
+	{ CMD_EXIT_OK, NULL, "usage error", CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
 };
 
@@ -161,9 +161,18 @@ static int make_dir(const char *prog, const char *dir)
 		return EXIT_IO;
 	}
 	if (mkdir(dir, 0777) != 0) {
+		int err = errno;
+		char *missing = err == ENOENT ? cmd_missing_dir(dir) : NULL;
 		fprintf(stderr, "%s: cannot create '", prog);
 		fo_diag_fputs_escaped(dir, stderr);
-		fprintf(stderr, "': %s\n", strerror(errno));
+		if (missing) {
+			fputs("': no such directory '", stderr);
+			fo_diag_fputs_escaped(missing, stderr);
+			fputs("'\n", stderr);
+		} else {
+			fprintf(stderr, "': %s\n", strerror(err));
+		}
+		free(missing);
 		return EXIT_IO;
 	}
 	return EXIT_OK;
@@ -427,7 +436,7 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	}
 	if ((err = fo_scenarios_load(&sc, scen_path, c.g, diag)) != FO_OK) {
-		fo_diag_print(diag, stderr);
+		cmd_diag_print(prog, diag, stderr);
 		status = cmd_exit_for(err);
 		goto done;
 	}
@@ -455,7 +464,7 @@ int cmd_report(int argc, char **argv)
 		fo_snapshot_report_meta meta = { info.title, info.input, scen_path,
 						 fo_scenarios_sha256(sc) };
 		if ((err = fo_snapshot_report_begin(&c.store, db, label, &meta, diag)) < 0) {
-			fo_diag_print(diag, stderr);
+			cmd_diag_print(prog, diag, stderr);
 			fprintf(stderr, "%s: cannot store the runs in the snapshot's database "
 					"(--no-store writes the report without storing)\n", prog);
 			status = cmd_exit_for(err);
@@ -526,7 +535,7 @@ int cmd_report(int argc, char **argv)
 		fo_snapshot_report_writer *w = c.store;
 		c.store = NULL;
 		if ((err = fo_snapshot_report_commit(w, spof_doc, spof_len, &report_id)) < 0) {
-			fo_diag_print(diag, stderr);
+			cmd_diag_print(prog, diag, stderr);
 			fprintf(stderr, "%s: the report was written, but its runs were not stored\n", prog);
 			goto fail;
 		}

@@ -25,6 +25,8 @@ F=samples/fire-backups.xml
 H=tests/cli/inputs/hostile-names.xml
 MARKER='FALLOUT-SECRET-MARKER'
 
+. tests/cli/prefix.sh
+
 check() {
 	desc=$1
 	shift
@@ -54,6 +56,7 @@ fo() {
 	timeout $((10 * scale)) $FALLOUT "$@" >"$tmp/out" 2>"$tmp/err"
 	st=$?
 	no_tool_report "$@"
+	check "stderr prefixed: fallout $*" stderr_prefixed "$tmp/err" "$@"
 }
 
 # fo_limit SECONDS ARGS...: same with an explicit limit.
@@ -64,6 +67,7 @@ fo_limit() {
 	timeout "$lim" $FALLOUT "$@" >"$tmp/out" 2>"$tmp/err"
 	st=$?
 	no_tool_report "$@"
+	check "stderr prefixed: fallout $*" stderr_prefixed "$tmp/err" "$@"
 }
 
 is() { [ "$st" = "$1" ]; }
