@@ -197,7 +197,19 @@ fo whatif "$F" --destroy sbg2
 check "fire text: a-game down" has '^  a-game  .*  down  ' "$tmp/out"
 check "fire text: b-crm down" has '^  b-crm  .*  down  ' "$tmp/out"
 check "fire text: lost-data section lists a-world-data" has '^  a-world-data  dataset  tenant-a  ' "$tmp/out"
-check "fire text: b-customer-data not listed as lost" lacks 'b-customer-data' "$tmp/out"
+check "fire text: b-customer-data listed as at-risk data" has '^  b-customer-data  dataset  tenant-b  1 of 2 left  b-backup-rbx  sbg2$' "$tmp/out"
+check "fire text: b-customer-data not listed as lost" test "$(grep -c b-customer-data "$tmp/out")" = 1
+check "fire text: a-game names its lost data" has '^  a-game  .*  a-server  a-world-data$' "$tmp/out"
+check "fire text: the summary counts it" hasF '; apps: 2 hit = 2 down (1 needs lost data) + ' "$tmp/out"
+# The generated 100-tenant estate: a site failure ranked by impact and cut
+# by --top to a screen, the rest summed up on one line.
+fo gen --nodes 3000 -o "$tmp/gen3000.xml"
+fo whatif "$tmp/gen3000.xml" --fail r1-z1-s1 --top 5
+check "gen 3000 --top 5: status 0" is 0
+check "gen 3000 --top 5: a screen, not 1,228 lines" test "$(wc -l <"$tmp/out")" -le 60
+check "gen 3000 --top 5: five tenants" test "$(grep -c '^t[0-9]*: [0-9]* apps\{0,1\}: ' "$tmp/out")" = 5
+check "gen 3000 --top 5: the others on one line" has '^… and 83 more tenants: [0-9]* apps: ' "$tmp/out"
+check "gen 3000 --top 5: rows cut too" has '^  … and [0-9]* more apps: ' "$tmp/out"
 fo render "$F" --destroy sbg2 -o "$tmp/f.svg"
 check "fire svg: status 0" is 0
 check "fire svg: well-formed" xml_ok "$tmp/f.svg"
