@@ -53,7 +53,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELPER_SRC := $(wildcard tests/unit/helpers/*.c)
 TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/%.o)
-PUBLIC_HEADERS := graphs/fo_error.h graphs/fo_diag.h graphs/fo_graph.h graphs/fo_cycles.h \
+PUBLIC_HEADERS := graphs/fo_error.h graphs/fo_diag.h graphs/fo_graph.h graphs/fo_cycles.h graphs/fo_suggest.h \
 	graphs/fo_sha256.h graphs/fo_snapshot.h \
 	importers/fo_inventory.h importers/fo_scenarios.h analyzer/fo_engine.h analyzer/fo_spof.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h) \
 	generators/fo_gen.h
@@ -216,7 +216,7 @@ demo: deps
 # SQLite on generated inventories, cached in $(BUILD)/bench/data. `bench`
 # (10k, 100k, 1M nodes) rewrites docs/benchmarks.md; `bench-quick` (10k,
 # 100k) writes $(BUILD)/bench/benchmarks-quick.md. Both print the tables.
-.PHONY: bench bench-quick bench-map
+.PHONY: bench bench-quick bench-map bench-check
 BENCH_BIN := $(BUILD)/bench/bench
 $(BENCH_BIN): $(BUILD)/bench/bench.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
@@ -225,11 +225,17 @@ bench: $(BIN) $(BENCH_BIN)
 	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
 		--out docs/benchmarks.md 10000 100000 1000000
 	sh bench/map.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
+	sh bench/check.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
 
 # The impact maps of the 1M-node inventory alone (bench/map.sh), into
 # $(BUILD)/bench/map.md.
 bench-map: $(BIN)
 	sh bench/map.sh --fallout $(BIN) --data $(BUILD)/bench/data --out $(BUILD)/bench/map.md
+
+# `fallout check` of the 1M-node inventory alone (bench/check.sh): writes
+# $(BUILD)/bench/check.md, leaves docs/benchmarks.md alone.
+bench-check: $(BIN)
+	sh bench/check.sh --fallout $(BIN) --data $(BUILD)/bench/data --out $(BUILD)/bench/check.md
 
 bench-quick: $(BIN) $(BENCH_BIN)
 	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \

@@ -8,15 +8,24 @@
 
 #include "../graphs/fo_cycles.h"
 #include "../graphs/fo_error.h"
+#include "../graphs/fo_suggest.h"
 #include "fo_spof.h"
 
-/* Appends up to `max` ids of list to buf as "a, b, c … (N more)". */
+/* The id of node v shortened for a message (fo_diag_shorten). */
+static const char *sid(const fo_graph *g, uint32_t v, char buf[FO_DIAG_SHORT_BUF])
+{
+	return fo_diag_shorten(fo_graph_node_id(g, v), buf);
+}
+
+/* Writes up to 12 ids of list (each shortened) into buf as
+ * "a, b, c... (N more)". */
 static void list_ids(const fo_graph *g, const uint32_t *list, size_t n, char *buf, size_t size)
 {
 	size_t used = 0, shown = 0;
+	char sb[FO_DIAG_SHORT_BUF];
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		const char *id = fo_graph_node_id(g, list[i]);
+		const char *id = sid(g, list[i], sb);
 		size_t len = strlen(id);
 		if (used + len + 2 + 24 >= size || shown == 12)
 			break;
@@ -67,6 +76,81 @@ static uint32_t lca(const fo_graph *g, const uint32_t *depth, uint32_t a, uint32
 	return a == b ? a : FO_NONE;
 }
 
+/* A node of an undocumented kind: its kind word, the node, and (once
+ * merged by word) how many nodes have that word. */
+typedef struct kind_use {
+	const char *word;
+	uint32_t node;
+	size_t count;
+} kind_use;
+
+static int cmp_use(const void *pa, const void *pb)
+{
+	const kind_use *a = pa, *b = pb;
+	int c = strcmp(a->word, b->word);
+	return c ? c : (a->node > b->node) - (a->node < b->node);
+}
+
+static int cmp_node(const void *pa, const void *pb)
+{
+	const kind_use *a = pa, *b = pb;
+	return (a->node > b->node) - (a->node < b->node);
+}
+
+/* One warning per distinct undocumented kind word, at its first node, with
+ * the nearest documented kind when one is close. Kinds stay open (a kind of
+ * one's own is allowed), hence a warning. O(k log k) for k such nodes, one
+ * suggestion per distinct word. */
+static int unknown_kinds(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
+{
+	uint32_t n = fo_graph_node_count(g);
+	size_t k = 0, w = 0;
+	kind_use *u;
+	char sb[FO_DIAG_SHORT_BUF];
+
+	for (uint32_t v = 0; v < n; v++)
+		k += fo_graph_node_kind(g, v) == FO_KIND_OTHER;
+	if (!k)
+		return FO_OK;
+	if (!(u = malloc(k * sizeof *u)))
+		return FO_ENOMEM;
+	for (uint32_t v = 0, i = 0; v < n; v++)
+		if (fo_graph_node_kind(g, v) == FO_KIND_OTHER)
+			u[i++] = (kind_use){ fo_graph_node_kind_word(g, v), v, 1 };
+	/* By word then node: each word's first node leads its run. */
+	qsort(u, k, sizeof *u, cmp_use);
+	for (size_t i = 0; i < k; i++) {
+		if (w && strcmp(u[i].word, u[w - 1].word) == 0)
+			u[w - 1].count++;
+		else
+			u[w++] = u[i];
+	}
+	qsort(u, w, sizeof *u, cmp_node); /* warnings in document order */
+	for (size_t i = 0; i < w; i++) {
+		const char *near = fo_suggest_kind(u[i].word);
+		size_t c = u[i].count;
+		st->unknown_kinds++;
+		if (near)
+			fo_diag_add_code(diag, FO_SEV_WARNING, "unknown-kind", fo_graph_file(g),
+					 fo_graph_node_line(g, u[i].node), 0, "kind=",
+					 "unknown kind '%s' (%zu %s); did you mean '%s'?",
+					 fo_diag_shorten(u[i].word, sb), c, c == 1 ? "node" : "nodes", near);
+		else
+			fo_diag_add_code(diag, FO_SEV_WARNING, "unknown-kind", fo_graph_file(g),
+					 fo_graph_node_line(g, u[i].node), 0, "kind=",
+					 "unknown kind '%s' (%zu %s): not a documented kind, analysed as a generic node",
+					 fo_diag_shorten(u[i].word, sb), c, c == 1 ? "node" : "nodes");
+	}
+	free(u);
+	return FO_OK;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(const char *const *)a, y = (uintptr_t)*(const char *const *)b;
+	return (x > y) - (x < y);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -91,7 +175,7 @@ static int shared_fate(const fo_graph *g, const fo_spof *spof, uint32_t gi,
 {
 	uint32_t *c = NULL;
 	size_t nc = 0, k = 0;
-	char members[1200], causes[1200];
+	char members[1200], causes[1200], sb[FO_DIAG_SHORT_BUF];
 	int err = fo_spof_shared_fate(spof, gi, &c, &nc);
 	if (err < 0)
 		return err;
@@ -105,10 +189,10 @@ static int shared_fate(const fo_graph *g, const fo_spof *spof, uint32_t gi,
 	st->shared_fate++;
 	list_ids(g, info->members, info->n, members, sizeof members);
 	list_ids(g, c, k, causes, sizeof causes);
-	fo_diag_add(diag, FO_SEV_WARNING, fo_graph_file(g),
-		    info->line ? info->line : fo_graph_node_line(g, info->owner), 0, NULL,
-		    "redundancy on paper only: '%s' %s %u of {%s}, but %s '%s' fails %s of them at once",
-		    fo_graph_node_id(g, info->owner), group_word(info->type), info->k, members,
+	fo_diag_add_code(diag, FO_SEV_WARNING, "shared-fate", fo_graph_file(g),
+			 info->line ? info->line : fo_graph_node_line(g, info->owner), 0, NULL,
+			 "redundancy on paper only: '%s' %s %u of {%s}, but %s '%s' fails %s of them at once",
+			 sid(g, info->owner, sb), group_word(info->type), info->k, members,
 		    k == 1 ? "one failure of" : "a failure of any of", causes,
 		    info->k == 1 ? "all" : "too many");
 	free(c);
@@ -123,13 +207,17 @@ int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
 	fo_spof *spof = NULL;
 	const char *file = fo_graph_file(g);
 	uint32_t n = fo_graph_node_count(g), ng = fo_graph_group_count(g);
-	char buf[1200];
+	char buf[1200], sb[FO_DIAG_SHORT_BUF], sb2[FO_DIAG_SHORT_BUF];
 
 	memset(st, 0, sizeof *st);
 	st->nodes = n;
 	st->dependencies = fo_graph_member_count(g);
 
-	/* Tenants: sort the tenant strings and count the distinct ones. */
+	/* Tenants: count the distinct tenant strings. The graph interns them
+	 * (one pointer per distinct word), so the pointers are sorted and
+	 * deduplicated first, and only the few left are compared as strings:
+	 * a million strcmp-sorted strings cost seconds. Correct whether or
+	 * not the strings are interned. */
 	{
 		const char **t = malloc((n ? n : 1) * sizeof *t);
 		size_t nt = 0;
@@ -143,13 +231,18 @@ int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
 			if (fo_graph_node_tenant(g, v))
 				t[nt++] = fo_graph_node_tenant(g, v);
 		}
-		qsort(t, nt, sizeof *t, cmp_str);
+		qsort(t, nt, sizeof *t, cmp_ptr);
+		size_t nu = 0;
 		for (size_t i = 0; i < nt; i++)
+			if (i == 0 || t[i] != t[i - 1])
+				t[nu++] = t[i];
+		qsort(t, nu, sizeof *t, cmp_str);
+		for (size_t i = 0; i < nu; i++)
 			st->tenants += i == 0 || strcmp(t[i], t[i - 1]) != 0;
 		free(t);
 	}
 
-	if ((err = fo_graph_cycles(g, &sccs)) < 0)
+	if ((err = unknown_kinds(g, diag, st)) < 0 || (err = fo_graph_cycles(g, &sccs)) < 0)
 		goto done;
 	for (size_t c = 0; c < sccs.count; c++) {
 		const uint32_t *mem = sccs.nodes + sccs.off[c];
@@ -157,11 +250,13 @@ int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
 		list_ids(g, mem, len, buf, sizeof buf);
 		st->cycles++;
 		if (len == 1)
-			fo_diag_add(diag, FO_SEV_WARNING, file, fo_graph_node_line(g, mem[0]), 0, NULL,
-				    "dependency cycle: '%s' depends on itself; it cannot cold-start", buf);
+			fo_diag_add_code(diag, FO_SEV_WARNING, "cycle", file, fo_graph_node_line(g, mem[0]),
+					 0, NULL, "dependency cycle: '%s' depends on itself; it cannot cold-start",
+					 buf);
 		else
-			fo_diag_add(diag, FO_SEV_WARNING, file, fo_graph_node_line(g, mem[0]), 0, NULL,
-				    "dependency cycle of %zu nodes: {%s}; they cannot cold-start", len, buf);
+			fo_diag_add_code(diag, FO_SEV_WARNING, "cycle", file, fo_graph_node_line(g, mem[0]),
+					 0, NULL, "dependency cycle of %zu nodes: {%s}; they cannot cold-start",
+					 len, buf);
 	}
 
 	for (uint32_t v = 0; v < n; v++) {
@@ -169,9 +264,9 @@ int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
 		if (fo_graph_node_kind(g, v) == FO_KIND_APP || fo_graph_node_memberof(g, v, &mo))
 			continue;
 		st->unused++;
-		fo_diag_add(diag, FO_SEV_WARNING, file, fo_graph_node_line(g, v), 0, NULL,
-			    "nothing depends on '%s' (kind %s), and it is not an app",
-			    fo_graph_node_id(g, v), fo_graph_node_kind_word(g, v));
+		fo_diag_add_code(diag, FO_SEV_WARNING, "unused", file, fo_graph_node_line(g, v), 0, NULL,
+				 "nothing depends on '%s' (kind %s), and it is not an app",
+				 sid(g, v, sb), fo_graph_node_kind_word(g, v));
 	}
 
 	if ((err = depths(g, &depth)) < 0 || (err = fo_spof_compute(&spof, g)) < 0)
@@ -197,10 +292,11 @@ int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
 			continue;
 		st->shared++;
 		list_ids(g, info.members, info.n, buf, sizeof buf);
-		fo_diag_add(diag, FO_SEV_WARNING, file, info.line ? info.line : fo_graph_node_line(g, info.owner), 0,
-			    NULL, "redundancy is doubtful: '%s' %s %u of {%s}, all located in '%s' (kind %s)",
-			    fo_graph_node_id(g, info.owner), group_word(info.type), info.k, buf,
-			    fo_graph_node_id(g, c), fo_graph_node_kind_word(g, c));
+		fo_diag_add_code(diag, FO_SEV_WARNING, "doubtful-redundancy", file,
+				 info.line ? info.line : fo_graph_node_line(g, info.owner), 0, NULL,
+				 "redundancy is doubtful: '%s' %s %u of {%s}, all located in '%s' (kind %s)",
+				 sid(g, info.owner, sb), group_word(info.type), info.k, buf, sid(g, c, sb2),
+				 fo_graph_node_kind_word(g, c));
 	}
 done:
 	fo_sccs_dispose(&sccs);

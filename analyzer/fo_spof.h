@@ -10,7 +10,7 @@
  *                   nodes lost by destroying v fail.
  * For an app, F is its single points of failure and L its data-loss single
  * points of failure. Both are computed in one bottom-up pass over the
- * condensation of the hard-dependency graph (SCCs from the igraph adapter),
+ * condensation of the hard-dependency graph (SCCs from fo_graph_cycles),
  * never by one propagation per node, and agree exactly with fo_engine_run.
  */
 #ifndef FO_SPOF_H
@@ -37,7 +37,7 @@ typedef struct fo_spof_rank {
 unsigned fo_spof_tier_weight(unsigned tier);
 
 /* Computes everything for g (borrowed: must outlive the result). *out owned
- * by the caller: fo_spof_free. Returns FO_OK, FO_ENOMEM, FO_EGRAPH,
+ * by the caller: fo_spof_free. Returns FO_OK, FO_ENOMEM,
  * FO_ELIMIT (more than 2^32 - 1 set entries).
  * Time O(sum over groups of the members' set sizes + sort of each set);
  * memory O(nodes + sum of set sizes). The sum of fail-set sizes equals the

@@ -239,8 +239,13 @@ void cmd_out_discard(cmd_out *o);
  * reason ("No space left on device") when the command had succeeded. */
 int cmd_stdout_close(const char *prog, int status);
 
+/* Says on stderr that id (given to option) names no node of g, with the
+ * nearest id when one is close ("did you mean"; fo_suggest.h: one pass over
+ * the ids, on this error path only). Ids shortened and escaped. */
+void cmd_unknown_id(const fo_graph *g, const char *prog, const char *option, const char *id);
+
 /* Resolves ids into node indices; an unknown id is a usage error naming the
- * option. *out is malloc'd (free()). */
+ * option, with a suggestion (cmd_unknown_id). *out is malloc'd (free()). */
 int cmd_resolve_ids(const fo_graph *g, const char *prog, const char *option,
 		    const char *const *ids, size_t n, uint32_t **out);
 

@@ -1,7 +1,15 @@
 /*
- * cmd_check.c — `fallout check INVENTORY`: schema and semantic validation,
- * then design warnings, then a one-line summary. Diagnostics go to stdout
- * (they are this command's output); the status says whether it is valid.
+ * cmd_check.c — `fallout check INVENTORY...`: every rule of the format
+ * (docs/inventory-format.md), then design warnings, then a one-line summary
+ * per inventory; or one JSON document of diagnostics (--format json) for CI.
+ * Diagnostics go to stdout (they are this command's output); the status
+ * says whether every inventory is valid (and, with --strict, warning-free).
+ *
+ * The XSD validator is not run: the reader checks every rule the XSD states,
+ * with located messages of its own, where libxml2's validator would say
+ * "[facet 'pattern'] The value 'Site' is not accepted by the pattern"
+ * (docs/cli.md, "check"). The XSD stays published (--print-schema), and the
+ * tests hold the reader and the XSD to the same verdicts.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -11,111 +19,276 @@
 #include "cmd.h"
 #include "../analyzer/fo_check.h"
 #include "../graphs/fo_error.h"
+#include "../graphs/fo_snapshot.h"
 #include "../importers/fo_inventory.h"
+#include "../reports/fo_report.h"
 
+/* The options; the operands are collected in paths (malloc'd). */
 typedef struct check_opts {
-	const char *path;
-	unsigned long max_errors;
-	int print_schema;
+	const char **paths;
+	size_t npaths, nstdin;
+	unsigned long cap;
+	int strict, format, quiet, print_schema;
 } check_opts;
+
+static const char *const formats[] = { "text", "json", NULL };
 
 #define OFF(f) offsetof(check_opts, f)
 static const cmd_opt opts[] = {
-	CMD_COUNT("max-errors", 0, "N", OFF(max_errors), 0,
-		  "print at most N diagnostics (default 100; 0 = all)"),
-	CMD_FLAG("print-schema", 0, OFF(print_schema), "print the embedded XSD and exit"),
+	CMD_FLAG("strict", 0, OFF(strict), "a warning makes the status 1 (for CI)"),
+	CMD_CHOICE("format", 0, "FMT", OFF(format), formats,
+		   "text (default) or json: one document with every diagnostic\n"
+		   "(file, line, column, severity, code, message; docs/cli.md)"),
+	CMD_FLAG("quiet", 'q', OFF(quiet), "text: only the diagnostics, no summary line"),
+	CMD_COUNT("max-errors", 0, "N", OFF(cap), 0,
+		  "print at most N diagnostics per inventory (default 100;\n0 = all); the rest are counted"),
+	CMD_FLAG("print-schema", 0, OFF(print_schema), "print the inventory format's XSD and exit"),
 	CMD_END,
 };
 
 static int operand(void *ctx, const char *prog, const char *val)
 {
-	return cmd_operand(prog, &((check_opts *)ctx)->path, val);
+	check_opts *o = ctx;
+	/* Standard input can be read once only. */
+	if (strcmp(val, "-") == 0 && o->nstdin++)
+		return cmd_usage_error(prog, "'-' (standard input) given twice");
+	const char **np = realloc(o->paths, (o->npaths + 1) * sizeof *np);
+	if (!np) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_IO;
+	}
+	o->paths = np;
+	o->paths[o->npaths++] = val;
+	return EXIT_OK;
 }
 
 static const cmd_spec spec = {
 	"fallout check",
-	"Usage: fallout check INVENTORY [--max-errors N] [--print-schema]\n"
-	"Validates INVENTORY against the XSD and the rules of docs/inventory-format.md,\n"
-	"printing every problem as FILE:LINE:COL: error|warning: message, then a summary.\n"
-	"Warnings: dependency cycles (cannot cold-start), nodes nothing depends on that\n"
-	"are not apps, groups whose members all sit in one container.\n",
+	"Usage: fallout check INVENTORY... [--strict] [--format text|json] [-q]\n"
+	"                     [--max-errors N] [--print-schema]\n"
+	"Checks each INVENTORY against the rules of docs/inventory-format.md, printing\n"
+	"every problem as FILE:LINE:COL: error|warning: message, then a summary line.\n"
+	"Warnings: kinds that are not documented (with the nearest kind), dependency\n"
+	"cycles (cannot cold-start), nodes nothing depends on that are not apps, groups\n"
+	"whose members all sit in one container or fall together (shared fate).\n",
 	opts,
-	NULL,
-	{ "valid (warnings allowed)", NULL, "usage error", CMD_EXIT_INPUT, CMD_EXIT_IO },
+	"INVENTORY may be - for standard input (once), or a snapshot DB[@LABEL].\n"
+	"With several inventories the status is the highest of theirs.\n",
+	{ "every inventory valid (warnings allowed without --strict)", "--strict and a warning",
+	  "usage error", CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
 };
+
+/* One inventory checked. */
+typedef struct checked {
+	const char *shown;     /* name in messages: the path, or own */
+	char *own;             /* a snapshot's source file name (malloc'd) */
+	fo_diag *diag;
+	int status;            /* this inventory's exit status */
+	int loaded;            /* st is filled */
+	fo_check_stats st;
+} checked;
 
 static const char *plural(size_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
 }
 
-int cmd_check(int argc, char **argv)
+/* Loads path (an XML inventory, "-" or a snapshot) and checks it into c.
+ * Prints nothing but errors that are not diagnostics (out of memory). */
+static void check_one(checked *c, const char *prog, const char *path, const check_opts *o)
 {
-	const char *prog = spec.prog, *path;
-	check_opts o = { .max_errors = 100 };
-	fo_diag *diag = NULL;
 	fo_graph *g = NULL;
 	fo_inventory_input *in = NULL;
-	fo_check_stats st;
-	int status = EXIT_OK, err;
+	char *db = NULL;
+	const char *label = NULL;
+	int err, snap = 0;
 
-	if ((status = cmd_parse(&spec, &o, argc, argv)) != EXIT_OK)
-		return status == CMD_DONE ? EXIT_OK : status;
+	c->shown = strcmp(path, "-") ? path : "<stdin>";
+	if (fo_diag_new(&c->diag, o->cap) < 0) {
+		err = FO_ENOMEM;
+		goto fail;
+	}
+	snap = strcmp(path, "-") ? cmd_split_snapshot(path, &db, &label) : 0;
+	if (snap < 0) {
+		err = FO_ENOMEM;
+		goto fail;
+	}
+	if (snap && label && !*label) {
+		fo_diag_add_code(c->diag, FO_SEV_ERROR, "usage", c->shown, 0, 0, NULL,
+				 "empty label after '@' (use FILE for the newest snapshot)");
+		c->status = EXIT_USAGE;
+		goto done;
+	}
+	if (snap) {
+		/* A snapshot was valid when imported: load it, then warn. Its
+		 * lines are those of the source file; columns are not kept. */
+		err = fo_snapshot_load(&g, db, label, c->diag);
+	} else {
+		/* Read once; the input is kept (a copy, for a pipe or a FIFO)
+		 * to locate the warnings below: the path is not opened again.
+		 * No XSD validation and no sha256: see the top of this file. */
+		fo_inventory_opts iopts = { 0, c->shown, 1 };
+		err = fo_inventory_read(&g, &in, path, &iopts, c->diag);
+	}
+	if (err < 0)
+		goto fail;
+	if (snap && fo_graph_file(g) && (c->own = strdup(fo_graph_file(g))))
+		c->shown = c->own;
+	if ((err = fo_check_warnings(g, c->diag, &c->st)) < 0)
+		goto fail;
+	c->loaded = 1;
+	if (in)
+		fo_inventory_input_locate(in, c->diag);
+	c->status = o->strict && fo_diag_warnings(c->diag) ? EXIT_FINDINGS : EXIT_OK;
+	goto done;
+fail:
+	c->status = cmd_exit_for(err);
+	/* Input and I/O problems are diagnostics; anything else is said here. */
+	if (err != FO_EINPUT && err != FO_EIO && !(snap && err == FO_ENOTFOUND))
+		fprintf(stderr, "%s: %s: %s\n", prog, c->shown, fo_strerror(err));
+done:
+	free(db);
+	fo_inventory_input_free(in);
+	fo_graph_free(g);
+}
+
+static void print_text(const checked *c, const check_opts *o)
+{
+	size_t ne, nw;
+	if (c->diag)
+		fo_diag_print(c->diag, stdout);
+	if (o->quiet || !c->diag)
+		return;
+	ne = fo_diag_errors(c->diag);
+	nw = fo_diag_warnings(c->diag);
+	if (!c->loaded) {
+		if (c->status == EXIT_INPUT)
+			printf("%s: invalid: %zu %s, %zu %s\n", c->shown, ne, plural(ne, "error", "errors"),
+			       nw, plural(nw, "warning", "warnings"));
+		return;
+	}
+	const fo_check_stats *st = &c->st;
+	printf("%s: %s: %zu %s, %zu %s, %zu redundancy %s, %zu %s, %zu %s; %zu %s\n", c->shown,
+	       c->status == EXIT_FINDINGS ? "warnings fail --strict" : "ok", st->nodes,
+	       plural(st->nodes, "node", "nodes"), st->dependencies,
+	       plural(st->dependencies, "dependency", "dependencies"), st->groups,
+	       plural(st->groups, "group", "groups"), st->apps, plural(st->apps, "app", "apps"),
+	       st->tenants, plural(st->tenants, "tenant", "tenants"), nw,
+	       plural(nw, "warning", "warnings"));
+}
+
+static void json_key_str(const char *key, const char *val)
+{
+	printf("\"%s\": ", key);
+	fo_report_json_string(stdout, val);
+}
+
+/* A number, or null for 0 (no line, no column). */
+static void json_key_pos(const char *key, unsigned long v)
+{
+	if (v)
+		printf(", \"%s\": %lu", key, v);
+	else
+		printf(", \"%s\": null", key);
+}
+
+/* The document of docs/cli.md ("check --format json"). */
+static void print_json(const checked *c, size_t n)
+{
+	int first = 1;
+	printf("{\n  \"format\": \"fallout-check\",\n  \"version\": 1,\n  \"inventories\": [");
+	for (size_t i = 0; i < n; i++) {
+		const fo_diag *d = c[i].diag;
+		printf("%s\n    {", i ? "," : "");
+		json_key_str("file", c[i].shown);
+		printf(", \"status\": %d, \"valid\": %s", c[i].status, c[i].loaded ? "true" : "false");
+		printf(", \"errors\": %zu, \"warnings\": %zu, \"not_shown\": %zu",
+		       d ? fo_diag_errors(d) : 0, d ? fo_diag_warnings(d) : 0, d ? fo_diag_dropped(d) : 0);
+		if (c[i].loaded)
+			printf(", \"nodes\": %zu, \"dependencies\": %zu, \"redundancy_groups\": %zu, "
+			       "\"apps\": %zu, \"tenants\": %zu",
+			       c[i].st.nodes, c[i].st.dependencies, c[i].st.groups, c[i].st.apps,
+			       c[i].st.tenants);
+		printf("}");
+	}
+	printf("\n  ],\n  \"diagnostics\": [");
+	for (size_t i = 0; i < n; i++) {
+		const fo_diag *d = c[i].diag;
+		size_t *order = NULL, count = d ? fo_diag_count(d) : 0;
+		if (d)
+			fo_diag_order(d, &order); /* insertion order if out of memory */
+		for (size_t k = 0; k < count; k++) {
+			const fo_diag_entry *e = fo_diag_get(d, order ? order[k] : k);
+			printf("%s\n    {", first ? "" : ",");
+			first = 0;
+			json_key_str("file", e->file);
+			json_key_pos("line", e->line);
+			json_key_pos("column", e->col);
+			printf(", ");
+			json_key_str("severity", e->sev == FO_SEV_ERROR ? "error" : "warning");
+			printf(", ");
+			json_key_str("code", e->code ? e->code : e->sev == FO_SEV_ERROR ? "error" : "warning");
+			printf(", ");
+			json_key_str("message", e->msg);
+			printf("}");
+		}
+		free(order);
+	}
+	printf("%s]\n}\n", first ? "" : "\n  ");
+}
+
+/* Exit statuses by severity: the worst of several inventories is kept. */
+static int worse(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	const char *prog = spec.prog;
+	check_opts o = { .cap = 100 };
+	checked *c = NULL;
+	int status;
+
+	if ((status = cmd_parse(&spec, &o, argc, argv)) != EXIT_OK) {
+		if (status == CMD_DONE)
+			status = EXIT_OK;
+		goto done;
+	}
 	if (o.print_schema) {
 		fputs(fo_inventory_schema(), stdout);
-		return EXIT_OK;
+		goto done;
 	}
-	path = o.path;
-	unsigned long cap = o.max_errors;
-	if (!path)
-		return cmd_usage_error(prog, "missing INVENTORY");
-	if (fo_diag_new(&diag, cap) < 0) {
+	if (!o.npaths) {
+		status = cmd_usage_error(prog, "missing INVENTORY");
+		goto done;
+	}
+	if (!(c = calloc(o.npaths, sizeof *c))) {
+		fprintf(stderr, "%s: out of memory\n", prog);
 		status = EXIT_IO;
 		goto done;
 	}
-	const char *shown = strcmp(path, "-") ? path : "<stdin>";
-	if (strcmp(path, "-") && cmd_is_snapshot(path)) {
-		/* A snapshot was valid when imported: load it, then warn. Its
-		 * lines are those of the source file; columns are not kept. */
-		if ((status = cmd_load(&g, prog, path, 0, diag)) != EXIT_OK)
-			goto done;
-		shown = fo_graph_file(g);
-	} else {
-		/* Read once; the input is kept (a copy, for a pipe or a FIFO)
-		 * to locate the warnings below: the path is not opened again. */
-		fo_inventory_opts iopts = { 1, shown };
-		err = fo_inventory_read(&g, &in, path, &iopts, diag);
-		if (err < 0) {
-			fo_diag_print(diag, stdout);
-			if (err == FO_EINPUT)
-				printf("%s: invalid: %zu %s, %zu %s\n", shown, fo_diag_errors(diag),
-				       plural(fo_diag_errors(diag), "error", "errors"), fo_diag_warnings(diag),
-				       plural(fo_diag_warnings(diag), "warning", "warnings"));
-			else if (err != FO_EIO)
-				fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
-			status = cmd_exit_for(err);
-			goto done;
+	for (size_t i = 0; i < o.npaths; i++) {
+		check_one(&c[i], prog, o.paths[i], &o);
+		status = worse(status, c[i].status);
+		/* Text goes out as each inventory is done; JSON is one document. */
+		if (o.format == 0) {
+			print_text(&c[i], &o);
+			fo_diag_free(c[i].diag);
+			c[i].diag = NULL;
 		}
 	}
-	if ((err = fo_check_warnings(g, diag, &st)) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
-		status = cmd_exit_for(err);
-		goto done;
-	}
-	if (in)
-		fo_inventory_input_locate(in, diag);
-	fo_diag_print(diag, stdout);
-	printf("%s: ok: %zu %s, %zu %s, %zu redundancy %s, %zu %s, %zu %s; %zu %s\n", shown,
-	       st.nodes, plural(st.nodes, "node", "nodes"), st.dependencies,
-	       plural(st.dependencies, "dependency", "dependencies"), st.groups,
-	       plural(st.groups, "group", "groups"), st.apps, plural(st.apps, "app", "apps"),
-	       st.tenants, plural(st.tenants, "tenant", "tenants"), fo_diag_warnings(diag),
-	       plural(fo_diag_warnings(diag), "warning", "warnings"));
+	if (o.format == 1)
+		print_json(c, o.npaths);
 
 done:
-	fo_inventory_input_free(in);
-	fo_graph_free(g);
-	fo_diag_free(diag);
+	for (size_t i = 0; c && i < o.npaths; i++) {
+		fo_diag_free(c[i].diag);
+		free(c[i].own);
+	}
+	free(c);
+	cmd_parse_dispose(&spec, &o);
+	free(o.paths);
 	return status;
 }

@@ -16,6 +16,7 @@
 
 #include "../graphs/fo_error.h"
 #include "../graphs/fo_snapshot.h"
+#include "../graphs/fo_suggest.h"
 #include "../importers/fo_inventory.h"
 
 int cmd_usage_error(const char *prog, const char *fmt, ...)
@@ -51,7 +52,12 @@ int cmd_choice(const char *prog, const char *what, const char *val,
 	for (size_t i = 0; i < n; i++)
 		used += (size_t)snprintf(list + used, used < sizeof list ? sizeof list - used : 0,
 					 "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", words[i]);
-	return cmd_usage_error(prog, "unknown %s '%s' (%s)", what, val, list);
+	const char *near = fo_suggest_word(val, words);
+	char sb[FO_DIAG_SHORT_BUF];
+	if (near)
+		return cmd_usage_error(prog, "unknown %s '%s' (%s); did you mean '%s'?", what,
+				       fo_diag_shorten(val, sb), list, near);
+	return cmd_usage_error(prog, "unknown %s '%s' (%s)", what, fo_diag_shorten(val, sb), list);
 }
 
 int cmd_count(const char *prog, const char *option, const char *val, int positive,
@@ -184,7 +190,7 @@ int cmd_is_snapshot(const char *path)
 int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_schema,
 	     fo_diag *diag)
 {
-	fo_inventory_opts opts = { validate_schema, NULL };
+	fo_inventory_opts opts = { validate_schema, NULL, 0 };
 	char *db = NULL;
 	const char *label = NULL;
 	int err, snap = cmd_split_snapshot(path, &db, &label);
@@ -710,6 +716,22 @@ int cmd_stdout_close(const char *prog, int status)
 	return status;
 }
 
+void cmd_unknown_id(const fo_graph *g, const char *prog, const char *option, const char *id)
+{
+	char sb[FO_DIAG_SHORT_BUF];
+	const char *near = fo_suggest_id(g, id);
+	fprintf(stderr, "%s: unknown id '", prog);
+	fo_diag_fputs_escaped(fo_diag_shorten(id, sb), stderr);
+	fprintf(stderr, "' in %s: no such node in ", option);
+	fo_diag_fputs_escaped(fo_graph_file(g) ? fo_graph_file(g) : "the inventory", stderr);
+	if (near) {
+		fputs("; did you mean '", stderr);
+		fo_diag_fputs_escaped(fo_diag_shorten(near, sb), stderr);
+		fputs("'?", stderr);
+	}
+	fputc('\n', stderr);
+}
+
 int cmd_resolve_ids(const fo_graph *g, const char *prog, const char *option,
 		    const char *const *ids, size_t n, uint32_t **out)
 {
@@ -721,10 +743,7 @@ int cmd_resolve_ids(const fo_graph *g, const char *prog, const char *option,
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (fo_graph_lookup(g, ids[i], &v[i]) < 0) {
-			fprintf(stderr, "%s: unknown id '", prog);
-			fo_diag_fputs_escaped(ids[i], stderr);
-			fprintf(stderr, "' in %s: no such node in %s\n", option,
-				fo_graph_file(g) ? fo_graph_file(g) : "the inventory");
+			cmd_unknown_id(g, prog, option, ids[i]);
 			free(v);
 			return EXIT_USAGE;
 		}

@@ -5,10 +5,12 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "../analyzer/fo_spof.h"
 #include "../graphs/fo_error.h"
+#include "../graphs/fo_suggest.h"
 #include "../reports/fo_spofreport.h"
 
 typedef struct spof_opts {
@@ -23,7 +25,8 @@ static const char *const formats[] = { "text", "json", "csv", NULL };
 static const cmd_opt opts[] = {
 	CMD_STRING("app", 0, "ID", OFF(app), "only this app (its SPOFs, and the ranking of its SPOFs)"),
 	CMD_STRING("kind", 0, "KIND", OFF(kind), "rank only nodes of this kind (vm, cooling, site, ...; "
-		   "aliases such as cvm or ec2 count as vm)"),
+		   "aliases such as cvm or ec2 count as vm); a word that is neither documented nor "
+		   "in INVENTORY is a usage error"),
 	CMD_COUNT("top", 0, "N", OFF(top), 0, "ranking rows (default 20; 0 = every node)"),
 	CMD_CHOICE("format", 0, "FMT", OFF(format), formats, "text (default), json or csv (docs/spof.md)"),
 	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
@@ -47,6 +50,46 @@ static const cmd_spec spec = {
 	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
 };
+
+static const char *kind_word_at(void *ctx, uint32_t i, size_t *len)
+{
+	const char *w = fo_graph_node_kind_word(ctx, i);
+	*len = strlen(w);
+	return w;
+}
+
+/* --kind takes a documented kind or alias (docs/inventory-format.md, which
+ * may have no node here: an empty ranking), or a kind word of the
+ * inventory's own. Anything else is a typo, not an empty table: a usage
+ * error with the nearest documented kind, else the nearest of the
+ * inventory's kinds. O(nodes). */
+static int check_kind(const fo_graph *g, const char *prog, const char *kind)
+{
+	uint32_t n = fo_graph_node_count(g);
+	char sb[FO_DIAG_SHORT_BUF];
+	if (fo_kind_parse(kind) != FO_KIND_OTHER)
+		return EXIT_OK;
+	for (uint32_t v = 0; v < n; v++)
+		if (strcmp(fo_graph_node_kind_word(g, v), kind) == 0)
+			return EXIT_OK;
+	const char *near = fo_suggest_kind(kind);
+	if (!near) {
+		uint32_t i = fo_suggest_best(kind, kind_word_at, (void *)g, n);
+		near = i == FO_NONE ? NULL : fo_graph_node_kind_word(g, i);
+	}
+	fprintf(stderr, "%s: unknown kind '", prog);
+	fo_diag_fputs_escaped(fo_diag_shorten(kind, sb), stderr);
+	fputs("' in --kind: not a documented kind and no node of ", stderr);
+	fo_diag_fputs_escaped(fo_graph_file(g) ? fo_graph_file(g) : "the inventory", stderr);
+	fputs(" has it", stderr);
+	if (near) {
+		fputs("; did you mean '", stderr);
+		fo_diag_fputs_escaped(fo_diag_shorten(near, sb), stderr);
+		fputs("'?", stderr);
+	}
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
 
 int cmd_spof(int argc, char **argv)
 {
@@ -82,9 +125,7 @@ int cmd_spof(int argc, char **argv)
 	uint32_t app = FO_NONE;
 	if (app_id) {
 		if (fo_graph_lookup(g, app_id, &app) != FO_OK) {
-			fprintf(stderr, "%s: unknown id '", prog);
-			fo_diag_fputs_escaped(app_id, stderr);
-			fputs("' for --app\n", stderr);
+			cmd_unknown_id(g, prog, "--app", app_id);
 			status = EXIT_USAGE;
 			goto done;
 		}
@@ -96,6 +137,8 @@ int cmd_spof(int argc, char **argv)
 			goto done;
 		}
 	}
+	if (kind && (status = check_kind(g, prog, kind)) != EXIT_OK)
+		goto done;
 	if ((err = fo_spof_compute(&s, g)) < 0)
 		goto fail;
 	if ((err = fo_spofreport_select(&w, g, s, app, kind, top)) < 0)

@@ -24,7 +24,7 @@ static const struct {
 
 /* Every status some command returns; each command's --help lists its own. */
 static const char *const exits[] = {
-	CMD_EXIT_OK, "findings (diff --fail-on)", CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO,
+	CMD_EXIT_OK, "findings (diff --fail-on, check --strict)", CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO,
 };
 
 static void usage(FILE *fp)

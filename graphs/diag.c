@@ -50,6 +50,27 @@ static char *dup_or_null(const char *s)
 int fo_diag_add(fo_diag *d, fo_severity sev, const char *file, unsigned long line,
 		unsigned long col, const char *hint, const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
+	int err = fo_diag_vadd_code(d, sev, NULL, file, line, col, hint, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int fo_diag_add_code(fo_diag *d, fo_severity sev, const char *code, const char *file,
+		     unsigned long line, unsigned long col, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int err = fo_diag_vadd_code(d, sev, code, file, line, col, hint, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int fo_diag_vadd_code(fo_diag *d, fo_severity sev, const char *code, const char *file,
+		      unsigned long line, unsigned long col, const char *hint, const char *fmt,
+		      va_list ap0)
+{
 	int err = FO_OK;
 	char *msg = NULL, *f = NULL, *h = NULL;
 	va_list ap;
@@ -62,7 +83,7 @@ int fo_diag_add(fo_diag *d, fo_severity sev, const char *file, unsigned long lin
 		d->dropped++;
 		goto done;
 	}
-	va_start(ap, fmt);
+	va_copy(ap, ap0);
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0) {
@@ -74,7 +95,7 @@ int fo_diag_add(fo_diag *d, fo_severity sev, const char *file, unsigned long lin
 		err = FO_ENOMEM;
 		goto done;
 	}
-	va_start(ap, fmt);
+	va_copy(ap, ap0);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	if ((file && !(f = dup_or_null(file))) || (hint && !(h = dup_or_null(hint)))) {
@@ -91,7 +112,7 @@ int fo_diag_add(fo_diag *d, fo_severity sev, const char *file, unsigned long lin
 		d->v = nv;
 		d->alloc = na;
 	}
-	d->v[d->len++] = (fo_diag_entry){ sev, f, line, col, h, msg };
+	d->v[d->len++] = (fo_diag_entry){ sev, f, line, col, h, msg, code };
 	msg = f = h = NULL;
 done:
 	if (err < 0 && !(d->cap && d->len >= d->cap))
@@ -105,6 +126,20 @@ done:
 size_t fo_diag_errors(const fo_diag *d) { return d->errors; }
 size_t fo_diag_warnings(const fo_diag *d) { return d->warnings; }
 size_t fo_diag_count(const fo_diag *d) { return d->len; }
+size_t fo_diag_dropped(const fo_diag *d) { return d->dropped; }
+
+const char *fo_diag_shorten(const char *s, char buf[FO_DIAG_SHORT_BUF])
+{
+	size_t n = strlen(s);
+	if (n <= FO_DIAG_SHORT_MAX)
+		return s;
+	n = FO_DIAG_SHORT_MAX;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(buf, s, n);
+	memcpy(buf + n, "...", 4);
+	return buf;
+}
 
 const fo_diag_entry *fo_diag_get(const fo_diag *d, size_t i)
 {
@@ -176,31 +211,52 @@ static void print_entry(const fo_diag_entry *e, FILE *fp)
 	fputc('\n', fp);
 }
 
+int fo_diag_order(const fo_diag *d, size_t **out)
+{
+	order_key *k = NULL;
+	size_t *firsts = NULL, *idx = NULL;
+	int err = FO_OK;
+
+	*out = NULL;
+	if (!d->len)
+		return FO_OK;
+	k = malloc(d->len * sizeof *k);
+	firsts = malloc(d->len * sizeof *firsts);
+	idx = malloc(d->len * sizeof *idx);
+	if (!k || !firsts || !idx) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	/* Distinct files are few (usually one): O(entries x files). */
+	size_t nfiles = 0;
+	for (size_t i = 0; i < d->len; i++) {
+		const char *f = d->v[i].file;
+		size_t r = 0;
+		while (r < nfiles && !(f == d->v[firsts[r]].file ||
+				      (f && d->v[firsts[r]].file && !strcmp(f, d->v[firsts[r]].file))))
+			r++;
+		if (r == nfiles)
+			firsts[nfiles++] = i;
+		k[i] = (order_key){ r, i, d->v[i].line, d->v[i].col };
+	}
+	qsort(k, d->len, sizeof *k, cmp_key);
+	for (size_t i = 0; i < d->len; i++)
+		idx[i] = k[i].idx;
+	*out = idx;
+	idx = NULL;
+done:
+	free(k);
+	free(firsts);
+	free(idx);
+	return err;
+}
+
 int fo_diag_print(const fo_diag *d, FILE *fp)
 {
-	order_key *k = d->len ? malloc(d->len * sizeof *k) : NULL;
-	size_t *firsts = d->len ? malloc(d->len * sizeof *firsts) : NULL;
-	if (k && firsts) {
-		/* Distinct files are few (usually one): O(entries x files). */
-		size_t nfiles = 0;
-		for (size_t i = 0; i < d->len; i++) {
-			const char *f = d->v[i].file;
-			size_t r = 0;
-			while (r < nfiles && !(f == d->v[firsts[r]].file ||
-					      (f && d->v[firsts[r]].file && !strcmp(f, d->v[firsts[r]].file))))
-				r++;
-			if (r == nfiles)
-				firsts[nfiles++] = i;
-			k[i] = (order_key){ r, i, d->v[i].line, d->v[i].col };
-		}
-		qsort(k, d->len, sizeof *k, cmp_key);
-	} else {
-		free(k);
-		k = NULL;
-	}
-	free(firsts);
+	size_t *k = NULL;
+	fo_diag_order(d, &k); /* insertion order if out of memory */
 	for (size_t i = 0; i < d->len; i++)
-		print_entry(&d->v[k ? k[i].idx : i], fp); /* insertion order if out of memory */
+		print_entry(&d->v[k ? k[i] : i], fp);
 	free(k);
 	if (d->dropped)
 		fprintf(fp, "... and %zu more diagnostics not shown\n", d->dropped);

@@ -1,6 +1,7 @@
 /*
- * fo_cycles.h — dependency cycles, found with igraph (the adapter lives in
- * graphs/igraph_adapter.c; nothing else in fallout sees igraph types).
+ * fo_cycles.h — dependency cycles: strongly connected components of the
+ * hard-dependency graph (Tarjan's algorithm over the graph's CSR arrays,
+ * graphs/cycles.c; tests compare it with igraph's).
  *
  * A cycle of hard dependencies (requires, located, copies) means the system
  * cannot cold-start: every member waits for another. Soft dependencies do not
@@ -24,8 +25,8 @@ typedef struct fo_sccs {
 } fo_sccs;
 
 /* Every component of the hard-dependency graph that contains a cycle (two or
- * more nodes, or one node that depends on itself). Returns FO_OK, FO_ENOMEM
- * or FO_EGRAPH. O(nodes + members). */
+ * more nodes, or one node that depends on itself). Returns FO_OK or
+ * FO_ENOMEM. O(nodes + members) time, 5 arrays of nodes of memory. */
 int fo_graph_cycles(const fo_graph *g, fo_sccs *out);
 void fo_sccs_dispose(fo_sccs *s);
 

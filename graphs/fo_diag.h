@@ -11,6 +11,7 @@
 #ifndef FO_DIAG_H
 #define FO_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -26,6 +27,10 @@ typedef struct fo_diag_entry {
 	unsigned long col;  /* 1-based; 0 = unknown (see hint) */
 	const char *hint;   /* NULL, or text to find on `line` to locate the column */
 	const char *msg;
+	/* A stable code naming the kind of problem ("unknown-reference"; the
+	 * list is in docs/inventory-format.md), or NULL for a diagnostic that
+	 * has none. Static text, never freed by the context. */
+	const char *code;
 } fo_diag_entry;
 
 typedef struct fo_diag fo_diag;
@@ -41,11 +46,27 @@ int fo_diag_add(fo_diag *d, fo_severity sev, const char *file, unsigned long lin
 		unsigned long col, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
+/* fo_diag_add with a stable code (static text, borrowed for the context's
+ * lifetime; NULL = none). fo_diag_vadd_code takes a va_list. */
+int fo_diag_add_code(fo_diag *d, fo_severity sev, const char *code, const char *file,
+		     unsigned long line, unsigned long col, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
+int fo_diag_vadd_code(fo_diag *d, fo_severity sev, const char *code, const char *file,
+		      unsigned long line, unsigned long col, const char *hint, const char *fmt,
+		      va_list ap) __attribute__((format(printf, 8, 0)));
+
 /* Counters include entries dropped by the cap. */
 size_t fo_diag_errors(const fo_diag *d);
 size_t fo_diag_warnings(const fo_diag *d);
 /* Stored entries, in insertion order; borrowed until the next add or free. */
 size_t fo_diag_count(const fo_diag *d);
+/* Entries counted but not stored (the cap, or memory). */
+size_t fo_diag_dropped(const fo_diag *d);
+/* The stored entries' indices in print order (fo_diag_print): by file in
+ * order of first appearance, then line, column, insertion. *out malloc'd
+ * (free()), NULL when there are none. Returns FO_OK or FO_ENOMEM.
+ * O(entries log entries + entries x files). */
+int fo_diag_order(const fo_diag *d, size_t **out);
 const fo_diag_entry *fo_diag_get(const fo_diag *d, size_t i);
 /* Sets the column of stored entry i (used by readers that locate columns lazily). */
 void fo_diag_set_col(fo_diag *d, size_t i, unsigned long col);
@@ -54,6 +75,14 @@ void fo_diag_set_col(fo_diag *d, size_t i, unsigned long col);
  * (parts without a value are omitted), control characters escaped; then, if the
  * cap dropped entries, one line saying how many. Returns FO_OK or FO_EIO. */
 int fo_diag_print(const fo_diag *d, FILE *fp);
+
+/* Ids quoted in messages are shortened so that one diagnostic stays
+ * readable (docs/inventory-format.md, "Errors and warnings"): s itself when
+ * it has at most FO_DIAG_SHORT_MAX bytes, else its first bytes up to that
+ * (never cutting a UTF-8 sequence) and "..." copied into buf. O(strlen(s)). */
+#define FO_DIAG_SHORT_MAX 80
+#define FO_DIAG_SHORT_BUF (FO_DIAG_SHORT_MAX + 4)
+const char *fo_diag_shorten(const char *s, char buf[FO_DIAG_SHORT_BUF]);
 
 /* Writes `s` to fp escaping bytes < 0x20, 0x7f, the C1 controls U+0080..U+009F
  * (as two \xNN) and backslash C-style (\n, \t,

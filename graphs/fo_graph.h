@@ -44,6 +44,8 @@ const char *fo_kind_name(fo_kind k);
 /* Parses a kind word, resolving vendor aliases (cvm/ec2/ecs/gce → vm,
  * cos/s3/oss/gcs/blob → storage). Unknown words give FO_KIND_OTHER. */
 fo_kind fo_kind_parse(const char *word);
+/* The i-th vendor alias word ("cvm", ...), NULL past the last. O(1). */
+const char *fo_kind_alias(size_t i);
 
 typedef struct fo_pos {
 	unsigned long line; /* 1-based, 0 = unknown */

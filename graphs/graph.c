@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "fo_error.h"
+#include "fo_suggest.h"
 
 /* ------------------------------------------------------------------ kinds */
 
@@ -47,6 +48,11 @@ static const struct { const char *word; fo_kind kind; } kind_aliases[] = {
 const char *fo_kind_name(fo_kind k)
 {
 	return (unsigned)k < FO_KIND__COUNT ? kind_names[k] : kind_names[0];
+}
+
+const char *fo_kind_alias(size_t i)
+{
+	return i < sizeof kind_aliases / sizeof kind_aliases[0] ? kind_aliases[i].word : NULL;
 }
 
 /* Called for every node: the first byte is compared before strcmp. */
@@ -268,6 +274,7 @@ struct fo_builder {
 	uint32_t name_off;
 	strtab ids, words;
 	size_t unfindable; /* nodes whose id does not find them (empty, too long, duplicate) */
+	size_t suggested;  /* unknown references given a suggestion (resolve) */
 
 	/* per node */
 	uint32_t *id_off, *label_off, *kind_off, *tenant_off, *tier, *container, *line;
@@ -361,28 +368,14 @@ void fo_builder_free(fo_builder *b)
 	free(b);
 }
 
-/* Shortens an id for a message: at most 80 bytes, cut on a UTF-8 boundary. */
-static const char *shorten(const char *s, char buf[96])
+static void report(fo_builder *b, const char *code, unsigned long line, unsigned long col,
+		   const char *hint, const char *what, const char *id, const char *tail)
 {
-	size_t n = strlen(s);
-	if (n <= 80)
-		return s;
-	n = 80;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	memcpy(buf, s, n);
-	memcpy(buf + n, "...", 4);
-	return buf;
-}
-
-static void report(fo_builder *b, unsigned long line, unsigned long col, const char *hint,
-		   const char *what, const char *id, const char *tail)
-{
-	char buf[96];
+	char buf[FO_DIAG_SHORT_BUF];
 	b->errors++;
 	if (b->diag)
-		fo_diag_add(b->diag, FO_SEV_ERROR, b->file, line, col, hint, "%s '%s'%s", what,
-			    shorten(id, buf), tail ? tail : "");
+		fo_diag_add_code(b->diag, FO_SEV_ERROR, code, b->file, line, col, hint, "%s '%s'%s",
+				 what, fo_diag_shorten(id, buf), tail ? tail : "");
 }
 
 int fo_builder_set_name(fo_builder *b, const char *name)
@@ -445,13 +438,13 @@ int fo_builder_add_node(fo_builder *b, const char *id, const char *kind, const c
 	if (idlen == 0) {
 		b->errors++;
 		if (b->diag)
-			fo_diag_add(b->diag, FO_SEV_ERROR, b->file, pos.line, pos.col, "id=",
-				    "empty id");
+			fo_diag_add_code(b->diag, FO_SEV_ERROR, "empty-id", b->file, pos.line,
+					 pos.col, "id=", "empty id");
 		findable = 0;
 	} else if (idlen > FO_ID_MAX) {
 		char tail[64];
 		snprintf(tail, sizeof tail, " is %zu bytes long; the limit is %d", idlen, FO_ID_MAX);
-		report(b, pos.line, pos.col, "id=", "id", id, tail);
+		report(b, "long-id", pos.line, pos.col, "id=", "id", id, tail);
 		findable = 0;
 	}
 	if ((err = arena_put(&b->a, id, idlen, &idoff)) < 0)
@@ -484,7 +477,7 @@ int fo_builder_add_node(fo_builder *b, const char *id, const char *kind, const c
 			char tail[64];
 			snprintf(tail, sizeof tail, " (first defined at line %u)",
 				 b->line[b->ids.slot[j].val]);
-			report(b, pos.line, pos.col, id, "duplicate id", id, tail);
+			report(b, "duplicate-id", pos.line, pos.col, id, "duplicate id", id, tail);
 			b->unfindable++;
 		} else {
 			strtab_set(&b->ids, j, h, (uint32_t)n);
@@ -629,12 +622,12 @@ int fo_builder_group_end(fo_builder *b)
 	if (g->count == 0) {
 		b->errors++;
 		if (b->diag)
-			fo_diag_add(b->diag, FO_SEV_ERROR, b->file, g->line, g->col, NULL,
-				    "group has no members");
+			fo_diag_add_code(b->diag, FO_SEV_ERROR, "empty-group", b->file, g->line,
+					 g->col, NULL, "group has no members");
 	} else if (g->k > g->count) {
 		b->errors++;
 		if (b->diag)
-			fo_diag_add(b->diag, FO_SEV_ERROR, b->file, g->line, g->col, "min=",
+			fo_diag_add_code(b->diag, FO_SEV_ERROR, "bad-min", b->file, g->line, g->col, "min=",
 				    "bad min: needs %u of %u members (min must be between 1 and the number of members)",
 				    g->k, g->count);
 	}
@@ -719,12 +712,36 @@ static void resolve_all(fo_builder *b)
 		resolve_run(b, &b->copies[0].holder, b->ncopies, sizeof *b->copies);
 }
 
-/* A resolved reference (resolve_all), reported when unknown. */
-static uint32_t resolve(fo_builder *b, const pending_ref *r, const char *what)
+static const char *builder_id_at(void *ctx, uint32_t i, size_t *len)
 {
-	if (r->node == FO_NONE)
-		report(b, r->line, r->col, b->refs.p + r->ref, what, b->refs.p + r->ref, NULL);
-	return r->node;
+	const fo_builder *b = ctx;
+	const char *id = b->a.p + b->id_off[i];
+	*len = strlen(id);
+	return *len ? id : NULL;
+}
+
+/* A resolved reference (resolve_all), reported when unknown, with the
+ * nearest id as a suggestion for the first FO_SUGGEST_REFS of them: each
+ * search reads every id, and a file with a million dangling references
+ * must still be reported quickly (clang caps its typo corrections the
+ * same way, -fspell-checking-limit). */
+#define FO_SUGGEST_REFS 50
+static uint32_t resolve(fo_builder *b, const pending_ref *r, const char *code, const char *what)
+{
+	char tail[FO_DIAG_SHORT_BUF + 32], buf[FO_DIAG_SHORT_BUF];
+	const char *id = b->refs.p + r->ref;
+	if (r->node != FO_NONE)
+		return r->node;
+	tail[0] = '\0';
+	if (b->suggested < FO_SUGGEST_REFS && b->diag) {
+		uint32_t near = fo_suggest_best(id, builder_id_at, b, (uint32_t)b->nodes);
+		b->suggested++;
+		if (near != FO_NONE)
+			snprintf(tail, sizeof tail, "; did you mean '%s'?",
+				 fo_diag_shorten(b->a.p + b->id_off[near], buf));
+	}
+	report(b, code, r->line, r->col, id, what, id, tail);
+	return FO_NONE;
 }
 
 /* A group ready to be compiled: owner, type, k and its resolved members. */
@@ -748,7 +765,7 @@ static void check_containment(fo_builder *b, uint8_t *mark)
 		for (uint32_t w = (uint32_t)s; w != FO_NONE && mark[w] == 1; w = b->container[w])
 			mark[w] = 2;
 		if (loop) {
-			report(b, b->line[v], 0, "in=", "node", b->a.p + b->id_off[v],
+			report(b, "containment-loop", b->line[v], 0, "in=", "node", b->a.p + b->id_off[v],
 			       " is located in itself through a containment loop");
 			b->container[v] = FO_NONE;
 		}
@@ -919,10 +936,11 @@ int fo_builder_finish(fo_builder *b, fo_graph **out)
 	resolve_all(b);
 	/* Resolve `in=` references; `in` naming the node itself is a loop too. */
 	for (size_t i = 0; i < b->nins; i++) {
-		uint32_t c = resolve(b, &b->ins[i].container, "unknown container");
+		uint32_t c = resolve(b, &b->ins[i].container, "unknown-container", "unknown container");
 		if (c == b->ins[i].node) {
 			const char *id = ref_id(b, &b->ins[i].container);
-			report(b, b->ins[i].container.line, b->ins[i].container.col, id, "node", id,
+			report(b, "containment-loop", b->ins[i].container.line, b->ins[i].container.col, id,
+			       "node", id,
 			       " cannot be located in itself");
 			c = FO_NONE;
 		}
@@ -964,11 +982,11 @@ int fo_builder_finish(fo_builder *b, fo_graph **out)
 		sid++;
 		for (uint32_t m = 0; m < bg->count; m++) {
 			const pending_ref *r = &b->members[bg->first + m];
-			uint32_t v = resolve(b, r, "unknown reference");
+			uint32_t v = resolve(b, r, "unknown-reference", "unknown reference");
 			if (v == FO_NONE)
 				continue;
 			if (stamp[v] == sid) {
-				report(b, r->line, r->col, ref_id(b, r), "repeated member", ref_id(b, r),
+				report(b, "repeated-member", r->line, r->col, ref_id(b, r), "repeated member", ref_id(b, r),
 				       " in one group");
 				continue;
 			}
@@ -999,11 +1017,11 @@ int fo_builder_finish(fo_builder *b, fo_graph **out)
 		sid++;
 		for (; i < b->ncopies && b->copies[order[i]].owner == owner; i++) {
 			const pending_ref *r = &b->copies[order[i]].holder;
-			uint32_t v = resolve(b, r, "unknown copy holder");
+			uint32_t v = resolve(b, r, "unknown-copy-holder", "unknown copy holder");
 			if (v == FO_NONE)
 				continue;
 			if (stamp[v] == sid) {
-				report(b, r->line, r->col, ref_id(b, r), "repeated copy holder",
+				report(b, "repeated-copy-holder", r->line, r->col, ref_id(b, r), "repeated copy holder",
 				       ref_id(b, r), NULL);
 				continue;
 			}

@@ -173,17 +173,17 @@ static int sql_fail(store *s, int rc, const char *what)
 			    (rc & 0xff) == SQLITE_CANTOPEN)
 			  ? sqlite3_system_errno(s->db) : 0;
 	if (s->diag && sys)
-		fo_diag_add(s->diag, FO_SEV_ERROR, s->path, 0, 0, NULL, "%s: %s (%s)", what,
+		fo_diag_add_code(s->diag, FO_SEV_ERROR, "snapshot", s->path, 0, 0, NULL, "%s: %s (%s)", what,
 			    why, strerror(sys));
 	else if (s->diag)
-		fo_diag_add(s->diag, FO_SEV_ERROR, s->path, 0, 0, NULL, "%s: %s", what, why);
+		fo_diag_add_code(s->diag, FO_SEV_ERROR, "snapshot", s->path, 0, 0, NULL, "%s: %s", what, why);
 	return err;
 }
 
 static int say(store *s, int err, const char *fmt, const char *arg)
 {
 	if (s->diag)
-		fo_diag_add(s->diag, FO_SEV_ERROR, s->path, 0, 0, NULL, fmt, arg);
+		fo_diag_add_code(s->diag, FO_SEV_ERROR, "snapshot", s->path, 0, 0, NULL, fmt, arg);
 	return err;
 }
 
@@ -197,7 +197,7 @@ static int prepare(store *s, const char *sql, sqlite3_stmt **st)
 		return FO_OK;
 	if ((rc & 0xff) == SQLITE_ERROR) {
 		if (s->diag)
-			fo_diag_add(s->diag, FO_SEV_ERROR, s->path, 0, 0, NULL,
+			fo_diag_add_code(s->diag, FO_SEV_ERROR, "snapshot", s->path, 0, 0, NULL,
 				    "damaged: the schema: %s", sqlite3_errmsg(s->db));
 		return FO_EINPUT;
 	}
@@ -246,7 +246,7 @@ static int row_damaged(const row *r, const char *fmt, ...)
 	if (r->nkey > 1 && used < sizeof key)
 		snprintf(key + used, sizeof key - used, ")");
 	if (r->s->diag)
-		fo_diag_add(r->s->diag, FO_SEV_ERROR, r->s->path, 0, 0, NULL, "damaged: %s row %s: %s",
+		fo_diag_add_code(r->s->diag, FO_SEV_ERROR, "snapshot", r->s->path, 0, 0, NULL, "damaged: %s row %s: %s",
 			    r->table, key, what);
 	return FO_EINPUT;
 }
@@ -437,7 +437,7 @@ static int read_version(store *s)
 	if (version > FO_SNAPSHOT_SCHEMA) {
 		/* A newer fallout's database and a damaged version look alike. */
 		if (s->diag)
-			fo_diag_add(s->diag, FO_SEV_ERROR, s->path, 0, 0, NULL,
+			fo_diag_add_code(s->diag, FO_SEV_ERROR, "snapshot", s->path, 0, 0, NULL,
 				    "schema_version row %lld: database schema version %lld, newer than this fallout knows (%d); upgrade fallout, or the database is damaged (it was not modified)",
 				    (long long)sqlite3_column_int64(st, 0), (long long)version,
 				    FO_SNAPSHOT_SCHEMA);
@@ -1019,7 +1019,7 @@ int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_
 	st = NULL;
 	if (node != n) {
 		if (diag)
-			fo_diag_add(diag, FO_SEV_ERROR, db_path, 0, 0, NULL,
+			fo_diag_add_code(diag, FO_SEV_ERROR, "snapshot", db_path, 0, 0, NULL,
 				    "damaged: snapshots row %lld: nodes is %u but %u nodes rows are stored",
 				    (long long)sid, n, node);
 		err = FO_EINPUT;
@@ -1774,7 +1774,7 @@ static int report_runs(store *s, sqlite3_stmt *st, const fo_snapshot_report_info
 		return sql_fail(s, rc, "cannot read the database");
 	if (expect != e->runs) {
 		if (s->diag)
-			fo_diag_add(s->diag, FO_SEV_ERROR, s->path, 0, 0, NULL,
+			fo_diag_add_code(s->diag, FO_SEV_ERROR, "snapshot", s->path, 0, 0, NULL,
 				    "damaged: reports row %lld: runs is %llu but %llu runs rows are stored",
 				    (long long)e->id, (unsigned long long)e->runs,
 				    (unsigned long long)expect);

@@ -103,12 +103,13 @@ typedef struct loader {
 
 /* ------------------------------------------------------------- helpers */
 
-__attribute__((format(printf, 4, 5)))
-static void error_at(loader *l, fo_pos pos, const char *hint, const char *fmt, ...)
+/* code: the diagnostic's stable code (docs/inventory-format.md). */
+__attribute__((format(printf, 5, 6)))
+static void error_at(loader *l, const char *code, fo_pos pos, const char *hint, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fo_reader__verror(&l->x, FO_SEV_ERROR, pos, hint, fmt, ap);
+	fo_reader__verror(&l->x, FO_SEV_ERROR, code, pos, hint, fmt, ap);
 	va_end(ap);
 }
 
@@ -281,7 +282,7 @@ static int skip_foreign(loader *l, const xmlAttr *a, const char *elem)
 		if (a->ns->href && strcmp((const char *)a->ns->href, XSI_NS) == 0)
 			return 1;
 		if (!l->schema)
-			error_at(l, name_pos(l, a), name_hint(a, hb),
+			error_at(l, "unknown-attribute", name_pos(l, a), name_hint(a, hb),
 				 "namespaced attribute '%s:%s' on <%s> is not part of the format",
 				 attr_prefix(a) ? attr_prefix(a) : "",
 				 fo_reader__show((const char *)a->name, sb), elem);
@@ -294,7 +295,7 @@ static void unknown_attr(loader *l, const xmlAttr *a, const char *elem)
 {
 	char hb[64], sb[FO_READER_SHOW_BUF];
 	if (!l->schema)
-		error_at(l, name_pos(l, a), name_hint(a, hb), "unknown attribute '%s' on <%s>",
+		error_at(l, "unknown-attribute", name_pos(l, a), name_hint(a, hb), "unknown attribute '%s' on <%s>",
 			 fo_reader__show((const char *)a->name, sb), elem);
 }
 
@@ -303,7 +304,7 @@ static void missing_attr(loader *l, const char *attr, const char *elem)
 	char hint[32];
 	snprintf(hint, sizeof hint, "<%s", elem);
 	if (!l->schema)
-		error_at(l, elem_pos(l), hint, "missing attribute '%s' on <%s>", attr, elem);
+		error_at(l, "missing-attribute", elem_pos(l), hint, "missing attribute '%s' on <%s>", attr, elem);
 }
 
 /* For the closed elements (<inventory>, <requires>, <degrades>, <ref>,
@@ -365,7 +366,7 @@ static int start_inventory(loader *l, const xmlNode *n, const char *qname)
 
 	closed_attrs(l, n, "inventory", names, 2, v, a);
 	if (v[1] && strcmp(v[1], "1") != 0 && !l->schema)
-		error_at(l, value_pos(l, a[1]), v[1],
+		error_at(l, "bad-version", value_pos(l, a[1]), v[1],
 			 "unsupported version '%s': this fallout reads inventory version 1",
 			 fo_reader__show(v[1], sb));
 	if (v[0] && *v[0] && (err = fo_builder_set_name(l->b, v[0])) < 0)
@@ -413,30 +414,30 @@ static int start_node(loader *l, const frame *parent, const xmlNode *n, const ch
 	if (!v[A_ID])
 		missing_attr(l, "id", "node");
 	else if (!*v[A_ID] && !l->schema)
-		error_at(l, value_pos(l, a[A_ID]), "id=", "empty id");
+		error_at(l, "empty-id", value_pos(l, a[A_ID]), "id=", "empty id");
 	if (!v[A_KIND]) {
 		missing_attr(l, "kind", "node");
 		v[A_KIND] = "";
 	} else if (!kind_ok(v[A_KIND]) && !l->schema) {
-		error_at(l, value_pos(l, a[A_KIND]), v[A_KIND],
+		error_at(l, "bad-kind", value_pos(l, a[A_KIND]), v[A_KIND],
 			 "bad kind '%s': a kind is a lowercase word ([a-z][a-z0-9_-]*)",
 			 fo_reader__show(v[A_KIND], sb));
 	}
 	if (v[A_TIER]) {
 		int r = parse_count(v[A_TIER], TIER_MAX, &tier);
 		if (r == -1 && !l->schema)
-			error_at(l, value_pos(l, a[A_TIER]), v[A_TIER],
+			error_at(l, "bad-tier", value_pos(l, a[A_TIER]), v[A_TIER],
 				 "bad tier '%s': a tier is a positive integer (1 = most critical)",
 				 fo_reader__show(v[A_TIER], sb));
 		else if (r == -2)
-			error_at(l, value_pos(l, a[A_TIER]), v[A_TIER],
+			error_at(l, "bad-tier", value_pos(l, a[A_TIER]), v[A_TIER],
 				 "bad tier '%s': the largest tier is %lu", fo_reader__show(v[A_TIER], sb),
 				 TIER_MAX);
 		if (r < 0)
 			tier = 0;
 	}
 	if (v[A_IN] && nested)
-		error_at(l, name_pos(l, a[A_IN]), "in=",
+		error_at(l, "nested-in", name_pos(l, a[A_IN]), "in=",
 			 "'in' on a nested node: it is already located in its parent <node>");
 
 	if (v[A_ID] && *v[A_ID]) {
@@ -464,7 +465,7 @@ static int start_node(loader *l, const frame *parent, const xmlNode *n, const ch
 		} else if (v[A_IN]) {
 			if (!*v[A_IN]) {
 				if (!l->schema)
-					error_at(l, value_pos(l, a[A_IN]), "in=", "empty reference in 'in'");
+					error_at(l, "empty-reference", value_pos(l, a[A_IN]), "in=", "empty reference in 'in'");
 			} else if (!l->after_fatal &&
 				   (err = fo_builder_set_container(l->b, node, v[A_IN],
 								   value_pos(l, a[A_IN]))) < 0) {
@@ -493,10 +494,10 @@ static int start_group(loader *l, const frame *parent, const xmlNode *n, const c
 		unsigned long k;
 		int r = parse_count(v[1], COUNT_MAX, &k);
 		if (r == -1 && !l->schema)
-			error_at(l, value_pos(l, a[1]), v[1], "bad min '%s': min is a positive integer",
+			error_at(l, "bad-min", value_pos(l, a[1]), v[1], "bad min '%s': min is a positive integer",
 				 fo_reader__show(v[1], sb));
 		else if (r == -2)
-			error_at(l, value_pos(l, a[1]), v[1],
+			error_at(l, "bad-min", value_pos(l, a[1]), v[1],
 				 "bad min '%s': min must be between 1 and the number of members",
 				 fo_reader__show(v[1], sb));
 		if (r == 0) {
@@ -504,7 +505,7 @@ static int start_group(loader *l, const frame *parent, const xmlNode *n, const c
 			l->g.pos = value_pos(l, a[1]);
 		}
 		if (v[0])
-			error_at(l, name_pos(l, a[1]), name_hint(a[1], hb),
+			error_at(l, "bad-group", name_pos(l, a[1]), name_hint(a[1], hb),
 				 "min= together with ref= on <%s>: a single ref= is 1 of 1; list the members as <ref id=\"...\"/> children",
 				 elem);
 	}
@@ -512,7 +513,7 @@ static int start_group(loader *l, const frame *parent, const xmlNode *n, const c
 		l->g.has_ref = 1;
 		if (!*v[0]) {
 			if (!l->schema)
-				error_at(l, value_pos(l, a[0]), "ref=", "empty reference in 'ref'");
+				error_at(l, "empty-reference", value_pos(l, a[0]), "ref=", "empty reference in 'ref'");
 		} else if (l->g.owner != FO_NONE) {
 			if ((err = fo_builder_group_begin(l->b, l->g.owner, type, 1, l->g.elem_pos)) < 0 ||
 			    (err = fo_builder_group_add(l->b, v[0], value_pos(l, a[0]))) < 0 ||
@@ -532,7 +533,7 @@ static int end_group(loader *l, const char *qname)
 		return fo_builder_group_end(l->b);
 	if (!l->g.members) {
 		snprintf(hint, sizeof hint, "<%s", qname);
-		error_at(l, l->g.elem_pos, hint,
+		error_at(l, "empty-group", l->g.elem_pos, hint,
 			 "group has no members: <%s> needs ref=\"ID\" or <ref id=\"ID\"/> children",
 			 qname);
 	}
@@ -552,7 +553,7 @@ static int start_ref(loader *l, const xmlNode *n, const char *qname)
 		missing_attr(l, "id", "ref");
 	} else if (!*v[0]) {
 		if (!l->schema)
-			error_at(l, value_pos(l, a[0]), "id=", "empty reference in <ref id>");
+			error_at(l, "empty-reference", value_pos(l, a[0]), "id=", "empty reference in <ref id>");
 	} else if (l->g.owner != FO_NONE) {
 		if (!l->g.begun) {
 			if ((err = fo_builder_group_begin(l->b, l->g.owner, l->g.type, l->g.k, l->g.pos)) < 0)
@@ -577,7 +578,7 @@ static int start_copy(loader *l, const frame *parent, const xmlNode *n, const ch
 		missing_attr(l, "ref", "copy");
 	} else if (!*v[0]) {
 		if (!l->schema)
-			error_at(l, value_pos(l, a[0]), "ref=", "empty reference in <copy ref>");
+			error_at(l, "empty-reference", value_pos(l, a[0]), "ref=", "empty reference in <copy ref>");
 	} else if (parent->node != FO_NONE && !l->after_fatal &&
 		   (err = fo_builder_add_copy(l->b, parent->node, v[0], value_pos(l, a[0]))) < 0) {
 		return err;
@@ -627,12 +628,12 @@ static int on_start(loader *l, const xmlNode *n, const char *qname)
 		if (plain && strcmp(local, "inventory") == 0)
 			return start_inventory(l, n, qname);
 		if (!l->schema && !plain)
-			error_at(l, elem_pos(l), hint,
+			error_at(l, "bad-root", elem_pos(l), hint,
 				 "the root element <%s> is in the namespace '%s': the format has no namespace",
 				 fo_reader__show(qname, sb),
 				 n->ns->href ? (const char *)n->ns->href : "");
 		else if (!l->schema)
-			error_at(l, elem_pos(l), hint,
+			error_at(l, "bad-root", elem_pos(l), hint,
 				 "the root element is <%s>: an inventory starts with <inventory>",
 				 fo_reader__show(qname, sb));
 		return push(l, n, F_SKIP, FO_NONE, qname);
@@ -659,7 +660,7 @@ static int on_start(loader *l, const xmlNode *n, const char *qname)
 			if (strcmp(local, "ref") == 0) {
 				/* Not expressible in XSD 1.0: reported with or without it. */
 				if (!l->g.mixed_reported)
-					error_at(l, elem_pos(l), hint,
+					error_at(l, "bad-group", elem_pos(l), hint,
 						 "<%s> has both ref= and <ref> children: use one form",
 						 parent->name);
 				l->g.mixed_reported = 1;
@@ -672,15 +673,15 @@ static int on_start(loader *l, const xmlNode *n, const char *qname)
 	}
 	if (!l->schema) {
 		if (plain && is_format_element(local))
-			error_at(l, elem_pos(l), hint, "element <%s> is not allowed in <%s>", local,
+			error_at(l, "unknown-element", elem_pos(l), hint, "element <%s> is not allowed in <%s>", local,
 				 parent->name);
 		else if (!plain && is_format_element(local))
-			error_at(l, elem_pos(l), hint,
+			error_at(l, "unknown-element", elem_pos(l), hint,
 				 "unknown element <%s> in <%s>: in the namespace '%s', but the format has no namespace",
 				 fo_reader__show(qname, sb), parent->name,
 				 n->ns->href ? (const char *)n->ns->href : "");
 		else
-			error_at(l, elem_pos(l), hint, "unknown element <%s> in <%s>",
+			error_at(l, "unknown-element", elem_pos(l), hint, "unknown element <%s> in <%s>",
 				 fo_reader__show(qname, sb), parent->name);
 	}
 	return push(l, n, F_SKIP, FO_NONE, qname);
@@ -729,10 +730,10 @@ static void on_text(loader *l, const xmlNode *n, const char *text, int cdata)
 		pos.line = line > 0 ? (unsigned long)line : l->elem_line;
 	}
 	if (cdata)
-		error_at(l, pos, "<![CDATA[", "text is not allowed in <%s>: CDATA section '%s'",
+		error_at(l, "text", pos, "<![CDATA[", "text is not allowed in <%s>: CDATA section '%s'",
 			 f->name, snip);
 	else
-		error_at(l, pos, hint, "text is not allowed in <%s>: '%s'", f->name, snip);
+		error_at(l, "text", pos, hint, "text is not allowed in <%s>: '%s'", f->name, snip);
 }
 
 /* ---------------------------------------------------- libxml2 errors */
@@ -788,9 +789,9 @@ static int explain_fatal(void *ctx)
 	fo_pos pos = { l->x.fatal_line, l->x.fatal_col };
 
 	if (l->x.fatal_code == XML_ERR_DOCUMENT_EMPTY)
-		error_at(l, pos, NULL, "not an XML document: expected '<' to start the root element");
+		error_at(l, "xml", pos, NULL, "not an XML document: expected '<' to start the root element");
 	else if (l->x.fatal_code == XML_ERR_DOCUMENT_END && l->x.eof && l->x.fatal_open)
-		error_at(l, pos, NULL, "unexpected end of file: <%s> from line %lu is not closed",
+		error_at(l, "xml", pos, NULL, "unexpected end of file: <%s> from line %lu is not closed",
 			 node_qname(l->x.fatal_open), l->x.fatal_open_line);
 	else
 		return 0;
@@ -834,7 +835,7 @@ static int load_schema(loader *l, xmlSchemaPtr *out)
 	if (l->x.nomem)
 		return FO_ENOMEM;
 	/* A broken embedded schema is a bug of this build, not of the input. */
-	error_at(l, (fo_pos){ 0, 0 }, NULL, "internal error: the embedded schema does not compile%s%s",
+	error_at(l, "internal", (fo_pos){ 0, 0 }, NULL, "internal error: the embedded schema does not compile%s%s",
 		 l->schema_msg ? ": " : "", l->schema_msg ? l->schema_msg : "");
 	return FO_EINVAL;
 }
@@ -949,7 +950,7 @@ static int read_document(loader *l)
 			/* Unreachable while the scanner refuses DOCTYPEs; kept so
 			 * that a scanner bug cannot turn into entity expansion. */
 			long line = xmlGetLineNo(xmlTextReaderCurrentNode(r));
-			error_at(l, (fo_pos){ line > 0 ? (unsigned long)line : 0, 0 }, NULL,
+			error_at(l, "doctype", (fo_pos){ line > 0 ? (unsigned long)line : 0, 0 }, NULL,
 				 type == XML_READER_TYPE_DOCUMENT_TYPE
 					 ? "DOCTYPE is not allowed: fallout inventories take no DTD"
 					 : "entity references are not allowed");
@@ -1037,7 +1038,7 @@ int fo_inventory_read(fo_graph **out, fo_inventory_input **input, const char *pa
 	l.schema = opts && opts->validate_schema;
 	if ((err = fo_reader__init(&l.x, file, diag, &inventory_format, &l)) < 0)
 		goto done;
-	l.x.hash = input != NULL;
+	l.x.hash = input != NULL && !(opts && opts->no_sha256);
 	if (input && (!(in = calloc(1, sizeof *in)) || !(in->name = strdup(file)))) {
 		err = FO_ENOMEM;
 		goto done;
@@ -1055,7 +1056,8 @@ done:
 	fo_reader__end(&l.x);
 	fo_columns__resolve(diag, l.diag_first, l.x.file, fo_reader__src_fd(&l.x.src));
 	if (err == FO_OK && in) {
-		fo_reader__digest(&l.x, in->sha256);
+		if (l.x.hash)
+			fo_reader__digest(&l.x, in->sha256);
 		fo_reader__keep(&l.x, &in->src);
 		*input = in;
 		in = NULL;

@@ -58,7 +58,7 @@ static xmlParserInputPtr refuse_loader(const char *url, const char *id, xmlParse
 			line = ctxt->input->line > 0 ? (unsigned long)ctxt->input->line : 0;
 			col = ctxt->input->col > 0 ? (unsigned long)ctxt->input->col : 0;
 		}
-		fo_diag_add(r->diag, FO_SEV_ERROR, r->file, line, col, NULL,
+		fo_diag_add_code(r->diag, FO_SEV_ERROR, "external-resource", r->file, line, col, NULL,
 			    "refused to load external resource '%s': fallout reads nothing but %s",
 			    url ? url : (id ? id : "?"), r->fmt->doc);
 	}
@@ -98,8 +98,8 @@ const char *fo_reader__show(const char *s, char buf[FO_READER_SHOW_BUF])
 	return buf;
 }
 
-void fo_reader__verror(fo_reader *r, fo_severity sev, fo_pos pos, const char *hint,
-		       const char *fmt, va_list ap)
+void fo_reader__verror(fo_reader *r, fo_severity sev, const char *code, fo_pos pos,
+		       const char *hint, const char *fmt, va_list ap)
 {
 	char small[256], *msg = small;
 	va_list aq;
@@ -112,17 +112,19 @@ void fo_reader__verror(fo_reader *r, fo_severity sev, fo_pos pos, const char *hi
 		r->nomem = 1;
 		return;
 	}
-	if (fo_diag_add(r->diag, sev, r->file, pos.line, pos.col, hint, "%s", msg) == FO_ENOMEM)
+	if (fo_diag_add_code(r->diag, sev, code, r->file, pos.line, pos.col, hint, "%s", msg) ==
+	    FO_ENOMEM)
 		r->nomem = 1;
 	if (msg != small)
 		free(msg);
 }
 
-void fo_reader__error(fo_reader *r, fo_pos pos, const char *hint, const char *fmt, ...)
+void fo_reader__error(fo_reader *r, const char *code, fo_pos pos, const char *hint,
+		      const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fo_reader__verror(r, FO_SEV_ERROR, pos, hint, fmt, ap);
+	fo_reader__verror(r, FO_SEV_ERROR, code, pos, hint, fmt, ap);
 	va_end(ap);
 }
 
@@ -229,8 +231,8 @@ static void on_error(void *ctx, xmlErrorPtr e)
 	if (e->domain == XML_FROM_SCHEMASV && fmt->place)
 		fmt->place(r->ctx, msg, line, &pos, hint, sizeof hint);
 	fo_severity sev = fmt->tidy && e->level == XML_ERR_WARNING ? FO_SEV_WARNING : FO_SEV_ERROR;
-	if (fo_diag_add(r->diag, sev, r->file, pos.line, pos.col, *hint ? hint : NULL, "%s", msg) ==
-	    FO_ENOMEM)
+	if (fo_diag_add_code(r->diag, sev, "xml", r->file, pos.line, pos.col, *hint ? hint : NULL,
+			     "%s", msg) == FO_ENOMEM)
 		r->nomem = 1;
 	free(msg);
 }
@@ -240,7 +242,7 @@ static void report_errno(fo_reader *r, const char *what, int e)
 	char buf[256];
 	if (strerror_r(e, buf, sizeof buf) != 0)
 		snprintf(buf, sizeof buf, "error %d", e);
-	fo_reader__error(r, (fo_pos){ 0, 0 }, NULL, "%s: %s", what, buf);
+	fo_reader__error(r, "io", (fo_pos){ 0, 0 }, NULL, "%s: %s", what, buf);
 }
 
 static void report_stop(fo_reader *r)
@@ -252,44 +254,44 @@ static void report_stop(fo_reader *r)
 
 	switch (s->stop) {
 	case FO_SCAN_DOCTYPE:
-		fo_reader__error(r, pos, NULL, "DOCTYPE is not allowed: %s take no DTD", docs);
+		fo_reader__error(r, "doctype", pos, NULL, "DOCTYPE is not allowed: %s take no DTD", docs);
 		break;
 	case FO_SCAN_NUL:
 		if (s->stop_offset < 4)
-			fo_reader__error(r, pos, NULL, "not UTF-8 text (UTF-16 or UTF-32?): %s are UTF-8",
+			fo_reader__error(r, "encoding", pos, NULL, "not UTF-8 text (UTF-16 or UTF-32?): %s are UTF-8",
 					 docs);
 		else
-			fo_reader__error(r, pos, NULL, "NUL byte: not a text file (%s are UTF-8)", docs);
+			fo_reader__error(r, "encoding", pos, NULL, "NUL byte: not a text file (%s are UTF-8)", docs);
 		break;
 	case FO_SCAN_UTF16:
-		fo_reader__error(r, pos, NULL, "UTF-16 byte order mark: %s are UTF-8", docs);
+		fo_reader__error(r, "encoding", pos, NULL, "UTF-16 byte order mark: %s are UTF-8", docs);
 		break;
 	case FO_SCAN_EBCDIC:
-		fo_reader__error(r, pos, NULL, "EBCDIC text: %s are UTF-8", docs);
+		fo_reader__error(r, "encoding", pos, NULL, "EBCDIC text: %s are UTF-8", docs);
 		break;
 	case FO_SCAN_DEPTH:
-		fo_reader__error(r, pos, NULL,
+		fo_reader__error(r, "limit", pos, NULL,
 				 "elements nested more than %d deep (the XML parser's limit)",
 				 FO_SCAN_MAX_DEPTH);
 		break;
 	case FO_SCAN_MARKUP:
-		fo_reader__error(r, pos, NULL,
+		fo_reader__error(r, "limit", pos, NULL,
 				 "more than %u comments and processing instructions in one document "
 				 "(fallout's limit)",
 				 FO_SCAN_MAX_MARKUP);
 		break;
 	case FO_SCAN_MARKUP_BYTES:
-		fo_reader__error(r, pos, NULL,
+		fo_reader__error(r, "limit", pos, NULL,
 				 "comments and processing instructions longer than %u bytes in all "
 				 "(fallout's limit)",
 				 FO_SCAN_MAX_MARKUP_BYTES);
 		break;
 	case FO_SCAN_ATTRS:
-		fo_reader__error(r, pos, NULL, "more than %u attributes on one element (fallout's limit)",
+		fo_reader__error(r, "limit", pos, NULL, "more than %u attributes on one element (fallout's limit)",
 				 FO_SCAN_MAX_ATTRS);
 		break;
 	case FO_SCAN_ENCODING:
-		fo_reader__error(r, pos, NULL, "unsupported encoding '%s': %s are UTF-8",
+		fo_reader__error(r, "encoding", pos, NULL, "unsupported encoding '%s': %s are UTF-8",
 				 fo_reader__show(s->enc, sb), docs);
 		break;
 	default:
@@ -480,15 +482,15 @@ int fo_reader__verdict(fo_reader *r, int have_reader, int ret)
 	if (r->fatal) {
 		fo_pos pos = { r->fatal_line, r->fatal_col };
 		if (!r->scan.saw_content)
-			fo_reader__error(r, pos, NULL, "%s", r->fmt->empty);
+			fo_reader__error(r, "empty-document", pos, NULL, "%s", r->fmt->empty);
 		else if (!r->fmt->explain_fatal || !r->fmt->explain_fatal(r->ctx))
-			fo_reader__error(r, pos, NULL, "%s", r->fatal_msg);
+			fo_reader__error(r, "xml", pos, NULL, "%s", r->fatal_msg);
 		return FO_EINPUT;
 	}
 	if (!have_reader)
 		return FO_ENOMEM;
 	if (ret < 0) {
-		fo_reader__error(r, (fo_pos){ 0, 0 }, NULL, "the XML reader failed");
+		fo_reader__error(r, "xml", (fo_pos){ 0, 0 }, NULL, "the XML reader failed");
 		return FO_EINPUT;
 	}
 	return FO_OK;

@@ -192,13 +192,15 @@ void fo_reader__src_dispose(fo_reader_src *src);
  * was created; ret: the last xmlTextReaderRead). O(1). */
 int fo_reader__verdict(fo_reader *r, int have_reader, int ret);
 
-/* Adds an error (FO_SEV_ERROR, or sev) to the diag at pos, with an
+/* Adds an error (FO_SEV_ERROR, or sev) with its stable code (static text,
+ * docs/inventory-format.md; NULL = none) to the diag at pos, with an
  * optional column hint (see columns.h); running out of memory sets
  * r->nomem. */
-__attribute__((format(printf, 4, 5)))
-void fo_reader__error(fo_reader *r, fo_pos pos, const char *hint, const char *fmt, ...);
-void fo_reader__verror(fo_reader *r, fo_severity sev, fo_pos pos, const char *hint,
-		       const char *fmt, va_list ap);
+__attribute__((format(printf, 5, 6)))
+void fo_reader__error(fo_reader *r, const char *code, fo_pos pos, const char *hint,
+		      const char *fmt, ...);
+void fo_reader__verror(fo_reader *r, fo_severity sev, const char *code, fo_pos pos,
+		       const char *hint, const char *fmt, va_list ap);
 
 /* libxml2's message fit for a one-line diagnostic: no newline, no trailing
  * blank, no advice about parser options the user cannot set, its limits and

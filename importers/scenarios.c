@@ -23,6 +23,7 @@
 #include <libxml/xmlreader.h>
 
 #include "../graphs/fo_error.h"
+#include "../graphs/fo_suggest.h"
 #include "reader.h"
 #include "scan.h"
 
@@ -60,6 +61,7 @@ struct fo_scenarios {
 typedef struct reader {
 	fo_reader x;           /* the input: file, diag, scanner, libxml2's errors */
 	const fo_graph *g;
+	size_t suggested;      /* unknown nodes given a suggestion (start_target) */
 	fo_scenarios *s;
 	fo_scan_tag tag;
 	int have_tag;
@@ -90,7 +92,7 @@ static void error_at(reader *r, unsigned long line, unsigned long col, const cha
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fo_reader__verror(&r->x, FO_SEV_ERROR, (fo_pos){ line, col }, NULL, fmt, ap);
+	fo_reader__verror(&r->x, FO_SEV_ERROR, NULL, (fo_pos){ line, col }, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -312,12 +314,18 @@ static void start_target(reader *r, xmlTextReaderPtr x, int destroy)
 	} else if (!r->g) {
 		/* fo_scenarios_read: resolved later, by fo_scenarios_bind */
 	} else if (fo_graph_lookup(r->g, (const char *)v[0], &node) != FO_OK) {
+		/* A suggestion reads every id: the first 50 unknown nodes of
+		 * a file get one, as references in an inventory do. */
+		const char *near = r->suggested++ < 50 ? fo_suggest_id(r->g, (const char *)v[0]) : NULL;
+		char tail[FO_DIAG_SHORT_BUF + 32] = "", nearb[FO_DIAG_SHORT_BUF];
+		if (near)
+			snprintf(tail, sizeof tail, "; did you mean '%s'?", fo_diag_shorten(near, nearb));
 		if (sname)
-			error_at(r, l, c, "scenario '%s': unknown node '%s'",
-				 fo_reader__show(sname, nb), fo_reader__show((const char *)v[0], sb));
+			error_at(r, l, c, "scenario '%s': unknown node '%s'%s",
+				 fo_reader__show(sname, nb), fo_reader__show((const char *)v[0], sb), tail);
 		else
-			error_at(r, l, c, "unknown node '%s'",
-				 fo_reader__show((const char *)v[0], sb));
+			error_at(r, l, c, "unknown node '%s'%s",
+				 fo_reader__show((const char *)v[0], sb), tail);
 	} else if (destroy) {
 		if (grow((void **)&r->tmp_destroy, &r->ad, r->nd + 1, sizeof *r->tmp_destroy) < 0)
 			r->x.nomem = 1;
@@ -533,7 +541,8 @@ int fo_scenarios_bind(fo_scenarios **out, const fo_scenarios *s, const fo_graph 
 {
 	int err = FO_OK;
 	fo_scenarios *b = NULL;
-	char sb[FO_READER_SHOW_BUF], nb[FO_READER_SHOW_BUF];
+	char sb[FO_READER_SHOW_BUF], nb[FO_READER_SHOW_BUF], nearb[FO_DIAG_SHORT_BUF];
+	size_t suggested = 0;
 	size_t errors_before;
 
 	if (out)
@@ -578,9 +587,16 @@ int fo_scenarios_bind(fo_scenarios **out, const fo_scenarios *s, const fo_graph 
 			if (fo_graph_lookup(g, rf->id, &node) == FO_OK)
 				continue;
 			unknown = 1;
-			if (fo_diag_add(diag, FO_SEV_ERROR, s->file, rf->line, rf->col, NULL,
-					"scenario '%s': unknown node '%s'", fo_reader__show(e->name, nb),
-					fo_reader__show(rf->id, sb)) == FO_ENOMEM) {
+			/* A suggestion reads every id: the first 50 unknown
+			 * nodes get one, as for references in an inventory. */
+			const char *near = suggested++ < 50 ? fo_suggest_id(g, rf->id) : NULL;
+			char tail[FO_DIAG_SHORT_BUF + 32] = "";
+			if (near)
+				snprintf(tail, sizeof tail, "; did you mean '%s'?", fo_diag_shorten(near, nearb));
+			if (fo_diag_add_code(diag, FO_SEV_ERROR, "unknown-reference", s->file, rf->line,
+					     rf->col, NULL, "scenario '%s': unknown node '%s'%s",
+					     fo_reader__show(e->name, nb), fo_reader__show(rf->id, sb),
+					     tail) == FO_ENOMEM) {
 				err = FO_ENOMEM;
 				goto done;
 			}

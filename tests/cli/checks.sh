@@ -74,6 +74,7 @@ is() { [ "$st" = "$1" ]; }
 has() { grep -q -e "$1" "$2"; }
 hasF() { grep -q -F -e "$1" "$2"; }
 lacks() { ! grep -q -F -e "$1" "$2"; }
+lacks_re() { ! grep -q -E -e "$1" "$2"; }
 same() { cmp -s "$1" "$2"; }
 empty_dir() { [ -z "$(ls -A "$1")" ]; }
 # The first bytes of a file, in hex (od is POSIX; xxd is not).
@@ -688,6 +689,47 @@ else
 	echo "FAIL tests/xsd/run.sh"
 	fail=$((fail + 1))
 fi
+
+# ------------------------------------------- the reader and the XSD agree
+# check no longer runs libxml2's schema validator: the reader must give the
+# XSD's verdict on every fixture, in its own words (no validator text).
+for f in tests/xsd/*.xml; do
+	fo check "$f"
+	case $f in
+	*-ok.xml) check "check agrees with the XSD: $f valid" is 0 ;;
+	*) check "check agrees with the XSD: $f invalid" is 3 ;;
+	esac
+	check "check $f: no validator text" \
+		lacks_re "Element '|facet|validation root|not expected|atomic type" "$tmp/out"
+	check "check $f: every diagnostic located" lacks_re '^[^:]*\.xml: (error|warning)' "$tmp/out"
+done
+
+# ------------------------------------------------- check --format json
+# Every JSON document of the golden cases parses, and every diagnostic has
+# its six fields, with a documented code (docs/inventory-format.md).
+json_diag_ok() { # FILE
+	python3 - "$1" <<'PY'
+import json, re, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["format"] == "fallout-check" and doc["version"] == 1
+codes = set(re.findall(r"^\| `([a-z-]+)` \|", open("docs/inventory-format.md").read(), re.M))
+assert codes, "no code table in docs/inventory-format.md"
+for inv in doc["inventories"]:
+    assert set(inv) >= {"file", "status", "valid", "errors", "warnings", "not_shown"}, inv
+for d in doc["diagnostics"]:
+    assert set(d) == {"file", "line", "column", "severity", "code", "message"}, d
+    assert d["severity"] in ("error", "warning"), d
+    assert d["code"] in codes, d["code"] + " is not documented"
+    assert d["line"] is None or d["line"] >= 1
+PY
+}
+for f in tests/cli/cases/check-*json*.out; do
+	check "valid JSON diagnostics: $f" json_diag_ok "$f"
+done
+fo check --format json tests/cli/inputs/check-messages.xml tests/hostile/xinclude.xml "$Q"
+cp "$tmp/out" "$tmp/check.json"
+check "check json of three inventories: status 3" is 3
+check "check json of three inventories: valid" json_diag_ok "$tmp/check.json"
 
 FALLOUT="$FALLOUT" sh tests/cli/snapshot-checks.sh || fail=$((fail + 1))
 FALLOUT="$FALLOUT" sh tests/cli/report-checks.sh || fail=$((fail + 1))

@@ -81,6 +81,13 @@ check "render accepts DB@LABEL: same DOT as the XML" cmp -s "$tmp/out" "$tmp/sna
 fo check "$DB@t"
 check "check accepts DB@LABEL: status 0" is 0
 check "check DB@LABEL: summary names DB@LABEL" has "$DB@t: ok: " "$tmp/out"
+fo check --format json "$DB@t" "$DB@nope"
+check "check json of two snapshots, one label unknown: status 2" is 2
+check "check json of snapshots: valid JSON" python3 -m json.tool "$tmp/out"
+check "check json: a snapshot's warning has its line, no column" \
+	grep -q -E '"line": [0-9]+, "column": null, "severity": "warning"' "$tmp/out"
+check "check json: the unknown label is a located snapshot diagnostic" \
+	has '"code": "snapshot", "message": "no snapshot labelled' "$tmp/out"
 fo whatif "$DB@nope" --fail a
 check "unknown label: status 2" is 2
 check "unknown label: said" has "no snapshot labelled 'nope'" "$tmp/err"

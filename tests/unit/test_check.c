@@ -1,6 +1,7 @@
 /*
  * test_check.c — the design warnings of `fallout check` (analyzer/fo_check.h):
- * cycles through igraph, unused nodes, doubtful redundancy; and the summary
+ * unknown kinds, cycles (compared with igraph on random graphs), unused
+ * nodes, doubtful redundancy; codes, shortened ids; and the summary
  * statistics.
  */
 #include <stdarg.h>
@@ -14,6 +15,10 @@
 #include "graphs/fo_cycles.h"
 #include "graphs/fo_error.h"
 #include "helpers/fixture.h"
+#include "helpers/rgraph.h"
+
+#include <igraph.h>
+#include <stdlib.h>
 
 static fo_diag *run(const char *spec, fo_check_stats *st)
 {
@@ -143,6 +148,119 @@ static void cycles_api_components(void **state)
 	fo_graph_free(g);
 }
 
+static const fo_diag_entry *find_code(const fo_diag *d, const char *code)
+{
+	for (size_t i = 0; i < fo_diag_count(d); i++)
+		if (fo_diag_get(d, i)->code && !strcmp(fo_diag_get(d, i)->code, code))
+			return fo_diag_get(d, i);
+	return NULL;
+}
+
+/* One warning per distinct undocumented kind, at its first node, counting
+ * its nodes, with the nearest documented kind when close; aliases and
+ * documented kinds are not warned. */
+static void unknown_kind_warned_once_with_suggestion(void **state)
+{
+	(void)state;
+	fo_check_stats st;
+	fo_diag *d = run("N x app\nN y ap\nN z ap\nN w firewall\nN v cvm\nx > y\nx > z\nx > w\nx > v\n",
+			 &st);
+	assert_int_equal(st.unknown_kinds, 2);
+	assert_true(has(d, "unknown kind 'ap' (2 nodes); did you mean 'app'?"));
+	assert_true(has(d, "unknown kind 'firewall' (1 node): not a documented kind, analysed as a generic node"));
+	assert_false(has(d, "'cvm'"));
+	const fo_diag_entry *e = find_code(d, "unknown-kind");
+	assert_non_null(e);
+	assert_int_equal(e->sev, FO_SEV_WARNING);
+	fo_diag_free(d);
+}
+
+/* Every warning has its code; ids longer than 80 bytes are shortened. */
+static void warnings_have_codes_and_short_ids(void **state)
+{
+	(void)state;
+	fo_check_stats st;
+	char spec[512], id[101];
+	memset(id, 'q', 100);
+	id[100] = '\0';
+	snprintf(spec, sizeof spec, "N app app\napp > a\na > a\nN %s\nN s site\nb @ s\nc @ s\napp > 1: b c\n", id);
+	fo_diag *d = run(spec, &st);
+	assert_non_null(find_code(d, "cycle"));
+	assert_non_null(find_code(d, "doubtful-redundancy"));
+	const fo_diag_entry *e = find_code(d, "unused");
+	assert_non_null(e);
+	char want[256];
+	snprintf(want, sizeof want, "nothing depends on '%.80s...' (kind service), and it is not an app", id);
+	assert_string_equal(e->msg, want);
+	for (size_t i = 0; i < fo_diag_count(d); i++)
+		assert_non_null(fo_diag_get(d, i)->code);
+	fo_diag_free(d);
+}
+
+/* fo_graph_cycles (Tarjan over the CSR arrays) finds exactly igraph's
+ * strongly connected components with a cycle, on random graphs. */
+static void cycles_match_igraph(void **state)
+{
+	(void)state;
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	igraph_set_error_handler(igraph_error_handler_ignore);
+	for (int round = 0; round < 200; round++) {
+		rgraph_params p = { 1 + rgraph_rnd(&seed, 60), 30, 3, 20, 10, 4, 0, 1 };
+		fo_graph *g = rgraph_new(&seed, &p);
+		fo_graph_view v;
+		fo_sccs s;
+		igraph_vector_int_t edges, memb;
+		igraph_t ig;
+		igraph_integer_t nc;
+		uint8_t *self = calloc(p.n, 1);
+		fo_graph_view_get(g, &v);
+		assert_int_equal(igraph_vector_int_init(&edges, 0), IGRAPH_SUCCESS);
+		for (uint32_t gi = 0; gi < v.groups; gi++) {
+			if (!fo_group_type_is_hard((fo_group_type)v.group_type[gi]))
+				continue;
+			for (uint32_t m = v.member_off[gi]; m < v.member_off[gi + 1]; m++) {
+				if (v.members[m] == v.group_owner[gi])
+					self[v.members[m]] = 1;
+				igraph_vector_int_push_back(&edges, v.group_owner[gi]);
+				igraph_vector_int_push_back(&edges, v.members[m]);
+			}
+		}
+		assert_int_equal(igraph_create(&ig, &edges, v.nodes, IGRAPH_DIRECTED), IGRAPH_SUCCESS);
+		assert_int_equal(igraph_vector_int_init(&memb, 0), IGRAPH_SUCCESS);
+		assert_int_equal(igraph_connected_components(&ig, &memb, NULL, &nc, IGRAPH_STRONG),
+				 IGRAPH_SUCCESS);
+		assert_int_equal(fo_graph_cycles(g, &s), FO_OK);
+		/* Every reported component is one igraph component, whole. */
+		size_t reported = 0;
+		for (size_t c = 0; c < s.count; c++) {
+			igraph_integer_t ic = VECTOR(memb)[s.nodes[s.off[c]]];
+			size_t size = 0;
+			for (uint32_t x = 0; x < v.nodes; x++)
+				size += VECTOR(memb)[x] == ic;
+			assert_int_equal(size, s.off[c + 1] - s.off[c]);
+			for (uint32_t i = s.off[c]; i < s.off[c + 1]; i++)
+				assert_int_equal(VECTOR(memb)[s.nodes[i]], ic);
+			assert_true(size > 1 || self[s.nodes[s.off[c]]]);
+			reported += size;
+		}
+		/* ... and every node in a cyclic igraph component is reported. */
+		size_t cyclic = 0;
+		for (uint32_t x = 0; x < v.nodes; x++) {
+			size_t size = 0;
+			for (uint32_t y = 0; y < v.nodes; y++)
+				size += VECTOR(memb)[y] == VECTOR(memb)[x];
+			cyclic += size > 1 || self[x];
+		}
+		assert_int_equal(reported, cyclic);
+		fo_sccs_dispose(&s);
+		igraph_vector_int_destroy(&memb);
+		igraph_destroy(&ig);
+		igraph_vector_int_destroy(&edges);
+		free(self);
+		fo_graph_free(g);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +273,9 @@ int main(void)
 		cmocka_unit_test(region_is_not_a_shared_container),
 		cmocka_unit_test(member_is_the_container),
 		cmocka_unit_test(cycles_api_components),
+		cmocka_unit_test(cycles_match_igraph),
+		cmocka_unit_test(unknown_kind_warned_once_with_suggestion),
+		cmocka_unit_test(warnings_have_codes_and_short_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
