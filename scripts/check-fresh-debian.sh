@@ -17,7 +17,9 @@
 # bind of /dev for the device nodes; nothing is created or changed in the
 # host's /dev. The trap unmounts everything in reverse order on any exit,
 # after ending the processes still running inside the chroot. The chroot runs
-# with an empty environment (no LANG, no host variables), as a new login.
+# with an empty environment (no LANG, no host variables), as a new login; it
+# shares the host's network (resolv.conf and locally added CA certificates
+# are copied in).
 #
 # Last run (2026-12-02, 2 shared cores, see docs/dependencies.md):
 #   RESULTS-PLACEHOLDER
@@ -98,7 +100,15 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
+# The chroot uses the host's network, so it gets the host's resolver and the
+# CA certificates added locally (/usr/local/share/ca-certificates, e.g. of a
+# TLS-inspecting proxy: without them npm ci fails with
+# SELF_SIGNED_CERT_IN_CHAIN). A bare machine on an open network needs neither.
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+	cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+	chroot "$root" /usr/sbin/update-ca-certificates >/dev/null
+fi
 mnt /proc -t proc proc
 # Device nodes: a bind of the host's /dev, made private so that the mounts
 # below stay inside the chroot; the devpts and tmpfs on top are new instances
