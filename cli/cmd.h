@@ -22,32 +22,109 @@ enum {
 	EXIT_IO = 4,
 };
 
-#define EXIT_STATUS_HELP \
-	"Exit status: 0 success; 1 findings (diff --fail-on); 2 usage error (unknown\n" \
-	"option, unknown id); 3 invalid input; 4 I/O or system error.\n"
+/* ------------------------------------------------------------ options
+ *
+ * Each subcommand declares its options once, in a table of cmd_opt: names,
+ * value name, help line and what the option does. The parser (cmd_parse)
+ * and the "Options" part of --help (cmd_help) both read that table, so a new
+ * option is one line:
+ *
+ *     CMD_STRING("scope", 0, "SCOPE", OFF(scope), "impact, all or app:ID"),
+ *
+ * where OFF(field) is offsetof(the command's options struct, field). Options
+ * may come before or after operands, as --name VALUE, --name=VALUE, -o VALUE
+ * or -oVALUE; "--" ends options. -h/--help and --version are every
+ * command's, added by the parser and to the help (docs/cli.md). */
 
-/* Option parser: options may come before or after operands, as --name VALUE
- * or --name=VALUE; "--" ends options. */
+typedef enum cmd_opt_kind {
+	CMD_OPT_END = 0,
+	CMD_OPT_FLAG,   /* int field set to 1 */
+	CMD_OPT_STRING, /* const char * field: the value (the last one given wins) */
+	CMD_OPT_LIST,   /* cmd_list field: every value, in order (repeatable) */
+	CMD_OPT_CHOICE, /* int field: the value's index in words (else usage error) */
+	CMD_OPT_COUNT,  /* unsigned long field: a decimal count, at least min */
+	CMD_OPT_CALL,   /* fn(ctx, prog, value) decides */
+} cmd_opt_kind;
+
+/* What CMD_OPT_CALL runs: ctx is the command's options struct, value NULL
+ * for a flag. Returns EXIT_OK, or an exit status after printing why. */
+typedef int (*cmd_opt_fn)(void *ctx, const char *prog, const char *value);
+
 typedef struct cmd_opt {
-	const char *name;  /* long name without dashes, e.g. "fail" */
-	char short_name;   /* 'o', or 0 */
-	int takes_value;
-	int id;            /* returned by cmd_next */
+	const char *name;         /* long name without dashes, e.g. "fail" */
+	char short_name;          /* 'o', or 0 */
+	const char *value_name;   /* "FILE" for an option with a value; NULL: a flag */
+	const char *help;         /* the help text; '\n' starts an indented line */
+	cmd_opt_kind kind;
+	size_t offset;            /* of the field in the options struct */
+	const char *const *words; /* CMD_OPT_CHOICE: NULL-terminated */
+	unsigned long min;        /* CMD_OPT_COUNT: 0 or 1 */
+	cmd_opt_fn fn;            /* CMD_OPT_CALL */
 } cmd_opt;
 
-typedef struct cmd_args {
-	int argc, i;
-	char **argv;
-	const char *prog; /* "fallout whatif" for messages */
-	const cmd_opt *opts;
-	int no_more_opts;
-} cmd_args;
+/* A repeatable option's values, in order (borrowed from argv; v malloc'd). */
+typedef struct cmd_list {
+	const char **v;
+	size_t n;
+} cmd_list;
 
-void cmd_args_init(cmd_args *a, const char *prog, int argc, char **argv, const cmd_opt *opts);
-/* Returns the next option's id with *value set (NULL for flags), 0 for an
- * operand (in *value), -1 at the end; prints a usage error and returns -2 for
- * an unknown option or a missing value. */
-int cmd_next(cmd_args *a, const char **value);
+#define CMD_FLAG(name, short_name, off, help) \
+	{ name, short_name, NULL, help, CMD_OPT_FLAG, off, NULL, 0, NULL }
+#define CMD_STRING(name, short_name, value_name, off, help) \
+	{ name, short_name, value_name, help, CMD_OPT_STRING, off, NULL, 0, NULL }
+#define CMD_LIST(name, short_name, value_name, off, help) \
+	{ name, short_name, value_name, help, CMD_OPT_LIST, off, NULL, 0, NULL }
+#define CMD_CHOICE(name, short_name, value_name, off, words, help) \
+	{ name, short_name, value_name, help, CMD_OPT_CHOICE, off, words, 0, NULL }
+#define CMD_COUNT(name, short_name, value_name, off, min, help) \
+	{ name, short_name, value_name, help, CMD_OPT_COUNT, off, NULL, min, NULL }
+#define CMD_CALL(name, short_name, value_name, fn, help) \
+	{ name, short_name, value_name, help, CMD_OPT_CALL, 0, NULL, 0, fn }
+#define CMD_END { NULL, 0, NULL, NULL, CMD_OPT_END, 0, NULL, 0, NULL }
+
+/* One subcommand: its table, its help text around the options, and the exit
+ * statuses it can return (its help lists only these). */
+typedef struct cmd_spec {
+	const char *prog;     /* "fallout whatif": messages and help */
+	const char *synopsis; /* "Usage: ..." lines and the description */
+	const cmd_opt *opts;  /* ended by CMD_END; -h/--help and --version added */
+	const char *notes;    /* printed after the options, or NULL */
+	/* exits[S]: what status S means for this command; NULL: never returned */
+	const char *exits[EXIT_IO + 1];
+	/* Called for each operand, in order; NULL: any operand is a usage error. */
+	int (*operand)(void *ctx, const char *prog, const char *value);
+} cmd_spec;
+
+/* The usual meanings, for cmd_spec.exits. */
+#define CMD_EXIT_OK "success"
+#define CMD_EXIT_USAGE "usage error (unknown option, unknown id)"
+#define CMD_EXIT_INPUT "invalid input"
+#define CMD_EXIT_IO "I/O or system error"
+
+/* What cmd_parse returns once --help or --version is printed: the command
+ * returns EXIT_OK without doing anything else. */
+#define CMD_DONE (-1)
+
+/* Parses argv[1..argc-1] (argv[0] is the subcommand) into ctx, the
+ * command's options struct (zeroed or preset with defaults), following
+ * spec. Returns EXIT_OK, CMD_DONE, or an exit status after printing why
+ * ("fallout X: unknown option '--y'" and a hint). cmd_list fields grow with
+ * realloc: call cmd_parse_dispose on ctx whatever this returned.
+ * O(argc * options). */
+int cmd_parse(const cmd_spec *spec, void *ctx, int argc, char **argv);
+
+/* Frees the cmd_list fields of ctx (not the strings, which are argv's). */
+void cmd_parse_dispose(const cmd_spec *spec, void *ctx);
+
+/* Prints spec's --help: synopsis, the options generated from the table,
+ * notes, and the exit statuses the command can return. */
+void cmd_help(const cmd_spec *spec, FILE *fp);
+
+/* Prints what `fallout --version` prints: "fallout VERSION\n". */
+void cmd_version(FILE *fp);
+
+/* The top-level help's exit statuses (every status some command returns). */
+void cmd_exit_help(const char *const exits[EXIT_IO + 1], FILE *fp);
 
 /* Takes an operand as the one INVENTORY; a second one is a usage error.
  * Returns EXIT_OK or EXIT_USAGE (after printing why). */

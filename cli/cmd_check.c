@@ -3,6 +3,7 @@
  * then design warnings, then a one-line summary. Diagnostics go to stdout
  * (they are this command's output); the status says whether it is valid.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,24 +13,36 @@
 #include "../graphs/fo_error.h"
 #include "../importers/fo_inventory.h"
 
-static const char help[] =
+typedef struct check_opts {
+	const char *path;
+	unsigned long max_errors;
+	int print_schema;
+} check_opts;
+
+#define OFF(f) offsetof(check_opts, f)
+static const cmd_opt opts[] = {
+	CMD_COUNT("max-errors", 0, "N", OFF(max_errors), 0,
+		  "print at most N diagnostics (default 100; 0 = all)"),
+	CMD_FLAG("print-schema", 0, OFF(print_schema), "print the embedded XSD and exit"),
+	CMD_END,
+};
+
+static int operand(void *ctx, const char *prog, const char *val)
+{
+	return cmd_operand(prog, &((check_opts *)ctx)->path, val);
+}
+
+static const cmd_spec spec = {
+	"fallout check",
 	"Usage: fallout check INVENTORY [--max-errors N] [--print-schema]\n"
 	"Validates INVENTORY against the XSD and the rules of docs/inventory-format.md,\n"
 	"printing every problem as FILE:LINE:COL: error|warning: message, then a summary.\n"
 	"Warnings: dependency cycles (cannot cold-start), nodes nothing depends on that\n"
-	"are not apps, groups whose members all sit in one container.\n\n"
-	"  --max-errors N   print at most N diagnostics (default 100; 0 = all)\n"
-	"  --print-schema   print the embedded XSD and exit\n"
-	"  -h, --help       this help\n\n"
-	"Exit status: 0 valid (warnings allowed); 2 usage error; 3 invalid input;\n"
-	"4 I/O or system error.\n";
-
-enum { O_MAX = 1, O_SCHEMA, O_HELP };
-static const cmd_opt opts[] = {
-	{ "max-errors", 0, 1, O_MAX },
-	{ "print-schema", 0, 0, O_SCHEMA },
-	{ "help", 'h', 0, O_HELP },
-	{ NULL, 0, 0, 0 },
+	"are not apps, groups whose members all sit in one container.\n",
+	opts,
+	NULL,
+	{ "valid (warnings allowed)", NULL, "usage error", CMD_EXIT_INPUT, CMD_EXIT_IO },
+	operand,
 };
 
 static const char *plural(size_t n, const char *one, const char *many)
@@ -39,30 +52,22 @@ static const char *plural(size_t n, const char *one, const char *many)
 
 int cmd_check(int argc, char **argv)
 {
-	const char *prog = "fallout check", *path = NULL, *val;
-	unsigned long cap = 100;
-	cmd_args a;
+	const char *prog = spec.prog, *path;
+	check_opts o = { .max_errors = 100 };
 	fo_diag *diag = NULL;
 	fo_graph *g = NULL;
 	fo_inventory_input *in = NULL;
 	fo_check_stats st;
-	int status = EXIT_OK, id, err;
+	int status = EXIT_OK, err;
 
-	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
-	while ((id = cmd_next(&a, &val)) != -1) {
-		switch (id) {
-		case -2: return EXIT_USAGE;
-		case O_HELP: fputs(help, stdout); return EXIT_OK;
-		case O_SCHEMA: fputs(fo_inventory_schema(), stdout); return EXIT_OK;
-		case O_MAX:
-			if ((status = cmd_count(prog, "--max-errors", val, 0, &cap)) != EXIT_OK)
-				return status;
-			break;
-		default:
-			if ((status = cmd_operand(prog, &path, val)) != EXIT_OK)
-				return status;
-		}
+	if ((status = cmd_parse(&spec, &o, argc, argv)) != EXIT_OK)
+		return status == CMD_DONE ? EXIT_OK : status;
+	if (o.print_schema) {
+		fputs(fo_inventory_schema(), stdout);
+		return EXIT_OK;
 	}
+	path = o.path;
+	unsigned long cap = o.max_errors;
 	if (!path)
 		return cmd_usage_error(prog, "missing INVENTORY");
 	if (fo_diag_new(&diag, cap) < 0) {

@@ -18,16 +18,6 @@
 #include "../graphs/fo_snapshot.h"
 #include "../importers/fo_inventory.h"
 
-void cmd_args_init(cmd_args *a, const char *prog, int argc, char **argv, const cmd_opt *opts)
-{
-	a->argc = argc;
-	a->argv = argv;
-	a->i = 0;
-	a->prog = prog;
-	a->opts = opts;
-	a->no_more_opts = 0;
-}
-
 int cmd_usage_error(const char *prog, const char *fmt, ...)
 {
 	va_list ap;
@@ -37,61 +27,6 @@ int cmd_usage_error(const char *prog, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s --help'.\n", prog);
 	return EXIT_USAGE;
-}
-
-int cmd_next(cmd_args *a, const char **value)
-{
-	*value = NULL;
-	if (a->i >= a->argc)
-		return -1;
-	char *arg = a->argv[a->i++];
-	if (a->no_more_opts || arg[0] != '-' || strcmp(arg, "-") == 0) {
-		*value = arg;
-		return 0;
-	}
-	if (strcmp(arg, "--") == 0) {
-		a->no_more_opts = 1;
-		return cmd_next(a, value);
-	}
-	const cmd_opt *o = NULL;
-	const char *inline_val = NULL;
-	if (arg[1] == '-') {
-		const char *name = arg + 2, *eq = strchr(name, '=');
-		size_t len = eq ? (size_t)(eq - name) : strlen(name);
-		for (const cmd_opt *p = a->opts; p->name; p++)
-			if (strlen(p->name) == len && strncmp(p->name, name, len) == 0)
-				o = p;
-		if (eq)
-			inline_val = eq + 1;
-	} else {
-		for (const cmd_opt *p = a->opts; p->name; p++)
-			if (p->short_name && p->short_name == arg[1])
-				o = p;
-		if (o && arg[2])
-			inline_val = arg + 2;
-		else if (!o || arg[2])
-			o = NULL;
-	}
-	if (!o) {
-		cmd_usage_error(a->prog, "unknown option '%s'", arg);
-		return -2;
-	}
-	if (!o->takes_value) {
-		if (inline_val) {
-			cmd_usage_error(a->prog, "option '--%s' takes no value", o->name);
-			return -2;
-		}
-		return o->id;
-	}
-	if (inline_val) {
-		*value = inline_val;
-	} else if (a->i < a->argc) {
-		*value = a->argv[a->i++];
-	} else {
-		cmd_usage_error(a->prog, "option '--%s' needs a value", o->name);
-		return -2;
-	}
-	return o->id;
 }
 
 int cmd_operand(const char *prog, const char **path, const char *val)

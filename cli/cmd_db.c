@@ -4,6 +4,7 @@
  * docs/report.md).
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,36 @@
 #include "../reports/fo_batchreport.h"
 #include "../reports/fo_report.h"
 
-static const char help[] =
+typedef struct db_opts {
+	const char *db, *output, *sub_word, *arg;
+	int json; /* --format: index in formats */
+} db_opts;
+
+static const char *const formats[] = { "text", "json", NULL };
+
+#define OFF(f) offsetof(db_opts, f)
+static const cmd_opt opts[] = {
+	CMD_STRING("db", 0, "FILE", OFF(db), "the snapshot database (required)"),
+	CMD_CHOICE("format", 0, "FMT", OFF(json), formats, "text (default) or json, for list and reports"),
+	CMD_STRING("output", 'o', "FILE", OFF(output), "report: write to FILE instead of standard output"),
+	CMD_END,
+};
+
+/* SUBCOMMAND, then LABEL (rm) or ID (report). */
+static int operand(void *ctx, const char *prog, const char *val)
+{
+	db_opts *o = ctx;
+	if (!o->sub_word)
+		o->sub_word = val;
+	else if (!o->arg && (!strcmp(o->sub_word, "rm") || !strcmp(o->sub_word, "report")))
+		o->arg = val;
+	else
+		return cmd_usage_error(prog, "unexpected operand '%s'", val);
+	return EXIT_OK;
+}
+
+static const cmd_spec spec = {
+	"fallout db",
 	"Usage: fallout db list --db FILE [--format text|json]\n"
 	"       fallout db rm LABEL --db FILE\n"
 	"       fallout db reports --db FILE [--format text|json]\n"
@@ -25,22 +55,13 @@ static const char help[] =
 	"reports too). reports lists the reports stored by 'fallout report' on a\n"
 	"snapshot: id, time, snapshot, runs, title. report prints stored report ID as\n"
 	"the report.json 'fallout report' wrote, rebuilt from the database without\n"
-	"recomputing.\n\n"
-	"  --db FILE          the snapshot database (required)\n"
-	"  --format FMT       text (default) or json, for list and reports\n"
-	"  -o, --output FILE  report: write to FILE instead of standard output\n"
-	"  -h, --help         this help\n\n"
-	"Exit status: 0 success; 2 usage error (unknown label or id); 3 invalid input\n"
-	"(database not fallout's, corrupt or newer); 4 I/O error (cannot open,\n"
-	"read-only, locked).\n";
-
-enum { O_DB = 1, O_FORMAT, O_OUT, O_HELP };
-static const cmd_opt opts[] = {
-	{ "db", 0, 1, O_DB },
-	{ "format", 0, 1, O_FORMAT },
-	{ "output", 'o', 1, O_OUT },
-	{ "help", 'h', 0, O_HELP },
-	{ NULL, 0, 0, 0 },
+	"recomputing.\n",
+	opts,
+	NULL,
+	{ CMD_EXIT_OK, NULL, "usage error (unknown label or id)",
+	  "invalid input (database not fallout's, corrupt or newer)",
+	  "I/O error (cannot open, read-only, locked)" },
+	operand,
 };
 
 enum sub { S_LIST, S_RM, S_REPORTS, S_REPORT };
@@ -183,39 +204,20 @@ static int report_json(const char *prog, const char *db, int64_t id, const char 
 int cmd_db(int argc, char **argv)
 {
 	static const char *const subs[] = { "list", "rm", "reports", "report", NULL };
-	const char *prog = "fallout db", *sub_word = NULL, *arg = NULL, *db = NULL;
-	const char *out_path = NULL, *val;
+	const char *prog = spec.prog;
+	db_opts o = { 0 };
 	fo_snapshot_info *v = NULL;
 	fo_snapshot_report_info *rv = NULL;
 	size_t nv = 0, nrv = 0;
 	fo_diag *diag = NULL;
-	cmd_args a;
 	cmd_out out = { 0 };
-	int status = EXIT_OK, id, err, json = 0, sub = -1;
+	int status = EXIT_OK, err, sub = -1;
 	int64_t report_id = 0;
 
-	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
-	while ((id = cmd_next(&a, &val)) != -1) {
-		switch (id) {
-		case -2: return EXIT_USAGE;
-		case O_HELP: fputs(help, stdout); return EXIT_OK;
-		case O_DB: db = val; break;
-		case O_OUT: out_path = val; break;
-		case O_FORMAT: {
-			static const char *const words[] = { "text", "json", NULL };
-			if ((status = cmd_choice(prog, "format", val, words, &json)) != EXIT_OK)
-				return status;
-			break;
-		}
-		default:
-			if (!sub_word)
-				sub_word = val;
-			else if (!arg && (!strcmp(sub_word, "rm") || !strcmp(sub_word, "report")))
-				arg = val;
-			else
-				return cmd_usage_error(prog, "unexpected operand '%s'", val);
-		}
-	}
+	if ((status = cmd_parse(&spec, &o, argc, argv)) != EXIT_OK)
+		return status == CMD_DONE ? EXIT_OK : status;
+	const char *sub_word = o.sub_word, *arg = o.arg, *db = o.db, *out_path = o.output;
+	int json = o.json;
 	if (!sub_word)
 		return cmd_usage_error(prog, "missing subcommand (list, rm, reports or report)");
 	for (int i = 0; subs[i]; i++)

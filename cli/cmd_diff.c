@@ -6,6 +6,7 @@
  * CI gate (docs/diff.md). Printing is reports/diffreport.c's.
  */
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,35 +19,68 @@
 #include "../importers/fo_scenarios.h"
 #include "../reports/fo_diffreport.h"
 
-static const char help[] =
+typedef struct diff_opts {
+	const char *paths[2], *output, *scenarios;
+	int fail_new_spof, fail_more_down;
+	int format; /* index in formats */
+} diff_opts;
+
+static const char *const formats[] = { "text", "json", "md", NULL };
+
+static int opt_fail_on(void *ctx, const char *prog, const char *val);
+
+#define OFF(f) offsetof(diff_opts, f)
+static const cmd_opt opts[] = {
+	CMD_STRING("scenarios", 0, "FILE", OFF(scenarios), "scenario file (docs/scenarios-format.md); "
+		   "every node it names must exist in both inventories (else status 3)"),
+	CMD_CALL("fail-on", 0, "WHAT", opt_fail_on,
+		 "exit 1 when the after-state is worse (repeatable):\n"
+		 "new-spof   some app has a SPOF it did not have before\n"
+		 "more-down  in some scenario more apps are down after, or\n"
+		 "           some app's state is worse, in the order\n"
+		 "           up < at-risk < degraded < down (needs\n"
+		 "           --scenarios)"),
+	CMD_CHOICE("format", 0, "FMT", OFF(format), formats, "text (default), json or md (docs/diff.md)"),
+	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
+	CMD_END,
+};
+
+static int opt_fail_on(void *ctx, const char *prog, const char *val)
+{
+	static const char *const words[] = { "new-spof", "more-down", NULL };
+	diff_opts *o = ctx;
+	int i, status;
+	if ((status = cmd_choice(prog, "--fail-on", val, words, &i)) != EXIT_OK)
+		return status;
+	if (i == 0)
+		o->fail_new_spof = 1;
+	else
+		o->fail_more_down = 1;
+	return EXIT_OK;
+}
+
+/* BEFORE, then AFTER. */
+static int operand(void *ctx, const char *prog, const char *val)
+{
+	diff_opts *o = ctx;
+	if (o->paths[1])
+		return cmd_usage_error(prog, "unexpected operand '%s' (BEFORE and AFTER already given)", val);
+	o->paths[o->paths[0] ? 1 : 0] = val;
+	return EXIT_OK;
+}
+
+static const cmd_spec spec = {
+	"fallout diff",
 	"Usage: fallout diff BEFORE AFTER [options]\n"
 	"What a migration changes: nodes and dependencies added, removed and changed;\n"
 	"single points of failure introduced and removed per app (apps and nodes\n"
 	"matched by id; apps present in both); with --scenarios, for each scenario the\n"
-	"apps whose state changed, resolved and run against each inventory.\n\n"
-	"  --scenarios FILE   scenario file (docs/scenarios-format.md); every node it\n"
-	"                     names must exist in both inventories (else status 3)\n"
-	"  --fail-on WHAT     exit 1 when the after-state is worse (repeatable):\n"
-	"                     new-spof   some app has a SPOF it did not have before\n"
-	"                     more-down  in some scenario more apps are down after, or\n"
-	"                                some app's state is worse, in the order\n"
-	"                                up < at-risk < degraded < down (needs\n"
-	"                                --scenarios)\n"
-	"  --format FMT       text (default), json or md (docs/diff.md)\n"
-	"  -o, --output FILE  write to FILE instead of standard output\n"
-	"  -h, --help         this help\n\n"
-	"BEFORE and AFTER are inventories or snapshots DB@LABEL; at most one may be -.\n\n"
-	"Exit status: 0 success (without --fail-on, whatever changed); 1 worse by a\n"
-	"--fail-on measure; 2 usage error; 3 invalid input; 4 I/O or system error.\n";
-
-enum { O_SCEN = 1, O_FAIL_ON, O_FORMAT, O_OUT, O_HELP };
-static const cmd_opt opts[] = {
-	{ "scenarios", 0, 1, O_SCEN },
-	{ "fail-on", 0, 1, O_FAIL_ON },
-	{ "format", 0, 1, O_FORMAT },
-	{ "output", 'o', 1, O_OUT },
-	{ "help", 'h', 0, O_HELP },
-	{ NULL, 0, 0, 0 },
+	"apps whose state changed, resolved and run against each inventory.\n",
+	opts,
+	"BEFORE and AFTER are inventories or snapshots DB@LABEL; at most one may be -.\n",
+	{ "success (without --fail-on, whatever changed)", "worse by a --fail-on measure",
+	  "usage error", CMD_EXIT_INPUT, CMD_EXIT_IO },
+	operand,
 };
 
 /* Apps of `after` that are apps in `before` too, with their SPOF changes;
@@ -180,11 +214,11 @@ static int bind_scenarios(fo_scenarios **out, const char *prog, const fo_scenari
 
 int cmd_diff(int argc, char **argv)
 {
-	const char *prog = "fallout diff", *paths[2] = { NULL, NULL }, *out_path = NULL;
-	const char *scen_path = NULL, *val;
-	int fail_new_spof = 0, fail_more_down = 0, status = EXIT_OK, id, err = FO_OK;
-	fo_diffreport_format fmt = FO_DIFFREPORT_TEXT;
-	cmd_args a;
+	const char *prog = spec.prog;
+	diff_opts o = { 0 };
+	static const fo_diffreport_format values[] = { FO_DIFFREPORT_TEXT, FO_DIFFREPORT_JSON,
+						       FO_DIFFREPORT_MD };
+	int status = EXIT_OK, err = FO_OK;
 	fo_diag *diag = NULL;
 	fo_graph *g[2] = { NULL, NULL };
 	fo_spof *sp[2] = { NULL, NULL };
@@ -197,42 +231,14 @@ int cmd_diff(int argc, char **argv)
 	fo_diffreport r = { 0 };
 	cmd_out out = { 0 };
 
-	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
-	while ((id = cmd_next(&a, &val)) != -1) {
-		switch (id) {
-		case -2: status = EXIT_USAGE; goto done;
-		case O_HELP: fputs(help, stdout); goto done;
-		case O_SCEN: scen_path = val; break;
-		case O_OUT: out_path = val; break;
-		case O_FAIL_ON: {
-			static const char *const words[] = { "new-spof", "more-down", NULL };
-			int i;
-			if ((status = cmd_choice(prog, "--fail-on", val, words, &i)) != EXIT_OK)
-				goto done;
-			if (i == 0)
-				fail_new_spof = 1;
-			else
-				fail_more_down = 1;
-			break;
-		}
-		case O_FORMAT: {
-			static const char *const words[] = { "text", "json", "md", NULL };
-			static const fo_diffreport_format values[] = { FO_DIFFREPORT_TEXT, FO_DIFFREPORT_JSON,
-								       FO_DIFFREPORT_MD };
-			int i;
-			if ((status = cmd_choice(prog, "format", val, words, &i)) != EXIT_OK)
-				goto done;
-			fmt = values[i];
-			break;
-		}
-		default:
-			if (paths[1]) {
-				status = cmd_usage_error(prog, "unexpected operand '%s' (BEFORE and AFTER already given)", val);
-				goto done;
-			}
-			paths[paths[0] ? 1 : 0] = val;
-		}
+	if ((status = cmd_parse(&spec, &o, argc, argv)) != EXIT_OK) {
+		if (status == CMD_DONE)
+			status = EXIT_OK;
+		goto done;
 	}
+	const char *const *paths = o.paths, *out_path = o.output, *scen_path = o.scenarios;
+	int fail_new_spof = o.fail_new_spof, fail_more_down = o.fail_more_down;
+	fo_diffreport_format fmt = values[o.format];
 	if (!paths[1]) {
 		status = cmd_usage_error(prog, paths[0] ? "missing AFTER" : "missing BEFORE and AFTER");
 		goto done;

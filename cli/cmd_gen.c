@@ -4,6 +4,7 @@
  * (generators/fo_gen.h, docs/gen.md). For benchmarks and load tests.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,26 +13,35 @@
 #include "../generators/fo_gen.h"
 #include "../graphs/fo_error.h"
 
-static const char help[] =
+typedef struct gen_opts {
+	const char *output;
+	fo_gen_opts gen;
+	int have_nodes;
+} gen_opts;
+
+static int opt_nodes(void *ctx, const char *prog, const char *val);
+static int opt_seed(void *ctx, const char *prog, const char *val);
+
+#define OFF(f) offsetof(gen_opts, f)
+static const cmd_opt opts[] = {
+	CMD_CALL("nodes", 0, "N", opt_nodes, "number of nodes, 100 to 4000000000 (required)"),
+	CMD_CALL("seed", 0, "S", opt_seed, "seed of the generator (default 1)"),
+	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
+	CMD_END,
+};
+
+static const cmd_spec spec = {
+	"fallout gen",
 	"Usage: fallout gen --nodes N [--seed S] [-o FILE]\n"
 	"Writes a synthetic inventory (format v1) of exactly N nodes, the same for the\n"
 	"same N and seed: 2 regions, 4 sites (one holds about 40 % of everything),\n"
 	"power, cooling, rooms, racks, hosts, VMs, pools, services replicated across\n"
 	"zones, and the apps and datasets of many tenants; about 5 dependencies per\n"
-	"node. Ids and fan-outs are described in docs/gen.md.\n\n"
-	"  --nodes N          number of nodes, 100 to 4000000000 (required)\n"
-	"  --seed S           seed of the generator (default 1)\n"
-	"  -o, --output FILE  write to FILE instead of standard output\n"
-	"  -h, --help         this help\n\n"
-	"Exit status: 0 success; 2 usage error; 4 I/O or system error.\n";
-
-enum { O_NODES = 1, O_SEED, O_OUT, O_HELP };
-static const cmd_opt opts[] = {
-	{ "nodes", 0, 1, O_NODES },
-	{ "seed", 0, 1, O_SEED },
-	{ "output", 'o', 1, O_OUT },
-	{ "help", 'h', 0, O_HELP },
-	{ NULL, 0, 0, 0 },
+	"node. Ids and fan-outs are described in docs/gen.md.\n",
+	opts,
+	NULL,
+	{ CMD_EXIT_OK, NULL, "usage error", NULL, CMD_EXIT_IO },
+	NULL,
 };
 
 /* A decimal uint64 (cmd_count's unsigned long may be 32 bits wide). */
@@ -46,33 +56,30 @@ static int parse_u64(const char *prog, const char *option, const char *val, uint
 	return EXIT_OK;
 }
 
+static int opt_nodes(void *ctx, const char *prog, const char *val)
+{
+	gen_opts *o = ctx;
+	o->have_nodes = 1;
+	return parse_u64(prog, "--nodes", val, &o->gen.nodes);
+}
+
+static int opt_seed(void *ctx, const char *prog, const char *val)
+{
+	return parse_u64(prog, "--seed", val, &((gen_opts *)ctx)->gen.seed);
+}
+
 int cmd_gen(int argc, char **argv)
 {
-	const char *prog = "fallout gen", *out_path = NULL, *val;
-	fo_gen_opts o = { 0, 1 };
-	int have_nodes = 0, status = EXIT_OK, id, err;
-	cmd_args a;
+	const char *prog = spec.prog;
+	gen_opts go = { NULL, { 0, 1 }, 0 };
+	int status = EXIT_OK, err;
 	cmd_out out = { 0 };
 
-	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
-	while ((id = cmd_next(&a, &val)) != -1) {
-		switch (id) {
-		case -2: return EXIT_USAGE;
-		case O_HELP: fputs(help, stdout); return EXIT_OK;
-		case O_OUT: out_path = val; break;
-		case O_SEED:
-			if ((status = parse_u64(prog, "--seed", val, &o.seed)) != EXIT_OK)
-				return status;
-			break;
-		case O_NODES:
-			if ((status = parse_u64(prog, "--nodes", val, &o.nodes)) != EXIT_OK)
-				return status;
-			have_nodes = 1;
-			break;
-		default:
-			return cmd_usage_error(prog, "unexpected operand '%s'", val);
-		}
-	}
+	if ((status = cmd_parse(&spec, &go, argc, argv)) != EXIT_OK)
+		return status == CMD_DONE ? EXIT_OK : status;
+	const char *out_path = go.output;
+	int have_nodes = go.have_nodes;
+	fo_gen_opts o = go.gen;
 	if (!have_nodes)
 		return cmd_usage_error(prog, "missing --nodes N");
 	if (o.nodes < FO_GEN_MIN_NODES || o.nodes > FO_GEN_MAX_NODES)

@@ -2,6 +2,7 @@
  * cmd_import.c — `fallout import INVENTORY --db FILE [--label LABEL]`:
  * reads an inventory and stores it as one snapshot (docs/snapshots.md).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,25 @@
 #include "../graphs/fo_snapshot.h"
 #include "../importers/fo_inventory.h"
 
-static const char help[] =
+typedef struct import_opts {
+	const char *path, *db, *label;
+} import_opts;
+
+#define OFF(f) offsetof(import_opts, f)
+static const cmd_opt opts[] = {
+	CMD_STRING("db", 0, "FILE", OFF(db), "the snapshot database (required)"),
+	CMD_STRING("label", 0, "LABEL", OFF(label), "the snapshot's name, unique in FILE, no '@' "
+		   "(default: the import time, ISO 8601 UTC, e.g. 2026-11-25T21:19:28Z)"),
+	CMD_END,
+};
+
+static int operand(void *ctx, const char *prog, const char *val)
+{
+	return cmd_operand(prog, &((import_opts *)ctx)->path, val);
+}
+
+static const cmd_spec spec = {
+	"fallout import",
 	"Usage: fallout import INVENTORY --db FILE [--label LABEL]\n"
 	"Stores INVENTORY (an XML file, a pipe, or - for standard input, recorded as\n"
 	"<stdin>) as a snapshot in the SQLite database FILE, created when missing, in\n"
@@ -19,46 +38,28 @@ static const char help[] =
 	"groups and members, copies, the source file's name, the sha256 of the bytes\n"
 	"read (INVENTORY is read once) and the import time.\n"
 	"Prints: LABEL: N nodes in FILE.\n"
-	"Analysis commands then accept FILE@LABEL (or FILE: the newest snapshot).\n\n"
-	"  --db FILE       the snapshot database (required)\n"
-	"  --label LABEL   the snapshot's name, unique in FILE, no '@' (default: the\n"
-	"                  import time, ISO 8601 UTC, e.g. 2026-11-25T21:19:28Z)\n"
-	"  -h, --help      this help\n\n"
-	"A writer waits up to 5 s (FALLOUT_BUSY_TIMEOUT_MS) for another one.\n"
-	"Exit status: 0 stored; 2 usage error (label taken or malformed); 3 invalid\n"
-	"input (inventory invalid; database not fallout's, corrupt or newer); 4 I/O\n"
-	"error (cannot read or write, read-only, locked).\n";
-
-enum { O_DB = 1, O_LABEL, O_HELP };
-static const cmd_opt opts[] = {
-	{ "db", 0, 1, O_DB },
-	{ "label", 0, 1, O_LABEL },
-	{ "help", 'h', 0, O_HELP },
-	{ NULL, 0, 0, 0 },
+	"Analysis commands then accept FILE@LABEL (or FILE: the newest snapshot).\n",
+	opts,
+	"A writer waits up to 5 s (FALLOUT_BUSY_TIMEOUT_MS) for another one.\n",
+	{ "stored", NULL, "usage error (label taken or malformed)",
+	  "invalid input (inventory invalid; database not fallout's, corrupt or newer)",
+	  "I/O error (cannot read or write, read-only, locked)" },
+	operand,
 };
 
 int cmd_import(int argc, char **argv)
 {
-	const char *prog = "fallout import", *path = NULL, *db = NULL, *label = NULL, *val;
+	const char *prog = spec.prog;
+	import_opts o = { 0 };
 	char *used = NULL;
 	fo_diag *diag = NULL;
 	fo_graph *g = NULL;
 	fo_inventory_input *in = NULL;
-	cmd_args a;
-	int status = EXIT_OK, id, err;
+	int status = EXIT_OK, err;
 
-	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
-	while ((id = cmd_next(&a, &val)) != -1) {
-		switch (id) {
-		case -2: return EXIT_USAGE;
-		case O_HELP: fputs(help, stdout); return EXIT_OK;
-		case O_DB: db = val; break;
-		case O_LABEL: label = val; break;
-		default:
-			if ((status = cmd_operand(prog, &path, val)) != EXIT_OK)
-				return status;
-		}
-	}
+	if ((status = cmd_parse(&spec, &o, argc, argv)) != EXIT_OK)
+		return status == CMD_DONE ? EXIT_OK : status;
+	const char *path = o.path, *db = o.db, *label = o.label;
 	if (!path)
 		return cmd_usage_error(prog, "missing INVENTORY");
 	if (!db)

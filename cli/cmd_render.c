@@ -2,6 +2,7 @@
  * cmd_render.c — `fallout render INVENTORY [--fail ID]… [--destroy ID]…`:
  * draws the scenario with Graphviz (DOT on stdout by default).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,74 +13,62 @@
 #include "../graphs/fo_error.h"
 #include "../reports/fo_render.h"
 
-static const char help[] =
+typedef struct render_opts {
+	const char *path, *output, *format, *scope;
+	cmd_list fail, destroy;
+	unsigned long max_nodes;
+} render_opts;
+
+#define OFF(f) offsetof(render_opts, f)
+static const cmd_opt opts[] = {
+	CMD_LIST("fail", 0, "ID", OFF(fail), "a node that fails (repeatable)"),
+	CMD_LIST("destroy", 0, "ID", OFF(destroy), "a node destroyed with its contents (repeatable)"),
+	CMD_STRING("scope", 0, "SCOPE", OFF(scope),
+		   "impact (default with a failure): impacted nodes, their roots and the spares "
+		   "keeping partly hit groups alive;\nall (default without): everything;\n"
+		   "app:ID: everything the app ID depends on"),
+	CMD_STRING("format", 0, "FMT", OFF(format),
+		   "dot, svg, png or pdf (default: from -o's extension, else dot)"),
+	CMD_COUNT("max-nodes", 0, "N", OFF(max_nodes), 1,
+		  "refuse larger scopes (default 1500; dot is superlinear)"),
+	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
+	CMD_END,
+};
+
+static int operand(void *ctx, const char *prog, const char *val)
+{
+	return cmd_operand(prog, &((render_opts *)ctx)->path, val);
+}
+
+static const cmd_spec spec = {
+	"fallout render",
 	"Usage: fallout render INVENTORY [--fail ID]... [--destroy ID]... [options]\n"
 	"Draws the dependency graph coloured by the scenario's impact: DOT on standard\n"
-	"output by default; -o picks the format from the file's extension.\n\n"
-	"  --fail ID          a node that fails (repeatable)\n"
-	"  --destroy ID       a node destroyed with its contents (repeatable)\n"
-	"  --scope SCOPE      impact (default with a failure): impacted nodes, their roots\n"
-	"                     and the spares keeping partly hit groups alive;\n"
-	"                     all (default without): everything;\n"
-	"                     app:ID: everything the app ID depends on\n"
-	"  --format FMT       dot, svg, png or pdf (default: from -o's extension, else dot)\n"
-	"  --max-nodes N      refuse larger scopes (default 1500; dot is superlinear)\n"
-	"  -o, --output FILE  write to FILE instead of standard output\n"
-	"  -h, --help         this help\n\n"
-	EXIT_STATUS_HELP;
-
-enum { O_FAIL = 1, O_DESTROY, O_SCOPE, O_FORMAT, O_MAX, O_OUT, O_HELP };
-static const cmd_opt opts[] = {
-	{ "fail", 0, 1, O_FAIL },
-	{ "destroy", 0, 1, O_DESTROY },
-	{ "scope", 0, 1, O_SCOPE },
-	{ "format", 0, 1, O_FORMAT },
-	{ "max-nodes", 0, 1, O_MAX },
-	{ "output", 'o', 1, O_OUT },
-	{ "help", 'h', 0, O_HELP },
-	{ NULL, 0, 0, 0 },
+	"output by default; -o picks the format from the file's extension.\n",
+	opts,
+	NULL,
+	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
+	operand,
 };
 
 static const char *const formats[] = { "dot", "svg", "png", "pdf", NULL };
 
 int cmd_render(int argc, char **argv)
 {
-	const char *prog = "fallout render", *path = NULL, *out_path = NULL, *val;
-	const char *format = NULL, *scope = NULL;
-	const char **fail = calloc((size_t)argc + 1, sizeof *fail);
-	const char **destroy = calloc((size_t)argc + 1, sizeof *destroy);
-	size_t nfail = 0, ndestroy = 0;
-	unsigned long max_nodes = 0;
-	int status = EXIT_OK, id, err;
-	cmd_args a;
+	const char *prog = spec.prog;
+	render_opts o = { 0 };
+	int status, err;
 	cmd_session ss = { 0 };
 	cmd_out out = { 0 };
 	fo_render_opts ro;
 
 	memset(&ro, 0, sizeof ro);
-	if (!fail || !destroy) {
-		status = EXIT_IO;
+	if ((status = cmd_parse(&spec, &o, argc, argv)) != EXIT_OK) {
+		if (status == CMD_DONE)
+			status = EXIT_OK;
 		goto done;
 	}
-	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
-	while ((id = cmd_next(&a, &val)) != -1) {
-		switch (id) {
-		case -2: status = EXIT_USAGE; goto done;
-		case O_HELP: fputs(help, stdout); goto done;
-		case O_FAIL: fail[nfail++] = val; break;
-		case O_DESTROY: destroy[ndestroy++] = val; break;
-		case O_SCOPE: scope = val; break;
-		case O_FORMAT: format = val; break;
-		case O_OUT: out_path = val; break;
-		case O_MAX:
-			if ((status = cmd_count(prog, "--max-nodes", val, 1, &max_nodes)) != EXIT_OK)
-				goto done;
-			break;
-		default:
-			if ((status = cmd_operand(prog, &path, val)) != EXIT_OK)
-				goto done;
-		}
-	}
+	const char *path = o.path, *out_path = o.output, *format = o.format, *scope = o.scope;
 	if (!path) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;
@@ -115,7 +104,7 @@ int cmd_render(int argc, char **argv)
 			goto done;
 		}
 	}
-	if ((status = cmd_session_run(&ss, prog, path, fail, nfail, destroy, ndestroy)) != EXIT_OK)
+	if ((status = cmd_session_run(&ss, prog, path, o.fail.v, o.fail.n, o.destroy.v, o.destroy.n)) != EXIT_OK)
 		goto done;
 	if (ro.scope == FO_SCOPE_APP) {
 		const char *app = scope + 4;
@@ -126,7 +115,7 @@ int cmd_render(int argc, char **argv)
 		free(vapp);
 	}
 	ro.format = format;
-	ro.max_nodes = max_nodes;
+	ro.max_nodes = o.max_nodes;
 	if ((status = cmd_out_open(&out, prog, out_path)) != EXIT_OK)
 		goto done;
 	err = fo_render(out.fp, ss.e, &ro, ss.diag);
@@ -142,7 +131,6 @@ done:
 	if (out.fp)
 		cmd_out_close(&out, prog, 0);
 	cmd_session_dispose(&ss);
-	free(fail);
-	free(destroy);
+	cmd_parse_dispose(&spec, &o);
 	return status;
 }

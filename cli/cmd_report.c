@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,38 +33,43 @@
 #include "../reports/fo_report.h"
 #include "../reports/fo_spofreport.h"
 
-static const char help[] =
+typedef struct report_opts {
+	const char *path, *dir, *scenarios;
+	unsigned long top, max_nodes;
+	int no_diagrams, no_store, quiet;
+} report_opts;
+
+#define OFF(f) offsetof(report_opts, f)
+static const cmd_opt opts[] = {
+	CMD_STRING("scenarios", 0, "FILE", OFF(scenarios), "scenario file (docs/scenarios-format.md)"),
+	CMD_STRING("output", 'o', "DIR", OFF(dir), "the report folder"),
+	CMD_COUNT("top", 0, "N", OFF(top), 0, "rows of the SPOF ranking (default 20; 0 = all)"),
+	CMD_COUNT("max-nodes", 0, "N", OFF(max_nodes), 1, "largest diagram drawn (default 1500 nodes); "
+		  "a larger impact gets a note instead"),
+	CMD_FLAG("no-diagrams", 0, OFF(no_diagrams), "no diagrams (Graphviz layout is the slow part)"),
+	CMD_FLAG("no-store", 0, OFF(no_store), "on a snapshot, do not store the runs in its database"),
+	CMD_FLAG("quiet", 'q', OFF(quiet), "no progress bar (shown only on a terminal, after a moment)"),
+	CMD_END,
+};
+
+static int operand(void *ctx, const char *prog, const char *val)
+{
+	return cmd_operand(prog, &((report_opts *)ctx)->path, val);
+}
+
+static const cmd_spec spec = {
+	"fallout report",
 	"Usage: fallout report INVENTORY --scenarios FILE -o DIR [options]\n"
 	"Runs every scenario of FILE and writes a report folder DIR (created if\n"
 	"missing): index.html (one self-contained page: summary, per scenario the\n"
 	"impact, the root-cause chain of each app down and its diagram, then the\n"
 	"single points of failure), report.md (the same, diagrams linked),\n"
-	"report.json, impacts.csv and scenario-NNN.svg (docs/report.md).\n\n"
-	"  --scenarios FILE   scenario file (docs/scenarios-format.md)\n"
-	"  -o, --output DIR   the report folder\n"
-	"  --top N            rows of the SPOF ranking (default 20; 0 = all)\n"
-	"  --max-nodes N      largest diagram drawn (default 1500 nodes); a larger\n"
-	"                     impact gets a note instead\n"
-	"  --no-diagrams      no diagrams (Graphviz layout is the slow part)\n"
-	"  --no-store         on a snapshot, do not store the runs in its database\n"
-	"  -q, --quiet        no progress bar (shown only on a terminal, after a\n"
-	"                     moment)\n"
-	"  -h, --help         this help\n\n"
+	"report.json, impacts.csv and scenario-NNN.svg (docs/report.md).\n",
+	opts,
 	"INVENTORY may be - for standard input, or a snapshot DB@LABEL: then the\n"
-	"runs are stored in DB (list them with 'fallout db reports --db DB').\n\n"
-	EXIT_STATUS_HELP;
-
-enum { O_SCEN = 1, O_OUT, O_TOP, O_MAX_NODES, O_NO_DIAGRAMS, O_NO_STORE, O_QUIET, O_HELP };
-static const cmd_opt opts[] = {
-	{ "scenarios", 0, 1, O_SCEN },
-	{ "output", 'o', 1, O_OUT },
-	{ "top", 0, 1, O_TOP },
-	{ "max-nodes", 0, 1, O_MAX_NODES },
-	{ "no-diagrams", 0, 0, O_NO_DIAGRAMS },
-	{ "no-store", 0, 0, O_NO_STORE },
-	{ "quiet", 'q', 0, O_QUIET },
-	{ "help", 'h', 0, O_HELP },
-	{ NULL, 0, 0, 0 },
+	"runs are stored in DB (list them with 'fallout db reports --db DB').\n",
+	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
+	operand,
 };
 
 /* ------------------------------------------------------------ progress */
@@ -361,10 +367,10 @@ static int spof_json(const fo_spofreport *sr, char **doc, size_t *len)
 
 int cmd_report(int argc, char **argv)
 {
-	const char *prog = "fallout report", *path = NULL, *dir = NULL, *scen_path = NULL, *val;
-	unsigned long top = 20, max_nodes = FO_RENDER_MAX_NODES;
-	int status = EXIT_OK, id, err = FO_OK, quiet = 0, no_store = 0, diagrams = 1;
-	cmd_args a;
+	const char *prog = spec.prog, *path, *dir, *scen_path;
+	report_opts o = { .top = 20, .max_nodes = FO_RENDER_MAX_NODES };
+	unsigned long top, max_nodes;
+	int status = EXIT_OK, err = FO_OK, quiet, no_store, diagrams;
 	fo_diag *diag = NULL;
 	fo_scenarios *sc = NULL;
 	fo_spof *spof = NULL;
@@ -379,29 +385,19 @@ int cmd_report(int argc, char **argv)
 	int64_t report_id = 0;
 
 	c.prog = prog;
-	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
-	while ((id = cmd_next(&a, &val)) != -1) {
-		switch (id) {
-		case -2: status = EXIT_USAGE; goto done;
-		case O_HELP: fputs(help, stdout); goto done;
-		case O_SCEN: scen_path = val; break;
-		case O_OUT: dir = val; break;
-		case O_QUIET: quiet = 1; break;
-		case O_NO_STORE: no_store = 1; break;
-		case O_NO_DIAGRAMS: diagrams = 0; break;
-		case O_TOP:
-			if ((status = cmd_count(prog, "--top", val, 0, &top)) != EXIT_OK)
-				goto done;
-			break;
-		case O_MAX_NODES:
-			if ((status = cmd_count(prog, "--max-nodes", val, 1, &max_nodes)) != EXIT_OK)
-				goto done;
-			break;
-		default:
-			if ((status = cmd_operand(prog, &path, val)) != EXIT_OK)
-				goto done;
-		}
+	if ((status = cmd_parse(&spec, &o, argc, argv)) != EXIT_OK) {
+		if (status == CMD_DONE)
+			status = EXIT_OK;
+		goto done;
 	}
+	path = o.path;
+	dir = o.dir;
+	scen_path = o.scenarios;
+	top = o.top;
+	max_nodes = o.max_nodes;
+	quiet = o.quiet;
+	no_store = o.no_store;
+	diagrams = !o.no_diagrams;
 	if (!path) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;

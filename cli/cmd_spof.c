@@ -3,6 +3,7 @@
  * failure and of data loss, the blast-radius ranking of nodes and the
  * redundancy groups that share one fate (text, JSON or CSV; docs/spof.md).
  */
+#include <stddef.h>
 #include <stdio.h>
 
 #include "cmd.h"
@@ -10,74 +11,64 @@
 #include "../graphs/fo_error.h"
 #include "../reports/fo_spofreport.h"
 
-static const char help[] =
+typedef struct spof_opts {
+	const char *path, *output, *app, *kind;
+	unsigned long top;
+	int format; /* index in formats */
+} spof_opts;
+
+static const char *const formats[] = { "text", "json", "csv", NULL };
+
+#define OFF(f) offsetof(spof_opts, f)
+static const cmd_opt opts[] = {
+	CMD_STRING("app", 0, "ID", OFF(app), "only this app (its SPOFs, and the ranking of its SPOFs)"),
+	CMD_STRING("kind", 0, "KIND", OFF(kind), "rank only nodes of this kind (vm, cooling, site, ...; "
+		   "aliases such as cvm or ec2 count as vm)"),
+	CMD_COUNT("top", 0, "N", OFF(top), 0, "ranking rows (default 20; 0 = every node)"),
+	CMD_CHOICE("format", 0, "FMT", OFF(format), formats, "text (default), json or csv (docs/spof.md)"),
+	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
+	CMD_END,
+};
+
+static int operand(void *ctx, const char *prog, const char *val)
+{
+	return cmd_operand(prog, &((spof_opts *)ctx)->path, val);
+}
+
+static const cmd_spec spec = {
+	"fallout spof",
 	"Usage: fallout spof INVENTORY [options]\n"
 	"Single points of failure: for each app, the nodes whose failure alone takes it\n"
 	"down and the nodes whose destruction alone loses data it cannot run without;\n"
 	"a ranking of nodes by blast radius (apps down weighted by tier: tier 1 = 4,\n"
-	"tier 2 = 2, other = 1); redundancy groups whose members share one fate.\n\n"
-	"  --app ID           only this app (its SPOFs, and the ranking of its SPOFs)\n"
-	"  --kind KIND        rank only nodes of this kind (vm, cooling, site, ...;\n"
-	"                     aliases such as cvm or ec2 count as vm)\n"
-	"  --top N            ranking rows (default 20; 0 = every node)\n"
-	"  --format FMT       text (default), json or csv (docs/spof.md)\n"
-	"  -o, --output FILE  write to FILE instead of standard output\n"
-	"  -h, --help         this help\n\n"
-	"INVENTORY may be - for standard input.\n\n"
-	EXIT_STATUS_HELP;
-
-enum { O_APP = 1, O_KIND, O_TOP, O_FORMAT, O_OUT, O_HELP };
-static const cmd_opt opts[] = {
-	{ "app", 0, 1, O_APP },
-	{ "kind", 0, 1, O_KIND },
-	{ "top", 0, 1, O_TOP },
-	{ "format", 0, 1, O_FORMAT },
-	{ "output", 'o', 1, O_OUT },
-	{ "help", 'h', 0, O_HELP },
-	{ NULL, 0, 0, 0 },
+	"tier 2 = 2, other = 1); redundancy groups whose members share one fate.\n",
+	opts,
+	"INVENTORY may be - for standard input.\n",
+	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
+	operand,
 };
 
 int cmd_spof(int argc, char **argv)
 {
-	const char *prog = "fallout spof", *path = NULL, *out_path = NULL, *val;
-	const char *app_id = NULL, *kind = NULL;
-	unsigned long top = 20;
-	fo_spofreport_format fmt = FO_SPOFREPORT_TEXT;
-	int status = EXIT_OK, id, err = FO_OK;
-	cmd_args a;
+	const char *prog = spec.prog;
+	spof_opts o = { .top = 20 };
+	static const fo_spofreport_format values[] = { FO_SPOFREPORT_TEXT, FO_SPOFREPORT_JSON,
+						       FO_SPOFREPORT_CSV };
+	int status = EXIT_OK, err = FO_OK;
 	fo_diag *diag = NULL;
 	fo_graph *g = NULL;
 	fo_spof *s = NULL;
 	cmd_out out = { 0 };
 	fo_spofreport w = { 0 };
 
-	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
-	while ((id = cmd_next(&a, &val)) != -1) {
-		switch (id) {
-		case -2: status = EXIT_USAGE; goto done;
-		case O_HELP: fputs(help, stdout); goto done;
-		case O_APP: app_id = val; break;
-		case O_KIND: kind = val; break;
-		case O_OUT: out_path = val; break;
-		case O_TOP:
-			if ((status = cmd_count(prog, "--top", val, 0, &top)) != EXIT_OK)
-				goto done;
-			break;
-		case O_FORMAT: {
-			static const char *const words[] = { "text", "json", "csv", NULL };
-			static const fo_spofreport_format values[] = { FO_SPOFREPORT_TEXT, FO_SPOFREPORT_JSON,
-								       FO_SPOFREPORT_CSV };
-			int i;
-			if ((status = cmd_choice(prog, "format", val, words, &i)) != EXIT_OK)
-				goto done;
-			fmt = values[i];
-			break;
-		}
-		default:
-			if ((status = cmd_operand(prog, &path, val)) != EXIT_OK)
-				goto done;
-		}
+	if ((status = cmd_parse(&spec, &o, argc, argv)) != EXIT_OK) {
+		if (status == CMD_DONE)
+			status = EXIT_OK;
+		goto done;
 	}
+	const char *path = o.path, *out_path = o.output, *app_id = o.app, *kind = o.kind;
+	unsigned long top = o.top;
+	fo_spofreport_format fmt = values[o.format];
 	if (!path) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;

@@ -3,6 +3,7 @@
  * runs one scenario and prints the impact (text, JSON or CSV), or with
  * --why the cause chain of the named nodes.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,76 +13,63 @@
 #include "../graphs/fo_error.h"
 #include "../reports/fo_report.h"
 
-static const char help[] =
+typedef struct whatif_opts {
+	const char *path, *output;
+	cmd_list fail, destroy, why;
+	int format; /* index in formats; -1 = not given */
+	int all;
+} whatif_opts;
+
+static const char *const formats[] = { "text", "json", "csv", NULL };
+
+#define OFF(f) offsetof(whatif_opts, f)
+static const cmd_opt opts[] = {
+	CMD_LIST("fail", 0, "ID", OFF(fail), "a node that fails (repeatable)"),
+	CMD_LIST("destroy", 0, "ID", OFF(destroy), "a node destroyed with its contents (repeatable)"),
+	CMD_CHOICE("format", 0, "FMT", OFF(format), formats, "text (default), json or csv"),
+	CMD_FLAG("all", 0, OFF(all), "text: list every impacted node, not only apps"),
+	CMD_LIST("why", 0, "ID", OFF(why), "print the chain from ID to its root cause instead of the "
+		 "impact list, with the arithmetic at each group (repeatable)"),
+	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
+	CMD_END,
+};
+
+static int operand(void *ctx, const char *prog, const char *val)
+{
+	return cmd_operand(prog, &((whatif_opts *)ctx)->path, val);
+}
+
+static const cmd_spec spec = {
+	"fallout whatif",
 	"Usage: fallout whatif INVENTORY (--fail ID | --destroy ID)... [options]\n"
 	"Computes what goes down, is lost, degraded or at risk when the given nodes fail\n"
-	"(stop working) or are destroyed (with everything located in them).\n\n"
-	"  --fail ID          a node that fails (repeatable)\n"
-	"  --destroy ID       a node destroyed with its contents (repeatable)\n"
-	"  --format FMT       text (default), json or csv\n"
-	"  --all              text: list every impacted node, not only apps\n"
-	"  --why ID           print the chain from ID to its root cause instead of the\n"
-	"                     impact list, with the arithmetic at each group (repeatable)\n"
-	"  -o, --output FILE  write to FILE instead of standard output\n"
-	"  -h, --help         this help\n\n"
-	"INVENTORY may be - for standard input. JSON contract: docs/output-formats.md.\n\n"
-	EXIT_STATUS_HELP;
-
-enum { O_FAIL = 1, O_DESTROY, O_FORMAT, O_ALL, O_WHY, O_OUT, O_HELP };
-static const cmd_opt opts[] = {
-	{ "fail", 0, 1, O_FAIL },
-	{ "destroy", 0, 1, O_DESTROY },
-	{ "format", 0, 1, O_FORMAT },
-	{ "all", 0, 0, O_ALL },
-	{ "why", 0, 1, O_WHY },
-	{ "output", 'o', 1, O_OUT },
-	{ "help", 'h', 0, O_HELP },
-	{ NULL, 0, 0, 0 },
+	"(stop working) or are destroyed (with everything located in them).\n",
+	opts,
+	"INVENTORY may be - for standard input. JSON contract: docs/output-formats.md.\n",
+	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
+	operand,
 };
 
 int cmd_whatif(int argc, char **argv)
 {
-	const char *prog = "fallout whatif", *path = NULL, *out_path = NULL, *val;
-	const char **fail = calloc((size_t)argc + 1, sizeof *fail);
-	const char **destroy = calloc((size_t)argc + 1, sizeof *destroy);
-	const char **why = calloc((size_t)argc + 1, sizeof *why);
-	size_t nfail = 0, ndestroy = 0, nwhy = 0;
+	const char *prog = spec.prog;
+	whatif_opts o = { .format = -1 };
 	uint32_t *vwhy = NULL;
-	fo_format fmt = FO_FORMAT_TEXT;
-	int all = 0, status = EXIT_OK, id, err, fmt_given = 0;
-	cmd_args a;
+	static const fo_format values[] = { FO_FORMAT_TEXT, FO_FORMAT_JSON, FO_FORMAT_CSV };
+	fo_format fmt;
+	int status, err;
 	cmd_session ss = { 0 };
 	cmd_out out = { 0 };
 
-	if (!fail || !destroy || !why) {
-		status = EXIT_IO;
+	if ((status = cmd_parse(&spec, &o, argc, argv)) != EXIT_OK) {
+		if (status == CMD_DONE)
+			status = EXIT_OK;
 		goto done;
 	}
-	cmd_args_init(&a, prog, argc - 1, argv + 1, opts);
-	while ((id = cmd_next(&a, &val)) != -1) {
-		switch (id) {
-		case -2: status = EXIT_USAGE; goto done;
-		case O_HELP: fputs(help, stdout); goto done;
-		case O_FAIL: fail[nfail++] = val; break;
-		case O_DESTROY: destroy[ndestroy++] = val; break;
-		case O_WHY: why[nwhy++] = val; break;
-		case O_ALL: all = 1; break;
-		case O_OUT: out_path = val; break;
-		case O_FORMAT: {
-			static const char *const words[] = { "text", "json", "csv", NULL };
-			static const fo_format values[] = { FO_FORMAT_TEXT, FO_FORMAT_JSON, FO_FORMAT_CSV };
-			int i;
-			fmt_given = 1;
-			if ((status = cmd_choice(prog, "format", val, words, &i)) != EXIT_OK)
-				goto done;
-			fmt = values[i];
-			break;
-		}
-		default:
-			if ((status = cmd_operand(prog, &path, val)) != EXIT_OK)
-				goto done;
-		}
-	}
+	const char *path = o.path;
+	const char *const *fail = o.fail.v, *const *destroy = o.destroy.v, *const *why = o.why.v;
+	size_t nfail = o.fail.n, ndestroy = o.destroy.n, nwhy = o.why.n;
+	fmt = o.format < 0 ? FO_FORMAT_TEXT : values[o.format];
 	if (!path) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;
@@ -90,7 +78,7 @@ int cmd_whatif(int argc, char **argv)
 		status = cmd_usage_error(prog, "nothing fails: give --fail ID or --destroy ID");
 		goto done;
 	}
-	if (nwhy && fmt_given && fmt != FO_FORMAT_TEXT) {
+	if (nwhy && o.format > 0) {
 		status = cmd_usage_error(prog, "--why prints text; it cannot be combined with --format %s",
 					 fmt == FO_FORMAT_JSON ? "json" : "csv");
 		goto done;
@@ -98,14 +86,14 @@ int cmd_whatif(int argc, char **argv)
 	if ((status = cmd_session_run(&ss, prog, path, fail, nfail, destroy, ndestroy)) != EXIT_OK ||
 	    (status = cmd_resolve_ids(ss.g, prog, "--why", why, nwhy, &vwhy)) != EXIT_OK)
 		goto done;
-	if ((status = cmd_out_open(&out, prog, out_path)) != EXIT_OK)
+	if ((status = cmd_out_open(&out, prog, o.output)) != EXIT_OK)
 		goto done;
 	err = FO_OK;
 	if (nwhy) {
 		for (size_t i = 0; i < nwhy && err == FO_OK; i++)
 			err = fo_report_why(out.fp, ss.e, vwhy[i]);
 	} else {
-		err = fo_report_whatif(out.fp, ss.e, &ss.sc, fmt, all);
+		err = fo_report_whatif(out.fp, ss.e, &ss.sc, fmt, o.all);
 	}
 	if (err < 0 && err != FO_EIO)
 		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
@@ -117,8 +105,6 @@ done:
 		cmd_out_close(&out, prog, 0);
 	cmd_session_dispose(&ss);
 	free(vwhy);
-	free(fail);
-	free(destroy);
-	free(why);
+	cmd_parse_dispose(&spec, &o);
 	return status;
 }

@@ -22,6 +22,11 @@ static const struct {
 	{ "gen", cmd_gen, "write a synthetic inventory of N nodes (benchmarks)" },
 };
 
+/* Every status some command returns; each command's --help lists its own. */
+static const char *const exits[] = {
+	CMD_EXIT_OK, "findings (diff --fail-on)", CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO,
+};
+
 static void usage(FILE *fp)
 {
 	fprintf(fp, "Usage: fallout COMMAND [ARGS]...\n"
@@ -31,8 +36,8 @@ static void usage(FILE *fp)
 		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(fp, "\nINVENTORY is an inventory XML file (docs/inventory-format.md) or - for stdin,\n"
 		    "or a snapshot DB@LABEL (DB alone: the newest; docs/snapshots.md).\n"
-		    "Run 'fallout COMMAND --help' for a command's options; 'fallout --version'.\n\n"
-		    EXIT_STATUS_HELP);
+		    "Run 'fallout COMMAND --help' for a command's options; 'fallout --version'.\n\n");
+	cmd_exit_help(exits, fp);
 }
 
 static int dispatch(int argc, char **argv)
@@ -54,7 +59,7 @@ static int dispatch(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("fallout %s\n", FO_VERSION);
+		cmd_version(stdout);
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

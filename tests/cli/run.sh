@@ -8,8 +8,8 @@
 # Paths in arguments are relative to the repository root, where this runs.
 # FO_UPDATE_GOLDEN=1 rewrites .out/.err/.status from the current behaviour
 # (review the diff before committing!).
-# Then the scripted checks in tests/cli/checks.sh, output-checks.sh and
-# input-checks.sh run.
+# Then the scripted checks in tests/cli/checks.sh, output-checks.sh,
+# input-checks.sh and options-checks.sh run.
 set -u
 : "${FALLOUT:=./fallout}"
 cd "$(dirname "$0")/../.." || exit 2
@@ -62,4 +62,5 @@ checks=$?
 FALLOUT="$FALLOUT" sh tests/cli/output-checks.sh
 outputs=$?
 FALLOUT="$FALLOUT" sh tests/cli/input-checks.sh || checks=1
+FALLOUT="$FALLOUT" sh tests/cli/options-checks.sh || checks=1
 [ $fail = 0 ] && [ $checks = 0 ] && [ $outputs = 0 ]
