@@ -15,6 +15,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 VERSION := 0.1.0
 
@@ -104,7 +105,7 @@ deps:
 	@sh scripts/deps.sh
 
 deps-test:
-	@sh scripts/deps.sh valgrind:valgrind chromium:chromium node:nodejs npm:npm \
+	@sh scripts/deps.sh valgrind:valgrind chromium:chromium node:nodejs npm:npm groff:groff-base \
 		clang:clang deb-libclang-rt-14-dev:libclang-rt-14-dev pc-jansson:libjansson-dev
 
 check-headers: $(HEADER_CHECKS)
@@ -216,7 +217,7 @@ demo: deps
 # SQLite on generated inventories, cached in $(BUILD)/bench/data. `bench`
 # (10k, 100k, 1M nodes) rewrites docs/benchmarks.md; `bench-quick` (10k,
 # 100k) writes $(BUILD)/bench/benchmarks-quick.md. Both print the tables.
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick bench-map
 BENCH_BIN := $(BUILD)/bench/bench
 $(BENCH_BIN): $(BUILD)/bench/bench.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
@@ -224,6 +225,12 @@ $(BENCH_BIN): $(BUILD)/bench/bench.o $(LIB)
 bench: $(BIN) $(BENCH_BIN)
 	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
 		--out docs/benchmarks.md 10000 100000 1000000
+	sh bench/map.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
+
+# The impact maps of the 1M-node inventory alone (bench/map.sh), into
+# $(BUILD)/bench/map.md.
+bench-map: $(BIN)
+	sh bench/map.sh --fallout $(BIN) --data $(BUILD)/bench/data --out $(BUILD)/bench/map.md
 
 bench-quick: $(BIN) $(BENCH_BIN)
 	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
@@ -236,6 +243,8 @@ install: $(BIN) $(LIB)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/fallout
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libfallout.a
 	for h in $(PUBLIC_HEADERS); do install -m 644 $$h $(DESTDIR)$(INCLUDEDIR)/fallout/$$h; done
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 docs/fallout.1 $(DESTDIR)$(MANDIR)/man1/fallout.1
 
 clean:
 	rm -rf build out fallout

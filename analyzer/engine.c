@@ -510,6 +510,21 @@ uint32_t fo_engine_root(const fo_engine *e, uint32_t node)
 	return risk_only(e, node) ? nr(e, node)->rroot : nr(e, node)->root;
 }
 
+uint32_t fo_engine_risk_cause(const fo_engine *e, uint32_t node)
+{
+	return (nr(e, node)->flags & FO_F_AT_RISK) ? nr(e, node)->rcause : FO_NONE;
+}
+
+uint32_t fo_engine_risk_cause_group(const fo_engine *e, uint32_t node)
+{
+	return (nr(e, node)->flags & FO_F_AT_RISK) ? nr(e, node)->rgroup : FO_NONE;
+}
+
+uint32_t fo_engine_risk_root(const fo_engine *e, uint32_t node)
+{
+	return (nr(e, node)->flags & FO_F_AT_RISK) ? nr(e, node)->rroot : FO_NONE;
+}
+
 size_t fo_engine_impacted(fo_engine *e, const uint32_t **out)
 {
 	if (!e->sorted_valid) {
@@ -577,21 +592,18 @@ uint32_t fo_engine_group_safe(const fo_engine *e, uint32_t gi)
 	return group_n(e, gi) - gcount(e, gi, 0) - gcount(e, gi, 2);
 }
 
-int fo_engine_explain(const fo_engine *e, uint32_t node, fo_explain_step **out, size_t *len)
+/* The chain of `node`: its at-risk chain when risk_mode, else its headline
+ * chain (fo_engine_explain, fo_engine_explain_at_risk). */
+static int explain(const fo_engine *e, uint32_t node, int risk_mode, fo_explain_step **out,
+		   size_t *len)
 {
 	int err = FO_OK;
 	fo_explain_step *steps = NULL;
 	size_t n = 0, alloc = 0;
 
-	*out = NULL;
-	*len = 0;
-	if (node >= e->v.nodes)
-		return FO_EINVAL;
-	/* The chain follows the headline of the node asked about: a node that is
-	 * at-risk only is explained by at-risk causes until the chain reaches a
+	/* An at-risk chain is explained by at-risk causes until it reaches a
 	 * down node, then by down causes. Causes always point to nodes that got
 	 * their state earlier, so the chain ends (at most `nodes` steps). */
-	int risk_mode = risk_only(e, node);
 	uint32_t x = node;
 	for (;;) {
 		if (n == alloc) {
@@ -637,4 +649,24 @@ int fo_engine_explain(const fo_engine *e, uint32_t node, fo_explain_step **out, 
 done:
 	free(steps);
 	return err;
+}
+
+int fo_engine_explain(const fo_engine *e, uint32_t node, fo_explain_step **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	if (node >= e->v.nodes)
+		return FO_EINVAL;
+	/* The chain follows the headline of the node asked about. */
+	return explain(e, node, risk_only(e, node), out, len);
+}
+
+int fo_engine_explain_at_risk(const fo_engine *e, uint32_t node, fo_explain_step **out,
+			      size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	if (node >= e->v.nodes || !(nr(e, node)->flags & FO_F_AT_RISK))
+		return FO_EINVAL;
+	return explain(e, node, 1, out, len);
 }

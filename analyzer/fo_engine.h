@@ -76,6 +76,18 @@ uint32_t fo_engine_cause_group(const fo_engine *e, uint32_t node);
  * nodes; FO_NONE for up nodes. */
 uint32_t fo_engine_root(const fo_engine *e, uint32_t node);
 
+/* The at-risk chain of a node flagged at-risk (FO_NONE for every other
+ * node): the member whose change made it at-risk, its group, and the
+ * scenario node at the end of that chain. For a node that is at-risk only
+ * they equal fo_engine_cause/_cause_group/_root; for a node both degraded
+ * and at-risk those follow the degradation (the headline) and these the
+ * at-risk state. Following risk causes, and the plain cause from the first
+ * node that has no risk cause (a down node) on, ends at the risk root
+ * (docs/semantics.md, "Cause and root"). O(1). */
+uint32_t fo_engine_risk_cause(const fo_engine *e, uint32_t node);
+uint32_t fo_engine_risk_cause_group(const fo_engine *e, uint32_t node);
+uint32_t fo_engine_risk_root(const fo_engine *e, uint32_t node);
+
 /* Every node that is not up, ascending (= document order). *out borrowed
  * until the next run. The sort costs O(k log k) for k impacted nodes. */
 size_t fo_engine_impacted(fo_engine *e, const uint32_t **out);
@@ -108,5 +120,14 @@ typedef struct fo_explain_step {
  * caller (free()), *len steps; an up node gives one step with state up.
  * O(chain length). Returns FO_OK, FO_EINVAL, FO_ENOMEM. */
 int fo_engine_explain(const fo_engine *e, uint32_t node, fo_explain_step **out, size_t *len);
+
+/* The chain of the at-risk state of a node flagged at-risk, node first:
+ * at-risk steps until the chain reaches a down node, then down steps (for a
+ * node that is at-risk only, the same chain as fo_engine_explain). Ends at
+ * fo_engine_risk_root. *out owned by the caller (free()). O(chain length).
+ * Returns FO_OK, FO_EINVAL (index out of range, node not at-risk),
+ * FO_ENOMEM. */
+int fo_engine_explain_at_risk(const fo_engine *e, uint32_t node, fo_explain_step **out,
+			      size_t *len);
 
 #endif

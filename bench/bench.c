@@ -515,7 +515,7 @@ static size_t scope_size(const fo_engine *e)
 	fo_diag *d = NULL;
 	size_t n = 0;
 	FILE *fp = fopen("/dev/null", "w");
-	fo_render_opts ro = { FO_SCOPE_IMPACT, 0, "dot", 1 };
+	fo_render_opts ro = { .scope = FO_SCOPE_IMPACT, .format = "dot", .max_nodes = 1, .detail = FO_DETAIL_NODES };
 	if (!fp || fo_diag_new(&d, 4) < 0)
 		goto done;
 	if (fo_render(fp, e, &ro, d) == FO_ELIMIT && fo_diag_count(d) > 0) {
@@ -752,7 +752,7 @@ int main(int argc, char **argv)
 			fo_scenario sc = { &rnode, 1, NULL, 0 };
 			fo_engine_run(e, &sc);
 			rimpacted = fo_engine_impacted(e, &(const uint32_t *){ NULL });
-			fo_render_opts ro = { FO_SCOPE_IMPACT, 0, "svg", rscope + 1 };
+			fo_render_opts ro = { .scope = FO_SCOPE_IMPACT, .format = "svg", .max_nodes = rscope + 1, .detail = FO_DETAIL_NODES };
 			double t[16];
 			render_runs = o.runs < 3 ? o.runs : 3;
 			for (int i = 0; i < render_runs; i++) {

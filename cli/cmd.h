@@ -44,6 +44,8 @@ typedef enum cmd_opt_kind {
 	CMD_OPT_CHOICE, /* int field: the value's index in words (else usage error) */
 	CMD_OPT_COUNT,  /* unsigned long field: a decimal count, at least min */
 	CMD_OPT_CALL,   /* fn(ctx, prog, value) decides */
+	CMD_OPT_HELP,   /* -h/--help and --version: every command's (cmd_opts.c) */
+	CMD_OPT_VERSION,
 } cmd_opt_kind;
 
 /* What CMD_OPT_CALL runs: ctx is the command's options struct, value NULL
@@ -143,6 +145,12 @@ int cmd_count(const char *prog, const char *option, const char *val, int positiv
 /* "fallout X: message" on stderr, then returns EXIT_USAGE. */
 int cmd_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* fo_diag_print for standard error: a line without a location
+ * ("FILE:LINE:COL: ") is prefixed with "PROG: ", so every line of stderr
+ * says where it comes from (a file that cannot be opened, a diagram too
+ * large, "... and N more"). Returns FO_OK or FO_EIO. O(size of the text). */
+int cmd_diag_print(const char *prog, const fo_diag *diag, FILE *fp);
+
 /* Maps a library error code to an exit status. */
 int cmd_exit_for(int err);
 
@@ -156,6 +164,11 @@ int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_sc
  * (docs/snapshots.md). cmd_load then loads the snapshot (newest without
  * @LABEL); validate_schema does not apply to it. */
 int cmd_is_snapshot(const char *path);
+
+/* True when an operand looks like a snapshot database given where --db
+ * was meant (`fallout db list plans.db`): a snapshot database, or a name
+ * ending in .db, .sqlite or .sqlite3. */
+int cmd_looks_like_db(const char *word);
 
 /* Splits a snapshot reference: *db (malloc'd) and *label (inside path, NULL
  * for the newest). Returns 1 for a snapshot, 0 for an XML path, -1 when out
@@ -188,6 +201,11 @@ typedef struct cmd_out {
 	int copy;          /* commit by copying in place instead of renaming */
 	int prepared;      /* cmd_out_prepare succeeded: only the commit is left */
 } cmd_out;
+
+/* The first directory on the way to file `path` that does not exist
+ * ("out/x" for out/x/y.svg when out exists), malloc'd; NULL when every
+ * one exists (or out of memory). O(length of path) stat calls. */
+char *cmd_missing_dir(const char *path);
 
 /* Opens the output (o zeroed or closed; path borrowed for o's lifetime).
  * Returns EXIT_OK, or EXIT_IO after saying why (nothing created then).

@@ -25,7 +25,8 @@ int cmd_usage_error(const char *prog, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help'.\n", prog);
+	/* Every line of stderr starts with the command's name (docs/cli.md). */
+	fprintf(stderr, "\n%s: try '%s --help'\n", prog, prog);
 	return EXIT_USAGE;
 }
 
@@ -78,6 +79,65 @@ int cmd_exit_for(int err)
 	}
 }
 
+/* Parses "DIGITS" at p; returns the end, or NULL when there is no digit. */
+static const char *digits(const char *p, const char *end)
+{
+	const char *q = p;
+	while (q < end && *q >= '0' && *q <= '9')
+		q++;
+	return q > p ? q : NULL;
+}
+
+/* True when the diagnostic line (n bytes) is located: "FILE:LINE:COL: "
+ * then its severity. FILE may hold ':' and blanks: the first ":N:N: error: "
+ * or ":N:N: warning: " decides. O(n). */
+static int located(const char *line, size_t n)
+{
+	const char *end = line + n, *p = line;
+	while ((p = memchr(p, ':', (size_t)(end - p))) != NULL) {
+		const char *q = digits(++p, end);
+		if (!q || q >= end || *q != ':' || !(q = digits(q + 1, end)))
+			continue;
+		if ((size_t)(end - q) > 9 && !strncmp(q, ": error: ", 9))
+			return 1;
+		if ((size_t)(end - q) > 11 && !strncmp(q, ": warning: ", 11))
+			return 1;
+	}
+	return 0;
+}
+
+int cmd_diag_print(const char *prog, const fo_diag *diag, FILE *fp)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int err;
+
+	if (!mem)
+		return fo_diag_print(diag, fp);
+	err = fo_diag_print(diag, mem);
+	if (fclose(mem) != 0 || !buf) {
+		free(buf);
+		return fo_diag_print(diag, fp);
+	}
+	for (const char *p = buf; p < buf + len;) {
+		const char *nl = memchr(p, '\n', (size_t)(buf + len - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(buf + len - p);
+		if (!located(p, n)) {
+			fprintf(fp, "%s: ", prog);
+			/* "fallout render: error: ..." says error twice */
+			if (n > 7 && !strncmp(p, "error: ", 7)) {
+				p += 7;
+				n -= 7;
+			}
+		}
+		fwrite(p, 1, n, fp);
+		p += n;
+	}
+	free(buf);
+	return err;
+}
+
 int cmd_split_snapshot(const char *path, char **db, const char **label)
 {
 	const char *at;
@@ -98,6 +158,18 @@ int cmd_split_snapshot(const char *path, char **db, const char **label)
 	}
 	*label = at + 1;
 	return 1;
+}
+
+int cmd_looks_like_db(const char *word)
+{
+	static const char *const exts[] = { ".db", ".sqlite", ".sqlite3", NULL };
+	size_t n = strlen(word);
+	for (int i = 0; exts[i]; i++) {
+		size_t e = strlen(exts[i]);
+		if (n > e && !strcmp(word + n - e, exts[i]))
+			return 1;
+	}
+	return cmd_is_snapshot(word);
 }
 
 int cmd_is_snapshot(const char *path)
@@ -129,7 +201,7 @@ int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_sc
 	free(db);
 	if (err == FO_OK)
 		return EXIT_OK;
-	fo_diag_print(diag, stderr);
+	cmd_diag_print(prog, diag, stderr);
 	if (snap) {
 		if (err == FO_ENOMEM || err == FO_EINVAL)
 			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
@@ -285,6 +357,30 @@ static int resolve(const char *path, char **out, int *alias)
 	return 0;
 }
 
+char *cmd_missing_dir(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	struct stat sb;
+	if (!dir || !(slash = strrchr(dir, '/')) || slash == dir) {
+		free(dir);
+		return NULL;
+	}
+	*slash = '\0'; /* the parent; then each ancestor from the top */
+	for (char *p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (stat(dir, &sb) != 0 && errno == ENOENT)
+			return dir;
+		if (!c)
+			break;
+		*p = c;
+	}
+	free(dir);
+	return NULL;
+}
+
 /* Wraps fd in o->fp. */
 static int sink_open(cmd_out *o, int fd, int owned)
 {
@@ -402,7 +498,17 @@ int cmd_out_open(cmd_out *o, const char *prog, const char *path)
 		fd = -1;
 done:
 	if (err) {
-		out_say(prog, "cannot write", o, err);
+		char *dir = err == ENOENT ? cmd_missing_dir(o->target ? o->target : path) : NULL;
+		if (dir) { /* "No such file or directory" would not say which */
+			fprintf(stderr, "%s: cannot write '", prog);
+			fo_diag_fputs_escaped(path, stderr);
+			fputs("': no such directory '", stderr);
+			fo_diag_fputs_escaped(dir, stderr);
+			fputs("'\n", stderr);
+			free(dir);
+		} else {
+			out_say(prog, "cannot write", o, err);
+		}
 		if (fd >= 0)
 			close(fd);
 		if (o->fp)

@@ -34,10 +34,17 @@ static const cmd_opt opts[] = {
 static int operand(void *ctx, const char *prog, const char *val)
 {
 	db_opts *o = ctx;
+	if (!o->sub_word && cmd_looks_like_db(val))
+		return cmd_usage_error(prog, "'%s' is not a subcommand: the database is given with --db, "
+				       "as in 'fallout db list --db %s'", val, val);
 	if (!o->sub_word)
 		o->sub_word = val;
 	else if (!o->arg && (!strcmp(o->sub_word, "rm") || !strcmp(o->sub_word, "report")))
 		o->arg = val;
+	else if (cmd_looks_like_db(val))
+		return cmd_usage_error(prog, "unexpected operand '%s': the database is given with "
+				       "--db, as in 'fallout db %s%s%s --db %s'", val, o->sub_word,
+				       o->arg ? " " : "", o->arg ? o->arg : "", val);
 	else
 		return cmd_usage_error(prog, "unexpected operand '%s'", val);
 	return EXIT_OK;
@@ -68,7 +75,7 @@ enum sub { S_LIST, S_RM, S_REPORTS, S_REPORT };
 
 static int failed(const char *prog, fo_diag *diag, int err)
 {
-	fo_diag_print(diag, stderr);
+	cmd_diag_print(prog, diag, stderr);
 	if (err == FO_ENOMEM || err == FO_EINVAL)
 		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
 	return cmd_exit_for(err);

@@ -201,7 +201,7 @@ static int bind_scenarios(fo_scenarios **out, const char *prog, const fo_scenari
 		return EXIT_IO;
 	err = fo_scenarios_bind(out, file, g, diag);
 	if (err != FO_OK) {
-		fo_diag_print(diag, stderr);
+		cmd_diag_print(prog, diag, stderr);
 		fprintf(stderr, "%s: ", prog);
 		fo_diag_fputs_escaped(fo_scenarios_file(file), stderr);
 		fprintf(stderr, ": does not apply to %s inventory '", side);
@@ -275,7 +275,7 @@ int cmd_diff(int argc, char **argv)
 			goto done;
 		}
 		if ((err = fo_scenarios_read(&scf, scen_path, diag)) != FO_OK) {
-			fo_diag_print(diag, stderr);
+			cmd_diag_print(prog, diag, stderr);
 			if (err == FO_EINPUT)
 				fprintf(stderr, "%s: %s: %zu error%s; nothing was compared\n", prog,
 					strcmp(scen_path, "-") ? scen_path : "<stdin>",

@@ -26,7 +26,11 @@ static const cmd_opt opts[] = {
 
 static int operand(void *ctx, const char *prog, const char *val)
 {
-	return cmd_operand(prog, &((import_opts *)ctx)->path, val);
+	import_opts *o = ctx;
+	if (o->path && cmd_looks_like_db(val))
+		return cmd_usage_error(prog, "unexpected operand '%s': the database is given with --db, "
+				       "as in 'fallout import %s --db %s'", val, o->path, val);
+	return cmd_operand(prog, &o->path, val);
 }
 
 static const cmd_spec spec = {
@@ -74,7 +78,7 @@ int cmd_import(int argc, char **argv)
 	 * a FIFO or standard input can be imported, and a file rewritten
 	 * meanwhile cannot pair one version's graph with another's hash. */
 	if ((err = fo_inventory_read(&g, &in, path, NULL, diag)) < 0) {
-		fo_diag_print(diag, stderr);
+		cmd_diag_print(prog, diag, stderr);
 		if (err == FO_EINPUT)
 			fprintf(stderr, "%s: %s: %zu error%s; nothing was stored\n", prog,
 				strcmp(path, "-") ? path : "<stdin>", fo_diag_errors(diag),
@@ -86,7 +90,7 @@ int cmd_import(int argc, char **argv)
 	}
 	if ((err = fo_snapshot_save(&used, db, g, label, fo_inventory_input_name(in),
 				    fo_inventory_input_sha256(in), diag)) < 0) {
-		fo_diag_print(diag, stderr);
+		cmd_diag_print(prog, diag, stderr);
 		if (err == FO_ENOMEM)
 			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
 		fprintf(stderr, "%s: nothing was stored\n", prog);

@@ -9,11 +9,10 @@
 #include <string.h>
 
 /* Every command's own options, after its table. */
-enum { STD_HELP = 1, STD_VERSION };
 static const cmd_opt std_opts[] = {
-	{ "help", 'h', NULL, "this help", CMD_OPT_CALL, STD_HELP, NULL, 0, NULL },
-	{ "version", 0, NULL, "print the version (as fallout --version) and exit", CMD_OPT_CALL,
-	  STD_VERSION, NULL, 0, NULL },
+	{ "help", 'h', NULL, "this help", CMD_OPT_HELP, 0, NULL, 0, NULL },
+	{ "version", 0, NULL, "print the version (as fallout --version) and exit", CMD_OPT_VERSION,
+	  0, NULL, 0, NULL },
 	CMD_END,
 };
 
@@ -169,12 +168,12 @@ static int apply(const cmd_spec *spec, void *ctx, const cmd_opt *o, const char *
 		snprintf(dashed, sizeof dashed, "--%s", o->name);
 		return cmd_count(prog, dashed, val, o->min > 0, (unsigned long *)field(ctx, o));
 	case CMD_OPT_CALL:
-		if (o->fn)
-			return o->fn(ctx, prog, val);
-		if (o->offset == STD_HELP)
-			cmd_help(spec, stdout);
-		else
-			cmd_version(stdout);
+		return o->fn(ctx, prog, val);
+	case CMD_OPT_HELP:
+		cmd_help(spec, stdout);
+		return CMD_DONE;
+	case CMD_OPT_VERSION:
+		cmd_version(stdout);
 		return CMD_DONE;
 	case CMD_OPT_END:
 		break;

@@ -44,8 +44,8 @@ static const cmd_opt opts[] = {
 	CMD_STRING("scenarios", 0, "FILE", OFF(scenarios), "scenario file (docs/scenarios-format.md)"),
 	CMD_STRING("output", 'o', "DIR", OFF(dir), "the report folder"),
 	CMD_COUNT("top", 0, "N", OFF(top), 0, "rows of the SPOF ranking (default 20; 0 = all)"),
-	CMD_COUNT("max-nodes", 0, "N", OFF(max_nodes), 1, "largest diagram drawn (default 1500 nodes); "
-		  "a larger impact gets a note instead"),
+	CMD_COUNT("max-nodes", 0, "N", OFF(max_nodes), 1, "largest diagram drawn node by node "
+		  "(default 150); a larger impact is drawn as the impact map"),
 	CMD_FLAG("no-diagrams", 0, OFF(no_diagrams), "no diagrams (Graphviz layout is the slow part)"),
 	CMD_FLAG("no-store", 0, OFF(no_store), "on a snapshot, do not store the runs in its database"),
 	CMD_FLAG("quiet", 'q', OFF(quiet), "no progress bar (shown only on a terminal, after a moment)"),
@@ -68,7 +68,7 @@ static const cmd_spec spec = {
 	opts,
 	"INVENTORY may be - for standard input, or a snapshot DB@LABEL: then the\n"
 	"runs are stored in DB (list them with 'fallout db reports --db DB').\n",
-	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
+	{ CMD_EXIT_OK, NULL, "usage error", CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
 };
 
@@ -161,9 +161,18 @@ static int make_dir(const char *prog, const char *dir)
 		return EXIT_IO;
 	}
 	if (mkdir(dir, 0777) != 0) {
+		int err = errno;
+		char *missing = err == ENOENT ? cmd_missing_dir(dir) : NULL;
 		fprintf(stderr, "%s: cannot create '", prog);
 		fo_diag_fputs_escaped(dir, stderr);
-		fprintf(stderr, "': %s\n", strerror(errno));
+		if (missing) {
+			fputs("': no such directory '", stderr);
+			fo_diag_fputs_escaped(missing, stderr);
+			fputs("'\n", stderr);
+		} else {
+			fprintf(stderr, "': %s\n", strerror(err));
+		}
+		free(missing);
 		return EXIT_IO;
 	}
 	return EXIT_OK;
@@ -368,7 +377,7 @@ static int spof_json(const fo_spofreport *sr, char **doc, size_t *len)
 int cmd_report(int argc, char **argv)
 {
 	const char *prog = spec.prog, *path, *dir, *scen_path;
-	report_opts o = { .top = 20, .max_nodes = FO_RENDER_MAX_NODES };
+	report_opts o = { .top = 20, .max_nodes = FO_RENDER_MAX_BOXES };
 	unsigned long top, max_nodes;
 	int status = EXIT_OK, err = FO_OK, quiet, no_store, diagrams;
 	fo_diag *diag = NULL;
@@ -427,7 +436,7 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	}
 	if ((err = fo_scenarios_load(&sc, scen_path, c.g, diag)) != FO_OK) {
-		fo_diag_print(diag, stderr);
+		cmd_diag_print(prog, diag, stderr);
 		status = cmd_exit_for(err);
 		goto done;
 	}
@@ -455,7 +464,7 @@ int cmd_report(int argc, char **argv)
 		fo_snapshot_report_meta meta = { info.title, info.input, scen_path,
 						 fo_scenarios_sha256(sc) };
 		if ((err = fo_snapshot_report_begin(&c.store, db, label, &meta, diag)) < 0) {
-			fo_diag_print(diag, stderr);
+			cmd_diag_print(prog, diag, stderr);
 			fprintf(stderr, "%s: cannot store the runs in the snapshot's database "
 					"(--no-store writes the report without storing)\n", prog);
 			status = cmd_exit_for(err);
@@ -480,7 +489,11 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	c.dir = dir;
 	c.diagrams = diagrams;
-	c.ropts = (fo_render_opts){ FO_SCOPE_IMPACT, 0, "svg", max_nodes };
+	/* up to max_nodes nodes one by one, above that the map (of at least
+	 * the default budget of boxes); messages without command-line options:
+	 * they go onto the page */
+	c.ropts = (fo_render_opts){ .scope = FO_SCOPE_IMPACT, .format = "svg", .max_nodes = max_nodes,
+				    .max_boxes = max_nodes > FO_RENDER_MAX_BOXES ? max_nodes : 0 };
 	if ((err = fo_engine_new(&c.e, c.g)) < 0 ||
 	    (err = fo_batchreport_new(&c.br, c.g, &info)) < 0 ||
 	    (err = fo_batchreport_json_head(c.json.fp, &info)) < 0)
@@ -526,15 +539,15 @@ int cmd_report(int argc, char **argv)
 		fo_snapshot_report_writer *w = c.store;
 		c.store = NULL;
 		if ((err = fo_snapshot_report_commit(w, spof_doc, spof_len, &report_id)) < 0) {
-			fo_diag_print(diag, stderr);
+			cmd_diag_print(prog, diag, stderr);
 			fprintf(stderr, "%s: the report was written, but its runs were not stored\n", prog);
 			goto fail;
 		}
 	}
 	if (c.omitted)
-		fprintf(stderr, "%s: warning: %zu of %zu diagrams not drawn (larger than --max-nodes "
-				"%lu, or Graphviz failed); the report says why\n",
-			prog, c.omitted, n, max_nodes);
+		fprintf(stderr, "%s: warning: %zu of %zu diagrams not drawn (Graphviz failed or "
+				"the drawing was too large); the report says why\n",
+			prog, c.omitted, n);
 	printf("%s: %zu scenario%s", dir, n, n == 1 ? "" : "s");
 	if (report_id)
 		printf(", stored as report %lld in %s", (long long)report_id, db);

@@ -18,6 +18,7 @@ typedef struct whatif_opts {
 	cmd_list fail, destroy, why;
 	int format; /* index in formats; -1 = not given */
 	int all;
+	unsigned long top;
 } whatif_opts;
 
 static const char *const formats[] = { "text", "json", "csv", NULL };
@@ -28,6 +29,8 @@ static const cmd_opt opts[] = {
 	CMD_LIST("destroy", 0, "ID", OFF(destroy), "a node destroyed with its contents (repeatable)"),
 	CMD_CHOICE("format", 0, "FMT", OFF(format), formats, "text (default), json or csv"),
 	CMD_FLAG("all", 0, OFF(all), "text: list every impacted node, not only apps"),
+	CMD_COUNT("top", 0, "N", OFF(top), 0, "text: the N tenants hit hardest and the N worst apps of "
+		  "each, the rest summed up on one line (default 0: everything)"),
 	CMD_LIST("why", 0, "ID", OFF(why), "print the chain from ID to its root cause instead of the "
 		 "impact list, with the arithmetic at each group (repeatable)"),
 	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
@@ -93,7 +96,8 @@ int cmd_whatif(int argc, char **argv)
 		for (size_t i = 0; i < nwhy && err == FO_OK; i++)
 			err = fo_report_why(out.fp, ss.e, vwhy[i]);
 	} else {
-		err = fo_report_whatif(out.fp, ss.e, &ss.sc, fmt, o.all);
+		fo_whatif_opts wo = { o.all, (size_t)o.top };
+		err = fo_report_whatif_with(out.fp, ss.e, &ss.sc, fmt, &wo);
 	}
 	if (err < 0 && err != FO_EIO)
 		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));

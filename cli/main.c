@@ -43,8 +43,13 @@ static void usage(FILE *fp)
 static int dispatch(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
+		char names[256];
+		size_t used = 0, n = sizeof commands / sizeof commands[0];
+		for (size_t i = 0; i < n; i++)
+			used += (size_t)snprintf(names + used, used < sizeof names ? sizeof names - used : 0,
+						 "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+						 commands[i].name);
+		return cmd_usage_error("fallout", "missing COMMAND (%s)", names);
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		if (argc > 2 && strcmp(argv[1], "help") == 0) {

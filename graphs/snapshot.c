@@ -565,6 +565,29 @@ static int reopen_immutable(store *s)
 	return err;
 }
 
+/* True when a reader may open path read-write so that its close removes
+ * the -wal and -shm files it creates: no -journal (a hot journal would be
+ * rolled back, changing the file) and no -wal with content (it would be
+ * checkpointed into the file). A read-only connection leaves both files
+ * behind, as SQLite cannot checkpoint through it. Fails safe (0) on any
+ * doubt, including out of memory. O(1) system calls. */
+static int reader_may_clean(const char *path)
+{
+	static const char *const sfx[] = { "-journal", "-wal" };
+	size_t len = strlen(path);
+	char *side = malloc(len + 9);
+	struct stat sb;
+	int ok = side != NULL;
+	for (int i = 0; ok && i < 2; i++) {
+		memcpy(side, path, len);
+		strcpy(side + len, sfx[i]);
+		if (lstat(side, &sb) == 0 ? (i == 0 || sb.st_size > 0) : errno != ENOENT)
+			ok = 0;
+	}
+	free(side);
+	return ok;
+}
+
 /* Opens db_path after checking, without writing, that it is a fallout
  * database (or empty, or missing when `write`). A writer also gets a quick
  * integrity check, WAL mode and the current schema. */
@@ -591,14 +614,21 @@ static int store_open(store *s, const char *path, int write, fo_diag *diag)
 	}
 	/* A connection is used by one thread only: a reader does without
 	 * SQLite's per-call mutex (a load makes millions of calls). */
+	/* A reader opens read-write when that writes nothing (query_only
+	 * below), so that the last close removes -wal and -shm: a read-only
+	 * whatif leaves the directory as it found it. */
+	int clean = !write && reader_may_clean(path);
 	rc = sqlite3_open_v2(path, &s->db,
 			     write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-				   : SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+			     : clean ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+				     : SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
 			     NULL);
 	if (rc != SQLITE_OK) {
 		err = sql_fail(s, rc, "cannot open");
 		goto done;
 	}
+	if (clean && (err = exec(s, "PRAGMA query_only = ON", "cannot open")) < 0)
+		goto done;
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, busy_timeout_ms());
 	if (write && sqlite3_db_readonly(s->db, "main") == 1) {

@@ -33,6 +33,23 @@ typedef enum fo_format {
  * O(nodes / 8 + k log k) for k impacted nodes. */
 int fo_report_whatif(FILE *fp, fo_engine *e, const fo_scenario *sc, fo_format fmt, int all);
 
+/* Options of fo_report_whatif_with; zeroed = the defaults. */
+typedef struct fo_whatif_opts {
+	int all;    /* text: add the table of every impacted node */
+	size_t top; /* text: the first `top` tenants in order of impact, the
+		     * others summed up on one line; 0 = every tenant. JSON
+		     * and CSV always list everything. */
+} fo_whatif_opts;
+
+/* fo_report_whatif with options (o NULL: the defaults). TEXT: a summary line
+ * whose app counts partition the apps hit; the apps grouped by tenant,
+ * tenants ranked by impact (docs/output-formats.md); then lost data and
+ * at-risk data (last copy standing), never cut by `top`. Same errors and
+ * cost as fo_report_whatif, plus O(nodes + groups) zeroed memory when data
+ * is lost (to find the apps that need it). */
+int fo_report_whatif_with(FILE *fp, fo_engine *e, const fo_scenario *sc, fo_format fmt,
+			  const fo_whatif_opts *o);
+
 /* Writes the impacted nodes of the last run as CSV rows of a batch, one per
  * node in document order: scenario,id,kind,tenant,tier,state,flags,cause,
  * root (flags: the words failed, destroyed, lost, degraded, at-risk that
@@ -47,11 +64,16 @@ int fo_report_impacts_csv(FILE *fp, fo_engine *e, const char *scenario, int head
  * FO_EIO. O(strlen(s)). */
 int fo_report_json_string(FILE *fp, const char *s);
 
-/* Explains the state of `node` after the last run: the cause chain from the
- * node to its root, one line per step, with the arithmetic of each group
- * ("needs 1 of {pay-gz, pay-sh}: 1 up (pay-gz down)"); an up node gives
- * "X is up". Returns FO_OK, FO_EINVAL (node out of range), FO_ENOMEM or
- * FO_EIO. O(chain length × members listed), lists abbreviated to a few
+/* Explains the state of `node` after the last run (docs/output-formats.md,
+ * "whatif --why"): every reason for it — each group of the node for which a
+ * rule holds, those involving lost data first — and below each the cause
+ * chain of its member to its root, one line per step, with the arithmetic of
+ * each group ("needs 1 of {pay-gz, pay-sh}: 1 up (pay-gz down)"). One reason
+ * prints as "X is STATE: REASON" and the chain, as before; an up node gives
+ * "X is up", a scenario node "X failed (scenario)". Returns FO_OK, FO_EINVAL
+ * (node out of range), FO_ENOMEM or FO_EIO. O(nodes) to find the lost nodes
+ * (plus O(nodes + groups) zeroed memory when some are lost), then
+ * O(reasons × chain length × members listed), lists abbreviated to a few
  * members each. */
 int fo_report_why(FILE *fp, const fo_engine *e, uint32_t node);
 

@@ -42,6 +42,7 @@
 #include <strings.h>
 
 #include "../graphs/fo_error.h"
+#include "fo_map.h"
 #include "report_int.h"
 
 /* ------------------------------------------------------ id discipline */
@@ -313,21 +314,14 @@ static const struct palette {
 	[C_UP] = { "up", "white", "black", "#78909c", "#f5f5f5" },
 };
 
-/* Lost first (the data is gone, the strongest news), then the scenario's
- * own nodes, then the headline state. */
+_Static_assert((int)C_LOST == (int)FO_MAP_LOST && (int)C_UP == (int)FO_MAP_UP &&
+		       (int)C__COUNT == (int)FO_MAP_CAT_COUNT,
+	       "the map's categories are the palette's, in the same order");
+
+/* The map's categories are the palette's, in the same order. */
 static enum cat category(unsigned f)
 {
-	if (f & FO_F_LOST)
-		return C_LOST;
-	if (f & (FO_F_FAILED | FO_F_DESTROYED))
-		return C_FAILED;
-	if (f & FO_F_DOWN)
-		return C_DOWN;
-	if (f & FO_F_DEGRADED)
-		return C_DEGRADED;
-	if (f & FO_F_AT_RISK)
-		return C_AT_RISK;
-	return C_UP;
+	return (enum cat)fo_map_category(f);
 }
 
 static const char *kind_shape(fo_kind k)
@@ -374,9 +368,17 @@ typedef struct rctx {
 	uint32_t *stack;   /* scratch for cluster_of */
 	fo_sbuf lab, tmp;  /* a label being built; a short-lived object name */
 	int oom;           /* an allocation failed (ours or cgraph's) */
+	/* clusters of tenants around their apps (detail nodes) */
+	const char **tenant;
+	Agraph_t **tenant_g;
+	size_t ntenant, cap_tenant;
+	unsigned kinds_drawn[FO_KIND__COUNT]; /* for the legend: shapes used */
+	int map;           /* drawing a map: boxes, links with counts */
+	int map_contains;  /* the map draws a containment line */
+	int junctions;     /* a "K of n" junction is drawn */
 } rctx;
 
-enum { M_SCOPE = 1, M_CLUSTER = 2 };
+enum { M_SCOPE = 1, M_CLUSTER = 2, M_HELD = 4, M_KEEP = 8 };
 
 /* Sets an attribute declared in declare_attrs; cgraph copies the value. */
 static void set(rctx *c, void *obj, const char *name, const char *value)
@@ -401,12 +403,12 @@ static void declare_attrs(Agraph_t *g)
 		{ "label", "" }, { "shape", "box" }, { "style", "filled" }, { "fillcolor", "white" },
 		{ "color", "#78909c" }, { "fontcolor", "black" }, { "fontname", "Helvetica" },
 		{ "fontsize", "11" }, { "penwidth", "" }, { "width", "" }, { "height", "" },
-		{ "margin", "" }, { "tooltip", "" },
+		{ "margin", "" }, { "tooltip", "" }, { "peripheries", "" },
 	};
 	static const char *const edge_attrs[][2] = {
 		{ "style", "" }, { "color", "#78909c" }, { "arrowhead", "" }, { "arrowsize", "0.7" },
 		{ "penwidth", "" }, { "lhead", "" }, { "ltail", "" }, { "label", "" },
-		{ "fontname", "Helvetica" }, { "fontsize", "9" }, { "tooltip", "" },
+		{ "fontname", "Helvetica" }, { "fontsize", "9" }, { "tooltip", "" }, { "minlen", "" },
 	};
 	for (size_t i = 0; i < sizeof graph_attrs / sizeof *graph_attrs; i++)
 		agattr(g, AGRAPH, (char *)graph_attrs[i][0], (char *)graph_attrs[i][1]);
@@ -414,6 +416,17 @@ static void declare_attrs(Agraph_t *g)
 		agattr(g, AGNODE, (char *)node_attrs[i][0], (char *)node_attrs[i][1]);
 	for (size_t i = 0; i < sizeof edge_attrs / sizeof *edge_attrs; i++)
 		agattr(g, AGEDGE, (char *)edge_attrs[i][0], (char *)edge_attrs[i][1]);
+}
+
+/* Appends "tenant · tier N" (either part may be missing). */
+static void put_tenant_tier(fo_sbuf *b, const char *tenant, unsigned tier)
+{
+	if (tenant)
+		label_text(b, tenant);
+	if (tenant && tier)
+		fo_sbuf__puts(b, " \xc2\xb7 ");
+	if (tier)
+		fo_sbuf__printf(b, "tier %u", tier);
 }
 
 static void put_node_label(rctx *c, fo_sbuf *b, uint32_t v)
@@ -424,6 +437,14 @@ static void put_node_label(rctx *c, fo_sbuf *b, uint32_t v)
 		fo_sbuf__puts(b, "\\n");
 	}
 	label_text(b, id);
+	if (fo_graph_node_kind(c->g, v) == FO_KIND_APP) {
+		const char *tenant = fo_graph_node_tenant(c->g, v);
+		unsigned tier = fo_graph_node_tier(c->g, v);
+		if (tenant || tier) {
+			fo_sbuf__puts(b, "\\n");
+			put_tenant_tier(b, tenant, tier);
+		}
+	}
 }
 
 /* "id (kind): state; root R; cause C" — the SVG tooltip of a node. */
@@ -498,10 +519,68 @@ static Agraph_t *home_graph(rctx *c, uint32_t v)
 	return up == FO_NONE ? c->root : c->sub[up];
 }
 
+/* The cluster of a tenant's apps (drawn at the top level), made on first
+ * use. Linear in the tenants drawn: a drawing of nodes has few. */
+static Agraph_t *tenant_cluster(rctx *c, const char *tenant)
+{
+	for (size_t i = 0; i < c->ntenant; i++)
+		if (!strcmp(c->tenant[i], tenant))
+			return c->tenant_g[i];
+	if (c->ntenant == c->cap_tenant) {
+		size_t nc = c->cap_tenant ? 2 * c->cap_tenant : 8;
+		const char **t = realloc(c->tenant, nc * sizeof *t);
+		if (!t) {
+			c->oom = 1;
+			return NULL;
+		}
+		c->tenant = t;
+		Agraph_t **tg = realloc(c->tenant_g, nc * sizeof *tg);
+		if (!tg) {
+			c->oom = 1;
+			return NULL;
+		}
+		c->tenant_g = tg;
+		c->cap_tenant = nc;
+	}
+	Agraph_t *sg = agsubg(c->root, (char *)node_name(c, "cluster_tenant", (uint32_t)c->ntenant), 1);
+	if (!sg) {
+		c->oom = 1;
+		return NULL;
+	}
+	c->tenant[c->ntenant] = tenant;
+	c->tenant_g[c->ntenant++] = sg;
+	fo_sbuf__clear(&c->lab);
+	fo_sbuf__puts(&c->lab, "tenant ");
+	label_text(&c->lab, tenant);
+	set(c, sg, "label", fo_sbuf__str(&c->lab));
+	set(c, sg, "style", "dashed,rounded");
+	set(c, sg, "color", "#5c6bc0");
+	set(c, sg, "penwidth", "1");
+	set(c, sg, "fontcolor", "#283593");
+	set(c, sg, "labeljust", "l");
+	set(c, sg, "labelloc", "t");
+	set(c, sg, "fontname", "Helvetica");
+	set(c, sg, "fontsize", "11");
+	return sg;
+}
+
+static void make_node_in(rctx *c, uint32_t v, Agraph_t *home);
+
 static void make_node(rctx *c, uint32_t v)
 {
-	Agnode_t *n = agnode(c->root, (char *)node_name(c, "n", v), 1);
 	Agraph_t *home = home_graph(c, v);
+	/* apps outside any container gather by tenant */
+	const char *tenant = fo_graph_node_tenant(c->g, v);
+	if (home == c->root && tenant && fo_graph_node_kind(c->g, v) == FO_KIND_APP)
+		home = tenant_cluster(c, tenant);
+	if (home)
+		make_node_in(c, v, home);
+}
+
+static void make_node_in(rctx *c, uint32_t v, Agraph_t *home)
+{
+	Agnode_t *n = agnode(c->root, (char *)node_name(c, "n", v), 1);
+	c->kinds_drawn[fo_graph_node_kind(c->g, v)]++;
 	if (!n || (home != c->root && !agsubnode(home, n, 1))) {
 		c->oom = 1;
 		return;
@@ -619,6 +698,7 @@ static void make_groups(rctx *c, uint32_t v)
 		}
 
 		/* the "K of n" junction, coloured by what is left of the group */
+		c->junctions = 1;
 		uint32_t up = fo_engine_group_up(c->e, gi);
 		enum cat gc = up < info.k ? (info.type == FO_GROUP_DEGRADES ? C_DEGRADED : C_DOWN)
 			    : up == info.k && up < info.n ? C_AT_RISK : C_UP;
@@ -692,7 +772,9 @@ static void make_legend(rctx *c)
 		c->oom = 1;
 		return;
 	}
-	set(c, lg, "label", "Legend");
+	/* the one arrow convention, said where the reader looks */
+	set(c, lg, "label", "Legend\\nan arrow runs from a dependency to what\\n"
+			   "depends on it: the way a failure spreads\\l");
 	set(c, lg, "style", "filled,rounded");
 	set(c, lg, "fillcolor", "#fafafa");
 	set(c, lg, "color", "#bdbdbd");
@@ -752,6 +834,91 @@ static void make_legend(rctx *c)
 		set(c, ed, "label", lines[i][0]);
 		set(c, ed, "style", lines[i][1]);
 	}
+	if (c->oom)
+		return;
+	/* then what else this drawing uses: containment lines, junctions or
+	 * boxes, and one sample of each kind's shape */
+	Agnode_t *n;
+	if (c->map_contains) {
+		Agraph_t *row = agsubg(lg, "legend_row_contains", 1);
+		Agnode_t *a = row ? agnode(row, "legend_ca", 1) : NULL;
+		Agnode_t *b = row ? agnode(row, "legend_cb", 1) : NULL;
+		Agedge_t *ed = a && b ? agedge(row, a, b, NULL, 1) : NULL;
+		if (!ed) {
+			c->oom = 1;
+			return;
+		}
+		set(c, row, "rank", "same");
+		for (int k = 0; k < 2; k++) {
+			Agnode_t *p = k ? b : a;
+			set(c, p, "shape", "point");
+			set(c, p, "label", "");
+			set(c, p, "width", "0.05");
+			set(c, p, "height", "0.05");
+		}
+		set(c, ed, "label", "contains (not nested)");
+		set(c, ed, "style", "bold");
+		set(c, ed, "color", "#9e9e9e");
+		Agedge_t *iv = agedge(lg, prev, a, NULL, 1);
+		if (!iv) {
+			c->oom = 1;
+			return;
+		}
+		set(c, iv, "style", "invis");
+		prev = a;
+	}
+	if (c->junctions) {
+		if (!(n = agnode(lg, "legend_junction", 1))) {
+			c->oom = 1;
+			return;
+		}
+		set(c, n, "label", "K of n: a group\\nneeding K members");
+		set(c, n, "shape", "diamond");
+		set(c, n, "fontsize", "9");
+		set(c, n, "margin", "0.02,0.02");
+		Agedge_t *iv = agedge(lg, prev, n, NULL, 1);
+		if (!iv) {
+			c->oom = 1;
+			return;
+		}
+		set(c, iv, "style", "invis");
+		prev = n;
+	}
+	if (c->map) {
+		if (!(n = agnode(lg, "legend_box", 1))) {
+			c->oom = 1;
+			return;
+		}
+		set(c, n, "label", "double border: a box of\\nmany nodes of one kind;\\n"
+				   "a count on a line: the\\ndependencies it stands for");
+		set(c, n, "peripheries", "2");
+		set(c, n, "fontsize", "9");
+		Agedge_t *iv = agedge(lg, prev, n, NULL, 1);
+		if (!iv) {
+			c->oom = 1;
+			return;
+		}
+		set(c, iv, "style", "invis");
+		prev = n;
+	}
+	for (int k = 0; k < FO_KIND__COUNT && !c->oom; k++) {
+		if (!c->kinds_drawn[k])
+			continue;
+		if (!(n = agnode(lg, (char *)node_name(c, "legend_k", (uint32_t)k), 1))) {
+			c->oom = 1;
+			return;
+		}
+		set(c, n, "label", k == FO_KIND_OTHER ? "other kinds" : fo_kind_name((fo_kind)k));
+		set(c, n, "shape", kind_shape((fo_kind)k));
+		set(c, n, "fontsize", "9");
+		Agedge_t *iv = agedge(lg, prev, n, NULL, 1);
+		if (!iv) {
+			c->oom = 1;
+			return;
+		}
+		set(c, iv, "style", "invis");
+		prev = n;
+	}
 }
 
 /* ------------------------------------------------------------- scope */
@@ -774,18 +941,42 @@ static void scope_impact(rctx *c)
 	for (uint32_t v = 0; v < c->nodes; v++)
 		if (fo_engine_flags(c->e, v))
 			c->mark[v] |= M_SCOPE;
-	/* roots are impacted themselves; add the members that keep a hit
-	 * group of an impacted owner going, so "1 of 2" shows both */
+}
+
+/* Around the impacted nodes in the scope: the members that keep a hit group
+ * of a drawn owner going, so "1 of 2" shows both; and the up owners of the
+ * groups that lost a drawn member but held, with those groups' members: a
+ * redundancy that held is what a review argues about. O(impacted + the
+ * members of their groups). */
+static void scope_spares(rctx *c)
+{
 	for (uint32_t v = 0; v < c->nodes; v++) {
-		if (!fo_engine_flags(c->e, v))
+		if (!(c->mark[v] & M_SCOPE) || !fo_engine_flags(c->e, v))
+			continue;
+		for (uint32_t i = c->v.memberof_off[v]; i < c->v.memberof_off[v + 1]; i++) {
+			uint32_t gi = c->v.memberof[i], o = c->v.group_owner[gi];
+			if (c->v.group_type[gi] == FO_GROUP_LOCATED || fo_engine_flags(c->e, o) ||
+			    (c->mark[o] & M_HELD))
+				continue;
+			uint32_t a = c->v.member_off[gi], z = c->v.member_off[gi + 1];
+			if (fo_engine_group_up(c->e, gi) < c->v.group_k[gi] && z - a > 0)
+				continue; /* it did not hold; yet the owner is up? keep it out */
+			c->mark[o] |= M_SCOPE | M_HELD;
+		}
+	}
+	for (uint32_t v = 0; v < c->nodes; v++) {
+		if (!(c->mark[v] & M_SCOPE) || !(fo_engine_flags(c->e, v) || (c->mark[v] & M_HELD)))
 			continue;
 		for (uint32_t gi = c->v.owned_off[v]; gi < c->v.owned_off[v + 1]; gi++) {
 			uint32_t a = c->v.member_off[gi], z = c->v.member_off[gi + 1], hit = 0;
 			for (uint32_t i = a; i < z && !hit; i++)
 				hit = fo_engine_flags(c->e, c->v.members[i]) != 0;
+			/* the impacted members are in the scope already, or were
+			 * filtered out (--depth, --paths) */
 			if (hit)
 				for (uint32_t i = a; i < z; i++)
-					c->mark[c->v.members[i]] |= M_SCOPE;
+					if (!fo_engine_flags(c->e, c->v.members[i]))
+						c->mark[c->v.members[i]] |= M_SCOPE;
 		}
 	}
 }
@@ -813,6 +1004,98 @@ static int scope_app(rctx *c, uint32_t app)
 	return FO_OK;
 }
 
+/* The nodes whose tenant is `tenant`, and everything they depend on. */
+static int scope_tenant(rctx *c, const char *tenant, size_t *found)
+{
+	uint32_t *queue = malloc((size_t)(c->nodes ? c->nodes : 1) * sizeof *queue);
+	size_t head = 0, tail = 0;
+	if (!queue)
+		return FO_ENOMEM;
+	for (uint32_t v = 0; v < c->nodes; v++) {
+		const char *t = fo_graph_node_tenant(c->g, v);
+		if (t && !strcmp(t, tenant)) {
+			c->mark[v] |= M_SCOPE;
+			queue[tail++] = v;
+		}
+	}
+	*found = tail;
+	while (head < tail) {
+		uint32_t v = queue[head++];
+		for (uint32_t gi = c->v.owned_off[v]; gi < c->v.owned_off[v + 1]; gi++)
+			for (uint32_t i = c->v.member_off[gi]; i < c->v.member_off[gi + 1]; i++) {
+				uint32_t m = c->v.members[i];
+				if (c->mark[m] & M_SCOPE)
+					continue;
+				c->mark[m] |= M_SCOPE;
+				queue[tail++] = m;
+			}
+	}
+	free(queue);
+	return FO_OK;
+}
+
+/* Keeps, of the impacted nodes in the scope, those at most `depth` cause
+ * links from a failure of the scenario; drops the rest of the scope.
+ * Memoised along the cause chains: O(nodes). */
+static int filter_depth(rctx *c, unsigned depth)
+{
+	uint32_t *hop = malloc((size_t)(c->nodes ? c->nodes : 1) * sizeof *hop);
+	uint32_t *stack = malloc((size_t)(c->nodes ? c->nodes : 1) * sizeof *stack);
+	if (!hop || !stack) {
+		free(hop);
+		free(stack);
+		return FO_ENOMEM;
+	}
+	for (uint32_t v = 0; v < c->nodes; v++)
+		hop[v] = UINT32_MAX;
+	for (uint32_t v = 0; v < c->nodes; v++) {
+		if (!fo_engine_flags(c->e, v) || hop[v] != UINT32_MAX)
+			continue;
+		size_t top = 0;
+		uint32_t x = v, base = 0;
+		while (top < c->nodes) {
+			if (hop[x] != UINT32_MAX) {
+				base = hop[x] + 1;
+				break;
+			}
+			stack[top++] = x;
+			uint32_t cause = fo_engine_root(c->e, x) == x ? FO_NONE : fo_engine_cause(c->e, x);
+			if (cause == FO_NONE || !fo_engine_flags(c->e, cause))
+				break; /* x is a failure of the scenario: hop 0 */
+			x = cause;
+		}
+		while (top)
+			hop[stack[--top]] = base++;
+	}
+	for (uint32_t v = 0; v < c->nodes; v++)
+		if (!fo_engine_flags(c->e, v) || hop[v] > depth)
+			c->mark[v] &= (uint8_t)~M_SCOPE;
+	free(hop);
+	free(stack);
+	return FO_OK;
+}
+
+/* Keeps, of the scope, the nodes on the cause chain of an impacted app in
+ * it (the app included). O(nodes): each chain stops at a node kept before. */
+static void filter_paths(rctx *c)
+{
+	for (uint32_t v = 0; v < c->nodes; v++) {
+		if (!(c->mark[v] & M_SCOPE) || fo_graph_node_kind(c->g, v) != FO_KIND_APP ||
+		    !fo_engine_flags(c->e, v))
+			continue;
+		for (uint32_t x = v, d = 0; x != FO_NONE && !(c->mark[x] & M_KEEP) && d <= c->nodes;
+		     d++) {
+			c->mark[x] |= M_KEEP;
+			x = fo_engine_root(c->e, x) == x ? FO_NONE : fo_engine_cause(c->e, x);
+		}
+	}
+	for (uint32_t v = 0; v < c->nodes; v++) {
+		if (!(c->mark[v] & M_KEEP))
+			c->mark[v] &= (uint8_t)~M_SCOPE;
+		c->mark[v] &= (uint8_t)~M_KEEP;
+	}
+}
+
 /* ------------------------------------------------------------- title */
 
 /* Appends up to 5 ids of the scenario nodes with flag `want` (and not
@@ -837,8 +1120,56 @@ static size_t put_scenario_part(rctx *c, fo_sbuf *b, const char *intro, unsigned
 	return seen;
 }
 
-/* "inventory\nfail a, b; destroy c\nscope: impact, 12 nodes" */
-static void put_title(rctx *c, fo_sbuf *b, fo_scope scope, uint32_t app, size_t count)
+/* Appends n with thousands separators ("12,844"): counts in a map run to
+ * six digits. */
+static void put_count(fo_sbuf *b, size_t n)
+{
+	char d[32];
+	int len = snprintf(d, sizeof d, "%zu", n);
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			fo_sbuf__putc(b, ',');
+		fo_sbuf__putc(b, d[i]);
+	}
+}
+
+/* The headline: apps by headline state, each app counted once (down, else
+ * degraded, else at-risk), and how many of the down ones lost data. */
+static void put_headline(rctx *c, fo_sbuf *b)
+{
+	size_t down = 0, lost = 0, degraded = 0, at_risk = 0;
+	for (uint32_t v = 0; v < c->nodes; v++) {
+		unsigned f = fo_engine_flags(c->e, v);
+		if (!f || fo_graph_node_kind(c->g, v) != FO_KIND_APP)
+			continue;
+		if (f & FO_F_DOWN) {
+			down++;
+			lost += (f & FO_F_LOST) != 0;
+		} else if (f & FO_F_DEGRADED) {
+			degraded++;
+		} else if (f & FO_F_AT_RISK) {
+			at_risk++;
+		}
+	}
+	fo_sbuf__puts(b, "apps: ");
+	put_count(b, down);
+	fo_sbuf__puts(b, " down");
+	if (lost) {
+		fo_sbuf__puts(b, " (");
+		put_count(b, lost);
+		fo_sbuf__puts(b, " lost)");
+	}
+	fo_sbuf__puts(b, ", ");
+	put_count(b, degraded);
+	fo_sbuf__puts(b, " degraded, ");
+	put_count(b, at_risk);
+	fo_sbuf__puts(b, " at-risk");
+}
+
+/* "inventory\nfail a, b; destroy c\napps: 3 down, …\nscope: impact, 12
+ * nodes[ in 40 boxes (map level 2)]" */
+static void put_title(rctx *c, fo_sbuf *b, fo_scope scope, const fo_render_opts *o, size_t count,
+		      const fo_map *map)
 {
 	const char *name = fo_graph_name(c->g);
 	label_text(b, name ? name : "fallout");
@@ -848,14 +1179,219 @@ static void put_title(rctx *c, fo_sbuf *b, fo_scope scope, uint32_t app, size_t 
 	size_t nd = put_scenario_part(c, b, nf ? "; destroy " : "destroy ", FO_F_DESTROYED, 0);
 	if (!nf && !nd)
 		fo_sbuf__puts(b, "no failure");
+	else {
+		fo_sbuf__puts(b, "\\n");
+		put_headline(c, b);
+	}
 	fo_sbuf__puts(b, "\\nscope: ");
 	if (scope == FO_SCOPE_APP) {
 		fo_sbuf__puts(b, "app ");
-		label_text(b, fo_graph_node_id(c->g, app));
+		label_text(b, fo_graph_node_id(c->g, o->app));
+	} else if (scope == FO_SCOPE_TENANT) {
+		fo_sbuf__puts(b, "tenant ");
+		label_text(b, o->tenant);
 	} else {
 		fo_sbuf__puts(b, scope == FO_SCOPE_IMPACT ? "impact" : "all");
 	}
-	fo_sbuf__printf(b, ", %zu node%s", count, count == 1 ? "" : "s");
+	if (o->limit_depth)
+		fo_sbuf__printf(b, " within %u hop%s", o->depth, o->depth == 1 ? "" : "s");
+	if (o->paths)
+		fo_sbuf__puts(b, ", cause paths to apps");
+	fo_sbuf__puts(b, ", ");
+	put_count(b, count);
+	fo_sbuf__puts(b, count == 1 ? " node" : " nodes");
+	if (map && !map->nodes) {
+		fo_sbuf__puts(b, " in ");
+		put_count(b, map->nitems);
+		fo_sbuf__puts(b, " boxes (impact map, ");
+		if (map->level >= 0)
+			fo_sbuf__printf(b, "containers to depth %d)", map->level);
+		else
+			fo_sbuf__puts(b, map->level == -1 ? "no containers)" :
+					 map->level == -2 ? "apps by tenant)" : "apps by state)");
+	} else if (map) {
+		fo_sbuf__puts(b, " in ");
+		put_count(b, map->nitems);
+		fo_sbuf__puts(b, " boxes");
+	}
+}
+
+/* --------------------------------------------------------------- map */
+
+/* "hosts", "VMs": the plural of a kind word in a box's label. */
+static void put_kind_plural(fo_sbuf *b, const char *kind, size_t n)
+{
+	static const char *const special[][3] = {
+		{ "vm", "VM", "VMs" }, { "db", "DB", "DBs" }, { "lb", "LB", "LBs" },
+		{ "cdn", "CDN", "CDNs" }, { "dns", "DNS", "DNS" },
+	};
+	for (size_t i = 0; i < sizeof special / sizeof *special; i++)
+		if (!strcmp(kind, special[i][0])) {
+			fo_sbuf__puts(b, special[i][n == 1 ? 1 : 2]);
+			return;
+		}
+	label_text(b, kind);
+	if (n != 1)
+		fo_sbuf__puts(b, "s");
+}
+
+/* A box: "t17 · tier 1\n14 apps\n12 down, 2 degraded\n3 held: 1 of 2 left". */
+static void put_box_label(fo_sbuf *b, const fo_map_item *it)
+{
+	static const char *const word[FO_MAP_CAT_COUNT] = {
+		[FO_MAP_FAILED] = "failed", [FO_MAP_DOWN] = "down", [FO_MAP_LOST] = "lost",
+		[FO_MAP_DEGRADED] = "degraded", [FO_MAP_AT_RISK] = "at-risk", [FO_MAP_UP] = "up",
+	};
+	static const fo_map_cat order[] = { FO_MAP_FAILED, FO_MAP_LOST, FO_MAP_DOWN,
+					    FO_MAP_DEGRADED, FO_MAP_AT_RISK, FO_MAP_UP };
+	if (it->tenant || it->tier) {
+		put_tenant_tier(b, it->tenant, it->tier);
+		fo_sbuf__puts(b, "\\n");
+	}
+	put_count(b, it->total);
+	fo_sbuf__puts(b, " ");
+	put_kind_plural(b, it->kind, it->total);
+	fo_sbuf__puts(b, "\\n");
+	int first = 1;
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+		uint32_t n = it->count[order[i]];
+		if (!n)
+			continue;
+		if (!first)
+			fo_sbuf__puts(b, ", ");
+		first = 0;
+		if (n == it->total)
+			fo_sbuf__puts(b, "all ");
+		else {
+			put_count(b, n);
+			fo_sbuf__puts(b, " ");
+		}
+		fo_sbuf__puts(b, word[order[i]]);
+	}
+	if (it->held) {
+		fo_sbuf__puts(b, "\\n");
+		put_count(b, it->held);
+		fo_sbuf__printf(b, " group%s held; tightest %u of %u left (needs %u)",
+				it->held == 1 ? "" : "s", it->held_left, it->held_n, it->held_k);
+	}
+}
+
+/* The worst category an item counts, for its fill. */
+static enum cat item_cat(const fo_map_item *it)
+{
+	static const enum cat order[] = { C_LOST, C_FAILED, C_DOWN, C_DEGRADED, C_AT_RISK };
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+		if (it->count[order[i]])
+			return order[i];
+	return C_UP;
+}
+
+static Agnode_t *make_box(rctx *c, const fo_map *m, uint32_t i, Agraph_t *home)
+{
+	const fo_map_item *it = &m->items[i];
+	Agnode_t *n = agnode(c->root, (char *)node_name(c, "b", i), 1);
+	if (!n || (home != c->root && !agsubnode(home, n, 1))) {
+		c->oom = 1;
+		return NULL;
+	}
+	fo_kind k = fo_kind_parse(it->kind);
+	c->kinds_drawn[k]++;
+	const struct palette *pal = &palette[item_cat(it)];
+	fo_sbuf__clear(&c->lab);
+	put_box_label(&c->lab, it);
+	set(c, n, "label", fo_sbuf__str(&c->lab));
+	set(c, n, "shape", kind_shape(k));
+	set(c, n, "peripheries", "2");
+	if (strcmp(pal->fill, "white"))
+		set(c, n, "fillcolor", pal->fill);
+	if (strcmp(pal->font, "black"))
+		set(c, n, "fontcolor", pal->font);
+	set(c, n, "color", it->held ? palette[C_AT_RISK].pen : pal->pen);
+	if (item_cat(it) != C_UP || it->held)
+		set(c, n, "penwidth", "2");
+	fo_sbuf__clear(&c->lab);
+	put_count(&c->lab, it->total);
+	fo_sbuf__puts(&c->lab, " ");
+	tooltip_text(&c->lab, it->kind);
+	fo_sbuf__puts(&c->lab, it->total == 1 ? " node" : " nodes");
+	if (it->home != FO_NONE) {
+		fo_sbuf__puts(&c->lab, " in ");
+		tooltip_text(&c->lab, fo_graph_node_id(c->g, it->home));
+	}
+	set(c, n, "tooltip", fo_sbuf__str(&c->lab));
+	return n;
+}
+
+/* Draws the map: clusters, single nodes and boxes in item order, then one
+ * line per link, labelled with its count when it stands for several. */
+static void draw_map(rctx *c, const fo_map *m, Agnode_t **item_n)
+{
+	c->map = !m->nodes;
+	for (uint32_t i = 0; i < m->nitems && !c->oom; i++) {
+		const fo_map_item *it = &m->items[i];
+		Agraph_t *home = it->home == FO_NONE ? c->root : cluster_of(c, it->home);
+		if (!home)
+			return;
+		if (it->cluster) {
+			cluster_of(c, it->node);
+		} else if (it->node != FO_NONE) {
+			const char *tenant = fo_graph_node_tenant(c->g, it->node);
+			if (m->nodes && home == c->root && tenant &&
+			    fo_graph_node_kind(c->g, it->node) == FO_KIND_APP)
+				home = tenant_cluster(c, tenant);
+			if (home)
+				make_node_in(c, it->node, home);
+			item_n[i] = c->agn[it->node];
+			if (it->held && item_n[i]) {
+				/* no junction in a map: the group that held is told */
+				fo_sbuf__clear(&c->lab);
+				put_node_label(c, &c->lab, it->node);
+				fo_sbuf__printf(&c->lab, "\\n%u of %u left (needs %u)", it->held_left,
+						it->held_n, it->held_k);
+				set(c, item_n[i], "label", fo_sbuf__str(&c->lab));
+				set(c, item_n[i], "color", palette[C_AT_RISK].pen);
+				set(c, item_n[i], "penwidth", "2");
+			}
+		} else {
+			c->map = 1;
+			item_n[i] = make_box(c, m, i, home);
+		}
+	}
+	for (size_t l = 0; l < m->nlinks && !c->oom; l++) {
+		const fo_map_link *ln = &m->links[l];
+		const fo_map_item *a = &m->items[ln->from], *b = &m->items[ln->to];
+		Agnode_t *t = a->cluster ? endpoint(c, a->node) : item_n[ln->from];
+		Agnode_t *h = b->cluster ? endpoint(c, b->node) : item_n[ln->to];
+		Agedge_t *ed = edge(c, t, a->cluster ? a->node : a->home, a->cluster ? a->node : FO_NONE,
+				    h, b->cluster ? b->node : b->home, b->cluster ? b->node : FO_NONE);
+		if (!ed)
+			continue;
+		if (ln->type == FO_MAP_CONTAINS) {
+			c->map_contains = 1;
+			set(c, ed, "style", "bold");
+			set(c, ed, "color", "#9e9e9e");
+		} else {
+			const char *style = group_style((fo_group_type)ln->type);
+			if (style)
+				set(c, ed, "style", style);
+			if (ln->cat != FO_MAP_UP) {
+				set(c, ed, "color", palette[ln->cat].pen);
+				set(c, ed, "penwidth", "1.5");
+			}
+		}
+		/* boxes of apps all sit at the bottom: one rank of dozens of
+		 * wide boxes makes a strip; staggering them over three ranks
+		 * (what Graphviz's unflatten does) keeps the drawing square */
+		if (b->node == FO_NONE && !b->cluster && !strcmp(b->kind, "app")) {
+			static const char *const minlen[] = { "1", "2", "3" };
+			set(c, ed, "minlen", minlen[ln->to % 3]);
+		}
+		if (ln->count > 1) {
+			fo_sbuf__clear(&c->lab);
+			put_count(&c->lab, ln->count);
+			set(c, ed, "label", fo_sbuf__str(&c->lab));
+		}
+	}
 }
 
 /* ------------------------------------------------------------------ API */
@@ -885,6 +1421,55 @@ const char *fo_render_format_for_path(const char *file_name)
 	return NULL;
 }
 
+/* The error for a drawing of too many nodes (or boxes with --collapse):
+ * what actually helps, with the command's options when o->cli says the
+ * reader has them. The words up to the count are read by bench/bench.c. */
+static void count_error(fo_diag *diag, const fo_render_opts *o, size_t count, size_t limit,
+			const char *what)
+{
+	if (!diag)
+		return;
+	if (o->cli)
+		fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+			    "the diagram would have %zu %s, more than the limit of %zu that lays out "
+			    "in reasonable time; draw the impact map instead (--detail map, the "
+			    "default above %d), or keep less: --paths, --depth N, --scope "
+			    "tenant:NAME or app:ID; --max-nodes N raises the limit",
+			    count, what, limit, FO_RENDER_MAX_BOXES);
+	else
+		fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+			    "the diagram would have %zu %s, more than the limit of %zu that lays out "
+			    "in reasonable time; the impact map (nodes grouped into boxes) or a "
+			    "diagram of one app or tenant would fit",
+			    count, what, limit);
+}
+
+/* After layout: PNG and PDF past their size limit would be scaled down by
+ * Graphviz below legible size (it says so on stderr and succeeds); refuse
+ * instead. SVG and DOT have no limit. */
+static int check_legible(rctx *c, const char *fmt, const fo_render_opts *o, fo_diag *diag)
+{
+	double max = !strcmp(fmt, "png") ? FO_RENDER_MAX_PNG_PT :
+		     !strcmp(fmt, "pdf") ? FO_RENDER_MAX_PDF_PT : 0;
+	if (max <= 0)
+		return FO_OK;
+	boxf bb = GD_bb(c->root);
+	double w = bb.UR.x - bb.LL.x, h = bb.UR.y - bb.LL.y;
+	if (w <= max && h <= max)
+		return FO_OK;
+	if (diag)
+		fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+			    "the drawing is %.0f x %.0f pt: as %s it would be scaled below legible "
+			    "size (at most %.0f pt a side); %s",
+			    w, h, !strcmp(fmt, "png") ? "PNG" : "PDF", max,
+			    o->cli ? (c->map ? "write SVG instead (-o FILE.svg), or a coarser map "
+					       "(--max-boxes N)"
+					     : "write SVG instead (-o FILE.svg), or draw the impact "
+					       "map (--detail map)")
+				   : "SVG, or the impact map, has no such limit");
+	return FO_ELIMIT;
+}
+
 static int known_format(const char *f)
 {
 	return !strcmp(f, "dot") || !strcmp(f, "svg") || !strcmp(f, "png") || !strcmp(f, "pdf");
@@ -903,6 +1488,9 @@ int fo_render(FILE *fp, const fo_engine *e, const fo_render_opts *o, fo_diag *di
 	fo_sbuf msgs = { 0 };
 	agusererrf old_hook = NULL;
 	int hooked = 0;
+	uint32_t *scope_list = NULL;
+	fo_map *map = NULL;
+	Agnode_t **item_n = NULL;
 
 	if (!fp || !e || !o)
 		return FO_EINVAL;
@@ -919,7 +1507,9 @@ int fo_render(FILE *fp, const fo_engine *e, const fo_render_opts *o, fo_diag *di
 	c.nodes = c.v.nodes;
 	fo_scope scope = o->scope;
 	if (scope != FO_SCOPE_AUTO && scope != FO_SCOPE_IMPACT && scope != FO_SCOPE_ALL &&
-	    scope != FO_SCOPE_APP)
+	    scope != FO_SCOPE_APP && scope != FO_SCOPE_TENANT)
+		return FO_EINVAL;
+	if (scope == FO_SCOPE_TENANT && !o->tenant)
 		return FO_EINVAL;
 	if (scope == FO_SCOPE_APP && o->app >= c.nodes) {
 		if (diag)
@@ -932,20 +1522,52 @@ int fo_render(FILE *fp, const fo_engine *e, const fo_render_opts *o, fo_diag *di
 		err = FO_ENOMEM;
 		goto done;
 	}
-	if (scope == FO_SCOPE_AUTO) {
-		scope = FO_SCOPE_ALL;
-		for (uint32_t v = 0; v < c.nodes; v++)
-			if (fo_engine_flags(e, v)) {
-				scope = FO_SCOPE_IMPACT;
-				break;
-			}
+	int impact = 0;
+	for (uint32_t v = 0; v < c.nodes && !impact; v++)
+		impact = fo_engine_flags(e, v) != 0;
+	if (scope == FO_SCOPE_AUTO)
+		scope = impact ? FO_SCOPE_IMPACT : FO_SCOPE_ALL;
+	if ((o->limit_depth || o->paths) && !impact) {
+		if (diag)
+			fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+				    "%s needs a failure%s, and the scenario has none",
+				    o->paths ? (o->cli ? "--paths" : "a drawing of the cause paths")
+					     : (o->cli ? "--depth" : "a depth from the failures"),
+				    o->cli ? " (--fail or --destroy)" : "");
+		err = FO_EINVAL;
+		goto done;
 	}
 	if (scope == FO_SCOPE_ALL)
 		memset(c.mark, M_SCOPE, c.nodes);
 	else if (scope == FO_SCOPE_IMPACT)
 		scope_impact(&c);
-	else if ((err = scope_app(&c, o->app)) < 0)
+	else if (scope == FO_SCOPE_TENANT) {
+		size_t found = 0;
+		if ((err = scope_tenant(&c, o->tenant, &found)) < 0)
+			goto done;
+		if (!found) {
+			if (diag) {
+				fo_sbuf__clear(&c.tmp);
+				fo_report__esc(&c.tmp, o->tenant);
+				fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+					    "no node has tenant '%s'", fo_sbuf__str(&c.tmp));
+			}
+			err = FO_EINVAL;
+			goto done;
+		}
+		/* after a failure: the impacted part of what the tenant needs */
+		if (impact)
+			for (uint32_t v = 0; v < c.nodes; v++)
+				if (!fo_engine_flags(e, v))
+					c.mark[v] &= (uint8_t)~M_SCOPE;
+	} else if ((err = scope_app(&c, o->app)) < 0)
 		goto done;
+	if (o->limit_depth && (err = filter_depth(&c, o->depth)) < 0)
+		goto done;
+	if (o->paths)
+		filter_paths(&c);
+	if (impact && (scope == FO_SCOPE_IMPACT || scope == FO_SCOPE_TENANT))
+		scope_spares(&c);
 	mark_ancestors(&c);
 	size_t count = 0;
 	for (uint32_t v = 0; v < c.nodes; v++) {
@@ -957,13 +1579,47 @@ int fo_render(FILE *fp, const fo_engine *e, const fo_render_opts *o, fo_diag *di
 			c.mark[up] |= M_CLUSTER;
 	}
 	size_t limit = o->max_nodes ? o->max_nodes : FO_RENDER_MAX_NODES;
-	if (count > limit) {
-		if (diag)
-			fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
-				    "the diagram would have %zu nodes, more than the limit of %zu that "
-				    "lays out in reasonable time; narrow it with --scope app:ID or "
-				    "--scope impact, or raise --max-nodes",
-				    count, limit);
+	size_t budget = o->max_boxes ? o->max_boxes : FO_RENDER_MAX_BOXES;
+	int use_map;
+	if (o->detail == FO_DETAIL_MAP)
+		use_map = 1;
+	else if (o->detail == FO_DETAIL_NODES)
+		use_map = o->collapse != NULL;
+	else
+		use_map = o->collapse != NULL || count > (budget < limit ? budget : limit);
+	if (use_map) {
+		if (!(scope_list = malloc((count ? count : 1) * sizeof *scope_list))) {
+			err = FO_ENOMEM;
+			goto done;
+		}
+		size_t k = 0;
+		for (uint32_t v = 0; v < c.nodes; v++)
+			if (c.mark[v] & M_SCOPE)
+				scope_list[k++] = v;
+		/* the map reads M_SCOPE as "in the scope" */
+		for (uint32_t v = 0; v < c.nodes; v++)
+			c.mark[v] &= M_SCOPE;
+		fo_map_opts mo = { 0 };
+		mo.collapse = o->collapse;
+		mo.expand = o->expand;
+		mo.nexpand = o->nexpand;
+		int as_nodes = o->detail == FO_DETAIL_NODES ||
+			       (o->detail == FO_DETAIL_AUTO && count <= (budget < limit ? budget : limit));
+		if (as_nodes) {
+			mo.nodes = 1;
+			err = fo_map_build(&map, e, c.mark, scope_list, count, &mo);
+		} else {
+			err = fo_map_build_auto(&map, e, c.mark, scope_list, count, &mo, budget);
+		}
+		if (err < 0)
+			goto done;
+		if (as_nodes && map->nitems > limit) {
+			count_error(diag, o, map->nitems, limit, "boxes");
+			err = FO_ELIMIT;
+			goto done;
+		}
+	} else if (count > limit) {
+		count_error(diag, o, count, limit, "nodes");
 		err = FO_ELIMIT;
 		goto done;
 	}
@@ -971,7 +1627,8 @@ int fo_render(FILE *fp, const fo_engine *e, const fo_render_opts *o, fo_diag *di
 	c.sub = calloc(c.nodes ? c.nodes : 1, sizeof *c.sub);
 	c.agn = calloc(c.nodes ? c.nodes : 1, sizeof *c.agn);
 	c.stack = malloc((c.nodes ? c.nodes : 1) * sizeof *c.stack);
-	if (!c.sub || !c.agn || !c.stack) {
+	if (!c.sub || !c.agn || !c.stack ||
+	    (map && !(item_n = calloc(map->nitems ? map->nitems : 1, sizeof *item_n)))) {
 		err = FO_ENOMEM;
 		goto done;
 	}
@@ -992,29 +1649,33 @@ int fo_render(FILE *fp, const fo_engine *e, const fo_render_opts *o, fo_diag *di
 	}
 	declare_attrs(c.root);
 
-	/* Nodes in index order, each container's cluster made on first need;
-	 * then the edges, owner by owner; the legend last. */
-	for (uint32_t v = 0; v < c.nodes && !c.oom; v++) {
-		if (!(c.mark[v] & M_SCOPE))
-			continue;
-		if (c.mark[v] & M_CLUSTER)
-			cluster_of(&c, v);
-		else {
-			uint32_t up = c.v.container[v];
-			if (up != FO_NONE)
-				cluster_of(&c, up);
-			make_node(&c, v);
+	if (map) {
+		draw_map(&c, map, item_n);
+	} else {
+		/* Nodes in index order, each container's cluster made on first
+		 * need; then the edges, owner by owner. */
+		for (uint32_t v = 0; v < c.nodes && !c.oom; v++) {
+			if (!(c.mark[v] & M_SCOPE))
+				continue;
+			if (c.mark[v] & M_CLUSTER)
+				cluster_of(&c, v);
+			else {
+				uint32_t up = c.v.container[v];
+				if (up != FO_NONE)
+					cluster_of(&c, up);
+				make_node(&c, v);
+			}
 		}
+		for (uint32_t v = 0; v < c.nodes && !c.oom; v++)
+			if (c.mark[v] & M_SCOPE)
+				make_groups(&c, v);
 	}
-	for (uint32_t v = 0; v < c.nodes && !c.oom; v++)
-		if (c.mark[v] & M_SCOPE)
-			make_groups(&c, v);
 	make_legend(&c);
 
 	/* Graph attributes last: a subgraph inherits the values its parent
 	 * has when it is made, and the clusters must not inherit the title. */
 	fo_sbuf__clear(&c.lab);
-	put_title(&c, &c.lab, scope, o->app, count);
+	put_title(&c, &c.lab, scope, o, count, map);
 	set(&c, c.root, "label", fo_sbuf__str(&c.lab));
 	set(&c, c.root, "labelloc", "t");
 	set(&c, c.root, "fontname", "Helvetica");
@@ -1043,6 +1704,8 @@ int fo_render(FILE *fp, const fo_engine *e, const fo_render_opts *o, fo_diag *di
 		goto done;
 	}
 	laid_out = 1;
+	if ((err = check_legible(&c, fmt, o, diag)) < 0)
+		goto done;
 	/* Render into memory and write it ourselves: Graphviz 2.43's own file
 	 * writer calls exit(1) when a write comes up short (a full disk). */
 	if (gvRenderData(gvc, c.root, fmt, &data, &len) != 0 || !data) {
@@ -1078,5 +1741,10 @@ done:
 	free(c.agn);
 	free(c.sub);
 	free(c.mark);
+	free(c.tenant);
+	free(c.tenant_g);
+	free(item_n);
+	free(scope_list);
+	fo_map_free(map);
 	return err;
 }

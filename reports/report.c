@@ -16,6 +16,8 @@
 #include "../graphs/fo_error.h"
 #include "report_int.h"
 
+#define ELLIPSIS "\xe2\x80\xa6" /* U+2026 */
+
 /* ------------------------------------------------------------- scenario */
 
 /* The scenario's ids in the order given, each once. A bitmap rather than a
@@ -167,7 +169,64 @@ static void put_id_list(FILE *fp, const fo_graph *g, const uint32_t *v, size_t n
 	}
 }
 
-static void text_summary(FILE *fp, const fo_graph *g, const scen *s, const fo_summary *sum)
+/* The apps hit, as a partition: each app in exactly one of the four
+ * classes, so the counts add up to the apps hit. `lost` counts the apps
+ * that need lost data (all of them down). */
+typedef struct app_counts {
+	size_t hit, down, lost, deg_only, risk_only, deg_risk;
+} app_counts;
+
+static void count_app(app_counts *c, unsigned f, int needs_lost)
+{
+	c->hit++;
+	if (f & FO_F_DOWN) {
+		c->down++;
+		c->lost += needs_lost;
+	} else if ((f & FO_F_DEGRADED) && (f & FO_F_AT_RISK)) {
+		c->deg_risk++;
+	} else if (f & FO_F_DEGRADED) {
+		c->deg_only++;
+	} else {
+		c->risk_only++;
+	}
+}
+
+/* "2 hit = 2 down (1 needs lost data) + 0 degraded only + 0 at-risk only +
+ * 0 degraded and at-risk": every term always, so the sum is visible. */
+static void put_partition(FILE *fp, const app_counts *c)
+{
+	fprintf(fp, "%zu hit = %zu down", c->hit, c->down);
+	if (c->lost)
+		fprintf(fp, " (%zu need%s lost data)", c->lost, c->lost == 1 ? "s" : "");
+	fprintf(fp, " + %zu degraded only + %zu at-risk only + %zu degraded and at-risk",
+		c->deg_only, c->risk_only, c->deg_risk);
+}
+
+/* "12 down (2 need lost data), 120 degraded only": the classes that are not
+ * empty, for the per-tenant and remainder lines. */
+static void put_nonzero(FILE *fp, const app_counts *c)
+{
+	const char *sep = "";
+	if (c->down) {
+		fprintf(fp, "%zu down", c->down);
+		if (c->lost)
+			fprintf(fp, " (%zu need%s lost data)", c->lost, c->lost == 1 ? "s" : "");
+		sep = ", ";
+	}
+	if (c->deg_only) {
+		fprintf(fp, "%s%zu degraded only", sep, c->deg_only);
+		sep = ", ";
+	}
+	if (c->risk_only) {
+		fprintf(fp, "%s%zu at-risk only", sep, c->risk_only);
+		sep = ", ";
+	}
+	if (c->deg_risk)
+		fprintf(fp, "%s%zu degraded and at-risk", sep, c->deg_risk);
+}
+
+static void text_summary(FILE *fp, const fo_graph *g, const scen *s, const fo_summary *sum,
+			 const app_counts *apps)
 {
 	if (s->nfail) {
 		fputs("fail ", fp);
@@ -179,10 +238,10 @@ static void text_summary(FILE *fp, const fo_graph *g, const scen *s, const fo_su
 	}
 	if (!s->nfail && !s->ndestroy)
 		fputs("no failure", fp);
-	fprintf(fp, ": %zu of %zu nodes down (%zu lost), %zu degraded, %zu at-risk; "
-		    "apps: %zu down (%zu lost), %zu degraded, %zu at-risk\n",
-		sum->down, sum->nodes, sum->lost, sum->degraded, sum->at_risk, sum->apps_down,
-		sum->apps_lost, sum->apps_degraded, sum->apps_at_risk);
+	fprintf(fp, ": %zu of %zu nodes down (%zu lost), %zu degraded, %zu at-risk; apps: ",
+		sum->down, sum->nodes, sum->lost, sum->degraded, sum->at_risk);
+	put_partition(fp, apps);
+	fputc('\n', fp);
 }
 
 /* The sort key of an app row, computed once so the comparison needs no
@@ -190,37 +249,46 @@ static void text_summary(FILE *fp, const fo_graph *g, const scen *s, const fo_su
 typedef struct app_row {
 	const char *tenant; /* NULL sorts last */
 	const char *id;
-	int rank;           /* worst state first */
+	int rank;           /* worst first: needs lost data, down, degraded, at-risk */
 	unsigned tier;      /* 1 first, 0 (none) last */
 	uint32_t v;
 } app_row;
 
-static int sev_rank(fo_state s)
+static int app_rank(unsigned f, int needs_lost)
 {
-	return s == FO_STATE_DOWN ? 0 : s == FO_STATE_DEGRADED ? 1 : s == FO_STATE_AT_RISK ? 2 : 3;
+	if (f & FO_F_DOWN)
+		return needs_lost ? 0 : 1;
+	return (f & FO_F_DEGRADED) ? 2 : 3;
 }
 
-/* Tenant bytewise with "no tenant" last; then the worst state first; then
- * tier 1 first, untiered last; then id bytewise; then node index. */
+static int tier_cmp(unsigned a, unsigned b)
+{
+	if (a == b)
+		return 0;
+	if (!a || !b)
+		return a ? -1 : 1;
+	return a < b ? -1 : 1;
+}
+
+/* Tenant in natural order with "no tenant" last (grouping only: tenants
+ * are then ranked by impact); then the worst state first; then tier 1 first,
+ * untiered last; then id in natural order; then node index. */
 static int app_cmp(const void *pa, const void *pb)
 {
 	const app_row *a = pa, *b = pb;
 	if (!a->tenant != !b->tenant)
 		return a->tenant ? -1 : 1;
 	if (a->tenant) {
-		int c = strcmp(a->tenant, b->tenant);
+		int c = fo_report__natcmp(a->tenant, b->tenant);
 		if (c)
 			return c;
 	}
 	if (a->rank != b->rank)
 		return a->rank - b->rank;
-	if (a->tier != b->tier) {
-		if (!a->tier || !b->tier)
-			return a->tier ? -1 : 1;
-		return a->tier < b->tier ? -1 : 1;
-	}
-	int c = strcmp(a->id, b->id);
+	int c = tier_cmp(a->tier, b->tier);
 	if (c)
+		return c;
+	if ((c = fo_report__natcmp(a->id, b->id)))
 		return c;
 	return a->v < b->v ? -1 : a->v > b->v;
 }
@@ -228,6 +296,37 @@ static int app_cmp(const void *pa, const void *pb)
 static int same_tenant(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* The apps of one tenant (a run of the sorted rows) and its impact. */
+typedef struct tenant_row {
+	const char *tenant; /* NULL: the apps without a tenant */
+	size_t first, n;    /* rows in the app array */
+	size_t rows;        /* the first rows shown (--top) */
+	size_t down_tier[4]; /* apps down of tier 1, 2, 3, other (4+ or none) */
+	app_counts c;
+} tenant_row;
+
+/* Impact first (docs/output-formats.md): apps down weighted by tier — more
+ * tier-1 apps down first, then tier 2, tier 3, others —, then apps that
+ * need lost data, apps degraded (with or without at-risk), apps at-risk
+ * only; then tenant in natural order, "no tenant" last. */
+static int tenant_cmp(const void *pa, const void *pb)
+{
+	const tenant_row *a = pa, *b = pb;
+	for (int i = 0; i < 4; i++)
+		if (a->down_tier[i] != b->down_tier[i])
+			return a->down_tier[i] > b->down_tier[i] ? -1 : 1;
+	if (a->c.lost != b->c.lost)
+		return a->c.lost > b->c.lost ? -1 : 1;
+	size_t da = a->c.deg_only + a->c.deg_risk, db = b->c.deg_only + b->c.deg_risk;
+	if (da != db)
+		return da > db ? -1 : 1;
+	if (a->c.risk_only != b->c.risk_only)
+		return a->c.risk_only > b->c.risk_only ? -1 : 1;
+	if (!a->tenant != !b->tenant)
+		return a->tenant ? -1 : 1;
+	return a->tenant ? fo_report__natcmp(a->tenant, b->tenant) : 0;
 }
 
 /* Root and cause as reports show them: none for the scenario's own nodes. */
@@ -242,12 +341,16 @@ static const char *id_or_null(const fo_graph *g, uint32_t v)
 	return v == FO_NONE ? NULL : fo_graph_node_id(g, v);
 }
 
-static int text_apps(FILE *fp, fo_engine *e, const uint32_t *imp, size_t nimp)
+/* The apps hit, grouped by tenant, tenants ranked by impact, the first `top`
+ * tenants shown (0: all) and the others summed up on one line. */
+static int text_apps(FILE *fp, fo_engine *e, const uint32_t *imp, size_t nimp,
+		     const fo_lostdeps *ld, size_t top)
 {
 	const fo_graph *g = fo_engine_graph(e);
-	int err = FO_OK, names = 0;
+	int err = FO_OK, names = 0, lostcol = 0;
 	app_row *apps = NULL;
-	size_t napps = 0;
+	tenant_row *ten = NULL;
+	size_t napps = 0, nten = 0, shown, row = 0;
 	table t = { 0 };
 	fo_sbuf b = { 0 };
 
@@ -258,21 +361,49 @@ static int text_apps(FILE *fp, fo_engine *e, const uint32_t *imp, size_t nimp)
 		if (fo_graph_node_kind(g, v) != FO_KIND_APP)
 			continue;
 		apps[napps++] = (app_row){ fo_graph_node_tenant(g, v), fo_graph_node_id(g, v),
-					   sev_rank(fo_engine_state(e, v)),
+					   app_rank(fo_engine_flags(e, v),
+						    fo_report__lost_rep(ld, v) != FO_NONE),
 					   fo_graph_node_tier(g, v), v };
-		const char *name = fo_graph_node_name(g, imp[i]);
-		if (name && strcmp(name, fo_graph_node_id(g, imp[i])))
-			names = 1;
 	}
 	if (napps == 0) {
 		fputs("\nno app is impacted\n", fp);
 		goto done;
 	}
 	qsort(apps, napps, sizeof *apps, app_cmp);
+	if (!(ten = calloc(napps, sizeof *ten))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < napps; i++) {
+		tenant_row *tr = &ten[nten - (nten && same_tenant(ten[nten - 1].tenant, apps[i].tenant))];
+		if (tr == &ten[nten]) {
+			tr->tenant = apps[i].tenant;
+			tr->first = i;
+			nten++;
+		}
+		tr->n++;
+		unsigned f = fo_engine_flags(e, apps[i].v);
+		count_app(&tr->c, f, fo_report__lost_rep(ld, apps[i].v) != FO_NONE);
+		if (f & FO_F_DOWN)
+			tr->down_tier[apps[i].tier >= 1 && apps[i].tier <= 3 ? apps[i].tier - 1 : 3]++;
+	}
+	qsort(ten, nten, sizeof *ten, tenant_cmp);
+	shown = top && top < nten ? top : nten;
+	for (size_t i = 0; i < shown; i++)
+		ten[i].rows = top && top < ten[i].n ? top : ten[i].n;
 
-	/* A NAME column only when some app has a name of its own: otherwise it
-	 * would repeat the APP column. */
-	if ((err = table_init(&t, names ? 6 : 5)) < 0)
+	/* A NAME column only when some shown app has a name of its own
+	 * (otherwise it would repeat the APP column), a LOST DATA column only
+	 * when some shown app needs lost data. */
+	for (size_t i = 0; i < shown; i++)
+		for (size_t j = ten[i].first; j < ten[i].first + ten[i].rows; j++) {
+			const char *name = fo_graph_node_name(g, apps[j].v);
+			if (name && strcmp(name, apps[j].id))
+				names = 1;
+			if (fo_report__lost_rep(ld, apps[j].v) != FO_NONE)
+				lostcol = 1;
+		}
+	if ((err = table_init(&t, 5 + (size_t)names + (size_t)lostcol)) < 0)
 		goto done;
 	table_add(&t, "APP");
 	if (names)
@@ -281,44 +412,73 @@ static int text_apps(FILE *fp, fo_engine *e, const uint32_t *imp, size_t nimp)
 	table_add(&t, "TIER");
 	table_add(&t, "ROOT");
 	table_add(&t, "CAUSE");
-	for (size_t i = 0; i < napps; i++) {
-		uint32_t v = apps[i].v;
-		table_add(&t, fo_graph_node_id(g, v));
-		if (names)
-			table_add(&t, fo_graph_node_name(g, v));
-		fo_report__state(&b, fo_engine_flags(e, v));
-		table_add_raw(&t, &b);
-		if (fo_graph_node_tier(g, v)) {
-			fo_sbuf__printf(&b, "%u", fo_graph_node_tier(g, v));
+	if (lostcol)
+		table_add(&t, "LOST DATA");
+	for (size_t i = 0; i < shown; i++)
+		for (size_t j = ten[i].first; j < ten[i].first + ten[i].rows; j++) {
+			uint32_t v = apps[j].v;
+			table_add(&t, fo_graph_node_id(g, v));
+			if (names)
+				table_add(&t, fo_graph_node_name(g, v));
+			fo_report__state(&b, fo_engine_flags(e, v));
 			table_add_raw(&t, &b);
-		} else {
-			table_add(&t, NULL);
+			if (fo_graph_node_tier(g, v)) {
+				fo_sbuf__printf(&b, "%u", fo_graph_node_tier(g, v));
+				table_add_raw(&t, &b);
+			} else {
+				table_add(&t, NULL);
+			}
+			table_add(&t, id_or_null(g, shown_root(e, v)));
+			table_add(&t, id_or_null(g, fo_engine_cause(e, v)));
+			if (lostcol)
+				table_add(&t, id_or_null(g, fo_report__lost_rep(ld, v)));
 		}
-		table_add(&t, id_or_null(g, shown_root(e, v)));
-		table_add(&t, id_or_null(g, fo_engine_cause(e, v)));
-	}
 	if (t.oom || b.oom) {
 		err = FO_ENOMEM;
 		goto done;
 	}
-	for (size_t i = 0; i < napps;) {
-		const char *tenant = apps[i].tenant;
-		size_t j = i;
-		while (j < napps && same_tenant(tenant, apps[j].tenant))
-			j++;
+	for (size_t i = 0; i < shown; i++) {
 		fputc('\n', fp);
-		if (tenant)
-			fo_diag_fputs_escaped(tenant, fp);
+		if (ten[i].tenant)
+			fo_diag_fputs_escaped(ten[i].tenant, fp);
 		else
 			fputs("(no tenant)", fp);
-		fprintf(fp, ": %zu app%s\n", j - i, j - i == 1 ? "" : "s");
+		fprintf(fp, ": %zu app%s: ", ten[i].n, ten[i].n == 1 ? "" : "s");
+		put_nonzero(fp, &ten[i].c);
+		fputc('\n', fp);
 		table_row(fp, &t, 0, "  ");
-		for (; i < j; i++)
-			table_row(fp, &t, i + 1, "  ");
+		for (size_t j = 0; j < ten[i].rows; j++)
+			table_row(fp, &t, ++row, "  ");
+		if (ten[i].rows < ten[i].n) {
+			app_counts rest = { 0 };
+			for (size_t j = ten[i].first + ten[i].rows; j < ten[i].first + ten[i].n; j++)
+				count_app(&rest, fo_engine_flags(e, apps[j].v),
+					  fo_report__lost_rep(ld, apps[j].v) != FO_NONE);
+			fprintf(fp, "  " ELLIPSIS " and %zu more app%s: ", rest.hit,
+				rest.hit == 1 ? "" : "s");
+			put_nonzero(fp, &rest);
+			fputc('\n', fp);
+		}
+	}
+	if (shown < nten) {
+		app_counts rest = { 0 };
+		for (size_t i = shown; i < nten; i++) {
+			rest.hit += ten[i].c.hit;
+			rest.down += ten[i].c.down;
+			rest.lost += ten[i].c.lost;
+			rest.deg_only += ten[i].c.deg_only;
+			rest.risk_only += ten[i].c.risk_only;
+			rest.deg_risk += ten[i].c.deg_risk;
+		}
+		fprintf(fp, "\n" ELLIPSIS " and %zu more tenant%s: %zu app%s: ", nten - shown,
+			nten - shown == 1 ? "" : "s", rest.hit, rest.hit == 1 ? "" : "s");
+		put_nonzero(fp, &rest);
+		fputc('\n', fp);
 	}
 done:
 	fo_sbuf__dispose(&b);
 	table_dispose(&t);
+	free(ten);
 	free(apps);
 	return err;
 }
@@ -373,7 +533,8 @@ done:
 }
 
 /* Lost data deserves its own lines even when no app is lost: an app can
- * come back after a repair, data whose every copy burnt cannot. */
+ * come back after a repair, data whose every copy burnt cannot. Never cut
+ * by --top. */
 static int text_lost(FILE *fp, fo_engine *e, const uint32_t *imp, size_t nimp)
 {
 	const fo_graph *g = fo_engine_graph(e);
@@ -415,18 +576,122 @@ done:
 	return err;
 }
 
-static int write_text(FILE *fp, fo_engine *e, const scen *s, int all)
+/* The copies group of v (FO_NONE: v keeps no copies). O(groups of v). */
+static uint32_t copies_group(const fo_graph *g, uint32_t v)
 {
+	uint32_t first, count;
+	fo_graph_node_groups(g, v, &first, &count);
+	for (uint32_t gi = first; gi < first + count; gi++) {
+		fo_group_info gr;
+		fo_graph_group(g, gi, &gr);
+		if (gr.type == FO_GROUP_COPIES)
+			return gi;
+	}
+	return FO_NONE;
+}
+
+/* Data with its last copy standing: a node that is not down whose copy
+ * holders are down but one. One more loss and it is lost (if that holder
+ * is destroyed) or down: the reviewer sees it before it happens. */
+static int risky_data(const fo_engine *e, uint32_t v, uint32_t *group)
+{
+	const fo_graph *g = fo_engine_graph(e);
+	if (fo_engine_flags(e, v) & FO_F_DOWN)
+		return 0;
+	uint32_t gi = copies_group(g, v);
+	if (gi == FO_NONE)
+		return 0;
+	fo_group_info gr;
+	fo_graph_group(g, gi, &gr);
+	if (fo_engine_group_up(e, gi) != 1 || gr.n < 2)
+		return 0;
+	*group = gi;
+	return 1;
+}
+
+/* "at-risk data": each node with its last copy standing, in document order:
+ * how many copies are left, where the last one is, and the failure that
+ * took the others (the root of the first holder down). Shown by default;
+ * --top N shows the first N and counts the others on one line. */
+static int text_risky_data(FILE *fp, fo_engine *e, const uint32_t *imp, size_t nimp, size_t top)
+{
+	const fo_graph *g = fo_engine_graph(e);
+	int err = FO_OK;
+	size_t nrisky = 0, shown;
+	uint32_t gi;
+	table t = { 0 };
+	fo_sbuf b = { 0 };
+
+	for (size_t i = 0; i < nimp; i++)
+		nrisky += risky_data(e, imp[i], &gi);
+	if (nrisky == 0)
+		return FO_OK;
+	shown = top && top < nrisky ? top : nrisky;
+	if ((err = table_init(&t, 6)) < 0)
+		goto done;
+	table_add(&t, "NODE");
+	table_add(&t, "KIND");
+	table_add(&t, "TENANT");
+	table_add(&t, "COPIES");
+	table_add(&t, "LAST COPY ON");
+	table_add(&t, "ROOT");
+	for (size_t i = 0, row = 0; i < nimp && row < shown; i++) {
+		uint32_t v = imp[i], last = FO_NONE, gone = FO_NONE;
+		if (!risky_data(e, v, &gi))
+			continue;
+		row++;
+		fo_group_info gr;
+		fo_graph_group(g, gi, &gr);
+		for (uint32_t m = 0; m < gr.n; m++) {
+			if (!(fo_engine_flags(e, gr.members[m]) & FO_F_DOWN))
+				last = gr.members[m];
+			else if (gone == FO_NONE)
+				gone = gr.members[m];
+		}
+		table_add(&t, fo_graph_node_id(g, v));
+		table_add(&t, fo_graph_node_kind_word(g, v));
+		table_add(&t, fo_graph_node_tenant(g, v));
+		fo_sbuf__printf(&b, "1 of %u left", gr.n);
+		table_add_raw(&t, &b);
+		table_add(&t, id_or_null(g, last));
+		table_add(&t, id_or_null(g, gone == FO_NONE ? FO_NONE : fo_engine_root(e, gone)));
+	}
+	if (t.oom || b.oom) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	fprintf(fp, "\nat-risk data: %zu node%s (last copy standing)\n", nrisky,
+		nrisky == 1 ? "" : "s");
+	for (size_t i = 0; i <= shown; i++)
+		table_row(fp, &t, i, "  ");
+	if (shown < nrisky)
+		fprintf(fp, "  " ELLIPSIS " and %zu more\n", nrisky - shown);
+done:
+	fo_sbuf__dispose(&b);
+	table_dispose(&t);
+	return err;
+}
+
+static int write_text(FILE *fp, fo_engine *e, const scen *s, const fo_whatif_opts *o,
+		      const fo_lostdeps *ld)
+{
+	const fo_graph *g = fo_engine_graph(e);
 	const uint32_t *imp;
 	size_t nimp = fo_engine_impacted(e, &imp);
 	fo_summary sum;
+	app_counts apps = { 0 };
 	int err;
 
 	fo_engine_summary(e, &sum);
-	text_summary(fp, fo_engine_graph(e), s, &sum);
-	if ((err = text_apps(fp, e, imp, nimp)) < 0 || (err = text_lost(fp, e, imp, nimp)) < 0)
+	for (size_t i = 0; i < nimp; i++)
+		if (fo_graph_node_kind(g, imp[i]) == FO_KIND_APP)
+			count_app(&apps, fo_engine_flags(e, imp[i]),
+				  fo_report__lost_rep(ld, imp[i]) != FO_NONE);
+	text_summary(fp, g, s, &sum, &apps);
+	if ((err = text_apps(fp, e, imp, nimp, ld, o->top)) < 0 ||
+	    (err = text_lost(fp, e, imp, nimp)) < 0 || (err = text_risky_data(fp, e, imp, nimp, o->top)) < 0)
 		return err;
-	if (all)
+	if (o->all)
 		err = text_all(fp, e, imp, nimp);
 	return err;
 }
@@ -449,7 +714,7 @@ static const char *json_bool(unsigned flags, unsigned bit)
 	return (flags & bit) ? "true" : "false";
 }
 
-static void json_impact(fo_sbuf *b, const fo_engine *e, uint32_t v)
+static void json_impact(fo_sbuf *b, const fo_engine *e, uint32_t v, const fo_lostdeps *ld)
 {
 	const fo_graph *g = fo_engine_graph(e);
 	unsigned f = fo_engine_flags(e, v);
@@ -475,6 +740,15 @@ static void json_impact(fo_sbuf *b, const fo_engine *e, uint32_t v)
 	fo_report__json_str(b, id_or_null(g, fo_engine_cause(e, v)));
 	fo_sbuf__puts(b, ", \"root\": ");
 	fo_report__json_str(b, id_or_null(g, shown_root(e, v)));
+	/* The at-risk chain of a node flagged at-risk: for a node both degraded
+	 * and at-risk, cause and root follow the degradation, these the at-risk
+	 * state (docs/semantics.md, "Cause and root"). */
+	fo_sbuf__puts(b, ", \"at_risk_cause\": ");
+	fo_report__json_str(b, id_or_null(g, fo_engine_risk_cause(e, v)));
+	fo_sbuf__puts(b, ", \"at_risk_root\": ");
+	fo_report__json_str(b, id_or_null(g, fo_engine_risk_root(e, v)));
+	fo_sbuf__puts(b, ", \"lost_data\": ");
+	fo_report__json_str(b, id_or_null(g, fo_report__lost_rep(ld, v)));
 	/* Extensions after the contract's keys, always present for a stable
 	 * schema: the tier and the node's free-form properties. */
 	if (fo_graph_node_tier(g, v))
@@ -492,7 +766,7 @@ static void json_impact(fo_sbuf *b, const fo_engine *e, uint32_t v)
 	fo_sbuf__puts(b, "}}");
 }
 
-static int write_json(FILE *fp, fo_engine *e, const scen *s)
+static int write_json(FILE *fp, fo_engine *e, const scen *s, const fo_lostdeps *ld)
 {
 	const fo_graph *g = fo_engine_graph(e);
 	const uint32_t *imp;
@@ -501,7 +775,12 @@ static int write_json(FILE *fp, fo_engine *e, const scen *s)
 	fo_sbuf b = { 0 };
 	int err = FO_OK;
 
+	app_counts apps = { 0 };
 	fo_engine_summary(e, &sum);
+	for (size_t i = 0; i < nimp; i++)
+		if (fo_graph_node_kind(g, imp[i]) == FO_KIND_APP)
+			count_app(&apps, fo_engine_flags(e, imp[i]),
+				  fo_report__lost_rep(ld, imp[i]) != FO_NONE);
 	fo_sbuf__puts(&b, "{\"inventory\": ");
 	fo_report__json_str(&b, fo_graph_name(g));
 	fo_sbuf__puts(&b, ",\n \"scenario\": {\"fail\": ");
@@ -510,13 +789,17 @@ static int write_json(FILE *fp, fo_engine *e, const scen *s)
 	json_ids(&b, g, s->destroy, s->ndestroy);
 	fo_sbuf__printf(&b, "},\n \"summary\": {\"nodes\": %zu, \"down\": %zu, \"lost\": %zu, "
 			    "\"degraded\": %zu, \"at_risk\": %zu, \"apps_down\": %zu, "
-			    "\"apps_degraded\": %zu, \"apps_at_risk\": %zu},\n \"impacts\": [",
+			    "\"apps_degraded\": %zu, \"apps_at_risk\": %zu, \"apps_hit\": %zu, "
+			    "\"apps_need_lost_data\": %zu, \"apps_degraded_only\": %zu, "
+			    "\"apps_at_risk_only\": %zu, \"apps_degraded_and_at_risk\": %zu},\n"
+			    " \"impacts\": [",
 			sum.nodes, sum.down, sum.lost, sum.degraded, sum.at_risk, sum.apps_down,
-			sum.apps_degraded, sum.apps_at_risk);
+			sum.apps_degraded, sum.apps_at_risk, apps.hit, apps.lost, apps.deg_only,
+			apps.risk_only, apps.deg_risk);
 	/* One impact per line: diffs of two runs stay readable. */
 	for (size_t i = 0; i < nimp; i++) {
 		fo_sbuf__puts(&b, i ? ",\n  " : "\n  ");
-		json_impact(&b, e, imp[i]);
+		json_impact(&b, e, imp[i], ld);
 		if (b.oom) {
 			err = FO_ENOMEM;
 			goto done;
@@ -647,25 +930,43 @@ int fo_report_impacts_csv(FILE *fp, fo_engine *e, const char *scenario, int head
 
 /* ------------------------------------------------------------------ API */
 
-int fo_report_whatif(FILE *fp, fo_engine *e, const fo_scenario *sc, fo_format fmt, int all)
+int fo_report_whatif_with(FILE *fp, fo_engine *e, const fo_scenario *sc, fo_format fmt,
+			  const fo_whatif_opts *o)
 {
+	static const fo_whatif_opts defaults = { 0, 0 };
 	int err;
 	scen s = { 0 };
+	fo_lostdeps ld = { 0 };
 
 	if (!fp || !e || !sc)
 		return FO_EINVAL;
 	if (fmt != FO_FORMAT_TEXT && fmt != FO_FORMAT_JSON && fmt != FO_FORMAT_CSV)
 		return FO_EINVAL;
+	if (!o)
+		o = &defaults;
 	if ((err = scen_init(&s, fo_engine_graph(e), sc)) < 0)
 		goto done;
+	if (fmt != FO_FORMAT_CSV) {
+		const uint32_t *imp;
+		size_t nimp = fo_engine_impacted(e, &imp);
+		if ((err = fo_report__lostdeps(&ld, e, imp, nimp)) < 0)
+			goto done;
+	}
 	switch (fmt) {
-	case FO_FORMAT_TEXT: err = write_text(fp, e, &s, all); break;
-	case FO_FORMAT_JSON: err = write_json(fp, e, &s); break;
+	case FO_FORMAT_TEXT: err = write_text(fp, e, &s, o, &ld); break;
+	case FO_FORMAT_JSON: err = write_json(fp, e, &s, &ld); break;
 	case FO_FORMAT_CSV: err = write_csv(fp, e); break;
 	}
 	if (err == FO_OK && ferror(fp))
 		err = FO_EIO;
 done:
+	fo_report__lostdeps_dispose(&ld);
 	scen_dispose(&s);
 	return err;
+}
+
+int fo_report_whatif(FILE *fp, fo_engine *e, const fo_scenario *sc, fo_format fmt, int all)
+{
+	fo_whatif_opts o = { all, 0 };
+	return fo_report_whatif_with(fp, e, sc, fmt, &o);
 }

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../analyzer/fo_engine.h"
+
 /* A NUL-terminated, growable string. Caller-owned struct: start zeroed (or
  * fo_sbuf__init), free with fo_sbuf__dispose. An allocation failure sets `oom`
  * and turns later appends into no-ops, so a writer checks once at the end. */
@@ -66,5 +68,36 @@ void fo_report__state(fo_sbuf *b, unsigned flags);
  * spreadsheet would run as a formula gets a leading apostrophe (CSV
  * injection). NULL appends nothing (an empty field). O(strlen(s)). */
 void fo_report__csv_field(fo_sbuf *b, const char *s);
+
+/* Natural order of two ids or tenants: digit runs compare by value (t2
+ * before t10, app-9 before app-10), other bytes bytewise; a total order
+ * (t01 and t1, equal as numbers, are ordered bytewise). Used wherever a text
+ * output sorts names (docs/output-formats.md). O(strlen). */
+int fo_report__natcmp(const char *a, const char *b);
+
+/* The nodes that need lost data after the engine's last run (lostdata.c,
+ * rule in docs/semantics.md): lost, or with a requires or located group left
+ * with fewer than K members free of lost data. Caller-owned struct, filled
+ * by fo_report__lostdeps, freed by fo_report__lostdeps_dispose. */
+typedef struct fo_lostdeps {
+	uint32_t *rep; /* per node: a lost node it needs, or FO_NONE; NULL
+			* (nothing needs lost data) when nothing is lost */
+	size_t nlost;  /* lost nodes */
+	size_t napps;  /* apps that need lost data (lost apps included) */
+} fo_lostdeps;
+
+/* imp: the impacted nodes of the run (fo_engine_impacted), or any ascending
+ * list that holds its lost nodes (the order decides which lost node each
+ * node records). Returns FO_OK or FO_ENOMEM
+ * (out then empty). O(k + memberships of the k impacted nodes) plus
+ * O(nodes + groups) zeroed memory when a node is lost. */
+int fo_report__lostdeps(fo_lostdeps *out, const fo_engine *e, const uint32_t *imp, size_t nimp);
+void fo_report__lostdeps_dispose(fo_lostdeps *d);
+
+/* The lost node that v needs (FO_NONE: none). O(1). */
+static inline uint32_t fo_report__lost_rep(const fo_lostdeps *d, uint32_t v)
+{
+	return d->rep ? d->rep[v] : FO_NONE;
+}
 
 #endif

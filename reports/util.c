@@ -318,3 +318,41 @@ void fo_report__csv_field(fo_sbuf *b, const char *s)
 	if (quote)
 		fo_sbuf__putc(b, '"');
 }
+
+/* Natural order: runs of ASCII digits compare as numbers (t2 < t10),
+ * everything else bytewise. Equal numbers written differently (t01, t1)
+ * fall back to bytewise order at the end, so the order stays total. */
+int fo_report__natcmp(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+
+	while (*p && *q) {
+		if (*p >= '0' && *p <= '9' && *q >= '0' && *q <= '9') {
+			const unsigned char *p0, *q0;
+			while (*p == '0')
+				p++;
+			while (*q == '0')
+				q++;
+			p0 = p;
+			q0 = q;
+			while (*p >= '0' && *p <= '9')
+				p++;
+			while (*q >= '0' && *q <= '9')
+				q++;
+			/* more significant digits: a bigger number */
+			if (p - p0 != q - q0)
+				return p - p0 < q - q0 ? -1 : 1;
+			for (; p0 < p; p0++, q0++)
+				if (*p0 != *q0)
+					return *p0 < *q0 ? -1 : 1;
+			continue;
+		}
+		if (*p != *q)
+			return *p < *q ? -1 : 1;
+		p++;
+		q++;
+	}
+	if (*p || *q)
+		return *p ? 1 : -1;
+	return strcmp(a, b);
+}

@@ -25,6 +25,8 @@ F=samples/fire-backups.xml
 H=tests/cli/inputs/hostile-names.xml
 MARKER='FALLOUT-SECRET-MARKER'
 
+. tests/cli/prefix.sh
+
 check() {
 	desc=$1
 	shift
@@ -54,6 +56,7 @@ fo() {
 	timeout $((10 * scale)) $FALLOUT "$@" >"$tmp/out" 2>"$tmp/err"
 	st=$?
 	no_tool_report "$@"
+	check "stderr prefixed: fallout $*" stderr_prefixed "$tmp/err" "$@"
 }
 
 # fo_limit SECONDS ARGS...: same with an explicit limit.
@@ -64,6 +67,7 @@ fo_limit() {
 	timeout "$lim" $FALLOUT "$@" >"$tmp/out" 2>"$tmp/err"
 	st=$?
 	no_tool_report "$@"
+	check "stderr prefixed: fallout $*" stderr_prefixed "$tmp/err" "$@"
 }
 
 is() { [ "$st" = "$1" ]; }
@@ -192,7 +196,19 @@ fo whatif "$F" --destroy sbg2
 check "fire text: a-game down" has '^  a-game  .*  down  ' "$tmp/out"
 check "fire text: b-crm down" has '^  b-crm  .*  down  ' "$tmp/out"
 check "fire text: lost-data section lists a-world-data" has '^  a-world-data  dataset  tenant-a  ' "$tmp/out"
-check "fire text: b-customer-data not listed as lost" lacks 'b-customer-data' "$tmp/out"
+check "fire text: b-customer-data listed as at-risk data" has '^  b-customer-data  dataset  tenant-b  1 of 2 left  b-backup-rbx  sbg2$' "$tmp/out"
+check "fire text: b-customer-data not listed as lost" test "$(grep -c b-customer-data "$tmp/out")" = 1
+check "fire text: a-game names its lost data" has '^  a-game  .*  a-server  a-world-data$' "$tmp/out"
+check "fire text: the summary counts it" hasF '; apps: 2 hit = 2 down (1 needs lost data) + ' "$tmp/out"
+# The generated 100-tenant estate: a site failure ranked by impact and cut
+# by --top to a screen, the rest summed up on one line.
+fo gen --nodes 3000 -o "$tmp/gen3000.xml"
+fo whatif "$tmp/gen3000.xml" --fail r1-z1-s1 --top 5
+check "gen 3000 --top 5: status 0" is 0
+check "gen 3000 --top 5: a screen, not 1,228 lines" test "$(wc -l <"$tmp/out")" -le 60
+check "gen 3000 --top 5: five tenants" test "$(grep -c '^t[0-9]*: [0-9]* apps\{0,1\}: ' "$tmp/out")" = 5
+check "gen 3000 --top 5: the others on one line" has '^… and 83 more tenants: [0-9]* apps: ' "$tmp/out"
+check "gen 3000 --top 5: rows cut too" has '^  … and [0-9]* more apps: ' "$tmp/out"
 fo render "$F" --destroy sbg2 -o "$tmp/f.svg"
 check "fire svg: status 0" is 0
 check "fire svg: well-formed" xml_ok "$tmp/f.svg"
@@ -379,16 +395,54 @@ awk 'BEGIN {
 	print "<node id=\"app\" kind=\"app\"><requires ref=\"h0\"/></node>"
 	print "</inventory>"
 }' >"$tmp/big.xml"
+# By default it becomes the impact map, in budget.
 fo_limit 20 render "$tmp/big.xml" --scope all
-check "render 3000 nodes --scope all: status 2, no hang" is 2
-check "render too large: hint about --scope" hasF "--scope" "$tmp/err"
-check "render too large: hint about --max-nodes" hasF "--max-nodes" "$tmp/err"
-check "render too large: nothing on stdout" [ ! -s "$tmp/out" ]
+check "render 3000 nodes --scope all: the map, status 0, no hang" is 0
+check "render 3000 nodes --scope all: 3002 nodes in a few boxes" hasF "3,002 nodes in " "$tmp/out"
 fo_limit 20 render "$tmp/big.xml" --fail h7 -o "$tmp/o/big.svg"
+check "render 3000 nodes impact -o x.svg: the map, status 0" is 0
+check "render 3000 nodes impact -o x.svg: written" [ -s "$tmp/o/big.svg" ]
+rm -f "$tmp/o/big.svg"
+# Node by node on request: refused at once, with what helps.
+fo_limit 20 render "$tmp/big.xml" --scope all --detail nodes
+check "render 3000 nodes --detail nodes: status 2, no hang" is 2
+check "render too large: hint about the map" hasF "--detail map" "$tmp/err"
+check "render too large: hint about --paths" hasF "--paths" "$tmp/err"
+check "render too large: hint about --max-nodes" hasF "--max-nodes" "$tmp/err"
+check "render too large: no useless hint" lacks "--scope impact" "$tmp/err"
+check "render too large: nothing on stdout" [ ! -s "$tmp/out" ]
+fo_limit 20 render "$tmp/big.xml" --fail h7 --detail nodes -o "$tmp/o/big.svg"
 check "render too large impact -o x.svg: status 2, no hang" is 2
 check "render too large: no file, no temporary file" empty_dir "$tmp/o"
-fo_limit 20 render "$tmp/big.xml" --scope app:app --format svg
+fo_limit 20 render "$tmp/big.xml" --scope app:app --detail nodes --format svg
 check "render too large app scope: status 2, no hang" is 2
+# A PNG too large to stay legible is refused, not scaled down: 400 services
+# side by side under one power feed.
+awk 'BEGIN {
+	print "<inventory name=\"wide\" version=\"1\">"
+	print "<node id=\"feed\" kind=\"power\"/>"
+	for (i = 0; i < 400; i++)
+		printf "<node id=\"service-with-a-long-name-%d\" kind=\"service\"><requires ref=\"feed\"/></node>\n", i
+	print "</inventory>"
+}' >"$tmp/wide.xml"
+fo_limit 60 render "$tmp/wide.xml" --fail feed --detail nodes -o "$tmp/o/big.png"
+check "render PNG too large: status 2" is 2
+check "render PNG too large: suggests SVG" hasF "-o FILE.svg" "$tmp/err"
+check "render PNG too large: no file" empty_dir "$tmp/o"
+fo_limit 60 render "$tmp/wide.xml" --fail feed --detail nodes --format pdf -o "$tmp/o/big.pdf"
+check "render PDF too large: status 2" is 2
+check "render PDF too large: no file" empty_dir "$tmp/o"
+fo_limit 60 render "$tmp/wide.xml" --fail feed -o "$tmp/o/map.png"
+check "render PNG of the map instead: status 0" is 0
+check "render PNG of the map instead: a PNG" [ "$(magic "$tmp/o/map.png" 4)" = 89504e47 ]
+rm -f "$tmp/o/map.png"
+# A generated inventory: the site failure is a map within 150 boxes.
+$FALLOUT gen --nodes 3000 --seed 1 -o "$tmp/gen.xml" 2>"$tmp/err"
+fo_limit 60 render "$tmp/gen.xml" --fail r1-z1-s1 -o "$tmp/o/gen.svg"
+check "render generated site failure: status 0" is 0
+boxes=$(sed -n 's/.* nodes in \([0-9,]*\) boxes.*/\1/p' "$tmp/o/gen.svg" | tr -d , | head -n 1)
+check "render generated site failure: at most 150 boxes" test "${boxes:-999}" -le 150
+rm -f "$tmp/o/gen.svg"
 fo_limit 20 whatif "$tmp/big.xml" --fail h7 --format json
 check "whatif on 3000 nodes in a cycle: fast, status 0" is 0
 check "whatif on 3000 nodes in a cycle: everything down" has '"down": 3001,' "$tmp/out"
@@ -414,7 +468,7 @@ for scope in all impact; do
 	dot -Tplain "$tmp/h-$scope.dot" | awk '$1 == "node" { print $2 } $1 == "edge" { print $2; print $3 }' |
 		sort -u >"$tmp/names"
 	check "hostile names ($scope): only synthetic node names" \
-		[ -z "$(grep -v -E '^(n[0-9]+|g[0-9]+|legend_[a-z]+[0-9]+)$' "$tmp/names")" ]
+		[ -z "$(grep -v -E '^(n[0-9]+|g[0-9]+|b[0-9]+|legend_[a-z_]+[0-9]*)$' "$tmp/names")" ]
 	if [ $scope = all ]; then
 		fo render "$H" --scope all -o "$tmp/h-$scope.svg"
 	else
@@ -604,7 +658,7 @@ status_is 2 whatif "$Q" --fail gz3-cooling --why no-such-id
 status_is 2 render "$Q" --fail no-such-id
 status_is 2 render "$Q" --destroy no-such-id
 status_is 2 render "$Q" --scope app:no-such-id
-status_is 2 render "$Q" --scope all --max-nodes 3
+status_is 2 render "$Q" --scope all --max-nodes 3 --detail nodes
 status_is 2 whatif "$Q" --fail gz3-cooling --why wechat-pay --format json
 status_is 3 check tests/cli/inputs/dangling-ref.xml
 status_is 3 check tests/cli/inputs/duplicate-id.xml

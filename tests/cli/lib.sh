@@ -10,6 +10,7 @@
 #   has TEXT FILE       FILE contains TEXT (fixed string)
 #   lacks REGEX FILE    FILE has no line matching the extended REGEX
 #   sum FILE            FILE's checksum
+# fo also checks that every stderr line is prefixed (tests/cli/prefix.sh).
 : "${FALLOUT:=./fallout}"
 : "${FO_LIMIT:=20}"
 tmp=$(mktemp -d)
@@ -18,6 +19,8 @@ pass=0
 fail=0
 scale=1
 case $FALLOUT in *valgrind*) scale=10 ;; esac
+
+. tests/cli/prefix.sh
 
 check() {
 	desc=$1
@@ -33,6 +36,7 @@ fo() {
 		head -20 "$tmp/err"
 		fail=$((fail + 1))
 	fi
+	check "stderr prefixed: fallout $*" stderr_prefixed "$tmp/err" "$@"
 }
 is() { [ "$st" = "$1" ]; }
 has() { grep -q -F -- "$1" "$2"; }

@@ -86,12 +86,13 @@ check "report: SPOF table shown" has '<h2>Single points of failure</h2>' "$tmp/r
 check "report: deterministic" sh -c "timeout 60 $FALLOUT report $B --scenarios $S -o $tmp/r2 >/dev/null 2>&1 &&
 	cmp -s $tmp/r/index.html $tmp/r2/index.html && cmp -s $tmp/r/report.json $tmp/r2/report.json"
 
-# --- --max-nodes: a larger impact gets a note instead of a diagram.
+# --- --max-nodes: a larger impact is drawn as the impact map.
 fo report "$B" --scenarios "$S" -o "$tmp/small" --max-nodes 2
 check "max-nodes: exit 0" is 0
-check "max-nodes: warning on stderr" has "4 of 4 diagrams not drawn" "$tmp/err"
-check "max-nodes: no inline SVG" test "$(count '<svg ' "$tmp/small/index.html")" = 0
-check "max-nodes: the page says why" has 'more than the limit of 2' "$tmp/small/index.html"
+check "max-nodes: no warning on stderr" lacks "not drawn" "$tmp/err"
+check "max-nodes: every diagram inline" test "$(count '<svg ' "$tmp/small/index.html")" = 4
+check "max-nodes: the diagrams are maps" has 'boxes (impact map' "$tmp/small/index.html"
+check "max-nodes: no command-line option on the page" lacks '(--detail|--scope|--max-nodes)' "$tmp/small/index.html"
 
 # --- hostile names: escaped everywhere, nothing executable or external.
 fo report "$HN" --scenarios "$HS" -o "$tmp/h"

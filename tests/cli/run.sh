@@ -5,16 +5,21 @@
 #   NAME.out     expected standard output (exact bytes)
 #   NAME.err     expected standard error (exact bytes; absent = must be empty)
 #   NAME.status  expected exit status (absent = 0)
+# Every stderr line must start with "fallout CMD: " or "FILE:LINE:COL: "
+# (tests/cli/prefix.sh).
 # Paths in arguments are relative to the repository root, where this runs.
 # FO_UPDATE_GOLDEN=1 rewrites .out/.err/.status from the current behaviour
 # (review the diff before committing!).
 # Then the scripted checks in tests/cli/checks.sh, output-checks.sh,
-# input-checks.sh and options-checks.sh run.
+# input-checks.sh, options-checks.sh, man-check.sh (docs/fallout.1 against
+# the help texts) and tour-check.sh (README.md's tour, twice, in a fresh
+# clone) run.
 set -u
 : "${FALLOUT:=./fallout}"
 cd "$(dirname "$0")/../.." || exit 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
+. tests/cli/prefix.sh
 pass=0
 fail=0
 for args_file in tests/cli/cases/*.args; do
@@ -54,6 +59,10 @@ for args_file in tests/cli/cases/*.args; do
 		head -20 "$tmp/err"
 		ok=0
 	fi
+	if ! stderr_prefixed "$tmp/err" "$@"; then
+		echo "FAIL $base: a stderr line lacks 'fallout CMD: ' or 'FILE:LINE:COL: '"
+		ok=0
+	fi
 	if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
 echo "cli-golden: $pass passed, $fail failed"
@@ -63,4 +72,6 @@ FALLOUT="$FALLOUT" sh tests/cli/output-checks.sh
 outputs=$?
 FALLOUT="$FALLOUT" sh tests/cli/input-checks.sh || checks=1
 FALLOUT="$FALLOUT" sh tests/cli/options-checks.sh || checks=1
+FALLOUT="$FALLOUT" sh tests/cli/man-check.sh || checks=1
+FALLOUT="$FALLOUT" sh tests/cli/tour-check.sh || checks=1
 [ $fail = 0 ] && [ $checks = 0 ] && [ $outputs = 0 ]

@@ -30,6 +30,30 @@ check "db list: status 0" is 0
 check "db list: three snapshots and a header" [ "$(wc -l <"$tmp/out")" = 4 ]
 check "db list: the source's sha256 prefix" has "$(sha256sum "$T" | cut -c1-12)" "$tmp/out"
 
+# ------------------------------- readers leave no -wal or -shm file behind
+# (docs/cli.md "Snapshots read by a command leave nothing behind")
+mkdir "$tmp/side"
+SD=$tmp/side/s.db
+fo import "$Q" --db "$SD" --label q
+check "sidecars: import: status 0" is 0
+check "sidecars: import leaves only the database" [ "$(ls "$tmp/side")" = s.db ]
+for args in "whatif $SD@q --fail gz3-cooling" "render $SD@q --fail gz3-cooling" "check $SD" \
+	"spof $SD" "db list --db $SD" "db reports --db $SD"; do
+	# shellcheck disable=SC2086
+	fo $args
+	check "sidecars: $args: status 0" is 0
+	check "sidecars: $args leaves no -wal or -shm file" [ "$(ls "$tmp/side")" = s.db ]
+done
+# A -journal beside it (a hot journal would be rolled back): read-only, the
+# database's bytes unchanged.
+sum "$SD" >"$tmp/side.sum"
+: >"$SD-journal"
+fo whatif "$SD@q" --fail gz3-cooling
+check "sidecars: with a -journal: status 0" is 0
+check "sidecars: with a -journal: the database unchanged" [ "$(sum "$SD")" = "$(cat "$tmp/side.sum")" ]
+check "sidecars: with a -journal: it is left as it was" [ -f "$SD-journal" ] && [ ! -s "$SD-journal" ]
+rm -f "$SD-journal" "$SD-wal" "$SD-shm"
+
 # --------------------------------------- snapshot and XML: identical output
 for c in "q $Q --fail gz3-cooling" "q $Q --fail pay-sh --destroy gz-3" \
 	"t $T --fail gz-cooling" "t $T --destroy gz" "f $F --destroy sbg2" "f $F --fail sbg"; do

@@ -332,7 +332,7 @@ void fz_check_outputs(const fo_graph *g, uint32_t seed, int spof)
 
 	if (fo_diag_new(&diag, 20) != FO_OK)
 		fz_fail("fo_diag_new");
-	fo_render_opts ro = { FO_SCOPE_AUTO, 0, "dot", 0 };
+	fo_render_opts ro = { .scope = FO_SCOPE_AUTO, .format = "dot" };
 	err = fo_render(fz_mb_open(&m), e, &ro, diag);
 	/* Over the node limit the diagram is refused with a reason: fine. */
 	if (err == FO_ELIMIT) {

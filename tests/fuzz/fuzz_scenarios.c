@@ -100,7 +100,7 @@ static void report(const fo_graph *g, const fo_scenarios *sc)
 	fo_spofreport sr = { 0 };
 	fo_diag *diag = NULL;
 	fz_membuf json, csv, one, html, md;
-	fo_render_opts ro = { FO_SCOPE_IMPACT, 0, "dot", 0 };
+	fo_render_opts ro = { .scope = FO_SCOPE_IMPACT, .format = "dot" };
 
 	ok("fo_engine_new", fo_engine_new(&e, g));
 	ok("fo_batchreport_new", fo_batchreport_new(&br, g, &info));

@@ -217,6 +217,76 @@ static int check_explain(const fo_engine *e, uint32_t v)
 	return bad;
 }
 
+/* The links a JSON reader follows (docs/semantics.md, "Cause and root"):
+ * from any impacted node, `cause` links end at `root`, passing only through
+ * nodes whose headline is that of the start, or down ones; from any at-risk
+ * node, risk causes (the plain cause from the first node without one on)
+ * end at the risk root, which for an at-risk-only node is its root. Checked
+ * for every impacted node. Returns the number of problems. */
+static int check_links(const fo_engine *e, uint32_t v)
+{
+	const fo_graph *g = fo_engine_graph(e);
+	uint32_t n = fo_graph_node_count(g), x = v, steps = 0;
+	unsigned f = fo_engine_flags(e, v);
+	int bad = 0, risk_only = fo_engine_state(e, v) == FO_STATE_AT_RISK;
+
+	/* the headline chain: cause, except that an at-risk-only start follows
+	 * the at-risk chain (its cause is its risk cause) */
+	while (fo_engine_cause(e, x) != FO_NONE && steps++ <= n) {
+		uint32_t next = risk_only && fo_engine_risk_cause(e, x) != FO_NONE
+			? fo_engine_risk_cause(e, x) : fo_engine_cause(e, x);
+		x = next;
+	}
+	if (x != fo_engine_root(e, v))
+		PROBLEM("%s: cause links end at %s, root is %s\n", nid(g, v), nid(g, x),
+			nid(g, fo_engine_root(e, v)));
+	if (!risk_only) {
+		/* a down or degraded chain never leaves down or degraded nodes, so
+		 * plain cause links alone end at the root */
+		x = v;
+		steps = 0;
+		while (fo_engine_cause(e, x) != FO_NONE && steps++ <= n) {
+			x = fo_engine_cause(e, x);
+			if (!(fo_engine_flags(e, x) & (DN | DG)))
+				PROBLEM("%s: cause chain passes %s, neither down nor degraded\n", nid(g, v),
+					nid(g, x));
+		}
+		if (x != fo_engine_root(e, v))
+			PROBLEM("%s: plain cause links end at %s, root is %s\n", nid(g, v), nid(g, x),
+				nid(g, fo_engine_root(e, v)));
+	}
+	if (!(f & AR)) {
+		if (fo_engine_risk_cause(e, v) != FO_NONE || fo_engine_risk_cause_group(e, v) != FO_NONE ||
+		    fo_engine_risk_root(e, v) != FO_NONE)
+			PROBLEM("%s: not at-risk but has a risk cause or root\n", nid(g, v));
+		return bad;
+	}
+	if (risk_only && (fo_engine_risk_cause(e, v) != fo_engine_cause(e, v) ||
+			  fo_engine_risk_cause_group(e, v) != fo_engine_cause_group(e, v) ||
+			  fo_engine_risk_root(e, v) != fo_engine_root(e, v)))
+		PROBLEM("%s: at-risk only, but its risk chain is not its headline chain\n", nid(g, v));
+	x = v;
+	steps = 0;
+	for (;;) {
+		uint32_t next = fo_engine_risk_cause(e, x);
+		if (next == FO_NONE)
+			next = fo_engine_cause(e, x);
+		if (next == FO_NONE || steps++ > n)
+			break;
+		x = next;
+	}
+	if (x != fo_engine_risk_root(e, v))
+		PROBLEM("%s: risk cause links end at %s, risk root is %s\n", nid(g, v), nid(g, x),
+			nid(g, fo_engine_risk_root(e, v)));
+	fo_explain_step *s = NULL;
+	size_t len = 0;
+	if (fo_engine_explain_at_risk(e, v, &s, &len) != FO_OK || len == 0 ||
+	    s[len - 1].node != fo_engine_risk_root(e, v))
+		PROBLEM("%s: the at-risk explanation does not end at the risk root\n", nid(g, v));
+	free(s);
+	return bad;
+}
+
 /* Everything that must hold after any run of scenario sc. */
 static int check_all(fo_engine *e, const fo_scenario *sc)
 {
@@ -277,6 +347,7 @@ static int check_all(fo_engine *e, const fo_scenario *sc)
 			} else {
 				bad += check_cause(e, v);
 			}
+			bad += check_links(e, v);
 		}
 		if (v % explain_stride == 0)
 			bad += check_explain(e, v);
@@ -971,6 +1042,39 @@ static void degraded_with_down_and_at_risk(void **state)
 	rm(t);
 }
 
+/* An at-risk-only node whose cause is degraded and at-risk: the cause's own
+ * (headline) cause follows its degradation to another scenario node, so the
+ * at-risk chain has links of its own (fo_engine_risk_*), and they end at the
+ * root. */
+static void at_risk_through_degraded(void **state)
+{
+	(void)state;
+	tg *t = mk("N r x\nN s x\nN w x\nN p x\nN q x\nN cdn cdn\nN app app\nN x x\n"
+		   "w > 1: r s\napp > 1: p q\napp ~> cdn\nx > 1: w app\n");
+	RUN(t, "fail:r fail:p fail:cdn");
+	EXPECT(t, "app", .flags = DG | AR, .state = FO_STATE_DEGRADED, .cause = "cdn", .via = DEG, .root = "cdn");
+	EXPECT(t, "x", .flags = AR, .state = FO_STATE_AT_RISK, .cause = "app", .via = REQ, .root = "p");
+	/* the plain cause of app leads to cdn: x's chain goes on by app's risk cause */
+	assert_int_equal(fo_engine_risk_cause(t->e, ID(t, "app")), ID(t, "p"));
+	assert_int_equal(fo_engine_risk_root(t->e, ID(t, "app")), ID(t, "p"));
+	assert_int_equal(fo_engine_risk_cause(t->e, ID(t, "x")), ID(t, "app"));
+	assert_int_equal(fo_engine_risk_root(t->e, ID(t, "x")), ID(t, "p"));
+	assert_int_equal(fo_engine_risk_cause(t->e, ID(t, "cdn")), FO_NONE);
+	assert_int_equal(fo_engine_risk_root(t->e, ID(t, "w")), ID(t, "r"));
+	EXPLAIN(t, "x", "x at-risk req 1/2:0 > app at-risk req 1/2:1 > p down");
+	fo_explain_step *st = NULL;
+	size_t len = 0;
+	assert_int_equal(fo_engine_explain_at_risk(t->e, ID(t, "app"), &st, &len), FO_OK);
+	assert_int_equal(len, 2);
+	assert_int_equal(st[0].state, FO_STATE_AT_RISK);
+	assert_int_equal(st[1].node, ID(t, "p"));
+	free(st);
+	assert_int_equal(fo_engine_explain_at_risk(t->e, ID(t, "cdn"), &st, &len), FO_EINVAL);
+	assert_null(st);
+	assert_int_equal(fo_engine_explain_at_risk(t->e, 999, &st, &len), FO_EINVAL);
+	rm(t);
+}
+
 static const char *RISK =
 	"svc > 1: p q\napp > svc\nk2 > 2: svc o1 o2\nk3 > 3: svc o1 o2\n"
 	"soft ~> svc\nsoft2 ~> 1: p q\n";
@@ -1576,6 +1680,7 @@ int main(void)
 		cmocka_unit_test(degraded),
 		cmocka_unit_test(degraded_with_down_and_at_risk),
 		cmocka_unit_test(at_risk),
+		cmocka_unit_test(at_risk_through_degraded),
 		cmocka_unit_test(cycles),
 		cmocka_unit_test(self_dependency),
 		cmocka_unit_test(big_cycle),

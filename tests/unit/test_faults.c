@@ -3,8 +3,8 @@
  * every allocation of an operation is made to fail in turn.
  *
  * For each operation (an inventory load, a what-if with its text, JSON and
- * CSV reports, a batch report, a snapshot save, a report stored with a
- * snapshot), the driver runs it once
+ * CSV reports, the impact map, a batch report, a snapshot save, a report
+ * stored with a snapshot), the driver runs it once
  * unarmed for a reference result and to warm up the libraries' one-time
  * state, records the live blocks, bytes and file descriptors, then for
  * N = 1, 2, ... arms failmalloc to fail the Nth allocation (once, then in a
@@ -41,6 +41,7 @@
 #include "graphs/fo_snapshot.h"
 #include "importers/fo_inventory.h"
 #include "reports/fo_batchreport.h"
+#include "reports/fo_map.h"
 #include "reports/fo_render.h"
 #include "reports/fo_report.h"
 #include "reports/fo_spofreport.h"
@@ -347,6 +348,94 @@ static void whatif_reports(void **state)
 	free(c);
 }
 
+/* ---------------------------------------------------------------- map */
+
+typedef struct map_ctx {
+	fo_graph *g;
+	fo_engine *e;
+	uint8_t *in;
+	uint32_t *scope;
+	size_t n;
+	size_t ref_items, ref_links;
+	int ref_level;
+	fo_map *m;
+} map_ctx;
+
+static int map_run(op *o)
+{
+	map_ctx *c = o->ctx;
+	const char *const kinds[] = { "vm", NULL };
+	fo_map_opts mo = { 0 };
+	fo_map *t = NULL;
+	int err;
+	/* the automatic level (several builds), then a drawing of nodes
+	 * with a kind collapsed */
+	if ((err = fo_map_build_auto(&c->m, c->e, c->in, c->scope, c->n, &mo, 20)) < 0)
+		return err;
+	mo.nodes = 1;
+	mo.collapse = kinds;
+	if ((err = fo_map_build(&t, c->e, c->in, c->scope, c->n, &mo)) < 0) {
+		fo_map_free(c->m);
+		c->m = NULL;
+		return err;
+	}
+	fo_map_free(t);
+	return FO_OK;
+}
+
+static void map_settle(op *o, int err, int reference)
+{
+	map_ctx *c = o->ctx;
+	if (err != FO_OK) {
+		if (c->m)
+			fail_msg("%s: failed, yet a map was returned", o->name);
+		return;
+	}
+	if (reference) {
+		c->ref_items = c->m->nitems;
+		c->ref_links = c->m->nlinks;
+		c->ref_level = c->m->level;
+	} else if (c->m->nitems != c->ref_items || c->m->nlinks != c->ref_links ||
+		   c->m->level != c->ref_level) {
+		fail_msg("%s: allocation %lu failed: succeeded with a different map", o->name, cur_n);
+	}
+	fo_map_free(c->m);
+	c->m = NULL;
+}
+
+static void impact_map(void **state)
+{
+	(void)state;
+	if (skip_reason())
+		skip();
+	map_ctx *c = calloc(1, sizeof *c);
+	assert_non_null(c);
+	c->g = load("samples/tencent-gz-2023.xml");
+	assert_int_equal(fo_engine_new(&c->e, c->g), FO_OK);
+	uint32_t f = node(c->g, "gz-cooling");
+	fo_scenario sc = { &f, 1, NULL, 0 };
+	assert_int_equal(fo_engine_run(c->e, &sc), FO_OK);
+	uint32_t nodes = fo_graph_node_count(c->g);
+	c->in = calloc(nodes, 1);
+	c->scope = malloc(nodes * sizeof *c->scope);
+	assert_non_null(c->in);
+	assert_non_null(c->scope);
+	for (uint32_t v = 0; v < nodes; v++)
+		if (fo_engine_flags(c->e, v))
+			for (uint32_t x = v; x != FO_NONE && !c->in[x]; x = fo_graph_node_container(c->g, x))
+				c->in[x] = 1;
+	for (uint32_t v = 0; v < nodes; v++)
+		if (c->in[v])
+			c->scope[c->n++] = v;
+	op o = { "impact map (auto + collapse)", NULL, map_run, map_settle, c };
+	assert_true(inject(&o) > 0);
+	free(c->in);
+	free(c->scope);
+	fo_engine_free(c->e);
+	fo_graph_free(c->g);
+	free(c);
+}
+
 /* ---------------------------------------------------------------- report */
 
 typedef struct report_ctx {
@@ -430,7 +519,7 @@ static void batch_report(void **state)
 	/* A real diagram, drawn before anything is armed. */
 	fo_engine *e = NULL;
 	fo_scenario sc = { &c->fail[0], 1, NULL, 0 };
-	fo_render_opts ro = { FO_SCOPE_IMPACT, 0, "svg", 0 };
+	fo_render_opts ro = { .scope = FO_SCOPE_IMPACT, .format = "svg" };
 	FILE *fp = open_memstream(&c->svg, &c->svg_len);
 	assert_non_null(fp);
 	assert_int_equal(fo_engine_new(&e, c->g), FO_OK);
@@ -714,6 +803,7 @@ int main(void)
 		cmocka_unit_test(load_quickstart),
 		cmocka_unit_test(load_tencent),
 		cmocka_unit_test(whatif_reports),
+		cmocka_unit_test(impact_map),
 		cmocka_unit_test(batch_report),
 		cmocka_unit_test(snapshot_save),
 		cmocka_unit_test(snapshot_report),

@@ -26,6 +26,7 @@
 #include "helpers/fixture.h"
 #include "helpers/golden.h"
 #include "helpers/rfix.h"
+#include "importers/fo_inventory.h"
 #include "reports/fo_render.h"
 
 typedef struct world {
@@ -47,11 +48,20 @@ static void world_free(world *w)
 	fo_graph_free(w->g);
 }
 
+/* Renders with full options into c; returns fo_render's status. */
+static int render_o(gold_capture *c, const fo_engine *e, const fo_render_opts *o, fo_diag *diag)
+{
+	FILE *fp = gold_open(c);
+	int err = fo_render(fp, e, o, diag);
+	gold_close(c);
+	return err;
+}
+
 /* Renders into c; returns fo_render's status. diag may be NULL. */
 static int render(gold_capture *c, const fo_engine *e, fo_scope scope, uint32_t app,
 		  const char *fmt, size_t max, fo_diag *diag)
 {
-	fo_render_opts o = { scope, app, fmt, max };
+	fo_render_opts o = { .scope = scope, .app = app, .format = fmt, .max_nodes = max };
 	FILE *fp = gold_open(c);
 	int err = fo_render(fp, e, &o, diag);
 	gold_close(c);
@@ -182,14 +192,15 @@ static void dot_round_trip_hostile(void **state)
 		free(want);
 	}
 	char *got = drawn_label(dg, w.g, "app");
-	assert_string_equal(got, "App <\"&\\\n\xe5\xbe\xae\xe4\xbf\xa1>\napp");
+	assert_string_equal(got, "App <\"&\\\n\xe5\xbe\xae\xe4\xbf\xa1>\napp\nten\"ant\n<x> \xc2\xb7 tier 1");
 	free(got);
 	got = drawn_label(dg, w.g, "box");
 	assert_string_equal(got, "the \"box\"\nroom <b>\nbox");
 	free(got);
 	/* no node or edge was injected: the app's requires edges (one per
-	 * hostile id), the legend's 5 invisible and 3 sample edges */
-	assert_int_equal(count_edges(dg), (int)rfix_hostile_count + 8);
+	 * hostile id), the legend's 5 invisible and 3 sample edges, and one
+	 * invisible edge per shape sample (service, app) */
+	assert_int_equal(count_edges(dg), (int)rfix_hostile_count + 8 + 2);
 	int drawn = 0;
 	for (Agnode_t *v = agfstnode(dg); v; v = agnxtnode(dg, v))
 		drawn += strncmp(agnameof(v), "legend_", 7) != 0;
@@ -197,7 +208,8 @@ static void dot_round_trip_hostile(void **state)
 	assert_int_equal(drawn, (int)rfix_hostile_count + 1);
 	/* the title is one label too */
 	char *title = unescape_label(attr(dg, "label"));
-	assert_string_equal(title, "inv \"</title><script>\\n\nfail new\nline\nscope: all, 25 nodes");
+	assert_string_equal(title, "inv \"</title><script>\\n\nfail new\nline\n"
+				   "apps: 1 down, 0 degraded, 0 at-risk\nscope: all, 25 nodes");
 	free(title);
 	agclose(dg);
 	gold_free(&c);
@@ -432,7 +444,7 @@ static void drawing_conventions(void **state)
 	/* the legend: one box per state colour */
 	Agraph_t *lg = agsubg(dg, "cluster_legend", 0);
 	assert_non_null(lg);
-	assert_string_equal(attr(lg, "label"), "Legend");
+	assert_non_null(strstr(attr(lg, "label"), "an arrow runs from a dependency to what"));
 	int boxes = 0;
 	for (Agnode_t *v = agfstnode(lg); v; v = agnxtnode(lg, v))
 		boxes += !strncmp(agnameof(v), "legend_s", 8);
@@ -505,7 +517,7 @@ static void scopes(void **state)
 	char *s = scope_labels(w.e, FO_SCOPE_APP, fx_id(w.g, "bank"));
 	assert_same_lines(s, "[Guangzhou\\ngz]\n[gz-3]\n[GZ3 data center\\ngz3-dc]\n"
 			       "[gz3-hall-a]\n[gz3-rack-01]\n"
-			       "cvm-gz3\ngz3-cooling\npay-gz\npay-sh\ncdn-gz\nbank\n");
+			       "cvm-gz3\ngz3-cooling\npay-gz\npay-sh\ncdn-gz\nbank\\nabc \xc2\xb7 tier 1\n");
 	free(s);
 
 	/* impact (the default with a failure): the impacted nodes, the up
@@ -515,7 +527,9 @@ static void scopes(void **state)
 	assert_same_lines(s, "[Guangzhou\\ngz]\n[gz-3]\n[GZ3 data center\\ngz3-dc]\n"
 			       "[gz3-hall-a]\n[gz3-rack-01]\n"
 			       "cvm-gz3\ngz3-cooling\npay-gz\npay-sh\ncdn-gz\n"
-			       "WeChat Pay\\nwechat-pay\nphotos\nqq-mail\nblog\nbank\nstats\n");
+			       "WeChat Pay\\nwechat-pay\\ntencent \xc2\xb7 tier 1\nphotos\n"
+			       "qq-mail\\ntencent \xc2\xb7 tier 2\nblog\nbank\\nabc \xc2\xb7 tier 1\n"
+			       "stats\\nabc\n");
 	free(s);
 
 	/* no failure: auto means all */
@@ -535,14 +549,33 @@ static void too_large(void **state)
 	fo_diag *d = NULL;
 	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
 	world_init(&w, 0, "fail:gz3-cooling");
-	assert_int_equal(render(&c, w.e, FO_SCOPE_ALL, 0, "svg", 10, d), FO_ELIMIT);
+	/* by default a drawing over the limit becomes the map */
+	assert_int_equal(render(&c, w.e, FO_SCOPE_ALL, 0, "dot", 10, d), FO_OK);
+	assert_non_null(strstr(c.buf, "16 nodes in "));
+	assert_non_null(strstr(c.buf, " boxes (impact map"));
+	gold_free(&c);
+	/* asked for nodes: refused, with what helps, in the command's words */
+	fo_render_opts o = { .scope = FO_SCOPE_ALL, .format = "svg", .max_nodes = 10,
+			     .detail = FO_DETAIL_NODES, .cli = 1 };
+	assert_int_equal(render_o(&c, w.e, &o, d), FO_ELIMIT);
 	assert_int_equal(c.len, 0); /* nothing written */
 	assert_int_equal(fo_diag_count(d), 1);
 	const char *msg = fo_diag_get(d, 0)->msg;
 	assert_non_null(strstr(msg, "16 nodes"));
 	assert_non_null(strstr(msg, "limit of 10"));
-	assert_non_null(strstr(msg, "--scope app:ID"));
+	assert_non_null(strstr(msg, "--detail map"));
+	assert_non_null(strstr(msg, "--paths"));
+	assert_non_null(strstr(msg, "--scope tenant:NAME or app:ID"));
 	assert_non_null(strstr(msg, "--max-nodes"));
+	assert_null(strstr(msg, "--scope impact")); /* nothing that does not help */
+	gold_free(&c);
+	/* for a page: the same without options */
+	o.cli = 0;
+	assert_int_equal(render_o(&c, w.e, &o, d), FO_ELIMIT);
+	msg = fo_diag_get(d, fo_diag_count(d) - 1)->msg;
+	assert_non_null(strstr(msg, "16 nodes"));
+	assert_null(strstr(msg, "--"));
+	assert_non_null(strstr(msg, "impact map"));
 	gold_free(&c);
 	/* the impact scope fits */
 	assert_int_equal(render(&c, w.e, FO_SCOPE_IMPACT, 0, "dot", 16, d), FO_OK);
@@ -574,7 +607,7 @@ static void formats(void **state)
 	gold_free(&c);
 	FILE *ro = fopen("/dev/null", "r");
 	assert_non_null(ro);
-	fo_render_opts o = { FO_SCOPE_AUTO, 0, "dot", 0 };
+	fo_render_opts o = { .scope = FO_SCOPE_AUTO, .format = "dot" };
 	assert_int_equal(fo_render(ro, w.e, &o, NULL), FO_EIO);
 	fclose(ro);
 	fo_diag_free(d);
@@ -718,7 +751,8 @@ static void deep_containment(void **state)
 	free(spec);
 	assert_int_equal(fo_engine_new(&e, g), FO_OK);
 	assert_int_equal(fx_run(e, "fail:c0"), FO_OK);
-	assert_int_equal(render(&c, e, FO_SCOPE_IMPACT, 0, "dot", 0, NULL), FO_OK);
+	fo_render_opts o = { .scope = FO_SCOPE_IMPACT, .format = "dot", .detail = FO_DETAIL_NODES };
+	assert_int_equal(render_o(&c, e, &o, NULL), FO_OK);
 	Agraph_t *dg = agmemread(c.buf);
 	assert_non_null(dg);
 	int depth = 0;
@@ -727,8 +761,266 @@ static void deep_containment(void **state)
 	assert_int_equal(depth, 300); /* c300 … c1 are clusters, c0 a node */
 	agclose(dg);
 	gold_free(&c);
+	/* the default: the map of the chain, in budget */
+	o.detail = FO_DETAIL_AUTO;
+	assert_int_equal(render_o(&c, e, &o, NULL), FO_OK);
+	assert_non_null(strstr(c.buf, "301 nodes in "));
+	gold_free(&c);
 	fo_engine_free(e);
 	fo_graph_free(g);
+}
+
+/* Counts nodes named "b<number>" (boxes) and reads their labels. */
+static int count_boxes(Agraph_t *dg, FILE *labels)
+{
+	int n = 0;
+	for (Agnode_t *v = agfstnode(dg); v; v = agnxtnode(dg, v)) {
+		const char *name = agnameof(v);
+		if (name[0] != 'b' || name[1] < '0' || name[1] > '9')
+			continue;
+		n++;
+		assert_string_equal(attr(v, "peripheries"), "2");
+		if (labels) {
+			char *l = unescape_label(attr(v, "label"));
+			fprintf(labels, "%s\n--\n", l);
+			free(l);
+		}
+	}
+	return n;
+}
+
+static void map_drawing(void **state)
+{
+	(void)state;
+	fo_diag *d = NULL;
+	fo_graph *g = NULL;
+	fo_engine *e = NULL;
+	gold_capture c, l;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_inventory_load(&g, "samples/tencent-gz-2023.xml", NULL, d), FO_OK);
+	assert_int_equal(fo_engine_new(&e, g), FO_OK);
+	assert_int_equal(fx_run(e, "fail:gz-cooling"), FO_OK);
+
+	/* 76 nodes: drawn one by one by default, apps in tenant clusters */
+	fo_render_opts o = { .scope = FO_SCOPE_AUTO, .format = "dot" };
+	assert_int_equal(render_o(&c, e, &o, d), FO_OK);
+	Agraph_t *dg = agmemread(c.buf);
+	assert_non_null(dg);
+	assert_int_equal(count_boxes(dg, NULL), 0);
+	Agraph_t *t0 = agsubg(dg, "cluster_tenant0", 0), *t1 = agsubg(dg, "cluster_tenant1", 0);
+	assert_non_null(t0);
+	assert_non_null(t1);
+	assert_string_equal(attr(t0, "label"), "tenant wechat");
+	char name[32];
+	snprintf(name, sizeof name, "n%u", fx_id(g, "wechat-pay"));
+	assert_non_null(agsubnode(t0, agnode(dg, name, 0), 0));
+	char *label = unescape_label(attr(agnode(dg, name, 0), "label"));
+	assert_string_equal(label, "WeChat Pay \xe5\xbe\xae\xe4\xbf\xa1\xe6\x94\xaf\xe4\xbb\x98\n"
+				   "wechat-pay\nwechat \xc2\xb7 tier 1");
+	free(label);
+	/* the headline in the title */
+	char *title = unescape_label(attr(dg, "label"));
+	assert_non_null(strstr(title, "\napps: 6 down, 2 degraded, 0 at-risk\n"));
+	free(title);
+	agclose(dg);
+	gold_free(&c);
+
+	/* the map: boxes with double borders, counts on lines, the legend
+	 * says what a box is */
+	o.detail = FO_DETAIL_MAP;
+	assert_int_equal(render_o(&c, e, &o, d), FO_OK);
+	dg = agmemread(c.buf);
+	assert_non_null(dg);
+	int boxes = count_boxes(dg, gold_open(&l));
+	gold_close(&l);
+	assert_true(boxes > 0);
+	/* the tier-1 apps of wechat: pay and chat (down, degraded) */
+	assert_non_null(strstr(l.buf, "wechat \xc2\xb7 tier 1\n2 apps\n1 down, 1 degraded"));
+	assert_non_null(agnode(agsubg(dg, "cluster_legend", 0), "legend_box", 0));
+	int counted = 0;
+	for (Agnode_t *v = agfstnode(dg); v; v = agnxtnode(dg, v))
+		for (Agedge_t *ed = agfstout(dg, v); ed; ed = agnxtout(dg, ed))
+			counted += attr(ed, "label")[0] >= '2' && attr(ed, "label")[0] <= '9';
+	assert_true(counted > 0);
+	title = unescape_label(attr(dg, "label"));
+	assert_non_null(strstr(title, "76 nodes in "));
+	free(title);
+	agclose(dg);
+	gold_free(&l);
+	gold_free(&c);
+
+	/* budget: one box at most is not reachable; the coarsest map is drawn */
+	o.max_boxes = 5;
+	assert_int_equal(render_o(&c, e, &o, d), FO_OK);
+	dg = agmemread(c.buf);
+	assert_non_null(dg);
+	title = unescape_label(attr(dg, "label"));
+	assert_non_null(strstr(title, "(impact map, apps by state)"));
+	free(title);
+	agclose(dg);
+	gold_free(&c);
+
+	fo_engine_free(e);
+	fo_graph_free(g);
+	fo_diag_free(d);
+}
+
+/* Hostile tenants and kind words in a box's label come back as text. */
+static void map_hostile_labels(void **state)
+{
+	(void)state;
+	const char *tenant = "t\"<&>\\n\n\xe5\xbe\xae", *kind = "k\"<b>&\\";
+	fo_builder *b = NULL;
+	fo_graph *g = NULL;
+	fo_engine *e = NULL;
+	uint32_t root, x;
+	gold_capture c, l;
+	assert_int_equal(fo_builder_new(&b, NULL, "h"), FO_OK);
+	assert_int_equal(fo_builder_add_node(b, "root", "power", NULL, NULL, 0, (fo_pos){ 1, 1 }, &root),
+			 FO_OK);
+	for (int i = 0; i < 3; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "a%d", i);
+		assert_int_equal(fo_builder_add_node(b, id, "app", NULL, tenant, 1, (fo_pos){ 2, 1 }, &x),
+				 FO_OK);
+		assert_int_equal(fo_builder_group_begin(b, x, FO_GROUP_REQUIRES, 1, (fo_pos){ 2, 1 }), FO_OK);
+		assert_int_equal(fo_builder_group_add(b, "root", (fo_pos){ 2, 1 }), FO_OK);
+		assert_int_equal(fo_builder_group_end(b), FO_OK);
+		snprintf(id, sizeof id, "k%d", i);
+		assert_int_equal(fo_builder_add_node(b, id, kind, NULL, NULL, 0, (fo_pos){ 3, 1 }, &x),
+				 FO_OK);
+		assert_int_equal(fo_builder_group_begin(b, x, FO_GROUP_REQUIRES, 1, (fo_pos){ 3, 1 }), FO_OK);
+		assert_int_equal(fo_builder_group_add(b, "root", (fo_pos){ 3, 1 }), FO_OK);
+		assert_int_equal(fo_builder_group_end(b), FO_OK);
+	}
+	assert_int_equal(fo_builder_finish(b, &g), FO_OK);
+	fo_builder_free(b);
+	assert_int_equal(fo_engine_new(&e, g), FO_OK);
+	assert_int_equal(fx_run(e, "fail:root"), FO_OK);
+	fo_render_opts o = { .scope = FO_SCOPE_AUTO, .format = "dot", .detail = FO_DETAIL_MAP };
+	assert_int_equal(render_o(&c, e, &o, NULL), FO_OK);
+	Agraph_t *dg = agmemread(c.buf);
+	assert_non_null(dg);
+	assert_int_equal(count_boxes(dg, gold_open(&l)), 2);
+	gold_close(&l);
+	assert_non_null(strstr(l.buf, "t\"<&>\\n\n\xe5\xbe\xae \xc2\xb7 tier 1\n3 apps\nall down\n"));
+	assert_non_null(strstr(l.buf, "3 k\"<b>&\\s\nall down\n"));
+	agclose(dg);
+	gold_free(&l);
+	/* and Graphviz reads it back into well-formed SVG */
+	gold_free(&c);
+	o.format = "svg";
+	assert_int_equal(render_o(&c, e, &o, NULL), FO_OK);
+	xmlDoc *doc = xmlReadMemory(c.buf, (int)c.len, "h.svg", NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+	xmlFreeDoc(doc);
+	gold_free(&c);
+	fo_engine_free(e);
+	fo_graph_free(g);
+}
+
+/* --scope tenant:NAME, --depth, --paths. */
+static void map_scopes(void **state)
+{
+	(void)state;
+	world w;
+	fo_diag *d = NULL;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	world_init(&w, 0, "fail:gz3-cooling");
+	gold_capture c, l;
+
+	/* depth 1: the cooling and what it took down directly (the hall),
+	 * inside their containers */
+	fo_render_opts o = { .scope = FO_SCOPE_IMPACT, .format = "dot", .limit_depth = 1, .depth = 1 };
+	assert_int_equal(render_o(&c, w.e, &o, d), FO_OK);
+	Agraph_t *dg = agmemread(c.buf);
+	collect_labels(dg, gold_open(&l));
+	gold_close(&l);
+	assert_same_lines(l.buf, "[Guangzhou\\ngz]\n[gz-3]\n[GZ3 data center\\ngz3-dc]\n"
+				 "gz3-cooling\ngz3-hall-a\n");
+	agclose(dg);
+	gold_free(&l);
+	gold_free(&c);
+
+	/* paths: the chains to the impacted apps, nothing else (not photos,
+	 * a dataset); the spare of a hit group stays */
+	memset(&o, 0, sizeof o);
+	o.scope = FO_SCOPE_IMPACT;
+	o.format = "dot";
+	o.paths = 1;
+	assert_int_equal(render_o(&c, w.e, &o, d), FO_OK);
+	dg = agmemread(c.buf);
+	collect_labels(dg, gold_open(&l));
+	gold_close(&l);
+	assert_null(strstr(l.buf, "photos"));
+	assert_non_null(strstr(l.buf, "gz3-cooling"));
+	assert_non_null(strstr(l.buf, "wechat-pay"));
+	agclose(dg);
+	gold_free(&l);
+	gold_free(&c);
+
+	/* tenant: what tenant abc's nodes need, impacted part */
+	memset(&o, 0, sizeof o);
+	o.scope = FO_SCOPE_TENANT;
+	o.tenant = "abc";
+	o.format = "dot";
+	assert_int_equal(render_o(&c, w.e, &o, d), FO_OK);
+	assert_non_null(strstr(c.buf, "scope: tenant abc"));
+	gold_free(&c);
+	o.tenant = "nobody\n";
+	assert_int_equal(render_o(&c, w.e, &o, d), FO_EINVAL);
+	assert_string_equal(fo_diag_get(d, fo_diag_count(d) - 1)->msg, "no node has tenant 'nobody\\n'");
+	gold_free(&c);
+
+	/* depth and paths need a failure */
+	assert_int_equal(fx_run(w.e, ""), FO_OK);
+	memset(&o, 0, sizeof o);
+	o.format = "dot";
+	o.paths = 1;
+	o.cli = 1;
+	assert_int_equal(render_o(&c, w.e, &o, d), FO_EINVAL);
+	assert_non_null(strstr(fo_diag_get(d, fo_diag_count(d) - 1)->msg, "--paths needs a failure"));
+	gold_free(&c);
+	fo_diag_free(d);
+	world_free(&w);
+}
+
+/* A PNG wider than cairo's bitmaps would be scaled down by Graphviz: it is
+ * refused, and the message points to SVG. */
+static void png_too_large(void **state)
+{
+	(void)state;
+	char *spec = malloc(400 * 40);
+	size_t n = 0;
+	fo_graph *g = NULL;
+	fo_engine *e = NULL;
+	fo_diag *d = NULL;
+	gold_capture c;
+	assert_non_null(spec);
+	n += (size_t)sprintf(spec + n, "N root power\n");
+	for (int i = 0; i < 400; i++)
+		n += (size_t)sprintf(spec + n, "svc-with-a-long-name-%03d > root\n", i);
+	assert_int_equal(fx_graph(&g, spec, NULL), FO_OK);
+	free(spec);
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_engine_new(&e, g), FO_OK);
+	assert_int_equal(fx_run(e, "fail:root"), FO_OK);
+	fo_render_opts o = { .scope = FO_SCOPE_IMPACT, .format = "png", .detail = FO_DETAIL_NODES,
+			     .cli = 1 };
+	assert_int_equal(render_o(&c, e, &o, d), FO_ELIMIT);
+	assert_int_equal(c.len, 0);
+	const char *msg = fo_diag_get(d, 0)->msg;
+	assert_non_null(strstr(msg, "as PNG it would be scaled below legible size"));
+	assert_non_null(strstr(msg, "-o FILE.svg"));
+	gold_free(&c);
+	/* the map of it is small and fine as PNG */
+	o.detail = FO_DETAIL_AUTO;
+	assert_int_equal(render_o(&c, e, &o, d), FO_OK);
+	assert_true(c.len > 8 && !memcmp(c.buf, "\x89PNG", 4));
+	gold_free(&c);
+	fo_engine_free(e);
+	fo_graph_free(g);
+	fo_diag_free(d);
 }
 
 int main(void)
@@ -745,6 +1037,10 @@ int main(void)
 		cmocka_unit_test(formats),
 		cmocka_unit_test(long_labels_round_trip),
 		cmocka_unit_test(deep_containment),
+		cmocka_unit_test(map_drawing),
+		cmocka_unit_test(map_hostile_labels),
+		cmocka_unit_test(map_scopes),
+		cmocka_unit_test(png_too_large),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	xmlCleanupParser();

@@ -22,6 +22,7 @@
 #include "helpers/golden.h"
 #include "helpers/rfix.h"
 #include "reports/fo_report.h"
+#include "reports/report_int.h"
 
 typedef struct world {
 	fo_graph *g;
@@ -170,17 +171,23 @@ static void text_summary_and_grouping(void **state)
 	quickstart(&w, "fail:gz3-cooling");
 	whatif(&c, &w, FO_FORMAT_TEXT, 0);
 	/* the summary line names the scenario and the counts */
+	/* the app counts partition the apps hit: 1 + 2 + 2 + 0 = 5 */
 	static const char summary[] = "fail gz3-cooling: 6 of 16 nodes down (0 lost), 2 degraded, "
-				      "3 at-risk; apps: 1 down (0 lost), 2 degraded, 2 at-risk\n";
+				      "3 at-risk; apps: 5 hit = 1 down + 2 degraded only + "
+				      "2 at-risk only + 0 degraded and at-risk\n";
 	assert_true(!strncmp(c.buf, summary, strlen(summary)));
-	/* tenants bytewise, "(no tenant)" last */
-	char *abc = strstr(c.buf, "\nabc: 2 apps\n");
-	char *ten = strstr(c.buf, "\ntencent: 2 apps\n");
-	char *none = strstr(c.buf, "\n(no tenant): 1 app\n");
+	/* tenants by impact: tencent (an app down) before abc (degraded and
+	 * at-risk) before the apps without a tenant (degraded) */
+	char *abc = strstr(c.buf, "\nabc: 2 apps: 1 degraded only, 1 at-risk only\n");
+	char *ten = strstr(c.buf, "\ntencent: 2 apps: 1 down, 1 at-risk only\n");
+	char *none = strstr(c.buf, "\n(no tenant): 1 app: 1 degraded only\n");
 	assert_non_null(abc);
 	assert_non_null(ten);
 	assert_non_null(none);
-	assert_true(abc < ten && ten < none);
+	assert_true(ten < abc && abc < none);
+	/* the data with its last copy standing has its own section */
+	assert_non_null(strstr(c.buf, "\nat-risk data: 1 node (last copy standing)\n"));
+	assert_non_null(strstr(c.buf, "  photos  dataset  tencent  1 of 2 left  pay-sh        gz3-cooling\n"));
 	/* within a tenant the worst state first: qq-mail (down) before
 	 * wechat-pay (at-risk); the NAME column exists because one app has a
 	 * name of its own */
@@ -200,7 +207,8 @@ static void text_no_failure(void **state)
 	quickstart(&w, "");
 	whatif(&c, &w, FO_FORMAT_TEXT, 1);
 	assert_string_equal(c.buf, "no failure: 0 of 16 nodes down (0 lost), 0 degraded, 0 at-risk; "
-				   "apps: 0 down (0 lost), 0 degraded, 0 at-risk\n\n"
+				   "apps: 0 hit = 0 down + 0 degraded only + 0 at-risk only + "
+				   "0 degraded and at-risk\n\n"
 				   "no app is impacted\n\nno node is impacted\n");
 	gold_free(&c);
 	world_free(&w);
@@ -226,7 +234,7 @@ static void text_hostile_one_line_each(void **state)
 	/* summary, blank, tenant, header, app, blank, title, header, 2 rows */
 	assert_int_equal(count_lines(c.buf), 10);
 	assert_non_null(strstr(c.buf, "fail new\\nline: "));
-	assert_non_null(strstr(c.buf, "ten\"ant\\n<x>: 1 app\n"));
+	assert_non_null(strstr(c.buf, "ten\"ant\\n<x>: 1 app: 1 down\n"));
 	/* no raw control byte reaches the terminal */
 	for (size_t i = 0; i < c.len; i++)
 		assert_true((unsigned char)c.buf[i] >= 0x20 || c.buf[i] == '\n');
@@ -268,11 +276,15 @@ static void json_key_order(void **state)
 					   "\"destroy\": ", "\"summary\": {\"nodes\": ",
 					   "\"down\": ", "\"lost\": ", "\"degraded\": ", "\"at_risk\": ",
 					   "\"apps_down\": ", "\"apps_degraded\": ",
-					   "\"apps_at_risk\": ", "\"impacts\": [" };
+					   "\"apps_at_risk\": ", "\"apps_hit\": ",
+					   "\"apps_need_lost_data\": ", "\"apps_degraded_only\": ",
+					   "\"apps_at_risk_only\": ", "\"apps_degraded_and_at_risk\": ",
+					   "\"impacts\": [" };
 	static const char *const keys[] = { "{\"id\": ", "\"kind\": ", "\"name\": ", "\"tenant\": ",
 					    "\"state\": ", "\"failed\": ", "\"destroyed\": ",
 					    "\"lost\": ", "\"degraded\": ", "\"at_risk\": ",
-					    "\"cause\": ", "\"root\": ", "\"tier\": ",
+					    "\"cause\": ", "\"root\": ", "\"at_risk_cause\": ",
+					    "\"at_risk_root\": ", "\"lost_data\": ", "\"tier\": ",
 					    "\"properties\": {" };
 	world w;
 	gold_capture c;
@@ -303,7 +315,12 @@ static void json_key_order(void **state)
 				      "\"gz3-cooling\", \"tenant\": null, \"state\": \"down\", "
 				      "\"failed\": true, \"destroyed\": false, \"lost\": false, "
 				      "\"degraded\": false, \"at_risk\": false, \"cause\": null, "
-				      "\"root\": null, \"tier\": null, \"properties\": {}}"));
+				      "\"root\": null, \"at_risk_cause\": null, \"at_risk_root\": null, "
+				      "\"lost_data\": null, \"tier\": null, \"properties\": {}}"));
+	/* at-risk only: its at-risk chain is its headline chain */
+	assert_non_null(strstr(c.buf, "\"at_risk\": true, \"cause\": \"pay-gz\", \"root\": "
+				      "\"gz3-cooling\", \"at_risk_cause\": \"pay-gz\", "
+				      "\"at_risk_root\": \"gz3-cooling\", \"lost_data\": null, \"tier\": 1"));
 	assert_non_null(strstr(c.buf, "{\"id\": \"wechat-pay\", \"kind\": \"app\", \"name\": "
 				      "\"WeChat Pay\", \"tenant\": \"tencent\", \"state\": \"at-risk\""));
 	assert_non_null(strstr(c.buf, "\"tier\": 1, \"properties\": {\"owner\": \"pay-team\", "
@@ -370,10 +387,275 @@ static void json_empty(void **state)
 				   " \"scenario\": {\"fail\": [], \"destroy\": []},\n"
 				   " \"summary\": {\"nodes\": 16, \"down\": 0, \"lost\": 0, "
 				   "\"degraded\": 0, \"at_risk\": 0, \"apps_down\": 0, "
-				   "\"apps_degraded\": 0, \"apps_at_risk\": 0},\n"
+				   "\"apps_degraded\": 0, \"apps_at_risk\": 0, \"apps_hit\": 0, "
+				   "\"apps_need_lost_data\": 0, \"apps_degraded_only\": 0, "
+				   "\"apps_at_risk_only\": 0, \"apps_degraded_and_at_risk\": 0},\n"
 				   " \"impacts\": []}\n");
 	gold_free(&c);
 	world_free(&w);
+}
+
+/* ------------------------------------------------ ranking and top */
+
+/* Runs a fixture graph and returns the whatif text with options o. */
+static void fx_whatif(gold_capture *c, const char *spec, const char *scenario, fo_format fmt,
+		      const fo_whatif_opts *o)
+{
+	fo_graph *g = NULL;
+	fo_engine *e = NULL;
+	uint32_t fail[16], destroy[16];
+	fo_scenario sc = { fail, 0, destroy, 0 };
+	char *copy = strdup(scenario), *save = NULL;
+	assert_int_equal(fx_graph(&g, spec, NULL), FO_OK);
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (!strncmp(t, "fail:", 5))
+			fail[sc.nfail++] = fx_id(g, t + 5);
+		else
+			destroy[sc.ndestroy++] = fx_id(g, t + 8);
+	}
+	free(copy);
+	assert_int_equal(fo_engine_new(&e, g), FO_OK);
+	assert_int_equal(fo_engine_run(e, &sc), FO_OK);
+	FILE *fp = gold_open(c);
+	assert_int_equal(fo_report_whatif_with(fp, e, &sc, fmt, o), FO_OK);
+	gold_close(c);
+	fo_engine_free(e);
+	fo_graph_free(g);
+}
+
+/* Tenants: tier-1 apps down outrank any number of tier-2 apps down; then
+ * apps needing lost data, degraded, at-risk; ties in natural order (t2
+ * before t10), "no tenant" last among equals. */
+static const char *RANK =
+	"N x power\n"
+	"N a1 app tenant=t10 tier=2\nN a2 app tenant=t10 tier=2\nN a3 app tenant=t10 tier=2\n"
+	"N b1 app tenant=t9 tier=1\n"
+	"N c1 app tenant=t2 tier=1\n"
+	"N d1 app tier=1\n"
+	"N e1 app tenant=t1\n"
+	"N f1 app tenant=t3\nN p power\nN q power\n"
+	"a1 > x\na2 > x\na3 > x\nb1 > x\nc1 > x\nd1 > x\ne1 ~> x\nf1 > 1: x q\n";
+
+static void text_tenants_ranked(void **state)
+{
+	(void)state;
+	gold_capture c;
+	fx_whatif(&c, RANK, "fail:x", FO_FORMAT_TEXT, NULL);
+	const char *t2 = strstr(c.buf, "\nt2: 1 app: 1 down\n");
+	const char *t9 = strstr(c.buf, "\nt9: 1 app: 1 down\n");
+	const char *none = strstr(c.buf, "\n(no tenant): 1 app: 1 down\n");
+	const char *t10 = strstr(c.buf, "\nt10: 3 apps: 3 down\n");
+	const char *t1 = strstr(c.buf, "\nt1: 1 app: 1 degraded only\n");
+	const char *t3 = strstr(c.buf, "\nt3: 1 app: 1 at-risk only\n");
+	assert_true(t2 && t9 && none && t10 && t1 && t3);
+	assert_true(t2 < t9 && t9 < none && none < t10 && t10 < t1 && t1 < t3);
+	/* within a tenant, ids in natural order */
+	assert_true(strstr(c.buf, "  a1 ") < strstr(c.buf, "  a2 "));
+	assert_true(!strncmp(c.buf, "fail x: ", 8));
+	assert_non_null(strstr(c.buf, "apps: 8 hit = 6 down + 1 degraded only + 1 at-risk only + "
+				      "0 degraded and at-risk\n"));
+	gold_free(&c);
+}
+
+static void text_natural_order(void **state)
+{
+	(void)state;
+	gold_capture c;
+	/* equal impact: t2 < t10 < t100 (bytewise would give t10, t100, t2);
+	 * app-9 < app-10 within a tenant */
+	fx_whatif(&c, "N x power\nN app-10 app tenant=t2\nN app-9 app tenant=t2\n"
+		      "N m app tenant=t100\nN n app tenant=t10\nN o app tenant=t10\n"
+		      "app-10 > x\napp-9 > x\nm > x\nn > x\no > x\n",
+		  "fail:x", FO_FORMAT_TEXT, NULL);
+	/* t2 and t10 have 2 apps down, t100 one */
+	const char *t2 = strstr(c.buf, "\nt2: "), *t10 = strstr(c.buf, "\nt10: "),
+		   *t100 = strstr(c.buf, "\nt100: ");
+	assert_true(t2 && t10 && t100 && t2 < t10 && t10 < t100);
+	assert_true(strstr(c.buf, "  app-9 ") < strstr(c.buf, "  app-10 "));
+	gold_free(&c);
+}
+
+static void text_top(void **state)
+{
+	(void)state;
+	gold_capture c;
+	fo_whatif_opts o = { 0, 2 };
+	fx_whatif(&c, RANK, "fail:x", FO_FORMAT_TEXT, &o);
+	assert_non_null(strstr(c.buf, "\nt2: 1 app: 1 down\n"));
+	assert_non_null(strstr(c.buf, "\nt9: 1 app: 1 down\n"));
+	assert_null(strstr(c.buf, "\nt10: "));
+	/* the others on one line, with their partition */
+	assert_non_null(strstr(c.buf, "\n\xe2\x80\xa6 and 4 more tenants: 6 apps: 4 down, "
+				      "1 degraded only, 1 at-risk only\n"));
+	gold_free(&c);
+	/* --top also cuts the rows of a tenant: the worst first */
+	o.top = 1;
+	fx_whatif(&c, "N x power\nN a app tenant=t tier=2\nN b app tenant=t tier=1\nN d app tenant=t\n"
+		      "a > x\nb > x\nd ~> x\n", "fail:x", FO_FORMAT_TEXT, &o);
+	assert_non_null(strstr(c.buf, "\nt: 3 apps: 2 down, 1 degraded only\n"));
+	assert_non_null(strstr(c.buf, "  b    down   1     x     x\n"
+				      "  \xe2\x80\xa6 and 2 more apps: 1 down, 1 degraded only\n"));
+	assert_null(strstr(c.buf, " more tenant"));
+	gold_free(&c);
+	/* 0 shows every tenant, and JSON ignores top */
+	o.top = 0;
+	fx_whatif(&c, RANK, "fail:x", FO_FORMAT_TEXT, &o);
+	assert_null(strstr(c.buf, " more "));
+	gold_free(&c);
+	o.top = 1;
+	fx_whatif(&c, RANK, "fail:x", FO_FORMAT_JSON, &o);
+	assert_non_null(strstr(c.buf, "\"id\": \"f1\""));
+	gold_free(&c);
+}
+
+/* The fire: a-game needs its lost world data; b-crm only its server. */
+static const char *FIRE =
+	"N site room\nN srv host\nN bsrv host\nN disk1 storage\nN disk2 storage\nN far storage\n"
+	"N world dataset tenant=a\nN bdata dataset tenant=b\n"
+	"N game app tenant=a tier=2\nN crm app tenant=b tier=1\nN front app tenant=a\n"
+	"srv @ site\nbsrv @ site\ndisk1 @ site\ndisk2 @ site\n"
+	"world copy disk1 disk2\nbdata copy disk1 far\n"
+	"game > srv\ngame > world\ncrm > bsrv\ncrm > bdata\nfront > game\n";
+
+static void text_lost_data_never_hidden(void **state)
+{
+	(void)state;
+	gold_capture c;
+	fx_whatif(&c, FIRE, "destroy:site", FO_FORMAT_TEXT, NULL);
+	/* the summary counts the apps that need lost data (front needs it
+	 * through game) */
+	assert_non_null(strstr(c.buf, "apps: 3 hit = 3 down (2 need lost data) + 0 degraded only + "
+				      "0 at-risk only + 0 degraded and at-risk\n"));
+	/* their rows name it; crm's does not */
+	assert_non_null(strstr(c.buf, "LOST DATA\n"));
+	assert_non_null(strstr(c.buf, "  game   down   2     site  srv    world\n"));
+	assert_non_null(strstr(c.buf, "  front  down   -     site  game   world\n"));
+	assert_non_null(strstr(c.buf, "  crm    down   1     site  bsrv   -\n"));
+	assert_non_null(strstr(c.buf, "\na: 2 apps: 2 down (2 need lost data)\n"));
+	/* lost data, then at-risk data in sections of their own */
+	assert_non_null(strstr(c.buf, "\nlost data: 1 node (every copy holder destroyed)\n"));
+	assert_non_null(strstr(c.buf, "\nat-risk data: 1 node (last copy standing)\n"
+				      "  NODE   KIND     TENANT  COPIES       LAST COPY ON  ROOT\n"
+				      "  bdata  dataset  b       1 of 2 left  far           site\n"));
+	gold_free(&c);
+	fx_whatif(&c, FIRE, "destroy:site", FO_FORMAT_JSON, NULL);
+	assert_non_null(strstr(c.buf, "\"apps_need_lost_data\": 2,"));
+	assert_non_null(strstr(c.buf, "{\"id\": \"front\"") );
+	assert_non_null(strstr(c.buf, "\"root\": \"site\", \"at_risk_cause\": null, "
+				      "\"at_risk_root\": null, \"lost_data\": \"world\""));
+	gold_free(&c);
+	/* a failure (no destruction) loses nothing: no column, no section */
+	fx_whatif(&c, FIRE, "fail:site", FO_FORMAT_TEXT, NULL);
+	assert_null(strstr(c.buf, "LOST DATA"));
+	assert_null(strstr(c.buf, "lost data:"));
+	assert_null(strstr(c.buf, "need lost data"));
+	gold_free(&c);
+}
+
+/* Needing lost data follows K of n: a group that can be restored without
+ * the lost member does not need it. */
+static void lost_data_k_of_n(void **state)
+{
+	(void)state;
+	gold_capture c;
+	const char *spec = "N site room\nN d1 storage\nN h host\nN u host\nN ds dataset\n"
+			   "N two app\nN one app\n"
+			   "d1 @ site\nds copy d1\n"
+			   "two > 2: ds h u\none > 1: ds h\n";
+	/* two needs 2 of {ds lost, h failed, u up}: restoring h is enough */
+	fx_whatif(&c, spec, "destroy:site fail:h", FO_FORMAT_JSON, NULL);
+	assert_non_null(strstr(c.buf, "{\"id\": \"two\""));
+	assert_non_null(strstr(c.buf, "\"apps_need_lost_data\": 0,"));
+	gold_free(&c);
+	/* one needs 1 of {ds lost, h failed}: h is enough too */
+	fx_whatif(&c, spec, "destroy:site fail:h fail:u", FO_FORMAT_JSON, NULL);
+	assert_non_null(strstr(c.buf, "\"apps_need_lost_data\": 0,"));
+	gold_free(&c);
+	/* 1 of {ds, ds2} with both lost: nothing but lost data brings it back */
+	fx_whatif(&c, "N site room\nN d1 storage\nN ds dataset\nN d2 storage\nN ds2 dataset\n"
+		      "N two app\nd1 @ site\nd2 @ site\nds copy d1\nds2 copy d2\ntwo > 1: ds ds2\n",
+		  "destroy:site", FO_FORMAT_JSON, NULL);
+	assert_non_null(strstr(c.buf, "\"apps_need_lost_data\": 1,"));
+	gold_free(&c);
+}
+
+static void natural_order(void **state)
+{
+	(void)state;
+	assert_true(fo_report__natcmp("t2", "t10") < 0);
+	assert_true(fo_report__natcmp("t10", "t2") > 0);
+	assert_true(fo_report__natcmp("t10", "t100") < 0);
+	assert_true(fo_report__natcmp("app-t9-10", "app-t10-1") < 0);
+	assert_true(fo_report__natcmp("a", "a1") < 0);
+	assert_true(fo_report__natcmp("a1b", "a1a") > 0);
+	assert_true(fo_report__natcmp("x99999999999999999999", "x100000000000000000000") < 0);
+	/* equal numbers written differently: still a total order */
+	assert_true(fo_report__natcmp("t01", "t1") < 0);
+	assert_true(fo_report__natcmp("t1", "t01") > 0);
+	assert_int_equal(fo_report__natcmp("t1", "t1"), 0);
+	assert_true(fo_report__natcmp("B", "a") < 0); /* bytewise outside digits */
+}
+
+static void why_lists_every_reason_lost_first(void **state)
+{
+	(void)state;
+	fo_graph *g = NULL;
+	fo_engine *e = NULL;
+	gold_capture c;
+	assert_int_equal(fx_graph(&g, FIRE, NULL), FO_OK);
+	assert_int_equal(fo_engine_new(&e, g), FO_OK);
+	assert_int_equal(fx_run(e, "destroy:site"), FO_OK);
+	FILE *fp = gold_open(&c);
+	assert_int_equal(fo_report_why(fp, e, fx_id(g, "game")), FO_OK);
+	assert_int_equal(fo_report_why(fp, e, fx_id(g, "crm")), FO_OK);
+	gold_close(&c);
+	/* game: the lost world first, though srv is the engine's cause */
+	assert_string_equal(c.buf,
+			    "game is down: 2 reasons, lost data first\n"
+			    "  - requires world (lost)\n"
+			    "    world is down (lost): keeps copies on {disk1, disk2}: 0 left (disk2 destroyed, disk1 destroyed)\n"
+			    "    disk2 is down (destroyed): located in site (destroyed)\n"
+			    "    site destroyed (scenario)\n"
+			    "  - requires srv (destroyed)\n"
+			    "    srv is down (destroyed): located in site (destroyed)\n"
+			    "    site destroyed (scenario)\n"
+			    "crm is down: requires bsrv (destroyed)\n"
+			    "  bsrv is down (destroyed): located in site (destroyed)\n"
+			    "  site destroyed (scenario)\n");
+	gold_free(&c);
+	fo_engine_free(e);
+	fo_graph_free(g);
+}
+
+/* A node both degraded and at-risk: both states explained, each by its own
+ * chain; an at-risk-only node whose cause is degraded and at-risk follows
+ * that node's at-risk chain. */
+static void why_degraded_and_at_risk(void **state)
+{
+	(void)state;
+	fo_graph *g = NULL;
+	fo_engine *e = NULL;
+	gold_capture c;
+	assert_int_equal(fx_graph(&g, "N r x\nN s x\nN w x\nN p x\nN q x\nN cdn cdn\nN app app\nN x x\n"
+				      "w > 1: r s\napp > 1: p q\napp ~> cdn\nx > 1: w app\n", NULL), FO_OK);
+	assert_int_equal(fo_engine_new(&e, g), FO_OK);
+	assert_int_equal(fx_run(e, "fail:r fail:p fail:cdn"), FO_OK);
+	FILE *fp = gold_open(&c);
+	assert_int_equal(fo_report_why(fp, e, fx_id(g, "app")), FO_OK);
+	assert_int_equal(fo_report_why(fp, e, fx_id(g, "x")), FO_OK);
+	gold_close(&c);
+	assert_string_equal(c.buf,
+			    "app is degraded, at-risk: 2 reasons\n"
+			    "  - degraded: depends softly on cdn (failed)\n"
+			    "    cdn failed (scenario)\n"
+			    "  - at-risk: needs 1 of {p, q}: 1 up (p failed), no spare left\n"
+			    "    p failed (scenario)\n"
+			    "x is at-risk: needs 1 of {w, app}: 0 safe (app at-risk, w at-risk)\n"
+			    "  app is at-risk: needs 1 of {p, q}: 1 up (p failed), no spare left\n"
+			    "  p failed (scenario)\n");
+	gold_free(&c);
+	fo_engine_free(e);
+	fo_graph_free(g);
 }
 
 /* ---------------------------------------------------------------- CSV */
@@ -626,6 +908,14 @@ int main(void)
 		cmocka_unit_test(json_escaping),
 		cmocka_unit_test(json_scenario_dedupe),
 		cmocka_unit_test(json_empty),
+		cmocka_unit_test(text_tenants_ranked),
+		cmocka_unit_test(text_natural_order),
+		cmocka_unit_test(text_top),
+		cmocka_unit_test(text_lost_data_never_hidden),
+		cmocka_unit_test(lost_data_k_of_n),
+		cmocka_unit_test(natural_order),
+		cmocka_unit_test(why_lists_every_reason_lost_first),
+		cmocka_unit_test(why_degraded_and_at_risk),
 		cmocka_unit_test(csv_quoting),
 		cmocka_unit_test(csv_controls_escaped),
 		cmocka_unit_test(why_arithmetic),
