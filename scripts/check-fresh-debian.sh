@@ -24,8 +24,8 @@
 # Measured 2026-12-02 on 2 shared cores (docs/dependencies.md has the table):
 # debootstrap 4.5-10 min; make demo 3-4.5 min, passed; make check: packages,
 # build, unit, CLI and browser suites passed (about 22 min); the ASan+UBSan
-# suites were passing when the deadline stopped the watch; valgrind and fuzz
-# on a bare machine are not yet measured. Expect about an hour in all.
+# suites passed (about 20 min); valgrind was running cleanly when the deadline
+# stopped the watch; the fuzz stage on a bare machine is not yet measured. Expect about an hour in all.
 set -eu
 root=${1:-/tmp/fallout-deb12}
 repo=$(cd "$(dirname "$0")/.." && pwd)
