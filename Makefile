@@ -98,7 +98,8 @@ $(BUILD)/headercheck/%.o: %.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -x c -c -o $@ $<
 
-# Build dependencies; the tests also need valgrind, and Chromium with Node.js
+# Build dependencies, the toolchain included (a bare machine has only make);
+# nothing before this step may need cc or pkg-config. The tests also need valgrind, and Chromium with Node.js
 # for the browser test of the HTML report (docs/dependencies.md).
 deps:
 	@sh scripts/deps.sh

@@ -1,11 +1,18 @@
 #!/bin/sh
-# Installs the Debian packages fallout needs when they are missing.
-# Quiet and quick when everything is present; apt-get as root or through sudo;
-# a clear message (exit 1) anywhere else.
+# Installs the Debian packages fallout needs when they are missing, the
+# toolchain included: a bare Debian 12 with only git and make gets a C
+# compiler, libc headers and pkg-config here (scripts/check-fresh-debian.sh
+# proves it). Quiet and quick when everything is present (no output, no
+# apt-get, well under a second); apt-get as root or through sudo; a clear
+# message (exit 1) anywhere else.
 set -eu
 
-# pkg-config module or command : Debian package
+# What is checked : Debian package. cmd-NAME is a command on PATH, file-PATH
+# a file, anything else a pkg-config module.
 need="
+cmd-cc:gcc
+cmd-make:make
+file-/usr/include/stdio.h:libc6-dev
 pkg-config:pkg-config
 libxml-2.0:libxml2-dev
 igraph:libigraph-dev
@@ -24,6 +31,8 @@ for pair in $need; do
 	case $what in
 	cmd-*)
 		command -v "${what#cmd-}" >/dev/null 2>&1 && continue ;;
+	file-*)
+		[ -e "${what#file-}" ] && continue ;;
 	pkg-config)
 		command -v pkg-config >/dev/null 2>&1 && continue ;;
 	*)
@@ -34,7 +43,11 @@ for pair in $need; do
 done
 # A CJK font, so PNG and PDF diagrams draw Chinese names instead of boxes
 # (SVG leaves glyphs to the viewer). Checked through fontconfig.
-if ! { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; }; then
+# Without fontconfig's fc-list (not pulled in with --no-install-recommends)
+# the font's file stands in, so a second run stays quiet.
+if command -v fc-list >/dev/null 2>&1; then
+	[ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ] || missing="$missing fonts-wqy-zenhei"
+elif [ ! -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
 	missing="$missing fonts-wqy-zenhei"
 fi
 # Optional extras requested by the caller (e.g. valgrind for `make check`):
@@ -58,19 +71,20 @@ done
 
 [ -z "$missing" ] && exit 0
 
-echo "fallout: installing missing Debian packages:$missing" >&2
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "fallout: missing packages and no apt-get here; install the equivalents of the Debian packages:$missing" >&2
+	exit 1
+fi
 if [ "$(id -u)" = 0 ]; then
 	SUDO=""
 elif command -v sudo >/dev/null 2>&1; then
 	SUDO="sudo"
 else
-	echo "fallout: please install as root: apt-get install$missing" >&2
+	echo "fallout: missing Debian packages:$missing" >&2
+	echo "fallout: not root and no sudo; as root, run: apt-get install$missing" >&2
 	exit 1
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "fallout: no apt-get here; install the equivalents of:$missing" >&2
-	exit 1
-fi
+echo "fallout: installing missing Debian packages:$missing" >&2
 $SUDO apt-get update -qq >&2
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
