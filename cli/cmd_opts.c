@@ -4,6 +4,7 @@
  * each option once; nothing else lists them.
  */
 #include "cmd.h"
+#include "../graphs/fo_suggest.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,31 @@ static const cmd_opt *lookup(const cmd_spec *spec, const char *arg, const char *
 	return NULL;
 }
 
+/* "unknown option '--stric'; did you mean '--strict'?": a long option is
+ * compared (without its "=value") with the command's long names, by
+ * fo_suggest_word's rule. O(options * length). */
+static int unknown_option(const cmd_spec *spec, const char *arg)
+{
+	const cmd_opt *tables[] = { spec->opts, std_opts };
+	const char *names[64];
+	char typed[64];
+	size_t n = 0, len;
+	const char *best = NULL;
+
+	if (arg[1] == '-' && arg[2] && (len = strcspn(arg + 2, "=")) < sizeof typed) {
+		memcpy(typed, arg + 2, len);
+		typed[len] = '\0';
+		for (int t = 0; t < 2; t++)
+			for (const cmd_opt *o = tables[t]; o->name && n + 1 < sizeof names / sizeof *names; o++)
+				names[n++] = o->name;
+		names[n] = NULL;
+		best = fo_suggest_word(typed, names);
+	}
+	if (best)
+		return cmd_usage_error(spec->prog, "unknown option '%s'; did you mean '--%s'?", arg, best);
+	return cmd_usage_error(spec->prog, "unknown option '%s'", arg);
+}
+
 int cmd_parse(const cmd_spec *spec, void *ctx, int argc, char **argv)
 {
 	const char *prog = spec->prog;
@@ -228,7 +254,7 @@ int cmd_parse(const cmd_spec *spec, void *ctx, int argc, char **argv)
 		}
 		const cmd_opt *o = lookup(spec, arg, &val);
 		if (!o)
-			return cmd_usage_error(prog, "unknown option '%s'", arg);
+			return unknown_option(spec, arg);
 		if (!o->value_name && val)
 			return cmd_usage_error(prog, "option '--%s' takes no value", o->name);
 		if (o->value_name && !val) {
