@@ -729,9 +729,12 @@ static const char *builder_id_at(void *ctx, uint32_t i, size_t *len)
 static uint32_t resolve(fo_builder *b, const pending_ref *r, const char *code, const char *what)
 {
 	char tail[FO_DIAG_SHORT_BUF + 32], buf[FO_DIAG_SHORT_BUF];
-	const char *id = b->refs.p + r->ref;
+	const char *id;
+	/* Resolved (always so from a snapshot, whose builder keeps no
+	 * reference text: refs.p may be NULL there). */
 	if (r->node != FO_NONE)
 		return r->node;
+	id = b->refs.p + r->ref;
 	tail[0] = '\0';
 	if (b->suggested < FO_SUGGEST_REFS && b->diag) {
 		uint32_t near = fo_suggest_best(id, builder_id_at, b, (uint32_t)b->nodes);

@@ -93,7 +93,7 @@ static void report(const fo_graph *g, const fo_scenarios *sc)
 {
 	size_t n = fo_scenarios_count(sc), runs = n < MAX_RUNS ? n : MAX_RUNS;
 	fo_batchreport_info info = { fo_scenarios_name(sc), fo_graph_name(g), "fuzz.xml",
-				     "scenarios.xml" };
+				     "scenarios.xml", "2023-03-29T00:00:00Z", "fuzz" };
 	fo_engine *e = NULL;
 	fo_batchreport *br = NULL;
 	fo_spof *sp = NULL;

@@ -54,7 +54,8 @@ static void failed(const char *what, int err, fo_diag *d, const char *path, int 
 
 static int on_head(void *p, const fo_snapshot_report_info *m)
 {
-	fo_batchreport_info info = { m->title, m->inventory, m->input, m->scenarios_file };
+	fo_batchreport_info info = { m->title, m->inventory, m->input, m->scenarios_file, NULL,
+				     NULL };
 	return fo_batchreport_json_head(p, &info);
 }
 
