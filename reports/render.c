@@ -981,14 +981,12 @@ static void scope_spares(rctx *c)
 	}
 }
 
-static int scope_app(rctx *c, uint32_t app)
+/* Marks everything the nodes queue[0..tail) (marked already) depend on,
+ * through their groups, as in scope. queue holds room for every node.
+ * O(nodes reached + their memberships). */
+static void scope_close(rctx *c, uint32_t *queue, size_t tail)
 {
-	uint32_t *queue = malloc((size_t)c->nodes * sizeof *queue);
-	size_t head = 0, tail = 0;
-	if (!queue)
-		return FO_ENOMEM;
-	c->mark[app] |= M_SCOPE;
-	queue[tail++] = app;
+	size_t head = 0;
 	while (head < tail) {
 		uint32_t v = queue[head++];
 		for (uint32_t gi = c->v.owned_off[v]; gi < c->v.owned_off[v + 1]; gi++)
@@ -1000,6 +998,16 @@ static int scope_app(rctx *c, uint32_t app)
 				queue[tail++] = m;
 			}
 	}
+}
+
+static int scope_app(rctx *c, uint32_t app)
+{
+	uint32_t *queue = malloc((size_t)c->nodes * sizeof *queue);
+	if (!queue)
+		return FO_ENOMEM;
+	c->mark[app] |= M_SCOPE;
+	queue[0] = app;
+	scope_close(c, queue, 1);
 	free(queue);
 	return FO_OK;
 }
@@ -1008,7 +1016,7 @@ static int scope_app(rctx *c, uint32_t app)
 static int scope_tenant(rctx *c, const char *tenant, size_t *found)
 {
 	uint32_t *queue = malloc((size_t)(c->nodes ? c->nodes : 1) * sizeof *queue);
-	size_t head = 0, tail = 0;
+	size_t tail = 0;
 	if (!queue)
 		return FO_ENOMEM;
 	for (uint32_t v = 0; v < c->nodes; v++) {
@@ -1019,17 +1027,7 @@ static int scope_tenant(rctx *c, const char *tenant, size_t *found)
 		}
 	}
 	*found = tail;
-	while (head < tail) {
-		uint32_t v = queue[head++];
-		for (uint32_t gi = c->v.owned_off[v]; gi < c->v.owned_off[v + 1]; gi++)
-			for (uint32_t i = c->v.member_off[gi]; i < c->v.member_off[gi + 1]; i++) {
-				uint32_t m = c->v.members[i];
-				if (c->mark[m] & M_SCOPE)
-					continue;
-				c->mark[m] |= M_SCOPE;
-				queue[tail++] = m;
-			}
-	}
+	scope_close(c, queue, tail);
 	free(queue);
 	return FO_OK;
 }

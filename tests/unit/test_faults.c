@@ -605,6 +605,32 @@ static int state(snap_ctx *c, char *buf, size_t size)
 	return journal;
 }
 
+/* A temporary database that already holds one snapshot ("base", the
+ * quickstart sample), in c->dir/s.db. In memory when possible: thousands of
+ * commits and fsyncs on a disk would take most of the test's time. */
+static void snap_db_new(snap_ctx *c)
+{
+	strcpy(c->dir, "/dev/shm/fo-faults-XXXXXX");
+	if (!mkdtemp(c->dir)) {
+		strcpy(c->dir, "/tmp/fo-faults-XXXXXX");
+		assert_non_null(mkdtemp(c->dir));
+	}
+	snprintf(c->db, sizeof c->db, "%s/s.db", c->dir);
+	setenv("FALLOUT_BUSY_TIMEOUT_MS", "200", 1);
+	fo_graph *q = load("samples/quickstart.xml");
+	assert_int_equal(fo_snapshot_save(NULL, c->db, q, "base", "quickstart.xml", NULL, NULL),
+			 FO_OK);
+	fo_graph_free(q);
+}
+
+/* Removes snap_db_new's directory. */
+static void snap_db_remove(snap_ctx *c)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", c->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void snap_prep(op *o)
 {
 	snap_ctx *c = o->ctx;
@@ -659,29 +685,13 @@ static void snapshot_save(void **state_)
 	assert_non_null(c);
 	c->g = load("samples/tencent-gz-2023.xml");
 	assert_int_equal(fo_sha256_file(c->hex, "samples/tencent-gz-2023.xml", NULL), FO_OK);
-	/* In memory when possible: thousands of commits and fsyncs on a disk
-	 * would take most of the test's time. */
-	strcpy(c->dir, "/dev/shm/fo-faults-XXXXXX");
-	if (!mkdtemp(c->dir)) {
-		strcpy(c->dir, "/tmp/fo-faults-XXXXXX");
-		assert_non_null(mkdtemp(c->dir));
-	}
-	snprintf(c->db, sizeof c->db, "%s/s.db", c->dir);
-	setenv("FALLOUT_BUSY_TIMEOUT_MS", "200", 1);
-
-	/* Into a database that already holds a snapshot. */
-	fo_graph *q = load("samples/quickstart.xml");
-	assert_int_equal(fo_snapshot_save(NULL, c->db, q, "base", "quickstart.xml", NULL, NULL),
-			 FO_OK);
-	fo_graph_free(q);
+	snap_db_new(c);
 	op o = { "snapshot save", snap_prep, snap_run, snap_settle, c };
 	assert_true(inject(&o) > 0);
 	print_message("[ FAULTS   ] snapshot save: SQLite left its -wal file after %lu failed runs "
 		      "(content unchanged)\n", c->wal_left);
 
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", c->dir);
-	assert_int_equal(system(cmd), 0);
+	snap_db_remove(c);
 	fo_graph_free(c->g);
 	free(c);
 }
@@ -749,22 +759,10 @@ static void snapshot_report(void **state_)
 		skip();
 	snap_ctx *c = calloc(1, sizeof *c);
 	assert_non_null(c);
-	strcpy(c->dir, "/dev/shm/fo-faults-XXXXXX");
-	if (!mkdtemp(c->dir)) {
-		strcpy(c->dir, "/tmp/fo-faults-XXXXXX");
-		assert_non_null(mkdtemp(c->dir));
-	}
-	snprintf(c->db, sizeof c->db, "%s/s.db", c->dir);
-	setenv("FALLOUT_BUSY_TIMEOUT_MS", "200", 1);
-	fo_graph *q = load("samples/quickstart.xml");
-	assert_int_equal(fo_snapshot_save(NULL, c->db, q, "base", "quickstart.xml", NULL, NULL),
-			 FO_OK);
-	fo_graph_free(q);
+	snap_db_new(c);
 	op o = { "snapshot report", snap_prep, snaprep_run, snaprep_settle, c };
 	assert_true(inject(&o) > 0);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", c->dir);
-	assert_int_equal(system(cmd), 0);
+	snap_db_remove(c);
 	free(c);
 }
 
