@@ -269,7 +269,7 @@ int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
 				 sid(g, v, sb), fo_graph_node_kind_word(g, v));
 	}
 
-	if ((err = depths(g, &depth)) < 0 || (err = fo_spof_compute(&spof, g)) < 0)
+	if ((err = depths(g, &depth)) < 0 || (err = fo_spof_compute_shared_fate(&spof, g)) < 0)
 		goto done;
 	for (uint32_t gi = 0; gi < ng; gi++) {
 		fo_group_info info;
