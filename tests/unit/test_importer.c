@@ -91,7 +91,7 @@ static double now_ms(void)
 
 static void load_path(result *r, const char *path, int schema)
 {
-	fo_inventory_opts o = { schema, NULL, 0 };
+	fo_inventory_opts o = { schema, NULL, 0, 0 };
 	memset(r, 0, sizeof *r);
 	snprintf(r->path, sizeof r->path, "%s", path);
 	assert_int_equal(fo_diag_new(&r->d, 0), FO_OK);
@@ -989,7 +989,7 @@ static void *load_many(void *arg)
 	for (int i = 0; i < 20; i++) {
 		fo_graph *g = NULL;
 		fo_diag *d = NULL;
-		fo_inventory_opts o = { i % 2, NULL, 0 };
+		fo_inventory_opts o = { i % 2, NULL, 0, 0 };
 		if (fo_diag_new(&d, 0) != FO_OK)
 			return (void *)1;
 		int err = fo_inventory_load(&g, path, &o, d);
@@ -1199,7 +1199,7 @@ static void test_locate_pipe(void **state)
 	int rfd;
 	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
 	start_pipe(&f, &rfd, ppath, valid_xml, strlen(valid_xml));
-	fo_inventory_opts o = { 1, "piped.xml", 0 };
+	fo_inventory_opts o = { 1, "piped.xml", 0, 0 };
 	fo_inventory_input *in = NULL;
 	assert_int_equal(fo_inventory_read(&g, &in, ppath, &o, d), FO_OK);
 	assert_int_equal(pthread_join(f.t, NULL), 0);
