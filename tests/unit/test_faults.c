@@ -163,6 +163,7 @@ static unsigned long inject(op *o)
 
 typedef struct load_ctx {
 	const char *path;
+	int threads; /* fo_inventory_opts.threads: 2 = the builder's own thread */
 	fo_graph *g;
 	/* The reference: counts and the last node's id. */
 	uint32_t nodes, groups;
@@ -174,9 +175,10 @@ static int load_run(op *o)
 {
 	load_ctx *c = o->ctx;
 	fo_diag *d = NULL;
+	fo_inventory_opts opts = { 0, NULL, 0, c->threads };
 	int err = fo_diag_new(&d, 0);
 	if (err == FO_OK)
-		err = fo_inventory_load(&c->g, c->path, NULL, d);
+		err = fo_inventory_load(&c->g, c->path, &opts, d);
 	fo_diag_free(d);
 	return err;
 }
@@ -206,11 +208,12 @@ static void load_settle(op *o, int err, int reference)
 	c->g = NULL;
 }
 
-static void load_sample(const char *path)
+static void load_sample(const char *path, int threads)
 {
-	load_ctx c = { path, NULL, 0, 0, 0, "" };
+	load_ctx c = { path, threads, NULL, 0, 0, 0, "" };
 	char name[64];
-	snprintf(name, sizeof name, "load %s", strrchr(path, '/') + 1);
+	snprintf(name, sizeof name, "load %s%s", strrchr(path, '/') + 1,
+		 threads == 2 ? " (2 threads)" : "");
 	op o = { name, NULL, load_run, load_settle, &c };
 	assert_true(inject(&o) > 0);
 }
@@ -220,7 +223,7 @@ static void load_quickstart(void **state)
 	(void)state;
 	if (skip_reason())
 		skip();
-	load_sample("samples/quickstart.xml");
+	load_sample("samples/quickstart.xml", 0);
 }
 
 static void load_tencent(void **state)
@@ -228,7 +231,18 @@ static void load_tencent(void **state)
 	(void)state;
 	if (skip_reason())
 		skip();
-	load_sample("samples/tencent-gz-2023.xml");
+	load_sample("samples/tencent-gz-2023.xml", 0);
+}
+
+/* The builder's thread from the start: a failure in either thread gives
+ * FO_ENOMEM, and nothing leaks (the worker is joined on every path). */
+static void load_threaded(void **state)
+{
+	(void)state;
+	if (skip_reason())
+		skip();
+	load_sample("samples/quickstart.xml", 2);
+	load_sample("samples/tencent-gz-2023.xml", 2);
 }
 
 /* ---------------------------------------------------------------- whatif */
@@ -801,6 +815,7 @@ int main(void)
 		cmocka_unit_test(hooks_work),
 		cmocka_unit_test(load_quickstart),
 		cmocka_unit_test(load_tencent),
+		cmocka_unit_test(load_threaded),
 		cmocka_unit_test(whatif_reports),
 		cmocka_unit_test(impact_map),
 		cmocka_unit_test(batch_report),
