@@ -274,6 +274,8 @@ struct fo_builder {
 	arena refs;        /* ids of the references given by id, still unresolved */
 	arena stage;       /* ids of the members from members[staged], not looked up yet */
 	size_t staged;
+	uint32_t *fwd;     /* members still unresolved before members[staged], ascending */
+	size_t nfwd, fwd_alloc;
 	size_t pending;    /* references given by id, resolved by fo_builder_finish */
 	uint32_t name_off;
 	strtab ids, words;
@@ -360,6 +362,7 @@ void fo_builder_free(fo_builder *b)
 	free(b->a.p);
 	free(b->refs.p);
 	free(b->stage.p);
+	free(b->fwd);
 	free(b->ids.slot);
 	free(b->words.slot);
 	free(b->id_off);
@@ -594,7 +597,8 @@ static int do_group_begin(fo_builder *b, uint32_t owner, fo_group_type type, uns
 	return FO_OK;
 }
 
-static void resolve_run(fo_builder *b, void *first, size_t count, size_t stride, const char *keys);
+static void resolve_run(fo_builder *b, void *first, const uint32_t *idx, size_t count, size_t stride,
+			const char *keys);
 
 /* Members given by id are looked up as they come, a batch at a time
  * (resolve_run), while their ids are still in the cache: an id found then
@@ -609,13 +613,14 @@ static int flush_stage(fo_builder *b)
 	int err;
 	if (b->staged == b->nmembers)
 		return FO_OK;
-	resolve_run(b, b->members + b->staged, b->nmembers - b->staged, sizeof *b->members,
+	resolve_run(b, b->members + b->staged, NULL, b->nmembers - b->staged, sizeof *b->members,
 		    b->stage.p);
 	for (size_t i = b->staged; i < b->nmembers; i++) {
 		pending_ref *r = &b->members[i];
 		if (r->node == FO_NONE &&
-		    (err = arena_put(&b->refs, b->stage.p + r->ref, strlen(b->stage.p + r->ref),
-				     &r->ref)) < 0)
+		    ((err = arena_put(&b->refs, b->stage.p + r->ref, strlen(b->stage.p + r->ref),
+				      &r->ref)) < 0 ||
+		     (err = VEC_PUSH(b->fwd, b->nfwd, b->fwd_alloc, (uint32_t)i)) < 0))
 			return err;
 	}
 	b->stage.len = 0;
@@ -659,6 +664,8 @@ static int do_group_add_node(fo_builder *b, uint32_t member, fo_pos pos)
 	    (err = push_member(b, &r)) < 0)
 		return err;
 	b->staged = b->nmembers;
+	if (r.node == FO_NONE)
+		return VEC_PUSH(b->fwd, b->nfwd, b->fwd_alloc, (uint32_t)(b->nmembers - 1));
 	return FO_OK;
 }
 
@@ -1212,14 +1219,16 @@ int fo_builder_add_copy_node(fo_builder *b, uint32_t owner, uint32_t holder, fo_
 }
 
 /* Looks up the ids of `count` references (every `stride` bytes from
- * first), setting each one's node, FO_NONE when unknown. The id table is
+ * first; with idx, the idx[i]-th ones), whose ids are at keys + ref,
+ * setting the node of each one not yet resolved, FO_NONE when unknown. The id table is
  * far larger than the caches and each lookup misses three times (slot,
  * id_off, arena), one miss waiting for the other; so lookups go in batches:
  * first every slot of the batch is prefetched, then every id_off, then
  * every key, so that the misses of a batch overlap, and only then is each
  * looked up for real (strtab_find, exact whatever was prefetched). O(count)
  * expected. */
-static void resolve_run(fo_builder *b, void *first, size_t count, size_t stride, const char *keys)
+static void resolve_run(fo_builder *b, void *first, const uint32_t *idx, size_t count, size_t stride,
+			const char *keys)
 {
 	enum { BATCH = 32 };
 	const strtab *t = &b->ids;
@@ -1231,7 +1240,7 @@ static void resolve_run(fo_builder *b, void *first, size_t count, size_t stride,
 		size_t n = count - i0 < BATCH ? count - i0 : BATCH;
 		pending_ref *r[BATCH];
 		for (size_t i = 0; i < n; i++) {
-			r[i] = (pending_ref *)((char *)first + (i0 + i) * stride);
+			r[i] = (pending_ref *)((char *)first + (idx ? idx[i0 + i] : i0 + i) * stride);
 			h[i] = r[i]->node == FO_NONE ? hash_str(keys + r[i]->ref) : 0;
 			if (r[i]->node == FO_NONE)
 				PREFETCH(&t->slot[h[i] & t->mask]);
@@ -1259,11 +1268,11 @@ static void resolve_all(fo_builder *b)
 	if (!b->pending)
 		return;
 	if (b->nins)
-		resolve_run(b, &b->ins[0].container, b->nins, sizeof *b->ins, b->refs.p);
-	if (b->nmembers)
-		resolve_run(b, b->members, b->nmembers, sizeof *b->members, b->refs.p);
+		resolve_run(b, &b->ins[0].container, NULL, b->nins, sizeof *b->ins, b->refs.p);
+	if (b->nfwd) /* the members looked up as they came and not found */
+		resolve_run(b, b->members, b->fwd, b->nfwd, sizeof *b->members, b->refs.p);
 	if (b->ncopies)
-		resolve_run(b, &b->copies[0].holder, b->ncopies, sizeof *b->copies, b->refs.p);
+		resolve_run(b, &b->copies[0].holder, NULL, b->ncopies, sizeof *b->copies, b->refs.p);
 }
 
 static const char *builder_id_at(void *ctx, uint32_t i, size_t *len)

@@ -34,6 +34,7 @@
 #include <libxml/xmlerror.h>
 #include <sqlite3.h>
 
+#include "analyzer/fo_check.h"
 #include "analyzer/fo_engine.h"
 #include "analyzer/fo_spof.h"
 #include "graphs/fo_error.h"
@@ -243,6 +244,59 @@ static void load_threaded(void **state)
 		skip();
 	load_sample("samples/quickstart.xml", 2);
 	load_sample("samples/tencent-gz-2023.xml", 2);
+}
+
+/* ---------------------------------------------------------------- check */
+
+/* fo_check_warnings computes the shared-fate sets on a second thread: a
+ * failure there gives FO_ENOMEM too, and nothing leaks. A diag entry that
+ * cannot be stored is counted, not an error: the counts must then still
+ * be those of the reference. */
+typedef struct check_ctx {
+	fo_graph *g;
+	fo_check_stats ref;
+} check_ctx;
+
+static fo_check_stats check_st;
+
+static int check_run(op *o)
+{
+	check_ctx *c = o->ctx;
+	fo_diag *d = NULL;
+	int err = fo_diag_new(&d, 0);
+	memset(&check_st, 0, sizeof check_st);
+	if (err == FO_OK)
+		err = fo_check_warnings(c->g, d, &check_st);
+	fo_diag_free(d);
+	return err;
+}
+
+static void check_settle(op *o, int err, int reference)
+{
+	check_ctx *c = o->ctx;
+	if (err != FO_OK)
+		return;
+	if (reference)
+		c->ref = check_st;
+	else
+		assert_memory_equal(&c->ref, &check_st, sizeof check_st);
+}
+
+static void check_warnings(void **state)
+{
+	(void)state;
+	if (skip_reason())
+		skip();
+	check_ctx c;
+	fo_diag *d = NULL;
+	memset(&c, 0, sizeof c);
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_inventory_load(&c.g, "samples/tencent-gz-2023.xml", NULL, d), FO_OK);
+	fo_diag_free(d);
+	op o = { "check warnings", NULL, check_run, check_settle, &c };
+	assert_true(inject(&o) > 0);
+	assert_true(c.ref.shared_fate + c.ref.shared + c.ref.unused > 0);
+	fo_graph_free(c.g);
 }
 
 /* ---------------------------------------------------------------- whatif */
@@ -816,6 +870,7 @@ int main(void)
 		cmocka_unit_test(load_quickstart),
 		cmocka_unit_test(load_tencent),
 		cmocka_unit_test(load_threaded),
+		cmocka_unit_test(check_warnings),
 		cmocka_unit_test(whatif_reports),
 		cmocka_unit_test(impact_map),
 		cmocka_unit_test(batch_report),
