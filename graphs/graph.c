@@ -301,6 +301,7 @@ struct fo_builder {
 	size_t nprops, props_alloc;
 
 	struct bpipe *pipe; /* the worker thread, or NULL (fo_builder_start_thread) */
+	int threaded;       /* had one: fo_builder_finish may use two threads too */
 };
 
 struct fo_graph {
@@ -1056,6 +1057,7 @@ int fo_builder_start_thread(fo_builder *b)
 	}
 	if (p->real)
 		fo_diag__set_hook(p->real, pipe_sync_hook, b);
+	b->threaded = 1;
 	return FO_OK;
 }
 
@@ -1316,6 +1318,92 @@ typedef struct cgroup {
 	uint8_t type;
 } cgroup;
 
+/* Explicit groups compiled by two threads (fo_builder_finish), in the
+ * common case where each of them compiles as it was written: every member
+ * resolved, none repeated, 1 <= K <= n. Then group i is entry i of the
+ * explicit part of cg and member j of b->members is entry j of its part of
+ * cmem, so the two halves are written without coordination. Anything else
+ * would be reported: `clean` drops to 0 and fo_builder_finish runs the
+ * one-thread loop instead, which reports it, in order. */
+typedef struct gjob {
+	const fo_builder *b;
+	cgroup *cg;        /* entry of explicit group i: cg[i] */
+	uint32_t *cmem;    /* entry of b->members[j]: cmem[j], at cmem_off + j overall */
+	size_t cmem_off;
+	uint32_t *stamp;   /* per node: this job's last group holding it */
+	size_t from, to;   /* explicit groups [from, to) */
+	uint32_t sid;
+	int clean;
+} gjob;
+
+#define PAR_GROUPS 4096 /* fewer explicit groups: not worth a thread */
+
+static void *clean_groups(void *arg)
+{
+	gjob *j = arg;
+	const fo_builder *b = j->b;
+	j->clean = 1;
+	for (size_t i = j->from; i < j->to; i++) {
+		const bgroup *bg = &b->groups[i];
+		uint32_t sid = ++j->sid;
+		if (bg->count == 0 || bg->k > bg->count) {
+			j->clean = 0;
+			return NULL;
+		}
+		for (uint32_t m = 0; m < bg->count; m++) {
+			uint32_t v = b->members[bg->first + m].node;
+			if (v == FO_NONE || j->stamp[v] == sid) {
+				j->clean = 0;
+				return NULL;
+			}
+			j->stamp[v] = sid;
+			j->cmem[bg->first + m] = v;
+		}
+		j->cg[i] = (cgroup){ bg->owner, bg->k, bg->line, (uint32_t)(j->cmem_off + bg->first),
+				     bg->count, bg->type };
+	}
+	return NULL;
+}
+
+/* Tries the two-thread compilation of the explicit groups into cg + ncg0
+ * and cmem + ncmem0; 1 when it applied (every group clean). The caller's
+ * stamp array and *sid are used for one half. O(members) split over two
+ * threads. */
+static int clean_groups_2(fo_builder *b, cgroup *cg, uint32_t *cmem, size_t ncmem0,
+			  uint32_t *stamp, uint32_t *sid)
+{
+	size_t nodes = b->nodes, split = 0;
+	gjob j[2];
+	pthread_t th;
+	int threaded, ok;
+
+	if (!b->threaded || b->ngroups < PAR_GROUPS)
+		return 0;
+	/* Halves of about equal member counts. */
+	while (split < b->ngroups && b->groups[split].first < b->nmembers / 2)
+		split++;
+	j[0] = (gjob){ b, cg, cmem, ncmem0, stamp, 0, split, *sid, 0 };
+	j[1] = (gjob){ b, cg, cmem, ncmem0, malloc((nodes ? nodes : 1) * sizeof *stamp), split,
+		       b->ngroups, 0, 0 };
+	if (!j[1].stamp)
+		return 0; /* the one-thread loop needs no more memory */
+	memset(j[1].stamp, 0xff, nodes * sizeof *stamp);
+	threaded = pthread_create(&th, NULL, clean_groups, &j[1]) == 0;
+	clean_groups(&j[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		clean_groups(&j[1]);
+	free(j[1].stamp);
+	*sid = j[0].sid;
+	ok = j[0].clean && j[1].clean;
+	if (!ok) { /* start the one-thread loop afresh */
+		memset(stamp, 0xff, nodes * sizeof *stamp);
+		*sid = 0;
+	}
+	return ok;
+}
+
 /* Containment must be a forest: `in=` can close a loop (a in b, b in a).
  * Each loop is reported once and broken so compilation can go on. O(nodes). */
 static void check_containment(fo_builder *b, uint8_t *mark)
@@ -1547,7 +1635,12 @@ int fo_builder_finish(fo_builder *b, fo_graph **out)
 		cmem[ncmem++] = b->container[v];
 		ncg++;
 	}
-	for (size_t i = 0; i < b->ngroups; i++) {
+	int fast = clean_groups_2(b, cg + ncg, cmem + ncmem, ncmem, stamp, &sid);
+	if (fast) {
+		ncg += b->ngroups;
+		ncmem += b->nmembers;
+	}
+	for (size_t i = 0; !fast && i < b->ngroups; i++) {
 		const bgroup *bg = &b->groups[i];
 		cgroup c = { bg->owner, bg->k, bg->line, (uint32_t)ncmem, 0, bg->type };
 		sid++;
