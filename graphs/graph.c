@@ -1318,18 +1318,15 @@ typedef struct cgroup {
 	uint8_t type;
 } cgroup;
 
-/* Explicit groups compiled by two threads (fo_builder_finish), in the
+/* Explicit groups checked by two threads (fo_builder_finish), for the
  * common case where each of them compiles as it was written: every member
- * resolved, none repeated, 1 <= K <= n. Then group i is entry i of the
- * explicit part of cg and member j of b->members is entry j of its part of
- * cmem, so the two halves are written without coordination. Anything else
- * would be reported: `clean` drops to 0 and fo_builder_finish runs the
- * one-thread loop instead, which reports it, in order. */
+ * resolved, none repeated, 1 <= K <= n. Then compile reads them from the
+ * builder's own groups and members (a `cvirt` range), and nothing is
+ * copied for them. Anything else would be reported: `clean` drops to 0 and
+ * fo_builder_finish runs the one-thread loop instead, which reports it, in
+ * order. */
 typedef struct gjob {
 	const fo_builder *b;
-	cgroup *cg;        /* entry of explicit group i: cg[i] */
-	uint32_t *cmem;    /* entry of b->members[j]: cmem[j], at cmem_off + j overall */
-	size_t cmem_off;
 	uint32_t *stamp;   /* per node: this job's last group holding it */
 	size_t from, to;   /* explicit groups [from, to) */
 	uint32_t sid;
@@ -1357,20 +1354,15 @@ static void *clean_groups(void *arg)
 				return NULL;
 			}
 			j->stamp[v] = sid;
-			j->cmem[bg->first + m] = v;
 		}
-		j->cg[i] = (cgroup){ bg->owner, bg->k, bg->line, (uint32_t)(j->cmem_off + bg->first),
-				     bg->count, bg->type };
 	}
 	return NULL;
 }
 
-/* Tries the two-thread compilation of the explicit groups into cg + ncg0
- * and cmem + ncmem0; 1 when it applied (every group clean). The caller's
- * stamp array and *sid are used for one half. O(members) split over two
- * threads. */
-static int clean_groups_2(fo_builder *b, cgroup *cg, uint32_t *cmem, size_t ncmem0,
-			  uint32_t *stamp, uint32_t *sid)
+/* 1 when every explicit group compiles as written (checked by two threads);
+ * the caller's stamp array and *sid are used for one half. O(members) split
+ * over two threads. */
+static int clean_groups_2(fo_builder *b, uint32_t *stamp, uint32_t *sid)
 {
 	size_t nodes = b->nodes, split = 0;
 	gjob j[2];
@@ -1382,9 +1374,8 @@ static int clean_groups_2(fo_builder *b, cgroup *cg, uint32_t *cmem, size_t ncme
 	/* Halves of about equal member counts. */
 	while (split < b->ngroups && b->groups[split].first < b->nmembers / 2)
 		split++;
-	j[0] = (gjob){ b, cg, cmem, ncmem0, stamp, 0, split, *sid, 0 };
-	j[1] = (gjob){ b, cg, cmem, ncmem0, malloc((nodes ? nodes : 1) * sizeof *stamp), split,
-		       b->ngroups, 0, 0 };
+	j[0] = (gjob){ b, stamp, 0, split, *sid, 0 };
+	j[1] = (gjob){ b, malloc((nodes ? nodes : 1) * sizeof *stamp), split, b->ngroups, 0, 0 };
 	if (!j[1].stamp)
 		return 0; /* the one-thread loop needs no more memory */
 	memset(j[1].stamp, 0xff, nodes * sizeof *stamp);
@@ -1466,8 +1457,27 @@ static void *galloc(size_t n, size_t elem, int zero, size_t *mem)
 /* Moves the builder's node arrays and arena into a new graph, trimmed to
  * what they hold, and builds the CSR arrays from the resolved groups with
  * counting sorts. O(nodes + members). */
+/* Entries [g0, g0 + ng) of the groups given to compile are the builder's
+ * explicit groups as written (clean_groups_2), with their members from
+ * b->members at member entries [m0, ...); the cg and cmem entries there are
+ * not filled. ng = 0: none. */
+typedef struct cvirt {
+	size_t g0, ng, m0;
+} cvirt;
+
+/* Group entry i of compile's input. */
+static cgroup cg_at(const fo_builder *b, const cgroup *cg, const cvirt *vt, size_t i)
+{
+	if (i - vt->g0 < vt->ng) {
+		const bgroup *bg = &b->groups[i - vt->g0];
+		return (cgroup){ bg->owner, bg->k, bg->line, (uint32_t)(vt->m0 + bg->first), bg->count,
+				 bg->type };
+	}
+	return cg[i];
+}
+
 static int compile(fo_builder *b, const cgroup *cg, size_t ncg, const uint32_t *cmem,
-		   size_t ncmem, fo_graph **out)
+		   size_t ncmem, const cvirt *vt, fo_graph **out)
 {
 	int err = FO_OK;
 	fo_graph *g = NULL;
@@ -1523,20 +1533,26 @@ static int compile(fo_builder *b, const cgroup *cg, size_t ncg, const uint32_t *
 
 	/* Stable counting sort of groups by owner. */
 	for (size_t i = 0; i < ncg; i++)
-		g->owned_off[cg[i].owner + 1]++;
+		g->owned_off[cg_at(b, cg, vt, i).owner + 1]++;
 	prefix_sums(g->owned_off, nodes, count);
 	for (size_t i = 0; i < ncg; i++)
-		order[count[cg[i].owner]++] = (uint32_t)i;
+		order[count[cg_at(b, cg, vt, i).owner]++] = (uint32_t)i;
 	uint32_t mpos = 0;
 	for (size_t gi = 0; gi < ncg; gi++) {
-		const cgroup *c = &cg[order[gi]];
-		g->group_owner[gi] = c->owner;
-		g->group_k[gi] = c->k;
-		g->group_line[gi] = c->line;
-		g->group_type[gi] = c->type;
+		const cgroup c = cg_at(b, cg, vt, order[gi]);
+		g->group_owner[gi] = c.owner;
+		g->group_k[gi] = c.k;
+		g->group_line[gi] = c.line;
+		g->group_type[gi] = c.type;
 		g->member_off[gi] = mpos;
-		memcpy(g->members + mpos, cmem + c->first, c->count * sizeof *cmem);
-		mpos += c->count;
+		if (order[gi] - vt->g0 < vt->ng) {
+			const pending_ref *r = b->members + (c.first - vt->m0);
+			for (uint32_t m = 0; m < c.count; m++)
+				g->members[mpos + m] = r[m].node;
+		} else {
+			memcpy(g->members + mpos, cmem + c.first, c.count * sizeof *cmem);
+		}
+		mpos += c.count;
 	}
 	g->member_off[ncg] = mpos;
 
@@ -1635,8 +1651,10 @@ int fo_builder_finish(fo_builder *b, fo_graph **out)
 		cmem[ncmem++] = b->container[v];
 		ncg++;
 	}
-	int fast = clean_groups_2(b, cg + ncg, cmem + ncmem, ncmem, stamp, &sid);
-	if (fast) {
+	cvirt vt = { ncg, 0, ncmem };
+	int fast = clean_groups_2(b, stamp, &sid);
+	if (fast) { /* their entries are left to compile (cg_at) */
+		vt.ng = b->ngroups;
 		ncg += b->ngroups;
 		ncmem += b->nmembers;
 	}
@@ -1705,7 +1723,7 @@ int fo_builder_finish(fo_builder *b, fo_graph **out)
 		goto done;
 	}
 
-	err = compile(b, cg, ncg, cmem, ncmem, out);
+	err = compile(b, cg, ncg, cmem, ncmem, &vt, out);
 done:
 	free(cg);
 	free(cmem);
