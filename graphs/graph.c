@@ -1265,14 +1265,52 @@ static void resolve_run(fo_builder *b, void *first, const uint32_t *idx, size_t 
 }
 
 /* Resolves every reference kept by make_ref. */
+/* Runs fn(a) on this thread and fn(other) on a second one, and waits for
+ * both; one after the other when no thread can be had. The two must touch
+ * disjoint data (or only read shared data). */
+static void run2(void *(*fn)(void *), void *a, void *other)
+{
+	pthread_t th;
+	int threaded = pthread_create(&th, NULL, fn, other) == 0;
+	fn(a);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		fn(other);
+}
+
+/* Half of the forward references, looked up (resolve_all). */
+typedef struct fwdjob {
+	fo_builder *b;
+	const uint32_t *idx;
+	size_t n;
+} fwdjob;
+
+static void *resolve_fwd(void *arg)
+{
+	fwdjob *j = arg;
+	resolve_run(j->b, j->b->members, j->idx, j->n, sizeof *j->b->members, j->b->refs.p);
+	return NULL;
+}
+
+#define PAR_MIN 4096 /* fewer items than this: not worth a second thread */
+
 static void resolve_all(fo_builder *b)
 {
 	if (!b->pending)
 		return;
 	if (b->nins)
 		resolve_run(b, &b->ins[0].container, NULL, b->nins, sizeof *b->ins, b->refs.p);
-	if (b->nfwd) /* the members looked up as they came and not found */
+	/* The members looked up as they came and not found, by two threads
+	 * after a threaded read: the id table is only read, and each
+	 * reference written by one of them. */
+	if (b->threaded && b->nfwd >= PAR_MIN) {
+		fwdjob j[2] = { { b, b->fwd, b->nfwd / 2 },
+				{ b, b->fwd + b->nfwd / 2, b->nfwd - b->nfwd / 2 } };
+		run2(resolve_fwd, &j[0], &j[1]);
+	} else if (b->nfwd) {
 		resolve_run(b, b->members, b->fwd, b->nfwd, sizeof *b->members, b->refs.p);
+	}
 	if (b->ncopies)
 		resolve_run(b, &b->copies[0].holder, NULL, b->ncopies, sizeof *b->copies, b->refs.p);
 }
@@ -1333,7 +1371,6 @@ typedef struct gjob {
 	int clean;
 } gjob;
 
-#define PAR_GROUPS 4096 /* fewer explicit groups: not worth a thread */
 
 static void *clean_groups(void *arg)
 {
@@ -1366,10 +1403,9 @@ static int clean_groups_2(fo_builder *b, uint32_t *stamp, uint32_t *sid)
 {
 	size_t nodes = b->nodes, split = 0;
 	gjob j[2];
-	pthread_t th;
-	int threaded, ok;
+	int ok;
 
-	if (!b->threaded || b->ngroups < PAR_GROUPS)
+	if (!b->threaded || b->ngroups < PAR_MIN)
 		return 0;
 	/* Halves of about equal member counts. */
 	while (split < b->ngroups && b->groups[split].first < b->nmembers / 2)
@@ -1379,12 +1415,7 @@ static int clean_groups_2(fo_builder *b, uint32_t *stamp, uint32_t *sid)
 	if (!j[1].stamp)
 		return 0; /* the one-thread loop needs no more memory */
 	memset(j[1].stamp, 0xff, nodes * sizeof *stamp);
-	threaded = pthread_create(&th, NULL, clean_groups, &j[1]) == 0;
-	clean_groups(&j[0]);
-	if (threaded)
-		pthread_join(th, NULL);
-	else
-		clean_groups(&j[1]);
+	run2(clean_groups, &j[0], &j[1]);
 	free(j[1].stamp);
 	*sid = j[0].sid;
 	ok = j[0].clean && j[1].clean;
@@ -1476,6 +1507,39 @@ static cgroup cg_at(const fo_builder *b, const cgroup *cg, const cvirt *vt, size
 	return cg[i];
 }
 
+/* Compiled groups [from, to) (in owner order) of compile, member_off set. */
+typedef struct fill_job {
+	const fo_builder *b;
+	fo_graph *g;
+	const cgroup *cg;
+	const uint32_t *cmem;
+	const cvirt *vt;
+	const uint32_t *order;
+	size_t from, to;
+} fill_job;
+
+static void *fill_groups(void *arg)
+{
+	const fill_job *j = arg;
+	fo_graph *g = j->g;
+	for (size_t gi = j->from; gi < j->to; gi++) {
+		const cgroup c = cg_at(j->b, j->cg, j->vt, j->order[gi]);
+		uint32_t mpos = g->member_off[gi];
+		g->group_owner[gi] = c.owner;
+		g->group_k[gi] = c.k;
+		g->group_line[gi] = c.line;
+		g->group_type[gi] = c.type;
+		if (j->order[gi] - j->vt->g0 < j->vt->ng) {
+			const pending_ref *r = j->b->members + (c.first - j->vt->m0);
+			for (uint32_t m = 0; m < c.count; m++)
+				g->members[mpos + m] = r[m].node;
+		} else {
+			memcpy(g->members + mpos, j->cmem + c.first, c.count * sizeof *j->cmem);
+		}
+	}
+	return NULL;
+}
+
 static int compile(fo_builder *b, const cgroup *cg, size_t ncg, const uint32_t *cmem,
 		   size_t ncmem, const cvirt *vt, fo_graph **out)
 {
@@ -1537,24 +1601,22 @@ static int compile(fo_builder *b, const cgroup *cg, size_t ncg, const uint32_t *
 	prefix_sums(g->owned_off, nodes, count);
 	for (size_t i = 0; i < ncg; i++)
 		order[count[cg_at(b, cg, vt, i).owner]++] = (uint32_t)i;
+	/* Where each group's members go, then the groups filled in, in two
+	 * halves on two threads after a threaded read. */
 	uint32_t mpos = 0;
 	for (size_t gi = 0; gi < ncg; gi++) {
-		const cgroup c = cg_at(b, cg, vt, order[gi]);
-		g->group_owner[gi] = c.owner;
-		g->group_k[gi] = c.k;
-		g->group_line[gi] = c.line;
-		g->group_type[gi] = c.type;
 		g->member_off[gi] = mpos;
-		if (order[gi] - vt->g0 < vt->ng) {
-			const pending_ref *r = b->members + (c.first - vt->m0);
-			for (uint32_t m = 0; m < c.count; m++)
-				g->members[mpos + m] = r[m].node;
-		} else {
-			memcpy(g->members + mpos, cmem + c.first, c.count * sizeof *cmem);
-		}
-		mpos += c.count;
+		mpos += cg_at(b, cg, vt, order[gi]).count;
 	}
 	g->member_off[ncg] = mpos;
+	fill_job fj[2] = { { b, g, cg, cmem, vt, order, 0, ncg / 2 },
+			   { b, g, cg, cmem, vt, order, ncg / 2, ncg } };
+	if (b->threaded && ncg >= PAR_MIN) {
+		run2(fill_groups, &fj[0], &fj[1]);
+	} else {
+		fj[0].to = ncg;
+		fill_groups(&fj[0]);
+	}
 
 	/* memberof CSR: for each member, the groups it belongs to, ascending. */
 	for (size_t i = 0; i < ncmem; i++)

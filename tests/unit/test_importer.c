@@ -1830,7 +1830,7 @@ static void test_threads_same_diagnostics(void **state)
 		"  <node id=\"c%d\" kind=\"app\" in=\"d%d\"><bad/></node>\n"
 		"  <node id=\"d%d\" kind=\"site\" in=\"c%d\"/>\n"
 		"  <node id=\"\" kind=\"x\"/>\n";
-	/* Over PAR_GROUPS (graph.c) builder groups: fo_builder_finish tries
+	/* Over PAR_MIN (graph.c) builder groups: fo_builder_finish tries
 	 * its two-thread pass, finds the errors and falls back. */
 	enum { BLOCKS = 2100 };
 	size_t cap = 64 + BLOCKS * (sizeof block + 100), len;
