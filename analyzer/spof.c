@@ -88,6 +88,24 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Ascending. Most sets are short (a node's fail set is about the depth of
+ * its dependency stack): those are sorted inline, without qsort's call per
+ * comparison. */
+static void sort_u32(uint32_t *a, size_t n)
+{
+	if (n > 32) {
+		qsort(a, n, sizeof *a, cmp_u32);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = a[i];
+		size_t j = i;
+		for (; j > 0 && a[j - 1] > x; j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
+}
+
 static inline const uint32_t *items(const fo_spof *s, int which, uint32_t x, uint32_t *len)
 {
 	static const uint32_t none[1];
@@ -157,7 +175,7 @@ static int store(fo_spof *s, int which, uint32_t x, int *grew)
 		s->pool = p;
 		s->pool_alloc = na;
 	}
-	qsort(s->res, s->nres, sizeof *s->res, cmp_u32);
+	sort_u32(s->res, s->nres);
 	memcpy(s->pool + s->pool_len, s->res, s->nres * sizeof *s->res);
 	sp->off = s->pool_len;
 	sp->len = (uint32_t)s->nres;
