@@ -9,12 +9,17 @@
  * table grows without hashing a string again. Kinds and tenants repeat a lot,
  * so they are interned too and stored once.
  *
- * References. A reference given by id (member, copy holder, `in=`
- * container) keeps its string, in a second arena that dies with the builder
- * (the graph holds only ids, names and words); fo_builder_finish resolves
- * them all in one pass, in batches whose cache misses overlap (resolve_run),
- * and reports every unknown one. A reference given by node index (a snapshot
- * load) needs no lookup. fo_builder_finish then compiles the CSR arrays
+ * References. A member given by id is looked up as it comes, in batches
+ * whose cache misses overlap (resolve_run, flush_stage); one not found yet
+ * (a forward reference), a copy holder and an `in=` container keep their
+ * string, in a second arena that dies with the builder (the graph holds
+ * only ids, names and words), and fo_builder_finish resolves those in one
+ * pass and reports every unknown one. A reference given by node index (a
+ * snapshot load) needs no lookup.
+ *
+ * Threads. After fo_builder_start_thread the calls are queued and run by a
+ * worker thread ("Worker thread" below), and fo_builder_finish splits its
+ * largest loops over two threads; the result is that of one thread. fo_builder_finish then compiles the CSR arrays
  * described in fo_graph.h with counting sorts, so the whole build is linear,
  * and trims what was allocated ahead.
  *
