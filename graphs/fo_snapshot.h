@@ -36,7 +36,7 @@
 #include "fo_graph.h"
 
 /* The schema this library writes and the newest it can read. */
-#define FO_SNAPSHOT_SCHEMA 3
+#define FO_SNAPSHOT_SCHEMA 4
 
 typedef struct fo_snapshot_info {
 	char *label;
