@@ -1338,8 +1338,10 @@ int fo_graph_blob_alloc(fo_graph **out, const uint64_t head[FO_GRAPH_BLOB_HEAD],
 		g->prop_off, g->props, g->group_owner, g->group_k, g->member_off, g->members,
 		g->group_line, g->group_type, g->a.p, g->ids.slot,
 	};
-	for (int i = 0; i < FO_GRAPH_BLOB_ARRAYS; i++)
+	for (int i = 0; i < FO_GRAPH_BLOB_ARRAYS; i++) {
 		parts[i] = (fo_graph_blob_part){ arrays[i], bytes[i] };
+		fo_graph_blob_hint_huge(arrays[i], (size_t)bytes[i]);
+	}
 	*out = g;
 	g = NULL;
 done:

@@ -90,4 +90,10 @@ int fo_graph_blob_alloc(fo_graph **out, const uint64_t head[FO_GRAPH_BLOB_HEAD],
  * FO_ENOMEM. O(nodes + members + props + slots); reads no string. */
 int fo_graph_blob_seal(fo_graph *g, const char **why);
 
+/* A hint that the block of `bytes` at p (malloc'd, not yet written) be
+ * backed by huge pages (Linux transparent huge pages, where the system
+ * allows them on request), so that filling it takes few page faults.
+ * Blocks under 2 MiB (one huge page) are left alone. Never fails; allocates nothing. */
+void fo_graph_blob_hint_huge(void *p, size_t bytes);
+
 #endif
