@@ -1,7 +1,7 @@
 /*
  * snapshot.c — the SQLite snapshot store (fo_snapshot.h, docs/snapshots.md).
  *
- * Schema (version 3; later versions are appended to `migrations`, each step
+ * Schema (version 4; later versions are appended to `migrations`, each step
  * applied in its own transaction, never edited once released):
  *   schema_version(version)                 one row
  *   snapshots(id, label UNIQUE, source, sha256, imported_at, inventory,
@@ -16,7 +16,18 @@
  *   runs(report_id, seq, scenario, apps_down, nodes_down, whatif)
  *                                              whatif: the whatif JSON
  * and since version 3 reports.digest and runs.digest: the sha256 of what
- * `db report` prints (NULL in rows stored before; those are checked as JSON).
+ * `db report` prints (NULL in rows stored before; those are checked as JSON);
+ * and since version 4 the compiled copy of each snapshot (graph_blob.h):
+ *   compiled(snapshot_id, format, layout, bytes, parts, checksum)
+ *                           format: FO_GRAPH_BLOB_FORMAT; layout: the build's
+ *                           fo_graph_blob_layout(); checksum: XXH64 of the
+ *                           parts' XXH64s, 16 hex digits
+ *   compiled_parts(snapshot_id, seq, data)   part 0 the head, then each
+ *                           array in parts of at most COMPILED_CHUNK bytes
+ * written by import in its transaction, read by a load instead of the rows
+ * when sound (format, layout, sizes, checksum, then fo_graph_blob_seal's
+ * validation); a copy that is not is never used: a "compiled-copy" warning,
+ * and the load reads the rows. Snapshots stored before version 4 have none.
  * Located groups are not stored: they follow from nodes.container, and the
  * builder recreates them. Group idx is the graph's group index (with gaps
  * where located groups were), so stored rows can be read against causes.
