@@ -1231,8 +1231,7 @@ int fo_graph_blob_sizes(const uint64_t head[FO_GRAPH_BLOB_HEAD],
 	bytes[FO_BLOB_KIND] = n;
 	bytes[FO_BLOB_OWNED_OFF] = bytes[FO_BLOB_MEMBEROF_OFF] = (n + 1) * 4;
 	bytes[FO_BLOB_CHILD_OFF] = bytes[FO_BLOB_PROP_OFF] = (n + 1) * 4;
-	bytes[FO_BLOB_MEMBEROF] = bytes[FO_BLOB_MEMBERS_A] = nm * 4;
-	bytes[FO_BLOB_CHILD] = head[FO_BLOB_CHILDREN] * 4;
+	bytes[FO_BLOB_MEMBERS_A] = nm * 4;
 	bytes[FO_BLOB_PROPS_A] = head[FO_BLOB_PROPS] * 8;
 	bytes[FO_BLOB_GROUP_OWNER] = bytes[FO_BLOB_GROUP_K] = bytes[FO_BLOB_GROUP_LINE] = ng * 4;
 	bytes[FO_BLOB_MEMBER_OFF] = (ng + 1) * 4;
@@ -1253,8 +1252,7 @@ void fo_graph_blob_parts(const fo_graph *g, uint32_t *prop_offs,
 	size_t np = g->prop_off[g->nodes];
 	void *arrays[FO_GRAPH_BLOB_ARRAYS] = {
 		g->id_off, g->label_off, g->kind_off, g->tenant_off, g->tier, g->container, g->line,
-		g->kind, g->owned_off, g->memberof_off, g->memberof, g->child_off, g->child,
-		g->prop_off, prop_offs, g->group_owner, g->group_k, g->member_off, g->members,
+		g->kind, g->owned_off, g->memberof_off, g->child_off, g->prop_off, prop_offs, g->group_owner, g->group_k, g->member_off, g->members,
 		g->group_line, g->group_type, g->a.p, g->ids.slot,
 	};
 
@@ -1334,14 +1332,14 @@ int fo_graph_blob_alloc(fo_graph **out, const uint64_t head[FO_GRAPH_BLOB_HEAD],
 	}
 	void *arrays[FO_GRAPH_BLOB_ARRAYS] = {
 		g->id_off, g->label_off, g->kind_off, g->tenant_off, g->tier, g->container, g->line,
-		g->kind, g->owned_off, g->memberof_off, g->memberof, g->child_off, g->child,
-		g->prop_off, g->props, g->group_owner, g->group_k, g->member_off, g->members,
+		g->kind, g->owned_off, g->memberof_off, g->child_off, g->prop_off, g->props, g->group_owner, g->group_k, g->member_off, g->members,
 		g->group_line, g->group_type, g->a.p, g->ids.slot,
 	};
 	for (int i = 0; i < FO_GRAPH_BLOB_ARRAYS; i++) {
 		parts[i] = (fo_graph_blob_part){ arrays[i], bytes[i] };
 		fo_graph_blob_hint_huge(arrays[i], (size_t)bytes[i]);
 	}
+	fo_graph_blob_hint_huge(g->memberof, nm * sizeof *g->memberof);
 	*out = g;
 	g = NULL;
 done:
@@ -1457,8 +1455,9 @@ int fo_graph_blob_seal(fo_graph *g, const char **why)
 		err = FO_ENOMEM;
 		goto done;
 	}
-	/* memberof is the transpose of members, ascending by group; no member
-	 * twice in a group. */
+	/* memberof: the transpose of members, ascending by group, filled as
+	 * compile() fills it; every write inside the array, and each node's
+	 * list then exactly its stored range. No member twice in a group. */
 	memcpy(cursor, g->memberof_off, n * sizeof *cursor);
 	memset(stamp, 0xff, n * sizeof *stamp);
 	for (size_t gi = 0; gi < ng; gi++) {
@@ -1469,21 +1468,27 @@ int fo_graph_blob_seal(fo_graph *g, const char **why)
 			if (stamp[v] == gi)
 				BAD("a node is twice a member of one group");
 			stamp[v] = (uint32_t)gi;
-			if (cursor[v] >= g->memberof_off[v + 1] || g->memberof[cursor[v]] != gi)
-				BAD("the member-of lists are not the transpose of the groups");
-			cursor[v]++;
+			if (cursor[v] >= nm)
+				BAD("the member-of offsets do not match the groups");
+			g->memberof[cursor[v]++] = (uint32_t)gi;
 		}
 	}
-	/* child is the transpose of container, ascending. */
+	for (size_t v = 0; v < n; v++)
+		if (cursor[v] != g->memberof_off[v + 1])
+			BAD("the member-of offsets do not match the groups");
+	/* child: the transpose of container, ascending, the same way. */
 	memcpy(cursor, g->child_off, n * sizeof *cursor);
 	for (size_t v = 0; v < n; v++) {
 		uint32_t c = g->container[v];
 		if (c == FO_NONE)
 			continue;
-		if (cursor[c] >= g->child_off[c + 1] || g->child[cursor[c]] != v)
-			BAD("the children lists are not the transpose of the containers");
-		cursor[c]++;
+		if (cursor[c] >= nc)
+			BAD("the children offsets do not match the containers");
+		g->child[cursor[c]++] = (uint32_t)v;
 	}
+	for (size_t v = 0; v < n; v++)
+		if (cursor[v] != g->child_off[v + 1])
+			BAD("the children offsets do not match the containers");
 	/* Containment without a cycle: walk up from each node, stamping the
 	 * walk; meeting the walk's own stamp is a cycle, an older one a node
 	 * already known to reach the top. O(nodes) in all. */

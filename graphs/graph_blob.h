@@ -7,7 +7,10 @@
  * arrays, in the order of enum fo_graph_blob_array, each as it is in memory
  * (native byte order: the layout word says which) — except the properties,
  * which hold pointers into the string arena in memory and are stored as
- * pairs of uint32 arena offsets. No pointer is ever stored. Reading one back
+ * pairs of uint32 arena offsets. No pointer is ever stored. The member-of
+ * and children lists are not stored either (only their offsets): they are
+ * the transposes of the groups and the containers, and filling them from
+ * those costs less than reading them and proving they are. Reading one back
  * is: fo_graph_blob_alloc from the head (sizes every array), fill each array
  * with the bytes stored, fo_graph_blob_seal (validates everything a hostile
  * image could get wrong, then turns the property offsets into pointers).
@@ -35,7 +38,7 @@ enum fo_graph_blob_head_field {
 enum fo_graph_blob_array {
 	FO_BLOB_ID_OFF, FO_BLOB_LABEL_OFF, FO_BLOB_KIND_OFF, FO_BLOB_TENANT_OFF, FO_BLOB_TIER,
 	FO_BLOB_CONTAINER, FO_BLOB_LINE, FO_BLOB_KIND, FO_BLOB_OWNED_OFF, FO_BLOB_MEMBEROF_OFF,
-	FO_BLOB_MEMBEROF, FO_BLOB_CHILD_OFF, FO_BLOB_CHILD, FO_BLOB_PROP_OFF, FO_BLOB_PROPS_A,
+	FO_BLOB_CHILD_OFF, FO_BLOB_PROP_OFF, FO_BLOB_PROPS_A,
 	FO_BLOB_GROUP_OWNER, FO_BLOB_GROUP_K, FO_BLOB_MEMBER_OFF, FO_BLOB_MEMBERS_A,
 	FO_BLOB_GROUP_LINE, FO_BLOB_GROUP_TYPE, FO_BLOB_ARENA_A, FO_BLOB_ID_SLOTS,
 	FO_GRAPH_BLOB_ARRAYS
@@ -82,12 +85,13 @@ int fo_graph_blob_alloc(fo_graph **out, const uint64_t head[FO_GRAPH_BLOB_HEAD],
  * bytes: strings NUL-terminated inside the arena, every offset in bounds,
  * each CSR offset array starting at 0, monotone and ending at its count,
  * every node and group index in range, each group's owner the node whose
- * range holds it, 1 <= k <= n, no member twice in a group, memberof and
- * child exactly the transposes of members and container, containment
+ * range holds it, 1 <= k <= n, no member twice in a group, the member-of
+ * and children offsets those of the groups and containers (the lists are
+ * filled here, as fo_builder_finish fills them), containment
  * without a cycle, the id table a valid open-addressing table (an empty
  * slot left, values in range); then turns the property offsets into
  * pointers. FO_OK, FO_EINPUT (*why: static text naming what is wrong) or
- * FO_ENOMEM. O(nodes + members + props + slots); reads no string. */
+ * FO_ENOMEM. O(nodes + members + props + slots + arena bytes). */
 int fo_graph_blob_seal(fo_graph *g, const char **why);
 
 /* A hint that the block of `bytes` at p (malloc'd, not yet written) be
