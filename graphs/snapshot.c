@@ -1032,6 +1032,25 @@ static int compiled_unused(store *s, const char *label, const char *why)
 	return FO_OK;
 }
 
+/* The bytes a database can hold: its file and its -wal file (committed
+ * pages may not be checkpointed yet); UINT64_MAX (no bound) when the -wal
+ * file's name cannot be made. */
+static uint64_t file_bytes(const char *path)
+{
+	struct stat sb;
+	uint64_t n = stat(path, &sb) == 0 && sb.st_size > 0 ? (uint64_t)sb.st_size : 0;
+	size_t len = strlen(path);
+	char *wal = malloc(len + 5);
+	if (!wal)
+		return UINT64_MAX;
+	memcpy(wal, path, len);
+	strcpy(wal + len, "-wal");
+	if (stat(wal, &sb) == 0 && sb.st_size > 0)
+		n += (uint64_t)sb.st_size;
+	free(wal);
+	return n;
+}
+
 /* Reads the compiled copy of snapshot sid (its snapshots row says n nodes,
  * ng groups, nm members and the inventory name inv), as a graph named
  * `file`. FO_OK with *out: loaded. FO_OK with *out NULL: no copy (a
@@ -1052,7 +1071,6 @@ static int load_compiled(store *s, sqlite3_int64 sid, const char *label, const c
 	sqlite3_int64 bytes, want_parts;
 	const char *why = NULL, *layout, *sum;
 	char hex[17], sumcopy[17];
-	struct stat sb;
 	int err = FO_OK, rc;
 
 	*out = NULL;
@@ -1153,7 +1171,7 @@ static int load_compiled(store *s, sqlite3_int64 sid, const char *label, const c
 			why = "its size differs from its compiled row";
 			goto done;
 		}
-		if (stat(s->path, &sb) != 0 || (uint64_t)sb.st_size < total) {
+		if (total > file_bytes(s->path)) {
 			why = "it is larger than the database";
 			goto done;
 		}
