@@ -1185,20 +1185,26 @@ void fo_graph_view_get(const fo_graph *g, fo_graph_view *out)
  * The image of a graph (graph_blob.h): what a snapshot stores beside its
  * rows so that a load reads arrays instead of rebuilding them. */
 
+#include <stdio.h>
+
 #include "graph_blob.h"
 
 _Static_assert(sizeof(strent) == 8, "an id slot is stored as two uint32");
 _Static_assert(FO_KIND__COUNT <= 256 && FO_GROUP_DEGRADES < 256, "kinds and types fit a byte");
 
-const char *fo_graph_blob_layout(void)
+void fo_graph_blob_layout(char buf[FO_GRAPH_BLOB_LAYOUT_MAX])
 {
-	/* "hash1" names hash_str: the id table's slots store its values, so
-	 * changing it must change this word (or FO_GRAPH_BLOB_FORMAT). */
+	/* The id table's slots store hash_str's values: the hash of a fixed
+	 * text is part of the word, so that a build whose hash_str differs
+	 * (however it was changed) refuses the stored tables instead of
+	 * missing ids in them. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return "be u32 u8 slot8 hash1";
+	const char *order = "be";
 #else
-	return "le u32 u8 slot8 hash1";
+	const char *order = "le";
 #endif
+	snprintf(buf, FO_GRAPH_BLOB_LAYOUT_MAX, "%s u32 u8 slot8 hash %08lx", order,
+		 (unsigned long)hash_str("fallout compiled graph"));
 }
 
 void fo_graph_blob_head(const fo_graph *g, uint64_t head[FO_GRAPH_BLOB_HEAD])

@@ -52,8 +52,11 @@ typedef struct fo_graph_blob_part {
 
 /* This build's layout identity, stored with every image and compared on
  * read: the byte order, the sizes of the stored element types and the id
- * hash function (the id table's slots keep hashes). Static text. */
-const char *fo_graph_blob_layout(void);
+ * hash function (the id table's slots keep hashes: the word holds the hash
+ * of a fixed text, so any change to the function changes it), e.g.
+ * "le u32 u8 slot8 hash 1a2b3c4d", into buf. O(1). */
+#define FO_GRAPH_BLOB_LAYOUT_MAX 64
+void fo_graph_blob_layout(char buf[FO_GRAPH_BLOB_LAYOUT_MAX]);
 
 /* The head of g's image. O(1). */
 void fo_graph_blob_head(const fo_graph *g, uint64_t head[FO_GRAPH_BLOB_HEAD]);

@@ -20,7 +20,7 @@
  * and since version 4 the compiled copy of each snapshot (graph_blob.h):
  *   compiled(snapshot_id, format, layout, bytes, parts, checksum)
  *                           format: FO_GRAPH_BLOB_FORMAT; layout: the build's
- *                           fo_graph_blob_layout(); checksum: XXH64 of the
+ *                           fo_graph_blob_layout; checksum: XXH64 of the
  *                           parts' XXH64s, 16 hex digits
  *   compiled_parts(snapshot_id, seq, data)   part 0 the head, then each
  *                           array in parts of at most COMPILED_CHUNK bytes
@@ -777,7 +777,7 @@ static int save_compiled(store *s, sqlite3_int64 sid, const fo_graph *g)
 	uint32_t *prop_offs = NULL;
 	uint64_t *hashes = NULL;
 	sqlite3_stmt *st = NULL;
-	char hex[17];
+	char hex[17], layout[FO_GRAPH_BLOB_LAYOUT_MAX];
 	int err = FO_OK;
 
 	fo_graph_blob_head(g, head);
@@ -809,7 +809,8 @@ static int save_compiled(store *s, sqlite3_int64 sid, const fo_graph *g)
 		goto done;
 	sqlite3_bind_int64(st, 1, sid);
 	sqlite3_bind_int(st, 2, FO_GRAPH_BLOB_FORMAT);
-	bind_text(st, 3, fo_graph_blob_layout());
+	fo_graph_blob_layout(layout);
+	bind_text(st, 3, layout);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)total);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)nparts);
 	bind_text(st, 6, hex);
@@ -1070,7 +1071,7 @@ static int load_compiled(store *s, sqlite3_int64 sid, const char *label, const c
 	uint64_t *hashes = NULL;
 	sqlite3_int64 bytes, want_parts;
 	const char *why = NULL, *layout, *sum;
-	char hex[17], sumcopy[17];
+	char hex[17], sumcopy[17], ours[FO_GRAPH_BLOB_LAYOUT_MAX];
 	int err = FO_OK, rc;
 
 	*out = NULL;
@@ -1100,7 +1101,8 @@ static int load_compiled(store *s, sqlite3_int64 sid, const char *label, const c
 		err = FO_ENOMEM;
 		goto done;
 	}
-	if (strcmp(layout, fo_graph_blob_layout()) != 0) {
+	fo_graph_blob_layout(ours);
+	if (strcmp(layout, ours) != 0) {
 		why = "it was compiled by a build of another memory layout";
 		goto done;
 	}
