@@ -25,6 +25,7 @@ typedef struct brow {
 	char *name;
 	fo_summary sum;
 	size_t tier_down[3]; /* apps down of tier 1, tier 2, other */
+	fo_appcounts apps;   /* the apps hit, partitioned */
 	char *tenants_html, *tenants_md;
 	uint32_t lost[FINDING_IDS]; /* the first nodes lost (sum.lost in all) */
 } brow;
@@ -145,14 +146,16 @@ static int sev_of(fo_state s)
 	return s == FO_STATE_DOWN ? 0 : s == FO_STATE_DEGRADED ? 1 : 2;
 }
 
-/* By tenant (untenanted last), then down, degraded, at-risk, then document
- * order: the order of `whatif`'s text. */
+/* By tenant in natural order (t2 before t10; untenanted last), then down,
+ * degraded, at-risk, then document order. A page lists every tenant hit, so
+ * it keeps them in the order a reader looks them up; the key findings and
+ * the summary carry the ranking. */
 static int cmp_app(const void *pa, const void *pb)
 {
 	const app_key *a = pa, *b = pb;
 	if (!a->tenant != !b->tenant)
 		return a->tenant ? -1 : 1;
-	int c = a->tenant ? strcmp(a->tenant, b->tenant) : 0;
+	int c = a->tenant ? fo_report__natcmp(a->tenant, b->tenant) : 0;
 	if (c)
 		return c;
 	if (a->sev != b->sev)
@@ -179,45 +182,29 @@ static int impacted_apps(fo_engine *e, app_key **out, size_t *n)
 	return FO_OK;
 }
 
-/* The tenant cell's classes: they partition the apps that are not up, so
- * the counts of one tenant add up to its apps hit (an app that is degraded
- * and at-risk counts once, in its own class). */
-enum { C_DOWN, C_DEGRADED, C_BOTH, C_AT_RISK, C_N };
-
-static int cell_class(const fo_engine *e, uint32_t v)
+/* "qq: 3 down (1 needs lost data), 1 degraded and at-risk; (no tenant): 1
+ * at-risk only" for HTML or MD: every tenant hit, with the classes of its
+ * apps in the words of `whatif` (fo_report__nonzero): a partition, so the
+ * counts of one tenant add up to its apps hit. */
+static void tenants_cell(fo_sbuf *b, const fo_engine *e, const app_key *a, size_t n,
+			 const fo_lostdeps *ld, int md)
 {
-	unsigned f = fo_engine_flags(e, v);
-	if (fo_engine_state(e, v) == FO_STATE_DOWN)
-		return C_DOWN;
-	if (f & FO_F_DEGRADED)
-		return f & FO_F_AT_RISK ? C_BOTH : C_DEGRADED;
-	return C_AT_RISK;
-}
-
-/* "qq: 3 down, 1 degraded and at-risk; (no tenant): 1 at-risk" for HTML
- * or MD: every tenant hit, with each class of its apps that are not up. */
-static void tenants_cell(fo_sbuf *b, const fo_engine *e, const app_key *a, size_t n, int md)
-{
-	static const char *const words[C_N] = { "down", "degraded", "degraded and at-risk",
-						"at-risk" };
+	char text[FO_APPCOUNTS_TEXT];
 	for (size_t i = 0; i < n;) {
-		size_t c[C_N] = { 0 }, j = i;
-		while (j < n && ((!a[j].tenant && !a[i].tenant) ||
-				 (a[j].tenant && a[i].tenant && !strcmp(a[j].tenant, a[i].tenant))))
-			c[cell_class(e, a[j++].v)]++;
+		fo_appcounts c = { 0 };
+		size_t j = i;
+		for (; j < n && ((!a[j].tenant && !a[i].tenant) ||
+				 (a[j].tenant && a[i].tenant && !strcmp(a[j].tenant, a[i].tenant))); j++)
+			fo_report__count_app(&c, fo_engine_flags(e, a[j].v),
+					     fo_report__lost_rep(ld, a[j].v) != FO_NONE);
 		if (i)
 			fo_sbuf__puts(b, "; ");
 		if (a[i].tenant)
 			(md ? put_md : put_html)(b, a[i].tenant);
 		else
 			fo_sbuf__puts(b, "(no tenant)");
-		fo_sbuf__puts(b, ":");
-		const char *sep = " ";
-		for (int s = 0; s < C_N; s++)
-			if (c[s]) {
-				fo_sbuf__printf(b, "%s%zu %s", sep, c[s], words[s]);
-				sep = ", ";
-			}
+		fo_report__nonzero(text, &c);
+		fo_sbuf__printf(b, ": %s", text);
 		i = j;
 	}
 	if (!n)
@@ -338,12 +325,16 @@ static void d_note(const doc *d, const char *cls, const char *text)
 	}
 }
 
-static void summary_line(fo_sbuf *b, const fo_summary *s)
+/* The same words as `whatif`'s summary: node counts, then the apps hit as a
+ * partition (docs/output-formats.md). */
+static void summary_line(fo_sbuf *b, const brow *w)
 {
-	fo_sbuf__printf(b, "%zu of %zu nodes down (%zu lost), %zu degraded, %zu at-risk; apps: "
-			   "%zu down (%zu lost), %zu degraded, %zu at-risk",
-			s->down, s->nodes, s->lost, s->degraded, s->at_risk, s->apps_down,
-			s->apps_lost, s->apps_degraded, s->apps_at_risk);
+	const fo_summary *s = &w->sum;
+	fo_sbuf__printf(b, "%zu of %zu nodes down (%zu lost), %zu degraded, %zu at-risk; apps: ",
+			s->down, s->nodes, s->lost, s->degraded, s->at_risk);
+	char buf[FO_APPCOUNTS_TEXT];
+	fo_report__partition(buf, &w->apps);
+	fo_sbuf__puts(b, buf);
 }
 
 /* The scenario as "fail a, b; destroy c". */
@@ -502,7 +493,11 @@ static int why_text(const fo_engine *e, uint32_t v, char **out, size_t *len)
 }
 
 /* The last cells of an impact row: state, root cause, cause; ends the row. */
-static void state_cells(const doc *d, const fo_engine *e, uint32_t v)
+/* State, root cause and cause cells, then the row's end; `lost` is the
+ * Lost data cell of the apps table (FO_NONE: "-"), LOST_NO_COLUMN for a
+ * table without that column. */
+#define LOST_NO_COLUMN (FO_NONE - 1)
+static void state_cells(const doc *d, const fo_engine *e, uint32_t v, uint32_t lost)
 {
 	const fo_graph *g = fo_engine_graph(e);
 	d_cell(d, 0);
@@ -513,17 +508,26 @@ static void state_cells(const doc *d, const fo_engine *e, uint32_t v)
 	d_cell(d, 0);
 	if (fo_engine_cause(e, v) != FO_NONE)
 		d_code(d, id_or_null(g, fo_engine_cause(e, v)));
+	if (lost != LOST_NO_COLUMN) {
+		d_cell(d, 0);
+		if (lost != FO_NONE)
+			d_code(d, fo_graph_node_id(g, lost));
+	}
 	d_row_end(d);
 }
 
 /* The apps that are not up: one row each. */
-static int apps_table(const doc *d, FILE *spool, fo_engine *e, const app_key *apps, size_t napps)
+/* The apps that are not up: one row each; "Lost data" names the lost node
+ * an app needs (as `whatif` does), so that a reader never takes an app
+ * whose data is gone for one that comes back with its servers. */
+static int apps_table(const doc *d, FILE *spool, fo_engine *e, const app_key *apps, size_t napps,
+		      const fo_lostdeps *ld)
 {
 	const fo_graph *g = fo_engine_graph(e);
 	int err;
-	d_table(d, "impact", "App|Name|Tenant|Tier|State|Root cause|Cause", "");
+	d_table(d, "impact", "App|Name|Tenant|Tier|State|Root cause|Cause|Lost data", "");
 	for (size_t i = 0; i < napps; i++) {
-		uint32_t v = apps[i].v;
+		uint32_t v = apps[i].v, lost = fo_report__lost_rep(ld, v);
 		d_row(d, state_class(e, v), 0);
 		d_code(d, fo_graph_node_id(g, v));
 		d_cell(d, 0);
@@ -533,7 +537,7 @@ static int apps_table(const doc *d, FILE *spool, fo_engine *e, const app_key *ap
 		d_cell(d, 0);
 		if (fo_graph_node_tier(g, v))
 			fo_sbuf__printf(d->b, "%u", fo_graph_node_tier(g, v));
-		state_cells(d, e, v);
+		state_cells(d, e, v, lost);
 		if ((err = flush(d->b, spool)) < 0)
 			return err;
 	}
@@ -564,7 +568,7 @@ static int nodes_table(const doc *d, FILE *spool, fo_engine *e)
 		d_text(d, fo_graph_node_kind_word(g, v));
 		d_cell(d, 0);
 		d_text(d, fo_graph_node_tenant(g, v));
-		state_cells(d, e, v);
+		state_cells(d, e, v, LOST_NO_COLUMN);
 		if ((err = flush(d->b, spool)) < 0)
 			return err;
 	}
@@ -798,7 +802,7 @@ static void diagram(const doc *d, const fo_graph *g, const brow *row, size_t n,
 /* One scenario's section, in d's syntax, onto its spool. */
 static int section(fo_batchreport *r, int md, fo_engine *e, const brow *row,
 		   const fo_scenario *sc, const app_key *apps, size_t napps,
-		   const fo_batchreport_diagram *dg)
+		   const fo_lostdeps *ld, const fo_batchreport_diagram *dg)
 {
 	doc d = { &r->b, md };
 	FILE *spool = md ? r->md : r->html;
@@ -813,11 +817,11 @@ static int section(fo_batchreport *r, int md, fo_engine *e, const brow *row,
 	fo_sbuf__puts(d.b, md ? "\n\n" : "</h2>\n<p class=\"spec\">");
 	spec(&d, r->g, sc);
 	fo_sbuf__puts(d.b, md ? "\\\n" : "</p>\n<p class=\"sum\">");
-	summary_line(d.b, &row->sum);
+	summary_line(d.b, row);
 	fo_sbuf__puts(d.b, md ? "\n\n" : "</p>\n<h3>Apps</h3>\n");
 	if (!napps)
 		d_note(&d, NULL, "No app is affected.");
-	else if ((err = apps_table(&d, spool, e, apps, napps)) < 0)
+	else if ((err = apps_table(&d, spool, e, apps, napps, ld)) < 0)
 		return err;
 	if ((err = nodes_table(&d, spool, e)) < 0)
 		return err;
@@ -886,6 +890,7 @@ int fo_batchreport_add(fo_batchreport *r, fo_engine *e, const char *name, const 
 	size_t napps = 0;
 	brow *row;
 	fo_sbuf t = { 0 };
+	fo_lostdeps ld = { 0 };
 	int err;
 
 	if (!r || !e || !name || !sc || fo_engine_graph(e) != r->g)
@@ -903,11 +908,20 @@ int fo_batchreport_add(fo_batchreport *r, fo_engine *e, const char *name, const 
 	if ((err = impacted_apps(e, &apps, &napps)) < 0)
 		goto done;
 	fo_engine_summary(e, &row->sum);
-	for (size_t i = 0; i < napps; i++)
+	{
+		const uint32_t *imp;
+		size_t nimp = fo_engine_impacted(e, &imp);
+		if ((err = fo_report__lostdeps(&ld, e, imp, nimp)) < 0)
+			goto done;
+	}
+	for (size_t i = 0; i < napps; i++) {
+		fo_report__count_app(&row->apps, fo_engine_flags(e, apps[i].v),
+				     fo_report__lost_rep(&ld, apps[i].v) != FO_NONE);
 		if (apps[i].sev == 0) {
 			unsigned tier = fo_graph_node_tier(r->g, apps[i].v);
 			row->tier_down[tier == 1 ? 0 : tier == 2 ? 1 : 2]++;
 		}
+	}
 	if (row->sum.lost) {
 		const uint32_t *imp;
 		size_t nimp = fo_engine_impacted(e, &imp), k = 0;
@@ -915,9 +929,9 @@ int fo_batchreport_add(fo_batchreport *r, fo_engine *e, const char *name, const 
 			if (fo_engine_flags(e, imp[i]) & FO_F_LOST)
 				row->lost[k++] = imp[i];
 	}
-	tenants_cell(&t, e, apps, napps, 0);
+	tenants_cell(&t, e, apps, napps, &ld, 0);
 	row->tenants_html = fo_sbuf__take(&t);
-	tenants_cell(&t, e, apps, napps, 1);
+	tenants_cell(&t, e, apps, napps, &ld, 1);
 	row->tenants_md = fo_sbuf__take(&t);
 	row->name = strdup(name);
 	if (!row->name || !row->tenants_html || !row->tenants_md) {
@@ -928,10 +942,11 @@ int fo_batchreport_add(fo_batchreport *r, fo_engine *e, const char *name, const 
 		goto done;
 	}
 	r->nrows++;
-	if ((err = section(r, 0, e, row, sc, apps, napps, d)) < 0 ||
-	    (err = section(r, 1, e, row, sc, apps, napps, d)) < 0)
+	if ((err = section(r, 0, e, row, sc, apps, napps, &ld, d)) < 0 ||
+	    (err = section(r, 1, e, row, sc, apps, napps, &ld, d)) < 0)
 		goto done;
 done:
+	fo_report__lostdeps_dispose(&ld);
 	fo_sbuf__dispose(&t);
 	free(apps);
 	return err;
@@ -1442,8 +1457,9 @@ static void spof_section(const fo_batchreport *r, const doc *d, const fo_spofrep
 static int summary_table(const fo_batchreport *r, const doc *d, FILE *fp)
 {
 	int err;
-	d_table(d, NULL, "Scenario|Apps down|Lost|Degraded|At risk|Down by tier (1 / 2 / other)|"
-			 "Nodes down|Tenants", ".nnnnnn");
+	d_table(d, NULL, "Scenario|Apps hit|Down|Need lost data|Degraded only|At-risk only|"
+			 "Degraded and at-risk|Down by tier (1 / 2 / other)|Nodes down|Tenants",
+		".nnnnnnnn");
 	for (size_t i = 0; i < r->nrows; i++) {
 		const brow *w = &r->rows[i];
 		d_row(d, NULL, 0);
@@ -1452,9 +1468,10 @@ static int summary_table(const fo_batchreport *r, const doc *d, FILE *fp)
 		d_text(d, w->name);
 		if (!d->md)
 			fo_sbuf__puts(d->b, "</a>");
-		const size_t counts[] = { w->sum.apps_down, w->sum.apps_lost, w->sum.apps_degraded,
-					  w->sum.apps_at_risk };
-		for (size_t k = 0; k < 4; k++) {
+		/* a partition of the apps hit: the five classes add up to it */
+		const size_t counts[] = { w->apps.hit, w->apps.down, w->apps.lost, w->apps.deg_only,
+					  w->apps.risk_only, w->apps.deg_risk };
+		for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
 			d_cell(d, 1);
 			fo_sbuf__printf(d->b, "%zu", counts[k]);
 		}

@@ -1131,37 +1131,64 @@ static void put_count(fo_sbuf *b, size_t n)
 	}
 }
 
-/* The headline: apps by headline state, each app counted once (down, else
- * degraded, else at-risk), and how many of the down ones lost data. */
+/* The headline: the apps hit as the partition `whatif` prints (each app in
+ * one class), with how many of the down ones need lost data (the rule of
+ * docs/semantics.md, as in `whatif`). O(nodes) flag reads, plus the
+ * lost-data walk when something is lost. */
 static void put_headline(rctx *c, fo_sbuf *b)
 {
-	size_t down = 0, lost = 0, degraded = 0, at_risk = 0;
-	for (uint32_t v = 0; v < c->nodes; v++) {
-		unsigned f = fo_engine_flags(c->e, v);
-		if (!f || fo_graph_node_kind(c->g, v) != FO_KIND_APP)
-			continue;
-		if (f & FO_F_DOWN) {
-			down++;
-			lost += (f & FO_F_LOST) != 0;
-		} else if (f & FO_F_DEGRADED) {
-			degraded++;
-		} else if (f & FO_F_AT_RISK) {
-			at_risk++;
+	fo_appcounts apps = { 0 };
+	fo_lostdeps ld = { 0 };
+	uint32_t *lost = NULL;
+	size_t nlost = 0;
+	char t[FO_APPCOUNTS_TEXT];
+
+	/* fo_report__lostdeps takes any ascending list holding the lost nodes */
+	for (uint32_t v = 0; v < c->nodes; v++)
+		nlost += (fo_engine_flags(c->e, v) & FO_F_LOST) != 0;
+	if (nlost) {
+		size_t k = 0;
+		/* out of memory: the render fails with FO_ENOMEM rather than
+		 * draw a headline that hides the lost data */
+		if (!(lost = malloc(nlost * sizeof *lost))) {
+			c->oom = 1;
+			return;
+		}
+		for (uint32_t v = 0; v < c->nodes; v++)
+			if (fo_engine_flags(c->e, v) & FO_F_LOST)
+				lost[k++] = v;
+		int err = fo_report__lostdeps(&ld, c->e, lost, nlost);
+		free(lost);
+		if (err < 0) {
+			c->oom = 1;
+			return;
 		}
 	}
-	fo_sbuf__puts(b, "apps: ");
-	put_count(b, down);
-	fo_sbuf__puts(b, " down");
-	if (lost) {
-		fo_sbuf__puts(b, " (");
-		put_count(b, lost);
-		fo_sbuf__puts(b, " lost)");
+	for (uint32_t v = 0; v < c->nodes; v++) {
+		unsigned f = fo_engine_flags(c->e, v);
+		if (f && fo_graph_node_kind(c->g, v) == FO_KIND_APP)
+			fo_report__count_app(&apps, f, fo_report__lost_rep(&ld, v) != FO_NONE);
 	}
-	fo_sbuf__puts(b, ", ");
-	put_count(b, degraded);
-	fo_sbuf__puts(b, " degraded, ");
-	put_count(b, at_risk);
-	fo_sbuf__puts(b, " at-risk");
+	fo_report__lostdeps_dispose(&ld);
+	fo_sbuf__puts(b, "apps: ");
+	if (!apps.hit) {
+		fo_sbuf__puts(b, "none hit");
+		return;
+	}
+	/* counts run to six digits in a map: thousands separators */
+	put_count(b, apps.hit);
+	fo_sbuf__puts(b, " hit: ");
+	fo_report__nonzero(t, &apps);
+	for (const char *p = t; *p;) {
+		if (*p >= '0' && *p <= '9') {
+			size_t n = 0;
+			while (*p >= '0' && *p <= '9')
+				n = n * 10 + (size_t)(*p++ - '0');
+			put_count(b, n);
+		} else {
+			fo_sbuf__putc(b, *p++);
+		}
+	}
 }
 
 /* "inventory\nfail a, b; destroy c\napps: 3 down, …\nscope: impact, 12

@@ -169,64 +169,23 @@ static void put_id_list(FILE *fp, const fo_graph *g, const uint32_t *v, size_t n
 	}
 }
 
-/* The apps hit, as a partition: each app in exactly one of the four
- * classes, so the counts add up to the apps hit. `lost` counts the apps
- * that need lost data (all of them down). */
-typedef struct app_counts {
-	size_t hit, down, lost, deg_only, risk_only, deg_risk;
-} app_counts;
-
-static void count_app(app_counts *c, unsigned f, int needs_lost)
+/* The partition writers of util.c onto a stream. */
+static void put_partition(FILE *fp, const fo_appcounts *c)
 {
-	c->hit++;
-	if (f & FO_F_DOWN) {
-		c->down++;
-		c->lost += needs_lost;
-	} else if ((f & FO_F_DEGRADED) && (f & FO_F_AT_RISK)) {
-		c->deg_risk++;
-	} else if (f & FO_F_DEGRADED) {
-		c->deg_only++;
-	} else {
-		c->risk_only++;
-	}
+	char buf[FO_APPCOUNTS_TEXT];
+	fo_report__partition(buf, c);
+	fputs(buf, fp);
 }
 
-/* "2 hit = 2 down (1 needs lost data) + 0 degraded only + 0 at-risk only +
- * 0 degraded and at-risk": every term always, so the sum is visible. */
-static void put_partition(FILE *fp, const app_counts *c)
+static void put_nonzero(FILE *fp, const fo_appcounts *c)
 {
-	fprintf(fp, "%zu hit = %zu down", c->hit, c->down);
-	if (c->lost)
-		fprintf(fp, " (%zu need%s lost data)", c->lost, c->lost == 1 ? "s" : "");
-	fprintf(fp, " + %zu degraded only + %zu at-risk only + %zu degraded and at-risk",
-		c->deg_only, c->risk_only, c->deg_risk);
-}
-
-/* "12 down (2 need lost data), 120 degraded only": the classes that are not
- * empty, for the per-tenant and remainder lines. */
-static void put_nonzero(FILE *fp, const app_counts *c)
-{
-	const char *sep = "";
-	if (c->down) {
-		fprintf(fp, "%zu down", c->down);
-		if (c->lost)
-			fprintf(fp, " (%zu need%s lost data)", c->lost, c->lost == 1 ? "s" : "");
-		sep = ", ";
-	}
-	if (c->deg_only) {
-		fprintf(fp, "%s%zu degraded only", sep, c->deg_only);
-		sep = ", ";
-	}
-	if (c->risk_only) {
-		fprintf(fp, "%s%zu at-risk only", sep, c->risk_only);
-		sep = ", ";
-	}
-	if (c->deg_risk)
-		fprintf(fp, "%s%zu degraded and at-risk", sep, c->deg_risk);
+	char buf[FO_APPCOUNTS_TEXT];
+	fo_report__nonzero(buf, c);
+	fputs(buf, fp);
 }
 
 static void text_summary(FILE *fp, const fo_graph *g, const scen *s, const fo_summary *sum,
-			 const app_counts *apps)
+			 const fo_appcounts *apps)
 {
 	if (s->nfail) {
 		fputs("fail ", fp);
@@ -304,7 +263,7 @@ typedef struct tenant_row {
 	size_t first, n;    /* rows in the app array */
 	size_t rows;        /* the first rows shown (--top) */
 	size_t down_tier[4]; /* apps down of tier 1, 2, 3, other (4+ or none) */
-	app_counts c;
+	fo_appcounts c;
 } tenant_row;
 
 /* Impact first (docs/output-formats.md): apps down weighted by tier — more
@@ -383,7 +342,7 @@ static int text_apps(FILE *fp, fo_engine *e, const uint32_t *imp, size_t nimp,
 		}
 		tr->n++;
 		unsigned f = fo_engine_flags(e, apps[i].v);
-		count_app(&tr->c, f, fo_report__lost_rep(ld, apps[i].v) != FO_NONE);
+		fo_report__count_app(&tr->c, f, fo_report__lost_rep(ld, apps[i].v) != FO_NONE);
 		if (f & FO_F_DOWN)
 			tr->down_tier[apps[i].tier >= 1 && apps[i].tier <= 3 ? apps[i].tier - 1 : 3]++;
 	}
@@ -450,9 +409,9 @@ static int text_apps(FILE *fp, fo_engine *e, const uint32_t *imp, size_t nimp,
 		for (size_t j = 0; j < ten[i].rows; j++)
 			table_row(fp, &t, ++row, "  ");
 		if (ten[i].rows < ten[i].n) {
-			app_counts rest = { 0 };
+			fo_appcounts rest = { 0 };
 			for (size_t j = ten[i].first + ten[i].rows; j < ten[i].first + ten[i].n; j++)
-				count_app(&rest, fo_engine_flags(e, apps[j].v),
+				fo_report__count_app(&rest, fo_engine_flags(e, apps[j].v),
 					  fo_report__lost_rep(ld, apps[j].v) != FO_NONE);
 			fprintf(fp, "  " ELLIPSIS " and %zu more app%s: ", rest.hit,
 				rest.hit == 1 ? "" : "s");
@@ -461,7 +420,7 @@ static int text_apps(FILE *fp, fo_engine *e, const uint32_t *imp, size_t nimp,
 		}
 	}
 	if (shown < nten) {
-		app_counts rest = { 0 };
+		fo_appcounts rest = { 0 };
 		for (size_t i = shown; i < nten; i++) {
 			rest.hit += ten[i].c.hit;
 			rest.down += ten[i].c.down;
@@ -679,13 +638,13 @@ static int write_text(FILE *fp, fo_engine *e, const scen *s, const fo_whatif_opt
 	const uint32_t *imp;
 	size_t nimp = fo_engine_impacted(e, &imp);
 	fo_summary sum;
-	app_counts apps = { 0 };
+	fo_appcounts apps = { 0 };
 	int err;
 
 	fo_engine_summary(e, &sum);
 	for (size_t i = 0; i < nimp; i++)
 		if (fo_graph_node_kind(g, imp[i]) == FO_KIND_APP)
-			count_app(&apps, fo_engine_flags(e, imp[i]),
+			fo_report__count_app(&apps, fo_engine_flags(e, imp[i]),
 				  fo_report__lost_rep(ld, imp[i]) != FO_NONE);
 	text_summary(fp, g, s, &sum, &apps);
 	if ((err = text_apps(fp, e, imp, nimp, ld, o->top)) < 0 ||
@@ -775,11 +734,11 @@ static int write_json(FILE *fp, fo_engine *e, const scen *s, const fo_lostdeps *
 	fo_sbuf b = { 0 };
 	int err = FO_OK;
 
-	app_counts apps = { 0 };
+	fo_appcounts apps = { 0 };
 	fo_engine_summary(e, &sum);
 	for (size_t i = 0; i < nimp; i++)
 		if (fo_graph_node_kind(g, imp[i]) == FO_KIND_APP)
-			count_app(&apps, fo_engine_flags(e, imp[i]),
+			fo_report__count_app(&apps, fo_engine_flags(e, imp[i]),
 				  fo_report__lost_rep(ld, imp[i]) != FO_NONE);
 	fo_sbuf__puts(&b, "{\"inventory\": ");
 	fo_report__json_str(&b, fo_graph_name(g));

@@ -63,6 +63,28 @@ size_t fo_report__width(const char *s);
  * "down (failed)", "down (destroyed, lost)", "degraded, at-risk", "up". */
 void fo_report__state(fo_sbuf *b, unsigned flags);
 
+/* The apps hit, as a partition: each app in exactly one of the four
+ * classes, so the counts add up to the apps hit. `lost` counts the apps
+ * that need lost data (all of them down). Start zeroed. */
+typedef struct fo_appcounts {
+	size_t hit, down, lost, deg_only, risk_only, deg_risk;
+} fo_appcounts;
+
+/* The texts below are written into a caller's buffer of this size (no
+ * allocation: writers that print straight to a stream cannot fail here). */
+#define FO_APPCOUNTS_TEXT 256
+
+/* Counts one app hit, of engine flags f (not 0), needing lost data or not. */
+void fo_report__count_app(fo_appcounts *c, unsigned f, int needs_lost);
+
+/* "2 hit = 2 down (1 needs lost data) + 0 degraded only + 0 at-risk only +
+ * 0 degraded and at-risk": every term always, so the sum is visible. */
+void fo_report__partition(char buf[FO_APPCOUNTS_TEXT], const fo_appcounts *c);
+
+/* "12 down (2 need lost data), 120 degraded only": the classes that are not
+ * empty ("none" when all are), for per-tenant lines, remainders and titles. */
+void fo_report__nonzero(char buf[FO_APPCOUNTS_TEXT], const fo_appcounts *c);
+
 /* Appends one CSV field (RFC 4180): escaped like fo_report__esc (so one line,
  * no control character), quoted when it holds a comma or quote; a text a
  * spreadsheet would run as a formula gets a leading apostrophe (CSV

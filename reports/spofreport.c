@@ -240,13 +240,14 @@ typedef struct app_key {
 	uint32_t v;
 } app_key;
 
-/* Apps by tenant (untenanted last), then document order. */
+/* Apps by tenant in natural order (t2 before t10; untenanted last), then
+ * document order. */
 static int cmp_app(const void *a, const void *b)
 {
 	const app_key *x = a, *y = b;
 	if (!x->tenant != !y->tenant)
 		return x->tenant ? -1 : 1;
-	int c = x->tenant ? strcmp(x->tenant, y->tenant) : 0;
+	int c = x->tenant ? fo_report__natcmp(x->tenant, y->tenant) : 0;
 	return c ? c : (x->v > y->v) - (x->v < y->v);
 }
 

@@ -254,6 +254,75 @@ void fo_report__state(fo_sbuf *b, unsigned f)
 	}
 }
 
+void fo_report__count_app(fo_appcounts *c, unsigned f, int needs_lost)
+{
+	c->hit++;
+	if (f & FO_F_DOWN) {
+		c->down++;
+		c->lost += needs_lost != 0;
+	} else if ((f & FO_F_DEGRADED) && (f & FO_F_AT_RISK)) {
+		c->deg_risk++;
+	} else if (f & FO_F_DEGRADED) {
+		c->deg_only++;
+	} else {
+		c->risk_only++;
+	}
+}
+
+/* Appends to buf (of size FO_APPCOUNTS_TEXT, so never cut: six counts of at
+ * most 20 digits and the words). */
+static size_t put(char *buf, size_t used, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static size_t put(char *buf, size_t used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	if (used >= FO_APPCOUNTS_TEXT)
+		return used;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + used, FO_APPCOUNTS_TEXT - used, fmt, ap);
+	va_end(ap);
+	return n < 0 ? used : used + (size_t)n;
+}
+
+static size_t put_lost(char *buf, size_t used, size_t lost)
+{
+	if (lost)
+		used = put(buf, used, " (%zu need%s lost data)", lost, lost == 1 ? "s" : "");
+	return used;
+}
+
+void fo_report__partition(char buf[FO_APPCOUNTS_TEXT], const fo_appcounts *c)
+{
+	size_t used = put(buf, 0, "%zu hit = %zu down", c->hit, c->down);
+	used = put_lost(buf, used, c->lost);
+	put(buf, used, " + %zu degraded only + %zu at-risk only + %zu degraded and at-risk",
+	    c->deg_only, c->risk_only, c->deg_risk);
+}
+
+void fo_report__nonzero(char buf[FO_APPCOUNTS_TEXT], const fo_appcounts *c)
+{
+	const char *sep = "";
+	size_t used = 0;
+	const struct { size_t n; const char *word; } cls[] = {
+		{ c->deg_only, "degraded only" },
+		{ c->risk_only, "at-risk only" },
+		{ c->deg_risk, "degraded and at-risk" },
+	};
+	buf[0] = '\0';
+	if (c->down) {
+		used = put(buf, used, "%zu down", c->down);
+		used = put_lost(buf, used, c->lost);
+		sep = ", ";
+	}
+	for (size_t i = 0; i < sizeof cls / sizeof cls[0]; i++)
+		if (cls[i].n) {
+			used = put(buf, used, "%s%zu %s", sep, cls[i].n, cls[i].word);
+			sep = ", ";
+		}
+	if (!*sep)
+		put(buf, used, "none");
+}
+
 void fo_report__json_str(fo_sbuf *b, const char *s)
 {
 	if (!s) {

@@ -122,7 +122,7 @@ static void test_html_escapes_and_structure(void **state)
 	/* Summary: the scenario linked to its section, counts, tiers, tenants. */
 	assert_non_null(strstr(html.p, "<a href=\"#s1\">name &lt;i&gt;|*x*</a>"));
 	assert_non_null(strstr(html.p, "<td class=\"n\">1 / 0 / 0</td>"));
-	assert_non_null(strstr(html.p, "t&lt;x&gt;: 1 down, 1 degraded"));
+	assert_non_null(strstr(html.p, "t&lt;x&gt;: 1 down, 1 degraded only"));
 	/* The section: its chain, the diagram note, then the SPOF section. */
 	const char *sec = strstr(html.p, "<section class=\"scenario\" id=\"s1\">");
 	assert_non_null(sec);
@@ -132,7 +132,7 @@ static void test_html_escapes_and_structure(void **state)
 	assert_non_null(strstr(html.p, "Content-Security-Policy"));
 	assert_null(strstr(html.p, "<script"));
 	/* Markdown: table cells cannot be split or styled by the text. */
-	assert_non_null(strstr(md.p, "| name &lt;i&gt;\\|\\*x\\* | 1 |"));
+	assert_non_null(strstr(md.p, "| name &lt;i&gt;\\|\\*x\\* | 2 | 1 | 0 | 1 | 0 | 0 | 1 / 0 / 0 | 3 |"));
 	assert_non_null(strstr(md.p, "| svc&lt;b&gt; |"));
 	assert_non_null(strstr(md.p, "No diagram: too large"));
 	assert_non_null(strstr(md.p, "\n    app&1 is down: requires svc<b> (down)\n"));
@@ -317,6 +317,22 @@ static void test_findings_fate_and_loss(void **state)
 				   "<code>data</code>; 1 app down</li>"));
 	assert_non_null(strstr(md.p, "- room &lt;burns&gt;: 1 node lost: data; 1 app down\n"));
 	assert_non_null(strstr(md.p, "- hall requires 1 of {c1, c2}: all fall with loop\n"));
+	/* The app that needs the lost data says so: in the summary's column,
+	 * in its section's summary, in the tenant cell and in its row. */
+	if (!strstr(md.p, "| room &lt;burns&gt; | 1 | 1 | 1 | 0 | 0 | 0 | 1 / 0 / 0 |"))
+		fail_msg("summary row:\n%s", md.p);
+	assert_non_null(strstr(md.p, "apps: 1 hit = 1 down (1 needs lost data) + 0 degraded only"));
+	assert_non_null(strstr(md.p, "| t: 1 down (1 needs lost data) |"));
+	const char *s2 = strstr(html.p, "<h2>2. room &lt;burns&gt;</h2>");
+	assert_non_null(s2);
+	const char *arow = strstr(s2, "<td><code>a</code></td><td>a</td><td>t</td><td>1</td>");
+	assert_non_null(arow); /* the apps table's row (the nodes table has no tier) */
+	const char *aend = strstr(arow, "</tr>");
+	assert_non_null(aend);
+	if (aend - arow < 26 || strncmp(aend - 26, "<td><code>data</code></td>", 26) != 0)
+		fail_msg("app row without its lost data: %.*s", (int)(aend - arow + 5), arow);
+	assert_non_null(strstr(md.p, "|App|Name|Tenant|Tier|State|Root cause|Cause|Lost data|") ||
+			strstr(md.p, "| App | Name | Tenant | Tier | State | Root cause | Cause | Lost data |"));
 	fo_spofreport_dispose(&sr);
 	fo_spof_free(s);
 	free(html.p);
@@ -326,8 +342,9 @@ static void test_findings_fate_and_loss(void **state)
 	fo_graph_free(g);
 }
 
-/* The tenant cell partitions the apps not up: down, degraded, degraded and
- * at-risk, at-risk; each app counted once. */
+/* The tenant cell, the summary row and the section's summary partition the
+ * apps not up: down, degraded only, at-risk only, degraded and at-risk; each
+ * app counted once. */
 static void test_tenant_cell_partition(void **state)
 {
 	(void)state;
@@ -361,9 +378,16 @@ static void test_tenant_cell_partition(void **state)
 	assert_int_equal(fo_batchreport_finish(r, NULL, html.fp, md.fp), FO_OK);
 	out_close(&html);
 	out_close(&md);
-	if (!strstr(md.p, "| t: 1 down, 1 degraded, 1 degraded and at-risk, 1 at-risk; (no tenant): "
-			  "1 at-risk |"))
+	if (!strstr(md.p, "| t: 1 down, 1 degraded only, 1 at-risk only, 1 degraded and at-risk; "
+			  "(no tenant): 1 at-risk only |"))
 		fail_msg("tenant cell:\n%s", md.p);
+	/* The summary row is the same partition: 5 hit = 1 down + 1 degraded
+	 * only + 2 at-risk only + 1 degraded and at-risk. */
+	if (!strstr(md.p, "| x | 5 | 1 | 0 | 1 | 2 | 1 | 0 / 0 / 1 |"))
+		fail_msg("summary row:\n%s", md.p);
+	if (!strstr(md.p, "apps: 5 hit = 1 down + 1 degraded only + 2 at-risk only + 1 degraded and "
+			  "at-risk\n"))
+		fail_msg("section summary:\n%s", md.p);
 	free(html.p);
 	free(md.p);
 	fo_batchreport_free(r);
