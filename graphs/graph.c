@@ -1345,7 +1345,8 @@ int fo_graph_blob_alloc(fo_graph **out, const uint64_t head[FO_GRAPH_BLOB_HEAD],
 		parts[i] = (fo_graph_blob_part){ arrays[i], bytes[i] };
 		fo_graph_blob_hint_huge(arrays[i], (size_t)bytes[i]);
 	}
-	fo_graph_blob_hint_huge(g->memberof, nm * sizeof *g->memberof);
+	fo_graph_blob_hint_huge(g->memberof, nm * sizeof *g->memberof); /* filled by seal */
+	fo_graph_blob_hint_huge(g->child, nc * sizeof *g->child);
 	*out = g;
 	g = NULL;
 done:
