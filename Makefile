@@ -29,7 +29,7 @@ SANFLAGS :=
 OPT ?= -O2 -g
 endif
 
-PKGS := libxml-2.0 igraph libcgraph libgvc sqlite3
+PKGS := libxml-2.0 igraph libcgraph libgvc sqlite3 libxxhash
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)

@@ -203,15 +203,30 @@ int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_sc
 		free(db);
 		return cmd_usage_error(prog, "'%s': empty label after '@' (use FILE for the newest snapshot)", path);
 	}
-	err = snap ? fo_snapshot_load(out, db, label, diag) : fo_inventory_load(out, path, &opts, diag);
+	if (snap) {
+		/* A snapshot load's diagnostics are printed here, its warnings
+		 * too (a compiled copy not used: docs/snapshots.md), from a
+		 * diag of its own: the caller's is for what follows, and would
+		 * print them a second time. */
+		fo_diag *ld = NULL;
+		if ((err = fo_diag_new(&ld, 100)) == FO_OK)
+			err = fo_snapshot_load(out, db, label, ld);
+		if (ld && fo_diag_count(ld))
+			cmd_diag_print(prog, ld, stderr);
+		fo_diag_free(ld);
+		free(db);
+		if (err == FO_OK)
+			return EXIT_OK;
+		if (err == FO_ENOMEM || err == FO_EINVAL)
+			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
+		return cmd_exit_for(err);
+	}
+	err = fo_inventory_load(out, path, &opts, diag);
 	free(db);
 	if (err == FO_OK)
 		return EXIT_OK;
 	cmd_diag_print(prog, diag, stderr);
-	if (snap) {
-		if (err == FO_ENOMEM || err == FO_EINVAL)
-			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
-	} else if (err != FO_EINPUT && err != FO_EIO)
+	if (err != FO_EINPUT && err != FO_EIO)
 		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
 	else if (err == FO_EINPUT)
 		fprintf(stderr, "%s: %s: %zu error%s; nothing was analysed\n", prog,

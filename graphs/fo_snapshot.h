@@ -5,9 +5,12 @@
  * A snapshot is one imported inventory graph, stored whole (nodes with every
  * attribute and property, containment, explicit groups with their members,
  * copies) with its label, the source file's name and sha256, and the import
- * time. Loading rebuilds the graph through the fo_builder in the original
- * order, so node and group indices — hence every engine result and cause —
- * are those of the XML load.
+ * time, and (schema 4) its compiled copy: the graph's arrays as built,
+ * checksummed. Loading reads the compiled copy when it is sound, else
+ * rebuilds the graph from the rows through the fo_builder in the original
+ * order (with a warning on diag, code "compiled-copy", when a copy was
+ * there but not used); either way node and group indices — hence every
+ * engine result and cause — are those of the XML load.
  *
  * Safety: a file that is not an SQLite database, an SQLite database without
  * fallout's tables, a database from a newer schema, or a corrupt database
@@ -36,7 +39,7 @@
 #include "fo_graph.h"
 
 /* The schema this library writes and the newest it can read. */
-#define FO_SNAPSHOT_SCHEMA 3
+#define FO_SNAPSHOT_SCHEMA 4
 
 typedef struct fo_snapshot_info {
 	char *label;
@@ -66,7 +69,9 @@ int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
 /* Loads the snapshot `label` (NULL = the newest: the last imported) of
  * db_path, opened read-only. On FO_OK *out is a new graph owned by the
  * caller (fo_graph_free) whose fo_graph_file() is "DB@LABEL"; its line
- * numbers are those of the source file. O(graph) time. */
+ * numbers are those of the source file. A compiled copy not used adds a
+ * warning to diag and is not an error. O(graph) time: reading the compiled
+ * copy, or rebuilding from the rows. */
 int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_diag *diag);
 
 /* Every snapshot of db_path, oldest first. *out (count entries) is owned by

@@ -1926,3 +1926,361 @@ void fo_graph_view_get(const fo_graph *g, fo_graph_view *out)
 	out->child = g->child;
 	out->container = g->container;
 }
+
+/* --------------------------------------------------------- compiled image
+ * The image of a graph (graph_blob.h): what a snapshot stores beside its
+ * rows so that a load reads arrays instead of rebuilding them. */
+
+#include <stdio.h>
+
+#include "graph_blob.h"
+
+_Static_assert(sizeof(strent) == 8, "an id slot is stored as two uint32");
+_Static_assert(FO_KIND__COUNT <= 256 && FO_GROUP_DEGRADES < 256, "kinds and types fit a byte");
+
+void fo_graph_blob_layout(char buf[FO_GRAPH_BLOB_LAYOUT_MAX])
+{
+	/* The id table's slots store hash_str's values: the hash of a fixed
+	 * text is part of the word, so that a build whose hash_str differs
+	 * (however it was changed) refuses the stored tables instead of
+	 * missing ids in them. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	const char *order = "be";
+#else
+	const char *order = "le";
+#endif
+	snprintf(buf, FO_GRAPH_BLOB_LAYOUT_MAX, "%s u32 u8 slot8 hash %08lx", order,
+		 (unsigned long)hash_str("fallout compiled graph"));
+}
+
+void fo_graph_blob_head(const fo_graph *g, uint64_t head[FO_GRAPH_BLOB_HEAD])
+{
+	head[FO_BLOB_NODES] = g->nodes;
+	head[FO_BLOB_GROUPS] = g->groups;
+	head[FO_BLOB_MEMBERS] = g->nmembers;
+	head[FO_BLOB_CHILDREN] = g->child_off[g->nodes];
+	head[FO_BLOB_PROPS] = g->prop_off[g->nodes];
+	head[FO_BLOB_ARENA] = g->a.len;
+	head[FO_BLOB_SLOTS] = g->ids.slot ? g->ids.mask + 1 : 0;
+	head[FO_BLOB_IDS_USED] = g->ids.used;
+	head[FO_BLOB_NAME_OFF] = g->name_off;
+}
+
+int fo_graph_blob_sizes(const uint64_t head[FO_GRAPH_BLOB_HEAD],
+			uint64_t bytes[FO_GRAPH_BLOB_ARRAYS], uint64_t *total)
+{
+	uint64_t n = head[FO_BLOB_NODES], ng = head[FO_BLOB_GROUPS], nm = head[FO_BLOB_MEMBERS];
+	uint64_t slots = head[FO_BLOB_SLOTS], sum = 0;
+
+	/* The limits of a built graph: uint32 indices and offsets. */
+	if (n >= UINT32_MAX || ng >= UINT32_MAX || nm >= UINT32_MAX ||
+	    head[FO_BLOB_CHILDREN] > n || head[FO_BLOB_PROPS] >= UINT32_MAX ||
+	    head[FO_BLOB_ARENA] > (uint64_t)UINT32_MAX + 1 || slots > (uint64_t)1 << 34 ||
+	    (slots & (slots - 1)) != 0)
+		return FO_ELIMIT;
+	for (int i = FO_BLOB_ID_OFF; i <= FO_BLOB_LINE; i++)
+		bytes[i] = n * 4;
+	bytes[FO_BLOB_KIND] = n;
+	bytes[FO_BLOB_OWNED_OFF] = bytes[FO_BLOB_MEMBEROF_OFF] = (n + 1) * 4;
+	bytes[FO_BLOB_CHILD_OFF] = bytes[FO_BLOB_PROP_OFF] = (n + 1) * 4;
+	bytes[FO_BLOB_MEMBERS_A] = nm * 4;
+	bytes[FO_BLOB_PROPS_A] = head[FO_BLOB_PROPS] * 8;
+	bytes[FO_BLOB_GROUP_OWNER] = bytes[FO_BLOB_GROUP_K] = bytes[FO_BLOB_GROUP_LINE] = ng * 4;
+	bytes[FO_BLOB_MEMBER_OFF] = (ng + 1) * 4;
+	bytes[FO_BLOB_GROUP_TYPE] = ng;
+	bytes[FO_BLOB_ARENA_A] = head[FO_BLOB_ARENA];
+	bytes[FO_BLOB_ID_SLOTS] = slots * sizeof(strent);
+	for (int i = 0; i < FO_GRAPH_BLOB_ARRAYS; i++)
+		sum += bytes[i];
+	if (total)
+		*total = sum;
+	return FO_OK;
+}
+
+void fo_graph_blob_parts(const fo_graph *g, uint32_t *prop_offs,
+			 fo_graph_blob_part parts[FO_GRAPH_BLOB_ARRAYS])
+{
+	uint64_t head[FO_GRAPH_BLOB_HEAD], bytes[FO_GRAPH_BLOB_ARRAYS];
+	size_t np = g->prop_off[g->nodes];
+	void *arrays[FO_GRAPH_BLOB_ARRAYS] = {
+		g->id_off, g->label_off, g->kind_off, g->tenant_off, g->tier, g->container, g->line,
+		g->kind, g->owned_off, g->memberof_off, g->child_off, g->prop_off, prop_offs, g->group_owner, g->group_k, g->member_off, g->members,
+		g->group_line, g->group_type, g->a.p, g->ids.slot,
+	};
+
+	fo_graph_blob_head(g, head);
+	(void)fo_graph_blob_sizes(head, bytes, NULL); /* a built graph is within the limits */
+	for (size_t i = 0; i < np; i++) {
+		prop_offs[2 * i] = (uint32_t)(g->props[i].key - g->a.p);
+		prop_offs[2 * i + 1] = (uint32_t)(g->props[i].value - g->a.p);
+	}
+	for (int i = 0; i < FO_GRAPH_BLOB_ARRAYS; i++)
+		parts[i] = (fo_graph_blob_part){ arrays[i], bytes[i] };
+}
+
+int fo_graph_blob_alloc(fo_graph **out, const uint64_t head[FO_GRAPH_BLOB_HEAD],
+			const char *file, fo_graph_blob_part parts[FO_GRAPH_BLOB_ARRAYS])
+{
+	uint64_t bytes[FO_GRAPH_BLOB_ARRAYS];
+	fo_graph *g = NULL;
+	int err;
+
+	*out = NULL;
+	if ((err = fo_graph_blob_sizes(head, bytes, NULL)) < 0)
+		return err;
+	if (bytes[FO_BLOB_ARENA_A] > SIZE_MAX / 2 || bytes[FO_BLOB_ID_SLOTS] > SIZE_MAX / 2)
+		return FO_ELIMIT;
+	if (!(g = calloc(1, sizeof *g)))
+		return FO_ENOMEM;
+	g->mem = sizeof *g;
+	g->nodes = (uint32_t)head[FO_BLOB_NODES];
+	g->groups = (uint32_t)head[FO_BLOB_GROUPS];
+	g->nmembers = (size_t)head[FO_BLOB_MEMBERS];
+	if (file && !(g->file = strdup(file))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	g->mem += g->file ? strlen(g->file) + 1 : 0;
+	/* Each array as compile() allocates it (at least one element); the
+	 * properties at their in-memory size, filled with offsets first. */
+	size_t n = g->nodes, n1 = n + 1, ng = g->groups, nm = g->nmembers;
+	size_t nc = (size_t)head[FO_BLOB_CHILDREN], np = (size_t)head[FO_BLOB_PROPS];
+	g->id_off = galloc(n, 4, 0, &g->mem);
+	g->label_off = galloc(n, 4, 0, &g->mem);
+	g->kind_off = galloc(n, 4, 0, &g->mem);
+	g->tenant_off = galloc(n, 4, 0, &g->mem);
+	g->tier = galloc(n, 4, 0, &g->mem);
+	g->container = galloc(n, 4, 0, &g->mem);
+	g->line = galloc(n, 4, 0, &g->mem);
+	g->kind = galloc(n, 1, 0, &g->mem);
+	g->owned_off = galloc(n1, 4, 0, &g->mem);
+	g->memberof_off = galloc(n1, 4, 0, &g->mem);
+	g->memberof = galloc(nm, 4, 0, &g->mem);
+	g->child_off = galloc(n1, 4, 0, &g->mem);
+	g->child = galloc(nc, 4, 0, &g->mem);
+	g->prop_off = galloc(n1, 4, 0, &g->mem);
+	g->props = galloc(np, sizeof *g->props, 0, &g->mem);
+	g->group_owner = galloc(ng, 4, 0, &g->mem);
+	g->group_k = galloc(ng, 4, 0, &g->mem);
+	g->member_off = galloc(ng + 1, 4, 0, &g->mem);
+	g->members = galloc(nm, 4, 0, &g->mem);
+	g->group_line = galloc(ng, 4, 0, &g->mem);
+	g->group_type = galloc(ng, 1, 0, &g->mem);
+	g->a.p = galloc((size_t)bytes[FO_BLOB_ARENA_A], 1, 0, &g->mem);
+	g->a.len = g->a.alloc = (size_t)bytes[FO_BLOB_ARENA_A];
+	if (head[FO_BLOB_SLOTS]) {
+		g->ids.slot = galloc((size_t)head[FO_BLOB_SLOTS], sizeof(strent), 0, &g->mem);
+		g->ids.mask = (size_t)head[FO_BLOB_SLOTS] - 1;
+	}
+	g->ids.used = head[FO_BLOB_IDS_USED] <= SIZE_MAX ? (size_t)head[FO_BLOB_IDS_USED] : SIZE_MAX;
+	g->name_off = head[FO_BLOB_NAME_OFF] <= UINT32_MAX ? (uint32_t)head[FO_BLOB_NAME_OFF] : UINT32_MAX;
+	if (!g->id_off || !g->label_off || !g->kind_off || !g->tenant_off || !g->tier ||
+	    !g->container || !g->line || !g->kind || !g->owned_off || !g->memberof_off ||
+	    !g->memberof || !g->child_off || !g->child || !g->prop_off || !g->props ||
+	    !g->group_owner || !g->group_k || !g->member_off || !g->members || !g->group_line ||
+	    !g->group_type || !g->a.p || (head[FO_BLOB_SLOTS] && !g->ids.slot)) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	void *arrays[FO_GRAPH_BLOB_ARRAYS] = {
+		g->id_off, g->label_off, g->kind_off, g->tenant_off, g->tier, g->container, g->line,
+		g->kind, g->owned_off, g->memberof_off, g->child_off, g->prop_off, g->props, g->group_owner, g->group_k, g->member_off, g->members,
+		g->group_line, g->group_type, g->a.p, g->ids.slot,
+	};
+	for (int i = 0; i < FO_GRAPH_BLOB_ARRAYS; i++) {
+		parts[i] = (fo_graph_blob_part){ arrays[i], bytes[i] };
+		fo_graph_blob_hint_huge(arrays[i], (size_t)bytes[i]);
+	}
+	fo_graph_blob_hint_huge(g->memberof, nm * sizeof *g->memberof); /* filled by seal */
+	fo_graph_blob_hint_huge(g->child, nc * sizeof *g->child);
+	*out = g;
+	g = NULL;
+done:
+	fo_graph_free(g);
+	return err;
+}
+
+/* off[0..count] is a CSR offset array: 0 first, monotone, `last` last. */
+static int blob_csr_ok(const uint32_t *off, size_t count, uint64_t last)
+{
+	if (off[0] != 0 || off[count] != last)
+		return 0;
+	for (size_t i = 0; i < count; i++)
+		if (off[i] > off[i + 1])
+			return 0;
+	return 1;
+}
+
+/* Strict UTF-8 (as the snapshot rows are checked), NUL bytes allowed (they
+ * end the arena's strings). ASCII runs are skipped 8 bytes at a time. */
+static int blob_utf8_ok(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		uint64_t w;
+		if (n - i >= 8 && (memcpy(&w, p + i, 8), (w & 0x8080808080808080ull) == 0)) {
+			i += 8;
+			continue;
+		}
+		unsigned c = p[i], k, min, cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1, min = 0x80, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2, min = 0x800, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3, min = 0x10000, cp = c & 0x07;
+		else
+			return 0;
+		if (n - i <= k)
+			return 0;
+		for (size_t j = 1; j <= k; j++) {
+			if ((p[i + j] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i + j] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+int fo_graph_blob_seal(fo_graph *g, const char **why)
+{
+	size_t n = g->nodes, ng = g->groups, nm = g->nmembers, alen = g->a.len;
+	size_t nc = g->child_off[n], np, used = 0;
+	uint32_t *cursor = NULL, *stamp = NULL;
+	int err = FO_EINPUT;
+
+#define BAD(what) do { *why = (what); goto done; } while (0)
+	*why = NULL;
+	/* Strings: every offset below alen finds a NUL inside the arena. */
+	if (alen == 0 || g->a.p[0] != '\0' || g->a.p[alen - 1] != '\0')
+		BAD("the string arena does not start and end with a NUL");
+	if (!blob_utf8_ok((const unsigned char *)g->a.p, alen))
+		BAD("the string arena is not UTF-8");
+	if (g->name_off >= alen)
+		BAD("the inventory name is out of the arena");
+	for (size_t v = 0; v < n; v++) {
+		if (g->id_off[v] >= alen || g->label_off[v] >= alen || g->kind_off[v] >= alen ||
+		    g->tenant_off[v] >= alen)
+			BAD("a node's string is out of the arena");
+		if (g->kind[v] >= FO_KIND__COUNT)
+			BAD("a node's kind is out of range");
+		if (g->container[v] != FO_NONE && g->container[v] >= n)
+			BAD("a node's container is out of range");
+	}
+	/* CSR offsets; the children and property counts were taken from the
+	 * head, so the last offsets must match them. */
+	if (!blob_csr_ok(g->owned_off, n, ng) || !blob_csr_ok(g->memberof_off, n, nm) ||
+	    !blob_csr_ok(g->child_off, n, nc) || !blob_csr_ok(g->member_off, ng, nm))
+		BAD("an offset array is not monotone or does not end at its count");
+	np = g->prop_off[n];
+	if (g->prop_off[0] != 0)
+		BAD("the property offsets do not start at 0");
+	for (size_t v = 0; v < n; v++)
+		if (g->prop_off[v] > g->prop_off[v + 1])
+			BAD("the property offsets are not monotone");
+	for (size_t i = 0; i < 2 * np; i++) {
+		uint32_t off;
+		memcpy(&off, (const char *)g->props + 4 * i, 4);
+		if (off >= alen)
+			BAD("a property's string is out of the arena");
+	}
+	/* Groups: owner consistent with owned_off, type, 1 <= k <= n. */
+	for (size_t v = 0; v < n; v++)
+		for (uint32_t gi = g->owned_off[v]; gi < g->owned_off[v + 1]; gi++)
+			if (g->group_owner[gi] != v)
+				BAD("a group's owner is not the node that owns it");
+	for (size_t gi = 0; gi < ng; gi++) {
+		uint32_t cnt = g->member_off[gi + 1] - g->member_off[gi];
+		if (g->group_type[gi] > FO_GROUP_DEGRADES)
+			BAD("a group's type is out of range");
+		if (g->group_k[gi] < 1 || g->group_k[gi] > cnt)
+			BAD("a group's k is not between 1 and its member count");
+	}
+	if (!(cursor = malloc((n ? n : 1) * sizeof *cursor)) ||
+	    !(stamp = malloc((n ? n : 1) * sizeof *stamp))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	/* memberof: the transpose of members, ascending by group, filled as
+	 * compile() fills it; every write inside the array, and each node's
+	 * list then exactly its stored range. No member twice in a group. */
+	memcpy(cursor, g->memberof_off, n * sizeof *cursor);
+	memset(stamp, 0xff, n * sizeof *stamp);
+	for (size_t gi = 0; gi < ng; gi++) {
+		for (uint32_t m = g->member_off[gi]; m < g->member_off[gi + 1]; m++) {
+			uint32_t v = g->members[m];
+			if (v >= n)
+				BAD("a group member is out of range");
+			if (stamp[v] == gi)
+				BAD("a node is twice a member of one group");
+			stamp[v] = (uint32_t)gi;
+			if (cursor[v] >= nm)
+				BAD("the member-of offsets do not match the groups");
+			g->memberof[cursor[v]++] = (uint32_t)gi;
+		}
+	}
+	for (size_t v = 0; v < n; v++)
+		if (cursor[v] != g->memberof_off[v + 1])
+			BAD("the member-of offsets do not match the groups");
+	/* child: the transpose of container, ascending, the same way. */
+	memcpy(cursor, g->child_off, n * sizeof *cursor);
+	for (size_t v = 0; v < n; v++) {
+		uint32_t c = g->container[v];
+		if (c == FO_NONE)
+			continue;
+		if (cursor[c] >= nc)
+			BAD("the children offsets do not match the containers");
+		g->child[cursor[c]++] = (uint32_t)v;
+	}
+	for (size_t v = 0; v < n; v++)
+		if (cursor[v] != g->child_off[v + 1])
+			BAD("the children offsets do not match the containers");
+	/* Containment without a cycle: walk up from each node, stamping the
+	 * walk; meeting the walk's own stamp is a cycle, an older one a node
+	 * already known to reach the top. O(nodes) in all. */
+	memset(stamp, 0xff, n * sizeof *stamp);
+	for (size_t v = 0; v < n; v++) {
+		uint32_t u = (uint32_t)v;
+		while (u != FO_NONE && stamp[u] == FO_NONE) {
+			stamp[u] = (uint32_t)v;
+			u = g->container[u];
+		}
+		if (u != FO_NONE && stamp[u] == v)
+			BAD("the containment has a cycle");
+	}
+	/* The id table: an empty slot left (a probe ends), values in range. */
+	if (g->ids.slot) {
+		for (size_t j = 0; j <= g->ids.mask; j++) {
+			if (g->ids.slot[j].val == FO_NONE)
+				continue;
+			if (g->ids.slot[j].val >= n)
+				BAD("an id slot names no node");
+			used++;
+		}
+		if (used != g->ids.used || used > g->ids.mask)
+			BAD("the id table's count is wrong or it has no empty slot");
+	} else if (g->ids.used) {
+		BAD("the id table is missing");
+	}
+	/* Offsets to pointers, from the last property down: property i's
+	 * offsets (bytes 8i..8i+7) are read before property i (16i..16i+15)
+	 * is written, and a later write never reaches an earlier offset. */
+	for (size_t i = np; i-- > 0;) {
+		uint32_t off[2];
+		memcpy(off, (const char *)g->props + 8 * i, 8);
+		g->props[i] = (fo_prop){ g->a.p + off[0], g->a.p + off[1] };
+	}
+	err = FO_OK;
+#undef BAD
+done:
+	free(cursor);
+	free(stamp);
+	return err;
+}

@@ -1,7 +1,7 @@
 /*
  * snapshot.c — the SQLite snapshot store (fo_snapshot.h, docs/snapshots.md).
  *
- * Schema (version 3; later versions are appended to `migrations`, each step
+ * Schema (version 4; later versions are appended to `migrations`, each step
  * applied in its own transaction, never edited once released):
  *   schema_version(version)                 one row
  *   snapshots(id, label UNIQUE, source, sha256, imported_at, inventory,
@@ -16,7 +16,18 @@
  *   runs(report_id, seq, scenario, apps_down, nodes_down, whatif)
  *                                              whatif: the whatif JSON
  * and since version 3 reports.digest and runs.digest: the sha256 of what
- * `db report` prints (NULL in rows stored before; those are checked as JSON).
+ * `db report` prints (NULL in rows stored before; those are checked as JSON);
+ * and since version 4 the compiled copy of each snapshot (graph_blob.h):
+ *   compiled(snapshot_id, format, layout, bytes, parts, checksum)
+ *                           format: FO_GRAPH_BLOB_FORMAT; layout: the build's
+ *                           fo_graph_blob_layout; checksum: XXH64 of the
+ *                           parts' XXH64s, 16 hex digits
+ *   compiled_parts(snapshot_id, seq, data)   part 0 the head, then each
+ *                           array in parts of at most COMPILED_CHUNK bytes
+ * written by import in its transaction, read by a load instead of the rows
+ * when sound (format, layout, sizes, checksum, then fo_graph_blob_seal's
+ * validation); a copy that is not is never used: a "compiled-copy" warning,
+ * and the load reads the rows. Snapshots stored before version 4 have none.
  * Located groups are not stored: they follow from nodes.container, and the
  * builder recreates them. Group idx is the graph's group index (with gaps
  * where located groups were), so stored rows can be read against causes.
@@ -46,6 +57,8 @@
 
 #include "fo_error.h"
 #include "fo_sha256.h"
+#include "fo_xxh64.h"
+#include "graph_blob.h"
 
 static const char *const migrations[FO_SNAPSHOT_SCHEMA] = {
 	/* 1 */
@@ -126,6 +139,22 @@ static const char *const migrations[FO_SNAPSHOT_SCHEMA] = {
 	 * one string of two statements (parenthesised for clang's warning) */
 	("ALTER TABLE reports ADD COLUMN digest TEXT;"
 	 "ALTER TABLE runs ADD COLUMN digest TEXT;"),
+	/* 4: the compiled copy of each snapshot (graph_blob.h): one row of
+	 * identity and checksum, and the image in parts of at most
+	 * COMPILED_CHUNK bytes, read with sqlite3_blob_read (rowid tables:
+	 * incremental blob I/O needs a rowid) */
+	"CREATE TABLE compiled ("
+	" snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots(id) ON DELETE CASCADE,"
+	" format INTEGER NOT NULL,"
+	" layout TEXT NOT NULL,"
+	" bytes INTEGER NOT NULL,"
+	" parts INTEGER NOT NULL,"
+	" checksum TEXT NOT NULL);"
+	"CREATE TABLE compiled_parts ("
+	" snapshot_id INTEGER NOT NULL REFERENCES compiled(snapshot_id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL,"
+	" data BLOB NOT NULL,"
+	" PRIMARY KEY (snapshot_id, seq));",
 };
 
 static const char sqlite_magic[16] = "SQLite format 3";
@@ -379,8 +408,9 @@ int fo_snapshot_is_db(const char *path)
 
 /* The tables each schema version has (a prefix of this list). */
 static const char *const tables_of[] = { "schema_version", "snapshots", "nodes", "props",
-					 "dep_groups", "members", "reports", "runs" };
-static const size_t ntables_of[FO_SNAPSHOT_SCHEMA + 1] = { 0, 6, 8, 8 };
+					 "dep_groups", "members", "reports", "runs",
+					 "compiled", "compiled_parts" };
+static const size_t ntables_of[FO_SNAPSHOT_SCHEMA + 1] = { 0, 6, 8, 8, 10 };
 
 /* Reads the schema version: 0 for an empty database; FO_EINPUT when the
  * database has tables but is not fallout's, is newer than this code, or is
@@ -725,6 +755,94 @@ static int check_label(store *s, const char *label)
 	return FO_OK;
 }
 
+/* ------------------------------------------------------- compiled copy
+ * Schema 4 stores each snapshot's graph image (graph_blob.h) beside its
+ * rows: part 0 is the head (FO_GRAPH_BLOB_HEAD uint64 counts), then each
+ * non-empty array in image order, cut in parts of at most COMPILED_CHUNK
+ * bytes. Every part is hashed with XXH64 seeded with its seq (a part moved
+ * to another place does not match), and the checksum is the XXH64 of those
+ * part hashes: 16 lowercase hex digits. */
+
+#define COMPILED_CHUNK ((uint64_t)16 << 20)
+
+/* Parts of an array of `bytes` bytes. */
+static uint64_t chunks_of(uint64_t bytes) { return (bytes + COMPILED_CHUNK - 1) / COMPILED_CHUNK; }
+
+/* Writes g's compiled copy for snapshot sid, inside the caller's write
+ * transaction. O(graph): one pass to hash, one to store. */
+static int save_compiled(store *s, sqlite3_int64 sid, const fo_graph *g)
+{
+	uint64_t head[FO_GRAPH_BLOB_HEAD], total = sizeof head, nparts = 1, k = 0;
+	fo_graph_blob_part parts[FO_GRAPH_BLOB_ARRAYS];
+	uint32_t *prop_offs = NULL;
+	uint64_t *hashes = NULL;
+	sqlite3_stmt *st = NULL;
+	char hex[17], layout[FO_GRAPH_BLOB_LAYOUT_MAX];
+	int err = FO_OK;
+
+	fo_graph_blob_head(g, head);
+	if (!(prop_offs = malloc(head[FO_BLOB_PROPS] ? head[FO_BLOB_PROPS] * 8 : 1))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	fo_graph_blob_parts(g, prop_offs, parts);
+	for (int i = 0; i < FO_GRAPH_BLOB_ARRAYS; i++) {
+		total += parts[i].bytes;
+		nparts += chunks_of(parts[i].bytes);
+	}
+	if (!(hashes = malloc(nparts * sizeof *hashes))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	hashes[k] = fo_xxh64(head, sizeof head, k);
+	k++;
+	for (int i = 0; i < FO_GRAPH_BLOB_ARRAYS; i++)
+		for (uint64_t off = 0; off < parts[i].bytes; off += COMPILED_CHUNK, k++) {
+			uint64_t len = parts[i].bytes - off < COMPILED_CHUNK ? parts[i].bytes - off : COMPILED_CHUNK;
+			hashes[k] = fo_xxh64((const char *)parts[i].p + off, (size_t)len, k);
+		}
+	snprintf(hex, sizeof hex, "%016llx",
+		 (unsigned long long)fo_xxh64(hashes, nparts * sizeof *hashes, 0));
+
+	if ((err = prepare(s, "INSERT INTO compiled (snapshot_id, format, layout, bytes, parts, checksum)"
+			      " VALUES (?, ?, ?, ?, ?, ?)", &st)) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, sid);
+	sqlite3_bind_int(st, 2, FO_GRAPH_BLOB_FORMAT);
+	fo_graph_blob_layout(layout);
+	bind_text(st, 3, layout);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)total);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)nparts);
+	bind_text(st, 6, hex);
+	if ((err = step_reset(s, st)) < 0)
+		goto done;
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((err = prepare(s, "INSERT INTO compiled_parts (snapshot_id, seq, data) VALUES (?, ?, ?)",
+			   &st)) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, sid);
+	k = 0;
+	sqlite3_bind_int64(st, 2, 0);
+	sqlite3_bind_blob64(st, 3, head, sizeof head, SQLITE_STATIC);
+	if ((err = step_reset(s, st)) < 0)
+		goto done;
+	k++;
+	for (int i = 0; i < FO_GRAPH_BLOB_ARRAYS; i++)
+		for (uint64_t off = 0; off < parts[i].bytes; off += COMPILED_CHUNK, k++) {
+			uint64_t len = parts[i].bytes - off < COMPILED_CHUNK ? parts[i].bytes - off : COMPILED_CHUNK;
+			sqlite3_bind_int64(st, 2, (sqlite3_int64)k);
+			sqlite3_bind_blob64(st, 3, (const char *)parts[i].p + off, len, SQLITE_STATIC);
+			if ((err = step_reset(s, st)) < 0)
+				goto done;
+		}
+done:
+	sqlite3_finalize(st);
+	free(prop_offs);
+	free(hashes);
+	return err;
+}
+
 int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
 		     const char *label, const char *source_path, const char *sha256_hex,
 		     fo_diag *diag)
@@ -867,6 +985,8 @@ int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
 				goto done;
 		}
 	}
+	if ((err = save_compiled(&s, sid, g)) < 0)
+		goto done;
 	/* The caller's copy of the label is made before the commit: a
 	 * failure after it would report an error for a stored snapshot. */
 	if (out_label && !(copy = strdup(label))) {
@@ -899,6 +1019,209 @@ static int built(const row *r, int err)
 {
 	if (err == FO_EINPUT)
 		row_damaged(r, "its content does not build a graph");
+	return err;
+}
+
+/* The compiled copy is not used: says why on the diag, as a warning (the
+ * load goes on from the rows). Returns FO_OK. */
+static int compiled_unused(store *s, const char *label, const char *why)
+{
+	if (s->diag)
+		fo_diag_add_code(s->diag, FO_SEV_WARNING, "compiled-copy", s->path, 0, 0, NULL,
+				 "snapshot '%s': compiled copy not used (%s); loaded from its rows", label,
+				 why);
+	return FO_OK;
+}
+
+/* The bytes a database can hold: its file and its -wal file (committed
+ * pages may not be checkpointed yet); UINT64_MAX (no bound) when the -wal
+ * file's name cannot be made. */
+static uint64_t file_bytes(const char *path)
+{
+	struct stat sb;
+	uint64_t n = stat(path, &sb) == 0 && sb.st_size > 0 ? (uint64_t)sb.st_size : 0;
+	size_t len = strlen(path);
+	char *wal = malloc(len + 5);
+	if (!wal)
+		return UINT64_MAX;
+	memcpy(wal, path, len);
+	strcpy(wal + len, "-wal");
+	if (stat(wal, &sb) == 0 && sb.st_size > 0)
+		n += (uint64_t)sb.st_size;
+	free(wal);
+	return n;
+}
+
+/* Reads the compiled copy of snapshot sid (its snapshots row says n nodes,
+ * ng groups, nm members and the inventory name inv), as a graph named
+ * `file`. FO_OK with *out: loaded. FO_OK with *out NULL: no copy (a
+ * snapshot stored before schema 4), or a copy not to be trusted — wrong
+ * format, another build's layout, a checksum or size that does not match,
+ * content that fo_graph_blob_seal refuses — with a warning saying which.
+ * Any other failure (out of memory, SQLite's corruption or I/O errors) is
+ * returned as for the rows. O(image bytes). */
+static int load_compiled(store *s, sqlite3_int64 sid, const char *label, const char *file,
+			 uint32_t n, uint32_t ng, uint32_t nm, const char *inv, fo_graph **out)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_blob *blob = NULL;
+	fo_graph *g = NULL;
+	fo_graph_blob_part parts[FO_GRAPH_BLOB_ARRAYS];
+	uint64_t head[FO_GRAPH_BLOB_HEAD], sizes[FO_GRAPH_BLOB_ARRAYS], total, nparts = 1, k = 0;
+	uint64_t *hashes = NULL;
+	sqlite3_int64 bytes, want_parts;
+	const char *why = NULL, *layout, *sum;
+	char hex[17], sumcopy[17], ours[FO_GRAPH_BLOB_LAYOUT_MAX];
+	int err = FO_OK, rc;
+
+	*out = NULL;
+	if (s->version < 4)
+		return FO_OK;
+	if ((err = prepare(s, "SELECT format, layout, bytes, parts, checksum FROM compiled"
+			      " WHERE snapshot_id = ?", &st)) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, sid);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			err = sql_fail(s, rc, "cannot read the snapshot");
+		goto done; /* no copy: silently from the rows */
+	}
+	if (sqlite3_column_type(st, 0) != SQLITE_INTEGER || sqlite3_column_type(st, 1) != SQLITE_TEXT ||
+	    sqlite3_column_type(st, 2) != SQLITE_INTEGER || sqlite3_column_type(st, 3) != SQLITE_INTEGER ||
+	    sqlite3_column_type(st, 4) != SQLITE_TEXT) {
+		why = "its compiled row has a value of the wrong type";
+		goto done;
+	}
+	if (sqlite3_column_int64(st, 0) != FO_GRAPH_BLOB_FORMAT) {
+		why = "it is of another format version";
+		goto done;
+	}
+	if (!(layout = (const char *)sqlite3_column_text(st, 1)) ||
+	    !(sum = (const char *)sqlite3_column_text(st, 4))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	fo_graph_blob_layout(ours);
+	if (strcmp(layout, ours) != 0) {
+		why = "it was compiled by a build of another memory layout";
+		goto done;
+	}
+	bytes = sqlite3_column_int64(st, 2);
+	want_parts = sqlite3_column_int64(st, 3);
+	snprintf(sumcopy, sizeof sumcopy, "%s", sum);
+	if (strlen(sum) != 16) {
+		why = "its checksum is malformed";
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	/* Part 0, the head: the counts must be the snapshots row's, and the
+	 * image no larger than the file that holds it, before any allocation. */
+	if ((err = prepare(s, "SELECT rowid, seq, typeof(data) FROM compiled_parts"
+			      " WHERE snapshot_id = ? ORDER BY seq", &st)) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, sid);
+	for (int i = -1; i < FO_GRAPH_BLOB_ARRAYS; i++) {
+		uint64_t size = i < 0 ? sizeof head : sizes[i];
+		char *dest = i < 0 ? (char *)head : parts[i].p;
+		for (uint64_t off = 0; off < size; off += COMPILED_CHUNK, k++) {
+			uint64_t len = size - off < COMPILED_CHUNK ? size - off : COMPILED_CHUNK;
+			if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+				if (rc != SQLITE_DONE)
+					err = sql_fail(s, rc, "cannot read the snapshot");
+				else
+					why = "a part is missing";
+				goto done;
+			}
+			const char *type = (const char *)sqlite3_column_text(st, 2);
+			if (sqlite3_column_type(st, 1) != SQLITE_INTEGER ||
+			    sqlite3_column_int64(st, 1) != (sqlite3_int64)k || !type ||
+			    strcmp(type, "blob") != 0) {
+				why = "its parts are not numbered in order, or one is not a blob";
+				goto done;
+			}
+			sqlite3_int64 rowid = sqlite3_column_int64(st, 0);
+			rc = blob ? sqlite3_blob_reopen(blob, rowid)
+				  : sqlite3_blob_open(s->db, "main", "compiled_parts", "data", rowid, 0, &blob);
+			if (rc != SQLITE_OK) {
+				err = sql_fail(s, rc, "cannot read the snapshot");
+				goto done;
+			}
+			if ((uint64_t)sqlite3_blob_bytes(blob) != len) {
+				why = "a part has the wrong size";
+				goto done;
+			}
+			if ((rc = sqlite3_blob_read(blob, dest + off, (int)len, 0)) != SQLITE_OK) {
+				err = sql_fail(s, rc, "cannot read the snapshot");
+				goto done;
+			}
+			if (hashes)
+				hashes[k] = fo_xxh64(dest + off, (size_t)len, k);
+		}
+		if (i >= 0)
+			continue;
+		if (head[FO_BLOB_NODES] != n || head[FO_BLOB_GROUPS] != ng || head[FO_BLOB_MEMBERS] != nm ||
+		    fo_graph_blob_sizes(head, sizes, &total) < 0) {
+			why = "its counts differ from the snapshot's";
+			goto done;
+		}
+		for (int j = 0; j < FO_GRAPH_BLOB_ARRAYS; j++)
+			nparts += chunks_of(sizes[j]);
+		if (total > (uint64_t)INT64_MAX - sizeof head || (sqlite3_int64)(total + sizeof head) != bytes ||
+		    (sqlite3_int64)nparts != want_parts) {
+			why = "its size differs from its compiled row";
+			goto done;
+		}
+		if (total > file_bytes(s->path)) {
+			why = "it is larger than the database";
+			goto done;
+		}
+		if (!(hashes = malloc(nparts * sizeof *hashes))) {
+			err = FO_ENOMEM;
+			goto done;
+		}
+		hashes[0] = fo_xxh64(head, sizeof head, 0);
+		if ((err = fo_graph_blob_alloc(&g, head, file, parts)) < 0) {
+			if (err == FO_ELIMIT) {
+				err = FO_OK;
+				why = "its counts are beyond a graph's limits";
+			}
+			goto done;
+		}
+	}
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
+		if (rc == SQLITE_ROW)
+			why = "it has more parts than its head describes";
+		else
+			err = sql_fail(s, rc, "cannot read the snapshot");
+		goto done;
+	}
+	snprintf(hex, sizeof hex, "%016llx",
+		 (unsigned long long)fo_xxh64(hashes, nparts * sizeof *hashes, 0));
+	if (strcmp(hex, sumcopy) != 0) {
+		why = "its checksum does not match";
+		goto done;
+	}
+	if ((err = fo_graph_blob_seal(g, &why)) < 0) {
+		if (err == FO_EINPUT)
+			err = FO_OK;
+		goto done;
+	}
+	const char *name = fo_graph_name(g);
+	if ((inv == NULL) != (name == NULL) || (inv && strcmp(inv, name) != 0)) {
+		why = "its inventory name differs from the snapshot's";
+		goto done;
+	}
+	*out = g;
+	g = NULL;
+done:
+	if (err == FO_OK && why)
+		compiled_unused(s, label, why);
+	sqlite3_blob_close(blob);
+	sqlite3_finalize(st);
+	fo_graph_free(g);
+	free(hashes);
 	return err;
 }
 
@@ -960,6 +1283,11 @@ int fo_snapshot_load(fo_graph **out, const char *db_path, const char *label, fo_
 			goto done;
 		}
 		snprintf(file, len, "%s@%s", db_path, lab);
+		/* The compiled copy when there is a sound one: the graph as it
+		 * was built, read without rebuilding. Otherwise the rows. */
+		if ((err = load_compiled(&s, sid, file + strlen(db_path) + 1, file, n, ng, nm, inv,
+					 out)) < 0 || *out)
+			goto done;
 		if ((err = fo_builder_new(&b, diag, file)) < 0)
 			goto done;
 		/* Size the builder from the counts, but never beyond what the

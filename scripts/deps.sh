@@ -20,6 +20,7 @@ libcgraph:libgraphviz-dev
 libgvc:libgraphviz-dev
 cmocka:libcmocka-dev
 sqlite3:libsqlite3-dev
+libxxhash:libxxhash-dev
 cmd-dot:graphviz
 cmd-xmllint:libxml2-utils
 cmd-sqlite3:sqlite3

@@ -429,7 +429,9 @@ check "schema 1: no reports listed" is 0
 check "schema 1: listing did not migrate" test "$(sqlite3 "$tmp/v1.db" 'SELECT version FROM schema_version')" = 1
 fo report "$tmp/v1.db" --scenarios "$S" -o "$tmp/v1r" --no-diagrams
 check "schema 1: report stored" has "stored as report 1" "$tmp/out"
-check "schema 1: migrated to 3" test "$(sqlite3 "$tmp/v1.db" 'SELECT version FROM schema_version')" = 3
+check "schema 1: migrated to 4 (1 -> 2 -> 3 -> 4)" test "$(sqlite3 "$tmp/v1.db" 'SELECT version FROM schema_version')" = 4
+check "schema 1 migrated: compiled tables, empty (old snapshots stay on their rows)" \
+	test "$(sqlite3 "$tmp/v1.db" 'SELECT count(*) FROM compiled')" = 0
 timeout 20 $FALLOUT whatif "$tmp/v1.db@after-v1" --fail gz-water-loop --format json >"$tmp/v1w.json" 2>/dev/null
 timeout 20 $FALLOUT whatif "$A" --fail gz-water-loop --format json >"$tmp/xw.json" 2>/dev/null
 check "schema 1: old snapshot still loads identically" cmp -s "$tmp/v1w.json" "$tmp/xw.json"

@@ -151,6 +151,8 @@ damage() { # NAME SQL...: $tmp/NAME.db, quickstart stored as q, then damaged
 	shift
 	rm -f "$d"
 	timeout 20 $FALLOUT import "$Q" --db "$d" --label q >/dev/null 2>&1
+	# The rows are under test: without its compiled copy, a load reads them.
+	sqlite3 "$d" 'DELETE FROM compiled_parts; DELETE FROM compiled;'
 	for s in "$@"; do sqlite3 "$d" "$s" || echo "FAIL sqlite3 $s"; done
 }
 # SQLite enforces NOT NULL on writes only: drop it from the stored schema.
@@ -180,6 +182,47 @@ damaged "version 'x' (was an empty database)" "damaged: schema_version row 1: ve
 damaged "version 'x': whatif" "damaged: schema_version row 1: version is not an integer" whatif "$d" --fail gz3-cooling
 damage bad-tier "UPDATE nodes SET tier = 'high' WHERE idx = 2"
 damaged "text tier" "damaged: nodes row (snapshot_id 1, idx 2): tier is not an integer" whatif "$d" --fail gz3-cooling
+
+# ------------------------------------- compiled copies (schema 4, issue 11)
+# Each snapshot stores its compiled graph; a copy not to be trusted is not
+# used: a warning (status 0), the answer from the rows, the file unchanged.
+check "compiled: one copy per snapshot" \
+	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM compiled')" = "$(sqlite3 "$DB" 'SELECT count(*) FROM snapshots')" ]
+fo whatif "$Q" --fail gz3-cooling --format json
+cp "$tmp/out" "$tmp/cq.json"
+compiled_bad() { # DESC SQL MESSAGE
+	cp "$DB" "$tmp/cb.db"
+	sqlite3 "$tmp/cb.db" "$2" || echo "FAIL sqlite3 $2"
+	cb_sum=$(sum "$tmp/cb.db")
+	fo whatif "$tmp/cb.db@q" --fail gz3-cooling --format json
+	check "compiled copy $1: status 0" is 0
+	check "compiled copy $1: the answer of the XML" cmp -s "$tmp/out" "$tmp/cq.json"
+	check "compiled copy $1: warned" has "w""arning: snapshot 'q': compiled copy not used ($3); loaded from its rows" "$tmp/err"
+	check "compiled copy $1: unchanged" [ "$(sum "$tmp/cb.db")" = "$cb_sum" ]
+}
+qid="(SELECT id FROM snapshots WHERE label = 'q')"
+compiled_bad "with a bad checksum" \
+	"UPDATE compiled_parts SET data = randomblob(length(data)) WHERE seq = 1 AND snapshot_id = $qid" \
+	"its checksum does not match"
+compiled_bad "of another format" "UPDATE compiled SET format = 99 WHERE snapshot_id = $qid" \
+	"it is of another format version"
+compiled_bad "cut short" \
+	"UPDATE compiled_parts SET data = substr(data, 1, 3) WHERE seq = 2 AND snapshot_id = $qid" \
+	"a part has the wrong size"
+# A schema-3 database (no compiled copy): read from its rows, silently; the
+# next import migrates it to 4 and compiles the new snapshot only.
+cp "$DB" "$tmp/v3.db"
+sqlite3 "$tmp/v3.db" 'DROP TABLE compiled_parts; DROP TABLE compiled; UPDATE schema_version SET version = 3;'
+fo whatif "$tmp/v3.db@q" --fail gz3-cooling --format json
+check "schema 3: loads from the rows" cmp -s "$tmp/out" "$tmp/cq.json"
+check "schema 3: no warning" test ! -s "$tmp/err"
+fo import "$F" --db "$tmp/v3.db" --label f3
+check "schema 3: import migrates to 4" [ "$(sqlite3 "$tmp/v3.db" 'SELECT version FROM schema_version')" = 4 ]
+check "schema 3: the new snapshot is compiled, the old ones not" \
+	[ "$(sqlite3 "$tmp/v3.db" 'SELECT group_concat(s.label) FROM compiled c JOIN snapshots s ON s.id = c.snapshot_id')" = f3 ]
+fo whatif "$tmp/v3.db@q" --fail gz3-cooling --format json
+check "schema 3 migrated: the old snapshot still loads, silently" cmp -s "$tmp/out" "$tmp/cq.json"
+check "schema 3 migrated: no warning" test ! -s "$tmp/err"
 
 # ---------------------------------------------- corruption sweep (issue 8)
 # 200 copies of a small database (a snapshot and a stored report), each with

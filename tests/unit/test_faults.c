@@ -4,7 +4,8 @@
  *
  * For each operation (an inventory load, a what-if with its text, JSON and
  * CSV reports, the impact map, a batch report, a snapshot save, a report
- * stored with a snapshot), the driver runs it once
+ * stored with a snapshot, a snapshot load through its compiled copy and
+ * through its rows), the driver runs it once
  * unarmed for a reference result and to warm up the libraries' one-time
  * state, records the live blocks, bytes and file descriptors, then for
  * N = 1, 2, ... arms failmalloc to fail the Nth allocation (once, then in a
@@ -834,6 +835,84 @@ static void snapshot_report(void **state_)
 	free(c);
 }
 
+/* A snapshot load, through the compiled copy ("t") and through the rows
+ * ("r", whose compiled copy is deleted). A failed allocation is FO_ENOMEM,
+ * never a fallback: a run that succeeds gives the stored graph with no
+ * warning (an out-of-memory taken for a damaged copy would say one). */
+typedef struct snapload_ctx {
+	snap_ctx s;
+	const char *label;
+	fo_graph *back;
+	size_t warnings;
+} snapload_ctx;
+
+static int snapload_run(op *o)
+{
+	snapload_ctx *c = o->ctx;
+	fo_diag *d = NULL;
+	int err = fo_diag_new(&d, 0);
+	if (err == FO_OK)
+		err = fo_snapshot_load(&c->back, c->s.db, c->label, d);
+	c->warnings = d ? fo_diag_warnings(d) : 0;
+	fo_diag_free(d);
+	return err;
+}
+
+static void snapload_settle(op *o, int err, int reference)
+{
+	snapload_ctx *c = o->ctx;
+	(void)reference;
+	if (err != FO_OK) {
+		assert_null(c->back);
+		return;
+	}
+	if (c->warnings)
+		fail_msg("%s: succeeded with %zu warnings (allocation %lu, %s)", o->name, c->warnings,
+			 cur_n, cur_persist ? "from then on" : "once");
+	fo_graph *g = c->back, *x = c->s.g;
+	uint32_t n = fo_graph_node_count(x), v;
+	assert_int_equal(fo_graph_node_count(g), n);
+	assert_int_equal(fo_graph_group_count(g), fo_graph_group_count(x));
+	assert_int_equal(fo_graph_member_count(g), fo_graph_member_count(x));
+	for (uint32_t i = 0; i < n; i++) {
+		assert_string_equal(fo_graph_node_id(g, i), fo_graph_node_id(x, i));
+		assert_int_equal(fo_graph_lookup(g, fo_graph_node_id(x, i), &v), FO_OK);
+		assert_int_equal(v, i);
+	}
+	fo_graph_free(g);
+	c->back = NULL;
+}
+
+static void snapshot_load(void **state_)
+{
+	(void)state_;
+	if (skip_reason())
+		skip();
+	snapload_ctx *c = calloc(1, sizeof *c);
+	assert_non_null(c);
+	c->s.g = load("samples/tencent-gz-2023.xml");
+	snap_db_new(&c->s);
+	assert_int_equal(fo_snapshot_save(NULL, c->s.db, c->s.g, "t", "tencent.xml", NULL, NULL), FO_OK);
+	assert_int_equal(fo_snapshot_save(NULL, c->s.db, c->s.g, "r", "tencent.xml", NULL, NULL), FO_OK);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open_v2(c->s.db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM compiled_parts WHERE snapshot_id ="
+					  " (SELECT id FROM snapshots WHERE label = 'r');"
+					  " DELETE FROM compiled WHERE snapshot_id ="
+					  " (SELECT id FROM snapshots WHERE label = 'r');", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	c->label = "t";
+	op o = { "snapshot load (compiled)", NULL, snapload_run, snapload_settle, c };
+	assert_true(inject(&o) > 0);
+	c->label = "r";
+	op r = { "snapshot load (rows)", NULL, snapload_run, snapload_settle, c };
+	assert_true(inject(&r) > 0);
+	snap_db_remove(&c->s);
+	fo_graph_free(c->s.g);
+	free(c);
+}
+
 /* The hooks work: the test cannot pass by failing nothing. */
 static void hooks_work(void **state)
 {
@@ -876,6 +955,7 @@ int main(void)
 		cmocka_unit_test(batch_report),
 		cmocka_unit_test(snapshot_save),
 		cmocka_unit_test(snapshot_report),
+		cmocka_unit_test(snapshot_load),
 	};
 	/* FAULTS=PATTERN runs only the matching tests (cmocka's filter). */
 	if (getenv("FAULTS"))

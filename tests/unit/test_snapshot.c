@@ -17,7 +17,10 @@
 #include "analyzer/fo_engine.h"
 #include "graphs/fo_error.h"
 #include "graphs/fo_sha256.h"
+#include "generators/fo_gen.h"
 #include "graphs/fo_snapshot.h"
+#include "graphs/fo_xxh64.h"
+#include "graphs/graph_blob.h"
 #include "importers/fo_inventory.h"
 
 static const char *const samples[] = {
@@ -469,12 +472,17 @@ static void load_damaged(const char *db, int list, const char *what)
 	fo_diag_free(d);
 }
 
+static void drop_compiled(const char *db);
+
 /* A fresh copy of a stored quickstart, then `damage` applied to it. */
 static const char *damaged_db(const char *name, const char *damage)
 {
 	const char *db = tmp(name);
 	rm_db(db);
 	assert_int_equal(save(db, samples[0], "q", NULL), FO_OK);
+	/* The rows are under test: without a compiled copy, a load reads them
+	 * (compiled_over_damaged_rows shows the other case). */
+	drop_compiled(db);
 	sql(db, damage);
 	return db;
 }
@@ -740,6 +748,446 @@ static void read_only(void **state)
 	chmod(dir, 0700);
 }
 
+/* ------------------------------------------------------- compiled copy
+ * Schema 4: a snapshot's graph image is stored beside its rows and read
+ * back instead of rebuilding (docs/snapshots.md, "Compiled copy"). */
+
+/* An inventory with properties, aliases, tenants, copies, degrades and
+ * hostile text, so that every array of the image holds something. */
+static const char *props_xml(void)
+{
+	const char *path = tmp("props.xml");
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("<inventory name=\"p &quot;q&quot; 华南\" version=\"1\">\n"
+	      " <node id=\"r\" kind=\"region\" owner=\"ops\" cost=\"12\">\n"
+	      "  <node id=\"h\\1\" kind=\"ec2\" name=\"主机 &lt;1&gt;\" rack=\"a\nb\"/>\n"
+	      "  <node id=\"h2\" kind=\"gadget\" tenant=\"t1\" tier=\"2\"/>\n"
+	      " </node>\n"
+	      " <node id=\"s3b\" kind=\"s3\" tenant=\"t1\"/>\n"
+	      " <node id=\"app\" kind=\"app\" tenant=\"t1\" tier=\"1\" x=\"y\">\n"
+	      "  <requires min=\"1\"><ref id=\"h\\1\"/><ref id=\"h2\"/></requires>\n"
+	      "  <degrades ref=\"s3b\"/>\n"
+	      "  <copy ref=\"s3b\"/><copy ref=\"h2\"/>\n"
+	      " </node>\n"
+	      "</inventory>\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	return path;
+}
+
+/* Every accessor of fo_graph.h agrees over every node and group (the file
+ * name aside: "DB@LABEL" or the XML's path). */
+static void same_graph_full(const fo_graph *a, const fo_graph *b)
+{
+	uint32_t n = fo_graph_node_count(a), v2;
+	fo_graph_view va, vb;
+	same_graph(a, b);
+	for (uint32_t v = 0; v < n; v++) {
+		const uint32_t *la, *lb;
+		size_t na, nb;
+		assert_string_equal(fo_graph_node_label(a, v), fo_graph_node_label(b, v));
+		na = fo_graph_node_memberof(a, v, &la);
+		nb = fo_graph_node_memberof(b, v, &lb);
+		assert_int_equal(na, nb);
+		assert_memory_equal(la, lb, na * sizeof *la);
+		na = fo_graph_node_children(a, v, &la);
+		nb = fo_graph_node_children(b, v, &lb);
+		assert_int_equal(na, nb);
+		assert_memory_equal(la, lb, na * sizeof *la);
+		int fa = fo_graph_lookup(a, fo_graph_node_id(a, v), &v2);
+		uint32_t w2 = FO_NONE;
+		assert_int_equal(fa, fo_graph_lookup(b, fo_graph_node_id(a, v), &w2));
+		if (fa == FO_OK)
+			assert_int_equal(v2, w2);
+	}
+	assert_int_equal(fo_graph_lookup(b, "no such id", &v2), FO_ENOTFOUND);
+	fo_graph_view_get(a, &va);
+	fo_graph_view_get(b, &vb);
+	assert_int_equal(va.nodes, vb.nodes);
+	assert_int_equal(va.groups, vb.groups);
+	assert_memory_equal(va.owned_off, vb.owned_off, (n + 1) * 4);
+	assert_memory_equal(va.memberof_off, vb.memberof_off, (n + 1) * 4);
+	assert_memory_equal(va.child_off, vb.child_off, (n + 1) * 4);
+	assert_memory_equal(va.container, vb.container, n * 4);
+	assert_memory_equal(va.member_off, vb.member_off, (va.groups + 1) * 4);
+	assert_memory_equal(va.group_type, vb.group_type, va.groups);
+	assert_memory_equal(va.group_k, vb.group_k, va.groups * 4);
+	assert_memory_equal(va.group_owner, vb.group_owner, va.groups * 4);
+}
+
+/* Removes every compiled copy: loads then read the rows. */
+static void drop_compiled(const char *db)
+{
+	sql(db, "DELETE FROM compiled_parts; DELETE FROM compiled;");
+}
+
+/* Loads the newest snapshot of db: FO_OK, no error, `warnings` warnings;
+ * with one, it is the compiled-copy warning, located at db, saying what. */
+static fo_graph *load_ok(const char *db, size_t warnings, const char *what)
+{
+	fo_graph *g = NULL;
+	fo_diag *d = NULL;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_snapshot_load(&g, db, NULL, d), FO_OK);
+	assert_int_equal(fo_diag_errors(d), 0);
+	assert_int_equal(fo_diag_warnings(d), warnings);
+	if (warnings) {
+		const fo_diag_entry *e = fo_diag_get(d, 0);
+		assert_int_equal(e->sev, FO_SEV_WARNING);
+		assert_string_equal(e->code, "compiled-copy");
+		assert_string_equal(e->file, db);
+		if (!strstr(e->msg, what) || !strstr(e->msg, "loaded from its rows"))
+			fail_msg("expected '%s' in: %s", what, e->msg);
+	}
+	fo_diag_free(d);
+	return g;
+}
+
+static long long count_rows(const char *db, const char *query)
+{
+	sqlite3 *s = NULL;
+	sqlite3_stmt *st = NULL;
+	long long n;
+	assert_int_equal(sqlite3_open(db, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s, query, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(s);
+	return n;
+}
+
+/* A load through the compiled copy and a load through the rows give the
+ * same graph, and the XML's: the samples, an inventory with properties and
+ * hostile text, and a generated inventory. */
+static void compiled_equals_rows(void **state)
+{
+	(void)state;
+	const char *inputs[8];
+	char propspath[128], genpath[128]; /* tmp()'s buffers are reused */
+	size_t ni = 0;
+	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++)
+		inputs[ni++] = samples[i];
+	snprintf(propspath, sizeof propspath, "%s", props_xml());
+	inputs[ni++] = propspath;
+	snprintf(genpath, sizeof genpath, "%s", tmp("gen.xml"));
+	FILE *fp = fopen(genpath, "w");
+	fo_gen_opts go = { 0 };
+	go.nodes = 5000;
+	go.seed = 7;
+	assert_non_null(fp);
+	assert_int_equal(fo_gen_write(fp, &go), FO_OK);
+	assert_int_equal(fclose(fp), 0);
+	inputs[ni++] = genpath;
+	for (size_t i = 0; i < ni; i++) {
+		const char *db = tmp("cr.db");
+		rm_db(db);
+		assert_int_equal(save(db, inputs[i], "c", NULL), FO_OK);
+		assert_int_equal(count_rows(db, "SELECT count(*) FROM compiled"), 1);
+		assert_true(count_rows(db, "SELECT count(*) FROM compiled_parts") > 1);
+		fo_graph *x = load_xml(inputs[i]), *c = load_ok(db, 0, NULL);
+		drop_compiled(db);
+		fo_graph *r = load_ok(db, 0, NULL);
+		same_graph_full(c, r);
+		same_graph_full(x, c);
+		assert_string_equal(fo_graph_file(c), fo_graph_file(r));
+		if (fo_graph_node_count(x) < 200)
+			same_engine(x, c);
+		fo_graph_free(x);
+		fo_graph_free(c);
+		fo_graph_free(r);
+		rm_db(db);
+	}
+}
+
+/* The tencent sample stored, then its compiled copy damaged by the SQL
+ * `damage`: a load warns saying `what` and gives the sample's graph from
+ * the rows; the file is not changed. */
+static void fallback(const char *damage, const char *what)
+{
+	const char *db = tmp("fb.db");
+	char before[65], after[65];
+	rm_db(db);
+	assert_int_equal(save(db, samples[1], "t", NULL), FO_OK);
+	sql(db, damage);
+	sha(db, before);
+	fo_graph *g = load_ok(db, 1, what), *x = load_xml(samples[1]);
+	same_graph_full(x, g);
+	fo_graph_free(g);
+	fo_graph_free(x);
+	sha(db, after);
+	assert_string_equal(before, after);
+	rm_db(db);
+}
+
+static void compiled_fallbacks(void **state)
+{
+	(void)state;
+	fallback("UPDATE compiled_parts SET data = randomblob(length(data)) WHERE seq = 1",
+		 "its checksum does not match");
+	fallback("UPDATE compiled SET format = 99", "another format version");
+	fallback("UPDATE compiled SET format = 'x'", "wrong type");
+	fallback("UPDATE compiled SET layout = 'be u32 u8 slot8 hash0'", "another memory layout");
+	fallback("UPDATE compiled SET checksum = 'abc'", "its checksum is malformed");
+	fallback("UPDATE compiled_parts SET data = substr(data, 1, length(data) - 1)"
+		 " WHERE seq = (SELECT max(seq) FROM compiled_parts)", "a part has the wrong size");
+	fallback("DELETE FROM compiled_parts WHERE seq = (SELECT max(seq) FROM compiled_parts)",
+		 "a part is missing");
+	fallback("DELETE FROM compiled_parts WHERE seq = 3", "not numbered in order");
+	fallback("UPDATE compiled_parts SET data = CAST(data AS TEXT) WHERE seq = 2", "not a blob");
+	fallback("INSERT INTO compiled_parts (snapshot_id, seq, data) VALUES (1, 999, x'00')",
+		 "more parts than its head");
+	fallback("UPDATE compiled SET bytes = bytes + 1", "its size differs");
+	fallback("UPDATE compiled_parts SET data = zeroblob(72) WHERE seq = 0",
+		 "its counts differ from the snapshot's");
+}
+
+/* The parts of the compiled copy of db's only snapshot, as an attacker
+ * would rewrite them: each array in one part (the test's inventories are
+ * far below the 16 MiB a part holds). */
+typedef struct image {
+	size_t nparts;
+	void *data[FO_GRAPH_BLOB_ARRAYS + 1];
+	size_t len[FO_GRAPH_BLOB_ARRAYS + 1];
+	int part_of[FO_GRAPH_BLOB_ARRAYS]; /* seq of each array, 0 = none (empty) */
+} image;
+
+static void image_read(const char *db, image *im)
+{
+	sqlite3 *s = NULL;
+	sqlite3_stmt *st = NULL;
+	uint64_t head[FO_GRAPH_BLOB_HEAD], sizes[FO_GRAPH_BLOB_ARRAYS];
+	memset(im, 0, sizeof *im);
+	assert_int_equal(sqlite3_open(db, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s, "SELECT seq, data FROM compiled_parts ORDER BY seq", -1,
+					    &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		assert_int_equal(sqlite3_column_int64(st, 0), (long long)im->nparts);
+		assert_true(im->nparts <= FO_GRAPH_BLOB_ARRAYS);
+		im->len[im->nparts] = (size_t)sqlite3_column_bytes(st, 1);
+		im->data[im->nparts] = malloc(im->len[im->nparts] + 1);
+		assert_non_null(im->data[im->nparts]);
+		memcpy(im->data[im->nparts], sqlite3_column_blob(st, 1), im->len[im->nparts]);
+		im->nparts++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(s);
+	assert_int_equal(im->len[0], sizeof head);
+	memcpy(head, im->data[0], sizeof head);
+	assert_int_equal(fo_graph_blob_sizes(head, sizes, NULL), FO_OK);
+	for (int i = 0, seq = 1; i < FO_GRAPH_BLOB_ARRAYS; i++) {
+		assert_true(sizes[i] < (16u << 20));
+		if (sizes[i]) {
+			assert_int_equal(im->len[seq], sizes[i]);
+			im->part_of[i] = seq++;
+		}
+	}
+}
+
+/* Writes im back with a recomputed checksum: it passes the checksum. */
+static void image_write(const char *db, image *im)
+{
+	sqlite3 *s = NULL;
+	sqlite3_stmt *st = NULL;
+	uint64_t hashes[FO_GRAPH_BLOB_ARRAYS + 1];
+	char hex[17];
+	assert_int_equal(sqlite3_open(db, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s, "UPDATE compiled_parts SET data = ? WHERE seq = ?", -1,
+					    &st, NULL), SQLITE_OK);
+	for (size_t k = 0; k < im->nparts; k++) {
+		hashes[k] = fo_xxh64(im->data[k], im->len[k], k);
+		sqlite3_bind_blob(st, 1, im->data[k], (int)im->len[k], SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)k);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	snprintf(hex, sizeof hex, "%016llx",
+		 (unsigned long long)fo_xxh64(hashes, im->nparts * sizeof *hashes, 0));
+	assert_int_equal(sqlite3_prepare_v2(s, "UPDATE compiled SET checksum = ?", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(s);
+	for (size_t k = 0; k < im->nparts; k++)
+		free(im->data[k]);
+}
+
+/* The uint32 at index i of array arr. */
+static uint32_t *u32_at(image *im, int arr, size_t i)
+{
+	assert_true(im->part_of[arr] > 0);
+	assert_true((i + 1) * 4 <= im->len[im->part_of[arr]]);
+	return (uint32_t *)im->data[im->part_of[arr]] + i;
+}
+
+/* The props sample stored, then array `arr` changed at index i to v (a
+ * uint32; a byte for the byte arrays) with the checksum recomputed: the
+ * load refuses the copy saying `what` and gives the graph from the rows. */
+static void hostile(int arr, size_t i, uint32_t v, const char *what)
+{
+	char db[128], xml[128]; /* tmp()'s buffers are reused */
+	image im;
+	snprintf(db, sizeof db, "%s", tmp("hostile.db"));
+	snprintf(xml, sizeof xml, "%s", props_xml());
+	rm_db(db);
+	assert_int_equal(save(db, xml, "h", NULL), FO_OK);
+	image_read(db, &im);
+	if (arr == FO_BLOB_KIND || arr == FO_BLOB_GROUP_TYPE || arr == FO_BLOB_ARENA_A) {
+		assert_true(i < im.len[im.part_of[arr]]);
+		((unsigned char *)im.data[im.part_of[arr]])[i] = (unsigned char)v;
+	} else {
+		*u32_at(&im, arr, i) = v;
+	}
+	image_write(db, &im);
+	fo_graph *g = load_ok(db, what ? 1 : 0, what), *x = load_xml(xml);
+	same_graph_full(x, g);
+	fo_graph_free(g);
+	fo_graph_free(x);
+	rm_db(db);
+}
+
+/* A blob that passes its checksum (recomputed: anyone can) is still
+ * validated: every index, offset and CSR array, before it is used. */
+static void compiled_hostile(void **state)
+{
+	(void)state;
+	char db[128]; /* tmp()'s buffers are reused */
+	image im;
+	snprintf(db, sizeof db, "%s", tmp("hostile0.db"));
+	/* The rewrite itself is sound: unchanged content loads, no warning. */
+	rm_db(db);
+	assert_int_equal(save(db, props_xml(), "h", NULL), FO_OK);
+	image_read(db, &im);
+	image_write(db, &im);
+	fo_graph_free(load_ok(db, 0, NULL));
+	rm_db(db);
+
+	hostile(FO_BLOB_MEMBERS_A, 0, 6, "a group member is out of range");
+	hostile(FO_BLOB_MEMBERS_A, 0, UINT32_MAX, "a group member is out of range");
+	hostile(FO_BLOB_CONTAINER, 1, 77, "a node's container is out of range");
+	hostile(FO_BLOB_CONTAINER, 0, 0, "the children offsets do not match the containers");
+	hostile(FO_BLOB_ID_OFF, 2, 0x7fffffff, "a node's string is out of the arena");
+	hostile(FO_BLOB_PROPS_A, 1, 0xfffffff0, "a property's string is out of the arena");
+	hostile(FO_BLOB_PROP_OFF, 1, 9, "the property offsets are not monotone");
+	hostile(FO_BLOB_OWNED_OFF, 1, 0xffffffff, "an offset array is not monotone");
+	hostile(FO_BLOB_MEMBER_OFF, 1, 0, "k is not between 1 and its member count");
+	hostile(FO_BLOB_MEMBEROF_OFF, 1, 0, "the member-of offsets do not match the groups");
+	hostile(FO_BLOB_CHILD_OFF, 1, 0, "the children offsets do not match the containers");
+	hostile(FO_BLOB_GROUP_OWNER, 0, 4, "a group's owner is not the node that owns it");
+	hostile(FO_BLOB_GROUP_K, 0, 0, "a group's k is not between 1");
+	hostile(FO_BLOB_GROUP_K, 0, 99, "a group's k is not between 1");
+	hostile(FO_BLOB_GROUP_TYPE, 0, 9, "a group's type is out of range");
+	hostile(FO_BLOB_KIND, 0, 200, "a node's kind is out of range");
+	hostile(FO_BLOB_ARENA_A, 0, 'x', "the string arena does not start and end with a NUL");
+	hostile(FO_BLOB_ARENA_A, 1, 0xff, "the string arena is not UTF-8");
+	/* A containment cycle: r in h2, h2 in r; the children lists made to
+	 * agree, so that only the cycle is wrong. */
+	rm_db(db);
+	assert_int_equal(save(db, props_xml(), "h", NULL), FO_OK);
+	image_read(db, &im);
+	{
+		/* nodes: 0 r, 1 h\1 (in r), 2 h2 (in r), 3 s3b, 4 app */
+		uint32_t *container = u32_at(&im, FO_BLOB_CONTAINER, 0);
+		uint32_t *child_off = u32_at(&im, FO_BLOB_CHILD_OFF, 0);
+		assert_int_equal(container[1], 0);
+		assert_int_equal(container[2], 0);
+		container[0] = 2;
+		container[1] = FO_NONE;
+		/* children: r has [h2], h2 has [r] */
+		child_off[1] = 1; child_off[2] = 1; child_off[3] = 2;
+		child_off[4] = 2; child_off[5] = 2;
+	}
+	image_write(db, &im);
+	fo_graph *g = load_ok(db, 1, "the containment has a cycle"), *x = load_xml(props_xml());
+	same_graph_full(x, g);
+	fo_graph_free(g);
+	fo_graph_free(x);
+	/* An id slot naming no node. */
+	rm_db(db);
+	assert_int_equal(save(db, props_xml(), "h", NULL), FO_OK);
+	image_read(db, &im);
+	{
+		size_t nslots = im.len[im.part_of[FO_BLOB_ID_SLOTS]] / 8, j = 0;
+		while (j < nslots && *u32_at(&im, FO_BLOB_ID_SLOTS, 2 * j + 1) == FO_NONE)
+			j++;
+		assert_true(j < nslots);
+		*u32_at(&im, FO_BLOB_ID_SLOTS, 2 * j + 1) = 5;
+	}
+	image_write(db, &im);
+	g = load_ok(db, 1, "an id slot names no node");
+	fo_graph_free(g);
+	rm_db(db);
+}
+
+/* A schema-3 database keeps working: its snapshots load from their rows,
+ * silently; the next write migrates it to 4 and stores a compiled copy of
+ * the new snapshot only. */
+static void compiled_from_v3(void **state)
+{
+	(void)state;
+	const char *db = tmp("v3.db");
+	rm_db(db);
+	assert_int_equal(save(db, samples[1], "old", NULL), FO_OK);
+	sql(db, "DROP TABLE compiled_parts; DROP TABLE compiled; UPDATE schema_version SET version = 3;");
+	fo_graph *g = load_ok(db, 0, NULL), *x = load_xml(samples[1]);
+	same_graph_full(x, g);
+	fo_graph_free(g);
+	assert_int_equal(count_rows(db, "SELECT version FROM schema_version"), 3);
+	assert_int_equal(save(db, samples[0], "new", NULL), FO_OK);
+	assert_int_equal(count_rows(db, "SELECT version FROM schema_version"), 4);
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM compiled"), 1);
+	assert_int_equal(count_rows(db, "SELECT snapshot_id FROM compiled"), 2);
+	fo_diag *d = NULL;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_snapshot_load(&g, db, "old", d), FO_OK);
+	assert_int_equal(fo_diag_count(d), 0);
+	same_graph_full(x, g);
+	fo_graph_free(g);
+	fo_diag_free(d);
+	fo_graph_free(x);
+	/* rm cascades to the compiled copy. */
+	assert_int_equal(fo_snapshot_remove(db, "new", NULL), FO_OK);
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM compiled"), 0);
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM compiled_parts"), 0);
+	rm_db(db);
+}
+
+/* Damaged rows beside a sound compiled copy: the copy is what is loaded
+ * (the rows are read only when there is no sound copy). */
+static void compiled_over_damaged_rows(void **state)
+{
+	(void)state;
+	const char *db = tmp("rows-bad.db");
+	rm_db(db);
+	assert_int_equal(save(db, samples[0], "q", NULL), FO_OK);
+	sql(db, "UPDATE nodes SET tier = 'abc' WHERE idx = 2");
+	fo_graph *g = load_ok(db, 0, NULL), *x = load_xml(samples[0]);
+	same_graph_full(x, g);
+	fo_graph_free(g);
+	fo_graph_free(x);
+	drop_compiled(db);
+	load_damaged(db, 0, "damaged: nodes row (snapshot_id 1, idx 2): tier is not an integer");
+	rm_db(db);
+}
+
+static void xxh64_vectors(void **state)
+{
+	(void)state;
+	static const char *nobody = "Nobody inspects the spammish repetition";
+	char buf[64];
+	assert_true(fo_xxh64("", 0, 0) == 0xEF46DB3751D8E999ull);
+	assert_true(fo_xxh64(NULL, 0, 0) == 0xEF46DB3751D8E999ull);
+	assert_true(fo_xxh64("a", 1, 0) == 0xD24EC4F1A98C6E5Bull);
+	assert_true(fo_xxh64("abc", 3, 0) == 0x44BC2CF5AD770999ull);
+	assert_true(fo_xxh64(nobody, strlen(nobody), 0) == 0xFBCEA83C8A378BF1ull);
+	/* Any alignment gives the same value; the seed matters. */
+	memcpy(buf + 3, nobody, strlen(nobody));
+	assert_true(fo_xxh64(buf + 3, strlen(nobody), 0) == 0xFBCEA83C8A378BF1ull);
+	assert_true(fo_xxh64("abc", 3, 1) != fo_xxh64("abc", 3, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -756,6 +1204,12 @@ int main(void)
 		cmocka_unit_test(damaged_report),
 		cmocka_unit_test(locked),
 		cmocka_unit_test(read_only),
+		cmocka_unit_test(xxh64_vectors),
+		cmocka_unit_test(compiled_equals_rows),
+		cmocka_unit_test(compiled_fallbacks),
+		cmocka_unit_test(compiled_hostile),
+		cmocka_unit_test(compiled_from_v3),
+		cmocka_unit_test(compiled_over_damaged_rows),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
