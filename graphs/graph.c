@@ -1724,6 +1724,10 @@ int fo_builder_finish(fo_builder *b, fo_graph **out)
 		err = FO_ELIMIT;
 		goto done;
 	}
+	/* Allocated once, filled from the front: huge pages, as in compile. */
+	fo_graph_blob_hint_huge(cg, maxg * sizeof *cg);
+	fo_graph_blob_hint_huge(cmem, maxm * sizeof *cmem);
+	fo_graph_blob_hint_huge(stamp, nodes * sizeof *stamp);
 	memset(stamp, 0xff, nodes * sizeof *stamp);
 	uint32_t sid = 0; /* stamp of the group being resolved: finds repeated members */
 	for (size_t v = 0; v < nodes; v++) {
