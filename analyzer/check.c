@@ -3,6 +3,7 @@
  */
 #include "fo_check.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,17 +200,39 @@ static int shared_fate(const fo_graph *g, const fo_spof *spof, uint32_t gi,
 	return FO_OK;
 }
 
+/* The fail sets shared fate reads (fo_spof_compute_shared_fate), computed
+ * on a second thread while the caller's thread finds the other warnings:
+ * the pass only reads the graph, which is immutable, and adds nothing to the
+ * diag, so the warnings and their order are those of one thread. */
+typedef struct spof_job {
+	const fo_graph *g;
+	fo_spof *spof;
+	int err;
+} spof_job;
+
+static void *spof_thread(void *arg)
+{
+	spof_job *j = arg;
+	j->err = fo_spof_compute_shared_fate(&j->spof, j->g);
+	return NULL;
+}
+
 int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
 {
 	int err = FO_OK;
 	fo_sccs sccs = { 0, NULL, NULL };
 	uint32_t *depth = NULL, *causes = NULL;
 	fo_spof *spof = NULL;
+	spof_job job = { g, NULL, FO_OK };
+	pthread_t th;
+	int threaded = 0;
 	const char *file = fo_graph_file(g);
 	uint32_t n = fo_graph_node_count(g), ng = fo_graph_group_count(g);
 	char buf[1200], sb[FO_DIAG_SHORT_BUF], sb2[FO_DIAG_SHORT_BUF];
 
 	memset(st, 0, sizeof *st);
+	/* No thread to be had: the pass runs below, on this one. */
+	threaded = pthread_create(&th, NULL, spof_thread, &job) == 0;
 	st->nodes = n;
 	st->dependencies = fo_graph_member_count(g);
 
@@ -269,7 +292,17 @@ int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
 				 sid(g, v, sb), fo_graph_node_kind_word(g, v));
 	}
 
-	if ((err = depths(g, &depth)) < 0 || (err = fo_spof_compute(&spof, g)) < 0)
+	if ((err = depths(g, &depth)) < 0)
+		goto done;
+	if (threaded) {
+		pthread_join(th, NULL);
+		threaded = 0;
+	} else {
+		spof_thread(&job);
+	}
+	spof = job.spof;
+	job.spof = NULL;
+	if ((err = job.err) < 0)
 		goto done;
 	for (uint32_t gi = 0; gi < ng; gi++) {
 		fo_group_info info;
@@ -299,6 +332,9 @@ int fo_check_warnings(const fo_graph *g, fo_diag *diag, fo_check_stats *st)
 				 fo_graph_node_kind_word(g, c));
 	}
 done:
+	if (threaded)
+		pthread_join(th, NULL);
+	fo_spof_free(job.spof);
 	fo_sccs_dispose(&sccs);
 	fo_spof_free(spof);
 	free(causes);

@@ -47,6 +47,15 @@ unsigned fo_spof_tier_weight(unsigned tier);
 int fo_spof_compute(fo_spof **out, const fo_graph *g);
 void fo_spof_free(fo_spof *s);
 
+/* Computes only what fo_spof_shared_fate needs, for `fallout check`: the
+ * fail sets of the members of redundant hard groups (2 <= n, K < n) and of
+ * every node they depend on through hard groups, transitively; those sets
+ * are exactly the ones fo_spof_compute gives. Every other fail set, every
+ * loss set and the ranking are left empty: fo_spof_ranking returns 0 and
+ * fo_spof_rank_of must not be called. Same errors; time and memory at most
+ * those of fo_spof_compute, without the loss sets and the ranking's sort. */
+int fo_spof_compute_shared_fate(fo_spof **out, const fo_graph *g);
+
 /* F(x) and L(x), ascending; *out borrowed for the result's lifetime. O(1). */
 size_t fo_spof_fail_set(const fo_spof *s, uint32_t x, const uint32_t **out);
 size_t fo_spof_loss_set(const fo_spof *s, uint32_t x, const uint32_t **out);
@@ -54,7 +63,8 @@ size_t fo_spof_loss_set(const fo_spof *s, uint32_t x, const uint32_t **out);
 int fo_spof_in_fail_set(const fo_spof *s, uint32_t x, uint32_t v);
 
 /* Every node ranked: by weight, then apps down, then nodes down (all
- * descending), then node index. *out borrowed. O(1). */
+ * descending), then node index. *out borrowed; 0 (and *out NULL) for a
+ * result of fo_spof_compute_shared_fate. O(1). */
 size_t fo_spof_ranking(const fo_spof *s, const fo_spof_rank **out);
 /* The ranking entry of node v. O(1). */
 const fo_spof_rank *fo_spof_rank_of(const fo_spof *s, uint32_t v);

@@ -41,8 +41,12 @@ struct fo_spof {
 	span *set[NSETS];  /* per node */
 	uint32_t *pool;
 	size_t pool_len, pool_alloc;
-	fo_spof_rank *rank; /* sorted */
+	fo_spof_rank *rank; /* sorted; NULL when shared_only */
 	uint32_t *rank_pos; /* node -> index in rank */
+	/* fo_spof_compute_shared_fate: fail sets only, and only of the nodes
+	 * need[] marks (see there); the other sets stay empty. */
+	int shared_only;
+	uint8_t *need;
 
 	/* scratch for the pass */
 	uint32_t *cnt;     /* per node counter for threshold merges */
@@ -69,6 +73,7 @@ void fo_spof_free(fo_spof *s)
 	free(s->pool);
 	free(s->rank);
 	free(s->rank_pos);
+	free(s->need);
 	free(s->cnt);
 	free(s->stamp);
 	free(s->hstamp);
@@ -81,6 +86,24 @@ static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 	return (x > y) - (x < y);
+}
+
+/* Ascending. Most sets are short (a node's fail set is about the depth of
+ * its dependency stack): those are sorted inline, without qsort's call per
+ * comparison. */
+static void sort_u32(uint32_t *a, size_t n)
+{
+	if (n > 32) {
+		qsort(a, n, sizeof *a, cmp_u32);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = a[i];
+		size_t j = i;
+		for (; j > 0 && a[j - 1] > x; j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
 }
 
 static inline const uint32_t *items(const fo_spof *s, int which, uint32_t x, uint32_t *len)
@@ -152,7 +175,7 @@ static int store(fo_spof *s, int which, uint32_t x, int *grew)
 		s->pool = p;
 		s->pool_alloc = na;
 	}
-	qsort(s->res, s->nres, sizeof *s->res, cmp_u32);
+	sort_u32(s->res, s->nres);
 	memcpy(s->pool + s->pool_len, s->res, s->nres * sizeof *s->res);
 	sp->off = s->pool_len;
 	sp->len = (uint32_t)s->nres;
@@ -238,6 +261,17 @@ static int eval(fo_spof *s, uint32_t x, int *grew)
 	const uint32_t *it;
 
 	s->nres = 0;
+	if (s->shared_only) {
+		if (!s->need[x]) {
+			*grew = 0;
+			return FO_OK;
+		}
+		s->stamp[x] = x + 1;
+		if ((err = merge_groups(s, SET_F, x)) < 0 || (err = store(s, SET_F, x, grew)) < 0)
+			return err;
+		unmark(s, x);
+		return FO_OK;
+	}
 	if ((err = eval_lost(s, x)) < 0 || (err = store(s, SET_LOST, x, &g1)) < 0)
 		return err;
 	unmark(s, x);
@@ -307,7 +341,50 @@ static int rank_all(fo_spof *s)
 	return FO_OK;
 }
 
-int fo_spof_compute(fo_spof **out, const fo_graph *g)
+/* Marks in s->need what fo_spof_shared_fate reads: the members of every
+ * redundant hard group (2 <= n, K < n), and, since F(x) is made of the fail
+ * sets of x's hard members, everything those depend on through hard groups,
+ * transitively. A cause of shared fate lies in a member's fail set, hence
+ * in that closure too. The closure is closed downwards, so evaluating only
+ * its nodes, bottom-up, gives them exactly the sets the full pass gives.
+ * O(nodes + members). */
+static int mark_needed(fo_spof *s)
+{
+	const fo_graph_view *v = &s->v;
+	size_t nn = v->nodes ? v->nodes : 1, top = 0;
+	uint32_t *stack = malloc(nn * sizeof *stack);
+	if (!(s->need = calloc(nn, 1)) || !stack) {
+		free(stack);
+		return FO_ENOMEM;
+	}
+	for (uint32_t gi = 0; gi < v->groups; gi++) {
+		uint32_t n = v->member_off[gi + 1] - v->member_off[gi];
+		if (!fo_group_type_is_hard((fo_group_type)v->group_type[gi]) || n < 2 ||
+		    v->group_k[gi] >= n)
+			continue;
+		for (uint32_t i = v->member_off[gi]; i < v->member_off[gi + 1]; i++)
+			if (!s->need[v->members[i]]) {
+				s->need[v->members[i]] = 1;
+				stack[top++] = v->members[i];
+			}
+	}
+	while (top) {
+		uint32_t x = stack[--top];
+		for (uint32_t gi = v->owned_off[x]; gi < v->owned_off[x + 1]; gi++) {
+			if (!fo_group_type_is_hard((fo_group_type)v->group_type[gi]))
+				continue;
+			for (uint32_t i = v->member_off[gi]; i < v->member_off[gi + 1]; i++)
+				if (!s->need[v->members[i]]) {
+					s->need[v->members[i]] = 1;
+					stack[top++] = v->members[i];
+				}
+		}
+	}
+	free(stack);
+	return FO_OK;
+}
+
+static int compute(fo_spof **out, const fo_graph *g, int shared_only)
 {
 	int err = FO_OK;
 	fo_sccs sccs = { 0, NULL, NULL };
@@ -318,6 +395,7 @@ int fo_spof_compute(fo_spof **out, const fo_graph *g)
 		return FO_ENOMEM;
 	s->g = g;
 	fo_graph_view_get(g, &s->v);
+	s->shared_only = shared_only;
 	const fo_graph_view *v = &s->v;
 	uint32_t n = v->nodes;
 	size_t nn = n ? n : 1;
@@ -334,7 +412,7 @@ int fo_spof_compute(fo_spof **out, const fo_graph *g)
 		err = FO_ENOMEM;
 		goto done;
 	}
-	if ((err = fo_graph_cycles(g, &sccs)) < 0)
+	if ((shared_only && (err = mark_needed(s)) < 0) || (err = fo_graph_cycles(g, &sccs)) < 0)
 		goto done;
 
 	/* Components: the cyclic SCCs 0..c-1, then one per remaining node. */
@@ -407,12 +485,14 @@ int fo_spof_compute(fo_spof **out, const fo_graph *g)
 		err = FO_EGRAPH;
 		goto done;
 	}
-	if ((err = rank_all(s)) < 0)
+	if (!shared_only && (err = rank_all(s)) < 0)
 		goto done;
 	free(s->cnt);
 	free(s->touched);
 	free(s->hstamp);
+	free(s->need);
 	s->cnt = s->touched = s->hstamp = NULL;
+	s->need = NULL;
 	*out = s;
 	s = NULL;
 done:
@@ -423,6 +503,16 @@ done:
 	free(queue);
 	fo_spof_free(s);
 	return err;
+}
+
+int fo_spof_compute(fo_spof **out, const fo_graph *g)
+{
+	return compute(out, g, 0);
+}
+
+int fo_spof_compute_shared_fate(fo_spof **out, const fo_graph *g)
+{
+	return compute(out, g, 1);
 }
 
 size_t fo_spof_fail_set(const fo_spof *s, uint32_t x, const uint32_t **out)
@@ -449,7 +539,7 @@ int fo_spof_in_fail_set(const fo_spof *s, uint32_t x, uint32_t v)
 size_t fo_spof_ranking(const fo_spof *s, const fo_spof_rank **out)
 {
 	*out = s->rank;
-	return s->v.nodes;
+	return s->rank ? s->v.nodes : 0;
 }
 
 const fo_spof_rank *fo_spof_rank_of(const fo_spof *s, uint32_t v)

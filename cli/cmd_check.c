@@ -128,7 +128,7 @@ static void check_one(checked *c, const char *prog, const char *path, const chec
 		/* Read once; the input is kept (a copy, for a pipe or a FIFO)
 		 * to locate the warnings below: the path is not opened again.
 		 * No XSD validation and no sha256: see the top of this file. */
-		fo_inventory_opts iopts = { 0, c->shown, 1 };
+		fo_inventory_opts iopts = { 0, c->shown, 1, 0 };
 		err = fo_inventory_read(&g, &in, path, &iopts, c->diag);
 	}
 	if (err < 0)

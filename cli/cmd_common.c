@@ -190,7 +190,7 @@ int cmd_is_snapshot(const char *path)
 int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_schema,
 	     fo_diag *diag)
 {
-	fo_inventory_opts opts = { validate_schema, NULL, 0 };
+	fo_inventory_opts opts = { validate_schema, NULL, 0, 0 };
 	char *db = NULL;
 	const char *label = NULL;
 	int err, snap = cmd_split_snapshot(path, &db, &label);

@@ -11,12 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag_int.h"
 #include "fo_error.h"
 
 struct fo_diag {
 	fo_diag_entry *v;
 	size_t len, alloc, cap;
 	size_t errors, warnings, dropped;
+	void (*hook)(void *ctx); /* fo_diag__set_hook */
+	void *hook_ctx;
+	int in_hook;
 };
 
 int fo_diag_new(fo_diag **out, size_t cap)
@@ -29,17 +33,55 @@ int fo_diag_new(fo_diag **out, size_t cap)
 	return FO_OK;
 }
 
-void fo_diag_free(fo_diag *d)
+static void free_entries(fo_diag *d)
 {
-	if (!d)
-		return;
 	for (size_t i = 0; i < d->len; i++) {
 		free((char *)d->v[i].file);
 		free((char *)d->v[i].hint);
 		free((char *)d->v[i].msg);
 	}
 	free(d->v);
+	d->v = NULL;
+	d->len = d->alloc = 0;
+}
+
+void fo_diag_free(fo_diag *d)
+{
+	if (!d)
+		return;
+	free_entries(d);
 	free(d);
+}
+
+void fo_diag__set_hook(fo_diag *d, void (*fn)(void *ctx), void *ctx)
+{
+	d->hook = fn;
+	d->hook_ctx = ctx;
+}
+
+size_t fo_diag__cap(const fo_diag *d) { return d->cap; }
+
+void fo_diag__move(fo_diag *dst, fo_diag *src)
+{
+	size_t stored_errors = 0, stored_warnings = 0;
+	int in_hook = dst->in_hook;
+
+	dst->in_hook = 1;
+	for (size_t i = 0; i < src->len; i++) {
+		const fo_diag_entry *e = &src->v[i];
+		if (e->sev == FO_SEV_ERROR)
+			stored_errors++;
+		else
+			stored_warnings++;
+		fo_diag_add_code(dst, e->sev, e->code, e->file, e->line, e->col, e->hint, "%s", e->msg);
+	}
+	dst->in_hook = in_hook;
+	/* What src counted without storing it (its cap, or memory). */
+	dst->errors += src->errors - stored_errors;
+	dst->warnings += src->warnings - stored_warnings;
+	dst->dropped += (src->errors - stored_errors) + (src->warnings - stored_warnings);
+	free_entries(src);
+	src->errors = src->warnings = src->dropped = 0;
 }
 
 static char *dup_or_null(const char *s)
@@ -75,6 +117,11 @@ int fo_diag_vadd_code(fo_diag *d, fo_severity sev, const char *code, const char 
 	char *msg = NULL, *f = NULL, *h = NULL;
 	va_list ap;
 
+	if (d->hook && !d->in_hook) {
+		d->in_hook = 1;
+		d->hook(d->hook_ctx);
+		d->in_hook = 0;
+	}
 	if (sev == FO_SEV_ERROR)
 		d->errors++;
 	else

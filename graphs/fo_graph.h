@@ -76,6 +76,20 @@ void fo_builder_free(fo_builder *b);
  * 2^32 - 1) or FO_EINVAL. O(nodes + members). */
 int fo_builder_reserve(fo_builder *b, size_t nodes, size_t groups, size_t members);
 
+/* From now on, a second thread runs this builder's calls, queued with
+ * copies of their strings, while the caller goes on (reading XML). Every
+ * result is that of one thread: the same return values, node indices,
+ * graph, and diagnostics in the same order (the worker's are moved into
+ * diag before the caller adds an entry of its own, and by finish). A
+ * failure of the worker (FO_ENOMEM, FO_ELIMIT) is returned by a later call
+ * and by fo_builder_finish. Only the caller's thread may use the builder
+ * and its diag meanwhile; fo_builder_finish and fo_builder_free end the
+ * thread. Returns FO_OK (also when no thread can be created: one thread
+ * then does it all), FO_ENOMEM or FO_EINVAL. O(1); the calls that read the
+ * builder's state (fo_builder_reserve, the *_node variants) wait for the
+ * worker to catch up. Design: docs/importer.md, "Two threads". */
+int fo_builder_start_thread(fo_builder *b);
+
 /* Inventory name (copied). */
 int fo_builder_set_name(fo_builder *b, const char *name);
 

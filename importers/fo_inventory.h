@@ -28,7 +28,16 @@ typedef struct fo_inventory_opts {
 	/* fo_inventory_read: keep the input for columns but do not compute its
 	 * sha256 (about 6 ms per MB); fo_inventory_input_sha256 is then "". */
 	int no_sha256;
+	/* Threads: 0 = the default, a second thread for the graph builder once
+	 * FO_INVENTORY_THREAD_AT bytes have been read (so small inputs never
+	 * start one); 1 = one thread; 2 = the second thread from the start.
+	 * The result is the same either way, diagnostics and their order
+	 * included (fo_builder_start_thread, docs/importer.md "Two threads"). */
+	int threads;
 } fo_inventory_opts;
+
+/* Bytes read before the default starts the builder's thread. */
+#define FO_INVENTORY_THREAD_AT (4u << 20)
 
 /* What one read of an inventory leaves to the caller (fo_inventory_read):
  * the sha256 of the bytes parsed, and the input kept open so that columns

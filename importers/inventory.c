@@ -99,6 +99,9 @@ typedef struct loader {
 
 	xmlChar **scratch;    /* attribute values built by libxml2 for us */
 	size_t nscratch, ascratch;
+
+	uint64_t thread_at;   /* input offset at which the builder gets its own
+			       * thread (opts->threads); UINT64_MAX: never */
 } loader;
 
 /* ------------------------------------------------------------- helpers */
@@ -605,6 +608,12 @@ static int on_start(loader *l, const xmlNode *n, const char *qname)
 
 	if (!n || !qname || !local)
 		return FO_ENOMEM;
+	if (l->x.scan.offset >= l->thread_at) {
+		int err = fo_builder_start_thread(l->b);
+		l->thread_at = UINT64_MAX;
+		if (err < 0)
+			return err;
+	}
 	/* Pair the element with the scanner's record of its start tag. */
 	l->have_tag = fo_scan__pop_tag(&l->x.scan, &l->tag) == 0;
 	if (l->have_tag && l->tag.hash != fo_scan__hash(qname, strlen(qname))) {
@@ -1036,6 +1045,8 @@ int fo_inventory_read(fo_graph **out, fo_inventory_input **input, const char *pa
 	file = opts && opts->name ? opts->name : strcmp(path, "-") == 0 ? "<stdin>" : path;
 	l.diag_first = fo_diag_count(diag);
 	l.schema = opts && opts->validate_schema;
+	l.thread_at = !opts || !opts->threads ? FO_INVENTORY_THREAD_AT
+		      : opts->threads >= 2 ? 0 : UINT64_MAX;
 	if ((err = fo_reader__init(&l.x, file, diag, &inventory_format, &l)) < 0)
 		goto done;
 	l.x.hash = input != NULL && !(opts && opts->no_sha256);

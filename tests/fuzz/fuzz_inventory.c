@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Loads path; returns the status after checking the failure contract. */
 static int load(fo_graph **g, const char *path, int schema)
 {
-	fo_inventory_opts o = { schema, "fuzz.xml", 0 };
+	fo_inventory_opts o = { schema, "fuzz.xml", 0, 0 };
 	fo_diag *diag = NULL;
 	int err;
 

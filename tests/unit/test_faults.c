@@ -35,6 +35,7 @@
 #include <libxml/xmlerror.h>
 #include <sqlite3.h>
 
+#include "analyzer/fo_check.h"
 #include "analyzer/fo_engine.h"
 #include "analyzer/fo_spof.h"
 #include "graphs/fo_error.h"
@@ -164,6 +165,7 @@ static unsigned long inject(op *o)
 
 typedef struct load_ctx {
 	const char *path;
+	int threads; /* fo_inventory_opts.threads: 2 = the builder's own thread */
 	fo_graph *g;
 	/* The reference: counts and the last node's id. */
 	uint32_t nodes, groups;
@@ -175,9 +177,10 @@ static int load_run(op *o)
 {
 	load_ctx *c = o->ctx;
 	fo_diag *d = NULL;
+	fo_inventory_opts opts = { 0, NULL, 0, c->threads };
 	int err = fo_diag_new(&d, 0);
 	if (err == FO_OK)
-		err = fo_inventory_load(&c->g, c->path, NULL, d);
+		err = fo_inventory_load(&c->g, c->path, &opts, d);
 	fo_diag_free(d);
 	return err;
 }
@@ -207,11 +210,12 @@ static void load_settle(op *o, int err, int reference)
 	c->g = NULL;
 }
 
-static void load_sample(const char *path)
+static void load_sample(const char *path, int threads)
 {
-	load_ctx c = { path, NULL, 0, 0, 0, "" };
+	load_ctx c = { path, threads, NULL, 0, 0, 0, "" };
 	char name[64];
-	snprintf(name, sizeof name, "load %s", strrchr(path, '/') + 1);
+	snprintf(name, sizeof name, "load %s%s", strrchr(path, '/') + 1,
+		 threads == 2 ? " (2 threads)" : "");
 	op o = { name, NULL, load_run, load_settle, &c };
 	assert_true(inject(&o) > 0);
 }
@@ -221,7 +225,7 @@ static void load_quickstart(void **state)
 	(void)state;
 	if (skip_reason())
 		skip();
-	load_sample("samples/quickstart.xml");
+	load_sample("samples/quickstart.xml", 0);
 }
 
 static void load_tencent(void **state)
@@ -229,7 +233,71 @@ static void load_tencent(void **state)
 	(void)state;
 	if (skip_reason())
 		skip();
-	load_sample("samples/tencent-gz-2023.xml");
+	load_sample("samples/tencent-gz-2023.xml", 0);
+}
+
+/* The builder's thread from the start: a failure in either thread gives
+ * FO_ENOMEM, and nothing leaks (the worker is joined on every path). */
+static void load_threaded(void **state)
+{
+	(void)state;
+	if (skip_reason())
+		skip();
+	load_sample("samples/quickstart.xml", 2);
+	load_sample("samples/tencent-gz-2023.xml", 2);
+}
+
+/* ---------------------------------------------------------------- check */
+
+/* fo_check_warnings computes the shared-fate sets on a second thread: a
+ * failure there gives FO_ENOMEM too, and nothing leaks. A diag entry that
+ * cannot be stored is counted, not an error: the counts must then still
+ * be those of the reference. */
+typedef struct check_ctx {
+	fo_graph *g;
+	fo_check_stats ref;
+} check_ctx;
+
+static fo_check_stats check_st;
+
+static int check_run(op *o)
+{
+	check_ctx *c = o->ctx;
+	fo_diag *d = NULL;
+	int err = fo_diag_new(&d, 0);
+	memset(&check_st, 0, sizeof check_st);
+	if (err == FO_OK)
+		err = fo_check_warnings(c->g, d, &check_st);
+	fo_diag_free(d);
+	return err;
+}
+
+static void check_settle(op *o, int err, int reference)
+{
+	check_ctx *c = o->ctx;
+	if (err != FO_OK)
+		return;
+	if (reference)
+		c->ref = check_st;
+	else
+		assert_memory_equal(&c->ref, &check_st, sizeof check_st);
+}
+
+static void check_warnings(void **state)
+{
+	(void)state;
+	if (skip_reason())
+		skip();
+	check_ctx c;
+	fo_diag *d = NULL;
+	memset(&c, 0, sizeof c);
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_inventory_load(&c.g, "samples/tencent-gz-2023.xml", NULL, d), FO_OK);
+	fo_diag_free(d);
+	op o = { "check warnings", NULL, check_run, check_settle, &c };
+	assert_true(inject(&o) > 0);
+	assert_true(c.ref.shared_fate + c.ref.shared + c.ref.unused > 0);
+	fo_graph_free(c.g);
 }
 
 /* ---------------------------------------------------------------- whatif */
@@ -880,6 +948,8 @@ int main(void)
 		cmocka_unit_test(hooks_work),
 		cmocka_unit_test(load_quickstart),
 		cmocka_unit_test(load_tencent),
+		cmocka_unit_test(load_threaded),
+		cmocka_unit_test(check_warnings),
 		cmocka_unit_test(whatif_reports),
 		cmocka_unit_test(impact_map),
 		cmocka_unit_test(batch_report),

@@ -40,7 +40,7 @@ static fo_graph *gen_load(uint64_t n, uint64_t seed, fo_diag **diag_out)
 	assert_int_equal(fclose(fp), 0);
 	fo_diag *diag = NULL;
 	fo_graph *g = NULL;
-	fo_inventory_opts io = { 1, NULL, 0 };
+	fo_inventory_opts io = { 1, NULL, 0, 0 };
 	assert_int_equal(fo_diag_new(&diag, 20), FO_OK);
 	int err = fo_inventory_load(&g, path, &io, diag);
 	if (err != FO_OK)

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +31,7 @@
 #include "graphs/fo_sha256.h"
 #include "importers/fo_inventory.h"
 #include "importers/scan.h"
+#include "generators/fo_gen.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -91,7 +93,7 @@ static double now_ms(void)
 
 static void load_path(result *r, const char *path, int schema)
 {
-	fo_inventory_opts o = { schema, NULL, 0 };
+	fo_inventory_opts o = { schema, NULL, 0, 0 };
 	memset(r, 0, sizeof *r);
 	snprintf(r->path, sizeof r->path, "%s", path);
 	assert_int_equal(fo_diag_new(&r->d, 0), FO_OK);
@@ -989,7 +991,7 @@ static void *load_many(void *arg)
 	for (int i = 0; i < 20; i++) {
 		fo_graph *g = NULL;
 		fo_diag *d = NULL;
-		fo_inventory_opts o = { i % 2, NULL, 0 };
+		fo_inventory_opts o = { i % 2, NULL, 0, 0 };
 		if (fo_diag_new(&d, 0) != FO_OK)
 			return (void *)1;
 		int err = fo_inventory_load(&g, path, &o, d);
@@ -1199,7 +1201,7 @@ static void test_locate_pipe(void **state)
 	int rfd;
 	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
 	start_pipe(&f, &rfd, ppath, valid_xml, strlen(valid_xml));
-	fo_inventory_opts o = { 1, "piped.xml", 0 };
+	fo_inventory_opts o = { 1, "piped.xml", 0, 0 };
 	fo_inventory_input *in = NULL;
 	assert_int_equal(fo_inventory_read(&g, &in, ppath, &o, d), FO_OK);
 	assert_int_equal(pthread_join(f.t, NULL), 0);
@@ -1721,6 +1723,171 @@ static void test_scanner_caps_any_chunking(void **state)
 	}
 }
 
+/* ------------------------------------------------------------- threads */
+
+/* The same read with one thread and with the builder's own thread (from
+ * the start, or from FO_INVENTORY_THREAD_AT bytes on) gives the same
+ * status, the same graph and the same diagnostics in the same order,
+ * however the two threads interleave. */
+typedef struct thread_run {
+	int err;
+	fo_graph *g;
+	fo_diag *d;
+} thread_run;
+
+static void read_threads(thread_run *r, const char *path, int threads, size_t cap)
+{
+	fo_inventory_opts o = { 0, NULL, 0, threads };
+	memset(r, 0, sizeof *r);
+	assert_int_equal(fo_diag_new(&r->d, cap), FO_OK);
+	r->err = fo_inventory_load(&r->g, path, &o, r->d);
+}
+
+static void same_str_or_null(const char *a, const char *b)
+{
+	if (!a || !b)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+static void same_run(const thread_run *a, const thread_run *b)
+{
+	assert_int_equal(a->err, b->err);
+	assert_int_equal(fo_diag_count(a->d), fo_diag_count(b->d));
+	assert_int_equal(fo_diag_errors(a->d), fo_diag_errors(b->d));
+	assert_int_equal(fo_diag_warnings(a->d), fo_diag_warnings(b->d));
+	assert_int_equal(fo_diag_dropped(a->d), fo_diag_dropped(b->d));
+	for (size_t i = 0; i < fo_diag_count(a->d); i++) {
+		const fo_diag_entry *x = fo_diag_get(a->d, i), *y = fo_diag_get(b->d, i);
+		assert_int_equal(x->sev, y->sev);
+		same_str_or_null(x->code, y->code);
+		same_str_or_null(x->file, y->file);
+		assert_int_equal(x->line, y->line);
+		assert_int_equal(x->col, y->col);
+		same_str_or_null(x->hint, y->hint);
+		assert_string_equal(x->msg, y->msg);
+	}
+	if (a->err != FO_OK)
+		return;
+	const fo_graph *p = a->g, *q = b->g;
+	uint32_t n = fo_graph_node_count(p);
+	assert_int_equal(n, fo_graph_node_count(q));
+	assert_int_equal(fo_graph_group_count(p), fo_graph_group_count(q));
+	assert_int_equal(fo_graph_member_count(p), fo_graph_member_count(q));
+	same_str_or_null(fo_graph_name(p), fo_graph_name(q));
+	for (uint32_t v = 0; v < n; v++) {
+		const fo_prop *pa, *pb;
+		assert_string_equal(fo_graph_node_id(p, v), fo_graph_node_id(q, v));
+		same_str_or_null(fo_graph_node_name(p, v), fo_graph_node_name(q, v));
+		assert_string_equal(fo_graph_node_kind_word(p, v), fo_graph_node_kind_word(q, v));
+		same_str_or_null(fo_graph_node_tenant(p, v), fo_graph_node_tenant(q, v));
+		assert_int_equal(fo_graph_node_tier(p, v), fo_graph_node_tier(q, v));
+		assert_int_equal(fo_graph_node_container(p, v), fo_graph_node_container(q, v));
+		assert_int_equal(fo_graph_node_line(p, v), fo_graph_node_line(q, v));
+		size_t na = fo_graph_node_props(p, v, &pa), nb = fo_graph_node_props(q, v, &pb);
+		assert_int_equal(na, nb);
+		for (size_t i = 0; i < na; i++) {
+			assert_string_equal(pa[i].key, pb[i].key);
+			assert_string_equal(pa[i].value, pb[i].value);
+		}
+	}
+	for (uint32_t i = 0; i < fo_graph_group_count(p); i++) {
+		fo_group_info x, y;
+		fo_graph_group(p, i, &x);
+		fo_graph_group(q, i, &y);
+		assert_int_equal(x.owner, y.owner);
+		assert_int_equal(x.type, y.type);
+		assert_int_equal(x.k, y.k);
+		assert_int_equal(x.n, y.n);
+		assert_int_equal(x.line, y.line);
+		assert_memory_equal(x.members, y.members, x.n * sizeof *x.members);
+	}
+}
+
+static void run_free(thread_run *r)
+{
+	fo_graph_free(r->g);
+	fo_diag_free(r->d);
+}
+
+/* Errors of the reader (attributes, kinds, text) and of the builder
+ * (duplicate ids, bad min, empty groups, unknown and repeated references,
+ * containment loops), interleaved, many times over; with an unlimited diag
+ * and with a cap that cuts in the middle. */
+static void test_threads_same_diagnostics(void **state)
+{
+	(void)state;
+	static const char block[] =
+		"  <node id=\"a%d\" kind=\"host\" color=\"red\"/>\n"
+		"  <node id=\"a%d\" kind=\"Host\" bogus:x=\"1\"/>\n"
+		"  <node id=\"b%d\" kind=\"vm\" in=\"a%d\" zap=\"1\">text\n"
+		"    <requires min=\"3\"><ref id=\"a%d\"/><ref id=\"a%d\"/></requires>\n"
+		"    <requires><ref id=\"nowhere%d\"/><ref id=\"c%d\"/></requires>\n"
+		"    <degrades/>\n"
+		"    <copy ref=\"missing%d\"/><copy ref=\"a%d\"/><copy ref=\"a%d\"/>\n"
+		"  </node>\n"
+		"  <node id=\"c%d\" kind=\"app\" in=\"d%d\"><bad/></node>\n"
+		"  <node id=\"d%d\" kind=\"site\" in=\"c%d\"/>\n"
+		"  <node id=\"\" kind=\"x\"/>\n";
+	/* Over PAR_MIN (graph.c) builder groups: fo_builder_finish tries
+	 * its two-thread pass, finds the errors and falls back. */
+	enum { BLOCKS = 2100 };
+	size_t cap = 64 + BLOCKS * (sizeof block + 100), len;
+	char *xml = malloc(cap);
+	assert_non_null(xml);
+	len = (size_t)snprintf(xml, cap, "<inventory name=\"threads\">\n");
+	for (int i = 0; i < BLOCKS; i++)
+		len += (size_t)snprintf(xml + len, cap - len, block, i, i, i, i, i, i, i, i, i, i, i,
+					i, i, i, i);
+	len += (size_t)snprintf(xml + len, cap - len, "</inventory>\n");
+	char path[512];
+	snprintf(path, sizeof path, "%s", write_tmp("errors.xml", xml, len));
+	free(xml);
+
+	static const size_t caps[] = { 0, 7, 1000 };
+	for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+		thread_run one, two;
+		read_threads(&one, path, 1, caps[c]);
+		assert_int_equal(one.err, FO_EINPUT);
+		assert_true(fo_diag_errors(one.d) > BLOCKS * 10);
+		for (int rep = 0; rep < 3; rep++) {
+			read_threads(&two, path, 2, caps[c]);
+			same_run(&one, &two);
+			run_free(&two);
+		}
+		run_free(&one);
+	}
+}
+
+/* A generated inventory larger than FO_INVENTORY_THREAD_AT: the default
+ * starts the thread part way through; the graphs are the same. */
+static void test_threads_same_graph(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof path, "%s/gen.xml", tmpdir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fo_gen_opts go = { 20000, 7 };
+	assert_int_equal(fo_gen_write(f, &go), FO_OK);
+	assert_int_equal(fclose(f), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_true((uint64_t)st.st_size > FO_INVENTORY_THREAD_AT);
+
+	thread_run one, def, two;
+	read_threads(&one, path, 1, 0);
+	assert_int_equal(one.err, FO_OK);
+	read_threads(&def, path, 0, 0);
+	read_threads(&two, path, 2, 0);
+	same_run(&one, &def);
+	same_run(&one, &two);
+	run_free(&one);
+	run_free(&def);
+	run_free(&two);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1777,6 +1944,8 @@ int main(void)
 		cmocka_unit_test(test_scanner_positions_any_chunking),
 		cmocka_unit_test(test_scanner_doctype_any_chunking),
 		cmocka_unit_test(test_scanner_caps_any_chunking),
+		cmocka_unit_test(test_threads_same_diagnostics),
+		cmocka_unit_test(test_threads_same_graph),
 	};
 	return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
 }

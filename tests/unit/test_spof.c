@@ -149,6 +149,47 @@ static int brute_force_equal(const fo_graph *g, const fo_spof *s)
 	return bad;
 }
 
+/* fo_spof_compute_shared_fate against the full result s of the same graph:
+ * the same causes for every group, the same fail set for every member of a
+ * redundant hard group, no loss set, no ranking. Returns 0 when all agree. */
+static int shared_only_equal(const fo_graph *g, const fo_spof *s)
+{
+	fo_spof *r = NULL;
+	int bad = 0;
+	assert_int_equal(fo_spof_compute_shared_fate(&r, g), FO_OK);
+	const fo_spof_rank *rk;
+	if (fo_spof_ranking(r, &rk) != 0)
+		bad = 1;
+	for (uint32_t x = 0; x < fo_graph_node_count(g); x++) {
+		const uint32_t *l;
+		if (fo_spof_loss_set(r, x, &l) != 0)
+			bad = 1;
+	}
+	for (uint32_t gi = 0; gi < fo_graph_group_count(g); gi++) {
+		fo_group_info gr;
+		uint32_t *c1 = NULL, *c2 = NULL;
+		size_t n1 = 0, n2 = 0;
+		fo_graph_group(g, gi, &gr);
+		assert_int_equal(fo_spof_shared_fate(s, gi, &c1, &n1), FO_OK);
+		assert_int_equal(fo_spof_shared_fate(r, gi, &c2, &n2), FO_OK);
+		if (n1 != n2 || (n1 && memcmp(c1, c2, n1 * sizeof *c1) != 0))
+			bad = 1;
+		free(c1);
+		free(c2);
+		if (!fo_group_type_is_hard(gr.type) || gr.n < 2 || gr.k >= gr.n)
+			continue;
+		for (uint32_t m = 0; m < gr.n; m++) {
+			const uint32_t *f1, *f2;
+			size_t l1 = fo_spof_fail_set(s, gr.members[m], &f1);
+			size_t l2 = fo_spof_fail_set(r, gr.members[m], &f2);
+			if (l1 != l2 || (l1 && memcmp(f1, f2, l1 * sizeof *f1) != 0))
+				bad = 1;
+		}
+	}
+	fo_spof_free(r);
+	return bad;
+}
+
 static void check_spec(const char *spec)
 {
 	fo_graph *g = NULL;
@@ -156,6 +197,7 @@ static void check_spec(const char *spec)
 	assert_int_equal(fx_graph(&g, spec, NULL), FO_OK);
 	assert_int_equal(fo_spof_compute(&s, g), FO_OK);
 	assert_int_equal(brute_force_equal(g, s), 0);
+	assert_int_equal(shared_only_equal(g, s), 0);
 	fo_spof_free(s);
 	fo_graph_free(g);
 }
@@ -176,6 +218,8 @@ static void samples_equal_brute_force(void **state)
 		assert_int_equal(fo_spof_compute(&s, g), FO_OK);
 		if (brute_force_equal(g, s))
 			fail_msg("%s: spof and brute force differ", files[i]);
+		if (shared_only_equal(g, s))
+			fail_msg("%s: the shared-fate pass and the full pass differ", files[i]);
 		fo_spof_free(s);
 		fo_graph_free(g);
 		fo_diag_free(d);
@@ -359,6 +403,39 @@ static void check_warns_shared_fate(void **state)
 	}
 }
 
+/* The shared-fate pass leaves out what shared fate never reads: the app
+ * above the redundant group (its fail set holds the loop in the full pass)
+ * and the unrelated chain beside it. */
+static void shared_fate_pass_computes_only_the_closure(void **state)
+{
+	(void)state;
+	fo_graph *g = NULL;
+	fo_spof *s = NULL;
+	uint32_t app, c1, loop, y, *c = NULL;
+	size_t nc = 0;
+	const uint32_t *f;
+	assert_int_equal(fx_graph(&g, "N loop cooling\nN c1 cooling\nN c2 cooling\nc1 > loop\n"
+				       "c2 > loop\nN app app\napp > 1: c1 c2\nN x host\nN y vm\ny > x\n",
+				  NULL), FO_OK);
+	assert_int_equal(fo_spof_compute_shared_fate(&s, g), FO_OK);
+	assert_int_equal(fo_graph_lookup(g, "app", &app), FO_OK);
+	assert_int_equal(fo_graph_lookup(g, "c1", &c1), FO_OK);
+	assert_int_equal(fo_graph_lookup(g, "loop", &loop), FO_OK);
+	assert_int_equal(fo_graph_lookup(g, "y", &y), FO_OK);
+	assert_int_equal(fo_spof_fail_set(s, c1, &f), 1);
+	assert_int_equal(f[0], loop);
+	assert_int_equal(fo_spof_fail_set(s, app, &f), 0);
+	assert_int_equal(fo_spof_fail_set(s, y, &f), 0);
+	uint32_t first, count;
+	fo_graph_node_groups(g, app, &first, &count);
+	assert_int_equal(fo_spof_shared_fate(s, first, &c, &nc), FO_OK);
+	assert_int_equal(nc, 1);
+	assert_int_equal(c[0], loop);
+	free(c);
+	fo_spof_free(s);
+	fo_graph_free(g);
+}
+
 /* ------------------------------------------------------- random graphs */
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
@@ -393,6 +470,8 @@ static void random_graphs_equal_brute_force(void **state)
 		assert_int_equal(fo_spof_compute(&s, g), FO_OK);
 		if (brute_force_equal(g, s))
 			fail_msg("random graph #%d (%u nodes): spof and brute force differ", i, n);
+		if (shared_only_equal(g, s))
+			fail_msg("random graph #%d (%u nodes): the shared-fate pass differs", i, n);
 		fo_spof_free(s);
 		fo_graph_free(g);
 	}
@@ -407,6 +486,7 @@ int main(void)
 		cmocka_unit_test(data_loss),
 		cmocka_unit_test(shared_fate_two_chillers_one_loop),
 		cmocka_unit_test(check_warns_shared_fate),
+		cmocka_unit_test(shared_fate_pass_computes_only_the_closure),
 		cmocka_unit_test(samples_equal_brute_force),
 		cmocka_unit_test(tencent_wechat_pay_spofs),
 		cmocka_unit_test(random_graphs_equal_brute_force),
