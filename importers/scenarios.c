@@ -400,7 +400,14 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 		}
 	}
 	if (!ok) {
-		if (!parent)
+		if (!parent && ns) {
+			/* <scenarios xmlns="…">: the right name in a namespace
+			 * is not the format's element; say which part is wrong */
+			char nb[FO_READER_SHOW_BUF];
+			error_at(r, l, c, "the root element <%s> is in the namespace '%s': the format has no "
+				 "namespace", fo_reader__show(qname, sb),
+				 fo_reader__show((const char *)ns, nb));
+		} else if (!parent)
 			error_at(r, l, c, "the root element is <%s>: a scenario file starts with <scenarios>",
 				 fo_reader__show(qname, sb));
 		else
