@@ -170,7 +170,10 @@ static void errors(void **state)
 	expect_error("<scenarios version=\"2\"/>", 1, 21, "unsupported version '2'");
 	expect_error("<scenarios>\n  hello<scenario name=\"a\"><fail ref=\"sbg\"/></scenario></scenarios>", 2, 3,
 		     "text is not allowed in <scenarios>");
-	expect_error("<x:scenarios xmlns:x=\"urn:x\"/>", 1, 1, "the root element is <x:scenarios>");
+	expect_error("<x:scenarios xmlns:x=\"urn:x\"/>", 1, 1,
+		     "the root element <x:scenarios> is in the namespace 'urn:x': the format has no namespace");
+	expect_error("<scenarios xmlns=\"urn:fallout:scenarios:1\"/>", 1, 1,
+		     "the root element <scenarios> is in the namespace 'urn:fallout:scenarios:1'");
 	expect_error("<scenarios>\n<scenario name=\"a\"><fail ref=\"sbg\"></scenario></scenarios>", 2, 47, "");
 	expect_error("", 1, 1, "empty document");
 }
