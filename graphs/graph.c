@@ -2130,9 +2130,8 @@ static int blob_csr_ok(const uint32_t *off, size_t count, uint64_t last)
 	return 1;
 }
 
-/* Strict UTF-8 (as the snapshot rows are checked), NUL bytes allowed (they
- * end the arena's strings). ASCII runs are skipped 8 bytes at a time. */
-static int blob_utf8_ok(const unsigned char *p, size_t n)
+/* graph_blob.h. ASCII runs are skipped 8 bytes at a time. */
+int fo_graph_blob_utf8_ok(const unsigned char *p, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
@@ -2180,7 +2179,7 @@ int fo_graph_blob_seal(fo_graph *g, const char **why)
 	/* Strings: every offset below alen finds a NUL inside the arena. */
 	if (alen == 0 || g->a.p[0] != '\0' || g->a.p[alen - 1] != '\0')
 		BAD("the string arena does not start and end with a NUL");
-	if (!blob_utf8_ok((const unsigned char *)g->a.p, alen))
+	if (!fo_graph_blob_utf8_ok((const unsigned char *)g->a.p, alen))
 		BAD("the string arena is not UTF-8");
 	if (g->name_off >= alen)
 		BAD("the inventory name is out of the arena");

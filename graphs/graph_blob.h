@@ -103,4 +103,11 @@ int fo_graph_blob_seal(fo_graph *g, const char **why);
  * Blocks under 2 MiB (one huge page) are left alone. Never fails; allocates nothing. */
 void fo_graph_blob_hint_huge(void *p, size_t bytes);
 
+/* 1 when the n bytes at p are strict UTF-8 (no overlong forms, no
+ * surrogates, nothing above U+10FFFF); NUL bytes count as text (they end
+ * the arena's strings; a caller that refuses them checks for them). The one
+ * check of stored text, for the image's arena and for the snapshot's rows.
+ * O(n). */
+int fo_graph_blob_utf8_ok(const unsigned char *p, size_t n);
+
 #endif

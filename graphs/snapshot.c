@@ -280,40 +280,6 @@ static int row_damaged(const row *r, const char *fmt, ...)
 	return FO_EINPUT;
 }
 
-/* Strict UTF-8 (no overlong forms, no surrogates, at most U+10FFFF). */
-static int utf8_ok(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = p[i];
-		size_t k;
-		unsigned min, cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			k = 1, min = 0x80, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			k = 2, min = 0x800, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			k = 3, min = 0x10000, cp = c & 0x07;
-		else
-			return 0;
-		if (n - i <= k)
-			return 0;
-		for (size_t j = 1; j <= k; j++) {
-			if ((p[i + j] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (p[i + j] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += k + 1;
-	}
-	return 1;
-}
-
 /* Text column col of r: *out the text (borrowed until the next step), *len
  * its length (may be NULL). NULL is accepted only when nullable (then *out
  * is NULL); anything but valid UTF-8 text without NUL bytes is damage. */
@@ -332,7 +298,7 @@ static int get_text(const row *r, int col, int nullable, const char **out, size_
 	if (!p)
 		return FO_ENOMEM; /* a TEXT value of a UTF-8 database needs no conversion */
 	size_t n = (size_t)sqlite3_value_bytes(v);
-	if (memchr(p, 0, n) || !utf8_ok(p, n))
+	if (memchr(p, 0, n) || !fo_graph_blob_utf8_ok(p, n))
 		return row_damaged(r, "%s is not valid UTF-8 text", sqlite3_column_name(r->st, col));
 	*out = (const char *)p;
 	if (len)
