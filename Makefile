@@ -29,7 +29,7 @@ SANFLAGS :=
 OPT ?= -O2 -g
 endif
 
-PKGS := libxml-2.0 igraph libcgraph libgvc sqlite3 libxxhash
+PKGS := libxml-2.0 igraph libcgraph libgvc sqlite3 libxxhash jansson yaml-0.1
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -39,7 +39,8 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SANFLAGS) \
 	-DFO_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
-LIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
+# libcsv ships no .pc file (Debian's libcsv-dev): linked by name.
+LIBS_ALL = $(PKG_LIBS) -lcsv -lm $(LDLIBS)
 
 CLI_SRC := $(sort $(wildcard cli/*.c))
 LIB_SRC := $(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c generators/*.c))
@@ -106,7 +107,7 @@ deps:
 
 deps-test:
 	@sh scripts/deps.sh valgrind:valgrind chromium:chromium node:nodejs npm:npm groff:groff-base \
-		clang:clang deb-libclang-rt-14-dev:libclang-rt-14-dev pc-jansson:libjansson-dev
+		clang:clang deb-libclang-rt-14-dev:libclang-rt-14-dev
 
 check-headers: $(HEADER_CHECKS)
 

@@ -21,6 +21,9 @@ libgvc:libgraphviz-dev
 cmocka:libcmocka-dev
 sqlite3:libsqlite3-dev
 libxxhash:libxxhash-dev
+jansson:libjansson-dev
+yaml-0.1:libyaml-dev
+file-/usr/include/csv.h:libcsv-dev
 cmd-dot:graphviz
 cmd-xmllint:libxml2-utils
 cmd-sqlite3:sqlite3
