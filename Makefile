@@ -171,7 +171,8 @@ check: deps-test
 FUZZ_CC ?= clang
 FUZZ_BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 20
-FUZZ_NAMES := inventory scenarios snapshot
+# Every tests/fuzz/fuzz_NAME.c but the shared code and the self-test.
+FUZZ_NAMES := $(filter-out common selftest,$(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c))))
 FUZZ_BIN := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/fuzz_%) $(FUZZ_BUILD)/fuzz/fuzz_selftest
 FUZZ_GEN := $(FUZZ_BUILD)/gen/fz_quickstart_xml.o $(FUZZ_BUILD)/gen/fz_hostile_names_xml.o
 .PHONY: fuzz fuzz-build fuzz-harnesses
