@@ -67,6 +67,14 @@ fo_diag *fo_model_diag(const fo_model *m);
 int fo_model_source_begin(fo_model *m, const char *file, const char *format,
 			  const char *prefix, int strict, uint32_t *out);
 
+/* Options of the current source that its importer reads (set by the CLI
+ * from flags such as --infer-nesting, and by the mapping file's <option>s
+ * for that source): key and value copied; a later set replaces. A reader's
+ * options are documented on its page of docs/importers/. */
+int fo_model_set_option(fo_model *m, const char *key, const char *value);
+/* The current source's value for key, or NULL (borrowed). O(options). */
+const char *fo_model_option(const fo_model *m, const char *key);
+
 size_t fo_model_source_count(const fo_model *m);
 /* Borrowed for the model's lifetime. */
 const char *fo_model_source_file(const fo_model *m, uint32_t source);
