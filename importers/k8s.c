@@ -99,7 +99,7 @@ typedef struct kmap {
 	json_t *zones;    /* zone -> region or "" (created zone nodes) */
 	json_t *regions;  /* region -> 1 */
 	json_t *warned;   /* one warning per missing owner */
-	const char *srcfile;
+	char *srcfile;    /* a copy: the model's arena moves as nodes are added */
 	char *buf;        /* scratch for ids and keys */
 	size_t bufcap;
 } kmap;
@@ -1301,7 +1301,7 @@ static int report_spread(kmap *km, spread *sp)
 			snprintf(few + l, sizeof few - l, "%s%s", j ? ", " : "",
 				 fo_diag_shorten(json_string_value(v), a));
 		}
-		fo_k8s__warn(km->s, UINT32_MAX, (fo_pos){ 0, 0 }, "k8s-single-zone",
+		fo_diag_add_code(km->s->d, FO_SEV_WARNING, "k8s-single-zone", km->srcfile, 0, 0, NULL,
 			     "%zu of %zu %s have every running pod in one zone (%s%s): one zone "
 			     "failure stops each of them (node props zones, zone-count)",
 			     sp[t].single, sp[t].workloads, words[t], few,
@@ -1317,8 +1317,13 @@ static int map_all(k8s_set *s)
 	int err = FO_ENOMEM;
 
 	memset(&km, 0, sizeof km);
+	memset(sp, 0, sizeof sp);
 	km.s = s;
-	km.srcfile = fo_model_source_file(s->m, fo_model_source_current(s->m));
+	{
+		const char *sf = fo_model_source_file(s->m, fo_model_source_current(s->m));
+		if (sf && !(km.srcfile = strdup(sf)))
+			goto done;
+	}
 	km.in = calloc(s->nobjs ? s->nobjs : 1, sizeof *km.in);
 	km.byname = json_object();
 	km.labels = json_object();
@@ -1342,6 +1347,7 @@ static int map_all(k8s_set *s)
 done:
 	free(km.in);
 	free(km.buf);
+	free(km.srcfile);
 	json_decref(km.byname);
 	json_decref(km.labels);
 	json_decref(km.nodeaddr);

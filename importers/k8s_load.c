@@ -752,8 +752,8 @@ static int note_skipped_file(k8s_set *s, const char *rel)
 	return FO_OK;
 }
 
-/* Walks dir (depth levels below the root, whose real path is rootreal). */
-static int walk(k8s_set *s, const char *rootreal, const char *dir, size_t depth)
+/* Walks dir, depth levels below root (as given; its real path rootreal). */
+static int walk(k8s_set *s, const char *root, const char *rootreal, const char *dir, size_t depth)
 {
 	struct dirent **ents = NULL;
 	int n = scandir(dir, &ents, NULL, alphasort), i, err = FO_OK;
@@ -794,7 +794,8 @@ static int walk(k8s_set *s, const char *rootreal, const char *dir, size_t depth)
 		if (S_ISLNK(st.st_mode)) {
 			char *real = realpath(path, NULL);
 			size_t rl = strlen(rootreal);
-			int inside = real && strncmp(real, rootreal, rl) == 0 && real[rl] == '/';
+			int inside = real && strncmp(real, rootreal, rl) == 0 &&
+				     (real[rl] == '/' || real[rl] == '\0');
 			struct stat tst;
 			if (!inside || stat(path, &tst) != 0 || !S_ISREG(tst.st_mode)) {
 				if (add_file(s, path, &f) != FO_OK)
@@ -819,7 +820,7 @@ static int walk(k8s_set *s, const char *rootreal, const char *dir, size_t depth)
 						      s->max_dir_depth);
 				err = fail(s, FO_ELIMIT);
 			} else {
-				err = walk(s, rootreal, path, depth + 1);
+				err = walk(s, root, rootreal, path, depth + 1);
 				if (err == FO_EINPUT)
 					err = FO_OK; /* keep reading: all errors in one run */
 			}
@@ -828,7 +829,8 @@ static int walk(k8s_set *s, const char *rootreal, const char *dir, size_t depth)
 			if (err == FO_EINPUT)
 				err = FO_OK;
 		} else {
-			err = note_skipped_file(s, path);
+			/* named relative to the directory given */
+			err = note_skipped_file(s, path + strlen(root) + 1);
 			if (err != FO_OK)
 				fail(s, err);
 		}
@@ -856,7 +858,7 @@ int fo_k8s__load(k8s_set *s, const char *path)
 		int err;
 		if (!real)
 			return fail(s, errno == ENOMEM ? FO_ENOMEM : FO_EIO);
-		err = walk(s, real, path, 0);
+		err = walk(s, path, real, path, 0);
 		free(real);
 		return err;
 	}
