@@ -890,8 +890,8 @@ static long desired(kmap *km, long w)
  * disruption controller computes desiredHealthy (kubernetes/kubernetes
  * pkg/controller/disruption/disruption.go: GetScaledValueFromIntOrPercent
  * with roundUp true for both fields); -1 when the PDB is unreadable. */
-long fo_k8s__pdb_k(json_t *spec, long expected);
-long fo_k8s__pdb_k(json_t *spec, long expected)
+
+static long pdb_k(json_t *spec, long expected)
 {
 	json_t *mn = json_object_get(spec, "minAvailable"), *mx = json_object_get(spec, "maxUnavailable");
 	long v;
@@ -926,7 +926,7 @@ static int map_pdbs(kmap *km)
 			continue;
 		json_t *spec = json_object_get(o, "spec");
 		json_t *sel = json_object_get(spec, "selector");
-		if (fo_k8s__pdb_k(spec, 1) < 0) {
+		if (pdb_k(spec, 1) < 0) {
 			warn_obj(km, i, "k8s-pdb",
 				 "neither minAvailable nor maxUnavailable is a count or a percentage: "
 				 "ignored");
@@ -949,7 +949,7 @@ static int map_pdbs(kmap *km)
 			kinfo *wk = &km->in[w];
 			if (wk->pdb == k->name)
 				continue; /* done for this workload */
-			long kk = fo_k8s__pdb_k(spec, desired(km, w));
+			long kk = pdb_k(spec, desired(km, w));
 			if (kk < 1)
 				kk = 1; /* tolerating every pod down still means: down with none */
 			if ((unsigned long)kk > wk->need)

@@ -27,6 +27,7 @@ max_len() {
 	inventory) echo 65536 ;;
 	scenarios) echo 16384 ;;
 	snapshot) echo 65536 ;;
+	k8s) echo 32768 ;;
 	*) echo 4096 ;;
 	esac
 }
