@@ -19,8 +19,8 @@
  * fo_k8s_read_paths(m, &p, 1).
  *
  * Limits (options of the source, fo_model_option): "max-bytes" per file
- * (default 1 GiB), "max-depth" of YAML/JSON nesting (default 128; jansson
- * caps JSON at 2048 anyway), "max-files" and "max-dir-depth" of a
+ * (default 1 GiB), "max-depth" of YAML nesting (default 128; JSON nesting
+ * is bounded by jansson at 2048), "max-files" and "max-dir-depth" of a
  * directory walk (100000, 32), YAML aliases expanded to at most
  * max(1M, 4 × events) nodes per document (no billion laughs).
  *

@@ -1175,6 +1175,56 @@ static int service_from_endpoints(kmap *km, size_t svc, int *added)
 	return err;
 }
 
+/* Endpoints confirm a selector: the pods they name (ready or not) should be
+ * the running pods the selector matches. A difference is a warning (the
+ * dump was taken while pods changed, or labels were edited by hand); the
+ * selector is what fallout uses. */
+static int confirm_endpoints(kmap *km, size_t svc, json_t *cand, json_t *sel)
+{
+	k8s_set *s = km->s;
+	kinfo *k = &km->in[svc];
+	long ep = lookup(km, "Endpoints", k->ns, k->name);
+	json_t *named, *sub, *a, *pi;
+	size_t i, j, matched = 0, listed = 0, missing = 0;
+	static const char *const lists[2] = { "addresses", "notReadyAddresses" };
+	if (ep < 0 || km->in[ep].skip)
+		return FO_OK;
+	if (!(named = json_object()))
+		return FO_ENOMEM;
+	json_array_foreach(json_object_get(s->objs[ep].o, "subsets"), i, sub) for (int l = 0; l < 2; l++)
+		json_array_foreach(json_object_get(sub, lists[l]), j, a)
+	{
+		json_t *t = json_object_get(a, "targetRef");
+		const char *tk = jstr(t, "kind"), *tn = jstr(t, "name");
+		if (tk && tn && strcmp(tk, "Pod") == 0 && !json_object_get(named, tn)) {
+			if (json_object_set_new(named, tn, json_true()) != 0) {
+				json_decref(named);
+				return FO_ENOMEM;
+			}
+			listed++;
+		}
+	}
+	json_array_foreach(cand, j, pi)
+	{
+		size_t p = (size_t)json_integer_value(pi);
+		if (!km->in[p].running || !match_labels(s->objs[p].o, sel))
+			continue;
+		matched++;
+		if (!json_object_get(named, km->in[p].name))
+			missing++;
+	}
+	json_decref(named);
+	if (missing || matched != listed) {
+		char msg[300];
+		snprintf(msg, sizeof msg,
+			 "its selector matches %zu running pods, its Endpoints name %zu pods (%zu of the "
+			 "first not among the second): the selector is used",
+			 matched, listed, missing);
+		warn_obj(km, svc, "k8s-endpoints", msg);
+	}
+	return FO_OK;
+}
+
 static int map_services(kmap *km)
 {
 	k8s_set *s = km->s;
@@ -1238,6 +1288,8 @@ static int map_services(kmap *km)
 			if (!added)
 				warn_obj(km, i, "k8s-no-pods",
 					 "its selector matches no running pod: it depends on nothing here");
+			if ((err = confirm_endpoints(km, i, cand, sel)) != FO_OK)
+				return err;
 		} else {
 			if ((err = service_from_endpoints(km, i, &added)) != FO_OK)
 				return err;

@@ -802,7 +802,7 @@ static int walk(k8s_set *s, const char *root, const char *rootreal, const char *
 					err = fail(s, FO_ENOMEM);
 				else
 					fo_k8s__warn(s, f, (fo_pos){ 0, 0 }, "k8s-symlink",
-						     inside ? "a symbolic link to a directory: not followed"
+						     inside ? "a symbolic link to a directory or a special file: not followed"
 							    : "a symbolic link out of the directory: not followed");
 				free(real);
 				free(path);

@@ -434,7 +434,7 @@ static void real_cluster_from_json_lists(void **state)
 	assert_int_equal(single, 45);
 	must_have(&r, "warning: 45 of 57 Deployments have every running pod in one zone");
 	/* No other warning: every reference of the cluster resolves. */
-	assert_int_equal(fo_diag_warnings(r.d), 1);
+	assert_int_equal(fo_diag_warnings(r.d), 1); /* Endpoints agree with every selector */
 	assert_int_equal(fo_diag_errors(r.d), 0);
 	run_free(&r);
 }
@@ -596,6 +596,10 @@ static const char CLUSTER[] =
 	"apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n"
 	"spec:\n  selector: {app: web}\n"
 	"---\n"
+	"apiVersion: v1\nkind: Endpoints\nmetadata: {name: web, namespace: shop}\n"
+	"subsets:\n- addresses:\n  - {ip: 10.1.0.1, targetRef: {kind: Pod, name: web-1}}\n"
+	"  notReadyAddresses:\n  - {ip: 10.1.0.2, targetRef: {kind: Pod, name: web-2}}\n"
+	"---\n"
 	"apiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: shop}\n"
 	"spec: {type: ExternalName, externalName: example.com}\n"
 	"---\n"
@@ -708,7 +712,10 @@ static void mapping_rules(void **state)
 	assert_non_null(strstr(buf, "Pod: 10 read; 8 nodes (pod 8); 1 skipped: phase Pending (not capacity) (web-6); 1 skipped: phase Failed (not capacity) (web-7)"));
 	assert_non_null(strstr(buf, "ConfigMap: 1 read; 1 skipped: kind not imported (cfg)"));
 	assert_non_null(strstr(buf, "Namespace: 1 read; 1 folded"));
-	assert_non_null(strstr(buf, "Endpoints: 1 read; 1 folded into its Service"));
+	assert_non_null(strstr(buf, "Endpoints: 2 read; 2 folded into its Service"));
+	/* Endpoints confirm a selector; a difference is said. */
+	must_have(&r, "Service shop/web: its selector matches 5 running pods, its Endpoints name 2 "
+		      "pods (3 of the first not among the second): the selector is used");
 	free(buf);
 	run_free(&r);
 }
@@ -992,7 +999,7 @@ static void directories(void **state)
 	must_have(&r, "d/c/broken.json:1:8: error: JSON: unexpected token near end of file");
 	must_have(&r, "d/b/other.yaml:1:1: warning: not a Kubernetes object (no \"kind\"): skipped");
 	must_have(&r, "d/escape.yaml: warning: a symbolic link out of the directory: not followed");
-	must_have(&r, "d/loop: warning: a symbolic link to a directory: not followed");
+	must_have(&r, "d/loop: warning: a symbolic link to a directory or a special file: not followed");
 	run_free(&r);
 	unlink(tmp_path("d/c/broken.json"));
 	dir = tmp_path("d");
