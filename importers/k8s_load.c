@@ -132,6 +132,12 @@ static int add_root(k8s_set *s, uint32_t file, json_t *root, fo_pos rootpos,
 	if (json_is_null(root))
 		return FO_OK; /* an empty YAML document ("---" alone) */
 	if (!json_is_object(root)) {
+		if (lenient) {
+			fo_k8s__warn(s, file, rootpos, "k8s-not-object",
+				     "the top level is %s, not a Kubernetes object: skipped",
+				     json_type_word(root));
+			return FO_OK;
+		}
 		fo_k8s__error(s, file, rootpos, "k8s-top-level",
 			      "the top level is %s: a Kubernetes file holds an object or a List "
 			      "(what `kubectl get ... -o json` prints)",

@@ -980,6 +980,7 @@ static void directories(void **state)
 	write_tmp("d/a/nodes.yaml", "kind: Node\nmetadata: {name: n1}\n");
 	write_tmp("d/b/notes.txt", "not kubernetes");
 	write_tmp("d/b/other.yaml", "foo: bar\n");
+	write_tmp("d/b/seq.yml", "- 1\n- 2\n");
 	write_tmp("d/c/broken.json", "{\"kind\":");
 	write_tmp("outside.yaml", "kind: Node\nmetadata: {name: secret}\n");
 	char link[512], target[512];
@@ -998,6 +999,7 @@ static void directories(void **state)
 	assert_int_equal(r.err, FO_EINPUT);
 	must_have(&r, "d/c/broken.json:1:8: error: JSON: unexpected token near end of file");
 	must_have(&r, "d/b/other.yaml:1:1: warning: not a Kubernetes object (no \"kind\"): skipped");
+	must_have(&r, "d/b/seq.yml:1:1: warning: the top level is an array, not a Kubernetes object: skipped");
 	must_have(&r, "d/escape.yaml: warning: a symbolic link out of the directory: not followed");
 	must_have(&r, "d/loop: warning: a symbolic link to a directory or a special file: not followed");
 	run_free(&r);
