@@ -96,6 +96,7 @@ typedef struct kmap {
 	json_t *byname;   /* "Kind\x1fns\x1fname" -> object index */
 	json_t *labels;   /* "ns\x1fkey\x1fvalue" -> [pod object indices] */
 	json_t *nodeaddr; /* node address -> node object index */
+	json_t *hosts;    /* kubernetes.io/hostname label -> node object index */
 	json_t *zones;    /* zone -> region or "" (created zone nodes) */
 	json_t *regions;  /* region -> 1 */
 	json_t *warned;   /* one warning per missing owner */
@@ -512,6 +513,9 @@ static int map_nodes(kmap *km)
 			return err;
 		if ((err = add_labels(km, k->node, o)) != FO_OK)
 			return err;
+		const char *hn = label_of(o, "kubernetes.io/hostname");
+		if (hn && json_object_set_new(km->hosts, hn, json_integer((json_int_t)i)) != 0)
+			return FO_ENOMEM;
 		/* Addresses, for Endpoints that name a node by IP only. */
 		size_t j;
 		json_t *a;
@@ -540,10 +544,13 @@ static int zone_key(const char *key)
  * or of one "node:NAME" for a local volume pinned to a host. */
 static json_t *pv_zones(json_t *o)
 {
-	json_t *out = json_array(), *terms, *t, *e, *v;
+	json_t *out = json_array(), *seen = json_object(), *terms, *t, *e, *v;
 	size_t i, j, l;
-	if (!out)
+	if (!out || !seen) {
+		json_decref(out);
+		json_decref(seen);
 		return NULL;
+	}
 	terms = json_object_get(json_object_get(jget2(o, "spec", "nodeAffinity"), "required"),
 				"nodeSelectorTerms");
 	json_array_foreach(terms, i, t) json_array_foreach(json_object_get(t, "matchExpressions"), j, e)
@@ -559,14 +566,10 @@ static json_t *pv_zones(json_t *o)
 			if (!json_is_string(v))
 				continue;
 			json_t *z = host ? json_sprintf("node:%s", json_string_value(v)) : json_copy(v);
-			int dup = 0;
-			size_t q;
-			json_t *w;
-			json_array_foreach(out, q, w) if (json_equal(w, z)) dup = 1;
-			if (dup)
-				json_decref(z);
-			else
-				json_array_append_new(out, z);
+			const char *zs = json_string_value(z);
+			if (zs && !json_object_get(seen, zs) && json_object_set_new(seen, zs, json_true()) == 0)
+				json_array_append(out, z);
+			json_decref(z);
 		}
 	}
 	if (json_array_size(out) == 0) {
@@ -583,21 +586,15 @@ static json_t *pv_zones(json_t *o)
 			}
 		}
 	}
+	json_decref(seen);
 	return out;
 }
 
 /* The node object a kubernetes.io/hostname value names (its label, else its name). */
 static long node_by_hostname(kmap *km, const char *host)
 {
-	k8s_set *s = km->s;
-	for (size_t i = 0; i < s->nobjs; i++) {
-		if (km->in[i].skip || km->in[i].k != K_NODE)
-			continue;
-		const char *h = label_of(s->objs[i].o, "kubernetes.io/hostname");
-		if ((h && strcmp(h, host) == 0) || strcmp(km->in[i].name, host) == 0)
-			return (long)i;
-	}
-	return -1;
+	long n = map_get(km->hosts, host);
+	return n >= 0 ? n : lookup(km, "Node", NULL, host);
 }
 
 static int map_storage(kmap *km)
@@ -1380,6 +1377,7 @@ static int map_all(k8s_set *s)
 	km.byname = json_object();
 	km.labels = json_object();
 	km.nodeaddr = json_object();
+	km.hosts = json_object();
 	km.zones = json_object();
 	km.regions = json_object();
 	km.warned = json_object();
@@ -1387,7 +1385,7 @@ static int map_all(k8s_set *s)
 	sp[1].names = json_array();
 	km.bufcap = 256;
 	km.buf = malloc(km.bufcap);
-	if (!km.in || !km.byname || !km.labels || !km.nodeaddr || !km.zones || !km.regions ||
+	if (!km.in || !km.byname || !km.labels || !km.nodeaddr || !km.hosts || !km.zones || !km.regions ||
 	    !km.warned || !sp[0].names || !sp[1].names || !km.buf)
 		goto done;
 	if ((err = classify(&km)) != FO_OK || (err = map_nodes(&km)) != FO_OK ||
@@ -1403,6 +1401,7 @@ done:
 	json_decref(km.byname);
 	json_decref(km.labels);
 	json_decref(km.nodeaddr);
+	json_decref(km.hosts);
 	json_decref(km.zones);
 	json_decref(km.regions);
 	json_decref(km.warned);

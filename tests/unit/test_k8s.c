@@ -616,6 +616,17 @@ static const char CLUSTER[] =
 	"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data-db-0, namespace: shop}\n"
 	"spec: {volumeName: pv-db-0}\n"
 	"---\n"
+	"apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-local}\n"
+	"spec:\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n"
+	"      - matchExpressions:\n"
+	"        - {key: kubernetes.io/hostname, operator: In, values: [n2]}\n"
+	"---\n"
+	"apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv-regional\n"
+	"  labels: {topology.kubernetes.io/zone: z1__z2}\n"
+	"---\n"
+	"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: waiting, namespace: shop}\n"
+	"spec: {}\n"
+	"---\n"
 	"apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"
 	"---\n"
 	"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: shop}\n"
@@ -698,6 +709,10 @@ static void mapping_rules(void **state)
 	/* Storage: pod -> PVC -> PV, and the PV in its zone (a CSI key). */
 	assert_string_equal(needs(g, "k8s:pvc/shop/data-db-0"), "1 of 1: k8s:pv/pv-db-0");
 	assert_string_equal(container(g, "k8s:pv/pv-db-0"), "k8s:zone/z1");
+	/* A local volume sits on its node; a regional one needs 1 of its zones. */
+	assert_string_equal(container(g, "k8s:pv/pv-local"), "k8s:node/n2");
+	assert_string_equal(needs(g, "k8s:pv/pv-regional"), "1 of 2: k8s:zone/z1 k8s:zone/z2");
+	must_have(&r, "PersistentVolumeClaim shop/waiting: not bound to a volume (no spec.volumeName)");
 	const char *z1[] = { "k8s:zone/z1" };
 	assert_int_equal(state_after(g, "k8s:pod/shop/db-0", z1, 1), FO_STATE_DOWN);
 	assert_int_equal(state_after(g, "k8s:pod/shop/db-1", z1, 1), FO_STATE_UP);
