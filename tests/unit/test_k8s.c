@@ -369,16 +369,25 @@ static void real_cluster_from_json_lists(void **state)
 	assert_string_equal(fo_graph_node_tenant(g, node(g, etcd1)), "openshift-etcd");
 	assert_string_equal(prop(g, etcd1, "owner"), "Node/ip-10-0-187-218.ec2.internal");
 	assert_string_equal(prop(g, etcd1, "label:app"), "etcd");
-	/* A CRD owner (CatalogSource) is accepted: the pod is imported. */
-	size_t catalog = 0;
+	/* Owner kinds of the 183 running pods, unknown ones (a CRD) accepted:
+	 * DaemonSet 87, ReplicaSet 75, Node 12 (static pods), StatefulSet 5,
+	 * CatalogSource 4; the 56 ConfigMap-owned installer pods all Succeeded. */
+	static const char *const owners[] = { "DaemonSet/", "ReplicaSet/", "Node/", "StatefulSet/",
+					      "CatalogSource/", "ConfigMap/" };
+	static const size_t want[] = { 87, 75, 12, 5, 4, 0 };
+	size_t got[6] = { 0 };
 	for (uint32_t i = 0; i < fo_graph_node_count(g); i++) {
 		const fo_prop *p;
 		size_t np = fo_graph_node_props(g, i, &p);
 		for (size_t q = 0; q < np; q++)
-			if (strcmp(p[q].key, "owner") == 0 && strncmp(p[q].value, "CatalogSource/", 14) == 0)
-				catalog++;
+			for (size_t o = 0; o < 6; o++)
+				if (strcmp(p[q].key, "owner") == 0 &&
+				    strncmp(p[q].value, owners[o], strlen(owners[o])) == 0)
+					got[o]++;
 	}
-	assert_int_equal(catalog, 4);
+	for (size_t o = 0; o < 6; o++)
+		if (got[o] != want[o])
+			fail_msg("%zu running pods owned by %s, expected %zu", got[o], owners[o], want[o]);
 
 	/* The etcd quorum guard: 3 replicas, PDB maxUnavailable 1: needs 2 of 3,
 	 * and 2 of its pods are in us-east-1b. */
