@@ -860,12 +860,19 @@ int fo_k8s__load(k8s_set *s, const char *path)
 		return fail(s, FO_EIO);
 	}
 	if (S_ISDIR(st.st_mode)) {
-		char *real = realpath(path, NULL);
+		char *real = realpath(path, NULL), *root = strdup(path);
 		int err;
-		if (!real)
-			return fail(s, errno == ENOMEM ? FO_ENOMEM : FO_EIO);
-		err = walk(s, path, real, path, 0);
+		if (!real || !root) {
+			free(real);
+			free(root);
+			return fail(s, FO_ENOMEM);
+		}
+		/* "dir/" names its files "dir/x", not "dir//x". */
+		for (size_t n = strlen(root); n > 1 && root[n - 1] == '/'; n--)
+			root[n - 1] = '\0';
+		err = walk(s, root, real, root, 0);
 		free(real);
+		free(root);
 		return err;
 	}
 	return load_file(s, path, 0);

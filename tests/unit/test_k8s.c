@@ -1028,7 +1028,7 @@ static void directories(void **state)
 	must_have(&r, "d/loop: warning: a symbolic link to a directory or a special file: not followed");
 	run_free(&r);
 	unlink(tmp_path("d/c/broken.json"));
-	dir = tmp_path("d");
+	dir = tmp_path("d/");
 	read1(&r, dir);
 	assert_int_equal(r.err, FO_OK);
 	/* The in-tree symlink reads nodes.yaml again: a duplicate, counted. */
