@@ -485,6 +485,35 @@ static void real_pods_alone(void **state)
 	run_free(&r);
 }
 
+/* The two Lists as two sources of one prefix (one fo_k8s_read each): the
+ * ids agree, so every pod finds its node across the sources; but each read
+ * maps only its own objects, so the Deployments of the first find no pods
+ * of the second (said): a split cluster is read by one fo_k8s_read_paths. */
+static void real_two_sources_same_ids(void **state)
+{
+	(void)state;
+	fo_diag *d;
+	fo_model *m;
+	fo_graph *g = NULL;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_model_new(&m, d), FO_OK);
+	assert_int_equal(fo_model_source_begin(m, INFRA, "k8s", "k8s", 0, NULL), FO_OK);
+	assert_int_equal(fo_k8s_read(m, INFRA), FO_OK);
+	assert_int_equal(fo_model_source_begin(m, PODS, "k8s", "k8s", 0, NULL), FO_OK);
+	assert_int_equal(fo_k8s_read(m, PODS), FO_OK);
+	assert_int_equal(fo_model_build(m, &g), FO_OK);
+	char *text = diag_text(d);
+	assert_null(strstr(text, "which no input defines")); /* every node/... resolves */
+	assert_non_null(strstr(text, "Deployment openshift-etcd/etcd-quorum-guard: no running pod in "
+				     "the input: it depends on nothing here"));
+	assert_string_equal(container(g, "k8s:pod/openshift-etcd/etcd-ip-10-0-187-218.ec2.internal"),
+			    "k8s:node/ip-10-0-187-218.ec2.internal");
+	free(text);
+	fo_graph_free(g);
+	fo_model_free(m);
+	fo_diag_free(d);
+}
+
 /* The same objects twice (the infra list given twice): read once,
  * duplicates counted as skipped, the same graph. */
 static void duplicates_read_once(void **state)
@@ -1118,6 +1147,7 @@ int main(void)
 		cmocka_unit_test(real_cluster_from_json_lists),
 		cmocka_unit_test(real_cluster_summary),
 		cmocka_unit_test(real_pods_alone),
+		cmocka_unit_test(real_two_sources_same_ids),
 		cmocka_unit_test(duplicates_read_once),
 		cmocka_unit_test(real_must_gather_same_graph),
 		cmocka_unit_test(zones_from_labels),
