@@ -182,16 +182,17 @@ static const char *describe(kmap *km, size_t i, char *out, size_t cap)
 {
 	const k8s_obj *o = &km->s->objs[i];
 	const kinfo *k = &km->in[i];
-	char a[FO_DIAG_SHORT_BUF], b[FO_DIAG_SHORT_BUF];
+	char a[FO_DIAG_SHORT_BUF], b[FO_DIAG_SHORT_BUF], c[FO_DIAG_SHORT_BUF];
 	char where[32] = "";
+	const char *kind = fo_diag_shorten(k->kind ? k->kind : "object", c);
 	if (o->item >= 0)
 		snprintf(where, sizeof where, "items[%ld] ", o->item);
+	/* out holds 3 shortened strings: never cut inside a UTF-8 sequence. */
 	if (k->ns)
-		snprintf(out, cap, "%s%s %s/%s", where, k->kind ? k->kind : "object",
-			 fo_diag_shorten(k->ns, a), fo_diag_shorten(k->name ? k->name : "?", b));
-	else
-		snprintf(out, cap, "%s%s %s", where, k->kind ? k->kind : "object",
+		snprintf(out, cap, "%s%s %s/%s", where, kind, fo_diag_shorten(k->ns, a),
 			 fo_diag_shorten(k->name ? k->name : "?", b));
+	else
+		snprintf(out, cap, "%s%s %s", where, kind, fo_diag_shorten(k->name ? k->name : "?", b));
 	return out;
 }
 
@@ -207,7 +208,7 @@ static fo_pos mpos(kmap *km, size_t i)
 
 static void warn_obj(kmap *km, size_t i, const char *code, const char *msg)
 {
-	char d[256];
+	char d[4 * FO_DIAG_SHORT_BUF];
 	const k8s_obj *o = &km->s->objs[i];
 	fo_k8s__warn(km->s, o->file, o->pos, code, "%s: %s", describe(km, i, d, sizeof d), msg);
 }
@@ -731,11 +732,11 @@ static long workload_of(kmap *km, size_t i)
 missing: {
 	const char *key = fmt(km, "%s\x1f%s\x1f%s", kind, k->ns, name);
 	if (key && !json_object_get(km->warned, key)) {
-		char msg[400], a[FO_DIAG_SHORT_BUF];
+		char msg[400], a[FO_DIAG_SHORT_BUF], b[FO_DIAG_SHORT_BUF];
 		json_object_set_new(km->warned, key, json_true());
 		snprintf(msg, sizeof msg,
 			 "its controller %s %s is not in the input: the pod belongs to no workload",
-			 kind, fo_diag_shorten(name, a));
+			 fo_diag_shorten(kind, b), fo_diag_shorten(name, a));
 		warn_obj(km, i, "k8s-owner-missing", msg);
 	}
 	return -1;

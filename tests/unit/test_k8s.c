@@ -887,6 +887,18 @@ static void json_semantic_errors_name_the_item(void **state)
 	must_have(&r, "items[2] Node ?: metadata.name");
 	assert_int_equal(fo_model_node_count(r.m), 0);
 	run_free(&r);
+	/* A name too long for an id: skipped, quoted shortened in the message. */
+	char text[1024];
+	int n = snprintf(text, sizeof text, "{\"kind\":\"Node\",\"metadata\":{\"name\":\"");
+	memset(text + n, 'x', 300);
+	snprintf(text + n + 300, sizeof text - (size_t)n - 300, "\"}}");
+	read_text(&r, "long.json", text);
+	assert_int_equal(r.err, FO_OK);
+	char want[200];
+	memset(want, 'x', 80);
+	snprintf(want + 80, sizeof want - 80, "...: metadata.name or namespace");
+	must_have(&r, want);
+	run_free(&r);
 }
 
 static void wrong_top_level(void **state)
