@@ -97,6 +97,7 @@ typedef struct kmap {
 	json_t *labels;   /* "ns\x1fkey\x1fvalue" -> [pod object indices] */
 	json_t *nodeaddr; /* node address -> node object index */
 	json_t *hosts;    /* kubernetes.io/hostname label -> node object index */
+	json_t *slices;   /* "ns\x1fservice" -> [EndpointSlice object indices] */
 	json_t *zones;    /* zone -> region or "" (created zone nodes) */
 	json_t *regions;  /* region -> 1 */
 	json_t *warned;   /* one warning per missing owner */
@@ -1133,42 +1134,64 @@ static int map_workloads(kmap *km, spread *sp)
 
 /* ------------------------------------------------------------ services */
 
+/* One endpoint of a selector-less Service: a pod or node by targetRef, or
+ * a node by address; added to the Service's group (opened on the first). */
+static int endpoint_member(kmap *km, size_t svc, json_t *t, const char *ip, int *added)
+{
+	kinfo *k = &km->in[svc];
+	const char *tk = jstr(t, "kind"), *tn = jstr(t, "name");
+	long o = -1;
+	int err;
+	if (tk && tn && strcmp(tk, "Pod") == 0)
+		o = lookup(km, "Pod", jstr(t, "namespace") ? jstr(t, "namespace") : k->ns, tn);
+	else if (tk && tn && strcmp(tk, "Node") == 0)
+		o = lookup(km, "Node", NULL, tn);
+	else if (!t && ip)
+		o = map_get(km->nodeaddr, ip);
+	if (o < 0 || km->in[o].skip || km->in[o].node == FO_NONE)
+		return FO_OK;
+	if (!*added && (err = fo_model_group_begin(km->s->m, k->node, FO_GROUP_REQUIRES, 1,
+						   mpos(km, svc))) != FO_OK)
+		return err;
+	*added = 1;
+	return fo_model_group_add_node(km->s->m, km->in[o].node, mpos(km, svc));
+}
+
+/* A selector-less Service's members: what its Endpoints name (ready
+ * addresses), else what its EndpointSlices name (endpoints not marked
+ * ready: false). */
 static int service_from_endpoints(kmap *km, size_t svc, int *added)
 {
 	k8s_set *s = km->s;
 	kinfo *k = &km->in[svc];
 	long ep = lookup(km, "Endpoints", k->ns, k->name);
-	size_t i, j;
-	json_t *sub, *a;
+	size_t i, j, q;
+	json_t *sub, *a, *idx;
 	int err = FO_OK;
 	*added = 0;
-	if (ep < 0 || km->in[ep].skip)
-		return FO_OK;
-	json_array_foreach(json_object_get(s->objs[ep].o, "subsets"), i, sub)
-		json_array_foreach(json_object_get(sub, "addresses"), j, a)
-	{
-		json_t *t = json_object_get(a, "targetRef");
-		const char *tk = jstr(t, "kind"), *tn = jstr(t, "name");
-		uint32_t member = FO_NONE;
-		long o = -1;
-		if (tk && tn && strcmp(tk, "Pod") == 0)
-			o = lookup(km, "Pod", jstr(t, "namespace") ? jstr(t, "namespace") : k->ns, tn);
-		else if (tk && tn && strcmp(tk, "Node") == 0)
-			o = lookup(km, "Node", NULL, tn);
-		else if (!t && jstr(a, "ip"))
-			o = map_get(km->nodeaddr, jstr(a, "ip"));
-		if (o >= 0 && !km->in[o].skip)
-			member = km->in[o].node;
-		if (member == FO_NONE)
-			continue;
-		if (!*added && (err = fo_model_group_begin(s->m, k->node, FO_GROUP_REQUIRES, 1,
-							   mpos(km, svc))) != FO_OK)
-			return err;
-		*added = 1;
-		if ((err = fo_model_group_add_node(s->m, member, mpos(km, svc))) != FO_OK)
-			return err;
+	if (ep >= 0 && !km->in[ep].skip) {
+		json_array_foreach(json_object_get(s->objs[ep].o, "subsets"), i, sub)
+			json_array_foreach(json_object_get(sub, "addresses"), j, a) if (err == FO_OK)
+				err = endpoint_member(km, svc, json_object_get(a, "targetRef"), jstr(a, "ip"),
+						      added);
+	} else {
+		const char *key = fmt(km, "%s\x1f%s", k->ns, k->name);
+		if (!key)
+			return FO_ENOMEM;
+		json_array_foreach(json_object_get(km->slices, key), q, idx)
+		{
+			json_t *o = s->objs[json_integer_value(idx)].o;
+			json_array_foreach(json_object_get(o, "endpoints"), i, a)
+			{
+				if (json_is_false(jget2(a, "conditions", "ready")))
+					continue;
+				const char *ip = json_string_value(json_array_get(json_object_get(a, "addresses"), 0));
+				if (err == FO_OK)
+					err = endpoint_member(km, svc, json_object_get(a, "targetRef"), ip, added);
+			}
+		}
 	}
-	if (*added)
+	if (err == FO_OK && *added)
 		err = fo_model_group_end(s->m);
 	return err;
 }
@@ -1228,6 +1251,22 @@ static int map_services(kmap *km)
 	k8s_set *s = km->s;
 	fo_model *m = s->m;
 	int err;
+	for (size_t i = 0; i < s->nobjs; i++) {
+		const char *svc = km->in[i].k == K_EPS && !km->in[i].skip
+					  ? label_of(s->objs[i].o, "kubernetes.io/service-name")
+					  : NULL;
+		json_t *a;
+		if (!svc)
+			continue;
+		const char *key = fmt(km, "%s\x1f%s", km->in[i].ns, svc);
+		if (!key)
+			return FO_ENOMEM;
+		if (!(a = json_object_get(km->slices, key)) &&
+		    (!(a = json_array()) || json_object_set_new(km->slices, key, a) != 0))
+			return FO_ENOMEM;
+		if (json_array_append_new(a, json_integer((json_int_t)i)) != 0)
+			return FO_ENOMEM;
+	}
 	for (size_t i = 0; i < s->nobjs; i++) {
 		kinfo *k = &km->in[i];
 		json_t *o = s->objs[i].o;
@@ -1295,8 +1334,8 @@ static int map_services(kmap *km)
 				return err;
 			if (!added)
 				warn_obj(km, i, "k8s-no-pods",
-					 "no selector, and its Endpoints name nothing in the input: "
-					 "it depends on nothing here");
+					 "no selector, and its Endpoints (or EndpointSlices) name nothing in "
+					 "the input: it depends on nothing here");
 		}
 	}
 	return FO_OK;
@@ -1379,6 +1418,7 @@ static int map_all(k8s_set *s)
 	km.labels = json_object();
 	km.nodeaddr = json_object();
 	km.hosts = json_object();
+	km.slices = json_object();
 	km.zones = json_object();
 	km.regions = json_object();
 	km.warned = json_object();
@@ -1386,7 +1426,7 @@ static int map_all(k8s_set *s)
 	sp[1].names = json_array();
 	km.bufcap = 256;
 	km.buf = malloc(km.bufcap);
-	if (!km.in || !km.byname || !km.labels || !km.nodeaddr || !km.hosts || !km.zones || !km.regions ||
+	if (!km.in || !km.byname || !km.labels || !km.nodeaddr || !km.hosts || !km.slices || !km.zones || !km.regions ||
 	    !km.warned || !sp[0].names || !sp[1].names || !km.buf)
 		goto done;
 	if ((err = classify(&km)) != FO_OK || (err = map_nodes(&km)) != FO_OK ||
@@ -1403,6 +1443,7 @@ done:
 	json_decref(km.labels);
 	json_decref(km.nodeaddr);
 	json_decref(km.hosts);
+	json_decref(km.slices);
 	json_decref(km.zones);
 	json_decref(km.regions);
 	json_decref(km.warned);

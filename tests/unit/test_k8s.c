@@ -638,6 +638,14 @@ static const char CLUSTER[] =
 	"subsets:\n- addresses:\n  - {ip: 10.1.0.1, targetRef: {kind: Pod, name: web-1}}\n"
 	"  notReadyAddresses:\n  - {ip: 10.1.0.2, targetRef: {kind: Pod, name: web-2}}\n"
 	"---\n"
+	"apiVersion: v1\nkind: Service\nmetadata: {name: sliced, namespace: shop}\n"
+	"---\n"
+	"apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: sliced-x1\n"
+	"  namespace: shop\n  labels: {kubernetes.io/service-name: sliced}\n"
+	"endpoints:\n- addresses: [10.0.0.1]\n"
+	"- addresses: [10.2.0.9]\n  targetRef: {kind: Pod, name: db-1}\n"
+	"- addresses: [10.2.0.8]\n  conditions: {ready: false}\n  targetRef: {kind: Pod, name: db-2}\n"
+	"---\n"
 	"apiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: shop}\n"
 	"spec: {type: ExternalName, externalName: example.com}\n"
 	"---\n"
@@ -744,6 +752,8 @@ static void mapping_rules(void **state)
 	 * unknown address is nothing of the input). */
 	assert_string_equal(needs(g, "k8s:service/shop/manual"), "1 of 1: k8s:node/n1");
 	assert_false(has_node(g, "k8s:service/shop/ext"));
+	/* Or what its EndpointSlices name (not-ready endpoints left out). */
+	assert_string_equal(needs(g, "k8s:service/shop/sliced"), "1 of 2: k8s:node/n1 k8s:pod/shop/db-1");
 	/* Storage: pod -> PVC -> PV, and the PV in its zone (a CSI key). */
 	assert_string_equal(needs(g, "k8s:pvc/shop/data-db-0"), "1 of 1: k8s:pv/pv-db-0");
 	assert_string_equal(container(g, "k8s:pv/pv-db-0"), "k8s:zone/z1");
