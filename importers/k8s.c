@@ -101,7 +101,7 @@ typedef struct kmap {
 	json_t *zones;    /* zone -> region or "" (created zone nodes) */
 	json_t *regions;  /* region -> 1 */
 	json_t *warned;   /* one warning per missing owner */
-	char *srcfile;    /* a copy: the model's arena moves as nodes are added */
+	char *srcfile;    /* the current source's file name (owned copy) */
 	char *buf;        /* scratch for ids and keys */
 	size_t bufcap;
 } kmap;
