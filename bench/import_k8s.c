@@ -46,6 +46,16 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* CPU time of this process (user + system): what the work costs whatever
+ * else the machine runs (wall time on a shared machine is mostly waiting). */
+static double cpu(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -155,9 +165,9 @@ static void loadavg(char *out, size_t cap)
 		fclose(f);
 }
 
-static int bare_parse(const char *path, double *secs)
+static int bare_parse(const char *path, double *secs, double *cpus)
 {
-	double t0 = now();
+	double t0 = now(), c0 = cpu();
 	int fd = open(path, O_RDONLY);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0)
@@ -183,16 +193,17 @@ static int bare_parse(const char *path, double *secs)
 	json_decref(root);
 	free(buf);
 	*secs = now() - t0;
+	*cpus = cpu() - c0;
 	return FO_OK;
 }
 
-static int import(const char *path, double *secs, double *build_secs, size_t *nodes)
+static int import(const char *path, double *secs, double *cpus, double *build_secs, size_t *nodes)
 {
 	fo_diag *d = NULL;
 	fo_model *m = NULL;
 	fo_graph *g = NULL;
 	int err;
-	double t0 = now();
+	double t0 = now(), c0 = cpu();
 	if ((err = fo_diag_new(&d, 100)) != FO_OK || (err = fo_model_new(&m, d)) != FO_OK ||
 	    (err = fo_model_source_begin(m, path, "k8s", "k8s", 0, NULL)) != FO_OK)
 		goto done;
@@ -201,6 +212,7 @@ static int import(const char *path, double *secs, double *build_secs, size_t *no
 		goto done;
 	}
 	*secs = now() - t0;
+	*cpus = cpu() - c0;
 	t0 = now();
 	if ((err = fo_model_build(m, &g)) != FO_OK) {
 		fo_diag_print(d, stderr);
@@ -266,27 +278,31 @@ int main(int argc, char **argv)
 	gen(null, objects, &c);
 	fclose(null);
 
-	double bare[99], imp[99], build[99];
+	double bare[99], imp[99], build[99], bare_cpu[99], imp_cpu[99];
 	size_t nodes = 0;
 	char load0[128] = "?", load1[128] = "?";
 	loadavg(load0, sizeof load0);
 	for (int r = 0; r < runs; r++) {
 		fprintf(stderr, "import_k8s: run %d/%d\n", r + 1, runs);
-		if (bare_parse(path, &bare[r]) != FO_OK)
+		if (bare_parse(path, &bare[r], &bare_cpu[r]) != FO_OK)
 			return 4;
-		if (import(path, &imp[r], &build[r], &nodes) != FO_OK)
+		if (import(path, &imp[r], &imp_cpu[r], &build[r], &nodes) != FO_OK)
 			return 4;
-		fprintf(stderr, "  bare %.3f s, import %.3f s, build %.3f s\n", bare[r], imp[r], build[r]);
+		fprintf(stderr, "  bare %.3f s (cpu %.3f), import %.3f s (cpu %.3f), build %.3f s\n", bare[r],
+			bare_cpu[r], imp[r], imp_cpu[r], build[r]);
 	}
 	loadavg(load1, sizeof load1);
-	char rb[1024] = "", ri[1024] = "", ru_[1024] = "";
+	char rb[1024] = "", ri[1024] = "", ru_[1024] = "", cb[1024] = "", ci[1024] = "";
 	for (int r = 0; r < runs; r++) {
 		size_t l;
 		l = strlen(rb), snprintf(rb + l, sizeof rb - l, "%s%.2f", r ? ", " : "", bare[r]);
 		l = strlen(ri), snprintf(ri + l, sizeof ri - l, "%s%.2f", r ? ", " : "", imp[r]);
 		l = strlen(ru_), snprintf(ru_ + l, sizeof ru_ - l, "%s%.2f", r ? ", " : "", build[r]);
+		l = strlen(cb), snprintf(cb + l, sizeof cb - l, "%s%.2f", r ? ", " : "", bare_cpu[r]);
+		l = strlen(ci), snprintf(ci + l, sizeof ci - l, "%s%.2f", r ? ", " : "", imp_cpu[r]);
 	}
 	double mb = median(bare, runs), mi = median(imp, runs), mbu = median(build, runs);
+	double mcb = median(bare_cpu, runs), mci = median(imp_cpu, runs);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	printf("\n## Kubernetes import of a %ld-object List\n\n", objects);
@@ -301,9 +317,13 @@ int main(int argc, char **argv)
 	printf("| `fo_k8s_read` (read, parse, map into the model) | %s | %.2f s | %.2f x |\n", ri, mi,
 	       mi / mb);
 	printf("| `fo_model_build` (%zu nodes; not in the target) | %s | %.2f s | |\n", nodes, ru_, mbu);
-	printf("\nTarget (import <= 2 x bare parse): %s. Peak RSS of the process %.0f MB. Load average "
-	       "%s before, %s after (the machine may be shared: other work inflates times, both "
-	       "columns alike).\n",
-	       mi <= 2 * mb ? "PASS" : "MISSED", (double)ru.ru_maxrss / 1024, load0, load1);
-	return mi <= 2 * mb ? 0 : 1;
+	printf("| CPU time (user + system): bare parse | %s | %.2f s | 1.00 x |\n", cb, mcb);
+	printf("| CPU time (user + system): `fo_k8s_read` | %s | %.2f s | %.2f x |\n", ci, mci,
+	       mci / mcb);
+	int pass = mi <= 2 * mb && mci <= 2 * mcb;
+	printf("\nTarget (import <= 2 x bare parse, in wall and in CPU time): %s. Peak RSS of the "
+	       "process %.0f MB. Load average %s before, %s after (the machine may be shared: other "
+	       "work inflates wall times; CPU times do not wait).\n",
+	       pass ? "PASS" : "MISSED", (double)ru.ru_maxrss / 1024, load0, load1);
+	return pass ? 0 : 1;
 }

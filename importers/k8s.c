@@ -95,6 +95,7 @@ typedef struct kmap {
 	kinfo *in;
 	json_t *byname;   /* "Kind\x1fns\x1fname" -> object index */
 	json_t *labels;   /* "ns\x1fkey\x1fvalue" -> [pod object indices] */
+	json_t *wanted;   /* the keys of labels worth indexing (want_selectors) */
 	json_t *nodeaddr; /* node address -> node object index */
 	json_t *hosts;    /* kubernetes.io/hostname label -> node object index */
 	json_t *slices;   /* "ns\x1fservice" -> [EndpointSlice object indices] */
@@ -744,6 +745,45 @@ missing: {
 }
 }
 
+/* Records what candidates() will be asked for: the first label key of
+ * every Service selector and PDB matchLabels ("ns\x1fkey"), or a
+ * namespace's whole pod list ("ns\x1f") for a PDB without matchLabels, so
+ * that map_pods indexes only those (a pod's other labels cost nothing). */
+static int want(kmap *km, const char *ns, json_t *ml)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(ml, key, v)
+	{
+		const char *k = fmt(km, "%s\x1f%s", ns, key);
+		return k && json_object_set_new(km->wanted, k, json_true()) == 0 ? FO_OK : FO_ENOMEM;
+	}
+	const char *k = fmt(km, "%s\x1f", ns);
+	return k && json_object_set_new(km->wanted, k, json_true()) == 0 ? FO_OK : FO_ENOMEM;
+}
+
+static int want_selectors(kmap *km)
+{
+	k8s_set *s = km->s;
+	int err = FO_OK;
+	for (size_t i = 0; i < s->nobjs && err == FO_OK; i++) {
+		kinfo *k = &km->in[i];
+		json_t *o = s->objs[i].o;
+		if (k->skip)
+			continue;
+		if (k->k == K_SVC) {
+			json_t *sel = jget2(o, "spec", "selector");
+			if (json_is_object(sel) && json_object_size(sel) > 0)
+				err = want(km, k->ns, sel);
+		} else if (k->k == K_PDB) {
+			json_t *sel = jget2(o, "spec", "selector");
+			if (json_is_object(sel))
+				err = want(km, k->ns, json_object_get(sel, "matchLabels"));
+		}
+	}
+	return err;
+}
+
 static int map_pods(kmap *km)
 {
 	k8s_set *s = km->s;
@@ -756,15 +796,23 @@ static int map_pods(kmap *km)
 			continue;
 		const char *phase = jstr2(o, "status", "phase");
 		const char *nodename = jstr2(o, "spec", "nodeName");
-		/* Every pod of a namespace, and by label, for selectors (PDBs
-		 * select pods that are not running too: they name the controller). */
+		/* Every pod of a namespace, and by label, for the selectors that
+		 * will ask (PDBs select pods that are not running too: they name
+		 * the controller). */
 		const char *key;
 		json_t *v;
-		if (!(key = fmt(km, "%s\x1f", k->ns)) || (err = index_add(km, key, i)) != FO_OK)
-			return err == FO_OK ? FO_ENOMEM : err;
+		if (!(key = fmt(km, "%s\x1f", k->ns)))
+			return FO_ENOMEM;
+		if (json_object_get(km->wanted, key) && (err = index_add(km, key, i)) != FO_OK)
+			return err;
 		json_object_foreach(jget2(o, "metadata", "labels"), key, v)
 		{
 			if (!json_is_string(v))
+				continue;
+			const char *wk = fmt(km, "%s\x1f%s", k->ns, key);
+			if (!wk)
+				return FO_ENOMEM;
+			if (!json_object_get(km->wanted, wk))
 				continue;
 			const char *ik = fmt(km, "%s\x1f%s\x1f%s", k->ns, key, json_string_value(v));
 			if (!ik || (err = index_add(km, ik, i)) != FO_OK)
@@ -1416,6 +1464,7 @@ static int map_all(k8s_set *s)
 	km.in = calloc(s->nobjs ? s->nobjs : 1, sizeof *km.in);
 	km.byname = json_object();
 	km.labels = json_object();
+	km.wanted = json_object();
 	km.nodeaddr = json_object();
 	km.hosts = json_object();
 	km.slices = json_object();
@@ -1426,11 +1475,13 @@ static int map_all(k8s_set *s)
 	sp[1].names = json_array();
 	km.bufcap = 256;
 	km.buf = malloc(km.bufcap);
-	if (!km.in || !km.byname || !km.labels || !km.nodeaddr || !km.hosts || !km.slices || !km.zones || !km.regions ||
+	if (!km.in || !km.byname || !km.labels || !km.wanted || !km.nodeaddr || !km.hosts ||
+	    !km.slices || !km.zones || !km.regions ||
 	    !km.warned || !sp[0].names || !sp[1].names || !km.buf)
 		goto done;
 	if ((err = classify(&km)) != FO_OK || (err = map_nodes(&km)) != FO_OK ||
-	    (err = map_storage(&km)) != FO_OK || (err = map_pods(&km)) != FO_OK ||
+	    (err = map_storage(&km)) != FO_OK || (err = want_selectors(&km)) != FO_OK ||
+	    (err = map_pods(&km)) != FO_OK ||
 	    (err = map_pdbs(&km)) != FO_OK || (err = map_workloads(&km, sp)) != FO_OK ||
 	    (err = map_services(&km)) != FO_OK || (err = map_rest(&km)) != FO_OK ||
 	    (err = report_spread(&km, sp)) != FO_OK)
@@ -1441,6 +1492,7 @@ done:
 	free(km.srcfile);
 	json_decref(km.byname);
 	json_decref(km.labels);
+	json_decref(km.wanted);
 	json_decref(km.nodeaddr);
 	json_decref(km.hosts);
 	json_decref(km.slices);
