@@ -772,7 +772,8 @@ static void mapping_rules(void **state)
 	fclose(fp);
 	if (getenv("FO_TEST_VERBOSE"))
 		fprintf(stderr, "%s", buf);
-	assert_non_null(strstr(buf, "Pod: 10 read; 8 nodes (pod 8); 1 skipped: phase Pending (not capacity) (web-6); 1 skipped: phase Failed (not capacity) (web-7)"));
+	assert_non_null(strstr(buf, "Pod: 10 read; 8 nodes (pod 8); 1 skipped: phase Pending (not "
+				    "capacity) (web-6); 1 skipped: phase Failed (not capacity) (web-7)"));
 	assert_non_null(strstr(buf, "ConfigMap: 1 read; 1 skipped: kind not imported (cfg)"));
 	assert_non_null(strstr(buf, "Namespace: 1 read; 1 folded"));
 	assert_non_null(strstr(buf, "Endpoints: 2 read; 2 folded into its Service"));
@@ -1074,7 +1075,8 @@ static void directories(void **state)
 	assert_int_equal(r.err, FO_EINPUT);
 	must_have(&r, "d/c/broken.json:1:8: error: JSON: unexpected token near end of file");
 	must_have(&r, "d/b/other.yaml:1:1: warning: not a Kubernetes object (no \"kind\"): skipped");
-	must_have(&r, "d/b/seq.yml:1:1: warning: the top level is an array, not a Kubernetes object: skipped");
+	must_have(&r, "d/b/seq.yml:1:1: warning: the top level is an array, not a Kubernetes object: "
+		      "skipped");
 	must_have(&r, "d/escape.yaml: warning: a symbolic link out of the directory: not followed");
 	must_have(&r, "d/loop: warning: a symbolic link to a directory or a special file: not followed");
 	run_free(&r);
