@@ -17,14 +17,23 @@
  *                 percentages of the desired replicas rounded up as the
  *                 disruption controller does; no PDB: K = 1
  *   Service       service, needing 1 of the running pods its selector
- *                 matches (same namespace); without a selector, 1 of what its
- *                 Endpoints name (pods, nodes, node addresses)
+ *                 matches (same namespace; its Endpoints confirm, a
+ *                 difference is warned); without a selector, 1 of what its
+ *                 Endpoints (else EndpointSlices) name: pods, nodes, node
+ *                 addresses
  *   PVC / PV      storage; a PVC needs its PV, a zonal PV sits in its zone
  *   Endpoints, EndpointSlice, Namespace: folded; StorageClass and every
  *   other kind: skipped with the reason. Every object is counted.
  *
  * Maps from strings to objects are jansson objects (its hash table): one
- * less hash table in the tree, and the keys are copied once.
+ * less hash table in the tree, and the keys are copied once. Selectors are
+ * matched against the pods carrying their first label (an index of only
+ * the label keys some selector asks for), so a cluster costs
+ * O(objects + selected pods), not O(services x pods).
+ *
+ * Warnings name the object ("items[12] Pod ns/name") at its position when
+ * the format gives one (YAML); nothing here is an error: every error is the
+ * loader's, before anything reaches the model.
  */
 #include <limits.h>
 #include <stdarg.h>
