@@ -97,6 +97,7 @@ typedef struct kinfo {
 	unsigned long need; /* workload: K from a PDB (0 = none) */
 	const char *pdb;   /* workload: the PDB that set K */
 	int folded;        /* RS folded into its Deployment, PDB/EP used */
+	long mark;         /* the Service whose members hold it (push_member) */
 } kinfo;
 
 typedef struct kmap {
@@ -112,6 +113,10 @@ typedef struct kmap {
 	json_t *regions;  /* region -> 1 */
 	json_t *warned;   /* one warning per missing owner */
 	char *srcfile;    /* the current source's file name (owned copy) */
+	size_t npods;     /* Pod objects known (earlier inputs included) */
+	uint32_t *mem;    /* a Service's members (object indices), reused */
+	size_t nmem, capmem;
+	size_t nworkloads; /* ReplicaSet, Deployment, StatefulSet, DaemonSet objects known */
 	char *buf;        /* scratch for ids and keys */
 	size_t bufcap;
 } kmap;
@@ -348,11 +353,14 @@ static int classify(kmap *km)
 		kinfo *k = &km->in[i];
 		json_t *o = s->objs[i].o;
 		k->node = FO_NONE;
-		k->wl = k->next = k->head = k->nodeobj = -1;
+		k->wl = k->next = k->head = k->nodeobj = k->mark = -1;
+		int cur = !s->objs[i].earlier; /* counted and said here */
 		k->kind = jstr(o, "kind");
 		if (!valid_text(k->kind)) {
 			k->kind = "(no kind)";
 			k->skip = 1;
+			if (!cur)
+				continue;
 			if ((err = fo_model_count_read(m, k->kind, 1)) != FO_OK ||
 			    (err = fo_model_skip(m, k->kind, NULL, "no valid \"kind\"")) != FO_OK)
 				return err;
@@ -366,10 +374,12 @@ static int classify(kmap *km)
 			if (!k->ns)
 				k->ns = "default"; /* where kubectl apply puts it */
 		}
-		if ((err = fo_model_count_read(m, k->kind, 1)) != FO_OK)
+		if (cur && (err = fo_model_count_read(m, k->kind, 1)) != FO_OK)
 			return err;
 		if (!valid_name(k->name) || (k->ns && !valid_name(k->ns))) {
 			k->skip = 1;
+			if (!cur)
+				continue;
 			warn_obj(km, i, "k8s-name",
 				 "metadata.name or namespace empty, longer than 253 bytes, or with '/' "
 				 "or a control character: skipped");
@@ -385,6 +395,8 @@ static int classify(kmap *km)
 			const char *u1 = jstr2(s->objs[prev].o, "metadata", "uid");
 			const char *u2 = jstr2(o, "metadata", "uid");
 			k->skip = 1;
+			if (!cur)
+				continue;
 			if (u1 && u2 && strcmp(u1, u2) != 0)
 				warn_obj(km, i, "k8s-duplicate",
 					 "read twice with different uids: the first one is kept");
@@ -394,8 +406,28 @@ static int classify(kmap *km)
 		}
 		if (json_object_set_new(km->byname, key, json_integer((json_int_t)i)) != 0)
 			return FO_ENOMEM;
+		km->npods += k->k == K_POD;
+		km->nworkloads += k->k == K_RS || k->k == K_DEPLOY || k->k == K_STS || k->k == K_DS;
 	}
 	return FO_OK;
+}
+
+/* Read in this call (not from an earlier source of the same prefix). */
+static int current(const kmap *km, size_t i)
+{
+	return !km->s->objs[i].earlier;
+}
+
+/* Adds object i (a pod or node) to the open group: by index when this call
+ * made its node, by local id when an earlier input did. */
+static int add_member(kmap *km, size_t i, fo_pos pos)
+{
+	const kinfo *k = &km->in[i];
+	if (k->node != FO_NONE)
+		return fo_model_group_add_node(km->s->m, k->node, pos);
+	const char *id = k->k == K_POD ? fmt(km, "pod/%s/%s", k->ns, k->name)
+				       : fmt(km, "node/%s", k->name);
+	return id ? fo_model_group_add_local(km->s->m, id, pos) : FO_ENOMEM;
 }
 
 static long lookup(kmap *km, const char *kind, const char *ns, const char *name)
@@ -431,6 +463,8 @@ static int ensure_region(kmap *km, const char *region)
 	const char *id = fmt(km, "region/%s", region);
 	if (!id)
 		return FO_ENOMEM;
+	if (fo_model_lookup_local(km->s->m, id, &idx) == FO_OK)
+		return FO_OK; /* made when an earlier input of this prefix was read */
 	if ((err = fo_model_add_node(km->s->m, id, "region", region, NULL, 0, "region label",
 				     (fo_pos){ 0, 0 }, &idx)) != FO_OK)
 		return err;
@@ -449,6 +483,8 @@ static int ensure_zone(kmap *km, const char *zone, const char *region)
 	const char *id = fmt(km, "zone/%s", zone);
 	if (!id)
 		return FO_ENOMEM;
+	if (fo_model_lookup_local(km->s->m, id, &idx) == FO_OK)
+		return FO_OK; /* made when an earlier input of this prefix was read */
 	if ((err = fo_model_add_node(km->s->m, id, "zone", zone, NULL, 0, "zone label",
 				     (fo_pos){ 0, 0 }, &idx)) != FO_OK)
 		return err;
@@ -491,6 +527,20 @@ static int map_nodes(kmap *km)
 		json_t *o = s->objs[i].o;
 		if (k->skip || k->k != K_NODE)
 			continue;
+		/* Addresses, for Endpoints that name a node by IP only. */
+		size_t j;
+		json_t *a;
+		json_array_foreach(jget2(o, "status", "addresses"), j, a)
+		{
+			const char *ip = jstr(a, "address");
+			if (ip && json_object_set_new(km->nodeaddr, ip, json_integer((json_int_t)i)) != 0)
+				return FO_ENOMEM;
+		}
+		const char *hn = label_of(o, "kubernetes.io/hostname");
+		if (hn && json_object_set_new(km->hosts, hn, json_integer((json_int_t)i)) != 0)
+			return FO_ENOMEM;
+		if (!current(km, i))
+			continue;
 		const char *zone = zone_label(o), *region = region_label(o);
 		if (zone && !valid_text(zone)) {
 			warn_obj(km, i, "k8s-label", "zone label with a control character: ignored");
@@ -525,18 +575,6 @@ static int map_nodes(kmap *km)
 			return err;
 		if ((err = add_labels(km, k->node, o)) != FO_OK)
 			return err;
-		const char *hn = label_of(o, "kubernetes.io/hostname");
-		if (hn && json_object_set_new(km->hosts, hn, json_integer((json_int_t)i)) != 0)
-			return FO_ENOMEM;
-		/* Addresses, for Endpoints that name a node by IP only. */
-		size_t j;
-		json_t *a;
-		json_array_foreach(jget2(o, "status", "addresses"), j, a)
-		{
-			const char *ip = jstr(a, "address");
-			if (ip && json_object_set_new(km->nodeaddr, ip, json_integer((json_int_t)i)) != 0)
-				return FO_ENOMEM;
-		}
 	}
 	return FO_OK;
 }
@@ -617,7 +655,7 @@ static int map_storage(kmap *km)
 	for (size_t i = 0; i < s->nobjs; i++) {
 		kinfo *k = &km->in[i];
 		json_t *o = s->objs[i].o;
-		if (k->skip || k->k != K_PV)
+		if (k->skip || k->k != K_PV || !current(km, i))
 			continue;
 		const char *id = fmt(km, "pv/%s", k->name);
 		if (!id)
@@ -673,7 +711,7 @@ static int map_storage(kmap *km)
 	for (size_t i = 0; i < s->nobjs; i++) {
 		kinfo *k = &km->in[i];
 		json_t *o = s->objs[i].o;
-		if (k->skip || k->k != K_PVC)
+		if (k->skip || k->k != K_PVC || !current(km, i))
 			continue;
 		const char *id = fmt(km, "pvc/%s/%s", k->ns, k->name);
 		if (!id)
@@ -741,6 +779,10 @@ static long workload_of(kmap *km, size_t i)
 	}
 	return -1; /* Node (static pods), ConfigMap, Job, a CRD: no workload */
 missing: {
+	/* An input with no workloads at all is a pods-only dump (its workloads
+	 * may come in a later input of the prefix): nothing to say. */
+	if (!current(km, i) || km->nworkloads == 0)
+		return -1;
 	const char *key = fmt(km, "%s\x1f%s\x1f%s", kind, k->ns, name);
 	if (key && !json_object_get(km->warned, key)) {
 		char msg[400], a[FO_DIAG_SHORT_BUF], b[FO_DIAG_SHORT_BUF];
@@ -828,19 +870,28 @@ static int map_pods(kmap *km)
 				return ik ? err : FO_ENOMEM;
 		}
 		k->wl = workload_of(km, i);
+		int cur = current(km, i);
 		if (!phase || strcmp(phase, "Running") != 0) {
-			if ((err = fo_model_skip(m, "Pod", k->name, phase_reason(phase))) != FO_OK)
+			if (cur && (err = fo_model_skip(m, "Pod", k->name, phase_reason(phase))) != FO_OK)
 				return err;
 			continue;
 		}
 		if (!nodename || !valid_name(nodename)) {
-			if ((err = fo_model_skip(m, "Pod", k->name, "not scheduled (no spec.nodeName)")) !=
-			    FO_OK)
+			if (cur && (err = fo_model_skip(m, "Pod", k->name,
+							"not scheduled (no spec.nodeName)")) != FO_OK)
 				return err;
 			continue;
 		}
 		k->running = 1;
 		k->nodeobj = lookup(km, "Node", NULL, nodename);
+		if (!cur) {
+			/* In the model since an earlier input: a member by its id. */
+			if (k->wl >= 0) {
+				k->next = km->in[k->wl].head;
+				km->in[k->wl].head = (long)i;
+			}
+			continue;
+		}
 		const char *id = fmt(km, "pod/%s/%s", k->ns, k->name);
 		if (!id)
 			return FO_ENOMEM;
@@ -982,7 +1033,10 @@ static int map_pdbs(kmap *km)
 			continue;
 		json_t *spec = json_object_get(o, "spec");
 		json_t *sel = json_object_get(spec, "selector");
+		int cur = current(km, i);
 		if (pdb_k(spec, 1) < 0) {
+			if (!cur)
+				continue;
 			warn_obj(km, i, "k8s-pdb",
 				 "neither minAvailable nor maxUnavailable is a count or a percentage: "
 				 "ignored");
@@ -1013,11 +1067,15 @@ static int map_pdbs(kmap *km)
 			wk->pdb = k->name;
 			used++;
 		}
+		if (!cur)
+			continue;
 		if (bad)
 			warn_obj(km, i, "k8s-selector",
 				 "a matchExpressions entry without key or with an unknown operator "
 				 "matches nothing");
-		if (used)
+		/* Without any pod known, its workloads' pods come with a later
+		 * input of the prefix, and it sets their K then. */
+		if (used || km->npods == 0)
 			err = fo_model_count_folded(m, k->kind, "the K of the workloads it selects");
 		else
 			err = fo_model_skip(m, k->kind, k->name, "selects no pod of a workload");
@@ -1069,7 +1127,8 @@ static int map_workloads(kmap *km, spread *sp)
 			long d = lookup(km, "Deployment", k->ns, dn);
 			if (d >= 0 && !km->in[d].skip) {
 				k->folded = 1;
-				if ((err = fo_model_count_folded(m, "ReplicaSet", "its Deployment")) != FO_OK)
+				if (current(km, i) &&
+				    (err = fo_model_count_folded(m, "ReplicaSet", "its Deployment")) != FO_OK)
 					return err;
 			}
 		}
@@ -1093,30 +1152,48 @@ static int map_workloads(kmap *km, spread *sp)
 		default: continue;
 		}
 		long want = desired(km, (long)i);
-		size_t n = 0;
+		size_t n = 0, ncur = 0;
+		int cur = current(km, i);
 		for (long p = k->head; p >= 0; p = km->in[p].next)
-			n++;
-		if (want == 0 && n == 0) {
-			if ((err = fo_model_skip(m, k->kind, k->name, "scaled to zero (no replicas)")) != FO_OK)
-				return err;
-			continue;
-		}
+			n++, ncur += current(km, (size_t)p);
 		const char *id = fmt(km, "%s/%s/%s", word, k->ns, k->name);
+		char num[32];
 		if (!id)
 			return FO_ENOMEM;
-		if ((err = fo_model_add_node(m, id, kind, k->name, k->ns, 0, k->kind, mpos(km, i),
-					     &k->node)) != FO_OK)
-			return err;
-		char num[32];
-		snprintf(num, sizeof num, "%ld", want);
-		if ((err = fo_model_add_prop(m, k->node, "replicas", num)) != FO_OK)
-			return err;
-		if ((err = add_labels(km, k->node, o)) != FO_OK)
-			return err;
-		if (n == 0) {
-			warn_obj(km, (size_t)i, "k8s-no-pods",
-				 "no running pod in the input: it depends on nothing here");
-			continue;
+		if (cur) {
+			if (want == 0 && n == 0) {
+				if ((err = fo_model_skip(m, k->kind, k->name,
+							 "scaled to zero (no replicas)")) != FO_OK)
+					return err;
+				continue;
+			}
+			if ((err = fo_model_add_node(m, id, kind, k->name, k->ns, 0, k->kind,
+						     mpos(km, i), &k->node)) != FO_OK)
+				return err;
+			snprintf(num, sizeof num, "%ld", want);
+			if ((err = fo_model_add_prop(m, k->node, "replicas", num)) != FO_OK)
+				return err;
+			if ((err = add_labels(km, k->node, o)) != FO_OK)
+				return err;
+			if (n == 0) {
+				/* Its pods may come with a later input of the prefix
+				 * when this one has none at all. */
+				if (km->npods)
+					warn_obj(km, (size_t)i, "k8s-no-pods",
+						 "no running pod in the input: it depends on nothing here");
+				continue;
+			}
+		} else {
+			/* Made by an earlier input of the prefix: its group is made
+			 * now when its pods come with this input, and was made then
+			 * when some came with it. */
+			if (ncur == 0 || fo_model_lookup_local(m, id, &k->node) != FO_OK)
+				continue;
+			if (ncur < n) {
+				warn_obj(km, (size_t)i, "k8s-split-pods",
+					 "its pods are in two inputs: it needs those of the first only");
+				continue;
+			}
 		}
 		unsigned long kk = k->need ? k->need : 1;
 		if (kk > n) {
@@ -1143,11 +1220,11 @@ static int map_workloads(kmap *km, spread *sp)
 		size_t j = 0;
 		for (long p = k->head; p >= 0; p = km->in[p].next, j++) {
 			zs[j] = zone_of_pod(km, p, zb[j], sizeof zb[j]);
-			members[j] = km->in[p].node;
+			members[j] = (uint32_t)p;
 		}
 		err = fo_model_group_begin(m, k->node, FO_GROUP_REQUIRES, kk, mpos(km, i));
 		for (j = 0; j < n && err == FO_OK; j++)
-			err = fo_model_group_add_node(m, members[n - 1 - j], mpos(km, i));
+			err = add_member(km, members[n - 1 - j], mpos(km, i));
 		if (err == FO_OK)
 			err = fo_model_group_end(m);
 		/* Zone spread: the distinct zones (failure domains) of its pods. */
@@ -1191,33 +1268,45 @@ static int map_workloads(kmap *km, spread *sp)
 
 /* ------------------------------------------------------------ services */
 
-/* One endpoint of a selector-less Service: a pod or node by targetRef, or
- * a node by address; added to the Service's group (opened on the first). */
-static int endpoint_member(kmap *km, size_t svc, json_t *t, const char *ip, int *added)
+static int push_member(kmap *km, size_t svc, size_t o)
+{
+	if (km->in[o].mark == (long)svc)
+		return FO_OK; /* named twice (two subsets, two slices) */
+	km->in[o].mark = (long)svc;
+	if (km->nmem == km->capmem) {
+		size_t cap = km->capmem ? 2 * km->capmem : 16;
+		uint32_t *n = realloc(km->mem, cap * sizeof *n);
+		if (!n)
+			return FO_ENOMEM;
+		km->mem = n;
+		km->capmem = cap;
+	}
+	km->mem[km->nmem++] = (uint32_t)o;
+	return FO_OK;
+}
+
+/* One endpoint of a selector-less Service: a running pod or a node by
+ * targetRef, or a node by address. */
+static int endpoint_member(kmap *km, size_t svc, json_t *t, const char *ip)
 {
 	kinfo *k = &km->in[svc];
 	const char *tk = jstr(t, "kind"), *tn = jstr(t, "name");
 	long o = -1;
-	int err;
 	if (tk && tn && strcmp(tk, "Pod") == 0)
 		o = lookup(km, "Pod", jstr(t, "namespace") ? jstr(t, "namespace") : k->ns, tn);
 	else if (tk && tn && strcmp(tk, "Node") == 0)
 		o = lookup(km, "Node", NULL, tn);
 	else if (!t && ip)
 		o = map_get(km->nodeaddr, ip);
-	if (o < 0 || km->in[o].skip || km->in[o].node == FO_NONE)
+	if (o < 0 || km->in[o].skip || (km->in[o].k == K_POD && !km->in[o].running))
 		return FO_OK;
-	if (!*added && (err = fo_model_group_begin(km->s->m, k->node, FO_GROUP_REQUIRES, 1,
-						   mpos(km, svc))) != FO_OK)
-		return err;
-	*added = 1;
-	return fo_model_group_add_node(km->s->m, km->in[o].node, mpos(km, svc));
+	return push_member(km, svc, (size_t)o);
 }
 
-/* A selector-less Service's members: what its Endpoints name (ready
- * addresses), else what its EndpointSlices name (endpoints not marked
- * ready: false). */
-static int service_from_endpoints(kmap *km, size_t svc, int *added)
+/* A selector-less Service's members (into km->mem): what its Endpoints name
+ * (ready addresses), else what its EndpointSlices name (endpoints not
+ * marked ready: false). */
+static int service_from_endpoints(kmap *km, size_t svc)
 {
 	k8s_set *s = km->s;
 	kinfo *k = &km->in[svc];
@@ -1225,31 +1314,27 @@ static int service_from_endpoints(kmap *km, size_t svc, int *added)
 	size_t i, j, q;
 	json_t *sub, *a, *idx;
 	int err = FO_OK;
-	*added = 0;
 	if (ep >= 0 && !km->in[ep].skip) {
 		json_array_foreach(json_object_get(s->objs[ep].o, "subsets"), i, sub)
 			json_array_foreach(json_object_get(sub, "addresses"), j, a) if (err == FO_OK)
-				err = endpoint_member(km, svc, json_object_get(a, "targetRef"), jstr(a, "ip"),
-						      added);
-	} else {
-		const char *key = fmt(km, "%s\x1f%s", k->ns, k->name);
-		if (!key)
-			return FO_ENOMEM;
-		json_array_foreach(json_object_get(km->slices, key), q, idx)
+				err = endpoint_member(km, svc, json_object_get(a, "targetRef"), jstr(a, "ip"));
+		return err;
+	}
+	const char *key = fmt(km, "%s\x1f%s", k->ns, k->name);
+	if (!key)
+		return FO_ENOMEM;
+	json_array_foreach(json_object_get(km->slices, key), q, idx)
+	{
+		json_t *o = s->objs[json_integer_value(idx)].o;
+		json_array_foreach(json_object_get(o, "endpoints"), i, a)
 		{
-			json_t *o = s->objs[json_integer_value(idx)].o;
-			json_array_foreach(json_object_get(o, "endpoints"), i, a)
-			{
-				if (json_is_false(jget2(a, "conditions", "ready")))
-					continue;
-				const char *ip = json_string_value(json_array_get(json_object_get(a, "addresses"), 0));
-				if (err == FO_OK)
-					err = endpoint_member(km, svc, json_object_get(a, "targetRef"), ip, added);
-			}
+			if (json_is_false(jget2(a, "conditions", "ready")))
+				continue;
+			const char *ip = json_string_value(json_array_get(json_object_get(a, "addresses"), 0));
+			if (err == FO_OK)
+				err = endpoint_member(km, svc, json_object_get(a, "targetRef"), ip);
 		}
 	}
-	if (err == FO_OK && *added)
-		err = fo_model_group_end(s->m);
 	return err;
 }
 
@@ -1329,6 +1414,8 @@ static int map_services(kmap *km)
 		json_t *o = s->objs[i].o;
 		if (k->skip)
 			continue;
+		if ((k->k == K_EP || k->k == K_EPS) && !current(km, i))
+			continue;
 		if (k->k == K_EP || k->k == K_EPS) {
 			const char *svc = k->k == K_EP ? k->name : label_of(o, "kubernetes.io/service-name");
 			long sv = svc ? lookup(km, "Service", k->ns, svc) : -1;
@@ -1346,54 +1433,69 @@ static int map_services(kmap *km)
 			continue;
 		const char *type = jstr2(o, "spec", "type");
 		if (type && strcmp(type, "ExternalName") == 0) {
-			if ((err = fo_model_skip(m, "Service", k->name,
+			if (current(km, i) && (err = fo_model_skip(m, "Service", k->name,
 						 "ExternalName (a name outside the cluster)")) != FO_OK)
 				return err;
 			continue;
 		}
-		const char *id = fmt(km, "service/%s/%s", k->ns, k->name);
-		if (!id)
-			return FO_ENOMEM;
-		if ((err = fo_model_add_node(m, id, "service", k->name, k->ns, 0, "Service", mpos(km, i),
-					     &k->node)) != FO_OK)
-			return err;
-		if (type && (err = fo_model_add_prop(m, k->node, "type", type)) != FO_OK)
-			return err;
-		json_t *sel = jget2(o, "spec", "selector");
-		int added = 0;
-		if (json_is_object(sel) && json_object_size(sel) > 0) {
-			json_t *cand = candidates(km, k->ns, sel);
+		/* Its members, then its group (made once, as a workload's). */
+		json_t *sel = jget2(o, "spec", "selector"), *cand = NULL;
+		int selects = json_is_object(sel) && json_object_size(sel) > 0, cur = current(km, i);
+		size_t ncur = 0;
+		km->nmem = 0;
+		if (selects) {
 			size_t j;
 			json_t *pi;
+			cand = candidates(km, k->ns, sel);
 			json_array_foreach(cand, j, pi)
 			{
 				size_t p = (size_t)json_integer_value(pi);
-				if (!km->in[p].running || !match_labels(s->objs[p].o, sel))
-					continue;
-				if (!added && (err = fo_model_group_begin(m, k->node, FO_GROUP_REQUIRES, 1,
-									  mpos(km, i))) != FO_OK)
-					return err;
-				added = 1;
-				if ((err = fo_model_group_add_node(m, km->in[p].node, mpos(km, i))) != FO_OK)
+				if (km->in[p].running && match_labels(s->objs[p].o, sel) &&
+				    (err = push_member(km, i, p)) != FO_OK)
 					return err;
 			}
-			if (added && (err = fo_model_group_end(m)) != FO_OK)
+		} else if ((err = service_from_endpoints(km, i)) != FO_OK) {
+			return err;
+		}
+		for (size_t j = 0; j < km->nmem; j++)
+			ncur += current(km, km->mem[j]);
+		const char *id = fmt(km, "service/%s/%s", k->ns, k->name);
+		if (!id)
+			return FO_ENOMEM;
+		if (cur) {
+			if ((err = fo_model_add_node(m, id, "service", k->name, k->ns, 0, "Service",
+						     mpos(km, i), &k->node)) != FO_OK)
 				return err;
-			if (!added)
+			if (type && (err = fo_model_add_prop(m, k->node, "type", type)) != FO_OK)
+				return err;
+			if (!selects && (err = fo_model_add_prop(m, k->node, "selector", "none")) != FO_OK)
+				return err;
+			if (km->nmem == 0 && (km->npods || !selects))
 				warn_obj(km, i, "k8s-no-pods",
-					 "its selector matches no running pod: it depends on nothing here");
-			if ((err = confirm_endpoints(km, i, cand, sel)) != FO_OK)
+					 selects ? "its selector matches no running pod: it depends on "
+						   "nothing here"
+						 : "no selector, and its Endpoints (or EndpointSlices) name "
+						   "nothing in the input: it depends on nothing here");
+			if (selects && (err = confirm_endpoints(km, i, cand, sel)) != FO_OK)
 				return err;
 		} else {
-			if ((err = service_from_endpoints(km, i, &added)) != FO_OK)
-				return err;
-			if ((err = fo_model_add_prop(m, k->node, "selector", "none")) != FO_OK)
-				return err;
-			if (!added)
-				warn_obj(km, i, "k8s-no-pods",
-					 "no selector, and its Endpoints (or EndpointSlices) name nothing in "
-					 "the input: it depends on nothing here");
+			if (ncur == 0 || fo_model_lookup_local(m, id, &k->node) != FO_OK)
+				continue;
+			if (ncur < km->nmem) {
+				warn_obj(km, i, "k8s-split-pods",
+					 "its endpoints are in two inputs: it needs those of the first only");
+				continue;
+			}
 		}
+		if (km->nmem == 0)
+			continue;
+		if ((err = fo_model_group_begin(m, k->node, FO_GROUP_REQUIRES, 1, mpos(km, i))) != FO_OK)
+			return err;
+		for (size_t j = 0; j < km->nmem; j++)
+			if ((err = add_member(km, km->mem[j], mpos(km, i))) != FO_OK)
+				return err;
+		if ((err = fo_model_group_end(m)) != FO_OK)
+			return err;
 	}
 	return FO_OK;
 }
@@ -1407,7 +1509,7 @@ static int map_rest(kmap *km)
 	int err = FO_OK;
 	for (size_t i = 0; i < s->nobjs && err == FO_OK; i++) {
 		kinfo *k = &km->in[i];
-		if (k->skip)
+		if (k->skip || !current(km, i))
 			continue;
 		switch (k->k) {
 		case K_NS:
@@ -1499,6 +1601,7 @@ done:
 	free(km.in);
 	free(km.buf);
 	free(km.srcfile);
+	free(km.mem);
 	json_decref(km.byname);
 	json_decref(km.labels);
 	json_decref(km.wanted);
@@ -1527,6 +1630,39 @@ static size_t option_size(fo_model *m, const char *key, size_t def)
 	return (size_t)x;
 }
 
+/* The inputs of earlier sources of this format and prefix, read again
+ * (quietly: they were reported then) so that this input joins them: its
+ * pods find their Deployments, its Deployments their pods. An input that no
+ * longer reads is said, and not joined. FO_OK or FO_ENOMEM. */
+static int load_earlier(k8s_set *s)
+{
+	uint32_t cur = fo_model_source_current(s->m);
+	const char *prefix = cur == FO_NONE ? NULL : fo_model_source_prefix(s->m, cur);
+	for (uint32_t src = 0; prefix && src < cur; src++) {
+		const char *f = fo_model_source_file(s->m, src);
+		const char *fmt_ = fo_model_source_format(s->m, src);
+		const char *p = fo_model_source_prefix(s->m, src);
+		if (!f || !fmt_ || !p || strcmp(fmt_, "k8s") != 0 || strcmp(p, prefix) != 0)
+			continue;
+		size_t before = s->nobjs;
+		s->earlier = 1;
+		s->quiet_errors = 0;
+		fo_k8s__load(s, f);
+		s->earlier = 0;
+		if (s->status == FO_ENOMEM)
+			return FO_ENOMEM;
+		if (s->quiet_errors || s->status != FO_OK) {
+			s->nobjs = before;
+			s->status = FO_OK;
+			fo_k8s__warn(s, UINT32_MAX, (fo_pos){ 0, 0 }, "k8s-join",
+				     "%s, read before with the same prefix, does not read again: this input "
+				     "is not joined with it",
+				     f);
+		}
+	}
+	return FO_OK;
+}
+
 int fo_k8s_read_paths(fo_model *m, const char *const *paths, size_t n)
 {
 	k8s_set s;
@@ -1543,6 +1679,8 @@ int fo_k8s_read_paths(fo_model *m, const char *const *paths, size_t n)
 	s.max_dir_depth = option_size(m, "max-dir-depth", 32);
 	if (!(s.docs = json_array()))
 		return FO_ENOMEM;
+	if ((err = load_earlier(&s)) != FO_OK)
+		goto done;
 	for (size_t i = 0; i < n; i++) {
 		err = fo_k8s__load(&s, paths[i]);
 		if (err != FO_OK && err != FO_EINPUT)
@@ -1554,6 +1692,7 @@ int fo_k8s_read_paths(fo_model *m, const char *const *paths, size_t n)
 		err = FO_EINPUT;
 	else
 		err = map_all(&s);
+done:
 	for (size_t i = 0; i < s.nfiles; i++)
 		free(s.files[i]);
 	free(s.files);

@@ -23,6 +23,8 @@ typedef struct k8s_obj {
 	uint32_t file; /* index into k8s_set.files */
 	fo_pos pos;    /* {0,0} for JSON (jansson gives no positions of values) */
 	long item;     /* index in its List's items, or -1 for a lone object */
+	int earlier;   /* read again from an earlier source of the same prefix:
+			* known for joining, already in the model */
 } k8s_obj;
 
 typedef struct k8s_set {
@@ -41,6 +43,10 @@ typedef struct k8s_set {
 	 * their paths, for the summary (skipped, counted). */
 	char **skipped_files;
 	size_t nskipped_files, capskipped;
+	/* Re-reading an earlier source's input: objects flagged earlier,
+	 * diagnostics not reported but counted in quiet_errors. */
+	int earlier;
+	size_t quiet_errors;
 } k8s_set;
 
 /* Reads path (file or directory) into s: FO_OK, or the failure (errors

@@ -32,6 +32,11 @@ static void vreport(k8s_set *s, fo_severity sev, uint32_t file, fo_pos pos, cons
 		    const char *fmt, va_list ap)
 {
 	const char *f = file == UINT32_MAX ? NULL : s->files[file];
+	if (s->earlier) {
+		/* Said when that input was read; only a failure now matters. */
+		s->quiet_errors += sev == FO_SEV_ERROR;
+		return;
+	}
 	if (sev == FO_SEV_ERROR)
 		s->errors++;
 	if (fo_diag_vadd_code(s->d, sev, code, f, pos.line, pos.col, NULL, fmt, ap) == FO_ENOMEM &&
@@ -89,7 +94,7 @@ static int add_obj(k8s_set *s, json_t *o, uint32_t file, fo_pos pos, long item)
 		s->objs = n;
 		s->capobjs = cap;
 	}
-	s->objs[s->nobjs++] = (k8s_obj){ o, file, pos, item };
+	s->objs[s->nobjs++] = (k8s_obj){ o, file, pos, item, s->earlier };
 	return FO_OK;
 }
 
@@ -744,6 +749,8 @@ static int wanted(const char *name)
 
 static int note_skipped_file(k8s_set *s, const char *rel)
 {
+	if (s->earlier)
+		return FO_OK; /* counted when that input was read */
 	if (s->nskipped_files == s->capskipped) {
 		size_t cap = s->capskipped ? 2 * s->capskipped : 8;
 		char **n = realloc(s->skipped_files, cap * sizeof *n);

@@ -472,7 +472,8 @@ static void real_cluster_summary(void **state)
 }
 
 /* The pods file alone: pods on nodes no input defines (dangling, warned by
- * the model), owners missing (warned once each), no workload. */
+ * the model), no workload, and nothing said about their controllers: a
+ * pods-only input is a partial dump, whose workloads may come next. */
 static void real_pods_alone(void **state)
 {
 	(void)state;
@@ -480,36 +481,80 @@ static void real_pods_alone(void **state)
 	read1(&r, PODS);
 	assert_int_equal(r.err, FO_OK);
 	assert_int_equal(r.build_err, FO_OK);
-	must_have(&r, "its controller ReplicaSet etcd-quorum-guard-85b4c88c96 is not in the input");
+	assert_null(strstr(r.diag, "is not in the input"));
+	must_have(&r, "is located in 'k8s:node/ip-10-0-187-218.ec2.internal', which no input defines");
 	assert_false(has_node(r.g, "k8s:deployment/openshift-etcd/etcd-quorum-guard"));
+	assert_true(has_node(r.g, "k8s:pod/openshift-etcd/etcd-ip-10-0-187-218.ec2.internal"));
 	run_free(&r);
 }
 
-/* The two Lists as two sources of one prefix (one fo_k8s_read each): the
- * ids agree, so every pod finds its node across the sources; but each read
- * maps only its own objects, so the Deployments of the first find no pods
- * of the second (said): a split cluster is read by one fo_k8s_read_paths. */
-static void real_two_sources_same_ids(void **state)
+/* The two Lists as two sources of one prefix, one fo_k8s_read each (what
+ * the CLI does with two inputs): the second read joins the first, in either
+ * order, and the graph is the one of a single joined read. */
+static void two_sources(const char *first, const char *second, char **canon_out, char **diag_out)
 {
-	(void)state;
 	fo_diag *d;
 	fo_model *m;
 	fo_graph *g = NULL;
 	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
 	assert_int_equal(fo_model_new(&m, d), FO_OK);
-	assert_int_equal(fo_model_source_begin(m, INFRA, "k8s", "k8s", 0, NULL), FO_OK);
-	assert_int_equal(fo_k8s_read(m, INFRA), FO_OK);
-	assert_int_equal(fo_model_source_begin(m, PODS, "k8s", "k8s", 0, NULL), FO_OK);
-	assert_int_equal(fo_k8s_read(m, PODS), FO_OK);
+	assert_int_equal(fo_model_source_begin(m, first, "k8s", "k8s", 0, NULL), FO_OK);
+	assert_int_equal(fo_k8s_read(m, first), FO_OK);
+	assert_int_equal(fo_model_source_begin(m, second, "k8s", "k8s", 0, NULL), FO_OK);
+	assert_int_equal(fo_k8s_read(m, second), FO_OK);
 	assert_int_equal(fo_model_build(m, &g), FO_OK);
-	char *text = diag_text(d);
-	assert_null(strstr(text, "which no input defines")); /* every node/... resolves */
-	assert_non_null(strstr(text, "Deployment openshift-etcd/etcd-quorum-guard: no running pod in "
-				     "the input: it depends on nothing here"));
-	assert_string_equal(container(g, "k8s:pod/openshift-etcd/etcd-ip-10-0-187-218.ec2.internal"),
-			    "k8s:node/ip-10-0-187-218.ec2.internal");
-	free(text);
+	*canon_out = canon(g);
+	*diag_out = diag_text(d);
 	fo_graph_free(g);
+	fo_model_free(m);
+	fo_diag_free(d);
+}
+
+static void real_two_sources_join(void **state)
+{
+	(void)state;
+	run r;
+	read_opts(&r, "ocp.json", REAL, 2, NULL);
+	char *joined = canon(r.g);
+	char *c1, *d1, *c2, *d2;
+	two_sources(INFRA, PODS, &c1, &d1);
+	two_sources(PODS, INFRA, &c2, &d2);
+	assert_string_equal(c1, joined);
+	assert_string_equal(c2, joined);
+	/* Nothing dangles, and the zone spread is said once, by the read that
+	 * completed the picture. */
+	assert_null(strstr(d1, "which no input defines"));
+	assert_null(strstr(d2, "which no input defines"));
+	assert_non_null(strstr(d1, "ocp-aws-us-east-1.pods.list.json: warning: 45 of 57 Deployments"));
+	assert_non_null(strstr(d2, "ocp-aws-us-east-1.infra.list.json: warning: 45 of 57 Deployments"));
+	free(joined);
+	free(c1), free(d1), free(c2), free(d2);
+	run_free(&r);
+}
+
+/* An earlier input that no longer reads is said, and not joined. */
+static void earlier_input_gone(void **state)
+{
+	(void)state;
+	const char *a = write_tmp("gone-a.yaml", "kind: Node\nmetadata: {name: n1}\n");
+	char pa[512];
+	snprintf(pa, sizeof pa, "%s", a);
+	const char *b = write_tmp("gone-b.yaml",
+				  "kind: Pod\nmetadata: {name: p, namespace: x}\nspec: {nodeName: n1}\n"
+				  "status: {phase: Running}\n");
+	fo_diag *d;
+	fo_model *m;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_model_new(&m, d), FO_OK);
+	assert_int_equal(fo_model_source_begin(m, pa, "k8s", "k8s", 0, NULL), FO_OK);
+	assert_int_equal(fo_k8s_read(m, pa), FO_OK);
+	unlink(pa);
+	assert_int_equal(fo_model_source_begin(m, b, "k8s", "k8s", 0, NULL), FO_OK);
+	assert_int_equal(fo_k8s_read(m, b), FO_OK);
+	char *text = diag_text(d);
+	assert_non_null(strstr(text, "gone-a.yaml, read before with the same prefix, does not read "
+				     "again: this input is not joined with it"));
+	free(text);
 	fo_model_free(m);
 	fo_diag_free(d);
 }
@@ -1171,7 +1216,8 @@ int main(void)
 		cmocka_unit_test(real_cluster_from_json_lists),
 		cmocka_unit_test(real_cluster_summary),
 		cmocka_unit_test(real_pods_alone),
-		cmocka_unit_test(real_two_sources_same_ids),
+		cmocka_unit_test(real_two_sources_join),
+		cmocka_unit_test(earlier_input_gone),
 		cmocka_unit_test(duplicates_read_once),
 		cmocka_unit_test(real_must_gather_same_graph),
 		cmocka_unit_test(zones_from_labels),
