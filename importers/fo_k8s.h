@@ -14,8 +14,13 @@
  * Joining. Workloads need their pods, PodDisruptionBudgets set how many,
  * Services select pods, pods sit on nodes: the mapping needs every object of
  * the cluster at once. A directory is read as one set; fo_k8s_read_paths
- * reads several inputs of one cluster (infra.list.json + pods.list.json) as
- * one set into the current source. fo_k8s_read(m, p) is
+ * reads several inputs as one set into the current source; and a read
+ * joins the inputs of the model's earlier sources of format "k8s" with the
+ * same prefix (infra.list.json then pods.list.json as two sources, in
+ * either order): it reads them again, quietly, makes only what involves its
+ * own objects (a Deployment read before gets its group when its pods come
+ * now), and finds the earlier nodes by id. An earlier input that no longer
+ * reads is a warning, not joined. fo_k8s_read(m, p) is
  * fo_k8s_read_paths(m, &p, 1).
  *
  * Limits (options of the source, fo_model_option): "max-bytes" per file
@@ -41,7 +46,9 @@
  * are reported; on an error nothing is added to the model.
  * Returns FO_OK, FO_EINPUT (errors on diag), FO_EIO (with a message on
  * diag), FO_ENOMEM or FO_ELIMIT (a limit above; message on diag).
- * O(input size + objects × log objects). */
+ * O(size of this and the earlier inputs of the prefix + objects).
+ * A workload whose pods are split over two inputs needs the pods of the
+ * first only (a warning says so). */
 int fo_k8s_read(fo_model *m, const char *path);
 
 /* The same over n inputs of one cluster, joined (see above): duplicate
