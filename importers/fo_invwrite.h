@@ -17,7 +17,8 @@
 
 /* Writes g to fp: the XML declaration, <inventory name= version="1">, then
  * one <node> per node in the graph's order, flat (a container as in=),
- * with id, kind, name, tenant, tier, in and the free-form properties in
+ * with id, kind (as the graph holds it: a vendor alias such as cvm is
+ * the kind it stands for), name, tenant, tier, in and the free-form properties in
  * their order, then its groups in their order: <requires>/<degrades>
  * (ref= for one member needed, else min= and <ref> children) and <copy>.
  * Every text is escaped for an attribute (& < > " and tab, newline, CR as
