@@ -9,6 +9,7 @@
 #     the converted file is laid out differently), whatif (chosen failures,
 #     JSON with properties), and joined inputs convert to what each command
 #     answers on the joined inputs.
+# Also several inputs in import (one snapshot) and report.
 # Invalid inputs write nothing: an existing -o FILE is left as it was.
 #   FALLOUT=./fallout sh tests/cli/convert-checks.sh
 set -u
@@ -100,6 +101,22 @@ fo convert "$I/notes.txt" -o "$tmp/keep.xml"
 check "convert undetectable: status 3" is 3
 check "convert undetectable: -o FILE untouched" [ "$(cat "$tmp/keep.xml")" = keep ]
 check "convert: no temporary file left" [ "$(ls "$tmp" | grep -c 'keep.xml.tmp')" = 0 ]
+
+# Several inputs in import and in report's scenario runs.
+fo import "$I/facilities.xml" "$I/apps.xml" --db "$tmp/j.db" --label joined
+check "import joined: stored" [ "$(cat "$tmp/out")" = "joined: 10 nodes in $tmp/j.db" ]
+fo db list --db "$tmp/j.db"
+check "import joined: the source is both names" has "$I/facilities.xml + $I/apps.xml" "$tmp/out"
+fo whatif "$tmp/j.db@joined" --fail gz-power --format json
+cp "$tmp/out" "$tmp/js"
+fo whatif "$I/facilities.xml" "$I/apps.xml" --fail gz-power --format json
+check "import joined: the snapshot answers as the inputs" cmp -s "$tmp/js" "$tmp/out"
+printf '<scenarios name="t">\n  <scenario name="power"><fail ref="gz-power"/></scenario>\n</scenarios>\n' >"$tmp/sc.xml"
+fo report "$I/facilities.xml" "$I/apps.xml" --scenarios "$tmp/sc.xml" -o "$tmp/rep" --no-diagrams
+check "report joined: status 0" is 0
+check "report joined: the input is both names" \
+	has "\"input\": \"$I/facilities.xml + $I/apps.xml\"" "$tmp/rep/report.json"
+check "report joined: mail is down" has '"mail"' "$tmp/rep/report.json"
 
 echo "convert-checks: $pass passed, $fail failed"
 [ "$fail" = 0 ]
