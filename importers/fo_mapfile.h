@@ -64,9 +64,9 @@ int fo_mapfile_begin_source(const fo_mapfile *map, fo_model *m);
  * nothing; templates undefined on some nodes; values without a table entry;
  * containers no source defines) and errors (a template giving a bad kind or
  * tier, K larger than a group) go to the model's diag, located in the map
- * file. FO_OK, FO_EINPUT (errors were added), FO_ENOMEM, FO_EINVAL.
- * map must outlive m (drop reasons are borrowed). O(rules x nodes + groups
- * + join sides log join sides). */
+ * file. FO_OK, FO_EINPUT (errors were added), FO_ENOMEM, FO_EINVAL. The
+ * model copies what it keeps: map may be freed before m. O(rules x nodes +
+ * groups + join sides x log(join sides)). */
 int fo_mapfile_apply(const fo_mapfile *map, fo_model *m);
 
 /* The embedded XSD (importers/map-v1.xsd), NUL-terminated. */

@@ -21,7 +21,6 @@
  */
 #include "fo_mapfile.h"
 
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +80,7 @@ typedef struct action {
 	unsigned long k;            /* min: 0 = all */
 	fo_group_type group;        /* min */
 	size_t tfirst, ntable;      /* place: its <value> table in map->tab */
-	const char *reason;         /* drop: "mapping file FILE:LINE" */
+	const char *reason;         /* drop: "dropped by FILE:LINE" */
 } action;
 
 typedef struct entry {
@@ -1081,8 +1080,10 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 		const char *v[1];
 		fo_pos p[1];
 		attrs(r, x, "drop", NULL, 0, v, p);
-		char reason[64];
-		snprintf(reason, sizeof reason, "dropped by the mapping file (line %lu)", tag_pos(r).line);
+		/* as --explain-import lists it: "dropped by map.xml:12" */
+		char reason[FO_READER_SHOW_BUF + 48], fb[FO_READER_SHOW_BUF];
+		snprintf(reason, sizeof reason, "dropped by %s:%lu", fo_reader__show(r->x.file, fb),
+			 tag_pos(r).line);
 		if (a && !(a->reason = keep(r->map, reason)))
 			r->x.nomem = 1;
 		break;
@@ -1327,6 +1328,8 @@ done:
 
 /* ------------------------------------------------------------ sources */
 
+static int glob_match(const char *g, const char *s);
+
 /* A file glob: matched against the whole path, or, when it has no '/',
  * against the file's base name (as .gitignore does). */
 static int file_match(const char *glob, const char *file)
@@ -1338,7 +1341,7 @@ static int file_match(const char *glob, const char *file)
 		if (b)
 			file = b + 1;
 	}
-	return fnmatch(glob, file, 0) == 0;
+	return glob_match(glob, file);
 }
 
 static int source_match(const source *s, const char *file, const char *format)
@@ -1360,29 +1363,71 @@ const char *fo_mapfile_source_prefix(const fo_mapfile *map, const char *file, co
 
 int fo_mapfile_begin_source(const fo_mapfile *map, fo_model *m)
 {
-	int err;
+	int err = FO_OK;
+	char *file = NULL, *format = NULL;
 	if (!map || !m)
 		return FO_EINVAL;
 	uint32_t cur = fo_model_source_current(m);
 	if (cur == FO_NONE)
 		return FO_EINVAL;
-	const char *file = fo_model_source_file(m, cur), *format = fo_model_source_format(m, cur);
+	/* copies: the model's strings move when an option is set */
+	if (!(file = strdup(fo_model_source_file(m, cur))) ||
+	    !(format = strdup(fo_model_source_format(m, cur)))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
 	for (size_t i = 0; i < map->nsrc; i++) {
 		const source *s = &map->src[i];
 		if (!source_match(s, file, format))
 			continue;
 		for (size_t k = s->ofirst; k < s->ofirst + s->nopt; k++)
 			if ((err = fo_model_set_option(m, map->opt[k].name, map->opt[k].value)) < 0)
-				return err;
+				goto done;
 	}
-	return FO_OK;
+done:
+	free(file);
+	free(format);
+	return err;
 }
 
 /* ------------------------------------------------------------ applying */
 
-static int glob_match(const char *glob, const char *s)
+/* A glob: '*' any text, '?' one character (a UTF-8 sequence), '\\' makes
+ * the next character plain. Brackets are plain text: Terraform addresses
+ * have them (aws_instance.web[0]). Backtracks only to the last '*', so
+ * O(len(glob) x len(s)). */
+static int glob_match(const char *g, const char *s)
 {
-	return s && fnmatch(glob, s, 0) == 0;
+	const char *star = NULL, *retry = NULL;
+	if (!s)
+		return 0;
+	while (*s) {
+		if (*g == '*') {
+			star = ++g;
+			retry = s;
+			continue;
+		}
+		if (*g == '?') {
+			g++;
+			s++;
+			while ((*s & 0xC0) == 0x80)
+				s++;
+			continue;
+		}
+		const char *lit = *g == '\\' && g[1] ? g + 1 : g;
+		if (*lit && *lit == *s) {
+			g = lit + 1;
+			s++;
+			continue;
+		}
+		if (!star)
+			return 0;
+		g = star;
+		s = ++retry;
+	}
+	while (*g == '*')
+		g++;
+	return !*g;
 }
 
 static int sel_match(const fo_mapfile *map, const fo_model *m, const sel *s, const fo_model_node *nd)
@@ -1500,8 +1545,8 @@ static int expand(applier *ap, const char *t, const fo_model_node *nd, const cha
 	if (rc == FO_ENOMEM)
 		ap->nomem = 1;
 	if (rc == 1)
-		tally_add(missing, nd->id, "{%.*s} is undefined on it, so %s is not set", (int)(fl > 60 ? 60 : fl),
-			  f, attr);
+		tally_add(missing, nd->id, "{%.*s} is undefined on it: %s", (int)(fl > 60 ? 60 : fl), f,
+			  attr);
 	return rc;
 }
 
@@ -1509,12 +1554,16 @@ static int apply_set(applier *ap, const action *a, uint32_t v, tally *t)
 {
 	int err = FO_OK;
 	char sb[FO_DIAG_SHORT_BUF];
+	/* a node is counted once per problem, whatever fields have it */
+	tally tm = t[T_MISSING], tb = t[T_BAD];
 	for (int i = 0; i < F_COUNT && !ap->nomem; i++) {
 		if (!a->v[i])
 			continue;
 		fo_model_node nd;
 		fo_model_node_get(ap->m, v, &nd);
-		if (expand(ap, a->v[i], &nd, NULL, &t[T_MISSING], set_names[i]))
+		char what[32];
+		snprintf(what, sizeof what, "%s not set", set_names[i]);
+		if (expand(ap, a->v[i], &nd, NULL, &t[T_MISSING], what))
 			continue;
 		const char *s = ap->b.p;
 		unsigned long tier = 0;
@@ -1545,6 +1594,10 @@ static int apply_set(applier *ap, const action *a, uint32_t v, tally *t)
 		if (err < 0)
 			return err;
 	}
+	if (t[T_MISSING].n > tm.n + 1)
+		t[T_MISSING].n = tm.n + 1;
+	if (t[T_BAD].n > tb.n + 1)
+		t[T_BAD].n = tb.n + 1;
 	return FO_OK;
 }
 
@@ -1573,7 +1626,7 @@ static int apply_place(applier *ap, const action *a, uint32_t v, tally *t)
 		}
 	}
 	if (!target && a->v[1]) {
-		if (expand(ap, a->v[1], &nd, value, &t[T_MISSING], "its container"))
+		if (expand(ap, a->v[1], &nd, value, &t[T_MISSING], "not placed"))
 			return FO_OK;
 		target = ap->b.p;
 	} else if (!target) {
@@ -1625,7 +1678,7 @@ static int apply_rule_same(applier *ap, const action *a, uint32_t v, tally *t)
 	char sb[FO_DIAG_SHORT_BUF];
 	fo_model_node nd;
 	fo_model_node_get(ap->m, v, &nd);
-	if (expand(ap, a->v[0], &nd, NULL, &t[T_MISSING], "the alias"))
+	if (expand(ap, a->v[0], &nd, NULL, &t[T_MISSING], "no alias"))
 		return FO_OK;
 	uint32_t c;
 	if (fo_model_lookup(ap->m, ap->b.p, &c) != FO_OK) {

@@ -3,7 +3,11 @@
  * docs/mapping-format.md): the example map loads and agrees with the XSD;
  * every error the reader reports, with its exact FILE:LINE:COL and text, and
  * all of them in one run; hostile input refused; per-source prefixes and
- * options.
+ * options; then what each rule does to an import model (matching by format,
+ * file, type, id, kind and properties; templates and filters; value tables;
+ * document order; K-of-n; drops; same-as by id, by template and by a join on
+ * keys), the warnings of rules that matched nothing, and the example map
+ * joining facilities, a Terraform state and a Kubernetes dump end to end.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,9 +22,12 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
+#include "analyzer/fo_engine.h"
 #include "graphs/fo_error.h"
+#include "graphs/fo_graph.h"
 #include "importers/fo_mapfile.h"
 #include "importers/fo_model.h"
+#include "helpers/fixture.h"
 
 #define ESTATE "tests/importers/map/estate.map.xml"
 
@@ -126,7 +133,7 @@ static void example_loads(void **state)
 	assert_int_equal(fo_mapfile_load(&map, ESTATE, d), FO_OK);
 	assert_int_equal(fo_diag_count(d), 0);
 	assert_string_equal(fo_mapfile_file(map), ESTATE);
-	assert_int_equal(fo_mapfile_rule_count(map), 9); /* 7 rules, 2 <same> */
+	assert_int_equal(fo_mapfile_rule_count(map), 10); /* 8 rules, 2 <same> */
 	assert_int_equal(fo_mapfile_source_count(map), 3);
 	/* the first <source> with a prefix that matches: by base name when
 	 * the glob has no '/', and by format */
@@ -410,6 +417,523 @@ static void bad_arguments(void **state)
 	fo_diag_free(d);
 }
 
+/* ------------------------------------------------------------ applying */
+
+static const fo_pos P0 = { 0, 0 };
+
+/* Adds a node of the current source with props "key=value"..., NULL. */
+static uint32_t add(fo_model *m, const char *id, const char *kind, const char *type, ...)
+{
+	uint32_t v;
+	va_list ap;
+	assert_int_equal(fo_model_add_node(m, id, kind, NULL, NULL, 0, type, P0, &v), FO_OK);
+	va_start(ap, type);
+	for (const char *kv; (kv = va_arg(ap, const char *));) {
+		const char *eq = strchr(kv, '=');
+		char key[128];
+		assert_non_null(eq);
+		snprintf(key, sizeof key, "%.*s", (int)(eq - kv), kv);
+		assert_int_equal(fo_model_add_prop(m, v, key, eq + 1), FO_OK);
+	}
+	va_end(ap);
+	return v;
+}
+
+static fo_model_node get(const fo_model *m, const char *id)
+{
+	uint32_t v;
+	fo_model_node nd;
+	if (fo_model_lookup(m, id, &v) != FO_OK)
+		fail_msg("no node '%s'", id);
+	fo_model_node_get(m, v, &nd);
+	return nd;
+}
+
+static void assert_str(const char *got, const char *want)
+{
+	if (!want)
+		assert_null(got);
+	else
+		assert_string_equal(got, want);
+}
+
+/* A small import: a fallout source with zones, a terraform one, a k8s
+ * one. */
+static void small_model(fo_model *m)
+{
+	assert_int_equal(fo_model_source_begin(m, "site/facilities.xml", "fallout", "", 1, NULL), FO_OK);
+	add(m, "zone-a", "zone", "node", NULL);
+	add(m, "zone-b", "zone", "node", NULL);
+	assert_int_equal(fo_model_source_begin(m, "states/prod.tfstate", "terraform", "tf", 0, NULL), FO_OK);
+	add(m, "aws_instance.web[0]", "vm", "aws_instance", "az=a", "id=i-1", "tags.Name=Web 0", NULL);
+	add(m, "aws_instance.web[1]", "vm", "aws_instance", "az=b", "id=i-2", NULL);
+	add(m, "aws_iam_role.r", "iam", "aws_iam_role", NULL);
+	add(m, "aws_lb.front", "lb", "aws_lb", NULL);
+	assert_int_equal(fo_model_source_begin(m, "cluster.json", "k8s", "k8s", 0, NULL), FO_OK);
+	uint32_t n1 = add(m, "node/n1", "host", "Node", "zone=a", "provider=aws:///a/i-1", NULL);
+	add(m, "node/n2", "host", "Node", "zone=b", "provider=aws:///b/i-2", NULL);
+	add(m, "node/n3", "host", "Node", "zone=c", "provider=aws:///c/i-3", NULL);
+	uint32_t p1 = add(m, "pod/shop/web-1", "service", "Pod", "namespace=shop", NULL);
+	uint32_t p2 = add(m, "pod/shop/web-2", "service", "Pod", "namespace=shop", NULL);
+	uint32_t p3 = add(m, "pod/shop/web-3", "service", "Pod", "namespace=shop", NULL);
+	uint32_t dep = add(m, "deployment/shop/web", "service", "Deployment", "namespace=shop",
+			   "labels.app=Web-Shop", NULL);
+	assert_int_equal(fo_model_requires_local(m, p1, FO_GROUP_REQUIRES, "node/n1", P0), FO_OK);
+	assert_int_equal(fo_model_requires_local(m, p2, FO_GROUP_REQUIRES, "node/n1", P0), FO_OK);
+	assert_int_equal(fo_model_requires_local(m, p3, FO_GROUP_REQUIRES, "node/n2", P0), FO_OK);
+	assert_int_equal(fo_model_group_begin(m, dep, FO_GROUP_REQUIRES, 0, P0), FO_OK);
+	assert_int_equal(fo_model_group_add_node(m, p1, P0), FO_OK);
+	assert_int_equal(fo_model_group_add_node(m, p2, P0), FO_OK);
+	assert_int_equal(fo_model_group_add_node(m, p3, P0), FO_OK);
+	assert_int_equal(fo_model_group_end(m), FO_OK);
+	(void)n1;
+}
+
+typedef struct applied {
+	fo_diag *d;
+	fo_model *m;
+	char *path;
+	int status;
+	char *diag; /* what apply printed, the map's path as MAP */
+} applied;
+
+/* Loads the map body (inside <map version="1">), builds small_model, and
+ * applies the map. */
+static void run_map(applied *a, const char *body)
+{
+	char text[8192];
+	fo_mapfile *map = NULL;
+	memset(a, 0, sizeof *a);
+	snprintf(text, sizeof text, "<map version=\"1\">\n%s\n</map>\n", body);
+	a->path = write_tmp(text);
+	assert_int_equal(fo_diag_new(&a->d, 0), FO_OK);
+	if (fo_mapfile_load(&map, a->path, a->d) != FO_OK) {
+		fo_diag_print(a->d, stderr);
+		fail_msg("the map does not load");
+	}
+	assert_int_equal(fo_model_new(&a->m, a->d), FO_OK);
+	small_model(a->m);
+	a->status = fo_mapfile_apply(map, a->m);
+	fo_mapfile_free(map); /* the model keeps nothing of the map's */
+	a->diag = printed(a->d, a->path);
+}
+
+static void done_map(applied *a)
+{
+	unlink(a->path);
+	free(a->path);
+	free(a->diag);
+	fo_model_free(a->m);
+	fo_diag_free(a->d);
+}
+
+static void expect_diag(const applied *a, int status, const char *diag)
+{
+	if (a->status != status || strcmp(a->diag, diag))
+		fail_msg("status %d, printed:\n%s\nexpected %d:\n%s", a->status, a->diag, status, diag);
+}
+
+/* Selectors: format, file (base name or path), type and id globs, kind,
+ * a property present, a property's value glob, several <where> (AND). */
+static void matching(void **state)
+{
+	(void)state;
+	applied a;
+	run_map(&a, "  <rule format=\"terraform\" type=\"aws_*\" id=\"*web*\"><set tier=\"3\"/></rule>\n"
+		    "  <rule file=\"prod.tfstate\" kind=\"lb\"><set tier=\"4\"/></rule>\n"
+		    "  <rule file=\"states/*.tfstate\" type=\"aws_iam_role\"><set tier=\"5\"/></rule>\n"
+		    "  <rule file=\"other/*.tfstate\" id=\"*\"><set tier=\"6\"/></rule>\n"
+		    "  <rule format=\"k8s\" prop=\"zone\" value=\"b*\"><set tier=\"7\"/></rule>\n"
+		    "  <rule format=\"k8s\" type=\"Pod\"><where prop=\"namespace\" value=\"shop\"/>"
+		    "<where prop=\"missing\"/><set tier=\"8\"/></rule>\n"
+		    "  <rule id=\"k8s:pod/*/web-?\"><where prop=\"namespace\"/><set tier=\"9\"/></rule>");
+	expect_diag(&a, FO_OK,
+		    "MAP:5:3: warning: <rule> matched no node\n"
+		    "MAP:7:3: warning: <rule> matched no node\n");
+	assert_int_equal(get(a.m, "tf:aws_instance.web[0]").tier, 3);
+	assert_int_equal(get(a.m, "tf:aws_instance.web[1]").tier, 3);
+	assert_int_equal(get(a.m, "tf:aws_lb.front").tier, 4);
+	assert_int_equal(get(a.m, "tf:aws_iam_role.r").tier, 5);
+	assert_int_equal(get(a.m, "k8s:node/n1").tier, 0);
+	assert_int_equal(get(a.m, "k8s:node/n2").tier, 7);
+	assert_int_equal(get(a.m, "k8s:node/n3").tier, 0);
+	assert_int_equal(get(a.m, "k8s:pod/shop/web-1").tier, 9);
+	assert_int_equal(get(a.m, "k8s:deployment/shop/web").tier, 0);
+	assert_int_equal(get(a.m, "zone-a").tier, 0);
+	done_map(&a);
+}
+
+/* <set> with templates and filters; an undefined field skips the node with
+ * one warning per action; "" clears a name or tenant. */
+static void templates(void **state)
+{
+	(void)state;
+	applied a;
+	run_map(&a, "  <rule type=\"Deployment\"><set kind=\"app\" tenant=\"{prop:namespace|upper}\" "
+		    "name=\"{prop:labels.app|lower} ({local}, {format}/{type}) {{x}}\"/></rule>\n"
+		    "  <rule type=\"Node\"><set name=\"{prop:provider|after-last:/|upper}@"
+		    "{prop:provider|before-first::}\"/></rule>\n"
+		    "  <rule type=\"aws_instance\"><set name=\"{prop:tags.Name}\" tenant=\"x\"/></rule>\n"
+		    "  <rule id=\"tf:aws_instance.web[0]\"><set tenant=\"\" kind=\"{kind}-{id|after-last:.|before-first:[}\"/></rule>");
+	expect_diag(&a, FO_OK,
+		    "MAP:4:29: warning: <set> skips 'tf:aws_instance.web[1]': {prop:tags.Name} is undefined on "
+		    "it: name not set\n");
+	fo_model_node nd = get(a.m, "k8s:deployment/shop/web");
+	assert_string_equal(nd.kind, "app");
+	assert_string_equal(nd.tenant, "SHOP");
+	assert_string_equal(nd.name, "web-shop (deployment/shop/web, k8s/Deployment) {x}");
+	assert_string_equal(get(a.m, "k8s:node/n1").name, "I-1@aws");
+	nd = get(a.m, "tf:aws_instance.web[0]");
+	assert_string_equal(nd.name, "Web 0");
+	assert_null(nd.tenant);
+	assert_string_equal(nd.kind, "vm-web"); /* and the id's brackets are plain text */
+	nd = get(a.m, "tf:aws_instance.web[1]");
+	assert_null(nd.name);
+	assert_string_equal(nd.tenant, "x");
+	done_map(&a);
+}
+
+/* A template that gives no kind word or no tier is an error, once per
+ * action with a count. */
+static void template_errors(void **state)
+{
+	(void)state;
+	applied a;
+	run_map(&a, "  <rule type=\"Node\"><set kind=\"{prop:zone|upper}\" tier=\"{prop:zone}\"/></rule>");
+	expect_diag(&a, FO_EINPUT,
+		    "MAP:2:21: error: <set> cannot apply to 'k8s:node/n1': kind= gives 'A', not a kind word "
+		    "([a-z][a-z0-9_-]*) (and 2 more of the 3 nodes matched)\n");
+	assert_string_equal(get(a.m, "k8s:node/n1").kind, "host");
+	done_map(&a);
+	run_map(&a, "  <rule type=\"Node\"><set tier=\"{prop:zone}\"/></rule>");
+	expect_diag(&a, FO_EINPUT,
+		    "MAP:2:21: error: <set> cannot apply to 'k8s:node/n1': tier= gives 'a', not a tier (0 to "
+		    "1000000) (and 2 more of the 3 nodes matched)\n");
+	done_map(&a);
+}
+
+/* Rules apply in document order: a later <set> wins, a rule sees the kind
+ * an earlier one set, a dropped node is out of later rules. */
+static void order(void **state)
+{
+	(void)state;
+	applied a;
+	run_map(&a, "  <rule format=\"k8s\" type=\"Pod\"><set kind=\"app\" tier=\"1\"/></rule>\n"
+		    "  <rule kind=\"app\"><set tier=\"2\"/></rule>\n"
+		    "  <rule id=\"k8s:pod/shop/web-3\"><drop/><set tier=\"9\"/></rule>\n"
+		    "  <rule id=\"k8s:pod/shop/web-3\"><set tier=\"7\"/></rule>");
+	expect_diag(&a, FO_OK, "MAP:5:3: warning: <rule> matched no node\n");
+	fo_model_node nd = get(a.m, "k8s:pod/shop/web-1");
+	assert_string_equal(nd.kind, "app");
+	assert_int_equal(nd.tier, 2);
+	nd = get(a.m, "k8s:pod/shop/web-3");
+	assert_true(nd.dropped);
+	assert_int_equal(nd.tier, 2); /* nothing after the drop */
+	done_map(&a);
+}
+
+/* <place>: a value table, a template with {value}, the value itself as the
+ * id; unmapped values, containers no source defines. */
+static void placing(void **state)
+{
+	(void)state;
+	applied a;
+	run_map(&a, "  <rule type=\"Node\">\n"
+		    "    <place prop=\"zone\">\n"
+		    "      <value from=\"a\" to=\"zone-a\"/>\n"
+		    "      <value from=\"b\" to=\"zone-b\"/>\n"
+		    "    </place>\n"
+		    "  </rule>\n"
+		    "  <rule type=\"aws_instance\"><place prop=\"az\" in=\"zone-{value}\"/></rule>\n"
+		    "  <rule type=\"aws_lb\"><place in=\"zone-{prop:az}\"/></rule>\n"
+		    "  <rule type=\"Pod\"><place prop=\"namespace\"/></rule>\n"
+		    "  <rule id=\"zone-a\"><place in=\"{id}\"/></rule>");
+	expect_diag(&a, FO_EINPUT,
+		    "MAP:3:5: warning: <place> skips 'k8s:node/n3': its zone 'c' has no <value from> entry\n"
+		    "MAP:9:23: warning: <place> skips 'tf:aws_lb.front': {prop:az} is undefined on it: not "
+		    "placed\n"
+		    "MAP:10:20: warning: <place> skips 'k8s:pod/shop/web-1': no source defines 'shop' to place "
+		    "it in (and 2 more of the 3 nodes matched)\n"
+		    "MAP:11:21: error: <place> cannot apply to 'zone-a': it would be placed in itself\n");
+	done_map(&a);
+
+	/* placed: the graph built says so */
+	run_map(&a, "  <rule type=\"Node\"><place prop=\"zone\" in=\"zone-{value}\"/></rule>\n"
+		    "  <rule type=\"aws_instance\"><place prop=\"az\" in=\"zone-{value}\"/></rule>");
+	expect_diag(&a, FO_OK,
+		    "MAP:2:21: warning: <place> skips 'k8s:node/n3': no source defines 'zone-c' to place it in\n");
+	fo_graph *g = NULL;
+	assert_int_equal(fo_model_build(a.m, &g), FO_OK);
+	assert_int_equal(fo_graph_node_container(g, fx_id(g, "k8s:node/n1")), fx_id(g, "zone-a"));
+	assert_int_equal(fo_graph_node_container(g, fx_id(g, "k8s:node/n2")), fx_id(g, "zone-b"));
+	assert_int_equal(fo_graph_node_container(g, fx_id(g, "k8s:node/n3")), FO_NONE);
+	assert_int_equal(fo_graph_node_container(g, fx_id(g, "tf:aws_instance.web[1]")), fx_id(g, "zone-b"));
+	fo_graph_free(g);
+	done_map(&a);
+}
+
+/* <min>: K on the matched owners' groups of two or more members. */
+static void k_of_n(void **state)
+{
+	(void)state;
+	applied a;
+	run_map(&a, "  <rule type=\"Deployment\"><min k=\"2\"/></rule>\n"
+		    "  <rule type=\"Pod\"><min k=\"1\"/></rule>\n"
+		    "  <rule type=\"Deployment\"><min k=\"4\"/></rule>\n"
+		    "  <rule type=\"Deployment\"><min k=\"1\" group=\"degrades\"/></rule>");
+	expect_diag(&a, FO_EINPUT,
+		    "MAP:3:20: warning: <min> skips 'k8s:pod/shop/web-1': it has no requires group of two or "
+		    "more members (and 2 more of the 3 nodes matched)\n"
+		    "MAP:4:27: error: <min> k=4 cannot apply to 'k8s:deployment/shop/web': its group has 3 members\n"
+		    "MAP:5:27: warning: <min> skips 'k8s:deployment/shop/web': it has no degrades group of two "
+		    "or more members\n");
+	fo_model_group g;
+	for (uint32_t i = 0; i < fo_model_group_count(a.m); i++) {
+		fo_model_group_get(a.m, i, &g);
+		if (g.n == 3)
+			assert_int_equal(g.k, 2);
+		else
+			assert_int_equal(g.k, 1);
+	}
+	done_map(&a);
+	run_map(&a, "  <rule type=\"Deployment\"><min k=\"all\"/></rule>");
+	expect_diag(&a, FO_OK, "");
+	for (uint32_t i = 0; i < fo_model_group_count(a.m); i++) {
+		fo_model_group_get(a.m, i, &g);
+		if (g.n == 3)
+			assert_int_equal(g.k, 0);
+	}
+	fo_graph *gr = NULL;
+	fo_engine *e = NULL;
+	assert_int_equal(fo_model_build(a.m, &gr), FO_OK);
+	assert_int_equal(fo_engine_new(&e, gr), FO_OK);
+	assert_int_equal(fx_run(e, "fail:k8s:node/n2"), FO_OK);
+	assert_true(fx_flags(e, "k8s:deployment/shop/web") & FO_F_DOWN); /* all 3 needed */
+	fo_engine_free(e);
+	fo_graph_free(gr);
+	done_map(&a);
+}
+
+/* <same> by two ids, by a template in a rule, and a join on keys; what
+ * matched nothing is said. */
+static void same_as(void **state)
+{
+	(void)state;
+	applied a;
+	run_map(&a, "  <same>\n"
+		    "    <node type=\"Node\" key=\"{prop:provider|after-last:/}\"/>\n"
+		    "    <as format=\"terraform\" type=\"aws_instance\" key=\"{prop:id}\"/>\n"
+		    "  </same>\n"
+		    "  <rule type=\"aws_lb\"><same as=\"k8s:node/{prop:host}\"/></rule>\n"
+		    "  <rule id=\"tf:aws_iam_role.r\"><same as=\"tf:aws_iam_{local}\"/></rule>\n"
+		    "  <same id=\"k8s:node/n3\" as=\"zone-b\"/>\n"
+		    "  <same><node type=\"Pod\" key=\"{prop:namespace}\"/><as type=\"Deployment\" key=\"x\"/></same>");
+	expect_diag(&a, FO_OK,
+		    "MAP:2:3: warning: <same> <node> skips 'k8s:node/n3': its key 'i-3' is no <as> node's\n"
+		    "MAP:6:23: warning: <same> skips 'tf:aws_lb.front': {prop:host} is undefined on it: no alias\n"
+		    "MAP:7:32: warning: <same> skips 'tf:aws_iam_role.r': no source defines "
+		    "'tf:aws_iam_aws_iam_role.r'\n"
+		    "MAP:9:3: warning: <same> joined no pair (3 <node> nodes with a key, 1 <as> nodes with a key)\n"
+		    "MAP:9:3: warning: <same> <node> skips 'k8s:pod/shop/web-1': its key 'shop' is no <as> "
+		    "node's (and 2 more of the 3 nodes selected)\n");
+	fo_graph *g = NULL;
+	assert_int_equal(fo_model_build(a.m, &g), FO_OK);
+	uint32_t z;
+	assert_int_equal(fo_graph_lookup(g, "k8s:node/n1", &z), FO_ENOTFOUND);
+	assert_int_equal(fo_graph_lookup(g, "k8s:node/n2", &z), FO_ENOTFOUND);
+	assert_int_equal(fo_graph_lookup(g, "k8s:node/n3", &z), FO_ENOTFOUND);
+	/* the pods need the instances now */
+	fo_engine *e = NULL;
+	assert_int_equal(fo_engine_new(&e, g), FO_OK);
+	assert_int_equal(fx_run(e, "fail:tf:aws_instance.web[0]"), FO_OK);
+	assert_true(fx_flags(e, "k8s:pod/shop/web-1") & FO_F_DOWN);
+	assert_false(fx_flags(e, "k8s:pod/shop/web-3") & FO_F_DOWN);
+	fo_engine_free(e);
+	fo_graph_free(g);
+	done_map(&a);
+
+	/* one key, two <as> nodes: ambiguous, not merged */
+	run_map(&a, "  <same>\n"
+		    "    <node id=\"k8s:node/n1\" key=\"x\"/>\n"
+		    "    <as type=\"aws_instance\" key=\"x\"/>\n"
+		    "  </same>");
+	expect_diag(&a, FO_OK,
+		    "MAP:2:3: warning: <same> joined no pair (1 <node> nodes with a key, 2 <as> nodes with a key)\n"
+		    "MAP:2:3: warning: <same> <node> skips 'k8s:node/n1': its key 'x' is the key of several <as> "
+		    "nodes ('tf:aws_instance.web[0]', ...)\n");
+	done_map(&a);
+}
+
+/* <source>: prefixes (first match with one), options in document order,
+ * and a <source> no input matched is a warning. */
+static void sources(void **state)
+{
+	(void)state;
+	applied a;
+	char text[] = "<map version=\"1\">\n"
+		      "  <source format=\"k8s\"><option name=\"a\" value=\"1\"/><option name=\"b\" value=\"1\"/></source>\n"
+		      "  <source file=\"east-*.json\" prefix=\"k8s-east\"><option name=\"b\" value=\"2\"/></source>\n"
+		      "  <source file=\"clusters/west.json\" prefix=\"k8s-west\"/>\n"
+		      "  <source file=\"*.graphml\" format=\"graphml\"/>\n"
+		      "</map>\n";
+	memset(&a, 0, sizeof a);
+	a.path = write_tmp(text);
+	fo_mapfile *map = NULL;
+	assert_int_equal(fo_diag_new(&a.d, 0), FO_OK);
+	assert_int_equal(fo_mapfile_load(&map, a.path, a.d), FO_OK);
+	assert_string_equal(fo_mapfile_source_prefix(map, "dumps/east-1.json", "k8s"), "k8s-east");
+	assert_string_equal(fo_mapfile_source_prefix(map, "clusters/west.json", "k8s"), "k8s-west");
+	assert_null(fo_mapfile_source_prefix(map, "west.json", "k8s")); /* a glob with '/' is a path */
+	assert_int_equal(fo_model_new(&a.m, a.d), FO_OK);
+	assert_int_equal(fo_model_source_begin(a.m, "dumps/east-1.json", "k8s",
+					       fo_mapfile_source_prefix(map, "dumps/east-1.json", "k8s"), 0,
+					       NULL), FO_OK);
+	assert_int_equal(fo_mapfile_begin_source(map, a.m), FO_OK);
+	assert_string_equal(fo_model_option(a.m, "a"), "1");
+	assert_string_equal(fo_model_option(a.m, "b"), "2");
+	add(a.m, "node/x", "host", "Node", NULL);
+	assert_int_equal(fo_model_source_begin(a.m, "west.json", "k8s", NULL, 0, NULL), FO_OK);
+	assert_int_equal(fo_mapfile_begin_source(map, a.m), FO_OK);
+	assert_string_equal(fo_model_option(a.m, "b"), "1");
+	add(a.m, "node/x", "host", "Node", NULL);
+	assert_int_equal(fo_mapfile_apply(map, a.m), FO_OK);
+	a.diag = printed(a.d, a.path);
+	expect_diag(&a, FO_OK,
+		    "MAP:4:3: warning: <source> matched no input\n"
+		    "MAP:5:3: warning: <source> matched no input\n");
+	fo_model_node nd = get(a.m, "k8s-east:node/x");
+	assert_int_equal(nd.source, 0);
+	fo_mapfile_free(map);
+	done_map(&a);
+}
+
+/* The example map of docs/mapping-format.md on a facilities file, one
+ * account's Terraform state and a Kubernetes dump (the zones and instance
+ * ids of tests/importers/map's README): nodes land in the zones of
+ * facilities.xml, the Kubernetes nodes merge into their EC2 instances, and
+ * etcd, 2 of its 3 members in us-east-1b, goes down with that zone only. */
+static void example_end_to_end(void **state)
+{
+	(void)state;
+	fo_diag *d = NULL;
+	fo_mapfile *map = NULL;
+	fo_model *m = NULL;
+	fo_graph *g = NULL;
+	fo_engine *e = NULL;
+	uint32_t v, r, z2, z4, n1, n2, ss;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_mapfile_load(&map, ESTATE, d), FO_OK);
+	assert_int_equal(fo_model_new(&m, d), FO_OK);
+
+	assert_int_equal(fo_model_source_begin(m, "facilities.xml", "fallout", "", 1, NULL), FO_OK);
+	assert_null(fo_mapfile_source_prefix(map, "facilities.xml", "fallout"));
+	assert_int_equal(fo_mapfile_begin_source(map, m), FO_OK);
+	r = add(m, "us-east-1", "region", "node", NULL);
+	z2 = add(m, "use1-az2", "zone", "node", NULL);
+	z4 = add(m, "use1-az4", "zone", "node", NULL);
+	assert_int_equal(fo_model_set_parent(m, z2, r), FO_OK);
+	assert_int_equal(fo_model_set_parent(m, z4, r), FO_OK);
+	v = add(m, "bastion-1", "host", "node", NULL);
+	assert_int_equal(fo_model_set_parent(m, v, z2), FO_OK);
+
+	const char *tf = "states/prod-main.tfstate";
+	assert_int_equal(fo_model_source_begin(m, tf, "terraform", fo_mapfile_source_prefix(map, tf, "terraform"),
+					       0, NULL), FO_OK);
+	assert_int_equal(fo_mapfile_begin_source(map, m), FO_OK);
+	add(m, "aws_subnet.private[0]", "network", "aws_subnet", "availability_zone_id=use1-az2", NULL);
+	v = add(m, "aws_instance.worker[0]", "vm", "aws_instance", "id=i-04c3029e207ee2de8",
+		"availability_zone=us-east-1b", "tags.Name=worker-0", NULL);
+	assert_int_equal(fo_model_requires_local(m, v, FO_GROUP_REQUIRES, "aws_subnet.private[0]", P0), FO_OK);
+	add(m, "aws_instance.worker[1]", "vm", "aws_instance", "id=i-0bb916cc32a8034eb",
+	    "availability_zone=us-east-1c", NULL);
+	add(m, "aws_iam_role.worker", "iam", "aws_iam_role", NULL);
+
+	assert_int_equal(fo_model_source_begin(m, "ocp.json", "k8s", fo_mapfile_source_prefix(map, "ocp.json", "k8s"),
+					       0, NULL), FO_OK);
+	assert_int_equal(fo_mapfile_begin_source(map, m), FO_OK);
+	assert_string_equal(fo_model_option(m, "tenant-label"), "app.kubernetes.io/part-of");
+	n1 = add(m, "node/ip-10-0-129-220.ec2.internal", "host", "Node", "topology.kubernetes.io/zone=us-east-1b",
+		 "providerID=aws:///us-east-1b/i-04c3029e207ee2de8", NULL);
+	n2 = add(m, "node/ip-10-0-195-177.ec2.internal", "host", "Node", "topology.kubernetes.io/zone=us-east-1c",
+		 "providerID=aws:///us-east-1c/i-0bb916cc32a8034eb", NULL);
+	add(m, "node/ip-10-9-0-1.us-west-2.compute.internal", "host", "Node",
+	    "topology.kubernetes.io/zone=us-west-2a", "providerID=aws:///us-west-2a/i-0fffffffffffffff0", NULL);
+	add(m, "node/bastion", "host", "Node", NULL);
+	ss = add(m, "statefulset/openshift-etcd/etcd", "service", "StatefulSet", "namespace=openshift-etcd", NULL);
+	uint32_t pods[3];
+	for (int i = 0; i < 3; i++) {
+		char id[64];
+		snprintf(id, sizeof id, "pod/openshift-etcd/etcd-%d", i);
+		pods[i] = add(m, id, "service", "Pod", NULL);
+		assert_int_equal(fo_model_requires_local(m, pods[i], FO_GROUP_REQUIRES,
+							 i < 2 ? "node/ip-10-0-129-220.ec2.internal"
+							       : "node/ip-10-0-195-177.ec2.internal", P0), FO_OK);
+	}
+	assert_int_equal(fo_model_group_begin(m, ss, FO_GROUP_REQUIRES, 0, P0), FO_OK);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(fo_model_group_add_node(m, pods[i], P0), FO_OK);
+	assert_int_equal(fo_model_group_end(m), FO_OK);
+	v = add(m, "deployment/openshift-console/console", "service", "Deployment",
+		"namespace=openshift-console", "labels.app=console", NULL);
+	assert_int_equal(fo_model_requires_local(m, v, FO_GROUP_REQUIRES, "statefulset/openshift-etcd/etcd", P0),
+			 FO_OK);
+	add(m, "deployment/default/web", "service", "Deployment", "namespace=default", NULL);
+	(void)n1;
+	(void)n2;
+
+	assert_int_equal(fo_mapfile_apply(map, m), FO_OK);
+	char *t = printed(d, ESTATE);
+	assert_string_equal(t,
+		"MAP:9:3: warning: <source> matched no input\n"
+		"MAP:18:5: warning: <place> skips 'k8s:node/ip-10-9-0-1.us-west-2.compute.internal': its "
+		"topology.kubernetes.io/zone 'us-west-2a' has no <value from> entry\n"
+		"MAP:58:3: warning: <same> <node> skips 'k8s:node/ip-10-9-0-1.us-west-2.compute.internal': its key "
+		"'i-0fffffffffffffff0' is no <as> node's\n"
+		"MAP:59:41: warning: <same> <node> skips 'k8s:node/bastion': {prop:providerID} is undefined "
+		"on it: no key\n");
+	free(t);
+	fo_model_node nd = get(m, "k8s:deployment/openshift-console/console");
+	assert_string_equal(nd.kind, "app");
+	assert_string_equal(nd.tenant, "console");
+	assert_int_equal(nd.tier, 1);
+	assert_string_equal(nd.name, "CONSOLE");
+	nd = get(m, "k8s:deployment/default/web");
+	assert_string_equal(nd.tenant, "default");
+	assert_int_equal(nd.tier, 2);
+	assert_str(get(m, "tf-prod:aws_instance.worker[0]").name, "worker-0");
+	assert_true(get(m, "tf-prod:aws_iam_role.worker").dropped);
+
+	assert_int_equal(fo_model_build(m, &g), FO_OK);
+	assert_int_equal(fo_diag_errors(d), 0);
+	uint32_t w0 = fx_id(g, "tf-prod:aws_instance.worker[0]"), w1 = fx_id(g, "tf-prod:aws_instance.worker[1]");
+	assert_int_equal(fo_graph_node_container(g, w0), fx_id(g, "use1-az2"));
+	assert_int_equal(fo_graph_node_container(g, w1), fx_id(g, "use1-az4"));
+	assert_int_equal(fo_graph_node_container(g, fx_id(g, "tf-prod:aws_subnet.private[0]")), fx_id(g, "use1-az2"));
+	assert_int_equal(fo_graph_lookup(g, "k8s:node/ip-10-0-129-220.ec2.internal", &v), FO_ENOTFOUND);
+	assert_int_equal(fo_graph_lookup(g, "k8s:node/bastion", &v), FO_ENOTFOUND);
+	assert_int_equal(fo_graph_lookup(g, "tf-prod:aws_iam_role.worker", &v), FO_ENOTFOUND);
+	/* the k8s node's zone label and the instance's own attributes, joined */
+	const fo_prop *props;
+	size_t np = fo_graph_node_props(g, w0, &props);
+	int has_label = 0;
+	for (size_t i = 0; i < np; i++)
+		has_label |= !strcmp(props[i].key, "topology.kubernetes.io/zone");
+	assert_true(has_label);
+
+	assert_int_equal(fo_engine_new(&e, g), FO_OK);
+	assert_int_equal(fx_run(e, "fail:use1-az2"), FO_OK);
+	assert_true(fx_flags(e, "k8s:statefulset/openshift-etcd/etcd") & FO_F_DOWN);
+	assert_true(fx_flags(e, "k8s:deployment/openshift-console/console") & FO_F_DOWN);
+	assert_int_equal(fx_run(e, "fail:use1-az4"), FO_OK);
+	assert_false(fx_flags(e, "k8s:statefulset/openshift-etcd/etcd") & FO_F_DOWN);
+	assert_true(fx_flags(e, "k8s:pod/openshift-etcd/etcd-2") & FO_F_DOWN);
+	fo_engine_free(e);
+	fo_graph_free(g);
+	fo_model_free(m);
+	fo_mapfile_free(map);
+	fo_diag_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +947,15 @@ int main(void)
 		cmocka_unit_test(source_errors),
 		cmocka_unit_test(all_in_one_run),
 		cmocka_unit_test(bad_arguments),
+		cmocka_unit_test(matching),
+		cmocka_unit_test(templates),
+		cmocka_unit_test(template_errors),
+		cmocka_unit_test(order),
+		cmocka_unit_test(placing),
+		cmocka_unit_test(k_of_n),
+		cmocka_unit_test(same_as),
+		cmocka_unit_test(sources),
+		cmocka_unit_test(example_end_to_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
