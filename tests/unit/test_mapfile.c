@@ -133,16 +133,16 @@ static void example_loads(void **state)
 	assert_int_equal(fo_mapfile_load(&map, ESTATE, d), FO_OK);
 	assert_int_equal(fo_diag_count(d), 0);
 	assert_string_equal(fo_mapfile_file(map), ESTATE);
-	assert_int_equal(fo_mapfile_rule_count(map), 10); /* 8 rules, 2 <same> */
-	assert_int_equal(fo_mapfile_source_count(map), 3);
+	assert_int_equal(fo_mapfile_rule_count(map), 10); /* 6 rules, 4 <same> */
+	assert_int_equal(fo_mapfile_source_count(map), 2);
 	/* the first <source> with a prefix that matches: by base name when
 	 * the glob has no '/', and by format */
 	assert_string_equal(fo_mapfile_source_prefix(map, "states/prod-eu.tfstate", "terraform"),
 			    "tf-prod");
 	assert_string_equal(fo_mapfile_source_prefix(map, "shared-net.tfstate", "terraform"),
 			    "tf-shared");
-	assert_string_equal(fo_mapfile_source_prefix(map, "prod-eu.tfstate", "k8s"), "k8s");
-	assert_string_equal(fo_mapfile_source_prefix(map, "cluster.json", "k8s"), "k8s");
+	assert_null(fo_mapfile_source_prefix(map, "prod-eu.tfstate", "k8s"));
+	assert_null(fo_mapfile_source_prefix(map, "cluster.json", "k8s"));
 	assert_null(fo_mapfile_source_prefix(map, "dev.tfstate", "terraform"));
 	assert_null(fo_mapfile_source_prefix(map, "facilities.xml", "fallout"));
 	fo_mapfile_free(map);
@@ -808,10 +808,13 @@ static void sources(void **state)
 }
 
 /* The example map of docs/mapping-format.md on a facilities file, one
- * account's Terraform state and a Kubernetes dump (the zones and instance
- * ids of tests/importers/map's README): nodes land in the zones of
- * facilities.xml, the Kubernetes nodes merge into their EC2 instances, and
- * etcd, 2 of its 3 members in us-east-1b, goes down with that zone only. */
+ * account's Terraform state and a Kubernetes dump, with the ids, zones,
+ * labels and instance ids the real files of tests/importers/map/README.md
+ * give (the importers' id schemes and properties): the Terraform zones
+ * merge into the zones of facilities.xml, the Kubernetes nodes are placed
+ * there by their zone label and merge into their EC2 instances, and the
+ * API server, 2 of its 3 replicas on one node in us-east-1b, goes down with
+ * that zone only. */
 static void example_end_to_end(void **state)
 {
 	(void)state;
@@ -820,7 +823,7 @@ static void example_end_to_end(void **state)
 	fo_model *m = NULL;
 	fo_graph *g = NULL;
 	fo_engine *e = NULL;
-	uint32_t v, r, z2, z4, n1, n2, ss;
+	uint32_t v, r, z2, z4, zb, zc;
 	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
 	assert_int_equal(fo_mapfile_load(&map, ESTATE, d), FO_OK);
 	assert_int_equal(fo_model_new(&m, d), FO_OK);
@@ -836,97 +839,121 @@ static void example_end_to_end(void **state)
 	v = add(m, "bastion-1", "host", "node", NULL);
 	assert_int_equal(fo_model_set_parent(m, v, z2), FO_OK);
 
+	/* terraform: the importer makes zone/NAME and places by it */
 	const char *tf = "states/prod-main.tfstate";
 	assert_int_equal(fo_model_source_begin(m, tf, "terraform", fo_mapfile_source_prefix(map, tf, "terraform"),
 					       0, NULL), FO_OK);
 	assert_int_equal(fo_mapfile_begin_source(map, m), FO_OK);
-	add(m, "aws_subnet.private[0]", "network", "aws_subnet", "availability_zone_id=use1-az2", NULL);
+	assert_string_equal(fo_model_option(m, "depends-on"), "props");
+	zb = add(m, "zone/us-east-1b", "zone", "zone", NULL);
+	zc = add(m, "zone/us-east-1c", "zone", "zone", NULL);
+	v = add(m, "aws_subnet.private[0]", "network", "aws_subnet", "availability_zone=us-east-1b", NULL);
+	assert_int_equal(fo_model_set_parent(m, v, zb), FO_OK);
 	v = add(m, "aws_instance.worker[0]", "vm", "aws_instance", "id=i-04c3029e207ee2de8",
 		"availability_zone=us-east-1b", "tags.Name=worker-0", NULL);
+	assert_int_equal(fo_model_set_parent(m, v, zb), FO_OK);
 	assert_int_equal(fo_model_requires_local(m, v, FO_GROUP_REQUIRES, "aws_subnet.private[0]", P0), FO_OK);
-	add(m, "aws_instance.worker[1]", "vm", "aws_instance", "id=i-0bb916cc32a8034eb",
-	    "availability_zone=us-east-1c", NULL);
+	v = add(m, "aws_instance.worker[1]", "vm", "aws_instance", "id=i-0bb916cc32a8034eb",
+		"availability_zone=us-east-1c", NULL);
+	assert_int_equal(fo_model_set_parent(m, v, zc), FO_OK);
 	add(m, "aws_iam_role.worker", "iam", "aws_iam_role", NULL);
 
+	/* k8s: likewise zone/NAME from the nodes' labels */
 	assert_int_equal(fo_model_source_begin(m, "ocp.json", "k8s", fo_mapfile_source_prefix(map, "ocp.json", "k8s"),
 					       0, NULL), FO_OK);
 	assert_int_equal(fo_mapfile_begin_source(map, m), FO_OK);
-	assert_string_equal(fo_model_option(m, "tenant-label"), "app.kubernetes.io/part-of");
-	n1 = add(m, "node/ip-10-0-129-220.ec2.internal", "host", "Node", "topology.kubernetes.io/zone=us-east-1b",
-		 "providerID=aws:///us-east-1b/i-04c3029e207ee2de8", NULL);
-	n2 = add(m, "node/ip-10-0-195-177.ec2.internal", "host", "Node", "topology.kubernetes.io/zone=us-east-1c",
-		 "providerID=aws:///us-east-1c/i-0bb916cc32a8034eb", NULL);
-	add(m, "node/ip-10-9-0-1.us-west-2.compute.internal", "host", "Node",
-	    "topology.kubernetes.io/zone=us-west-2a", "providerID=aws:///us-west-2a/i-0fffffffffffffff0", NULL);
+	add(m, "zone/us-east-1b", "zone", "zone", NULL);
+	add(m, "zone/us-east-1c", "zone", "zone", NULL);
+	add(m, "zone/us-west-2a", "zone", "zone", NULL);
+	static const char *const nodes[][3] = {
+		{ "node/ip-10-0-129-220.ec2.internal", "us-east-1b", "aws:///us-east-1b/i-04c3029e207ee2de8" },
+		{ "node/ip-10-0-195-177.ec2.internal", "us-east-1c", "aws:///us-east-1c/i-0bb916cc32a8034eb" },
+		{ "node/ip-10-9-0-1.us-west-2.compute.internal", "us-west-2a", "aws:///us-west-2a/i-0fffffffffffffff0" },
+	};
+	for (int i = 0; i < 3; i++) {
+		char zl[64], zp[64], pid[96], zid[64];
+		snprintf(zl, sizeof zl, "label:topology.kubernetes.io/zone=%s", nodes[i][1]);
+		snprintf(zp, sizeof zp, "zone=%s", nodes[i][1]);
+		snprintf(pid, sizeof pid, "providerID=%s", nodes[i][2]);
+		snprintf(zid, sizeof zid, "zone/%s", nodes[i][1]);
+		v = add(m, nodes[i][0], "host", "Node", zl, zp, pid, NULL);
+		assert_int_equal(fo_model_set_container_local(m, v, zid, P0), FO_OK);
+	}
 	add(m, "node/bastion", "host", "Node", NULL);
-	ss = add(m, "statefulset/openshift-etcd/etcd", "service", "StatefulSet", "namespace=openshift-etcd", NULL);
-	uint32_t pods[3];
+	uint32_t pods[3], api, con;
 	for (int i = 0; i < 3; i++) {
 		char id[64];
-		snprintf(id, sizeof id, "pod/openshift-etcd/etcd-%d", i);
+		snprintf(id, sizeof id, "pod/openshift-apiserver/apiserver-%d", i);
 		pods[i] = add(m, id, "service", "Pod", NULL);
 		assert_int_equal(fo_model_requires_local(m, pods[i], FO_GROUP_REQUIRES,
-							 i < 2 ? "node/ip-10-0-129-220.ec2.internal"
-							       : "node/ip-10-0-195-177.ec2.internal", P0), FO_OK);
+							 i < 2 ? nodes[0][0] : nodes[1][0], P0), FO_OK);
 	}
-	assert_int_equal(fo_model_group_begin(m, ss, FO_GROUP_REQUIRES, 0, P0), FO_OK);
+	assert_int_equal(fo_model_add_node(m, "deployment/openshift-apiserver/apiserver", "app", "apiserver",
+					   "openshift-apiserver", 0, "Deployment", P0, &api), FO_OK);
+	assert_int_equal(fo_model_group_begin(m, api, FO_GROUP_REQUIRES, 1, P0), FO_OK);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(fo_model_group_add_node(m, pods[i], P0), FO_OK);
 	assert_int_equal(fo_model_group_end(m), FO_OK);
-	v = add(m, "deployment/openshift-console/console", "service", "Deployment",
-		"namespace=openshift-console", "labels.app=console", NULL);
-	assert_int_equal(fo_model_requires_local(m, v, FO_GROUP_REQUIRES, "statefulset/openshift-etcd/etcd", P0),
-			 FO_OK);
-	add(m, "deployment/default/web", "service", "Deployment", "namespace=default", NULL);
-	(void)n1;
-	(void)n2;
+	assert_int_equal(fo_model_add_node(m, "deployment/openshift-console/console", "app", "console",
+					   "openshift-console", 0, "Deployment", P0, &con), FO_OK);
+	assert_int_equal(fo_model_requires_local(m, con, FO_GROUP_REQUIRES,
+						 "deployment/openshift-apiserver/apiserver", P0), FO_OK);
+	assert_int_equal(fo_model_add_node(m, "deployment/default/web", "app", "web", "default", 0, "Deployment",
+					   P0, NULL), FO_OK);
 
 	assert_int_equal(fo_mapfile_apply(map, m), FO_OK);
 	char *t = printed(d, ESTATE);
 	assert_string_equal(t,
-		"MAP:9:3: warning: <source> matched no input\n"
-		"MAP:18:5: warning: <place> skips 'k8s:node/ip-10-9-0-1.us-west-2.compute.internal': its "
-		"topology.kubernetes.io/zone 'us-west-2a' has no <value from> entry\n"
-		"MAP:58:3: warning: <same> <node> skips 'k8s:node/ip-10-9-0-1.us-west-2.compute.internal': its key "
+		"MAP:11:3: warning: <source> matched no input\n"
+		"MAP:17:5: warning: <place> skips 'k8s:node/ip-10-9-0-1.us-west-2.compute.internal': its "
+		"label:topology.kubernetes.io/zone 'us-west-2a' has no <value from> entry\n"
+		"MAP:52:3: warning: <same> <node> skips 'k8s:node/ip-10-9-0-1.us-west-2.compute.internal': its key "
 		"'i-0fffffffffffffff0' is no <as> node's\n"
-		"MAP:59:41: warning: <same> <node> skips 'k8s:node/bastion': {prop:providerID} is undefined "
+		"MAP:53:41: warning: <same> <node> skips 'k8s:node/bastion': {prop:providerID} is undefined "
 		"on it: no key\n");
 	free(t);
 	fo_model_node nd = get(m, "k8s:deployment/openshift-console/console");
-	assert_string_equal(nd.kind, "app");
 	assert_string_equal(nd.tenant, "console");
 	assert_int_equal(nd.tier, 1);
 	assert_string_equal(nd.name, "CONSOLE");
 	nd = get(m, "k8s:deployment/default/web");
 	assert_string_equal(nd.tenant, "default");
-	assert_int_equal(nd.tier, 2);
+	assert_int_equal(nd.tier, 0);
 	assert_str(get(m, "tf-prod:aws_instance.worker[0]").name, "worker-0");
 	assert_true(get(m, "tf-prod:aws_iam_role.worker").dropped);
+	fo_model_group gr;
+	fo_model_group_get(m, fo_model_group_count(m) - 2, &gr); /* the API server's */
+	assert_int_equal(gr.owner, api);
+	assert_int_equal(gr.k, 2);
 
 	assert_int_equal(fo_model_build(m, &g), FO_OK);
-	assert_int_equal(fo_diag_errors(d), 0);
+	assert_int_equal(fo_diag_count(d), 4); /* the build adds nothing: every id resolved */
 	uint32_t w0 = fx_id(g, "tf-prod:aws_instance.worker[0]"), w1 = fx_id(g, "tf-prod:aws_instance.worker[1]");
 	assert_int_equal(fo_graph_node_container(g, w0), fx_id(g, "use1-az2"));
 	assert_int_equal(fo_graph_node_container(g, w1), fx_id(g, "use1-az4"));
 	assert_int_equal(fo_graph_node_container(g, fx_id(g, "tf-prod:aws_subnet.private[0]")), fx_id(g, "use1-az2"));
+	assert_int_equal(fo_graph_lookup(g, "tf-prod:zone/us-east-1b", &v), FO_ENOTFOUND);
 	assert_int_equal(fo_graph_lookup(g, "k8s:node/ip-10-0-129-220.ec2.internal", &v), FO_ENOTFOUND);
 	assert_int_equal(fo_graph_lookup(g, "k8s:node/bastion", &v), FO_ENOTFOUND);
 	assert_int_equal(fo_graph_lookup(g, "tf-prod:aws_iam_role.worker", &v), FO_ENOTFOUND);
-	/* the k8s node's zone label and the instance's own attributes, joined */
+	/* the west node kept the importer's zone */
+	assert_int_equal(fo_graph_node_container(g, fx_id(g, "k8s:node/ip-10-9-0-1.us-west-2.compute.internal")),
+			 fx_id(g, "k8s:zone/us-west-2a"));
+	/* the Kubernetes node's label and the instance's attributes, joined */
 	const fo_prop *props;
 	size_t np = fo_graph_node_props(g, w0, &props);
 	int has_label = 0;
 	for (size_t i = 0; i < np; i++)
-		has_label |= !strcmp(props[i].key, "topology.kubernetes.io/zone");
+		has_label |= !strcmp(props[i].key, "label:topology.kubernetes.io/zone");
 	assert_true(has_label);
 
 	assert_int_equal(fo_engine_new(&e, g), FO_OK);
 	assert_int_equal(fx_run(e, "fail:use1-az2"), FO_OK);
-	assert_true(fx_flags(e, "k8s:statefulset/openshift-etcd/etcd") & FO_F_DOWN);
+	assert_true(fx_flags(e, "k8s:deployment/openshift-apiserver/apiserver") & FO_F_DOWN);
 	assert_true(fx_flags(e, "k8s:deployment/openshift-console/console") & FO_F_DOWN);
 	assert_int_equal(fx_run(e, "fail:use1-az4"), FO_OK);
-	assert_false(fx_flags(e, "k8s:statefulset/openshift-etcd/etcd") & FO_F_DOWN);
-	assert_true(fx_flags(e, "k8s:pod/openshift-etcd/etcd-2") & FO_F_DOWN);
+	assert_false(fx_flags(e, "k8s:deployment/openshift-apiserver/apiserver") & FO_F_DOWN);
+	assert_true(fx_flags(e, "k8s:pod/openshift-apiserver/apiserver-2") & FO_F_DOWN);
 	fo_engine_free(e);
 	fo_graph_free(g);
 	fo_model_free(m);
