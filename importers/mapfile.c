@@ -1484,13 +1484,15 @@ typedef struct applier {
 	int nomem;
 } applier;
 
-__attribute__((format(printf, 4, 5)))
-static void report(applier *ap, fo_severity sev, fo_pos pos, const char *fmt, ...)
+/* code: "map-unmatched" (a rule, <same> or <source> that matched
+ * nothing), "map-skipped" (nodes an action could not apply to), "map-apply"
+ * (an error: what the map asks for is impossible on some node). */
+__attribute__((format(printf, 5, 6)))
+static void report(applier *ap, fo_severity sev, const char *code, fo_pos pos, const char *fmt, ...)
 {
 	va_list va;
 	va_start(va, fmt);
-	if (fo_diag_vadd_code(ap->d, sev, sev == FO_SEV_ERROR ? "map" : "map-unused", ap->map->file,
-			      pos.line, pos.col, NULL, fmt, va) == FO_ENOMEM)
+	if (fo_diag_vadd_code(ap->d, sev, code, ap->map->file, pos.line, pos.col, NULL, fmt, va) == FO_ENOMEM)
 		ap->nomem = 1;
 	va_end(va);
 }
@@ -1708,10 +1710,11 @@ static void flush_tallies(applier *ap, const action *a, const tally *t, size_t m
 		fo_severity sev = k == T_BAD || k == T_TOOBIG ? FO_SEV_ERROR : FO_SEV_WARNING;
 		const char *verb = k == T_BAD || k == T_TOOBIG ? "cannot apply to" : "skips";
 		if (k == T_TOOBIG)
-			report(ap, sev, a->pos, "%s k=%lu cannot apply to '%s': %s%s", w, a->k, t[k].node,
-			       t[k].detail, more);
+			report(ap, sev, "map-apply", a->pos, "%s k=%lu cannot apply to '%s': %s%s", w, a->k,
+			       t[k].node, t[k].detail, more);
 		else
-			report(ap, sev, a->pos, "%s %s '%s': %s%s", w, verb, t[k].node, t[k].detail, more);
+			report(ap, sev, sev == FO_SEV_ERROR ? "map-apply" : "map-skipped", a->pos,
+			       "%s %s '%s': %s%s", w, verb, t[k].node, t[k].detail, more);
 	}
 }
 
@@ -1746,7 +1749,7 @@ static int apply_rule(applier *ap, const stmt *s)
 			goto done;
 	}
 	if (!matched)
-		report(ap, FO_SEV_WARNING, s->pos, "<rule> matched no node");
+		report(ap, FO_SEV_WARNING, "map-unmatched", s->pos, "<rule> matched no node");
 	for (size_t i = 0; i < s->nact; i++)
 		flush_tallies(ap, &map->act[s->afirst + i], t + i * T_COUNT, matched);
 done:
@@ -1850,8 +1853,8 @@ static int apply_join(applier *ap, const stmt *s)
 		pairs++;
 	}
 	if (!pairs)
-		report(ap, FO_SEV_WARNING, s->pos, "<same> joined no pair (%zu <node> nodes with a key, %zu "
-		       "<as> nodes with a key)", nl, nr);
+		report(ap, FO_SEV_WARNING, "map-unmatched", s->pos, "<same> joined no pair (%zu <node> "
+		       "nodes with a key, %zu <as> nodes with a key)", nl, nr);
 	static const char *const side[] = { "<node>", "<as>", "<node>", "<node>" };
 	for (int k = 0; k < 4; k++) {
 		if (!t[k].n)
@@ -1860,7 +1863,7 @@ static int apply_join(applier *ap, const stmt *s)
 		if (t[k].n > 1)
 			snprintf(more, sizeof more, " (and %zu more of the %zu nodes selected)", t[k].n - 1,
 				 k == 1 ? sr : sl);
-		report(ap, FO_SEV_WARNING, k < 2 ? (k ? s->akpos : s->nkpos) : s->pos,
+		report(ap, FO_SEV_WARNING, "map-skipped", k < 2 ? (k ? s->akpos : s->nkpos) : s->pos,
 		       "<same> %s skips '%s': %s%s", side[k], t[k].node, t[k].detail, more);
 	}
 done:
@@ -1897,7 +1900,7 @@ int fo_mapfile_apply(const fo_mapfile *map, fo_model *m)
 			any = source_match(&map->src[i], fo_model_source_file(m, k),
 					   fo_model_source_format(m, k));
 		if (!any)
-			report(&ap, FO_SEV_WARNING, map->src[i].pos, "<source> matched no input");
+			report(&ap, FO_SEV_WARNING, "map-unmatched", map->src[i].pos, "<source> matched no input");
 	}
 	if (ap.nomem)
 		err = FO_ENOMEM;

@@ -580,6 +580,7 @@ static void matching(void **state)
 	expect_diag(&a, FO_OK,
 		    "MAP:5:3: warning: <rule> matched no node\n"
 		    "MAP:7:3: warning: <rule> matched no node\n");
+	assert_string_equal(fo_diag_get(a.d, 0)->code, "map-unmatched");
 	assert_int_equal(get(a.m, "tf:aws_instance.web[0]").tier, 3);
 	assert_int_equal(get(a.m, "tf:aws_instance.web[1]").tier, 3);
 	assert_int_equal(get(a.m, "tf:aws_lb.front").tier, 4);
@@ -1007,6 +1008,7 @@ static void hostile_ids(void **state)
 	add(m, "pod/\"q\"\\\n<中文>", "service", "Pod", "t=x\ny", NULL);
 	assert_int_equal(fo_mapfile_apply(map, m), FO_EINPUT);
 	char *t = printed(d, path);
+	assert_string_equal(fo_diag_get(d, 0)->code, "map-apply");
 	assert_string_equal(t, "MAP:2:20: error: <set> cannot apply to 'k8s:pod/\"q\"\\\\\\n<中文>': tier= gives "
 			       "'x\\ny', not a tier (0 to 1000000)\n");
 	free(t);
