@@ -523,6 +523,14 @@ static fo_pos attr_name_pos(const reader *r, const char *name)
 	return tag_pos(r);
 }
 
+/* xsi:* (xsi:noNamespaceSchemaLocation="map-v1.xsd" for an editor's
+ * validation) is tolerated, as XSD validators and the inventory do. */
+static int is_xsi(xmlTextReaderPtr x)
+{
+	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(x);
+	return ns && !strcmp(ns, "http://www.w3.org/2001/XMLSchema-instance");
+}
+
 /* The attributes of the current element: exactly `names` are allowed,
  * vals[i] a copy owned by the map (or NULL), pos[i] its value's place. */
 static void attrs(reader *r, xmlTextReaderPtr x, const char *elem, const char *const *names,
@@ -547,7 +555,7 @@ static void attrs(reader *r, xmlTextReaderPtr x, const char *elem, const char *c
 			if (!v || !(vals[i] = keep(r->map, v)))
 				r->x.nomem = 1;
 			pos[i] = attr_pos(r, an);
-		} else if (strncmp(an, "xmlns", 5) != 0) {
+		} else if (strncmp(an, "xmlns", 5) != 0 && !is_xsi(x)) {
 			error_at(r, "unknown-attribute", attr_name_pos(r, an), "unknown attribute '%s' on <%s>",
 				 fo_reader__show(an, sb), elem);
 		}

@@ -218,6 +218,11 @@ static void root_errors(void **state)
 	expect_doc("<map/>\n", FO_EINPUT, "MAP:1:1: error: missing attribute 'version' on <map>\n");
 	expect_doc("<map version=\"2\"/>\n", FO_EINPUT,
 		   "MAP:1:15: error: unsupported version '2': this fallout reads mapping files of version 1\n");
+	/* an editor's schema hint is fine (the XSD allows it too) */
+	expect_doc("<map xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+		   "xsi:noNamespaceSchemaLocation=\"map-v1.xsd\" version=\"1\"/>\n", FO_OK, "");
+	expect_doc("<map xmlns:v=\"urn:v\" v:x=\"1\" version=\"1\"/>\n", FO_EINPUT,
+		   "MAP:1:22: error: unknown attribute 'v:x' on <map>\n");
 	expect_doc("<map version=\"1\" name=\"x\"/>\n", FO_EINPUT,
 		   "MAP:1:18: error: unknown attribute 'name' on <map>\n");
 	expect_doc("", FO_EINPUT,
@@ -689,14 +694,17 @@ static void placing(void **state)
 	done_map(&a);
 
 	/* placed: the graph built says so */
-	run_map(&a, "  <rule type=\"Node\"><place prop=\"zone\" in=\"zone-{value}\"/></rule>\n"
-		    "  <rule type=\"aws_instance\"><place prop=\"az\" in=\"zone-{value}\"/></rule>");
+	/* the table first, then the template; a later <place> wins */
+	run_map(&a, "  <rule type=\"Node\"><place prop=\"zone\" in=\"zone-{value}\">"
+		    "<value from=\"a\" to=\"zone-b\"/></place></rule>\n"
+		    "  <rule type=\"aws_instance\"><place prop=\"az\" in=\"zone-{value}\"/></rule>\n"
+		    "  <rule id=\"k8s:node/n2\"><place in=\"zone-a\"/></rule>");
 	expect_diag(&a, FO_OK,
 		    "MAP:2:21: warning: <place> skips 'k8s:node/n3': no source defines 'zone-c' to place it in\n");
 	fo_graph *g = NULL;
 	assert_int_equal(fo_model_build(a.m, &g), FO_OK);
-	assert_int_equal(fo_graph_node_container(g, fx_id(g, "k8s:node/n1")), fx_id(g, "zone-a"));
-	assert_int_equal(fo_graph_node_container(g, fx_id(g, "k8s:node/n2")), fx_id(g, "zone-b"));
+	assert_int_equal(fo_graph_node_container(g, fx_id(g, "k8s:node/n1")), fx_id(g, "zone-b"));
+	assert_int_equal(fo_graph_node_container(g, fx_id(g, "k8s:node/n2")), fx_id(g, "zone-a"));
 	assert_int_equal(fo_graph_node_container(g, fx_id(g, "k8s:node/n3")), FO_NONE);
 	assert_int_equal(fo_graph_node_container(g, fx_id(g, "tf:aws_instance.web[1]")), fx_id(g, "zone-b"));
 	fo_graph_free(g);
