@@ -1438,11 +1438,27 @@ static int glob_match(const char *g, const char *s)
 	return !*g;
 }
 
-static int sel_match(const fo_mapfile *map, const fo_model *m, const sel *s, const fo_model_node *nd)
+/* Which sources a selector's format= and file= admit, decided once per
+ * selector rather than once per node: ok[source]. NULL when it has
+ * neither (every source). */
+static int sources_of(const fo_model *m, const sel *s, uint8_t **ok)
 {
-	if (s->format && strcmp(s->format, fo_model_source_format(m, nd->source)))
-		return 0;
-	if (s->file && !file_match(s->file, fo_model_source_file(m, nd->source)))
+	size_t ns = fo_model_source_count(m);
+	*ok = NULL;
+	if (!s->format && !s->file)
+		return FO_OK;
+	if (!(*ok = malloc(ns ? ns : 1)))
+		return FO_ENOMEM;
+	for (uint32_t i = 0; i < ns; i++)
+		(*ok)[i] = (!s->format || !strcmp(s->format, fo_model_source_format(m, i))) &&
+			   (!s->file || file_match(s->file, fo_model_source_file(m, i)));
+	return FO_OK;
+}
+
+static int sel_match(const fo_mapfile *map, const uint8_t *src_ok, const sel *s,
+		     const fo_model_node *nd)
+{
+	if (src_ok && !src_ok[nd->source])
 		return 0;
 	if (s->type && !glob_match(s->type, nd->source_type))
 		return 0;
@@ -1731,13 +1747,16 @@ static int apply_rule(applier *ap, const stmt *s)
 	int err = FO_OK;
 	const fo_mapfile *map = ap->map;
 	size_t nn = fo_model_node_count(ap->m), matched = 0;
+	uint8_t *src_ok = NULL;
 	tally *t = calloc(s->nact ? s->nact * T_COUNT : 1, sizeof *t);
-	if (!t)
+	if (!t || (err = sources_of(ap->m, &s->s, &src_ok)) < 0) {
+		free(t);
 		return FO_ENOMEM;
+	}
 	for (uint32_t v = 0; v < nn && !ap->nomem; v++) {
 		fo_model_node nd;
 		fo_model_node_get(ap->m, v, &nd);
-		if (nd.dropped || !sel_match(map, ap->m, &s->s, &nd))
+		if (nd.dropped || !sel_match(map, src_ok, &s->s, &nd))
 			continue;
 		matched++;
 		for (size_t i = 0; i < s->nact && err == FO_OK; i++) {
@@ -1762,6 +1781,7 @@ static int apply_rule(applier *ap, const stmt *s)
 		flush_tallies(ap, &map->act[s->afirst + i], t + i * T_COUNT, matched);
 done:
 	free(t);
+	free(src_ok);
 	return ap->nomem ? FO_ENOMEM : err;
 }
 
@@ -1782,22 +1802,28 @@ static int collect(applier *ap, const sel *s, const char *key, keyed **out, size
 		   size_t *selected, tally *missing)
 {
 	size_t nn = fo_model_node_count(ap->m), a = 0;
+	uint8_t *src_ok = NULL;
 	*out = NULL;
 	*n = *selected = 0;
+	if (sources_of(ap->m, s, &src_ok) < 0)
+		return FO_ENOMEM;
 	for (uint32_t v = 0; v < nn; v++) {
 		fo_model_node nd;
 		fo_model_node_get(ap->m, v, &nd);
-		if (nd.dropped || !sel_match(ap->map, ap->m, s, &nd))
+		if (nd.dropped || !sel_match(ap->map, src_ok, s, &nd))
 			continue;
 		++*selected;
 		int rc = expand(ap, key, &nd, NULL, missing, "no key");
 		if (rc == 1)
 			continue;
 		if (rc < 0 || grow((void **)out, &a, *n + 1, sizeof **out) < 0 ||
-		    !((*out)[*n].key = strdup(ap->b.p)))
+		    !((*out)[*n].key = strdup(ap->b.p))) {
+			free(src_ok);
 			return FO_ENOMEM;
+		}
 		(*out)[(*n)++].node = v;
 	}
+	free(src_ok);
 	if (*n)
 		qsort(*out, *n, sizeof **out, keyed_cmp);
 	return FO_OK;
