@@ -1521,7 +1521,7 @@ static void report(applier *ap, fo_severity sev, const char *code, fo_pos pos, c
 	va_end(va);
 }
 
-/* "the rule at line L" etc. for messages. */
+/* An action by its element, for messages. */
 static const char *what_action(const action *a)
 {
 	static const char *const n[] = { "<set>", "<place>", "<min>", "<drop>", "<same>" };
