@@ -69,6 +69,7 @@ typedef struct sel {
 } sel;
 
 enum act_type { A_SET, A_PLACE, A_MIN, A_DROP, A_SAME };
+enum { K_FIXED, K_MAJORITY, K_PERCENT };
 enum set_field { F_KIND, F_TENANT, F_TIER, F_NAME, F_COUNT };
 static const char *const set_names[F_COUNT] = { "kind", "tenant", "tier", "name" };
 
@@ -78,6 +79,8 @@ typedef struct action {
 	const char *v[F_COUNT];     /* set: templates; place: prop, in; same: as */
 	fo_pos vpos[F_COUNT];       /* their values */
 	unsigned long k;            /* min: 0 = all */
+	int kmode;                  /* min: K_FIXED (k), K_MAJORITY, K_PERCENT (pct) */
+	unsigned pct;
 	fo_group_type group;        /* min */
 	size_t tfirst, ntable;      /* place: its <value> table in map->tab */
 	const char *reason;         /* drop: "dropped by FILE:LINE" */
@@ -814,11 +817,26 @@ static void start_min(reader *r, xmlTextReaderPtr x, action *a)
 	const char *v[2];
 	fo_pos p[2];
 	char sb[FO_READER_SHOW_BUF];
-	unsigned long k = 0;
+	unsigned long k = 0, pct = 0;
+	int mode = K_FIXED;
 	attrs(r, x, "min", names, 2, v, p);
-	if (need(r, v[0], "k", "min") && strcmp(v[0], "all") && parse_uint(v[0], 1, K_MAX, &k) < 0)
-		error_at(r, "bad-min", p[0], "bad k '%s' on <min>: a positive integer up to %lu, or \"all\"",
-			 fo_reader__show(v[0], sb), K_MAX);
+	if (need(r, v[0], "k", "min")) {
+		size_t len = strlen(v[0]);
+		char num[16];
+		if (!strcmp(v[0], "majority"))
+			mode = K_MAJORITY;
+		else if (len > 1 && len < sizeof num && v[0][len - 1] == '%') {
+			memcpy(num, v[0], len - 1);
+			num[len - 1] = '\0';
+			mode = K_PERCENT;
+			if (parse_uint(num, 1, 100, &pct) < 0)
+				error_at(r, "bad-min", p[0], "bad k '%s' on <min>: a percentage is 1%% to 100%%",
+					 fo_reader__show(v[0], sb));
+		} else if (strcmp(v[0], "all") && parse_uint(v[0], 1, K_MAX, &k) < 0)
+			error_at(r, "bad-min", p[0], "bad k '%s' on <min>: a positive integer up to %lu, "
+				 "\"all\", \"majority\" or a percentage (\"50%%\")", fo_reader__show(v[0], sb),
+				 K_MAX);
+	}
 	fo_group_type g = FO_GROUP_REQUIRES;
 	if (v[1] && !strcmp(v[1], "degrades"))
 		g = FO_GROUP_DEGRADES;
@@ -828,6 +846,8 @@ static void start_min(reader *r, xmlTextReaderPtr x, action *a)
 	if (!a)
 		return;
 	a->k = k;
+	a->kmode = mode;
+	a->pct = (unsigned)pct;
 	a->group = g;
 }
 
@@ -1683,12 +1703,17 @@ static int apply_min(applier *ap, const action *a, uint32_t v, tally *t)
 		if (g.type != a->group || g.n < 2)
 			continue;
 		any = 1;
-		if (a->k > g.n) {
+		unsigned long k = a->k;
+		if (a->kmode == K_MAJORITY)
+			k = g.n / 2 + 1;
+		else if (a->kmode == K_PERCENT) /* rounded up, as Kubernetes does */
+			k = (g.n * a->pct + 99) / 100;
+		if (k > g.n) {
 			fo_model_node_get(ap->m, v, &nd);
 			tally_add(&t[T_TOOBIG], nd.id, "its group has %zu members", g.n);
 			continue;
 		}
-		if ((err = fo_model_group_set_k(ap->m, ap->glist[i], a->k)) < 0)
+		if ((err = fo_model_group_set_k(ap->m, ap->glist[i], k)) < 0)
 			return err;
 	}
 	if (!any) {

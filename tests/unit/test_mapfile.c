@@ -176,6 +176,9 @@ static void schema_agrees(void **state)
 		{ "<map version=\"1\"><rule format=\"nope\" id=\"*\"><drop/></rule></map>", 0 },
 		{ "<map version=\"1\"><rule id=\"*\"><min k=\"0\"/></rule></map>", 0 },
 		{ "<map version=\"1\"><rule id=\"*\"><min k=\"all\"/></rule></map>", 1 },
+		{ "<map version=\"1\"><rule id=\"*\"><min k=\"majority\"/></rule></map>", 1 },
+		{ "<map version=\"1\"><rule id=\"*\"><min k=\"50%\"/></rule></map>", 1 },
+		{ "<map version=\"1\"><rule id=\"*\"><min k=\"0%\"/></rule></map>", 0 },
 		{ "<map version=\"1\"><source prefix=\"-x\"/></map>", 0 },
 		{ "<map version=\"1\"><same><as key=\"k\"/><node key=\"k\"/></same></map>", 0 },
 	};
@@ -337,7 +340,13 @@ static void place_min_same_errors(void **state)
 	       "prop=\n");
 	expect("  <rule id=\"*\"><min/></rule>", FO_EINPUT, "MAP:2:16: error: missing attribute 'k' on <min>\n");
 	expect("  <rule id=\"*\"><min k=\"0\"/></rule>", FO_EINPUT,
-	       "MAP:2:24: error: bad k '0' on <min>: a positive integer up to 1000000, or \"all\"\n");
+	       "MAP:2:24: error: bad k '0' on <min>: a positive integer up to 1000000, \"all\", \"majority\" "
+	       "or a percentage (\"50%\")\n");
+	expect("  <rule id=\"*\"><min k=\"101%\"/></rule>", FO_EINPUT,
+	       "MAP:2:24: error: bad k '101%' on <min>: a percentage is 1% to 100%\n");
+	expect("  <rule id=\"*\"><min k=\"%\"/></rule>", FO_EINPUT,
+	       "MAP:2:24: error: bad k '%' on <min>: a positive integer up to 1000000, \"all\", \"majority\" "
+	       "or a percentage (\"50%\")\n");
 	expect("  <rule id=\"*\"><min k=\"2\" group=\"copies\"/></rule>", FO_EINPUT,
 	       "MAP:2:34: error: bad group 'copies' on <min>: \"requires\" (the default) or \"degrades\"\n");
 	expect("  <rule id=\"*\"><same/></rule>", FO_EINPUT, "MAP:2:16: error: missing attribute 'as' on <same>\n");
@@ -735,6 +744,24 @@ static void k_of_n(void **state)
 			assert_int_equal(g.k, 1);
 	}
 	done_map(&a);
+	/* a quorum and a percentage (rounded up, as Kubernetes) follow each
+	 * group's size */
+	static const struct {
+		const char *k;
+		unsigned long want;
+	} ks[] = { { "majority", 2 }, { "50%", 2 }, { "34%", 2 }, { "33%", 1 }, { "100%", 3 } };
+	for (size_t c = 0; c < sizeof ks / sizeof *ks; c++) {
+		char body[128];
+		snprintf(body, sizeof body, "  <rule type=\"Deployment\"><min k=\"%s\"/></rule>", ks[c].k);
+		run_map(&a, body);
+		expect_diag(&a, FO_OK, "");
+		for (uint32_t i = 0; i < fo_model_group_count(a.m); i++) {
+			fo_model_group_get(a.m, i, &g);
+			if (g.n == 3 && g.k != ks[c].want)
+				fail_msg("k=\"%s\": %lu, not %lu", ks[c].k, g.k, ks[c].want);
+		}
+		done_map(&a);
+	}
 	run_map(&a, "  <rule type=\"Deployment\"><min k=\"all\"/></rule>");
 	expect_diag(&a, FO_OK, "");
 	for (uint32_t i = 0; i < fo_model_group_count(a.m); i++) {
