@@ -1391,31 +1391,23 @@ const char *fo_mapfile_source_prefix(const fo_mapfile *map, const char *file, co
 
 int fo_mapfile_begin_source(const fo_mapfile *map, fo_model *m)
 {
-	int err = FO_OK;
-	char *file = NULL, *format = NULL;
+	int err;
 	if (!map || !m)
 		return FO_EINVAL;
 	uint32_t cur = fo_model_source_current(m);
 	if (cur == FO_NONE)
 		return FO_EINVAL;
-	/* copies: the model's strings move when an option is set */
-	if (!(file = strdup(fo_model_source_file(m, cur))) ||
-	    !(format = strdup(fo_model_source_format(m, cur)))) {
-		err = FO_ENOMEM;
-		goto done;
-	}
+	/* borrowed for the model's lifetime: setting options does not move them */
+	const char *file = fo_model_source_file(m, cur), *format = fo_model_source_format(m, cur);
 	for (size_t i = 0; i < map->nsrc; i++) {
 		const source *s = &map->src[i];
 		if (!source_match(s, file, format))
 			continue;
 		for (size_t k = s->ofirst; k < s->ofirst + s->nopt; k++)
 			if ((err = fo_model_set_option(m, map->opt[k].name, map->opt[k].value)) < 0)
-				goto done;
+				return err;
 	}
-done:
-	free(file);
-	free(format);
-	return err;
+	return FO_OK;
 }
 
 /* ------------------------------------------------------------ applying */
