@@ -1792,8 +1792,15 @@ static int apply_rule(applier *ap, const stmt *s)
 		if (err < 0)
 			goto done;
 	}
-	if (!matched)
-		report(ap, FO_SEV_WARNING, "map-unmatched", s->pos, "<rule> matched no node");
+	if (!matched) {
+		/* say when no input is of the kind the rule is about: a map kept
+		 * for several inputs is often run on some of them */
+		int any_src = !src_ok;
+		for (size_t i = 0; src_ok && i < fo_model_source_count(ap->m); i++)
+			any_src |= src_ok[i];
+		report(ap, FO_SEV_WARNING, "map-unmatched", s->pos, "<rule> matched no node%s",
+		       any_src ? "" : " (no input is of its format= and file=)");
+	}
 	for (size_t i = 0; i < s->nact; i++)
 		flush_tallies(ap, &map->act[s->afirst + i], t + i * T_COUNT, matched);
 done:

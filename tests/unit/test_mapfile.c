@@ -592,7 +592,7 @@ static void matching(void **state)
 		    "<where prop=\"missing\"/><set tier=\"8\"/></rule>\n"
 		    "  <rule id=\"k8s:pod/*/web-?\"><where prop=\"namespace\"/><set tier=\"9\"/></rule>");
 	expect_diag(&a, FO_OK,
-		    "MAP:5:3: warning: <rule> matched no node\n"
+		    "MAP:5:3: warning: <rule> matched no node (no input is of its format= and file=)\n"
 		    "MAP:7:3: warning: <rule> matched no node\n");
 	assert_string_equal(fo_diag_get(a.d, 0)->code, "map-unmatched");
 	assert_int_equal(get(a.m, "tf:aws_instance.web[0]").tier, 3);
