@@ -879,7 +879,7 @@ static void sources(void **state)
  * give (the importers' id schemes and properties): the Terraform zones
  * merge into the zones of facilities.xml, the Kubernetes nodes are placed
  * there by their zone label and merge into their EC2 instances, and the
- * API server, 2 of its 3 replicas on one node in us-east-1b, goes down with
+ * API server, 2 of its 3 replicas in us-east-1b as in the real cluster, goes down with
  * that zone only. */
 static void example_end_to_end(void **state)
 {
