@@ -1639,6 +1639,13 @@ static int apply_set(applier *ap, const action *a, uint32_t v, tally *t)
 	return FO_OK;
 }
 
+static int is_dropped(const fo_model *m, uint32_t v)
+{
+	fo_model_node nd;
+	fo_model_node_get(m, v, &nd);
+	return nd.dropped;
+}
+
 static int apply_place(applier *ap, const action *a, uint32_t v, tally *t)
 {
 	const fo_mapfile *map = ap->map;
@@ -1673,6 +1680,11 @@ static int apply_place(applier *ap, const action *a, uint32_t v, tally *t)
 	uint32_t c;
 	if (fo_model_lookup(ap->m, target, &c) != FO_OK) {
 		tally_add(&t[T_NOTARGET], nd.id, "no source defines '%s' to place it in",
+			  fo_diag_shorten(target, sb));
+		return FO_OK;
+	}
+	if (is_dropped(ap->m, c)) {
+		tally_add(&t[T_NOTARGET], nd.id, "'%s', to place it in, is dropped by the map",
 			  fo_diag_shorten(target, sb));
 		return FO_OK;
 	}
@@ -1726,6 +1738,10 @@ static int apply_rule_same(applier *ap, const action *a, uint32_t v, tally *t)
 	uint32_t c;
 	if (fo_model_lookup(ap->m, ap->b.p, &c) != FO_OK) {
 		tally_add(&t[T_NOTARGET], nd.id, "no source defines '%s'", fo_diag_shorten(ap->b.p, sb));
+		return FO_OK;
+	}
+	if (is_dropped(ap->m, c)) {
+		tally_add(&t[T_NOTARGET], nd.id, "'%s' is dropped by the map", fo_diag_shorten(ap->b.p, sb));
 		return FO_OK;
 	}
 	if (c == v)

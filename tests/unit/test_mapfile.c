@@ -692,14 +692,19 @@ static void placing(void **state)
 		    "  <rule type=\"aws_instance\"><place prop=\"az\" in=\"zone-{value}\"/></rule>\n"
 		    "  <rule type=\"aws_lb\"><place in=\"zone-{prop:az}\"/></rule>\n"
 		    "  <rule type=\"Pod\"><place prop=\"namespace\"/></rule>\n"
-		    "  <rule id=\"zone-a\"><place in=\"{id}\"/></rule>");
+		    "  <rule id=\"zone-a\"><place in=\"{id}\"/></rule>\n"
+		    "  <rule id=\"zone-b\"><drop/></rule>\n"
+		    "  <rule type=\"aws_lb\"><place in=\"zone-b\"/><same as=\"zone-b\"/></rule>");
 	expect_diag(&a, FO_EINPUT,
 		    "MAP:3:5: warning: <place> skips 'k8s:node/n3': its zone 'c' has no <value from> entry\n"
 		    "MAP:9:23: warning: <place> skips 'tf:aws_lb.front': {prop:az} is undefined on it: not "
 		    "placed\n"
 		    "MAP:10:20: warning: <place> skips 'k8s:pod/shop/web-1': no source defines 'shop' to place "
 		    "it in (and 2 more of the 3 nodes matched)\n"
-		    "MAP:11:21: error: <place> cannot apply to 'zone-a': it would be placed in itself\n");
+		    "MAP:11:21: error: <place> cannot apply to 'zone-a': it would be placed in itself\n"
+		    "MAP:13:23: warning: <place> skips 'tf:aws_lb.front': 'zone-b', to place it in, is dropped "
+		    "by the map\n"
+		    "MAP:13:43: warning: <same> skips 'tf:aws_lb.front': 'zone-b' is dropped by the map\n");
 	done_map(&a);
 
 	/* placed: the graph built says so */
