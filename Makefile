@@ -44,7 +44,7 @@ LIBS_ALL = $(PKG_LIBS) -lcsv -lm $(LDLIBS)
 
 CLI_SRC := $(sort $(wildcard cli/*.c))
 LIB_SRC := $(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c generators/*.c))
-GEN_SRC := $(BUILD)/gen/inventory_xsd.c $(BUILD)/gen/scenarios_xsd.c
+GEN_SRC := $(BUILD)/gen/inventory_xsd.c $(BUILD)/gen/scenarios_xsd.c $(BUILD)/gen/mapfile_xsd.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libfallout.a
@@ -82,6 +82,10 @@ $(BUILD)/gen/inventory_xsd.c: importers/inventory-v1.xsd scripts/embed.sh
 $(BUILD)/gen/scenarios_xsd.c: importers/scenarios-v1.xsd scripts/embed.sh
 	@mkdir -p $(@D)
 	sh scripts/embed.sh fo_scenarios_xsd $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/mapfile_xsd.c: importers/map-v1.xsd scripts/embed.sh
+	@mkdir -p $(@D)
+	sh scripts/embed.sh fo_mapfile_xsd $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -26,6 +26,7 @@ max_len() {
 	case $1 in
 	inventory) echo 65536 ;;
 	scenarios) echo 16384 ;;
+	mapfile) echo 16384 ;;
 	snapshot) echo 65536 ;;
 	*) echo 4096 ;;
 	esac
