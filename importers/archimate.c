@@ -223,7 +223,6 @@ static const char R_AGG_JUNCTION[] = "aggregation through a junction";
 static const char R_DEAD_JUNCTION[] = "through a junction no imported element depends on";
 static const char R_JUNCTION_UNUSED[] = "not on a dependency path";
 static const char NEST[] = "diagram nesting";
-static const char R_NEST_OFF[] = "not a relationship (option infer-nesting=1 infers one)";
 static const char R_NEST_REL[] = "the two elements already have a relationship";
 static const char R_NEST_DUP[] = "already inferred from another box";
 
@@ -282,7 +281,7 @@ typedef struct itable {
 typedef struct rd {
 	fo_model *m;
 	fo_diag *diag;
-	const char *file;
+	char *file;
 	fo_reader r;
 	size_t errors0;
 
@@ -924,6 +923,30 @@ static const char *qname(rd *c, const xmlNode *n, char *buf, size_t sz)
 	return buf;
 }
 
+/* Elements in a tree (document order walk). O(nodes). */
+static size_t count_elements(const xmlDoc *doc)
+{
+	size_t i = 0;
+	const xmlNode *n = doc ? doc->children : NULL;
+	while (n) {
+		if (n->type == XML_ELEMENT_NODE) {
+			i++;
+			if (n->children) {
+				n = n->children;
+				continue;
+			}
+		}
+		while (n && !n->next) {
+			n = n->parent;
+			if (n && n->type == XML_DOCUMENT_NODE)
+				n = NULL;
+		}
+		if (n)
+			n = n->next;
+	}
+	return i;
+}
+
 static int explain_fatal(void *ctx)
 {
 	rd *c = ctx;
@@ -933,10 +956,25 @@ static int explain_fatal(void *ctx)
 		err_at(c, "xml", pos, "not an XML document: expected '<' to start the root element");
 		return 1;
 	}
-	if ((c->r.fatal_code == XML_ERR_TAG_NOT_FINISHED || c->r.fatal_code == XML_ERR_DOCUMENT_END) &&
-	    c->r.fatal_open && c->r.fatal_open->type == XML_ELEMENT_NODE) {
-		err_at(c, "xml", pos, "unexpected end of file: <%s> from line %lu is not closed",
-		       qname(c, c->r.fatal_open, q, sizeof q), c->r.fatal_open_line);
+	/* Stopped at the very end of the input with an element open: the
+	 * file is cut short, whatever libxml2 was reading then. */
+	if (c->r.fatal_open && c->r.fatal_open->type == XML_ELEMENT_NODE &&
+	    c->r.fatal_line == c->r.scan.line && c->r.fatal_col >= c->r.scan.col) {
+		const xmlNode *open = c->r.fatal_open;
+		unsigned long line = c->r.fatal_open_line;
+		int in_tag = c->r.scan.in_tag;
+		if (in_tag && count_elements(c->ctxt ? c->ctxt->myDoc : NULL) > c->ntags) {
+			/* libxml2 made an element of the cut start tag */
+			if (!open->parent || open->parent->type != XML_ELEMENT_NODE) {
+				err_at(c, "xml", pos, "unexpected end of file in a start tag");
+				return 1;
+			}
+			open = open->parent;
+			long ln = xmlGetLineNo(open);
+			line = ln > 0 ? (unsigned long)ln : 0;
+		}
+		err_at(c, "xml", pos, "unexpected end of file%s: <%s> from line %lu is not closed",
+		       in_tag ? " in a start tag" : "", qname(c, open, q, sizeof q), line);
 		return 1;
 	}
 	return 0;
@@ -954,6 +992,11 @@ static const fo_reader_format archimate_format = {
 /* Step 3: the tree. FO_EINPUT when libxml2 found the document malformed. */
 static int parse(rd *c)
 {
+	if (!c->r.scan.saw_content) {
+		err_at(c, "empty-document", (fo_pos){ c->r.scan.line, c->r.scan.col }, "%s",
+		       archimate_format.empty);
+		return FO_EINPUT;
+	}
 	c->ctxt = xmlCreateMemoryParserCtxt((const char *)c->buf, (int)c->len);
 	if (!c->ctxt)
 		return FO_ENOMEM;
@@ -1339,6 +1382,10 @@ static void classify(rd *c, concept *r)
 		r->located = se->cls == E_CONTAINER;
 		break;
 	case R_AGGREGATION:
+		if (!imported(s) || !imported(t)) {
+			r->skip = R_NOT_IMPORTED;
+			return;
+		}
 		if (se->cls != E_CONTAINER) {
 			r->skip = is_junction(s) || is_junction(t) ? R_AGG_JUNCTION : R_AGG_PLAIN;
 			return;
@@ -1503,6 +1550,24 @@ static int need(rd *c, uint32_t owner, uint32_t p, unsigned depth, fo_pos pos)
 	return FO_OK;
 }
 
+/* How a concept is named in the summary: its name, else its identifier. */
+static const char *concept_name(rd *c, const concept *k)
+{
+	const char *name = NULL;
+	if (k->et)
+		pick(c, k->xn, c->ver == V3 ? "name" : "label", &name);
+	return name ? name : k->id;
+}
+
+/* "SOURCE -> TARGET" by names, for the summary's examples. */
+static const char *rel_what(rd *c, const concept *r, char *buf, size_t sz)
+{
+	char a[FO_DIAG_SHORT_BUF], b[FO_DIAG_SHORT_BUF];
+	snprintf(buf, sz, "%s -> %s", fo_diag_shorten(concept_name(c, &c->conc[r->src]), a),
+		 fo_diag_shorten(concept_name(c, &c->conc[r->dst]), b));
+	return buf;
+}
+
 static int add_elements(rd *c)
 {
 	int e;
@@ -1535,6 +1600,7 @@ static int add_elements(rd *c)
 
 static int add_relationships(rd *c)
 {
+	char what[512];
 	int e;
 	for (size_t i = 0; i < c->nconc; i++)
 		if (c->conc[i].rt)
@@ -1549,7 +1615,7 @@ static int add_relationships(rd *c)
 		if ((e = fo_model_count_read(c->m, r->type, 1)))
 			return e;
 		if (!r->dep) {
-			if ((e = fo_model_skip(c->m, r->type, r->id, r->skip)))
+			if ((e = fo_model_skip(c->m, r->type, rel_what(c, r, what, sizeof what), r->skip)))
 				return e;
 			continue;
 		}
@@ -1589,7 +1655,8 @@ static int add_relationships(rd *c)
 		if (r->rt && r->dep && is_junction(&c->conc[r->needer])) {
 			e = c->conc[r->needer].used
 				    ? fo_model_count_folded(c->m, r->type, "a junction's dependency group")
-				    : fo_model_skip(c->m, r->type, r->id, R_DEAD_JUNCTION);
+				    : fo_model_skip(c->m, r->type, rel_what(c, r, what, sizeof what),
+						    R_DEAD_JUNCTION);
 			if (e)
 				return e;
 		}
@@ -1617,22 +1684,21 @@ static int add_nestings(rd *c)
 	char sb[FO_DIAG_SHORT_BUF];
 	const xmlNode *first_view = NULL;
 
-	if (!c->nnests)
+	/* Nesting is a drawing, not an object of the model: counted only when
+	 * it is read as dependencies. */
+	if (!c->nnests || !c->infer)
 		return FO_OK;
-	if (c->infer)
-		for (size_t i = 0; i < c->nconc; i++)
-			if (c->conc[i].rt && c->conc[i].src != UINT32_MAX &&
-			    (e = ps_add(&rel, pair_key(c->conc[i].src, c->conc[i].dst), &added)))
-				goto done;
+	for (size_t i = 0; i < c->nconc; i++)
+		if (c->conc[i].rt && c->conc[i].src != UINT32_MAX &&
+		    (e = ps_add(&rel, pair_key(c->conc[i].src, c->conc[i].dst), &added)))
+			goto done;
 	for (size_t i = 0; i < c->nnests; i++) {
 		const nesting *ns = &c->nests[i];
 		concept *ch = &c->conc[ns->child], *pa = &c->conc[ns->parent];
 		const char *reason = NULL;
 		if ((e = fo_model_count_read(c->m, NEST, 1)))
 			goto done;
-		if (!c->infer)
-			reason = R_NEST_OFF;
-		else if (ns->child == ns->parent)
+		if (ns->child == ns->parent)
 			reason = R_SELF;
 		else if (!imported(ch) || !imported(pa) || is_junction(ch) || is_junction(pa))
 			reason = R_NOT_IMPORTED;
@@ -1699,8 +1765,14 @@ int fo_archimate_read(fo_model *m, const char *path)
 	memset(&c, 0, sizeof c);
 	c.m = m;
 	c.diag = fo_model_diag(m);
-	c.file = fo_model_source_file(m, fo_model_source_current(m));
+	/* A copy: the model's string moves when the model grows. */
+	const char *file = fo_model_source_file(m, fo_model_source_current(m));
+	c.file = strdup(file ? file : "-");
 	c.errors0 = fo_diag_errors(c.diag);
+	if (!c.file) {
+		err = FO_ENOMEM;
+		goto done;
+	}
 	if ((err = fo_reader__init(&c.r, c.file, c.diag, &archimate_format, &c)) ||
 	    (err = fo_reader__open(&c.r, path, 0)) || (err = slurp(&c)) || (err = prescan(&c)) ||
 	    (err = parse(&c)) || (err = check(&c)))
@@ -1731,6 +1803,7 @@ done:
 		xmlFreeParserCtxt(c.ctxt);
 	}
 	fo_reader__dispose(&c.r);
+	free(c.file);
 	free(c.buf);
 	free(c.tags);
 	free(c.attrs);
