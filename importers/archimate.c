@@ -1716,8 +1716,9 @@ static int add_nestings(rd *c)
 		const char *vname = NULL;
 		char val[512];
 		pick(c, ns->view, c->ver == V3 ? "name" : "label", &vname);
-		snprintf(val, sizeof val, "in %s (drawn inside it in the view '%s')", pa->id,
-			 show(vname ? vname : "", sb));
+		char pb[FO_DIAG_SHORT_BUF];
+		snprintf(val, sizeof val, "needs %s '%s': drawn inside it in the view '%s'", pa->id,
+			 show(concept_name(c, pa), pb), show(vname ? vname : "", sb));
 		if (pa->et->cls == E_CONTAINER && !ch->has_container) {
 			ch->has_container = 1;
 			e = fo_model_set_container_local(c->m, ch->node, pa->id, ns->pos);
