@@ -79,7 +79,7 @@ typedef struct etype {
 	const char *what; /* kind, or the reason it is skipped */
 } etype;
 
-static const char R_BUSINESS[] = "business layer: people and processes, not a runtime component";
+static const char R_BUSINESS[] = "business layer: no runtime semantics";
 static const char R_MOTIVATION[] = "motivation element: no runtime semantics";
 static const char R_STRATEGY[] = "strategy element: no runtime semantics";
 static const char R_IMPL[] = "implementation and migration element: no runtime semantics";
@@ -215,8 +215,7 @@ static const rtype rtypes[] = {
 
 /* Reasons for relationships and diagram nestings that are not imported. */
 static const char R_REL_END[] = "an end is a relationship, not an element";
-static const char R_NOT_IMPORTED[] =
-	"an end is not imported (business, motivation, strategy or implementation element)";
+static const char R_NOT_IMPORTED[] = "an end is not imported";
 static const char R_SELF[] = "an element related to itself";
 static const char R_AGG_PLAIN[] = "aggregation: the part exists without the whole";
 static const char R_AGG_JUNCTION[] = "aggregation through a junction";
