@@ -320,6 +320,7 @@ typedef struct rd {
 	size_t ncollect, collect_cap;
 	uint64_t epoch;
 	unsigned long work;
+	int dry; /* resolving junctions without adding to the model (plan) */
 
 	xmlChar **scratch; /* strings libxml2 built for us */
 	size_t nscratch, scratch_cap;
@@ -1467,10 +1468,13 @@ static int materialize(rd *c, uint32_t j)
 	const char *name = NULL;
 	if (k->materialized)
 		return FO_OK;
-	pick(c, k->xn, c->ver == V3 ? "name" : "label", &name);
-	int e = fo_model_add_node(c->m, k->id, "junction", name, NULL, 0, k->type, k->pos, &k->node);
-	if (e)
-		return e;
+	if (!c->dry) {
+		pick(c, k->xn, c->ver == V3 ? "name" : "label", &name);
+		int e = fo_model_add_node(c->m, k->id, "junction", name, NULL, 0, k->type, k->pos,
+					  &k->node);
+		if (e)
+			return e;
+	}
 	k->materialized = 1;
 	if (grow((void **)&c->queue, &c->queue_cap, c->nqueue + 1, sizeof *c->queue))
 		return FO_ENOMEM;
@@ -1512,6 +1516,8 @@ static int need(rd *c, uint32_t owner, uint32_t p, unsigned depth, fo_pos pos)
 {
 	concept *k = &c->conc[p];
 	int e;
+	if (!is_junction(k) && c->dry)
+		return FO_OK;
 	if (!is_junction(k))
 		return fo_model_group_begin(c->m, owner, FO_GROUP_REQUIRES, 1, pos) ||
 			       fo_model_group_add_node(c->m, k->node, pos) || fo_model_group_end(c->m)
@@ -1536,7 +1542,7 @@ static int need(rd *c, uint32_t owner, uint32_t p, unsigned depth, fo_pos pos)
 	for (size_t i = base; i < c->ncollect; i++)
 		if (is_junction(&c->conc[c->collect[i]]) && (e = materialize(c, c->collect[i])))
 			return e;
-	if (c->ncollect > base) {
+	if (c->ncollect > base && !c->dry) {
 		if ((e = fo_model_group_begin(c->m, owner, FO_GROUP_REQUIRES, 1, pos)))
 			return e;
 		for (size_t i = base; i < c->ncollect; i++)
@@ -1546,6 +1552,53 @@ static int need(rd *c, uint32_t owner, uint32_t p, unsigned depth, fo_pos pos)
 			return e;
 	}
 	c->ncollect = base;
+	return FO_OK;
+}
+
+/* The And junctions that stand inside 1-of-n groups need their inputs. */
+static int resolve_queue(rd *c)
+{
+	int e;
+	for (size_t q = 0; q < c->nqueue; q++) {
+		concept *j = &c->conc[c->queue[q]];
+		c->epoch++;
+		j->stamp = c->epoch;
+		for (size_t i = 0; i < j->mcount; i++)
+			if ((e = need(c, j->node, c->members[j->mfirst + i], 1, j->pos)))
+				return e;
+	}
+	return FO_OK;
+}
+
+/* After a check without errors, before anything is added: what each
+ * relationship becomes, and every junction resolved once without adding
+ * anything, so that a junction chain over the limits is refused with the
+ * model untouched. */
+static int plan(rd *c)
+{
+	int e;
+	for (size_t i = 0; i < c->nconc; i++)
+		if (c->conc[i].rt)
+			classify(c, &c->conc[i]);
+	if ((e = junction_members(c)))
+		return e;
+	c->dry = 1;
+	for (size_t i = 0; i < c->nconc; i++) {
+		concept *r = &c->conc[i];
+		if (r->rt && r->dep && !is_junction(&c->conc[r->needer]) &&
+		    is_junction(&c->conc[r->provider])) {
+			c->epoch++;
+			if ((e = need(c, FO_NONE, r->provider, 0, r->pos)))
+				return e;
+		}
+	}
+	if ((e = resolve_queue(c)))
+		return e;
+	c->dry = 0;
+	c->nqueue = 0;
+	c->work = 0;
+	for (size_t i = 0; i < c->nconc; i++)
+		c->conc[i].used = c->conc[i].materialized = 0;
 	return FO_OK;
 }
 
@@ -1601,11 +1654,6 @@ static int add_relationships(rd *c)
 {
 	char what[512];
 	int e;
-	for (size_t i = 0; i < c->nconc; i++)
-		if (c->conc[i].rt)
-			classify(c, &c->conc[i]);
-	if ((e = junction_members(c)))
-		return e;
 	/* Dependencies of elements (junctions resolved on the way). */
 	for (size_t i = 0; i < c->nconc; i++) {
 		concept *r = &c->conc[i];
@@ -1639,15 +1687,8 @@ static int add_relationships(rd *c)
 		if (e)
 			return e;
 	}
-	/* The And junctions that stand inside 1-of-n groups need their inputs. */
-	for (size_t q = 0; q < c->nqueue; q++) {
-		concept *j = &c->conc[c->queue[q]];
-		c->epoch++;
-		j->stamp = c->epoch;
-		for (size_t i = 0; i < j->mcount; i++)
-			if ((e = need(c, j->node, c->members[j->mfirst + i], 1, j->pos)))
-				return e;
-	}
+	if ((e = resolve_queue(c)))
+		return e;
 	/* Inputs of junctions, and the junctions themselves. */
 	for (size_t i = 0; i < c->nconc; i++) {
 		concept *r = &c->conc[i];
@@ -1785,6 +1826,8 @@ int fo_archimate_read(fo_model *m, const char *path)
 		err = FO_EINPUT;
 		goto done;
 	}
+	if ((err = plan(&c)))
+		goto done;
 	err = emit(&c);
 	if (err == FO_OK && fo_diag_errors(c.diag) > c.errors0)
 		err = FO_EINPUT;

@@ -585,6 +585,7 @@ static void junction_limit(void **state)
 	char *s = diag_text(x.d);
 	assert_contains(s, ":1107:1: error: junctions chained more than 1000 deep (fallout's limit)\n");
 	free(s);
+	assert_int_equal(fo_model_node_count(x.m), 0); /* refused before anything was added */
 	imp_free(&x);
 	unlink(path);
 }
