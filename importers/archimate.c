@@ -842,6 +842,35 @@ static int take_tags(rd *c)
 	return FO_OK;
 }
 
+/* windows-1252 leaves five bytes undefined; iconv then fails without a
+ * position, so they are found (all of them) and located here. FO_OK or
+ * FO_EINPUT, then the scan goes on (c->single_byte is set). */
+static int check_cp1252(rd *c)
+{
+	unsigned long line = 1, col = 1, bad = 0;
+	for (size_t i = 0; i < c->len; i++) {
+		unsigned char b = c->buf[i];
+		if (b == 0x81 || b == 0x8D || b == 0x8F || b == 0x90 || b == 0x9D) {
+			/* the first ten: a binary file would give millions */
+			if (++bad <= 10)
+				err_at(c, "encoding", (fo_pos){ line, col },
+				       "byte 0x%02X is no windows-1252 character (the file says it is "
+				       "windows-1252)",
+				       b);
+		}
+		if (b == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	if (bad > 10)
+		err_at(c, "encoding", (fo_pos){ line, col },
+		       "%lu more bytes that are no windows-1252 character", bad - 10);
+	return bad ? FO_EINPUT : FO_OK;
+}
+
 /* Step 2 of the read (top of the file). FO_EINPUT when refused (reported). */
 static int prescan(rd *c)
 {
@@ -854,6 +883,11 @@ static int prescan(rd *c)
 		size_t n = ee - es;
 		if (name_in(e, n, sb_names, sizeof sb_names / sizeof *sb_names)) {
 			c->single_byte = 1;
+			if ((n == 12 && strncasecmp(e, "windows-1252", 12) == 0) ||
+			    (n == 6 && strncasecmp(e, "cp1252", 6) == 0)) {
+				if (check_cp1252(c))
+					return FO_EINPUT;
+			}
 		} else if (!name_in(e, n, utf8_names, sizeof utf8_names / sizeof *utf8_names)) {
 			char sb[FO_DIAG_SHORT_BUF], v[128];
 			snprintf(v, sizeof v, "%.*s", (int)(n < 100 ? n : 100), e);
