@@ -301,6 +301,7 @@ typedef struct rd {
 	const char *ns;
 	unsigned ver;
 	const char *lang; /* chosen language of names, or NULL */
+	char *lang_copy;  /* the option's value, owned */
 	int infer;
 
 	concept *conc;
@@ -1355,9 +1356,10 @@ static int check(rd *c)
 		err_at(c, "bad-option", (fo_pos){ 0, 0 },
 		       "option infer-nesting: '%s' is neither 1 nor 0", show(opt, sb));
 	c->infer = opt && strcmp(opt, "1") == 0;
-	c->lang = fo_model_option(c->m, "lang");
-	if (c->lang && !*c->lang)
-		c->lang = NULL;
+	/* A copy: the model's strings move when the model grows. */
+	const char *lang = fo_model_option(c->m, "lang");
+	if (lang && *lang && !(c->lang = c->lang_copy = strdup(lang)))
+		return FO_ENOMEM;
 	if (!c->lang) {
 		/* The model's language: that of its first name that says one. */
 		for (const xmlNode *k = root->children; k && !c->lang; k = k->next)
@@ -1881,6 +1883,7 @@ done:
 	}
 	fo_reader__dispose(&c.r);
 	free(c.file);
+	free(c.lang_copy);
 	free(c.buf);
 	free(c.tags);
 	free(c.attrs);
