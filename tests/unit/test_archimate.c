@@ -140,13 +140,14 @@ static char *needs(const imp *x, const char *owner)
 	uint32_t first, count, v = node(x, owner);
 	FILE *fp = open_memstream(&buf, &len);
 	assert_non_null(fp);
+	int printed = 0;
 	fo_graph_node_groups(x->g, v, &first, &count);
 	for (uint32_t i = first; i < first + count; i++) {
 		fo_group_info gi;
 		fo_graph_group(x->g, i, &gi);
 		if (gi.type != FO_GROUP_REQUIRES)
 			continue;
-		fprintf(fp, "%s{%u:", i > first ? " " : "", (unsigned)gi.k);
+		fprintf(fp, "%s{%u:", printed++ ? " " : "", (unsigned)gi.k);
 		for (uint32_t j = 0; j < gi.n; j++)
 			fprintf(fp, " %s", fo_graph_node_id(x->g, gi.members[j]) + strlen("archimate:"));
 		fputc('}', fp);
@@ -401,6 +402,51 @@ static void alltypes(void **state)
 	assert_false(down(&x, "id-233b7a47b95f47d281e1e8f4611f9222"));
 	assert_needs(&x, "id-1f437d1baf1944b19d669b6add1bee9f", "{1: id-624d866d7cad4da8923a3c0e327e6370}");
 	assert_string_equal(name(&x, "id-624d866d7cad4da8923a3c0e327e6370"), "Node A");
+	imp_free(&x);
+}
+
+/* ------------------------------------------------------------ places */
+
+static uint32_t container(const imp *x, const char *local)
+{
+	return fo_graph_node_container(x->g, node(x, local));
+}
+
+static void placement(void **state)
+{
+	imp x;
+	(void)state;
+	assert_int_equal(imp_read(&x, DIR "placement-3.1.xml", NULL), FO_OK);
+	/* In the first place, needing the second. */
+	assert_int_equal(container(&x, "n"), node(&x, "ams"));
+	assert_needs(&x, "n", "{1: fra}");
+	assert_int_equal(container(&x, "rack"), node(&x, "dc1"));
+	assert_int_equal(container(&x, "dc1"), node(&x, "ams"));
+	assert_int_equal(container(&x, "app"), node(&x, "prod"));
+	assert_int_equal(container(&x, "d2"), node(&x, "fra"));
+	assert_string_equal(kind(&x, "dc1"), "site");
+	assert_string_equal(kind(&x, "prod"), "other");
+	/* A Node aggregating a Device: no dependency; the rack hosts it. */
+	assert_needs(&x, "d", "{1: rack}");
+	char *s = explain_text(x.m, 0);
+	assert_contains(s, "  Grouping: 1 read; 1 node (grouping 1)\n");
+	assert_contains(s, "  Aggregation: 4 read; 2 folded into the placement of its target; 1 folded "
+			   "into a dependency; 1 skipped: aggregation: the part exists without the whole "
+			   "(stretched cluster -> blade)\n");
+	assert_contains(s, "  Composition: 2 read; 2 folded into the placement of its target\n");
+	free(s);
+	/* Destroying Amsterdam destroys the data centre, the rack and the
+	 * blade in it, and the cluster; Frankfurt failing takes the cluster
+	 * down too, and the shop it realizes. */
+	run(&x, "destroy:ams");
+	assert_true(fo_engine_flags(x.e, node(&x, "d")) & FO_F_DESTROYED);
+	assert_true(fo_engine_flags(x.e, node(&x, "n")) & FO_F_DESTROYED);
+	assert_true(down(&x, "app"));
+	assert_false(down(&x, "d2"));
+	run(&x, "fail:fra");
+	assert_true(down(&x, "n"));
+	assert_true(down(&x, "app"));
+	assert_false(fo_engine_flags(x.e, node(&x, "n")) & FO_F_DESTROYED);
 	imp_free(&x);
 }
 
@@ -809,6 +855,7 @@ int main(void)
 		cmocka_unit_test(archisurance_facts),
 		cmocka_unit_test(archisurance_infer_nesting),
 		cmocka_unit_test(alltypes),
+		cmocka_unit_test(placement),
 		cmocka_unit_test(v21),
 		cmocka_unit_test(windows_1252),
 		cmocka_unit_test(refused_encodings),
