@@ -435,11 +435,13 @@ static void placement(void **state)
 			   "(stretched cluster -> blade)\n");
 	assert_contains(s, "  Composition: 2 read; 2 folded into the placement of its target\n");
 	free(s);
-	/* Destroying Amsterdam destroys the data centre, the rack and the
-	 * blade in it, and the cluster; Frankfurt failing takes the cluster
-	 * down too, and the shop it realizes. */
+	/* Destroying Amsterdam destroys the data centre and the rack in it,
+	 * and the cluster; the blade the rack hosts is down; Frankfurt failing
+	 * takes the cluster down too, and the shop it realizes. */
 	run(&x, "destroy:ams");
-	assert_true(fo_engine_flags(x.e, node(&x, "d")) & FO_F_DESTROYED);
+	assert_true(fo_engine_flags(x.e, node(&x, "rack")) & FO_F_DESTROYED);
+	assert_true(down(&x, "d"));
+	assert_false(fo_engine_flags(x.e, node(&x, "d")) & FO_F_DESTROYED);
 	assert_true(fo_engine_flags(x.e, node(&x, "n")) & FO_F_DESTROYED);
 	assert_true(down(&x, "app"));
 	assert_false(down(&x, "d2"));
