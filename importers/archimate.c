@@ -280,7 +280,7 @@ typedef struct itable {
 typedef struct rd {
 	fo_model *m;
 	fo_diag *diag;
-	char *file;
+	const char *file; /* the source's name in messages (the model's) */
 	fo_reader r;
 	size_t errors0;
 
@@ -300,8 +300,7 @@ typedef struct rd {
 	const xmlNode *root;
 	const char *ns;
 	unsigned ver;
-	const char *lang; /* chosen language of names, or NULL */
-	char *lang_copy;  /* the option's value, owned */
+	const char *lang; /* chosen language of names, or NULL (borrowed) */
 	int infer;
 
 	concept *conc;
@@ -1356,10 +1355,9 @@ static int check(rd *c)
 		err_at(c, "bad-option", (fo_pos){ 0, 0 },
 		       "option infer-nesting: '%s' is neither 1 nor 0", show(opt, sb));
 	c->infer = opt && strcmp(opt, "1") == 0;
-	/* A copy: the model's strings move when the model grows. */
-	const char *lang = fo_model_option(c->m, "lang");
-	if (lang && *lang && !(c->lang = c->lang_copy = strdup(lang)))
-		return FO_ENOMEM;
+	c->lang = fo_model_option(c->m, "lang");
+	if (c->lang && !*c->lang)
+		c->lang = NULL;
 	if (!c->lang) {
 		/* The model's language: that of its first name that says one. */
 		for (const xmlNode *k = root->children; k && !c->lang; k = k->next)
@@ -1842,14 +1840,10 @@ int fo_archimate_read(fo_model *m, const char *path)
 	memset(&c, 0, sizeof c);
 	c.m = m;
 	c.diag = fo_model_diag(m);
-	/* A copy: the model's string moves when the model grows. */
-	const char *file = fo_model_source_file(m, fo_model_source_current(m));
-	c.file = strdup(file ? file : "-");
+	c.file = fo_model_source_file(m, fo_model_source_current(m));
 	c.errors0 = fo_diag_errors(c.diag);
-	if (!c.file) {
-		err = FO_ENOMEM;
-		goto done;
-	}
+	if (!c.file)
+		c.file = "-";
 	if ((err = fo_reader__init(&c.r, c.file, c.diag, &archimate_format, &c)) ||
 	    (err = fo_reader__open(&c.r, path, 0)) || (err = slurp(&c)) || (err = prescan(&c)) ||
 	    (err = parse(&c)) || (err = check(&c)))
@@ -1882,8 +1876,6 @@ done:
 		xmlFreeParserCtxt(c.ctxt);
 	}
 	fo_reader__dispose(&c.r);
-	free(c.file);
-	free(c.lang_copy);
 	free(c.buf);
 	free(c.tags);
 	free(c.attrs);
