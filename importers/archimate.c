@@ -1783,7 +1783,10 @@ static int add_nestings(rd *c)
 		else if (!added)
 			reason = R_NEST_DUP;
 		if (reason) {
-			if ((e = fo_model_skip(c->m, NEST, ch->id, reason)))
+			char what[512], a[FO_DIAG_SHORT_BUF], b[FO_DIAG_SHORT_BUF];
+			snprintf(what, sizeof what, "%s in %s", fo_diag_shorten(concept_name(c, ch), a),
+				 fo_diag_shorten(concept_name(c, pa), b));
+			if ((e = fo_model_skip(c->m, NEST, what, reason)))
 				goto done;
 			continue;
 		}

@@ -330,7 +330,7 @@ static void archisurance_infer_nesting(void **state)
 	assert_contains(s, "  diagram nesting: 66 read; 13 folded into an inferred dependency (prop "
 			   "inferred); 46 skipped: an end is not imported");
 	assert_contains(s, "2 skipped: the two elements already have a relationship");
-	assert_contains(s, "5 skipped: already inferred from another box");
+	assert_contains(s, "5 skipped: already inferred from another box (Message Queing in Mainframe, ");
 	free(s);
 	assert_diag(&x, SURANCE ":1177:7: warning: 13 dependencies inferred from boxes drawn inside "
 			"boxes (option infer-nesting=1), each flagged with the prop 'inferred'\n");
