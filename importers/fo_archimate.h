@@ -31,8 +31,10 @@
  * the source's file name, all of them in one run; nothing is added to the
  * model unless the whole file is read without error. Returns FO_OK,
  * FO_EINPUT (errors on the diag), FO_EIO (cannot open or read), FO_ENOMEM,
- * or FO_ELIMIT (the file is larger than FO_ARCHIMATE_MAX_BYTES, or junction
- * chains deeper than the documented limit; also on the diag).
+ * or FO_ELIMIT (the file is larger than FO_ARCHIMATE_MAX_BYTES, nested deeper
+ * or with more attributes, comments or processing instructions than the XML
+ * reader's limits, or junctions chained deeper than the documented limit;
+ * also on the diag).
  * Time O(file size + relationships x junction chain), memory O(file size). */
 int fo_archimate_read(fo_model *m, const char *path);
 
