@@ -28,6 +28,7 @@ max_len() {
 	scenarios) echo 16384 ;;
 	mapfile) echo 16384 ;;
 	snapshot) echo 65536 ;;
+	archimate) echo 65536 ;;
 	*) echo 4096 ;;
 	esac
 }
