@@ -100,7 +100,7 @@ typedef struct member {
 typedef struct reader {
 	fo_model *m;
 	fo_diag *diag;
-	const char *file;
+	char *file;              /* the source's name (a copy: the model's moves) */
 	struct csv_parser p;
 	int p_init;
 	/* position of the byte being given to libcsv */
@@ -1042,7 +1042,8 @@ int fo_cmdb_read(fo_model *m, const char *path)
 	memset(&r, 0, sizeof r);
 	r.m = m;
 	r.diag = fo_model_diag(m);
-	r.file = fo_model_source_file(m, fo_model_source_current(m));
+	if (!(r.file = strdup(fo_model_source_file(m, fo_model_source_current(m)))))
+		return FO_ENOMEM;
 	r.cur = (fo_pos){ 1, 1 };
 	r.fstart = r.cur;
 	r.need_start = 1;
@@ -1095,6 +1096,7 @@ done:
 		free(r.members[i].node);
 	}
 	free(r.members);
+	free(r.file);
 	return err;
 }
 

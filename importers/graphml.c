@@ -74,6 +74,7 @@ typedef struct frame {
 	char *id;
 	fo_pos pos;
 	int added;
+	int nested;           /* its nested <graph> has opened */
 	uint32_t index;
 	uint32_t parent;      /* model index of the enclosing node, FO_NONE */
 	/* E_GRAPH */
@@ -105,9 +106,9 @@ enum { R_DEP = 0, R_LOCATED, R_COPY };
 typedef struct reader {
 	fo_reader x;
 	fo_model *m;
-	const char *file;
-	/* options */
-	const char *kind_key, *name_key, *tenant_key, *tier_key, *type_key, *default_kind;
+	char *file;              /* the source's name (a copy: the model's moves) */
+	/* options (copies: the model's strings move as it grows) */
+	char *kind_key, *name_key, *tenant_key, *tier_key, *type_key, *default_kind;
 	int reverse;
 	int undirected;       /* U_* */
 	key *keys;
@@ -600,6 +601,7 @@ static int join(char **buf, size_t *alloc, size_t *len, const char *const *parts
 static void end_edge(reader *r, frame *f)
 {
 	char sb[FO_READER_SHOW_BUF], tb[FO_READER_SHOW_BUF], vb[64], gb[256], kb[32];
+	char whatbuf[2 * FO_READER_SHOW_BUF + 8];
 	const char *what = NULL;
 	char *keybuf = NULL;
 	size_t keyalloc = 0, keylen;
@@ -615,12 +617,6 @@ static void end_edge(reader *r, frame *f)
 			: !f->source ? "source" : "target");
 		return;
 	}
-	what = f->id ? f->id : f->source;
-	if (!strcmp(f->source, f->target)) {
-		if (fo_model_skip(r->m, "edge", what, "self-loop: a node cannot need itself") < 0)
-			nomem(r);
-		return;
-	}
 	int directed = f->edge_directed >= 0 ? f->edge_directed : 1;
 	for (size_t i = r->depth; i-- > 0;)
 		if (r->st[i].type == E_GRAPH) {
@@ -628,6 +624,19 @@ static void end_edge(reader *r, frame *f)
 				directed = r->st[i].directed;
 			break;
 		}
+	if (f->id) {
+		what = f->id;
+	} else {
+		/* No id: "source -> target" (or "--" when undirected) */
+		snprintf(whatbuf, sizeof whatbuf, "%s %s %s", fo_reader__show(f->source, sb),
+			 directed ? "->" : "--", fo_reader__show(f->target, tb));
+		what = whatbuf;
+	}
+	if (!strcmp(f->source, f->target)) {
+		if (fo_model_skip(r->m, "edge", what, "self-loop: a node cannot need itself") < 0)
+			nomem(r);
+		return;
+	}
 	/* The edge's type: requires, degrades, or the writer's located and
 	 * copies. */
 	fo_group_type type = FO_GROUP_REQUIRES;
@@ -721,6 +730,13 @@ static void end_edge(reader *r, frame *f)
 		    keep_dep(r, b, a, type, rel, NULL, 0, 1, f->pos) < 0)
 			err = FO_ENOMEM;
 	}
+	if (err == FO_OK && (directed || r->undirected != U_SKIP) && !(!directed && rel != R_DEP))
+		err = fo_model_count_folded(r->m, "edge",
+					    rel == R_LOCATED ? "the container of its source"
+					    : rel == R_COPY ? "a copy of its source's data"
+					    : directed ? "a dependency of its source"
+					    : r->undirected == U_ONE_OF ? "one-of groups of its ends"
+					    : "a dependency of each end on the other");
 	if (err < 0)
 		nomem(r);
 done:
@@ -786,12 +802,13 @@ static int emit(reader *r)
 			 * members; an owner that is no node is said here. */
 			for (uint32_t j = (uint32_t)i; j != UINT32_MAX; j = d->slot ? next[j] : UINT32_MAX)
 				done[j] = 1;
-			fo_diag_add_code(fo_model_diag(r->m), FO_SEV_WARNING, "dangling-reference",
-					 r->file, d->pos.line, d->pos.col, NULL,
-					 "edge from '%s', which is no node of the document: skipped",
-					 fo_reader__show(d->owner, sb));
-			if ((err = fo_model_skip(r->m, "edge", d->owner, "its dependent is no node")) < 0)
+			if (fo_diag_add_code(fo_model_diag(r->m), FO_SEV_WARNING, "dangling-reference",
+					     r->file, d->pos.line, d->pos.col, NULL,
+					     "edge from '%s', which is no node of the document: no "
+					     "dependency", fo_reader__show(d->owner, sb)) == FO_ENOMEM) {
+				err = FO_ENOMEM;
 				goto out;
+			}
 			continue;
 		}
 		if (d->rel == R_LOCATED) {
@@ -1004,6 +1021,8 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 			return;
 	} else if ((pt == E_ROOT || pt == E_NODE) && !strcmp(local, "graph")) {
 		uint32_t encl = pt == E_NODE ? enclosing_node(r) : FO_NONE;
+		if (pt == E_NODE)
+			parent->nested = 1;
 		char *ed = attr(r, x, "edgedefault");
 		if (!(f = push(r, E_GRAPH))) {
 			free(ed);
@@ -1033,6 +1052,7 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 			free(id);
 			return;
 		}
+		parent = &r->st[r->depth - 2]; /* push may have moved the stack */
 		f->id = id;
 		f->pos = tag_pos(r);
 		f->parent = parent->index;
@@ -1084,6 +1104,7 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 			free(kid);
 			return;
 		}
+		parent = &r->st[r->depth - 2]; /* push may have moved the stack */
 		f->pos = tag_pos(r);
 		if (!kid)
 			diag_at(r, FO_SEV_ERROR, f->pos, "<data> without a key");
@@ -1105,7 +1126,7 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 				ki = UINT32_MAX;
 			}
 		}
-		if (pt == E_NODE && parent->added) {
+		if (pt == E_NODE && parent->nested) {
 			diag_at(r, FO_SEV_WARNING, f->pos,
 				"<data> after the nested <graph> of node '%s': ignored",
 				fo_reader__show(parent->id ? parent->id : "", sb));
@@ -1194,23 +1215,35 @@ static int read_document(reader *r)
 
 /* ------------------------------------------------------------ options */
 
-static const char *opt(const fo_model *m, const char *k, const char *def)
+/* A copy of option k, else of def (NULL: NULL); *bad set when out of
+ * memory. */
+static char *opt(const fo_model *m, const char *k, const char *def, int *bad)
 {
 	const char *v = fo_model_option(m, k);
-	return v && *v ? v : def;
+	if (!(v && *v) && !def)
+		return NULL;
+	char *c = strdup(v && *v ? v : def);
+	if (!c)
+		*bad = 1;
+	return c;
 }
 
 static int read_options(reader *r)
 {
 	fo_model *m = r->m;
-	r->kind_key = opt(m, "kind-key", "kind");
-	r->name_key = opt(m, "name-key", NULL); /* NULL: label, or name in fallout's own files */
-	r->tenant_key = opt(m, "tenant-key", "tenant");
-	r->tier_key = opt(m, "tier-key", "tier");
-	r->type_key = opt(m, "edge-type-key", "type");
-	r->default_kind = opt(m, "kind", "node");
-	const char *d = opt(m, "direction", "as-declared");
-	const char *u = opt(m, "undirected", "both");
+	int bad = 0;
+	r->kind_key = opt(m, "kind-key", "kind", &bad);
+	r->name_key = opt(m, "name-key", NULL, &bad); /* NULL: label, or name in fallout's own files */
+	r->tenant_key = opt(m, "tenant-key", "tenant", &bad);
+	r->tier_key = opt(m, "tier-key", "tier", &bad);
+	r->type_key = opt(m, "edge-type-key", "type", &bad);
+	r->default_kind = opt(m, "kind", "node", &bad);
+	if (bad)
+		return FO_ENOMEM;
+	/* Only read here: borrowed is fine. */
+	const char *d = fo_model_option(m, "direction"), *u = fo_model_option(m, "undirected");
+	d = d && *d ? d : "as-declared";
+	u = u && *u ? u : "both";
 	int ok = 1;
 	if (!strcmp(d, "reverse"))
 		r->reverse = 1;
@@ -1251,8 +1284,9 @@ int fo_graphml_read(fo_model *m, const char *path)
 		return FO_EINVAL;
 	memset(&r, 0, sizeof r);
 	r.m = m;
-	r.file = fo_model_source_file(m, fo_model_source_current(m));
 	fo_diag *diag = fo_model_diag(m);
+	if (!(r.file = strdup(fo_model_source_file(m, fo_model_source_current(m)))))
+		return FO_ENOMEM;
 	size_t errors_before = fo_diag_errors(diag);
 	if ((err = fo_reader__init(&r.x, r.file, diag, &graphml_format, &r)) < 0)
 		goto done;
@@ -1309,6 +1343,13 @@ done:
 	}
 	free(r.deps);
 	free(r.text);
+	free(r.file);
+	free(r.kind_key);
+	free(r.name_key);
+	free(r.tenant_key);
+	free(r.tier_key);
+	free(r.type_key);
+	free(r.default_kind);
 	return err;
 }
 
