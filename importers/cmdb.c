@@ -59,6 +59,7 @@ static const struct {
 	 * an option relation:TYPE says what they mean. */
 	{ "connects to::connected by", S_SKIP },
 	{ "manages::managed by", S_SKIP },
+	{ "managed by::manages", S_SKIP },
 	{ "owns::owned by", S_SKIP },
 	{ "defines resources for::gets resources from", S_SKIP },
 };
@@ -356,19 +357,20 @@ static const struct {
 	const char *kind;
 } class_kinds[] = {
 	{ "datacenter", "site" }, { "data_center", "site" }, { "computer_room", "room" },
-	{ "rack", "rack" }, { "ups", "power" }, { "pdu", "power" }, { "power", "power" },
-	{ "crac", "cooling" }, { "cooling", "cooling" },
+	{ "_rack_", "rack" }, { "_ups_", "power" }, { "_pdu_", "power" }, { "power", "power" },
+	{ "_crac_", "cooling" }, { "cooling", "cooling" },
 	{ "cluster", "cluster" },
 	{ "vm_instance", "vm" }, { "virtual_machine", "vm" }, { "vmware_instance", "vm" },
 	{ "business_app", "app" }, { "service", "app" },
-	{ "db_", "db" }, { "database", "db" },
-	{ "load_balancer", "lb" }, { "_lb", "lb" },
-	{ "storage", "storage" }, { "_san", "storage" }, { "_nas", "storage" },
+	{ "_db_", "db" }, { "database", "db" }, { "sql", "db" }, { "oracle", "db" },
+	{ "load_balancer", "lb" }, { "_lb_", "lb" },
+	{ "storage", "storage" }, { "_san_", "storage" }, { "_nas_", "storage" },
 	{ "switch", "network" }, { "router", "network" }, { "firewall", "network" },
 	{ "network", "network" }, { "netgear", "network" },
 	{ "dns", "dns" },
+	{ "app_server", "service" }, { "tomcat", "service" }, { "web_server", "service" },
 	{ "server", "host" }, { "computer", "host" }, { "esx", "host" }, { "hypervisor", "host" },
-	{ "appl", "service" }, { "application", "service" }, { "tomcat", "service" },
+	{ "_appl", "service" }, { "application", "service" },
 };
 
 static const char *class_kind(const char *cls, char *buf, size_t bufsz)
@@ -617,17 +619,19 @@ static rel_sem semantics(reader *r, const char *type, fo_pos pos, int *configure
 	return S_UNKNOWN;
 }
 
-static int requires(reader *r, const char *owner, const char *dep, fo_group_type t, fo_pos pos)
+/* owner (at opos) needs dep (at dpos). */
+static int requires(reader *r, const char *owner, fo_pos opos, const char *dep, fo_pos dpos,
+		    fo_group_type t)
 {
 	uint32_t o;
 	char sb[SHOW_BUF];
 	if (fo_model_lookup_local(r->m, owner, &o) != FO_OK) {
-		diag_at(r, FO_SEV_WARNING, "dangling-reference", pos,
+		diag_at(r, FO_SEV_WARNING, "dangling-reference", opos,
 			"'%s' is no CI of the CI table read before: the relationship is skipped",
 			show(owner, sb));
 		return fo_model_skip(r->m, "cmdb_rel_ci", owner, "its dependent is no CI");
 	}
-	int err = fo_model_requires_local(r->m, o, t, dep, pos);
+	int err = fo_model_requires_local(r->m, o, t, dep, dpos);
 	if (err < 0)
 		return err;
 	return fo_model_count_folded(r->m, "cmdb_rel_ci", "a dependency");
@@ -684,16 +688,16 @@ static void rel_row(reader *r)
 	fo_pos pos = cell_pos(r, r->c_type);
 	switch (sem) {
 	case S_PARENT_NEEDS:
-		err = requires(r, p, c, FO_GROUP_REQUIRES, cell_pos(r, cc));
+		err = requires(r, p, cell_pos(r, pc), c, cell_pos(r, cc), FO_GROUP_REQUIRES);
 		break;
 	case S_CHILD_NEEDS:
-		err = requires(r, c, p, FO_GROUP_REQUIRES, cell_pos(r, pc));
+		err = requires(r, c, cell_pos(r, cc), p, cell_pos(r, pc), FO_GROUP_REQUIRES);
 		break;
 	case S_PARENT_DEGRADES:
-		err = requires(r, p, c, FO_GROUP_DEGRADES, cell_pos(r, cc));
+		err = requires(r, p, cell_pos(r, pc), c, cell_pos(r, cc), FO_GROUP_DEGRADES);
 		break;
 	case S_CHILD_DEGRADES:
-		err = requires(r, c, p, FO_GROUP_DEGRADES, cell_pos(r, pc));
+		err = requires(r, c, cell_pos(r, cc), p, cell_pos(r, pc), FO_GROUP_DEGRADES);
 		break;
 	case S_CONTAINS: {
 		uint32_t ci, dummy;
@@ -710,7 +714,7 @@ static void rel_row(reader *r)
 			diag_at(r, FO_SEV_WARNING, "cmdb-warning", pos,
 				"'%s' is contained by a CI already: it needs '%s' as a dependency, "
 				"not as its container", show(c, sb), show(p, sb2));
-			err = requires(r, c, p, FO_GROUP_REQUIRES, cell_pos(r, pc));
+			err = requires(r, c, cell_pos(r, cc), p, cell_pos(r, pc), FO_GROUP_REQUIRES);
 			break;
 		}
 		if ((err = tab_put(&r->contained, c, 0)) < 0 ||
@@ -774,7 +778,7 @@ static int emit_members(reader *r)
 				continue;
 			done[j] = 1;
 			if ((err = fo_model_group_add_local(r->m, r->members[j].node, r->members[j].pos)) < 0 ||
-			    (err = fo_model_count_folded(r->m, "cmdb_rel_ci", "a cluster's members")) < 0)
+			    (err = fo_model_count_folded(r->m, "cmdb_rel_ci", "a cluster's K-of-n group")) < 0)
 				goto out;
 		}
 		if ((err = fo_model_group_end(r->m)) < 0)
@@ -818,13 +822,17 @@ static void on_field(void *s, size_t len, void *data)
 	if (r->cp1252) {
 		size_t bad;
 		if (!(copy = from_cp1252(b, len, &bad))) {
-			if (bad == (size_t)-1)
+			if (bad == (size_t)-1) {
 				r->nomem = 1;
-			else
-				diag_at(r, FO_SEV_ERROR, "encoding", pos,
-					"byte 0x%02X (character %lu of the field) is not windows-1252",
-					b[bad], chars(b, bad) + 1);
-			return;
+				return;
+			}
+			diag_at(r, FO_SEV_ERROR, "encoding", pos,
+				"byte 0x%02X (character %lu of the field) is not windows-1252",
+				b[bad], chars(b, bad) + 1);
+			if (!(copy = strdup(""))) { /* the row keeps its shape */
+				r->nomem = 1;
+				return;
+			}
 		}
 	} else {
 		size_t ok = utf8_valid(b, len);
