@@ -27,6 +27,8 @@ max_len() {
 	inventory) echo 65536 ;;
 	scenarios) echo 16384 ;;
 	snapshot) echo 65536 ;;
+	graphml) echo 32768 ;;
+	cmdb) echo 8192 ;;
 	*) echo 4096 ;;
 	esac
 }
