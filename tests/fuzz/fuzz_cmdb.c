@@ -13,6 +13,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../../graphs/fo_error.h"
@@ -31,13 +32,16 @@ static const char ci_table[] =
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *cipath = fz_path("ci", ".csv");
-	const char *path = fz_path("input", ".csv");
+	char cipath[4096];
+	const char *path;
 	fo_diag *diag = NULL;
 	fo_model *m = NULL;
 	fo_graph *g = NULL;
 	int err;
 
+	/* fz_path's storage is static: the first path is copied. */
+	snprintf(cipath, sizeof cipath, "%s", fz_path("ci", ".csv"));
+	path = fz_path("input", ".csv");
 	fz_write(cipath, (const uint8_t *)ci_table, sizeof ci_table - 1);
 	fz_write(path, data, size);
 	if (fo_diag_new(&diag, 0) != FO_OK || fo_model_new(&m, diag) != FO_OK ||
