@@ -64,14 +64,19 @@ typedef struct datum {
 
 /* An open <node>, <edge> or <graph>: its data are data[first..]. */
 typedef enum elem {
-	E_ROOT, E_KEY, E_DEFAULT, E_GRAPH, E_NODE, E_EDGE, E_DATA, E_SKIP
+	E_ROOT, E_KEY, E_DEFAULT, E_GRAPH, E_NODE, E_EDGE, E_DATA, E_SKIP,
+	E_GFX,    /* inside yEd's graphics of a node: looked through for its label */
+	E_YLABEL, /* <y:NodeLabel> */
 } elem;
+
+#define YWORKS_NS "http://www.yworks.com/xml/graphml"
 
 typedef struct frame {
 	elem type;
 	size_t first;         /* its data in r->data */
 	/* E_NODE */
 	char *id;
+	char *ylabel;         /* the text of yEd's first <y:NodeLabel>, or NULL */
 	fo_pos pos;
 	int added;
 	int nested;           /* its nested <graph> has opened */
@@ -121,6 +126,8 @@ typedef struct reader {
 	unsigned long skip;   /* depth of a skipped subtree, 0 = none */
 	char *text;
 	size_t ntext, atext;
+	char *ltext;          /* the text of the open <y:NodeLabel> */
+	size_t nltext, altext;
 	fo_scan_tag tag;
 	int have_tag;
 	uint64_t elements;
@@ -443,6 +450,8 @@ static void add_node(reader *r, frame *f)
 		name = value_of(r, f->first, D_NODE, "name", NULL);
 	if (name && !*name)
 		name = NULL;
+	if (!name && !r->name_key)
+		name = f->ylabel; /* yEd keeps labels in its graphics only */
 	const char *tenant = value_of(r, f->first, D_NODE, r->tenant_key, NULL);
 	if (tenant && !*tenant)
 		tenant = NULL;
@@ -904,6 +913,30 @@ static void pop(reader *r)
 			r->data[r->ndata++] = (datum){ f->data_key, v, f->pos };
 		}
 		break;
+	case E_YLABEL: {
+		frame *n = NULL;
+		for (size_t i = r->depth - 1; i-- > 0;)
+			if (r->st[i].type == E_NODE) {
+				n = &r->st[i];
+				break;
+			}
+		const char *t = r->ltext ? r->ltext : "";
+		size_t len = r->nltext, lead = 0;
+		while (lead < len && (t[lead] == ' ' || t[lead] == '\n' || t[lead] == '\t' || t[lead] == '\r'))
+			lead++;
+		while (len > lead && (t[len - 1] == ' ' || t[len - 1] == '\n' || t[len - 1] == '\t' ||
+				      t[len - 1] == '\r'))
+			len--;
+		if (n && !n->ylabel && len > lead) {
+			if (!(n->ylabel = malloc(len - lead + 1))) {
+				nomem(r);
+				break;
+			}
+			memcpy(n->ylabel, t + lead, len - lead);
+			n->ylabel[len - lead] = '\0';
+		}
+		break;
+	}
 	case E_DEFAULT:
 		if (r->depth >= 2 && r->st[r->depth - 2].key_index != UINT32_MAX) {
 			key *k = &r->keys[r->st[r->depth - 2].key_index];
@@ -922,6 +955,7 @@ static void pop(reader *r)
 	if (f->type != E_DATA && f->type != E_DEFAULT && f->type != E_KEY)
 		drop_data(r, f->first);
 	free(f->id);
+	free(f->ylabel);
 	free(f->source);
 	free(f->target);
 	r->depth--;
@@ -998,10 +1032,24 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 			pop(r);
 		return;
 	}
-	if (pt == E_DATA || pt == E_DEFAULT) {
-		/* yEd's graphics (y:ShapeNode…) inside <data>: not a value */
-		parent->complex = 1;
-		skip_here(r, empty, NULL, NULL, NULL);
+	if (pt == E_DATA || pt == E_DEFAULT || pt == E_GFX || pt == E_YLABEL) {
+		/* yEd's graphics (y:ShapeNode…) inside <data>: not a value,
+		 * but a node's are looked through for its <y:NodeLabel>. */
+		int gfx = pt == E_GFX ||
+			  (pt == E_DATA && parent->data_key != UINT32_MAX &&
+			   r->keys[parent->data_key].graphics && r->depth >= 2 &&
+			   r->st[r->depth - 2].type == E_NODE);
+		if (pt != E_GFX)
+			parent->complex = 1;
+		if (!gfx) {
+			skip_here(r, empty, NULL, NULL, NULL);
+			return;
+		}
+		int label = ns && !strcmp((const char *)ns, YWORKS_NS) && !strcmp(local, "NodeLabel");
+		if (label)
+			r->nltext = 0;
+		if (push(r, label ? E_YLABEL : E_GFX) && empty)
+			pop(r);
 		return;
 	}
 	if (!gml) {
@@ -1164,16 +1212,19 @@ static void on_text(reader *r, xmlTextReaderPtr x)
 	if (!r->depth || r->skip)
 		return;
 	frame *f = &r->st[r->depth - 1];
-	if (f->type != E_DATA && f->type != E_DEFAULT)
+	if (f->type != E_DATA && f->type != E_DEFAULT && f->type != E_YLABEL)
 		return; /* text elsewhere: blanks, or nothing GraphML defines */
 	const char *v = (const char *)xmlTextReaderConstValue(x);
 	size_t n = v ? strlen(v) : 0;
-	if (grow((void **)&r->text, &r->atext, r->ntext + n + 1, 1) < 0) {
+	char **buf = f->type == E_YLABEL ? &r->ltext : &r->text;
+	size_t *len = f->type == E_YLABEL ? &r->nltext : &r->ntext;
+	size_t *alloc = f->type == E_YLABEL ? &r->altext : &r->atext;
+	if (grow((void **)buf, alloc, *len + n + 1, 1) < 0) {
 		nomem(r);
 		return;
 	}
-	memcpy(r->text + r->ntext, v ? v : "", n);
-	r->ntext += n;
+	memcpy(*buf + *len, v ? v : "", n);
+	*len += n;
 }
 
 static int read_document(reader *r)
@@ -1319,7 +1370,7 @@ done:
 	fo_reader__dispose(&r.x);
 	while (r.depth)
 		r.depth--, free(r.st[r.depth].id), free(r.st[r.depth].source),
-			free(r.st[r.depth].target);
+			free(r.st[r.depth].target), free(r.st[r.depth].ylabel);
 	free(r.st);
 	drop_data(&r, 0);
 	free(r.data);
@@ -1343,6 +1394,7 @@ done:
 	}
 	free(r.deps);
 	free(r.text);
+	free(r.ltext);
 	free(r.file);
 	free(r.kind_key);
 	free(r.name_key);

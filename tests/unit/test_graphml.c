@@ -337,7 +337,8 @@ static void directions(void **state)
 }
 
 /* Keys by attr.name whatever their id, <default>s, for="all", nested
- * graphs as containment, yEd graphics ignored, ports and hyperedges
+ * graphs as containment, yEd graphics ignored but for the node's first
+ * <y:NodeLabel> (its name when no key gives one), ports and hyperedges
  * skipped with their reason, self-loops skipped, parallel edges folded,
  * degrades edges, data kept as props, desc ignored. */
 static void constructs(void **state)
@@ -358,7 +359,9 @@ static void constructs(void **state)
 		"      <data key=\"d0\">site</data><data key=\"d1\">Frankfurt</data>\n"
 		"      <port name=\"p1\"/>\n"
 		"      <graph id=\"dc1:\" edgedefault=\"directed\">\n"
-		"        <node id=\"h1\"><data key=\"d6\"><y:ShapeNode xmlns:y=\"http://www.yworks.com/xml/graphml\"><y:NodeLabel>yEd text</y:NodeLabel></y:ShapeNode></data></node>\n"
+		"        <node id=\"h1\"><data key=\"d6\"><y:ShapeNode xmlns:y=\"http://www.yworks.com/xml/graphml\"><y:Geometry x=\"1\"/>"
+		"<y:NodeLabel visible=\"true\"> esx-01 <y:LabelModel><y:SmartNodeLabelModel distance=\"4.0\"/></y:LabelModel></y:NodeLabel>"
+		"<y:NodeLabel>second label</y:NodeLabel></y:ShapeNode></data></node>\n"
 		"        <node id=\"h2\"><data key=\"d4\">dba</data></node>\n"
 		"      </graph>\n"
 		"    </node>\n"
@@ -384,7 +387,8 @@ static void constructs(void **state)
 	assert_string_equal(fo_graph_node_kind_word(g, dc), "site");
 	assert_string_equal(fo_graph_node_name(g, dc), "Frankfurt");
 	assert_string_equal(fo_graph_node_kind_word(g, h1), "host"); /* the default */
-	assert_null(fo_graph_node_name(g, h1));                     /* not the yEd text */
+	assert_string_equal(fo_graph_node_name(g, h1), "esx-01");  /* yEd's first label, trimmed */
+	assert_null(fo_graph_node_name(g, h2));
 	assert_int_equal(fo_graph_node_container(g, h1), dc);
 	assert_int_equal(fo_graph_node_container(g, h2), dc);
 	assert_string_equal(prop(g, h1, "owner"), "ops");           /* for="all" default */
