@@ -757,7 +757,7 @@ done:
 static int emit(reader *r)
 {
 	int err = FO_OK;
-	uint32_t *next = NULL, *last = NULL, *head = NULL;
+	uint32_t *next = NULL, *last = NULL;
 	unsigned char *done = NULL;
 	size_t nslots = 0;
 	char sb[FO_READER_SHOW_BUF];
@@ -765,7 +765,7 @@ static int emit(reader *r)
 	if (!r->ndeps)
 		return FO_OK;
 	if (!(next = malloc(r->ndeps * sizeof *next)) || !(last = malloc(r->ndeps * sizeof *last)) ||
-	    !(head = malloc(r->ndeps * sizeof *head)) || !(done = calloc(r->ndeps, 1))) {
+	    !(done = calloc(r->ndeps, 1))) {
 		err = FO_ENOMEM;
 		goto out;
 	}
@@ -781,7 +781,7 @@ static int emit(reader *r)
 		} else {
 			if ((err = tab_put(&r->slots, d->slot, d->slot_len, (uint32_t)nslots)) < 0)
 				goto out;
-			head[nslots] = last[nslots] = (uint32_t)i;
+			last[nslots] = (uint32_t)i;
 			nslots++;
 		}
 	}
@@ -845,7 +845,6 @@ static int emit(reader *r)
 out:
 	free(next);
 	free(last);
-	free(head);
 	free(done);
 	return err;
 }

@@ -334,6 +334,26 @@ static void directions(void **state)
 	assert_string_equal(s, "requires 1/1: graphml:e");
 	free(s);
 	rd_free(&r);
+
+	/* MicroDepGraph's shape (FORMATS.md §4): one line, consumer ->
+	 * provider, ids with punctuation, a non-schema label on <edge>. */
+	read_text(&r, "<?xml version='1.0' encoding='utf-8'?><graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">"
+		      "<key attr.name=\"edgelabel\" attr.type=\"string\" for=\"edge\" id=\"edgelabel\"/>"
+		      "<graph edgedefault=\"directed\"><node id=\"webmvc\"/><node id=\"basket.api\"/>"
+		      "<node id=\"basket.data\"/><node id=\"webshoppingagg\"/>"
+		      "<edge id=\"webmvc->webshoppingagg\" source=\"webmvc\" target=\"webshoppingagg\" label=\"depends\">"
+		      "<data key=\"edgelabel\">depends</data></edge>"
+		      "<edge id=\"basket.api->basket.data\" source=\"basket.api\" target=\"basket.data\" label=\"depends\">"
+		      "<data key=\"edgelabel\">depends</data></edge></graph></graphml>", NULL);
+	assert_int_equal(r.built, FO_OK);
+	assert_string_equal(r.text, "");
+	s = groups_of(r.g, fx_id(r.g, "graphml:webmvc"));
+	assert_string_equal(s, "requires 1/1: graphml:webshoppingagg");
+	free(s);
+	s = down_after(r.g, "graphml:basket.data");
+	assert_string_equal(s, "graphml:basket.api graphml:basket.data");
+	free(s);
+	rd_free(&r);
 }
 
 /* Keys by attr.name whatever their id, <default>s, for="all", nested
