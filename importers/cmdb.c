@@ -3,13 +3,13 @@
  * list exports as CSV, parsed by libcsv in strict mode
  * (docs/importers/cmdb.md says what maps to what).
  *
- * libcsv reports fields and rows but no positions, so the reader hands it
- * the file one byte at a time and keeps the line and column of each byte
- * itself: when libcsv calls back, the byte just given ended the field, and
- * the field began at the first byte given after the previous one ended.
- * Lines count LF, CRLF and lone CR, inside quoted fields too, so a position
- * is the one an editor shows. One call per byte costs about as much as
- * libcsv's own work per byte; CMDB exports are megabytes, not gigabytes.
+ * libcsv reports fields and rows but no positions, so the reader keeps the
+ * line and column of each byte itself, and hands libcsv the bytes in
+ * chunks that end at the only bytes where it can call back (a comma, a
+ * quote, CR, LF): when it calls back, the chunk's last byte ended the
+ * field, and the field began at the first byte of the chunk after the
+ * previous one that ended a field. Lines count LF, CRLF and lone CR, inside
+ * quoted fields too, so a position is the one an editor shows.
  *
  * A CI table adds one node per row. A relationship table turns each row
  * into a dependency by its type (the table in the doc); Members rows are
@@ -907,40 +907,11 @@ static void on_row(int c, void *data)
 	free_row(r);
 }
 
-/* Gives libcsv the bytes one at a time, keeping positions (top of file). */
-static int feed(reader *r, const unsigned char *b, size_t n)
+/* Moves the position over n bytes. */
+static void advance(reader *r, const unsigned char *b, size_t n)
 {
-	for (size_t i = 0; i < n && !r->stopped && !r->nomem; i++) {
+	for (size_t i = 0; i < n; i++) {
 		unsigned char c = b[i];
-		if (c == 0) {
-			diag_at(r, FO_SEV_ERROR, "encoding", r->cur,
-				"NUL byte: not a text file (UTF-16? CMDB exports are read as UTF-8)");
-			r->stopped = 1;
-			break;
-		}
-		if (r->need_start && c != '\r' && c != '\n') {
-			r->fstart = r->cur;
-			r->need_start = 0;
-		}
-		if (++r->fbytes > FO_CMDB_MAX_FIELD + 2) {
-			diag_at(r, FO_SEV_ERROR, "limit", r->fstart,
-				"a field longer than %u bytes (fallout's limit)", FO_CMDB_MAX_FIELD);
-			r->limit = 1;
-			r->stopped = 1;
-			break;
-		}
-		if (csv_parse(&r->p, &c, 1, on_field, on_row, r) != 1) {
-			int e = csv_error(&r->p);
-			if (e == CSV_EPARSE)
-				diag_at(r, FO_SEV_ERROR, "csv", r->cur,
-					"malformed CSV: a quote inside an unquoted field, or text after a "
-					"closing quote (a quote in a field is written \"\")");
-			else
-				r->nomem = 1;
-			r->stopped = 1;
-			break;
-		}
-		/* The position of the next byte. */
 		if (c == '\n') {
 			if (!r->prev_cr)
 				r->cur.line++;
@@ -952,6 +923,60 @@ static int feed(reader *r, const unsigned char *b, size_t n)
 			r->cur.col++;
 		}
 		r->prev_cr = c == '\r';
+	}
+}
+
+/* Gives libcsv the bytes, keeping positions (top of file). libcsv can
+ * call back, and the parse can change state, only at a comma, a quote, a
+ * CR or an LF: the bytes are given in chunks that end at one of those, so
+ * that a callback always comes at the chunk's last byte, whose position
+ * is r->cur then; a field begins at the first byte of the chunk after. */
+static int feed(reader *r, const unsigned char *b, size_t n)
+{
+	size_t i = 0;
+	while (i < n && !r->stopped && !r->nomem) {
+		size_t j = i;
+		while (j < n && b[j] != ',' && b[j] != '"' && b[j] != '\r' && b[j] != '\n' && b[j])
+			j++;
+		if (j == i && j < n && !b[j]) {
+			diag_at(r, FO_SEV_ERROR, "encoding", r->cur,
+				"NUL byte: not a text file (UTF-16? CMDB exports are read as UTF-8)");
+			r->stopped = 1;
+			break;
+		}
+		/* The special byte ends the chunk; a NUL is left for the next. */
+		size_t len = j < n && b[j] ? j + 1 - i : j - i;
+		if (r->need_start && b[i] != '\r' && b[i] != '\n') {
+			r->fstart = r->cur;
+			r->need_start = 0;
+		}
+		if ((r->fbytes += len) > FO_CMDB_MAX_FIELD + 2) {
+			diag_at(r, FO_SEV_ERROR, "limit", r->fstart,
+				"a field longer than %u bytes (fallout's limit)", FO_CMDB_MAX_FIELD);
+			r->limit = 1;
+			r->stopped = 1;
+			break;
+		}
+		fo_pos before = r->cur;
+		int before_cr = r->prev_cr;
+		advance(r, b + i, len - 1);
+		size_t done = csv_parse(&r->p, b + i, len, on_field, on_row, r);
+		if (done != len) {
+			int e = csv_error(&r->p);
+			r->cur = before;
+			r->prev_cr = before_cr;
+			advance(r, b + i, done);
+			if (e == CSV_EPARSE)
+				diag_at(r, FO_SEV_ERROR, "csv", r->cur,
+					"malformed CSV: a quote inside an unquoted field, or text after a "
+					"closing quote (a quote in a field is written \"\")");
+			else
+				r->nomem = 1;
+			r->stopped = 1;
+			break;
+		}
+		advance(r, b + i + len - 1, 1);
+		i += len;
 	}
 	return r->nomem ? FO_ENOMEM : FO_OK;
 }
