@@ -409,6 +409,26 @@ static void relation_options(void **state)
 	rd_free(&r);
 }
 
+/* Virtualized by, and a display-value export of classes (labels, not
+ * table names): kinds from the labels. */
+static void virtualized_and_labels(void **state)
+{
+	rd r;
+	(void)state;
+	read_two(&r, "sys_id,name,class\nv1,vm-1,VMware Virtual Machine Instance\nh1,esx-1,ESX Server\n"
+		     "a1,shop,Business Application\nd1,db-1,MSSQL Server\n",
+		 "parent,type,child\nvm-1,Virtualized by::Virtualizes,esx-1\nshop,Depends on::Used by,db-1\n", NULL);
+	assert_int_equal(r.built, FO_OK);
+	assert_string_equal(r.text, "");
+	assert_string_equal(fo_graph_node_kind_word(r.g, named(r.g, "vm-1")), "vm");
+	assert_string_equal(fo_graph_node_kind_word(r.g, named(r.g, "esx-1")), "host");
+	assert_string_equal(fo_graph_node_kind_word(r.g, named(r.g, "shop")), "app");
+	assert_string_equal(fo_graph_node_kind_word(r.g, named(r.g, "db-1")), "db");
+	ASSERT_GROUPS(r.g, "vm-1", "requires 1/1: esx-1");
+	ASSERT_DOWN(r.g, "fail:esx-1", "vm-1|esx-1");
+	rd_free(&r);
+}
+
 /* Without a sys_id column names are ids: a repeated name is a located
  * warning and its second CI is skipped. With sys_ids, a relationship that
  * names two CIs of the same name is a located warning and skipped. */
@@ -600,6 +620,7 @@ int main(void)
 		cmocka_unit_test(estate_directions),
 		cmocka_unit_test(estate_impact),
 		cmocka_unit_test(relation_options),
+		cmocka_unit_test(virtualized_and_labels),
 		cmocka_unit_test(names),
 		cmocka_unit_test(dangling),
 		cmocka_unit_test(errors_located),
