@@ -29,6 +29,8 @@ max_len() {
 	mapfile) echo 16384 ;;
 	snapshot) echo 65536 ;;
 	archimate) echo 65536 ;;
+	graphml) echo 32768 ;;
+	cmdb) echo 8192 ;;
 	*) echo 4096 ;;
 	esac
 }
