@@ -225,16 +225,28 @@ demo: deps
 # SQLite on generated inventories, cached in $(BUILD)/bench/data. `bench`
 # (10k, 100k, 1M nodes) rewrites docs/benchmarks.md; `bench-quick` (10k,
 # 100k) writes $(BUILD)/bench/benchmarks-quick.md. Both print the tables.
-.PHONY: bench bench-quick bench-map bench-check
+.PHONY: bench bench-quick bench-map bench-check bench-import-k8s
 BENCH_BIN := $(BUILD)/bench/bench
 $(BENCH_BIN): $(BUILD)/bench/bench.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
 
-bench: $(BIN) $(BENCH_BIN)
+bench: $(BIN) $(BENCH_BIN) $(BENCH_K8S)
 	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
 		--out docs/benchmarks.md 10000 100000 1000000
 	sh bench/map.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
 	sh bench/check.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
+	$(BENCH_K8S) --data $(BUILD)/bench/data >> docs/benchmarks.md
+
+# The Kubernetes importer on a generated 1M-object List (bench/import_k8s.c):
+# import against jansson's bare parse of the same file, into
+# $(BUILD)/bench/import-k8s.md (docs/benchmarks.md, "Kubernetes import").
+BENCH_K8S := $(BUILD)/bench/import_k8s
+$(BENCH_K8S): $(BUILD)/bench/import_k8s.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
+
+bench-import-k8s: $(BENCH_K8S)
+	$(BENCH_K8S) --data $(BUILD)/bench/data > $(BUILD)/bench/import-k8s.md
+	@cat $(BUILD)/bench/import-k8s.md
 
 # The impact maps of the 1M-node inventory alone (bench/map.sh), into
 # $(BUILD)/bench/map.md.

@@ -31,6 +31,7 @@ max_len() {
 	archimate) echo 65536 ;;
 	graphml) echo 32768 ;;
 	cmdb) echo 8192 ;;
+	k8s) echo 32768 ;;
 	*) echo 4096 ;;
 	esac
 }
