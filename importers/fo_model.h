@@ -6,7 +6,7 @@
  * A builder (fo_graph.h) takes one file and resolves its references at the
  * end; a model takes several sources, each with its own file name, format,
  * and id prefix, keeps every node and reference with where it came from,
- * lets a mapping file (fo_map.h) rewrite it, and then resolves references
+ * lets a mapping file (fo_mapfile.h) rewrite it, and then resolves references
  * across all sources at once (fo_model_build). From there on it is the one
  * code path of the XML reader: the model feeds a single fo_builder.
  *
