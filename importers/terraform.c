@@ -971,6 +971,7 @@ static void ctx_free(tf_ctx *c)
 	for (size_t i = 0; i < c->nnames; i++)
 		free(c->names[i]);
 	free(c->names);
+	free(c->file);
 }
 
 int fo_terraform_read(fo_model *m, const char *path)
@@ -987,9 +988,11 @@ int fo_terraform_read(fo_model *m, const char *path)
 	memset(&c, 0, sizeof c);
 	c.m = m;
 	c.d = fo_model_diag(m);
-	c.file = fo_model_source_file(m, fo_model_source_current(m));
+	/* Copied: the model's strings move as it grows. */
+	const char *sf = fo_model_source_file(m, fo_model_source_current(m));
+	c.file = strdup(sf ? sf : path);
 	if (!c.file)
-		c.file = path;
+		return FO_ENOMEM;
 
 	size_t max = TF_MAX_BYTES;
 	const char *o = fo_model_option(m, "max-bytes");

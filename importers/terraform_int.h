@@ -96,7 +96,7 @@ typedef struct tf_typecount {
 typedef struct tf_ctx {
 	fo_model *m;
 	fo_diag *d;
-	const char *file;
+	char *file; /* owned copy */
 	tf_res *res;
 	size_t nres, capres;
 	tf_map map;

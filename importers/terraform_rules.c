@@ -270,10 +270,10 @@ static uint32_t ref_node(tf_ctx *c, const tf_res *r, uint8_t cls, const char *va
 	size_t len = strlen(value);
 	if (!name_ok(c, r, attr, value, len))
 		return FO_NONE;
+	const char *vs = fo_diag_shorten(value, vb);
 	tf__diag(c, FO_SEV_WARNING, "dangling-reference", 0, 0,
 		 "%s.%s (%s): \"%s\" is not a resource of this file; the placeholder node "
-		 "ref/%s stands for it", r->path, attr, fo_diag_shorten(r->addr, sb),
-		 fo_diag_shorten(value, vb), vb);
+		 "ref/%s stands for it", r->path, attr, fo_diag_shorten(r->addr, sb), vs, vs);
 	int created;
 	uint32_t n = made_node(c, "ref/", value, len, kind, "missing", &created);
 	c->placeholders += created;
@@ -1078,12 +1078,12 @@ static void deps_of(tf_ctx *c, tf_res *r)
 				 "(creation order only: no dependency is made)", r->path,
 				 r->deps_key, i, fo_diag_shorten(r->addr, sb),
 				 fo_diag_shorten(s, db));
-		} else if (c->depends == TF_DEPS_DEGRADES) {
+		} else if (c->depends == TF_DEPS_DEGRADES && r->node != FO_NONE) {
 			for (uint32_t x = ri; x != UINT32_MAX;
 			     x = by_base ? c->res[x].next_base : UINT32_MAX)
 				link_add(c, r->node, c->res[x].node, TAG_SOFT, 1);
 		}
-		if (c->depends == TF_DEPS_PROPS) {
+		if (c->depends == TF_DEPS_PROPS && r->node != FO_NONE) {
 			char *nj = realloc(joined, total + len + 3);
 			if (!nj) {
 				tf__status(c, FO_ENOMEM);
@@ -1282,8 +1282,9 @@ void tf__build(tf_ctx *c)
 		if (!r->bad && !r->data && r->rule && r->rule->fn && r->attrs)
 			r->rule->fn(c, r);
 	}
+	/* Folded records too: their dangling addresses are warned. */
 	for (size_t i = 0; i < c->nres && c->err == FO_OK; i++)
-		if (c->res[i].node != FO_NONE)
+		if (c->res[i].node != FO_NONE || c->res[i].folded)
 			deps_of(c, &c->res[i]);
 	if (c->err == FO_OK)
 		assocs(c);
