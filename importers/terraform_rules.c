@@ -374,9 +374,11 @@ static void db_multi_zone(tf_ctx *c, tf_res *r, uint32_t primary, const uint32_t
 	for (size_t i = 0; i < nothers; i++)
 		link_add(c, r->node, others[i], TAG_ZONES, 1);
 	if (nothers == 0) {
-		uint32_t sb = made_node(c, r->addr, "/standby", 8, "db", r->type, NULL);
-		if (sb == FO_NONE)
+		int created;
+		uint32_t sb = made_node(c, r->addr, "/standby", 8, "db", r->type, &created);
+		if (sb == FO_NONE || !created)
 			return;
+		tf__status(c, fo_model_node_set_name(c->m, sb, NULL));
 		tf__status(c, fo_model_add_prop(c->m, sb, "zone", standby_note));
 		if (region != FO_NONE)
 			tf__status(c, fo_model_set_parent(c->m, sb, region));
