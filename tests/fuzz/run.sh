@@ -27,6 +27,7 @@ max_len() {
 	inventory) echo 65536 ;;
 	scenarios) echo 16384 ;;
 	snapshot) echo 65536 ;;
+	terraform) echo 65536 ;;
 	*) echo 4096 ;;
 	esac
 }
