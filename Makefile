@@ -226,11 +226,12 @@ BENCH_BIN := $(BUILD)/bench/bench
 $(BENCH_BIN): $(BUILD)/bench/bench.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
 
-bench: $(BIN) $(BENCH_BIN)
+bench: $(BIN) $(BENCH_BIN) $(BUILD)/bench/import_terraform
 	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
 		--out docs/benchmarks.md 10000 100000 1000000
 	sh bench/map.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
 	sh bench/check.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
+	$(MAKE) -s bench-import-terraform >> docs/benchmarks.md
 
 # The impact maps of the 1M-node inventory alone (bench/map.sh), into
 # $(BUILD)/bench/map.md.
@@ -241,6 +242,17 @@ bench-map: $(BIN)
 # $(BUILD)/bench/check.md, leaves docs/benchmarks.md alone.
 bench-check: $(BIN)
 	sh bench/check.sh --fallout $(BIN) --data $(BUILD)/bench/data --out $(BUILD)/bench/check.md
+
+# The Terraform import against jansson's bare parse of the same generated
+# 100k-resource state (bench/import_terraform.c): prints a Markdown section.
+.PHONY: bench-import-terraform
+IMPORT_TF_BIN := $(BUILD)/bench/import_terraform
+$(IMPORT_TF_BIN): $(BUILD)/bench/import_terraform.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
+
+bench-import-terraform: $(IMPORT_TF_BIN)
+	@mkdir -p $(BUILD)/bench/data
+	$(IMPORT_TF_BIN) --resources 100000 --runs 3 $(BUILD)/bench/data/terraform-100k.tfstate
 
 bench-quick: $(BIN) $(BENCH_BIN)
 	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
