@@ -72,11 +72,12 @@ int fo_model_source_begin(fo_model *m, const char *file, const char *format,
  * for that source): key and value copied; a later set replaces. A reader's
  * options are documented on its page of docs/importers/. */
 int fo_model_set_option(fo_model *m, const char *key, const char *value);
-/* The current source's value for key, or NULL (borrowed). O(options). */
+/* The current source's value for key, or NULL (borrowed until the same
+ * key is set again). O(options). */
 const char *fo_model_option(const fo_model *m, const char *key);
 
 size_t fo_model_source_count(const fo_model *m);
-/* Borrowed for the model's lifetime. */
+/* Borrowed for the model's lifetime (they never move). */
 const char *fo_model_source_file(const fo_model *m, uint32_t source);
 const char *fo_model_source_format(const fo_model *m, uint32_t source);
 const char *fo_model_source_prefix(const fo_model *m, uint32_t source);

@@ -28,10 +28,6 @@
 /* Suggestions for unknown references in strict sources: each reads every id. */
 #define SUGGEST_REFS 50
 
-typedef struct kv {
-	size_t key, value;
-} kv;
-
 typedef struct reason_count {
 	size_t text;  /* the reason, or what a folded object went into */
 	size_t count;
@@ -51,10 +47,16 @@ typedef struct type_stat {
 	size_t nkinds, kinds_alloc;
 } type_stat;
 
+/* A source's strings are its own (not the arena's), so that
+ * fo_model_source_file and fo_model_option stay valid as the model grows. */
+typedef struct sopt {
+	char *key, *value;
+} sopt;
+
 typedef struct source {
-	size_t file, format, prefix;
+	char *file, *format, *prefix;
 	int strict;
-	kv *opts;
+	sopt *opts;
 	size_t nopts, opts_alloc;
 	type_stat *types;
 	size_t ntypes, types_alloc;
@@ -233,7 +235,7 @@ static const char *str(const fo_model *m, size_t off)
 static const char *full_id(fo_model *m, const char *id, size_t *len)
 {
 	const source *s = m->nsrc ? &m->src[m->nsrc - 1] : NULL;
-	const char *p = s ? m->a + s->prefix : "";
+	const char *p = s ? s->prefix : "";
 	size_t pl = strlen(p), il = strlen(id), need = pl + il + 2;
 	if (!pl) {
 		*len = il;
@@ -301,7 +303,7 @@ static int lookup(const fo_model *m, const char *id, uint32_t *out)
 
 static const char *src_file(const fo_model *m, uint32_t s)
 {
-	return s < m->nsrc ? m->a + m->src[s].file : NULL;
+	return s < m->nsrc ? m->src[s].file : NULL;
 }
 
 /* A kind word as the inventory format writes it: [a-z][a-z0-9_-]*. */
@@ -341,7 +343,14 @@ void fo_model_free(fo_model *m)
 			free(m->src[i].types[t].kind_counts);
 		}
 		free(m->src[i].types);
+		for (size_t o = 0; o < m->src[i].nopts; o++) {
+			free(m->src[i].opts[o].key);
+			free(m->src[i].opts[o].value);
+		}
 		free(m->src[i].opts);
+		free(m->src[i].file);
+		free(m->src[i].format);
+		free(m->src[i].prefix);
 	}
 	free(m->src);
 	free(m->a);
@@ -379,30 +388,35 @@ int fo_model_source_begin(fo_model *m, const char *file, const char *format,
 		return FO_EINVAL;
 	if (m->nsrc >= UINT32_MAX - 1)
 		return FO_ELIMIT;
-	const char *in[3] = { file ? file : "<stdin>", format, prefix ? prefix : format };
-	size_t offs[3];
-	if ((err = put_all(m, 3, in, offs)) < 0)
-		return err;
-	s.file = offs[0];
-	s.format = offs[1];
-	s.prefix = offs[2];
+	s.file = strdup(file ? file : "<stdin>");
+	s.format = strdup(format);
+	s.prefix = strdup(prefix ? prefix : format);
+	if (!s.file || !s.format || !s.prefix) {
+		err = FO_ENOMEM;
+		goto fail;
+	}
 	s.strict = strict;
 	if ((err = PUSH(m->src, m->nsrc, m->src_alloc, s)) < 0)
-		return err;
+		goto fail;
 	if (out)
 		*out = (uint32_t)(m->nsrc - 1);
 	return FO_OK;
+fail:
+	free(s.file);
+	free(s.format);
+	free(s.prefix);
+	return err;
 }
 
 size_t fo_model_source_count(const fo_model *m) { return m ? m->nsrc : 0; }
 const char *fo_model_source_file(const fo_model *m, uint32_t s) { return src_file(m, s); }
 const char *fo_model_source_format(const fo_model *m, uint32_t s)
 {
-	return s < m->nsrc ? m->a + m->src[s].format : NULL;
+	return s < m->nsrc ? m->src[s].format : NULL;
 }
 const char *fo_model_source_prefix(const fo_model *m, uint32_t s)
 {
-	return s < m->nsrc ? m->a + m->src[s].prefix : NULL;
+	return s < m->nsrc ? m->src[s].prefix : NULL;
 }
 uint32_t fo_model_source_current(const fo_model *m)
 {
@@ -411,21 +425,30 @@ uint32_t fo_model_source_current(const fo_model *m)
 
 int fo_model_set_option(fo_model *m, const char *key, const char *value)
 {
-	kv o;
+	sopt o;
+	char *v;
 	int err;
 	if (!m || !m->nsrc || !key || !value)
 		return FO_EINVAL;
 	source *s = &m->src[m->nsrc - 1];
+	if (!(v = strdup(value)))
+		return FO_ENOMEM;
 	for (size_t i = 0; i < s->nopts; i++)
-		if (!strcmp(m->a + s->opts[i].key, key))
-			return put(m, value, strlen(value), &s->opts[i].value);
-	const char *in[2] = { key, value };
-	size_t offs[2];
-	if ((err = put_all(m, 2, in, offs)) < 0)
-		return err;
-	o.key = offs[0];
-	o.value = offs[1];
-	return PUSH(s->opts, s->nopts, s->opts_alloc, o);
+		if (!strcmp(s->opts[i].key, key)) {
+			free(s->opts[i].value);
+			s->opts[i].value = v;
+			return FO_OK;
+		}
+	o.value = v;
+	if (!(o.key = strdup(key))) {
+		free(v);
+		return FO_ENOMEM;
+	}
+	if ((err = PUSH(s->opts, s->nopts, s->opts_alloc, o)) < 0) {
+		free(o.key);
+		free(o.value);
+	}
+	return err;
 }
 
 const char *fo_model_option(const fo_model *m, const char *key)
@@ -434,8 +457,8 @@ const char *fo_model_option(const fo_model *m, const char *key)
 		return NULL;
 	const source *s = &m->src[m->nsrc - 1];
 	for (size_t i = 0; i < s->nopts; i++)
-		if (!strcmp(m->a + s->opts[i].key, key))
-			return m->a + s->opts[i].value;
+		if (!strcmp(s->opts[i].key, key))
+			return s->opts[i].value;
 	return NULL;
 }
 
@@ -1127,13 +1150,13 @@ static char *joined_files(const fo_model *m)
 {
 	size_t len = 1;
 	for (size_t s = 0; s < m->nsrc; s++)
-		len += strlen(m->a + m->src[s].file) + 3;
+		len += strlen(m->src[s].file) + 3;
 	char *p = malloc(len), *q = p;
 	if (!p)
 		return NULL;
 	*q = '\0';
 	for (size_t s = 0; s < m->nsrc; s++)
-		q += sprintf(q, "%s%s", s ? " + " : "", m->a + m->src[s].file);
+		q += sprintf(q, "%s%s", s ? " + " : "", m->src[s].file);
 	return p;
 }
 
@@ -1377,9 +1400,9 @@ int fo_model_explain(const fo_model *m, FILE *fp)
 		const source *s = &m->src[si];
 		size_t read, folded, skipped, merged;
 		size_t nodes = type_nodes_total(s, &read, &folded, &skipped, &merged);
-		fprintf(fp, "%s (%s", m->a + s->file, m->a + s->format);
-		if (*(m->a + s->prefix))
-			fprintf(fp, ", ids %s:…", m->a + s->prefix);
+		fprintf(fp, "%s (%s", s->file, s->format);
+		if (*s->prefix)
+			fprintf(fp, ", ids %s:…", s->prefix);
 		fprintf(fp, "): %zu objects read, %zu nodes, %zu folded, %zu skipped", read, nodes,
 			folded, skipped);
 		if (merged)
@@ -1434,8 +1457,8 @@ int fo_model_summary(const fo_model *m, FILE *fp)
 		if (s->strict)
 			continue;
 		size_t nodes = type_nodes_total(s, &read, &folded, &skipped, &merged);
-		fprintf(fp, "%s (%s): %zu objects: %zu nodes, %zu folded, %zu skipped", m->a + s->file,
-			m->a + s->format, read, nodes, folded, skipped);
+		fprintf(fp, "%s (%s): %zu objects: %zu nodes, %zu folded, %zu skipped", s->file,
+			s->format, read, nodes, folded, skipped);
 		if (merged)
 			fprintf(fp, ", %zu merged", merged);
 		if (s->dangling)
