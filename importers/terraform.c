@@ -1043,6 +1043,10 @@ int fo_terraform_read(fo_model *m, const char *path)
 	}
 
 	root = json_loadb(text, tlen, JSON_REJECT_DUPLICATES, &je);
+	/* The document holds copies: the bytes go now (peak memory). */
+	free(conv);
+	free(buf);
+	conv = buf = NULL;
 	if (!root) {
 		tf__diag(&c, FO_SEV_ERROR, "terraform-json", je.line > 0 ? (unsigned long)je.line : 0,
 			 je.column > 0 ? (unsigned long)je.column : 0, "invalid JSON: %s", je.text);
