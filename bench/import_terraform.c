@@ -24,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "graphs/fo_error.h"
 #include "importers/fo_model.h"
@@ -75,6 +77,89 @@ static json_t *parse_bare(const char *path, json_error_t *je)
 	}
 	fclose(fp);
 	return root;
+}
+
+typedef struct result {
+	double wall, cpu, build;
+	size_t nodes, groups;
+} result;
+
+/* step 0: the bare parse; 1: the import (model freed), then the build
+ * timed apart. Runs in the calling process; FO_OK or a failure. */
+static int measure(int step, const char *path, result *out)
+{
+	memset(out, 0, sizeof *out);
+	double t0 = now(), c0 = cpu();
+	if (step == 0) {
+		json_error_t je;
+		json_t *root = parse_bare(path, &je);
+		json_decref(root);
+		out->wall = now() - t0;
+		out->cpu = cpu() - c0;
+		if (!root) {
+			fprintf(stderr, "import_terraform: %s:%d: %s\n", path, je.line, je.text);
+			return FO_EINPUT;
+		}
+		return FO_OK;
+	}
+	fo_diag *d = NULL;
+	fo_model *m = NULL;
+	fo_graph *g = NULL;
+	if (fo_diag_new(&d, 100) != FO_OK || fo_model_new(&m, d) != FO_OK ||
+	    fo_model_source_begin(m, path, "terraform", "tf", 0, NULL) != FO_OK)
+		return FO_ENOMEM;
+	int err = fo_terraform_read(m, path);
+	out->wall = now() - t0;
+	out->cpu = cpu() - c0;
+	if (err != FO_OK) {
+		fo_diag_print(d, stderr);
+		fprintf(stderr, "import_terraform: %s\n", fo_strerror(err));
+		return err;
+	}
+	double t1 = now();
+	if ((err = fo_model_build(m, &g)) != FO_OK) {
+		fo_diag_print(d, stderr);
+		return err;
+	}
+	out->build = now() - t1;
+	out->nodes = fo_graph_node_count(g);
+	out->groups = fo_model_group_count(m);
+	fo_graph_free(g);
+	t0 = now();
+	c0 = cpu();
+	fo_model_free(m);
+	out->wall += now() - t0;
+	out->cpu += cpu() - c0;
+	fo_diag_free(d);
+	return FO_OK;
+}
+
+/* measure() in a forked child; the result comes back through a pipe. */
+static int in_child(int step, const char *path, result *out)
+{
+	int fd[2];
+	if (pipe(fd) != 0)
+		return FO_EIO;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return FO_EIO;
+	if (pid == 0) {
+		close(fd[0]);
+		result r;
+		int err = measure(step, path, &r);
+		if (err == FO_OK && write(fd[1], &r, sizeof r) != (ssize_t)sizeof r)
+			err = FO_EIO;
+		_exit(err == FO_OK ? 0 : 4);
+	}
+	close(fd[1]);
+	ssize_t got = read(fd[0], out, sizeof *out);
+	close(fd[0]);
+	int status;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    got != (ssize_t)sizeof *out)
+		return FO_EIO;
+	return FO_OK;
 }
 
 static const char *const ZONES[] = { "us-east-1a", "us-east-1b", "us-east-1c" };
@@ -274,49 +359,21 @@ int main(int argc, char **argv)
 		return 4;
 	/* Alternate the two, so that a slower stretch of a shared machine
 	 * falls on both. */
+	/* Each measurement in a child of its own: a fresh heap every time (the
+	 * allocator's state after freeing a 1 GB tree would otherwise weigh on
+	 * whichever step comes next), the two steps alternated so that a slower
+	 * stretch of the shared machine falls on both. */
 	for (int r = 0; r < runs; r++) {
-		json_error_t je;
-		double t0 = now(), c0 = cpu();
-		json_t *root = parse_bare(path, &je);
-		json_decref(root);
-		tp[r] = now() - t0;
-		cp[r] = cpu() - c0;
-		if (!root) {
-			fprintf(stderr, "import_terraform: %s:%d: %s\n", path, je.line, je.text);
+		result rp, ri;
+		if (in_child(0, path, &rp) != FO_OK || in_child(1, path, &ri) != FO_OK)
 			return 4;
-		}
-
-		fo_diag *d = NULL;
-		fo_model *m = NULL;
-		fo_graph *g = NULL;
-		t0 = now();
-		c0 = cpu();
-		if (fo_diag_new(&d, 100) != FO_OK || fo_model_new(&m, d) != FO_OK ||
-		    fo_model_source_begin(m, path, "terraform", "tf", 0, NULL) != FO_OK)
-			return 4;
-		int err = fo_terraform_read(m, path);
-		ti[r] = now() - t0;
-		ci[r] = cpu() - c0;
-		if (err != FO_OK) {
-			fo_diag_print(d, stderr);
-			fprintf(stderr, "import_terraform: %s\n", fo_strerror(err));
-			return 4;
-		}
-		double t1 = now();
-		if (fo_model_build(m, &g) != FO_OK) {
-			fo_diag_print(d, stderr);
-			return 4;
-		}
-		tb[r] = now() - t1;
-		nodes = fo_graph_node_count(g);
-		groups = fo_model_group_count(m);
-		fo_graph_free(g);
-		t0 = now();
-		c0 = cpu();
-		fo_model_free(m);
-		ti[r] += now() - t0;
-		ci[r] += cpu() - c0;
-		fo_diag_free(d);
+		tp[r] = rp.wall;
+		cp[r] = rp.cpu;
+		ti[r] = ri.wall;
+		ci[r] = ri.cpu;
+		tb[r] = ri.build;
+		nodes = ri.nodes;
+		groups = ri.groups;
 	}
 	double parse = median(tp, runs), imp = median(ti, runs), build = median(tb, runs);
 	double cparse = median(cp, runs), cimp = median(ci, runs);
@@ -328,8 +385,9 @@ int main(int argc, char **argv)
 	       "(version 4) of %ld resource instances, %.1f MB, the shape of a real AWS state "
 	       "(instances with the provider's ~45 attributes, subnets, NAT gateways and route "
 	       "tables, load balancers, listeners, target groups and attachments, autoscaling "
-	       "groups, RDS, EBS, S3). Medians of %d runs, the two alternated; CPU time of the "
-	       "process beside wall time (the machine is shared).\n\n",
+	       "groups, RDS, EBS, S3). Medians of %d runs, each in a fresh process, the two "
+	       "alternated; CPU time of the process beside wall time (the machine is "
+	       "shared).\n\n",
 	       n, (double)st.st_size / 1e6, runs);
 	printf("| step | wall | CPU | CPU vs bare parse |\n|---|---:|---:|---:|\n");
 	printf("| jansson bare parse (file read whole, `json_loadb`, `json_decref`) | %.0f ms | "
