@@ -6,7 +6,8 @@
  * Formats, told apart by their top-level keys (never by the file name):
  *   - `terraform show -json` of a state: format_version + values;
  *   - `terraform show -json` of a plan: format_version + planned_values
- *     (the planned values are read; prior_state is not);
+ *     (the planned values, with prior_state filling what they leave
+ *     unknown);
  *   - raw state version 4 (Terraform >= 0.12): version 4 + resources;
  *   - raw state version 3 (Terraform <= 0.11): version 3 + modules, with
  *     flat-map attributes ("subnets.#").

@@ -397,8 +397,23 @@ static void walk_show_module(tf_ctx *c, const json_t *mod, const char *path, uns
 		}
 		const char *mode = tf__str(r, "mode");
 		int data = mode && strcmp(mode, "data") == 0;
-		res_add(c, a, baselen, modlen, type, data, json_object_get(r, "values"),
-			json_object_get(r, "depends_on"), "depends_on", rp);
+		json_t *vals = json_object_get(r, "values");
+		const json_t *prior = c->prior ? json_object_get(c->prior, addr) : NULL;
+		if (json_is_object(vals) && json_is_object(prior)) {
+			/* A plan: what the plan leaves unknown (omitted) is taken from
+			 * the prior state (a zone, an id of a resource updated in place). */
+			json_t *merged = json_copy((json_t *)prior);
+			if (!merged || json_object_update(merged, vals) || keep_owned(c, merged)) {
+				json_decref(merged);
+				free(a);
+				free(rp);
+				tf__status(c, FO_ENOMEM);
+				return;
+			}
+			vals = merged;
+		}
+		res_add(c, a, baselen, modlen, type, data, vals, json_object_get(r, "depends_on"),
+			"depends_on", rp);
 		if (c->err != FO_OK)
 			return;
 	}
@@ -416,6 +431,24 @@ static void walk_show_module(tf_ctx *c, const json_t *mod, const char *path, uns
 		walk_show_module(c, k, kp, depth + 1);
 		free(kp);
 	}
+}
+
+/* A plan's prior_state, address → values, for the planned resources'
+ * unknown values. Module depth bounded as in walk_show_module. */
+static void index_prior(tf_ctx *c, const json_t *mod, unsigned depth)
+{
+	size_t i;
+	json_t *r, *k;
+	if (!json_is_object(mod) || depth > TF_MAX_MODULE_DEPTH || c->err != FO_OK)
+		return;
+	json_array_foreach(json_object_get(mod, "resources"), i, r) {
+		const char *addr = tf__str(r, "address");
+		json_t *v = json_object_get(r, "values");
+		if (addr && json_is_object(v) && json_object_set(c->prior, addr, v))
+			tf__status(c, FO_ENOMEM);
+	}
+	json_array_foreach(json_object_get(mod, "child_modules"), i, k)
+		index_prior(c, k, depth + 1);
 }
 
 /* ------------------------------------------------------------ raw state v4 */
@@ -963,6 +996,7 @@ static void ctx_free(tf_ctx *c)
 	for (size_t i = 0; i < c->nowned; i++)
 		json_decref(c->owned[i]);
 	free(c->owned);
+	json_decref(c->prior);
 	free(c->map.e);
 	free(c->links);
 	free(c->routes);
@@ -1076,6 +1110,15 @@ int fo_terraform_read(fo_model *m, const char *path)
 				goto done;
 			}
 			const json_t *rm = json_object_get(vals, "root_module");
+			const json_t *ps = json_object_get(json_object_get(root, "prior_state"), "values");
+			if (fmt == TF_FMT_PLAN && ps) {
+				if (!(c.prior = json_object())) {
+					free(p);
+					err = FO_ENOMEM;
+					goto done;
+				}
+				index_prior(&c, json_object_get(ps, "root_module"), 0);
+			}
 			if (rm)
 				walk_show_module(&c, rm, p, 0);
 			free(p);

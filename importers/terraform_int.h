@@ -110,6 +110,7 @@ typedef struct tf_ctx {
 	size_t ntypes, captypes;
 	char **names; /* importer-made ids, owned */
 	size_t nnames, capnames;
+	json_t *prior; /* a plan's prior_state: address → values (owned) */
 	json_t **owned;
 	size_t nowned, capowned;
 	int depends;

@@ -453,9 +453,15 @@ static void plan_and_encodings(void **state)
 	tf_read(&t, DIR "plan.show.json", NULL);
 	assert_int_equal(t.err, FO_OK);
 	tf_build(&t);
-	/* planned_values, not prior_state; a new instance has no id yet, its
-	 * subnet is found by the planned subnet's id. */
-	assert_int_equal(fo_graph_node_count(t.g), 5);
+	/* planned_values; a new instance has no id yet, its subnet is found
+	 * by the planned subnet's id. prior_state fills what the plan leaves
+	 * unknown (the planned value wins), and what only the prior state has
+	 * (destroyed by the plan) is not imported. */
+	assert_int_equal(fo_graph_node_count(t.g), 7);
+	assert_string_equal(container_of(&t, "tf:aws_instance.kept"), "tf:zone/us-west-2b");
+	assert_string_equal(prop_of(&t, "tf:aws_instance.kept", "instance_type"), "t3.large");
+	assert_string_equal(prop_of(&t, "tf:aws_instance.kept", "id"), "i-kept");
+	assert_int_not_equal(fo_model_lookup(t.m, "tf:aws_instance.gone", &(uint32_t){ 0 }), FO_OK);
 	assert_string_equal(container_of(&t, "tf:module.m.aws_s3_bucket.b[\"x.y\"]"),
 			    "tf:region/us-west-2");
 	assert_int_equal(state_after(&t, "tf:aws_subnet.s", "tf:aws_instance.new"), FO_STATE_DOWN);
