@@ -826,15 +826,16 @@ static int read_file(tf_ctx *c, const char *path, size_t max, char **out, size_t
 		return FO_EIO;
 	}
 	struct stat st;
-	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
+	int regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
+	if (regular && (unsigned long long)st.st_size > max) {
 		tf__diag(c, FO_SEV_ERROR, "terraform-limit", 0, 0,
 			 "the file has %lld bytes, over the limit of %zu (option max-bytes)",
 			 (long long)st.st_size, max);
 		err = FO_ELIMIT;
 		goto done;
 	}
-	if (S_ISREG(st.st_mode))
-		cap = (size_t)st.st_size + 1;
+	if (regular)
+		cap = (size_t)st.st_size + 1; /* one read, and EOF seen by the second */
 	for (;;) {
 		if (len + 1 >= cap) {
 			size_t nc = cap ? cap * 2 : 65536;
@@ -846,12 +847,9 @@ static int read_file(tf_ctx *c, const char *path, size_t max, char **out, size_t
 			buf = nb;
 			cap = nc;
 		}
-		if (!buf) {
-			buf = malloc(cap);
-			if (!buf) {
-				err = FO_ENOMEM;
-				goto done;
-			}
+		if (!buf && !(buf = malloc(cap))) {
+			err = FO_ENOMEM;
+			goto done;
 		}
 		size_t got = fread(buf + len, 1, cap - len - 1, fp);
 		len += got;
@@ -861,7 +859,7 @@ static int read_file(tf_ctx *c, const char *path, size_t max, char **out, size_t
 			err = FO_ELIMIT;
 			goto done;
 		}
-		if (got == 0) {
+		if (got == 0 || feof(fp)) {
 			if (ferror(fp)) {
 				tf__diag(c, FO_SEV_ERROR, "io", 0, 0, "cannot read: %s",
 					 strerror(errno));

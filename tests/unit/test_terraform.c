@@ -601,6 +601,13 @@ static void errors_located(void **state)
 	tf_read(&t, "/nonexistent/x.tfstate", NULL);
 	assert_int_equal(t.err, FO_EIO);
 	tf_free(&t);
+	/* A directory: opened, but not readable as a file. */
+	tf_read(&t, DIR, NULL);
+	assert_int_equal(t.err, FO_EIO);
+	d = mem_text(0, &t);
+	assert_has(d, "error: cannot read: Is a directory");
+	free(d);
+	tf_free(&t);
 	/* Options. */
 	assert_int_equal(read_text("{}", 0, &d, "depends-on", "sometimes"), FO_EINPUT);
 	assert_has(d, "option depends-on: \"sometimes\" is not one of props, degrades, ignore");
