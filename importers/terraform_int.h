@@ -38,6 +38,7 @@ enum {
 	TF_C_DBCLUSTER,
 	TF_C_IG, /* GCP instance groups (a MIG's instance_group URL) */
 	TF_C_CLB,
+	TF_C_EARLIER, /* cloud id of an earlier state of this prefix → node */
 };
 
 typedef struct tf_ent {

@@ -97,6 +97,7 @@ static uint32_t made_node(tf_ctx *c, const char *prefix, const char *name, size_
 		free(id);
 		return node;
 	}
+	int found = fo_model_lookup_local(c->m, id, &node) == FO_OK;
 	if (c->nnames == c->capnames) {
 		size_t cap = c->capnames ? c->capnames * 2 : 32;
 		char **nn = realloc(c->names, cap * sizeof *nn);
@@ -109,6 +110,12 @@ static uint32_t made_node(tf_ctx *c, const char *prefix, const char *name, size_
 		c->capnames = cap;
 	}
 	c->names[c->nnames++] = id;
+	if (found) {
+		/* Made by an earlier source of the same prefix (another state of
+		 * the same estate): one zone, one placeholder. */
+		tf__status(c, tf__map_put(&c->map, TF_C_NODE, id, pl + nlen, node, NULL));
+		return node;
+	}
 	char *label = strndup(name, nlen);
 	if (!label) {
 		tf__status(c, FO_ENOMEM);
@@ -263,11 +270,13 @@ static uint32_t find(tf_ctx *c, uint8_t cls, const char *value)
 static uint32_t ref_node(tf_ctx *c, const tf_res *r, uint8_t cls, const char *value,
 			 const char *attr, const char *kind)
 {
-	uint32_t ri = find(c, cls, value);
+	uint32_t ri = find(c, cls, value), earlier;
 	char sb[FO_DIAG_SHORT_BUF], vb[FO_DIAG_SHORT_BUF];
 	if (ri != UINT32_MAX && c->res[ri].node != FO_NONE)
 		return c->res[ri].node;
 	size_t len = strlen(value);
+	if (tf__map_get(&c->map, TF_C_EARLIER, value, len, &earlier))
+		return earlier; /* a resource of an earlier state of this prefix */
 	if (!name_ok(c, r, attr, value, len))
 		return FO_NONE;
 	const char *vs = fo_diag_shorten(value, vb);
@@ -1221,9 +1230,77 @@ static void index_ids(tf_ctx *c, tf_res *r, uint32_t ri)
 	}
 }
 
+/* Sources read before this one with the same prefix are states of the same
+ * estate (a network state and an application state): their resources'
+ * cloud ids (the "id" property) answer this file's references. */
+static void index_earlier(tf_ctx *c)
+{
+	uint32_t cur = fo_model_source_current(c->m);
+	const char *prefix = fo_model_source_prefix(c->m, cur);
+	size_t n = fo_model_node_count(c->m);
+	for (uint32_t i = 0; i < n && c->err == FO_OK; i++) {
+		fo_model_node nd;
+		fo_model_node_get(c->m, i, &nd);
+		if (nd.source == cur || strcmp(fo_model_source_format(c->m, nd.source), "terraform") ||
+		    strcmp(fo_model_source_prefix(c->m, nd.source), prefix))
+			continue;
+		for (size_t p = 0; p < nd.nprops; p++) {
+			if (strcmp(nd.props[p].key, "id"))
+				continue;
+			/* Copied: the model's strings move as it grows. */
+			char *v = strdup(nd.props[p].value);
+			if (!v || tf__map_put(&c->map, TF_C_EARLIER, v, strlen(v), i, NULL) != FO_OK) {
+				free(v);
+				tf__status(c, FO_ENOMEM);
+				return;
+			}
+			if (c->nnames == c->capnames) {
+				size_t cap = c->capnames ? c->capnames * 2 : 32;
+				char **nn = realloc(c->names, cap * sizeof *nn);
+				if (!nn) {
+					free(v);
+					tf__status(c, FO_ENOMEM);
+					return;
+				}
+				c->names = nn;
+				c->capnames = cap;
+			}
+			c->names[c->nnames++] = v;
+		}
+	}
+}
+
+/* An earlier state of this prefix made a placeholder ref/ID for the cloud
+ * id of r: the placeholder is r (same-as, merged at build). */
+static void alias_placeholder(tf_ctx *c, const tf_res *r)
+{
+	const char *id = tf__str(r->attrs, "id");
+	uint32_t node;
+	if (!id || strlen(id) > TF_ID_MAX)
+		return;
+	const char *prefix = fo_model_source_prefix(c->m, fo_model_source_current(c->m));
+	size_t pl = prefix ? strlen(prefix) : 0;
+	char *ref = malloc(pl + 6 + strlen(id)), *me = malloc(pl + 2 + r->addrlen);
+	if (!ref || !me) {
+		free(ref);
+		free(me);
+		tf__status(c, FO_ENOMEM);
+		return;
+	}
+	sprintf(ref, "%s%sref/%s", pl ? prefix : "", pl ? ":" : "", id);
+	sprintf(me, "%s%s%s", pl ? prefix : "", pl ? ":" : "", r->addr);
+	if (fo_model_lookup(c->m, ref, &node) == FO_OK)
+		tf__status(c, fo_model_alias(c->m, ref, me, c->file, NOPOS));
+	free(ref);
+	free(me);
+}
+
 void tf__build(tf_ctx *c)
 {
 	char sb[FO_DIAG_SHORT_BUF];
+	int joined = fo_model_source_current(c->m) > 0;
+	if (joined)
+		index_earlier(c);
 	for (size_t i = 0; i < sizeof RULES / sizeof *RULES; i++)
 		if (tf__status(c, tf__map_put(&c->map, TF_C_TYPE, RULES[i].type,
 					      strlen(RULES[i].type), (uint32_t)i, NULL)))
@@ -1277,6 +1354,8 @@ void tf__build(tf_ctx *c)
 						    name, NULL, 0, r->type, NOPOS, &r->node)))
 			return;
 		add_props(c, r);
+		if (joined && r->rule && r->rule->cls)
+			alias_placeholder(c, r);
 	}
 	/* Rules, then creation order, then private subnets' NAT gateways. */
 	for (size_t i = 0; i < c->nres && c->err == FO_OK; i++) {

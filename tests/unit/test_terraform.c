@@ -511,6 +511,52 @@ static void plan_and_encodings(void **state)
 	tf_free(&t);
 }
 
+/* Two states of one estate under one prefix (a network state, an
+ * application state), in both orders: one zone node, and the application's
+ * reference to a subnet of the network state resolves to it (read second:
+ * by the earlier state's ids; read first: its placeholder is merged into
+ * the subnet by same-as). */
+static void two_states_one_prefix(void **state)
+{
+	(void)state;
+	static const char net[] =
+		"{\"version\":4,\"resources\":[{\"mode\":\"managed\",\"type\":\"aws_subnet\","
+		"\"name\":\"a\",\"instances\":[{\"attributes\":{\"id\":\"subnet-a\","
+		"\"availability_zone\":\"us-east-1a\"}}]}]}";
+	static const char app[] =
+		"{\"version\":4,\"resources\":[{\"mode\":\"managed\",\"type\":\"aws_instance\","
+		"\"name\":\"web\",\"instances\":[{\"attributes\":{\"id\":\"i-1\","
+		"\"availability_zone\":\"us-east-1a\",\"subnet_id\":\"subnet-a\"}}]}]}";
+	char pn[64], pa[64];
+	snprintf(pn, sizeof pn, "%s", tmp_write(net, strlen(net)));
+	snprintf(pa, sizeof pa, "%s", tmp_write(app, strlen(app)));
+	for (int order = 0; order < 2; order++) {
+		tf t;
+		memset(&t, 0, sizeof t);
+		assert_int_equal(fo_diag_new(&t.d, 0), FO_OK);
+		assert_int_equal(fo_model_new(&t.m, t.d), FO_OK);
+		const char *first = order ? pa : pn, *second = order ? pn : pa;
+		assert_int_equal(fo_model_source_begin(t.m, first, "terraform", "tf", 0, NULL), FO_OK);
+		assert_int_equal(fo_terraform_read(t.m, first), FO_OK);
+		assert_int_equal(fo_model_source_begin(t.m, second, "terraform", "tf", 0, NULL), FO_OK);
+		assert_int_equal(fo_terraform_read(t.m, second), FO_OK);
+		t.err = FO_OK;
+		tf_build(&t);
+		assert_int_equal(fo_diag_errors(t.d), 0);
+		/* Read first, the application warned about the subnet it did not have. */
+		assert_int_equal(fo_diag_warnings(t.d), order ? 1 : 0);
+		assert_string_equal(container_of(&t, "tf:aws_instance.web"), "tf:zone/us-east-1a");
+		assert_string_equal(container_of(&t, "tf:aws_subnet.a"), "tf:zone/us-east-1a");
+		assert_int_equal(state_after(&t, "tf:aws_subnet.a", "tf:aws_instance.web"),
+				 FO_STATE_DOWN);
+		/* 2 resources, 1 zone, 1 region: no placeholder left. */
+		assert_int_equal(fo_graph_node_count(t.g), 4);
+		tf_free(&t);
+	}
+	unlink(pn);
+	unlink(pa);
+}
+
 /* ------------------------------------------------------------- errors */
 
 /* Reads `text` (n bytes; strlen when 0); returns the status and *diag the
@@ -804,6 +850,7 @@ int main(void)
 		cmocka_unit_test(gcp_azure_tencent),
 		cmocka_unit_test(raw_v3_flat_maps),
 		cmocka_unit_test(plan_and_encodings),
+		cmocka_unit_test(two_states_one_prefix),
 		cmocka_unit_test(errors_located),
 		cmocka_unit_test(limits),
 		cmocka_unit_test(hostile_addresses),
