@@ -32,6 +32,7 @@ max_len() {
 	graphml) echo 32768 ;;
 	cmdb) echo 8192 ;;
 	k8s) echo 32768 ;;
+	terraform) echo 65536 ;;
 	*) echo 4096 ;;
 	esac
 }
