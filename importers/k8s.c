@@ -1476,8 +1476,6 @@ static int map_services(kmap *km)
 						   "nothing here"
 						 : "no selector, and its Endpoints (or EndpointSlices) name "
 						   "nothing in the input: it depends on nothing here");
-			if (selects && (err = confirm_endpoints(km, i, cand, sel)) != FO_OK)
-				return err;
 		} else {
 			if (ncur == 0 || fo_model_lookup_local(m, id, &k->node) != FO_OK)
 				continue;
@@ -1487,6 +1485,10 @@ static int map_services(kmap *km)
 				continue;
 			}
 		}
+		/* Once, when the pods are known (an input without pods leaves it
+		 * to the input that brings them). */
+		if (selects && km->npods && (err = confirm_endpoints(km, i, cand, sel)) != FO_OK)
+			return err;
 		if (km->nmem == 0)
 			continue;
 		if ((err = fo_model_group_begin(m, k->node, FO_GROUP_REQUIRES, 1, mpos(km, i))) != FO_OK)
