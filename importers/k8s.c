@@ -31,6 +31,12 @@
  * the label keys some selector asks for), so a cluster costs
  * O(objects + selected pods), not O(services x pods).
  *
+ * Joining (fo_k8s.h): objects of earlier inputs of the prefix are read
+ * again and flagged `earlier`; they are known to selectors, owners, PDBs
+ * and zones but are already in the model, so each step makes only what
+ * involves this read's objects (current()), names earlier nodes by id
+ * (add_member), and counts and reports only this read's objects.
+ *
  * Warnings name the object ("items[12] Pod ns/name") at its position when
  * the format gives one (YAML); nothing here is an error: every error is the
  * loader's, before anything reaches the model.
