@@ -877,7 +877,20 @@ int fo_k8s__load(k8s_set *s, const char *path)
 		/* "dir/" names its files "dir/x", not "dir//x". */
 		for (size_t n = strlen(root); n > 1 && root[n - 1] == '/'; n--)
 			root[n - 1] = '\0';
+		size_t objs = s->nobjs, errs = s->errors + s->quiet_errors, files = s->nfiles;
 		err = walk(s, root, real, root, 0);
+		/* A directory with nothing of a cluster in it (a folder of
+		 * inventories, of reports) is not a dump: said as a directory
+		 * that cannot be read, as the XML reader says of one. */
+		size_t nread = s->nfiles - files;
+		if (err == FO_OK && s->nobjs == objs && s->errors + s->quiet_errors == errs &&
+		    add_file(s, root, &f) == FO_OK) {
+			fo_k8s__error(s, f, (fo_pos){ 0, 0 }, "k8s-not-dump",
+				      "not a cluster dump: none of its %zu .yaml, .yml or .json files holds "
+				      "a Kubernetes object",
+				      nread);
+			err = fail(s, FO_EIO);
+		}
 		free(real);
 		free(root);
 		return err;

@@ -1141,6 +1141,15 @@ static void directories(void **state)
 	assert_non_null(strstr(buf, "Node: 2 read; 1 node (host 1); 1 skipped: duplicate (read before)"));
 	free(buf);
 	run_free(&r);
+	/* A directory with no Kubernetes object is not a dump. */
+	write_tmp("reports/out.json", "{\"format\": \"fallout-whatif\"}");
+	write_tmp("reports/notes.yaml", "- a\n");
+	dir = tmp_path("reports");
+	read1(&r, dir);
+	assert_int_equal(r.err, FO_EIO);
+	must_have(&r, "reports: error: not a cluster dump: none of its 2 .yaml, .yml or .json files "
+		      "holds a Kubernetes object");
+	run_free(&r);
 	/* Depth. */
 	const char *opts[] = { "max-dir-depth=2", NULL };
 	write_tmp("e/1/2/3/deep.yaml", "kind: Node\nmetadata: {name: n1}\n");
