@@ -1,6 +1,8 @@
 /*
  * cmd_render.c — `fallout render INVENTORY [--fail ID]… [--destroy ID]…`:
- * draws the scenario with Graphviz (DOT on stdout by default).
+ * draws the scenario with Graphviz (DOT on stdout by default), or writes
+ * the whole graph with the impact as attributes in GraphML (--format
+ * graphml), for yEd and Gephi to lay out.
  */
 #include <limits.h>
 #include <stddef.h>
@@ -12,10 +14,12 @@
 #include "cmd.h"
 #include "../analyzer/fo_engine.h"
 #include "../graphs/fo_error.h"
+#include "../reports/fo_graphml.h"
 #include "../reports/fo_render.h"
 
 typedef struct render_opts {
-	const char *path, *output, *format, *scope;
+	cmd_inputs in;
+	const char *output, *format, *scope;
 	cmd_list fail, destroy, collapse, expand;
 	unsigned long max_nodes, max_boxes, depth; /* depth: ULONG_MAX = not given */
 	int detail; /* index in details[], -1 = not given */
@@ -49,28 +53,30 @@ static const cmd_opt opts[] = {
 	CMD_FLAG("paths", 0, OFF(paths),
 		 "only the cause chains from the failures to the impacted apps"),
 	CMD_STRING("format", 0, "FMT", OFF(format),
-		   "dot, svg, png or pdf (default: from -o's extension, else dot)"),
+		   "dot, svg, png, pdf, or graphml: the whole graph with each node's state as "
+		   "attributes, for yEd or Gephi (default: from -o's extension, else dot)"),
 	CMD_COUNT("max-nodes", 0, "N", OFF(max_nodes), 1,
 		  "refuse larger drawings of nodes (default 1500; dot is superlinear)"),
 	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
+	CMD_INPUT_OPTS(OFF(in)),
 	CMD_END,
 };
 
 static int operand(void *ctx, const char *prog, const char *val)
 {
-	return cmd_operand(prog, &((render_opts *)ctx)->path, val);
+	return cmd_input_operand(prog, &((render_opts *)ctx)->in, val);
 }
 
 static const cmd_spec spec = {
 	"fallout render",
-	"Usage: fallout render INVENTORY [--fail ID]... [--destroy ID]... [options]\n"
+	"Usage: fallout render INVENTORY... [--fail ID]... [--destroy ID]... [options]\n"
 	"Draws the dependency graph coloured by the scenario's impact: DOT on standard\n"
 	"output by default; -o picks the format from the file's extension. Up to 150\n"
 	"nodes are drawn one by one; a larger drawing becomes the impact map, nodes\n"
 	"grouped into boxes per container, kind and (apps) tenant and tier, at the\n"
 	"finest level that fits in 150 boxes (docs/diagrams.md).\n",
 	opts,
-	"PNG and PDF too large to stay legible are refused (status 2): use SVG.\n",
+	CMD_INPUTS_NOTE "PNG and PDF too large to stay legible are refused (status 2): use SVG.\n",
 	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
 };
@@ -130,7 +136,7 @@ static void free_kinds(char **k)
 	free(k);
 }
 
-static const char *const formats[] = { "dot", "svg", "png", "pdf", NULL };
+static const char *const formats[] = { "dot", "svg", "png", "pdf", "graphml", NULL };
 
 int cmd_render(int argc, char **argv)
 {
@@ -151,16 +157,19 @@ int cmd_render(int argc, char **argv)
 			status = EXIT_OK;
 		goto done;
 	}
-	const char *path = o.path, *out_path = o.output, *format = o.format, *scope = o.scope;
-	if (!path) {
+	const char *out_path = o.output, *format = o.format, *scope = o.scope;
+	if (!o.in.n) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;
 	}
 	if (!format && out_path && strcmp(out_path, "-")) {
-		format = fo_render_format_for_path(out_path);
+		size_t ol = strlen(out_path);
+		format = ol > 8 && !strcmp(out_path + ol - 8, ".graphml") ? "graphml"
+			 : fo_render_format_for_path(out_path);
 		if (!format) {
 			status = cmd_usage_error(prog, "cannot tell the format of '%s' from its extension; "
-						 "use .dot, .gv, .svg, .png or .pdf, or --format", out_path);
+						 "use .dot, .gv, .svg, .png, .pdf or .graphml, or --format",
+						 out_path);
 			goto done;
 		}
 	}
@@ -172,6 +181,14 @@ int cmd_render(int argc, char **argv)
 	if ((!out_path || !strcmp(out_path, "-")) && (!strcmp(format, "png") || !strcmp(format, "pdf")) &&
 	    isatty(STDOUT_FILENO)) {
 		status = cmd_usage_error(prog, "not writing %s to a terminal; use -o FILE or a pipe", format);
+		goto done;
+	}
+	int graphml = !strcmp(format, "graphml");
+	if (graphml && (scope || o.detail >= 0 || o.max_boxes || o.collapse.n || o.expand.n ||
+			o.depth != ULONG_MAX || o.paths || o.max_nodes)) {
+		status = cmd_usage_error(prog, "--format graphml writes the whole graph, with each "
+					 "node's state: --scope, --detail, --max-boxes, --collapse, "
+					 "--expand, --depth, --paths and --max-nodes shape drawings only");
 		goto done;
 	}
 	ro.scope = FO_SCOPE_AUTO;
@@ -200,7 +217,7 @@ int cmd_render(int argc, char **argv)
 	}
 	if ((status = split_kinds(prog, &o.collapse, &collapse)) != EXIT_OK)
 		goto done;
-	if ((status = cmd_session_run(&ss, prog, path, o.fail.v, o.fail.n, o.destroy.v, o.destroy.n)) != EXIT_OK)
+	if ((status = cmd_session_run(&ss, prog, &o.in, o.fail.v, o.fail.n, o.destroy.v, o.destroy.n)) != EXIT_OK)
 		goto done;
 	if (ro.scope == FO_SCOPE_APP) {
 		const char *app = scope + 4;
@@ -225,7 +242,7 @@ int cmd_render(int argc, char **argv)
 	ro.cli = 1;
 	if ((status = cmd_out_open(&out, prog, out_path)) != EXIT_OK)
 		goto done;
-	err = fo_render(out.fp, ss.e, &ro, ss.diag);
+	err = graphml ? fo_graphml_write(out.fp, ss.g, ss.e) : fo_render(out.fp, ss.e, &ro, ss.diag);
 	if (err < 0) {
 		cmd_diag_print(prog, ss.diag, stderr);
 		if (err != FO_ELIMIT && err != FO_EIO && !(err == FO_EINVAL && fo_diag_count(ss.diag)))
@@ -239,6 +256,7 @@ done:
 		cmd_out_close(&out, prog, 0);
 	cmd_session_dispose(&ss);
 	cmd_parse_dispose(&spec, &o);
+	cmd_inputs_dispose(&o.in);
 	free_kinds(collapse);
 	free(vexpand);
 	return status;
