@@ -18,6 +18,11 @@
 #include <unistd.h>
 
 #include "../graphs/fo_error.h"
+#include "fo_archimate.h"
+#include "fo_cmdb.h"
+#include "fo_graphml.h"
+#include "fo_k8s.h"
+#include "fo_terraform.h"
 
 /* The fallout reader with the signature of a row (its options are passed
  * by fo_import_load itself, which knows it). */
@@ -32,6 +37,11 @@ static const char *const words[] = { "fallout", "archimate", "k8s", "terraform",
 /* One line per reader: { word, default prefix, strict, read, sniff }. */
 static const fo_import_format formats[] = {
 	{ "fallout", "", 1, fallout_read, fo_inventory_sniff },
+	{ "archimate", "archimate", 0, fo_archimate_read, fo_archimate_sniff },
+	{ "k8s", "k8s", 0, fo_k8s_read, fo_k8s_sniff },
+	{ "terraform", "tf", 0, fo_terraform_read, fo_terraform_sniff },
+	{ "graphml", "graphml", 0, fo_graphml_read, fo_graphml_sniff },
+	{ "cmdb", "cmdb", 0, fo_cmdb_read, fo_cmdb_sniff },
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
