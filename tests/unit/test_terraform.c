@@ -797,6 +797,19 @@ static void empty_and_odd_states(void **state)
 	assert_has(d, "values.root_module.resources[0]: a resource without an \"address\"");
 	assert_has(d, "values.root_module.child_modules: not an array");
 	free(d);
+	/* depends_on relative to the module (show -json of Terraform 1.x): found
+	 * under the resource's module; an address in neither place is warned. */
+	assert_int_equal(read_text("{\"format_version\":\"1.0\",\"values\":{\"root_module\":{"
+				   "\"child_modules\":[{\"address\":\"module.m\",\"resources\":["
+				   "{\"address\":\"module.m.aws_vpc.v\",\"mode\":\"managed\",\"type\":"
+				   "\"aws_vpc\",\"values\":{}},{\"address\":\"module.m.aws_subnet.s\","
+				   "\"mode\":\"managed\",\"type\":\"aws_subnet\",\"values\":{},"
+				   "\"depends_on\":[\"aws_vpc.v\",\"aws_vpc.none\"]}]}]}}}", 0, &d,
+				   NULL, NULL), FO_OK);
+	assert_has(d, "F: warning: values.root_module.child_modules[0].resources[1].depends_on[1] "
+		      "(module.m.aws_subnet.s): depends on aws_vpc.none, which is not in the file");
+	assert_int_equal(count_of(d, "warning"), 1);
+	free(d);
 	/* A listener whose load balancer is elsewhere: warned, dropped. */
 	assert_int_equal(read_text("{\"version\":4,\"resources\":[{\"mode\":\"managed\",\"type\":"
 				   "\"aws_lb_listener\",\"name\":\"l\",\"instances\":[{\"attributes\":{"
