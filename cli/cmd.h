@@ -7,11 +7,14 @@
 #ifndef FO_CMD_H
 #define FO_CMD_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "../graphs/fo_diag.h"
 #include "../graphs/fo_graph.h"
 #include "../analyzer/fo_engine.h"
+#include "../importers/fo_inventory.h"
+#include "../importers/fo_model.h"
 
 /* Exit statuses, documented in README.md and every --help. */
 enum {
@@ -132,6 +135,41 @@ void cmd_exit_help(const char *const exits[EXIT_IO + 1], FILE *fp);
  * Returns EXIT_OK or EXIT_USAGE (after printing why). */
 int cmd_operand(const char *prog, const char **path, const char *val);
 
+/* The inventories a command reads (docs/cli.md, "Inputs"): its operands,
+ * each a file in any format fallout imports (or - for standard input, once),
+ * joined into one graph; or one snapshot DB[@LABEL]. With the options every
+ * such command takes (CMD_INPUT_OPTS). */
+typedef struct cmd_inputs {
+	const char **paths; /* the operands in order (borrowed from argv; the
+			     * array malloc'd: cmd_inputs_dispose) */
+	size_t n;
+	const char *from;   /* --from FMT, or NULL: detected */
+	int explain;        /* --explain-import */
+} cmd_inputs;
+
+/* The options of cmd_inputs, for a command's table; off is the offset of
+ * its cmd_inputs field: CMD_INPUT_OPTS(OFF(in)). */
+#define CMD_INPUT_OPTS(off)                                                                       \
+	CMD_STRING("from", 0, "FMT", (off) + offsetof(cmd_inputs, from),                          \
+		   "read every INVENTORY as FMT: fallout, archimate, k8s,\n"                    \
+		   "terraform, graphml or cmdb (default: detected from each one's content)"),     \
+	CMD_FLAG("explain-import", 0, (off) + offsetof(cmd_inputs, explain),                      \
+		 "say on standard error what the import read, mapped,\n"                         \
+		 "folded and skipped, per source")
+
+/* The help's note on INVENTORY for the commands that take cmd_inputs. */
+#define CMD_INPUTS_NOTE                                                                \
+	"INVENTORY: a file in any format fallout reads (docs/importers.md), - for\n"  \
+	"standard input, or a snapshot DB[@LABEL]; several are joined into one graph.\n"
+
+/* Appends an operand to in (the command's operand callback calls it);
+ * "-" twice is a usage error. Returns EXIT_OK, EXIT_USAGE or EXIT_IO (out
+ * of memory), after printing why. */
+int cmd_input_operand(const char *prog, cmd_inputs *in, const char *val);
+
+/* Frees in->paths (not the strings, argv's). */
+void cmd_inputs_dispose(cmd_inputs *in);
+
 /* Finds val among the NULL-terminated words; *out = its index. Otherwise
  * prints "unknown WHAT 'val' (a, b or c)" and returns EXIT_USAGE. */
 int cmd_choice(const char *prog, const char *what, const char *val,
@@ -154,10 +192,32 @@ int cmd_diag_print(const char *prog, const fo_diag *diag, FILE *fp);
 /* Maps a library error code to an exit status. */
 int cmd_exit_for(int err);
 
-/* Loads an inventory; on failure prints the diagnostics to stderr and returns
- * the exit status (non-zero); on success *out owns the graph. */
-int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_schema,
-	     fo_diag *diag);
+/* Loads the inputs into one graph: a snapshot DB[@LABEL] (alone), or the
+ * files through fo_import_read. Prints on stderr, every line prefixed with
+ * "PROG: " or located: an imported source's warnings and its summary line
+ * (fo_model_summary; nothing for one fallout XML), the --explain-import
+ * text; on failure the diagnostics and "PROG: NAMES: N errors; nothing was
+ * VERB" (`nothing`: "analysed", "stored", ...). On success *out owns the
+ * graph and *kept (kept may be NULL) the fallout reader's input handle of a
+ * single fallout XML (NULL otherwise); returns the exit status. The
+ * diagnostics are on a context of this call's: printed here, never again. */
+int cmd_load_inputs(fo_graph **out, fo_inventory_input **kept, const char *prog,
+		    const cmd_inputs *in, int validate_schema, const char *nothing);
+
+/* cmd_load_inputs(out, NULL, prog, in, validate_schema, "analysed"). */
+int cmd_load(fo_graph **out, const char *prog, const cmd_inputs *in, int validate_schema);
+
+/* cmd_load of the one input path, with the options of opts (may be NULL:
+ * detected, no explanation): diff's BEFORE and AFTER. */
+int cmd_load_one(fo_graph **out, const char *prog, const char *path, const cmd_inputs *opts);
+
+/* On stderr, each line prefixed "PROG: ": with explain, fo_model_explain;
+ * then fo_model_summary (one line per imported source). */
+void cmd_model_say(const char *prog, const fo_model *m, int explain);
+
+/* Checks --from: a word fallout knows and this build reads. Returns
+ * EXIT_OK or EXIT_USAGE (said). */
+int cmd_check_from(const char *prog, const char *from);
 
 /* True when path names a snapshot rather than an inventory XML: FILE or
  * FILE@LABEL where FILE is an existing file starting with SQLite's header
@@ -259,10 +319,10 @@ typedef struct cmd_session {
 	fo_scenario sc;
 } cmd_session;
 
-/* Loads `path`, resolves the --fail and --destroy ids and runs the scenario.
- * Prints every problem itself; returns an exit status. The session must be
- * disposed either way. */
-int cmd_session_run(cmd_session *s, const char *prog, const char *path,
+/* Loads the inputs, resolves the --fail and --destroy ids and runs the
+ * scenario. Prints every problem itself; returns an exit status. The
+ * session must be disposed either way. */
+int cmd_session_run(cmd_session *s, const char *prog, const cmd_inputs *in,
 		    const char *const *fail, size_t nfail, const char *const *destroy,
 		    size_t ndestroy);
 void cmd_session_dispose(cmd_session *s);
@@ -277,5 +337,6 @@ int cmd_spof(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 
 #endif

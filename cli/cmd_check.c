@@ -20,13 +20,13 @@
 #include "../analyzer/fo_check.h"
 #include "../graphs/fo_error.h"
 #include "../graphs/fo_snapshot.h"
+#include "../importers/fo_import.h"
 #include "../importers/fo_inventory.h"
 #include "../reports/fo_report.h"
 
-/* The options; the operands are collected in paths (malloc'd). */
+/* The options; the operands are collected in in.paths (malloc'd). */
 typedef struct check_opts {
-	const char **paths;
-	size_t npaths, nstdin;
+	cmd_inputs in;
 	unsigned long cap;
 	int strict, format, quiet, print_schema;
 } check_opts;
@@ -43,23 +43,13 @@ static const cmd_opt opts[] = {
 	CMD_COUNT("max-errors", 0, "N", OFF(cap), 0,
 		  "print at most N diagnostics per inventory (default 100;\n0 = all); the rest are counted"),
 	CMD_FLAG("print-schema", 0, OFF(print_schema), "print the inventory format's XSD and exit"),
+	CMD_INPUT_OPTS(OFF(in)),
 	CMD_END,
 };
 
 static int operand(void *ctx, const char *prog, const char *val)
 {
-	check_opts *o = ctx;
-	/* Standard input can be read once only. */
-	if (strcmp(val, "-") == 0 && o->nstdin++)
-		return cmd_usage_error(prog, "'-' (standard input) given twice");
-	const char **np = realloc(o->paths, (o->npaths + 1) * sizeof *np);
-	if (!np) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		return EXIT_IO;
-	}
-	o->paths = np;
-	o->paths[o->npaths++] = val;
-	return EXIT_OK;
+	return cmd_input_operand(prog, &((check_opts *)ctx)->in, val);
 }
 
 static const cmd_spec spec = {
@@ -72,8 +62,10 @@ static const cmd_spec spec = {
 	"cycles (cannot cold-start), nodes nothing depends on that are not apps, groups\n"
 	"whose members all sit in one container or fall together (shared fate).\n",
 	opts,
-	"INVENTORY may be - for standard input (once), or a snapshot DB[@LABEL].\n"
-	"With several inventories the status is the highest of theirs.\n",
+	"INVENTORY: a file in any format fallout reads (docs/importers.md), - for\n"
+	"standard input (once), or a snapshot DB[@LABEL]. Each INVENTORY is checked on\n"
+	"its own (to check a joined graph, convert it first: 'fallout convert A B -o\n"
+	"all.xml'); the status is the highest of theirs.\n",
 	{ "every inventory valid (warnings allowed without --strict)", "--strict and a warning",
 	  "usage error", CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
@@ -100,6 +92,7 @@ static void check_one(checked *c, const char *prog, const char *path, const chec
 {
 	fo_graph *g = NULL;
 	fo_inventory_input *in = NULL;
+	fo_model *m = NULL;
 	char *db = NULL;
 	const char *label = NULL;
 	int err, snap = 0;
@@ -113,6 +106,12 @@ static void check_one(checked *c, const char *prog, const char *path, const chec
 	if (snap < 0) {
 		err = FO_ENOMEM;
 		goto fail;
+	}
+	if (snap && o->in.from) {
+		fo_diag_add_code(c->diag, FO_SEV_ERROR, "usage", c->shown, 0, 0, NULL,
+				 "--from does not apply to a snapshot");
+		c->status = EXIT_USAGE;
+		goto done;
 	}
 	if (snap && label && !*label) {
 		fo_diag_add_code(c->diag, FO_SEV_ERROR, "usage", c->shown, 0, 0, NULL,
@@ -128,8 +127,12 @@ static void check_one(checked *c, const char *prog, const char *path, const chec
 		/* Read once; the input is kept (a copy, for a pipe or a FIFO)
 		 * to locate the warnings below: the path is not opened again.
 		 * No XSD validation and no sha256: see the top of this file. */
-		fo_inventory_opts iopts = { 0, c->shown, 1, 0 };
-		err = fo_inventory_read(&g, &in, path, &iopts, c->diag);
+		fo_import_opts iopts = { o->in.from, NULL, { 0, c->shown, 1, 0 }, o->in.explain };
+		err = fo_import_read(&g, &in, path, &iopts, c->diag, &m);
+		/* What an imported source did, on stderr: the diagnostics are
+		 * this command's output, the summary is not. */
+		if (m && err == FO_OK)
+			cmd_model_say(prog, m, o->in.explain);
 	}
 	if (err < 0)
 		goto fail;
@@ -150,6 +153,7 @@ fail:
 done:
 	free(db);
 	fo_inventory_input_free(in);
+	fo_model_free(m);
 	fo_graph_free(g);
 }
 
@@ -260,17 +264,19 @@ int cmd_check(int argc, char **argv)
 		fputs(fo_inventory_schema(), stdout);
 		goto done;
 	}
-	if (!o.npaths) {
+	if ((status = cmd_check_from(prog, o.in.from)) != EXIT_OK)
+		goto done;
+	if (!o.in.n) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;
 	}
-	if (!(c = calloc(o.npaths, sizeof *c))) {
+	if (!(c = calloc(o.in.n, sizeof *c))) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		status = EXIT_IO;
 		goto done;
 	}
-	for (size_t i = 0; i < o.npaths; i++) {
-		check_one(&c[i], prog, o.paths[i], &o);
+	for (size_t i = 0; i < o.in.n; i++) {
+		check_one(&c[i], prog, o.in.paths[i], &o);
 		status = worse(status, c[i].status);
 		/* Text goes out as each inventory is done; JSON is one document. */
 		if (o.format == 0) {
@@ -280,15 +286,15 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	if (o.format == 1)
-		print_json(c, o.npaths);
+		print_json(c, o.in.n);
 
 done:
-	for (size_t i = 0; c && i < o.npaths; i++) {
+	for (size_t i = 0; c && i < o.in.n; i++) {
 		fo_diag_free(c[i].diag);
 		free(c[i].own);
 	}
 	free(c);
 	cmd_parse_dispose(&spec, &o);
-	free(o.paths);
+	cmd_inputs_dispose(&o.in);
 	return status;
 }

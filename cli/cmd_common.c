@@ -17,7 +17,9 @@
 #include "../graphs/fo_error.h"
 #include "../graphs/fo_snapshot.h"
 #include "../graphs/fo_suggest.h"
+#include "../importers/fo_import.h"
 #include "../importers/fo_inventory.h"
+#include "../importers/fo_model.h"
 
 int cmd_usage_error(const char *prog, const char *fmt, ...)
 {
@@ -187,52 +189,197 @@ int cmd_is_snapshot(const char *path)
 	return yes;
 }
 
-int cmd_load(fo_graph **out, const char *prog, const char *path, int validate_schema,
-	     fo_diag *diag)
+int cmd_input_operand(const char *prog, cmd_inputs *in, const char *val)
 {
-	fo_inventory_opts opts = { validate_schema, NULL, 0, 0 };
-	char *db = NULL;
-	const char *label = NULL;
-	int err, snap = cmd_split_snapshot(path, &db, &label);
-
-	if (snap < 0) {
+	/* Standard input can be read once only. */
+	for (size_t i = 0; i < in->n && !strcmp(val, "-"); i++)
+		if (!strcmp(in->paths[i], "-"))
+			return cmd_usage_error(prog, "'-' (standard input) given twice");
+	const char **np = realloc(in->paths, (in->n + 1) * sizeof *np);
+	if (!np) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return EXIT_IO;
 	}
-	if (snap && label && !*label) {
+	in->paths = np;
+	in->paths[in->n++] = val;
+	return EXIT_OK;
+}
+
+void cmd_inputs_dispose(cmd_inputs *in)
+{
+	free(in->paths);
+	in->paths = NULL;
+	in->n = 0;
+}
+
+int cmd_check_from(const char *prog, const char *from)
+{
+	int i;
+	if (!from)
+		return EXIT_OK;
+	if (cmd_choice(prog, "format", from, fo_import_words(), &i) != EXIT_OK)
+		return EXIT_USAGE;
+	if (!fo_import_format_for(from))
+		return cmd_usage_error(prog, "this build of fallout has no %s reader", from);
+	return EXIT_OK;
+}
+
+/* Writes text to fp with "PROG: " before every line (docs/cli.md: every
+ * line of stderr says where it comes from). */
+static void put_prefixed(const char *prog, const char *text, size_t len, FILE *fp)
+{
+	for (const char *p = text; p < text + len;) {
+		const char *nl = memchr(p, '\n', (size_t)(text + len - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(text + len - p);
+		fprintf(fp, "%s: ", prog);
+		fwrite(p, 1, n, fp);
+		if (!nl)
+			fputc('\n', fp);
+		p += n;
+	}
+}
+
+/* What fn writes about the model, prefixed (fo_model_summary,
+ * fo_model_explain). */
+static void model_say(const char *prog, const fo_model *m, int (*fn)(const fo_model *, FILE *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		return;
+	fn(m, mem);
+	if (fclose(mem) == 0 && buf)
+		put_prefixed(prog, buf, len, stderr);
+	free(buf);
+}
+
+void cmd_model_say(const char *prog, const fo_model *m, int explain)
+{
+	if (explain)
+		model_say(prog, m, fo_model_explain);
+	model_say(prog, m, fo_model_summary);
+}
+
+/* The inputs' names for messages: "a.json", "a.json + b.xml" (malloc'd). */
+static char *input_names(const cmd_inputs *in)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < in->n; i++)
+		len += strlen(in->paths[i]) + 8 + 3;
+	char *s = malloc(len), *p = s;
+	if (!s)
+		return NULL;
+	*p = '\0';
+	for (size_t i = 0; i < in->n; i++)
+		p += sprintf(p, "%s%s", i ? " + " : "", strcmp(in->paths[i], "-") ? in->paths[i] : "<stdin>");
+	return s;
+}
+
+/* A snapshot operand: loaded alone. */
+static int load_snapshot(fo_graph **out, const char *prog, const char *path, char *db,
+			 const char *label)
+{
+	int err;
+	if (label && !*label) {
 		free(db);
 		return cmd_usage_error(prog, "'%s': empty label after '@' (use FILE for the newest snapshot)", path);
 	}
-	if (snap) {
-		/* A snapshot load's diagnostics are printed here, its warnings
-		 * too (a compiled copy not used: docs/snapshots.md), from a
-		 * diag of its own: the caller's is for what follows, and would
-		 * print them a second time. */
-		fo_diag *ld = NULL;
-		if ((err = fo_diag_new(&ld, 100)) == FO_OK)
-			err = fo_snapshot_load(out, db, label, ld);
-		if (ld && fo_diag_count(ld))
-			cmd_diag_print(prog, ld, stderr);
-		fo_diag_free(ld);
-		free(db);
-		if (err == FO_OK)
-			return EXIT_OK;
-		if (err == FO_ENOMEM || err == FO_EINVAL)
-			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
-		return cmd_exit_for(err);
-	}
-	err = fo_inventory_load(out, path, &opts, diag);
+	/* A snapshot load's diagnostics are printed here, its warnings too (a
+	 * compiled copy not used: docs/snapshots.md), from a diag of its own:
+	 * the caller's is for what follows, and would print them a second
+	 * time. */
+	fo_diag *ld = NULL;
+	if ((err = fo_diag_new(&ld, 100)) == FO_OK)
+		err = fo_snapshot_load(out, db, label, ld);
+	if (ld && fo_diag_count(ld))
+		cmd_diag_print(prog, ld, stderr);
+	fo_diag_free(ld);
 	free(db);
 	if (err == FO_OK)
 		return EXIT_OK;
-	cmd_diag_print(prog, diag, stderr);
-	if (err != FO_EINPUT && err != FO_EIO)
+	if (err == FO_ENOMEM || err == FO_EINVAL)
 		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
-	else if (err == FO_EINPUT)
-		fprintf(stderr, "%s: %s: %zu error%s; nothing was analysed\n", prog,
-			strcmp(path, "-") ? path : "<stdin>", fo_diag_errors(diag),
-			fo_diag_errors(diag) == 1 ? "" : "s");
 	return cmd_exit_for(err);
+}
+
+int cmd_load_inputs(fo_graph **out, fo_inventory_input **kept, const char *prog,
+		    const cmd_inputs *in, int validate_schema, const char *nothing)
+{
+	fo_import_opts io = { 0 };
+	fo_model *m = NULL;
+	fo_diag *d = NULL;
+	int err, status;
+
+	*out = NULL;
+	if (kept)
+		*kept = NULL;
+	for (size_t i = 0; i < in->n; i++) {
+		char *db = NULL;
+		const char *label = NULL;
+		int snap = cmd_split_snapshot(in->paths[i], &db, &label);
+		if (snap < 0) {
+			fprintf(stderr, "%s: out of memory\n", prog);
+			return EXIT_IO;
+		}
+		if (!snap)
+			continue;
+		if (in->n > 1) {
+			free(db);
+			return cmd_usage_error(prog, "'%s' is a snapshot: it is one inventory, not joined with others",
+					       in->paths[i]);
+		}
+		if (in->from) {
+			free(db);
+			return cmd_usage_error(prog, "--from does not apply to a snapshot ('%s')", in->paths[i]);
+		}
+		return load_snapshot(out, prog, in->paths[i], db, label);
+	}
+	if ((status = cmd_check_from(prog, in->from)) != EXIT_OK)
+		return status;
+	io.from = in->from;
+	io.inventory.validate_schema = validate_schema;
+	io.want_model = in->explain;
+	/* The import reports on a context of its own: an imported source's
+	 * warnings are printed here, on success too, and must not come again
+	 * when the caller prints its diag for a later problem. */
+	if (fo_diag_new(&d, 100) < 0) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_IO;
+	}
+	if (in->n == 1)
+		err = fo_import_read(out, kept, in->paths[0], &io, d, &m);
+	else
+		err = fo_import_load(out, in->paths, in->n, &io, d, &m);
+	/* One fallout XML prints nothing when it loads, as it always did. */
+	if (fo_diag_count(d) && (m || err < 0))
+		cmd_diag_print(prog, d, stderr);
+	if (m && err == FO_OK)
+		cmd_model_say(prog, m, in->explain);
+	fo_model_free(m);
+	if (err == FO_EINPUT) {
+		char *names = input_names(in);
+		size_t ne = fo_diag_errors(d);
+		fprintf(stderr, "%s: %s: %zu error%s; nothing was %s\n", prog, names ? names : "input",
+			ne, ne == 1 ? "" : "s", nothing);
+		free(names);
+	} else if (err < 0 && err != FO_EIO && err != FO_EINVAL) {
+		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
+	}
+	fo_diag_free(d);
+	return cmd_exit_for(err);
+}
+
+int cmd_load(fo_graph **out, const char *prog, const cmd_inputs *in, int validate_schema)
+{
+	return cmd_load_inputs(out, NULL, prog, in, validate_schema, "analysed");
+}
+
+int cmd_load_one(fo_graph **out, const char *prog, const char *path, const cmd_inputs *opts)
+{
+	const char *paths[1] = { path };
+	cmd_inputs in = { paths, 1, opts ? opts->from : NULL, opts ? opts->explain : 0 };
+	return cmd_load(out, prog, &in, 0);
 }
 
 /* ------------------------------------------------------------ output */
@@ -767,7 +914,7 @@ int cmd_resolve_ids(const fo_graph *g, const char *prog, const char *option,
 	return EXIT_OK;
 }
 
-int cmd_session_run(cmd_session *s, const char *prog, const char *path,
+int cmd_session_run(cmd_session *s, const char *prog, const cmd_inputs *in,
 		    const char *const *fail, size_t nfail, const char *const *destroy,
 		    size_t ndestroy)
 {
@@ -778,7 +925,7 @@ int cmd_session_run(cmd_session *s, const char *prog, const char *path,
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return EXIT_IO;
 	}
-	if ((status = cmd_load(&s->g, prog, path, 0, s->diag)) != EXIT_OK ||
+	if ((status = cmd_load(&s->g, prog, in, 0)) != EXIT_OK ||
 	    (status = cmd_resolve_ids(s->g, prog, "--fail", fail, nfail, &s->fail)) != EXIT_OK ||
 	    (status = cmd_resolve_ids(s->g, prog, "--destroy", destroy, ndestroy, &s->destroy)) != EXIT_OK)
 		return status;

@@ -21,6 +21,7 @@
 
 typedef struct diff_opts {
 	const char *paths[2], *output, *scenarios;
+	cmd_inputs in; /* --from and --explain-import for both (no operands) */
 	int fail_new_spof, fail_more_down;
 	int format; /* index in formats */
 } diff_opts;
@@ -42,6 +43,7 @@ static const cmd_opt opts[] = {
 		 "           --scenarios)"),
 	CMD_CHOICE("format", 0, "FMT", OFF(format), formats, "text (default), json or md (docs/diff.md)"),
 	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
+	CMD_INPUT_OPTS(OFF(in)),
 	CMD_END,
 };
 
@@ -77,7 +79,9 @@ static const cmd_spec spec = {
 	"matched by id; apps present in both); with --scenarios, for each scenario the\n"
 	"apps whose state changed, resolved and run against each inventory.\n",
 	opts,
-	"BEFORE and AFTER are inventories or snapshots DB@LABEL; at most one may be -.\n",
+	"BEFORE and AFTER are one inventory each, in any format fallout reads\n"
+	"(docs/importers.md), or snapshots DB@LABEL; at most one may be -. To compare\n"
+	"joined graphs, convert each first ('fallout convert A B -o before.xml').\n",
 	{ "success (without --fail-on, whatever changed)", "worse by a --fail-on measure",
 	  "usage error", CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
@@ -262,7 +266,7 @@ int cmd_diff(int argc, char **argv)
 			status = EXIT_IO;
 			goto done;
 		}
-		if ((status = cmd_load(&g[i], prog, paths[i], 0, diag)) != EXIT_OK)
+		if ((status = cmd_load_one(&g[i], prog, paths[i], &o.in)) != EXIT_OK)
 			goto done;
 	}
 	if (scen_path) {

@@ -18,7 +18,8 @@
 #include "../reports/fo_render.h"
 
 typedef struct render_opts {
-	const char *path, *output, *format, *scope;
+	cmd_inputs in;
+	const char *output, *format, *scope;
 	cmd_list fail, destroy, collapse, expand;
 	unsigned long max_nodes, max_boxes, depth; /* depth: ULONG_MAX = not given */
 	int detail; /* index in details[], -1 = not given */
@@ -57,24 +58,25 @@ static const cmd_opt opts[] = {
 	CMD_COUNT("max-nodes", 0, "N", OFF(max_nodes), 1,
 		  "refuse larger drawings of nodes (default 1500; dot is superlinear)"),
 	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
+	CMD_INPUT_OPTS(OFF(in)),
 	CMD_END,
 };
 
 static int operand(void *ctx, const char *prog, const char *val)
 {
-	return cmd_operand(prog, &((render_opts *)ctx)->path, val);
+	return cmd_input_operand(prog, &((render_opts *)ctx)->in, val);
 }
 
 static const cmd_spec spec = {
 	"fallout render",
-	"Usage: fallout render INVENTORY [--fail ID]... [--destroy ID]... [options]\n"
+	"Usage: fallout render INVENTORY... [--fail ID]... [--destroy ID]... [options]\n"
 	"Draws the dependency graph coloured by the scenario's impact: DOT on standard\n"
 	"output by default; -o picks the format from the file's extension. Up to 150\n"
 	"nodes are drawn one by one; a larger drawing becomes the impact map, nodes\n"
 	"grouped into boxes per container, kind and (apps) tenant and tier, at the\n"
 	"finest level that fits in 150 boxes (docs/diagrams.md).\n",
 	opts,
-	"PNG and PDF too large to stay legible are refused (status 2): use SVG.\n",
+	CMD_INPUTS_NOTE "PNG and PDF too large to stay legible are refused (status 2): use SVG.\n",
 	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
 };
@@ -155,8 +157,8 @@ int cmd_render(int argc, char **argv)
 			status = EXIT_OK;
 		goto done;
 	}
-	const char *path = o.path, *out_path = o.output, *format = o.format, *scope = o.scope;
-	if (!path) {
+	const char *out_path = o.output, *format = o.format, *scope = o.scope;
+	if (!o.in.n) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;
 	}
@@ -215,7 +217,7 @@ int cmd_render(int argc, char **argv)
 	}
 	if ((status = split_kinds(prog, &o.collapse, &collapse)) != EXIT_OK)
 		goto done;
-	if ((status = cmd_session_run(&ss, prog, path, o.fail.v, o.fail.n, o.destroy.v, o.destroy.n)) != EXIT_OK)
+	if ((status = cmd_session_run(&ss, prog, &o.in, o.fail.v, o.fail.n, o.destroy.v, o.destroy.n)) != EXIT_OK)
 		goto done;
 	if (ro.scope == FO_SCOPE_APP) {
 		const char *app = scope + 4;
@@ -254,6 +256,7 @@ done:
 		cmd_out_close(&out, prog, 0);
 	cmd_session_dispose(&ss);
 	cmd_parse_dispose(&spec, &o);
+	cmd_inputs_dispose(&o.in);
 	free_kinds(collapse);
 	free(vexpand);
 	return status;

@@ -34,7 +34,8 @@
 #include "../reports/fo_spofreport.h"
 
 typedef struct report_opts {
-	const char *path, *dir, *scenarios;
+	cmd_inputs in;
+	const char *dir, *scenarios;
 	unsigned long top, max_nodes;
 	int no_diagrams, no_store, quiet;
 } report_opts;
@@ -49,17 +50,18 @@ static const cmd_opt opts[] = {
 	CMD_FLAG("no-diagrams", 0, OFF(no_diagrams), "no diagrams (Graphviz layout is the slow part)"),
 	CMD_FLAG("no-store", 0, OFF(no_store), "on a snapshot, do not store the runs in its database"),
 	CMD_FLAG("quiet", 'q', OFF(quiet), "no progress bar (shown only on a terminal, after a moment)"),
+	CMD_INPUT_OPTS(OFF(in)),
 	CMD_END,
 };
 
 static int operand(void *ctx, const char *prog, const char *val)
 {
-	return cmd_operand(prog, &((report_opts *)ctx)->path, val);
+	return cmd_input_operand(prog, &((report_opts *)ctx)->in, val);
 }
 
 static const cmd_spec spec = {
 	"fallout report",
-	"Usage: fallout report INVENTORY --scenarios FILE -o DIR [options]\n"
+	"Usage: fallout report INVENTORY... --scenarios FILE -o DIR [options]\n"
 	"Runs every scenario of FILE and writes a report folder DIR (created if\n"
 	"missing): index.html (one self-contained page: key findings, summary, per\n"
 	"scenario the impact, the root-cause chain of each app down and its diagram,\n"
@@ -68,8 +70,9 @@ static const cmd_spec spec = {
 	"new, empty or a report folder; diagrams of an earlier run that this run did\n"
 	"not draw are removed, other files left alone.\n",
 	opts,
-	"INVENTORY may be - for standard input, or a snapshot DB@LABEL: then the\n"
-	"runs are stored in DB (list them with 'fallout db reports --db DB').\n"
+	CMD_INPUTS_NOTE
+	"With a snapshot DB@LABEL the runs are stored in DB (list them with\n"
+	"'fallout db reports --db DB').\n"
 	"The pages state when they were written: now, or SOURCE_DATE_EPOCH (seconds\n"
 	"since 1970, for reproducible output).\n",
 	{ CMD_EXIT_OK, NULL, "usage error", CMD_EXIT_INPUT, CMD_EXIT_IO },
@@ -518,7 +521,7 @@ static int spof_json(const fo_spofreport *sr, char **doc, size_t *len)
 
 int cmd_report(int argc, char **argv)
 {
-	const char *prog = spec.prog, *path, *dir, *scen_path;
+	const char *prog = spec.prog, *path = NULL, *dir, *scen_path;
 	report_opts o = { .top = 20, .max_nodes = FO_RENDER_MAX_BOXES };
 	unsigned long top, max_nodes;
 	int status = EXIT_OK, err = FO_OK, quiet, no_store, diagrams;
@@ -541,7 +544,6 @@ int cmd_report(int argc, char **argv)
 			status = EXIT_OK;
 		goto done;
 	}
-	path = o.path;
 	dir = o.dir;
 	scen_path = o.scenarios;
 	top = o.top;
@@ -549,10 +551,13 @@ int cmd_report(int argc, char **argv)
 	quiet = o.quiet;
 	no_store = o.no_store;
 	diagrams = !o.no_diagrams;
-	if (!path) {
+	if (!o.in.n) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;
 	}
+	/* The input as the report names it: the file given, or the joined
+	 * graph's sources. */
+	path = o.in.paths[0];
 	if (!scen_path) {
 		status = cmd_usage_error(prog, "missing --scenarios FILE");
 		goto done;
@@ -561,7 +566,10 @@ int cmd_report(int argc, char **argv)
 		status = cmd_usage_error(prog, "missing -o DIR (the report folder)");
 		goto done;
 	}
-	if (!strcmp(path, "-") && !strcmp(scen_path, "-")) {
+	int stdin_used = 0;
+	for (size_t i = 0; i < o.in.n; i++)
+		stdin_used |= !strcmp(o.in.paths[i], "-");
+	if (stdin_used && !strcmp(scen_path, "-")) {
 		status = cmd_usage_error(prog, "INVENTORY and --scenarios cannot both be - (standard input)");
 		goto done;
 	}
@@ -571,7 +579,7 @@ int cmd_report(int argc, char **argv)
 		status = EXIT_IO;
 		goto done;
 	}
-	if ((status = cmd_load(&c.g, prog, path, 0, diag)) != EXIT_OK)
+	if ((status = cmd_load(&c.g, prog, &o.in, 0)) != EXIT_OK)
 		goto done;
 	fo_diag_free(diag);
 	diag = NULL;
@@ -586,14 +594,14 @@ int cmd_report(int argc, char **argv)
 	}
 	n = fo_scenarios_count(sc);
 	const char *given = NULL;
-	int snap = cmd_split_snapshot(path, &db, &given);
+	int snap = o.in.n == 1 ? cmd_split_snapshot(path, &db, &given) : 0;
 	if (snap < 0) {
 		err = FO_ENOMEM;
 		goto fail;
 	}
 	info.title = fo_scenarios_name(sc);
 	info.inventory = fo_graph_name(c.g);
-	info.input = snap ? fo_graph_file(c.g) : path;
+	info.input = snap || o.in.n > 1 ? fo_graph_file(c.g) : path;
 	info.scenarios_file = scen_path;
 	info.generated = stamp;
 	info.version = FO_VERSION;
@@ -744,5 +752,6 @@ done:
 	free(csv_path);
 	free(db);
 	fo_diag_free(diag);
+	cmd_inputs_dispose(&o.in);
 	return status;
 }

@@ -14,7 +14,8 @@
 #include "../reports/fo_spofreport.h"
 
 typedef struct spof_opts {
-	const char *path, *output, *app, *kind;
+	cmd_inputs in;
+	const char *output, *app, *kind;
 	unsigned long top;
 	int format; /* index in formats */
 } spof_opts;
@@ -30,23 +31,24 @@ static const cmd_opt opts[] = {
 	CMD_COUNT("top", 0, "N", OFF(top), 0, "ranking rows (default 20; 0 = every node)"),
 	CMD_CHOICE("format", 0, "FMT", OFF(format), formats, "text (default), json or csv (docs/spof.md)"),
 	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
+	CMD_INPUT_OPTS(OFF(in)),
 	CMD_END,
 };
 
 static int operand(void *ctx, const char *prog, const char *val)
 {
-	return cmd_operand(prog, &((spof_opts *)ctx)->path, val);
+	return cmd_input_operand(prog, &((spof_opts *)ctx)->in, val);
 }
 
 static const cmd_spec spec = {
 	"fallout spof",
-	"Usage: fallout spof INVENTORY [options]\n"
+	"Usage: fallout spof INVENTORY... [options]\n"
 	"Single points of failure: for each app, the nodes whose failure alone takes it\n"
 	"down and the nodes whose destruction alone loses data it cannot run without;\n"
 	"a ranking of nodes by blast radius (apps down weighted by tier: tier 1 = 4,\n"
 	"tier 2 = 2, other = 1); redundancy groups whose members share one fate.\n",
 	opts,
-	"INVENTORY may be - for standard input.\n",
+	CMD_INPUTS_NOTE,
 	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
 };
@@ -98,7 +100,6 @@ int cmd_spof(int argc, char **argv)
 	static const fo_spofreport_format values[] = { FO_SPOFREPORT_TEXT, FO_SPOFREPORT_JSON,
 						       FO_SPOFREPORT_CSV };
 	int status = EXIT_OK, err = FO_OK;
-	fo_diag *diag = NULL;
 	fo_graph *g = NULL;
 	fo_spof *s = NULL;
 	cmd_out out = { 0 };
@@ -109,18 +110,14 @@ int cmd_spof(int argc, char **argv)
 			status = EXIT_OK;
 		goto done;
 	}
-	const char *path = o.path, *out_path = o.output, *app_id = o.app, *kind = o.kind;
+	const char *out_path = o.output, *app_id = o.app, *kind = o.kind;
 	unsigned long top = o.top;
 	fo_spofreport_format fmt = values[o.format];
-	if (!path) {
+	if (!o.in.n) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;
 	}
-	if (fo_diag_new(&diag, 100) < 0) {
-		status = EXIT_IO;
-		goto done;
-	}
-	if ((status = cmd_load(&g, prog, path, 0, diag)) != EXIT_OK)
+	if ((status = cmd_load(&g, prog, &o.in, 0)) != EXIT_OK)
 		goto done;
 	uint32_t app = FO_NONE;
 	if (app_id) {
@@ -159,6 +156,6 @@ done:
 	fo_spofreport_dispose(&w);
 	fo_spof_free(s);
 	fo_graph_free(g);
-	fo_diag_free(diag);
+	cmd_inputs_dispose(&o.in);
 	return status;
 }

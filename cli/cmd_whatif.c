@@ -14,7 +14,8 @@
 #include "../reports/fo_report.h"
 
 typedef struct whatif_opts {
-	const char *path, *output;
+	cmd_inputs in;
+	const char *output;
 	cmd_list fail, destroy, why;
 	int format; /* index in formats; -1 = not given */
 	int all;
@@ -34,21 +35,22 @@ static const cmd_opt opts[] = {
 	CMD_LIST("why", 0, "ID", OFF(why), "print the chain from ID to its root cause instead of the "
 		 "impact list, with the arithmetic at each group (repeatable)"),
 	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
+	CMD_INPUT_OPTS(OFF(in)),
 	CMD_END,
 };
 
 static int operand(void *ctx, const char *prog, const char *val)
 {
-	return cmd_operand(prog, &((whatif_opts *)ctx)->path, val);
+	return cmd_input_operand(prog, &((whatif_opts *)ctx)->in, val);
 }
 
 static const cmd_spec spec = {
 	"fallout whatif",
-	"Usage: fallout whatif INVENTORY (--fail ID | --destroy ID)... [options]\n"
+	"Usage: fallout whatif INVENTORY... (--fail ID | --destroy ID)... [options]\n"
 	"Computes what goes down, is lost, degraded or at risk when the given nodes fail\n"
 	"(stop working) or are destroyed (with everything located in them).\n",
 	opts,
-	"INVENTORY may be - for standard input. JSON contract: docs/output-formats.md.\n",
+	CMD_INPUTS_NOTE "JSON contract: docs/output-formats.md.\n",
 	{ CMD_EXIT_OK, NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
 };
@@ -69,11 +71,10 @@ int cmd_whatif(int argc, char **argv)
 			status = EXIT_OK;
 		goto done;
 	}
-	const char *path = o.path;
 	const char *const *fail = o.fail.v, *const *destroy = o.destroy.v, *const *why = o.why.v;
 	size_t nfail = o.fail.n, ndestroy = o.destroy.n, nwhy = o.why.n;
 	fmt = o.format < 0 ? FO_FORMAT_TEXT : values[o.format];
-	if (!path) {
+	if (!o.in.n) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;
 	}
@@ -86,7 +87,7 @@ int cmd_whatif(int argc, char **argv)
 					 fmt == FO_FORMAT_JSON ? "json" : "csv");
 		goto done;
 	}
-	if ((status = cmd_session_run(&ss, prog, path, fail, nfail, destroy, ndestroy)) != EXIT_OK ||
+	if ((status = cmd_session_run(&ss, prog, &o.in, fail, nfail, destroy, ndestroy)) != EXIT_OK ||
 	    (status = cmd_resolve_ids(ss.g, prog, "--why", why, nwhy, &vwhy)) != EXIT_OK)
 		goto done;
 	if ((status = cmd_out_open(&out, prog, o.output)) != EXIT_OK)
@@ -110,5 +111,6 @@ done:
 	cmd_session_dispose(&ss);
 	free(vwhy);
 	cmd_parse_dispose(&spec, &o);
+	cmd_inputs_dispose(&o.in);
 	return status;
 }

@@ -19,6 +19,7 @@ static const struct {
 	{ "spof", cmd_spof, "single points of failure, blast-radius ranking, shared fate" },
 	{ "report", cmd_report, "batch report of a scenario file: HTML, Markdown, JSON, CSV" },
 	{ "diff", cmd_diff, "what a migration changes: nodes, dependencies, SPOFs, scenarios" },
+	{ "convert", cmd_convert, "write inputs of any format as one inventory XML" },
 	{ "gen", cmd_gen, "write a synthetic inventory of N nodes (benchmarks)" },
 };
 
@@ -34,8 +35,10 @@ static void usage(FILE *fp)
 		    "Commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(fp, "\nINVENTORY is an inventory XML file (docs/inventory-format.md) or - for stdin,\n"
-		    "or a snapshot DB@LABEL (DB alone: the newest; docs/snapshots.md).\n"
+	fprintf(fp, "\nINVENTORY is a file in any format fallout reads: its inventory XML\n"
+		    "(docs/inventory-format.md), ArchiMate, Kubernetes, Terraform, GraphML or CMDB\n"
+		    "exports (docs/importers.md); or - for stdin, or a snapshot DB@LABEL (DB alone:\n"
+		    "the newest; docs/snapshots.md). Several are joined into one graph.\n"
 		    "Run 'fallout COMMAND --help' for a command's options; 'fallout --version'.\n\n");
 	cmd_exit_help(exits, fp);
 }

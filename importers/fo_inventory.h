@@ -14,6 +14,7 @@
 
 #include "../graphs/fo_diag.h"
 #include "../graphs/fo_graph.h"
+#include "fo_model.h"
 
 typedef struct fo_inventory_opts {
 	/* Also validate against the embedded XSD (importers/inventory-v1.xsd).
@@ -93,6 +94,30 @@ int fo_inventory_input_locate(fo_inventory_input *in, fo_diag *diag);
 
 /* Closes the kept input and frees the handle; NULL is a no-op. */
 void fo_inventory_input_free(fo_inventory_input *in);
+
+/* Reads `path` ("-": standard input) into the model's current source
+ * (fo_model_source_begin called by the caller): the same reader as
+ * fo_inventory_load, every node, property, container, group and copy going
+ * to the model instead of a builder, with the same diagnostics, located in
+ * opts->name or else the current source's file name, on fo_model_diag(m).
+ * Every node is counted as read with its kind as source type. As in
+ * fo_inventory_read, a document read to its end returns FO_OK even with
+ * errors on the diag (fo_model_build then resolves it, reports the rest,
+ * and fails: one run says everything); FO_EINPUT says the read stopped
+ * early (not well-formed, refused by the scanner), so that its references
+ * are not resolved. The builder's errors (unknown references, duplicate
+ * ids, bad min) are fo_model_build's, for a strict source.
+ * opts may be NULL; opts->threads, opts->no_sha256 do not apply.
+ * Returns FO_OK, FO_EINPUT, FO_EIO, FO_ENOMEM, FO_ELIMIT, FO_EINVAL (NULL
+ * argument, no source begun). O(document size). */
+int fo_inventory_read_model(fo_model *m, const char *path, const fo_inventory_opts *opts);
+
+/* 1 when the first n bytes of a file are surely an inventory: after an
+ * optional UTF-8 BOM, the XML declaration, comments and processing
+ * instructions, the root element is <inventory> with no prefix and no
+ * default namespace; 0 otherwise (fo_import.h). Cut bytes are fine; no
+ * allocation. O(n). */
+int fo_inventory_sniff(const char *head, size_t n);
 
 /* The embedded XSD text (NUL-terminated), for `fallout check --print-schema`. */
 const char *fo_inventory_schema(void);

@@ -77,7 +77,9 @@ typedef struct group_state {
 typedef struct loader {
 	fo_reader x;          /* the input: file, diag, scanner, libxml2's errors */
 	size_t diag_first;    /* first diag entry of this load */
-	fo_builder *b;
+	fo_builder *b;        /* the graph being built, or */
+	fo_model *m;          /* the model being read into (fo_inventory_read_model) */
+	int model_group;      /* m: a group is open in the model */
 	int schema;           /* validating against the XSD */
 
 	fo_scan_tag tag;      /* the start tag of the current element */
@@ -103,6 +105,85 @@ typedef struct loader {
 	uint64_t thread_at;   /* input offset at which the builder gets its own
 			       * thread (opts->threads); UINT64_MAX: never */
 } loader;
+
+/* ------------------------------------------------------------ output
+ *
+ * What the reader finds goes to a graph builder (fo_inventory_read) or to
+ * an import model (fo_inventory_read_model), one call each: the same reader
+ * either way. The branch is the same at every call of a read, so it costs
+ * nothing measurable (docs/importer.md, "Into a model"). */
+
+static int kind_ok(const char *k);
+
+static int emit_set_name(loader *l, const char *name)
+{
+	return l->m ? fo_model_set_name(l->m, name) : fo_builder_set_name(l->b, name);
+}
+
+static int emit_add_node(loader *l, const char *id, const char *kind, const char *name,
+			 const char *tenant, unsigned tier, fo_pos pos, uint32_t *out)
+{
+	int err;
+	if (!l->m)
+		return fo_builder_add_node(l->b, id, kind, name, tenant, tier, pos, out);
+	/* A bad kind is reported already (or by the XSD): the model would say
+	 * it a second time. Nothing is built anyway. */
+	if (!kind_ok(kind))
+		kind = "other";
+	/* The source type of a fallout node is its kind: what the summary
+	 * counts and what a mapping file selects on. */
+	if ((err = fo_model_count_read(l->m, kind, 1)) < 0)
+		return err;
+	return fo_model_add_node(l->m, id, kind, name, tenant, tier, kind, pos, out);
+}
+
+static int emit_add_prop(loader *l, uint32_t node, const char *key, const char *value)
+{
+	return l->m ? fo_model_add_prop(l->m, node, key, value)
+		    : fo_builder_add_prop(l->b, node, key, value);
+}
+
+static int emit_set_parent(loader *l, uint32_t node, uint32_t parent)
+{
+	return l->m ? fo_model_set_parent(l->m, node, parent)
+		    : fo_builder_set_parent(l->b, node, parent);
+}
+
+static int emit_set_container(loader *l, uint32_t node, const char *id, fo_pos pos)
+{
+	return l->m ? fo_model_set_container_local(l->m, node, id, pos)
+		    : fo_builder_set_container(l->b, node, id, pos);
+}
+
+/* k = 0 is the builder's default (1 of the members); the model's 0 means
+ * all of them, so the default is said explicitly there. */
+static int emit_group_begin(loader *l, uint32_t owner, fo_group_type type, unsigned long k,
+			    fo_pos pos)
+{
+	if (!l->m)
+		return fo_builder_group_begin(l->b, owner, type, k, pos);
+	l->model_group = 1;
+	return fo_model_group_begin(l->m, owner, type, k ? k : 1, pos);
+}
+
+static int emit_group_add(loader *l, const char *id, fo_pos pos)
+{
+	return l->m ? fo_model_group_add_local(l->m, id, pos) : fo_builder_group_add(l->b, id, pos);
+}
+
+static int emit_group_end(loader *l)
+{
+	if (!l->m)
+		return fo_builder_group_end(l->b);
+	l->model_group = 0;
+	return fo_model_group_end(l->m);
+}
+
+static int emit_add_copy(loader *l, uint32_t owner, const char *holder, fo_pos pos)
+{
+	return l->m ? fo_model_add_copy_local(l->m, owner, holder, pos)
+		    : fo_builder_add_copy(l->b, owner, holder, pos);
+}
 
 /* ------------------------------------------------------------- helpers */
 
@@ -372,7 +453,7 @@ static int start_inventory(loader *l, const xmlNode *n, const char *qname)
 		error_at(l, "bad-version", value_pos(l, a[1]), v[1],
 			 "unsupported version '%s': this fallout reads inventory version 1",
 			 fo_reader__show(v[1], sb));
-	if (v[0] && *v[0] && (err = fo_builder_set_name(l->b, v[0])) < 0)
+	if (v[0] && *v[0] && (err = emit_set_name(l, v[0])) < 0)
 		return err;
 	return push(l, n, F_INVENTORY, FO_NONE, qname);
 }
@@ -447,8 +528,8 @@ static int start_node(loader *l, const frame *parent, const xmlNode *n, const ch
 		fo_pos pos = value_pos(l, a[A_ID]);
 		const char *name = v[A_NAME] && *v[A_NAME] ? v[A_NAME] : NULL;
 		const char *tenant = v[A_TENANT] && *v[A_TENANT] ? v[A_TENANT] : NULL;
-		if ((err = fo_builder_add_node(l->b, v[A_ID], v[A_KIND], name, tenant,
-					       (unsigned)tier, pos, &node)) < 0)
+		if ((err = emit_add_node(l, v[A_ID], v[A_KIND], name, tenant,
+					  (unsigned)tier, pos, &node)) < 0)
 			return err;
 		/* Every other attribute without a namespace is a property. */
 		for (const xmlAttr *p = n->properties; p; p = p->next) {
@@ -457,21 +538,21 @@ static int start_node(loader *l, const frame *parent, const xmlNode *n, const ch
 				continue;
 			reserved = node_attr((const char *)p->name) < A_COUNT;
 			if (!reserved &&
-			    (err = fo_builder_add_prop(l->b, node, (const char *)p->name,
-						       attr_value(l, p))) < 0)
+			    (err = emit_add_prop(l, node, (const char *)p->name,
+						  attr_value(l, p))) < 0)
 				return err;
 		}
 		if (nested) {
 			if (parent->node != FO_NONE &&
-			    (err = fo_builder_set_parent(l->b, node, parent->node)) < 0)
+			    (err = emit_set_parent(l, node, parent->node)) < 0)
 				return err;
 		} else if (v[A_IN]) {
 			if (!*v[A_IN]) {
 				if (!l->schema)
 					error_at(l, "empty-reference", value_pos(l, a[A_IN]), "in=", "empty reference in 'in'");
 			} else if (!l->after_fatal &&
-				   (err = fo_builder_set_container(l->b, node, v[A_IN],
-								   value_pos(l, a[A_IN]))) < 0) {
+				   (err = emit_set_container(l, node, v[A_IN],
+							      value_pos(l, a[A_IN]))) < 0) {
 				return err;
 			}
 		}
@@ -518,9 +599,9 @@ static int start_group(loader *l, const frame *parent, const xmlNode *n, const c
 			if (!l->schema)
 				error_at(l, "empty-reference", value_pos(l, a[0]), "ref=", "empty reference in 'ref'");
 		} else if (l->g.owner != FO_NONE) {
-			if ((err = fo_builder_group_begin(l->b, l->g.owner, type, 1, l->g.elem_pos)) < 0 ||
-			    (err = fo_builder_group_add(l->b, v[0], value_pos(l, a[0]))) < 0 ||
-			    (err = fo_builder_group_end(l->b)) < 0)
+			if ((err = emit_group_begin(l, l->g.owner, type, 1, l->g.elem_pos)) < 0 ||
+			    (err = emit_group_add(l, v[0], value_pos(l, a[0]))) < 0 ||
+			    (err = emit_group_end(l)) < 0)
 				return err;
 		}
 	}
@@ -533,7 +614,7 @@ static int end_group(loader *l, const char *qname)
 	if (l->g.has_ref || l->after_fatal)
 		return FO_OK;
 	if (l->g.begun)
-		return fo_builder_group_end(l->b);
+		return emit_group_end(l);
 	if (!l->g.members) {
 		snprintf(hint, sizeof hint, "<%s", qname);
 		error_at(l, "empty-group", l->g.elem_pos, hint,
@@ -559,11 +640,11 @@ static int start_ref(loader *l, const xmlNode *n, const char *qname)
 			error_at(l, "empty-reference", value_pos(l, a[0]), "id=", "empty reference in <ref id>");
 	} else if (l->g.owner != FO_NONE) {
 		if (!l->g.begun) {
-			if ((err = fo_builder_group_begin(l->b, l->g.owner, l->g.type, l->g.k, l->g.pos)) < 0)
+			if ((err = emit_group_begin(l, l->g.owner, l->g.type, l->g.k, l->g.pos)) < 0)
 				return err;
 			l->g.begun = 1;
 		}
-		if ((err = fo_builder_group_add(l->b, v[0], value_pos(l, a[0]))) < 0)
+		if ((err = emit_group_add(l, v[0], value_pos(l, a[0]))) < 0)
 			return err;
 	}
 	return push(l, n, F_REF, FO_NONE, qname);
@@ -583,7 +664,7 @@ static int start_copy(loader *l, const frame *parent, const xmlNode *n, const ch
 		if (!l->schema)
 			error_at(l, "empty-reference", value_pos(l, a[0]), "ref=", "empty reference in <copy ref>");
 	} else if (parent->node != FO_NONE && !l->after_fatal &&
-		   (err = fo_builder_add_copy(l->b, parent->node, v[0], value_pos(l, a[0]))) < 0) {
+		   (err = emit_add_copy(l, parent->node, v[0], value_pos(l, a[0]))) < 0) {
 		return err;
 	}
 	return push(l, n, F_COPY, FO_NONE, qname);
@@ -1084,6 +1165,121 @@ done:
 		*out = NULL;
 	}
 	return err;
+}
+
+int fo_inventory_read_model(fo_model *m, const char *path, const fo_inventory_opts *opts)
+{
+	int err = FO_OK;
+	loader l;
+	fo_diag *diag;
+	uint32_t src;
+
+	if (!m || !path || (src = fo_model_source_current(m)) == FO_NONE)
+		return FO_EINVAL;
+	memset(&l, 0, sizeof l);
+	diag = fo_model_diag(m);
+	l.m = m;
+	l.diag_first = fo_diag_count(diag);
+	l.schema = opts && opts->validate_schema;
+	l.thread_at = UINT64_MAX; /* the model has no thread of its own */
+	if ((err = fo_reader__init(&l.x, opts && opts->name ? opts->name : fo_model_source_file(m, src),
+				   diag, &inventory_format, &l)) < 0)
+		goto done;
+	if ((err = fo_reader__open(&l.x, path, 1)) < 0)
+		goto done;
+	fo_reader__begin(&l.x);
+	/* As fo_inventory_read: a document read to its end is resolved even
+	 * with errors (FO_OK: fo_model_build reports the rest and fails, one
+	 * run says everything); one that stopped early (FO_EINPUT: not
+	 * well-formed, refused) is not, its references would be noise. */
+	if ((err = read_document(&l)) < 0 || (err = fo_reader__drain(&l.x)) < 0)
+		goto done;
+
+done:
+	fo_reader__end(&l.x);
+	/* A read stopped inside a group leaves it open: closed here, so that
+	 * the model can take the next source (it is never built: errors). */
+	if (l.model_group && fo_model_group_end(m) < 0 && err == FO_OK)
+		err = FO_ENOMEM;
+	fo_columns__resolve(diag, l.diag_first, l.x.file, fo_reader__src_fd(&l.x.src));
+	fo_reader__dispose(&l.x);
+	free(l.fr);
+	free(l.scratch);
+	free(l.schema_msg);
+	return err;
+}
+
+/* The root element, as sniffing sees it: *name and *len the qualified name
+ * of the first element after the XML declaration, comments, processing
+ * instructions and a DOCTYPE; *attrs where its attributes start. Returns
+ * 0, or -1 when the bytes end or stop looking like XML first. */
+static int sniff_root(const char *p, const char *end, const char **name, size_t *len,
+		      const char **attrs)
+{
+	if (end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+			p++;
+		if (p >= end || *p != '<')
+			return -1;
+		const char *stop = NULL;
+		if (end - p >= 4 && !memcmp(p, "<!--", 4))
+			stop = "-->";
+		else if (end - p >= 2 && p[1] == '?')
+			stop = "?>";
+		else if (end - p >= 2 && p[1] == '!')
+			stop = ">"; /* DOCTYPE; an internal subset's '>'s end it early: the
+				     * reader refuses DOCTYPEs anyway */
+		if (!stop)
+			break;
+		const char *q = p + 2;
+		size_t sl = strlen(stop);
+		while (q + sl <= end && memcmp(q, stop, sl) != 0)
+			q++;
+		if (q + sl > end)
+			return -1;
+		p = q + sl;
+	}
+	const char *q = ++p;
+	while (q < end && *q != ' ' && *q != '\t' && *q != '\r' && *q != '\n' && *q != '>' &&
+	       *q != '/')
+		q++;
+	*name = p;
+	*len = (size_t)(q - p);
+	*attrs = q;
+	return *len ? 0 : -1;
+}
+
+int fo_inventory_sniff(const char *head, size_t n)
+{
+	const char *end = head + n, *name, *p;
+	size_t len;
+
+	if (!head || sniff_root(head, end, &name, &len, &p) < 0 || len != 9 ||
+	    memcmp(name, "inventory", 9) != 0)
+		return 0;
+	/* No default namespace on the root (a prefixed root never matched):
+	 * the attributes up to '>', values skipped, cut anywhere. */
+	while (p < end && *p != '>') {
+		if (*p == '"' || *p == '\'') {
+			const char *q = memchr(p + 1, *p, (size_t)(end - p - 1));
+			if (!q)
+				break;
+			p = q + 1;
+			continue;
+		}
+		if ((size_t)(end - p) > 6 && !memcmp(p, "xmlns", 5) &&
+		    (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\r' || p[-1] == '\n')) {
+			const char *q = p + 5;
+			while (q < end && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+				q++;
+			if (q < end && *q == '=')
+				return 0;
+		}
+		p++;
+	}
+	return 1;
 }
 
 int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts *opts,

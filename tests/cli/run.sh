@@ -12,8 +12,8 @@
 # (review the diff before committing!).
 # Then the scripted checks in tests/cli/checks.sh, output-checks.sh,
 # input-checks.sh, options-checks.sh, man-check.sh (docs/fallout.1 against
-# the help texts) and tour-check.sh (README.md's tour, twice, in a fresh
-# clone) run.
+# the help texts), tour-check.sh (README.md's tour, twice, in a fresh
+# clone) and convert-checks.sh (convert's round trips) run.
 set -u
 : "${FALLOUT:=./fallout}"
 cd "$(dirname "$0")/../.." || exit 2
@@ -74,4 +74,5 @@ FALLOUT="$FALLOUT" sh tests/cli/input-checks.sh || checks=1
 FALLOUT="$FALLOUT" sh tests/cli/options-checks.sh || checks=1
 FALLOUT="$FALLOUT" sh tests/cli/man-check.sh || checks=1
 FALLOUT="$FALLOUT" sh tests/cli/tour-check.sh || checks=1
+FALLOUT="$FALLOUT" sh tests/cli/convert-checks.sh || checks=1
 [ $fail = 0 ] && [ $checks = 0 ] && [ $outputs = 0 ]
