@@ -506,6 +506,8 @@ static void dangling(void **state)
 	assert_int_equal(r.built, FO_OK);
 	assert_non_null(strstr(r.text, "t.graphml:6:1: warning: edge from 'nobody', which is no node of the document: no dependency\n"));
 	assert_non_null(strstr(r.text, "t.graphml:5:1: warning: 'graphml:a' needs 'graphml:ghost', which no input defines: dropped"));
+	/* Both counted in the summary: the model's and the reader's own. */
+	assert_non_null(strstr(r.explain, "3 objects read, 1 nodes, 2 folded, 0 skipped, 2 dangling references\n"));
 	rd_free(&r);
 }
 
