@@ -25,8 +25,11 @@
 #include "analyzer/fo_engine.h"
 #include "graphs/fo_error.h"
 #include "graphs/fo_graph.h"
+#include "importers/fo_inventory.h"
+#include "importers/fo_k8s.h"
 #include "importers/fo_mapfile.h"
 #include "importers/fo_model.h"
+#include "importers/fo_terraform.h"
 #include "helpers/fixture.h"
 
 #define ESTATE "tests/importers/map/estate.map.xml"
@@ -1059,6 +1062,102 @@ static void hostile_ids(void **state)
 	free(path);
 }
 
+/* The real files: the OpenShift dump of tests/importers/k8s (nodes and
+ * pods) and infracost's Terraform state, read by their importers, joined
+ * with a facilities file through tests/importers/map/ocp-infracost.map.xml.
+ * Facts checked by hand in the files: 4 nodes labelled us-east-1b, 2
+ * us-east-1c; openshift-apiserver runs 3 pods, 2 on nodes in us-east-1b;
+ * the state's 6 aws_instances are in us-east-1b, its database in
+ * us-east-1f; the two files are not one estate (no instance id in
+ * common). */
+static void real_files(void **state)
+{
+	(void)state;
+	fo_diag *d = NULL;
+	fo_mapfile *map = NULL;
+	fo_model *m = NULL;
+	fo_graph *g = NULL;
+	fo_engine *e = NULL;
+	const char *mp = "tests/importers/map/ocp-infracost.map.xml";
+	const char *tf = "tests/importers/terraform/infracost-tf0.14-state.show.json";
+	const char *const k8s[] = { "tests/importers/k8s/ocp-aws-us-east-1.infra.list.json",
+				    "tests/importers/k8s/ocp-aws-us-east-1.pods.list.json" };
+	char *fac = write_tmp("<inventory version=\"1\">\n"
+			      "  <node id=\"us-east-1\" kind=\"region\">\n"
+			      "    <node id=\"use1-az2\" kind=\"zone\"/>\n"
+			      "    <node id=\"use1-az4\" kind=\"zone\"/>\n"
+			      "  </node>\n"
+			      "</inventory>\n");
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_mapfile_load(&map, mp, d), FO_OK);
+	assert_int_equal(fo_model_new(&m, d), FO_OK);
+	assert_int_equal(fo_model_source_begin(m, fac, "fallout", "", 1, NULL), FO_OK);
+	assert_int_equal(fo_mapfile_begin_source(map, m), FO_OK);
+	assert_int_equal(fo_inventory_read_model(m, fac, NULL), FO_OK);
+	assert_int_equal(fo_model_source_begin(m, tf, "terraform", fo_mapfile_source_prefix(map, tf, "terraform"),
+					       0, NULL), FO_OK);
+	assert_int_equal(fo_mapfile_begin_source(map, m), FO_OK);
+	assert_int_equal(fo_terraform_read(m, tf), FO_OK);
+	assert_null(fo_mapfile_source_prefix(map, k8s[0], "k8s"));
+	assert_int_equal(fo_model_source_begin(m, k8s[0], "k8s", "k8s", 0, NULL), FO_OK);
+	assert_int_equal(fo_mapfile_begin_source(map, m), FO_OK);
+	assert_int_equal(fo_k8s_read_paths(m, k8s, 2), FO_OK);
+	size_t before = fo_diag_count(d);
+
+	assert_int_equal(fo_mapfile_apply(map, m), FO_OK);
+	/* what the map says: the join finds nothing (two estates) */
+	size_t joined = 0;
+	for (size_t i = before; i < fo_diag_count(d); i++) {
+		const fo_diag_entry *x = fo_diag_get(d, i);
+		assert_int_equal(x->sev, FO_SEV_WARNING);
+		assert_string_equal(x->file, mp);
+		if (strstr(x->msg, "<same> joined no pair (6 <node> nodes with a key, 6 <as> nodes with a key)"))
+			joined++;
+	}
+	assert_int_equal(joined, 1);
+	fo_model_node nd = get(m, "tf-prod:aws_instance.instance_named[\"test.1\"]");
+	assert_string_equal(nd.name, "TEST.1");
+	assert_string_equal(nd.tenant, "demo");
+	assert_true(get(m, "tf-prod:module.db.module.db_1.module.db_instance.aws_iam_role.enhanced_monitoring[0]")
+			    .dropped);
+
+	assert_int_equal(fo_model_build(m, &g), FO_OK);
+	uint32_t az2 = fx_id(g, "use1-az2"), az4 = fx_id(g, "use1-az4"), n2 = 0, n4 = 0, vms = 0;
+	for (uint32_t v = 0; v < fo_graph_node_count(g); v++) {
+		uint32_t c = fo_graph_node_container(g, v);
+		const char *id = fo_graph_node_id(g, v);
+		if (!strncmp(id, "k8s:node/", 9)) {
+			n2 += c == az2;
+			n4 += c == az4;
+		}
+		if (!strncmp(id, "tf-prod:", 8) && !strcmp(fo_graph_node_kind_word(g, v), "vm"))
+			vms += c == az2;
+	}
+	assert_int_equal(n2, 4);
+	assert_int_equal(n4, 2);
+	assert_int_equal(vms, 6);
+	/* the database's zone is not in facilities.xml: it stays the state's */
+	uint32_t db = fx_id(g, "tf-prod:module.db.module.db_1.module.db_instance.aws_db_instance.this[0]");
+	assert_int_equal(fo_graph_node_container(g, db), fx_id(g, "tf-prod:zone/us-east-1f"));
+
+	/* with 2 of 3 (majority), us-east-1b takes the API server down; the
+	 * importer's 1 of 3 would have held */
+	assert_int_equal(fo_engine_new(&e, g), FO_OK);
+	assert_int_equal(fx_run(e, "fail:use1-az2"), FO_OK);
+	assert_true(fx_flags(e, "k8s:deployment/openshift-apiserver/apiserver") & FO_F_DOWN);
+	assert_true(fx_flags(e, "k8s:deployment/openshift-oauth-apiserver/apiserver") & FO_F_DOWN);
+	assert_true(fx_flags(e, "tf-prod:aws_instance.instance_1") & FO_F_DOWN);
+	assert_int_equal(fx_run(e, "fail:use1-az4"), FO_OK);
+	assert_false(fx_flags(e, "k8s:deployment/openshift-apiserver/apiserver") & FO_F_DOWN);
+	fo_engine_free(e);
+	fo_graph_free(g);
+	fo_model_free(m);
+	fo_mapfile_free(map);
+	fo_diag_free(d);
+	unlink(fac);
+	free(fac);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1083,6 +1182,7 @@ int main(void)
 		cmocka_unit_test(same_as),
 		cmocka_unit_test(sources),
 		cmocka_unit_test(example_end_to_end),
+		cmocka_unit_test(real_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
