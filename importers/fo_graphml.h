@@ -21,8 +21,7 @@
  * the hardened XML input of the inventory reader (no DTD, no entity, no
  * network, size and depth limits). Returns FO_OK; FO_EINPUT (errors on the
  * diag: the model may hold part of the document and must not be built);
- * FO_EIO; FO_ENOMEM; FO_ELIMIT (more keys than GRAPHML_MAX_KEYS: on the
- * diag). O(document size) time; memory O(keys + edges) besides the model. */
+ * FO_EIO; FO_ENOMEM; FO_ELIMIT (one of the limits below: on the diag). O(document size) time; memory O(keys + edges) besides the model. */
 int fo_graphml_read(fo_model *m, const char *path);
 
 /* 1 when the first n bytes of a document (maybe cut anywhere) are surely
@@ -31,7 +30,11 @@ int fo_graphml_read(fo_model *m, const char *path);
  * (any prefix). 0 otherwise. No allocation; O(n). */
 int fo_graphml_sniff(const char *head, size_t n);
 
-/* Keys (<key>) one document may declare: fallout's limit. */
+/* fallout's limits on one document: keys (<key>); keys with a <default>;
+ * values nodes take from <default>s in all (every node takes every
+ * default it has no data for, so defaults multiply the document's size). */
 #define FO_GRAPHML_MAX_KEYS 10000u
+#define FO_GRAPHML_MAX_DEFAULTS 1000u
+#define FO_GRAPHML_MAX_APPLIED 1000000u
 
 #endif

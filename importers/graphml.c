@@ -44,6 +44,7 @@ typedef struct key {
 	char *def;       /* <default>, or NULL */
 	unsigned dom;    /* D_* */
 	int graphics;    /* yfiles.type: drawing data, never a value */
+	int in_defs;     /* listed in reader.defs */
 	fo_pos pos;
 } key;
 
@@ -118,6 +119,14 @@ typedef struct reader {
 	int undirected;       /* U_* */
 	key *keys;
 	size_t nkeys, akeys;
+	uint32_t *defs;       /* the keys with a <default>, in document order */
+	size_t ndefs, adefs;
+	/* per domain (node, edge, graph): attr.name -> the first key of defs
+	 * for it; rebuilt when a <default> comes (defmap_ok bit cleared) */
+	strtab defmap[3];
+	unsigned defmap_ok;
+	size_t applied;       /* values nodes took from <default>s */
+	int limit;            /* a limit was hit: FO_ELIMIT */
 	strtab keytab;
 	datum *data;
 	size_t ndata, adata;
@@ -311,7 +320,7 @@ static int key_lookup(const reader *r, const char *id, uint32_t *out)
 /* The value of the key named `name` (attr.name) for the element whose data
  * start at `first`, applying <default>s; dom: D_NODE, D_EDGE or D_GRAPH.
  * *pos (may be NULL) receives where the value was written. Borrowed. */
-static const char *value_of(const reader *r, size_t first, unsigned dom, const char *name,
+static const char *value_of(reader *r, size_t first, unsigned dom, const char *name,
 			    fo_pos *pos)
 {
 	if (!name || !*name)
@@ -324,15 +333,28 @@ static const char *value_of(const reader *r, size_t first, unsigned dom, const c
 			return r->data[i].value;
 		}
 	}
-	for (size_t i = 0; i < r->nkeys; i++) {
-		const key *k = &r->keys[i];
-		if ((k->dom & dom) && !k->graphics && k->def && !strcmp(k->name, name)) {
-			if (pos)
-				*pos = k->pos;
-			return k->def;
+	int d = dom == D_NODE ? 0 : dom == D_EDGE ? 1 : 2;
+	strtab *t = &r->defmap[d];
+	uint32_t ki;
+	if (!(r->defmap_ok & (1u << d))) {
+		/* O(keys with a default): at most FO_GRAPHML_MAX_DEFAULTS, and
+		 * once per <default> element at most. */
+		tab_free(t);
+		for (size_t i = 0; i < r->ndefs; i++) {
+			const key *k = &r->keys[r->defs[i]];
+			if ((k->dom & dom) && !tab_find(t, k->name, strlen(k->name), &ki) &&
+			    tab_put(t, k->name, strlen(k->name), r->defs[i]) < 0) {
+				nomem(r);
+				return NULL;
+			}
 		}
+		r->defmap_ok |= 1u << d;
 	}
-	return NULL;
+	if (!tab_find(t, name, strlen(name), &ki))
+		return NULL;
+	if (pos)
+		*pos = r->keys[ki].pos;
+	return r->keys[ki].def;
 }
 
 static void start_key(reader *r, xmlTextReaderPtr x, frame *f)
@@ -355,6 +377,7 @@ static void start_key(reader *r, xmlTextReaderPtr x, frame *f)
 	if (r->nkeys >= FO_GRAPHML_MAX_KEYS) {
 		diag_at(r, FO_SEV_ERROR, tag_pos(r), "more than %u keys (fallout's limit)",
 			FO_GRAPHML_MAX_KEYS);
+		r->limit = 1;
 		r->x.stopped = 1;
 		goto done;
 	}
@@ -389,6 +412,7 @@ static void start_key(reader *r, xmlTextReaderPtr x, frame *f)
 	k->def = NULL;
 	k->dom = dom;
 	k->graphics = yf != NULL;
+	k->in_defs = 0;
 	k->pos = attr_pos(r, "id");
 	id = name = NULL;
 	if (!k->name) {
@@ -407,6 +431,53 @@ done:
 }
 
 /* ------------------------------------------------------------ nodes */
+
+/* The names of the props a node was given so far: a short list searched
+ * in order, a table past NS_SMALL (a node with thousands of data stays
+ * linear). */
+#define NS_SMALL 32
+typedef struct nameset {
+	const char *small[NS_SMALL];
+	size_t n;
+	strtab big;
+} nameset;
+
+static int ns_has(const nameset *ns, const char *name)
+{
+	uint32_t dummy;
+	if (ns->n > NS_SMALL)
+		return tab_find(&ns->big, name, strlen(name), &dummy);
+	for (size_t i = 0; i < ns->n; i++)
+		if (!strcmp(ns->small[i], name))
+			return 1;
+	return 0;
+}
+
+/* name is borrowed until ns_free (the data outlive the set). */
+static int ns_add(nameset *ns, const char *name)
+{
+	if (ns->n < NS_SMALL) {
+		ns->small[ns->n++] = name;
+		return FO_OK;
+	}
+	if (ns->n == NS_SMALL)
+		for (size_t i = 0; i < NS_SMALL; i++)
+			if (tab_put(&ns->big, ns->small[i], strlen(ns->small[i]), 0) < 0)
+				return FO_ENOMEM;
+	ns->n++;
+	return tab_put(&ns->big, name, strlen(name), 0);
+}
+
+static void ns_free(nameset *ns) { tab_free(&ns->big); }
+
+/* A key name that is one of a node's fields (not a prop). */
+static int is_field(const reader *r, const char *name, const char *name_key)
+{
+	return !strcmp(name, r->kind_key) || !strcmp(name, name_key) ||
+	       !strcmp(name, r->tenant_key) || !strcmp(name, r->tier_key) ||
+	       (!strcmp(name_key, "label") && !strcmp(name, "name")) ||
+	       (r->own && (!strcmp(name, "fallout.id") || !strcmp(name, "label")));
+}
 
 /* Adds the node of frame f to the model (once). */
 static void add_node(reader *r, frame *f)
@@ -494,54 +565,62 @@ static void add_node(reader *r, frame *f)
 		return; /* reported by the model */
 	f->index = idx;
 	/* Data as props, but for what became the node's fields and the
-	 * fallout writer's own structure (container). */
+	 * fallout writer's own structure (container). A node's props are
+	 * unique (reports key objects by them): a second value for a name is
+	 * a warning. */
 	const char *container = NULL;
 	fo_pos cpos = f->pos;
-	for (size_t i = f->first; i < r->ndata; i++) {
+	nameset seen;
+	memset(&seen, 0, sizeof seen);
+	for (size_t i = f->first; i < r->ndata && !r->x.nomem; i++) {
 		const key *k = &r->keys[r->data[i].key];
-		if (!(k->dom & D_NODE) || k->graphics)
-			continue;
-		if (!strcmp(k->name, "container")) {
-			container = r->data[i].value;
-			cpos = r->data[i].pos;
-			continue;
-		}
-		if (!strcmp(k->name, r->kind_key) || !strcmp(k->name, name_key) ||
-		    !strcmp(k->name, r->tenant_key) || !strcmp(k->name, r->tier_key) ||
-		    (!strcmp(name_key, "label") && !strcmp(k->name, "name")) ||
-		    (r->own && (!strcmp(k->name, "fallout.id") || !strcmp(k->name, "label"))))
+		if (!(k->dom & D_NODE) || k->graphics || is_field(r, k->name, name_key))
 			continue;
 		const char *pk = k->name;
 		if (!strncmp(pk, "prop:", 5))
 			pk += 5; /* the writer's escape of a prop named like a field */
-		if (fo_model_add_prop(r->m, idx, pk, r->data[i].value) < 0) {
+		if (ns_has(&seen, pk)) {
+			diag_at(r, FO_SEV_WARNING, r->data[i].pos,
+				"node '%s': a second value for '%s': the first is kept",
+				fo_reader__show(f->id, sb), fo_reader__show(pk, vb));
+			continue;
+		}
+		if (ns_add(&seen, pk) < 0) {
 			nomem(r);
-			return;
+			break;
+		}
+		if (!strcmp(k->name, "container")) {
+			container = r->data[i].value;
+			cpos = r->data[i].pos;
+		} else if (fo_model_add_prop(r->m, idx, pk, r->data[i].value) < 0) {
+			nomem(r);
 		}
 	}
 	/* Defaults of keys the node has no data for are its values too. */
-	for (size_t i = 0; i < r->nkeys; i++) {
-		const key *k = &r->keys[i];
-		if (!(k->dom & D_NODE) || k->graphics || !k->def)
+	for (size_t d = 0; d < r->ndefs && !r->x.nomem; d++) {
+		const key *k = &r->keys[r->defs[d]];
+		const char *pk = !strncmp(k->name, "prop:", 5) ? k->name + 5 : k->name;
+		if (!(k->dom & D_NODE) || is_field(r, k->name, name_key) || ns_has(&seen, pk))
 			continue;
-		size_t j = f->first;
-		while (j < r->ndata && strcmp(r->keys[r->data[j].key].name, k->name))
-			j++;
-		if (j < r->ndata || !strcmp(k->name, r->kind_key) || !strcmp(k->name, name_key) ||
-		    !strcmp(k->name, r->tenant_key) || !strcmp(k->name, r->tier_key) ||
-		    (!strcmp(name_key, "label") && !strcmp(k->name, "name")) ||
-		    (r->own && (!strcmp(k->name, "fallout.id") || !strcmp(k->name, "label"))))
-			continue;
-		if (!strcmp(k->name, "container")) {
-			container = k->def;
-			continue;
+		if (++r->applied > FO_GRAPHML_MAX_APPLIED) {
+			/* <default>s multiply: each node takes every one. */
+			diag_at(r, FO_SEV_ERROR, f->pos,
+				"the <default>s of the keys give nodes more than %u values in all "
+				"(fallout's limit)", FO_GRAPHML_MAX_APPLIED);
+			r->limit = 1;
+			r->x.stopped = 1;
+			break;
 		}
-		if (fo_model_add_prop(r->m, idx, !strncmp(k->name, "prop:", 5) ? k->name + 5 : k->name,
-				      k->def) < 0) {
+		if (ns_add(&seen, pk) < 0)
 			nomem(r);
-			return;
-		}
+		else if (!strcmp(k->name, "container"))
+			container = k->def;
+		else if (fo_model_add_prop(r->m, idx, pk, k->def) < 0)
+			nomem(r);
 	}
+	ns_free(&seen);
+	if (r->x.nomem)
+		return;
 	err = FO_OK;
 	if (f->parent != FO_NONE)
 		err = fo_model_set_parent(r->m, idx, f->parent);
@@ -947,6 +1026,23 @@ static void pop(reader *r)
 			}
 			memcpy(k->def, r->text ? r->text : "", r->ntext);
 			k->def[r->ntext] = '\0';
+			r->defmap_ok = 0;
+			if (!k->graphics && !k->in_defs) { /* a second <default> replaces the first */
+				if (r->ndefs >= FO_GRAPHML_MAX_DEFAULTS) {
+					diag_at(r, FO_SEV_ERROR, r->st[r->depth - 1].pos,
+						"more than %u keys with a <default> (fallout's limit)",
+						FO_GRAPHML_MAX_DEFAULTS);
+					r->limit = 1;
+					r->x.stopped = 1;
+					break;
+				}
+				if (grow((void **)&r->defs, &r->adefs, r->ndefs + 1, sizeof *r->defs) < 0) {
+					nomem(r);
+					break;
+				}
+				k->in_defs = 1;
+				r->defs[r->ndefs++] = r->st[r->depth - 2].key_index;
+			}
 		}
 		break;
 	default:
@@ -1067,6 +1163,7 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 	} else if (pt == E_KEY && !strcmp(local, "default")) {
 		if (!(f = push(r, E_DEFAULT)))
 			return;
+		f->pos = tag_pos(r);
 	} else if ((pt == E_ROOT || pt == E_NODE) && !strcmp(local, "graph")) {
 		uint32_t encl = pt == E_NODE ? enclosing_node(r) : FO_NONE;
 		if (pt == E_NODE)
@@ -1364,7 +1461,7 @@ int fo_graphml_read(fo_model *m, const char *path)
 	if (err == FO_OK && fo_diag_errors(diag) != errors_before)
 		err = FO_EINPUT;
 done:
-	if (err == FO_EINPUT && r.nkeys >= FO_GRAPHML_MAX_KEYS)
+	if (err == FO_EINPUT && r.limit)
 		err = FO_ELIMIT;
 	fo_reader__end(&r.x);
 	fo_reader__dispose(&r.x);
@@ -1380,6 +1477,9 @@ done:
 		free(r.keys[i].def);
 	}
 	free(r.keys);
+	free(r.defs);
+	for (int d = 0; d < 3; d++)
+		tab_free(&r.defmap[d]);
 	tab_free(&r.keytab);
 	tab_free(&r.seen);
 	tab_free(&r.slots);

@@ -469,6 +469,7 @@ static void dangling(void **state)
 		"rel.csv:2:17: warning: 'cmdb:1' needs 'cmdb:ghost', which no input defines: dropped\n"
 		"rel.csv:3:1: warning: 'nobody' is no CI of the CI table read before: the relationship is skipped\n"
 		"rel.csv:4:24: warning: cluster 'clu' is no CI of the CI table read before: its Members rows are skipped\n");
+	assert_non_null(strstr(r.explain, ", 3 dangling references\n"));
 	rd_free(&r);
 }
 

@@ -506,6 +506,8 @@ static void dangling(void **state)
 	assert_int_equal(r.built, FO_OK);
 	assert_non_null(strstr(r.text, "t.graphml:6:1: warning: edge from 'nobody', which is no node of the document: no dependency\n"));
 	assert_non_null(strstr(r.text, "t.graphml:5:1: warning: 'graphml:a' needs 'graphml:ghost', which no input defines: dropped"));
+	/* Both counted in the summary: the model's and the reader's own. */
+	assert_non_null(strstr(r.explain, "3 objects read, 1 nodes, 2 folded, 0 skipped, 2 dangling references\n"));
 	rd_free(&r);
 }
 
@@ -607,6 +609,60 @@ static void too_many_keys(void **state)
 	assert_non_null(strstr(r.text, "keys.graphml:10003:1: error: more than 10000 keys (fallout's limit)\n"));
 	rd_free(&r);
 	free(doc);
+}
+
+/* <default>s multiply (every node takes every one): at most 1000 keys
+ * with one, and 1,000,000 values taken in all. */
+static void default_limits(void **state)
+{
+	size_t cap = 80 * 2100 + 256, len = 0;
+	char *doc = malloc(cap);
+	rd r;
+	(void)state;
+	assert_non_null(doc);
+	len += (size_t)snprintf(doc + len, cap - len, HEAD);
+	for (unsigned i = 0; i <= FO_GRAPHML_MAX_DEFAULTS; i++)
+		len += (size_t)snprintf(doc + len, cap - len, "<key id=\"k%u\" for=\"node\"><default>x</default></key>\n", i);
+	len += (size_t)snprintf(doc + len, cap - len, "</graphml>\n");
+	const char *p = write_tmp("defaults.graphml", doc, len);
+	read_path(&r, p, "defaults.graphml", NULL, NULL);
+	assert_int_equal(r.err, FO_ELIMIT);
+	assert_string_equal(r.text, "defaults.graphml:1003:28: error: more than 1000 keys with a <default> (fallout's limit)\n");
+	rd_free(&r);
+
+	len = (size_t)snprintf(doc, cap, HEAD);
+	for (unsigned i = 0; i < FO_GRAPHML_MAX_DEFAULTS; i++)
+		len += (size_t)snprintf(doc + len, cap - len, "<key id=\"k%u\" for=\"node\"><default>x</default></key>\n", i);
+	len += (size_t)snprintf(doc + len, cap - len, "<graph edgedefault=\"directed\">\n");
+	for (unsigned i = 0; i <= FO_GRAPHML_MAX_APPLIED / FO_GRAPHML_MAX_DEFAULTS; i++)
+		len += (size_t)snprintf(doc + len, cap - len, "<node id=\"%u\"/>\n", i);
+	len += (size_t)snprintf(doc + len, cap - len, "</graph></graphml>\n");
+	p = write_tmp("applied.graphml", doc, len);
+	read_path(&r, p, "applied.graphml", NULL, NULL);
+	assert_int_equal(r.err, FO_ELIMIT);
+	assert_string_equal(r.text, "applied.graphml:2004:1: error: the <default>s of the keys give nodes more than 1000000 values in all (fallout's limit)\n");
+	rd_free(&r);
+	free(doc);
+}
+
+/* A node's props are unique: a second value for a name is a warning. */
+static void repeated_data(void **state)
+{
+	rd r;
+	(void)state;
+	read_text(&r, HEAD "<key id=\"a\" for=\"node\" attr.name=\"zone\"/><key id=\"b\" for=\"all\" attr.name=\"zone\"/>\n"
+		      "<key id=\"c\" for=\"node\" attr.name=\"prop:zone\"/>\n"
+		      "<graph edgedefault=\"directed\"><node id=\"n\"><data key=\"a\">1</data><data key=\"b\">2</data>"
+		      "<data key=\"c\">3</data><data key=\"a\">4</data></node></graph></graphml>\n", NULL);
+	assert_int_equal(r.built, FO_OK);
+	assert_string_equal(r.text,
+		"t.graphml:5:66: warning: node 'n': a second value for 'zone': the first is kept\n"
+		"t.graphml:5:88: warning: node 'n': a second value for 'zone': the first is kept\n"
+		"t.graphml:5:110: warning: node 'n': a second value for 'zone': the first is kept\n");
+	const fo_prop *pr;
+	assert_int_equal(fo_graph_node_props(r.g, 0, &pr), 1);
+	assert_string_equal(pr[0].value, "1");
+	rd_free(&r);
 }
 
 static void bad_options(void **state)
@@ -814,6 +870,8 @@ int main(void)
 		cmocka_unit_test(errors_located),
 		cmocka_unit_test(hostile),
 		cmocka_unit_test(too_many_keys),
+		cmocka_unit_test(default_limits),
+		cmocka_unit_test(repeated_data),
 		cmocka_unit_test(bad_options),
 		cmocka_unit_test(sniff),
 		cmocka_unit_test(round_trip),
