@@ -56,7 +56,9 @@ TEST_HELPER_SRC := $(wildcard tests/unit/helpers/*.c)
 TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/%.o)
 PUBLIC_HEADERS := graphs/fo_error.h graphs/fo_diag.h graphs/fo_graph.h graphs/fo_cycles.h graphs/fo_suggest.h \
 	graphs/fo_sha256.h graphs/fo_snapshot.h \
-	importers/fo_inventory.h importers/fo_scenarios.h analyzer/fo_engine.h analyzer/fo_spof.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h) \
+	importers/fo_inventory.h importers/fo_scenarios.h importers/fo_model.h importers/fo_import.h \
+	importers/fo_invwrite.h importers/fo_mapfile.h importers/fo_archimate.h importers/fo_k8s.h \
+	importers/fo_terraform.h importers/fo_graphml.h importers/fo_cmdb.h analyzer/fo_engine.h analyzer/fo_spof.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h) \
 	generators/fo_gen.h
 HEADER_CHECKS := $(PUBLIC_HEADERS:%.h=$(BUILD)/headercheck/%.o)
 
