@@ -262,7 +262,9 @@ static int input_prepare(input *in, const fo_import_format *forced, fo_diag *dia
 			in->fmt = fallout_row();
 		goto done;
 	}
-	if (!S_ISREG(st.st_mode) && (err = spool_copy(in, fd, diag)) < 0)
+	/* Standard input is copied even when it is a file: the readers take
+	 * a path, and "-" may sit at any offset of its file. */
+	if ((!S_ISREG(st.st_mode) || !own) && (err = spool_copy(in, fd, diag)) < 0)
 		goto done;
 	if (in->fmt)
 		goto done;
