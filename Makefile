@@ -44,7 +44,7 @@ LIBS_ALL = $(PKG_LIBS) -lcsv -lm $(LDLIBS)
 
 CLI_SRC := $(sort $(wildcard cli/*.c))
 LIB_SRC := $(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c generators/*.c))
-GEN_SRC := $(BUILD)/gen/inventory_xsd.c $(BUILD)/gen/scenarios_xsd.c
+GEN_SRC := $(BUILD)/gen/inventory_xsd.c $(BUILD)/gen/scenarios_xsd.c $(BUILD)/gen/mapfile_xsd.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libfallout.a
@@ -82,6 +82,10 @@ $(BUILD)/gen/inventory_xsd.c: importers/inventory-v1.xsd scripts/embed.sh
 $(BUILD)/gen/scenarios_xsd.c: importers/scenarios-v1.xsd scripts/embed.sh
 	@mkdir -p $(@D)
 	sh scripts/embed.sh fo_scenarios_xsd $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/mapfile_xsd.c: importers/map-v1.xsd scripts/embed.sh
+	@mkdir -p $(@D)
+	sh scripts/embed.sh fo_mapfile_xsd $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -221,16 +225,30 @@ demo: deps
 # SQLite on generated inventories, cached in $(BUILD)/bench/data. `bench`
 # (10k, 100k, 1M nodes) rewrites docs/benchmarks.md; `bench-quick` (10k,
 # 100k) writes $(BUILD)/bench/benchmarks-quick.md. Both print the tables.
-.PHONY: bench bench-quick bench-map bench-check
+.PHONY: bench bench-quick bench-map bench-check bench-import-k8s
 BENCH_BIN := $(BUILD)/bench/bench
 $(BENCH_BIN): $(BUILD)/bench/bench.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
 
-bench: $(BIN) $(BENCH_BIN)
+# The importers' benchmarks (bench/import_k8s.c, bench/import_terraform.c).
+BENCH_K8S := $(BUILD)/bench/import_k8s
+bench: $(BIN) $(BENCH_BIN) $(BENCH_K8S) $(BUILD)/bench/import_terraform
 	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
 		--out docs/benchmarks.md 10000 100000 1000000
 	sh bench/map.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
 	sh bench/check.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
+	$(BENCH_K8S) --data $(BUILD)/bench/data >> docs/benchmarks.md
+	$(MAKE) -s bench-import-terraform >> docs/benchmarks.md
+
+# The Kubernetes importer on a generated 1M-object List (bench/import_k8s.c):
+# import against jansson's bare parse of the same file, into
+# $(BUILD)/bench/import-k8s.md (docs/benchmarks.md, "Kubernetes import").
+$(BENCH_K8S): $(BUILD)/bench/import_k8s.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
+
+bench-import-k8s: $(BENCH_K8S)
+	$(BENCH_K8S) --data $(BUILD)/bench/data > $(BUILD)/bench/import-k8s.md
+	@cat $(BUILD)/bench/import-k8s.md
 
 # The impact maps of the 1M-node inventory alone (bench/map.sh), into
 # $(BUILD)/bench/map.md.
@@ -241,6 +259,17 @@ bench-map: $(BIN)
 # $(BUILD)/bench/check.md, leaves docs/benchmarks.md alone.
 bench-check: $(BIN)
 	sh bench/check.sh --fallout $(BIN) --data $(BUILD)/bench/data --out $(BUILD)/bench/check.md
+
+# The Terraform import against jansson's bare parse of the same generated
+# 100k-resource state (bench/import_terraform.c): prints a Markdown section.
+.PHONY: bench-import-terraform
+IMPORT_TF_BIN := $(BUILD)/bench/import_terraform
+$(IMPORT_TF_BIN): $(BUILD)/bench/import_terraform.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
+
+bench-import-terraform: $(IMPORT_TF_BIN)
+	@mkdir -p $(BUILD)/bench/data
+	$(IMPORT_TF_BIN) --resources 100000 --runs 3 $(BUILD)/bench/data/terraform-100k.tfstate
 
 bench-quick: $(BIN) $(BENCH_BIN)
 	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \

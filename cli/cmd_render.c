@@ -1,6 +1,8 @@
 /*
  * cmd_render.c — `fallout render INVENTORY [--fail ID]… [--destroy ID]…`:
- * draws the scenario with Graphviz (DOT on stdout by default).
+ * draws the scenario with Graphviz (DOT on stdout by default), or writes
+ * the whole graph with the impact as attributes in GraphML (--format
+ * graphml), for yEd and Gephi to lay out.
  */
 #include <limits.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include "cmd.h"
 #include "../analyzer/fo_engine.h"
 #include "../graphs/fo_error.h"
+#include "../reports/fo_graphml.h"
 #include "../reports/fo_render.h"
 
 typedef struct render_opts {
@@ -50,7 +53,8 @@ static const cmd_opt opts[] = {
 	CMD_FLAG("paths", 0, OFF(paths),
 		 "only the cause chains from the failures to the impacted apps"),
 	CMD_STRING("format", 0, "FMT", OFF(format),
-		   "dot, svg, png or pdf (default: from -o's extension, else dot)"),
+		   "dot, svg, png, pdf, or graphml: the whole graph with each node's state as "
+		   "attributes, for yEd or Gephi (default: from -o's extension, else dot)"),
 	CMD_COUNT("max-nodes", 0, "N", OFF(max_nodes), 1,
 		  "refuse larger drawings of nodes (default 1500; dot is superlinear)"),
 	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
@@ -132,7 +136,7 @@ static void free_kinds(char **k)
 	free(k);
 }
 
-static const char *const formats[] = { "dot", "svg", "png", "pdf", NULL };
+static const char *const formats[] = { "dot", "svg", "png", "pdf", "graphml", NULL };
 
 int cmd_render(int argc, char **argv)
 {
@@ -159,10 +163,13 @@ int cmd_render(int argc, char **argv)
 		goto done;
 	}
 	if (!format && out_path && strcmp(out_path, "-")) {
-		format = fo_render_format_for_path(out_path);
+		size_t ol = strlen(out_path);
+		format = ol > 8 && !strcmp(out_path + ol - 8, ".graphml") ? "graphml"
+			 : fo_render_format_for_path(out_path);
 		if (!format) {
 			status = cmd_usage_error(prog, "cannot tell the format of '%s' from its extension; "
-						 "use .dot, .gv, .svg, .png or .pdf, or --format", out_path);
+						 "use .dot, .gv, .svg, .png, .pdf or .graphml, or --format",
+						 out_path);
 			goto done;
 		}
 	}
@@ -174,6 +181,14 @@ int cmd_render(int argc, char **argv)
 	if ((!out_path || !strcmp(out_path, "-")) && (!strcmp(format, "png") || !strcmp(format, "pdf")) &&
 	    isatty(STDOUT_FILENO)) {
 		status = cmd_usage_error(prog, "not writing %s to a terminal; use -o FILE or a pipe", format);
+		goto done;
+	}
+	int graphml = !strcmp(format, "graphml");
+	if (graphml && (scope || o.detail >= 0 || o.max_boxes || o.collapse.n || o.expand.n ||
+			o.depth != ULONG_MAX || o.paths || o.max_nodes)) {
+		status = cmd_usage_error(prog, "--format graphml writes the whole graph, with each "
+					 "node's state: --scope, --detail, --max-boxes, --collapse, "
+					 "--expand, --depth, --paths and --max-nodes shape drawings only");
 		goto done;
 	}
 	ro.scope = FO_SCOPE_AUTO;
@@ -227,7 +242,7 @@ int cmd_render(int argc, char **argv)
 	ro.cli = 1;
 	if ((status = cmd_out_open(&out, prog, out_path)) != EXIT_OK)
 		goto done;
-	err = fo_render(out.fp, ss.e, &ro, ss.diag);
+	err = graphml ? fo_graphml_write(out.fp, ss.g, ss.e) : fo_render(out.fp, ss.e, &ro, ss.diag);
 	if (err < 0) {
 		cmd_diag_print(prog, ss.diag, stderr);
 		if (err != FO_ELIMIT && err != FO_EIO && !(err == FO_EINVAL && fo_diag_count(ss.diag)))

@@ -14,10 +14,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../graphs/fo_error.h"
+#include "fo_archimate.h"
+#include "fo_cmdb.h"
+#include "fo_graphml.h"
+#include "fo_k8s.h"
+#include "fo_terraform.h"
 
 /* The fallout reader with the signature of a row (its options are passed
  * by fo_import_load itself, which knows it). */
@@ -32,6 +38,11 @@ static const char *const words[] = { "fallout", "archimate", "k8s", "terraform",
 /* One line per reader: { word, default prefix, strict, read, sniff }. */
 static const fo_import_format formats[] = {
 	{ "fallout", "", 1, fallout_read, fo_inventory_sniff },
+	{ "archimate", "archimate", 0, fo_archimate_read, fo_archimate_sniff },
+	{ "k8s", "k8s", 0, fo_k8s_read, fo_k8s_sniff },
+	{ "terraform", "tf", 0, fo_terraform_read, fo_terraform_sniff },
+	{ "graphml", "graphml", 0, fo_graphml_read, fo_graphml_sniff },
+	{ "cmdb", "cmdb", 0, fo_cmdb_read, fo_cmdb_sniff },
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
@@ -220,6 +231,42 @@ static int spool_copy(input *in, int fd, fo_diag *diag)
 	return FO_OK;
 }
 
+/* Whether the tree under dir holds a .yaml, .yml or .json file (what
+ * `oc adm must-gather` and `kubectl cluster-info dump` write), looking at
+ * most 8 levels down and at 100,000 entries. Symbolic links are not
+ * followed. */
+static int dir_has_dump_files(const char *dir, int depth, size_t *seen)
+{
+	static const char *const exts[] = { ".yaml", ".yml", ".json", NULL };
+	DIR *d;
+	struct dirent *e;
+	int found = 0;
+	if (depth > 8 || !(d = opendir(dir)))
+		return 0;
+	while (!found && (e = readdir(d)) && ++*seen < 100000) {
+		size_t len = strlen(e->d_name);
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		for (int i = 0; exts[i] && !found; i++) {
+			size_t el = strlen(exts[i]);
+			found = len > el && !strcmp(e->d_name + len - el, exts[i]);
+		}
+		if (!found) {
+			struct stat st;
+			size_t dl = strlen(dir);
+			char *sub = malloc(dl + len + 2);
+			if (!sub)
+				break;
+			sprintf(sub, "%s/%s", dir, e->d_name);
+			if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+				found = dir_has_dump_files(sub, depth + 1, seen);
+			free(sub);
+		}
+	}
+	closedir(d);
+	return found;
+}
+
 /* Decides in->fmt (forced: `forced`, else detected), copying a
  * non-regular input first when it must be sniffed or is not for the
  * fallout reader (which reads pipes itself). */
@@ -256,9 +303,12 @@ static int input_prepare(input *in, const fo_import_format *forced, fo_diag *dia
 		goto done;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		/* A directory is a cluster dump (must-gather) if this build reads
-		 * those; otherwise the fallout reader says it is a directory. */
-		if (!in->fmt && !(in->fmt = fo_import_format_for("k8s")))
+		/* A directory is a cluster dump (must-gather) when it holds a
+		 * file a dump holds; otherwise (a folder of inventories given by
+		 * mistake) the fallout reader says it is a directory, as always. */
+		size_t seen = 0;
+		if (!in->fmt && (!dir_has_dump_files(in->path, 0, &seen) ||
+				 !(in->fmt = fo_import_format_for("k8s"))))
 			in->fmt = fallout_row();
 		goto done;
 	}

@@ -26,7 +26,13 @@ max_len() {
 	case $1 in
 	inventory) echo 65536 ;;
 	scenarios) echo 16384 ;;
+	mapfile) echo 16384 ;;
 	snapshot) echo 65536 ;;
+	archimate) echo 65536 ;;
+	graphml) echo 32768 ;;
+	cmdb) echo 8192 ;;
+	k8s) echo 32768 ;;
+	terraform) echo 65536 ;;
 	*) echo 4096 ;;
 	esac
 }
