@@ -29,6 +29,7 @@ typedef struct check_opts {
 	cmd_inputs in;
 	unsigned long cap;
 	int strict, format, quiet, print_schema, join;
+	fo_mapfile *map; /* --map, loaded once for every INVENTORY */
 } check_opts;
 
 static const char *const formats[] = { "text", "json", NULL };
@@ -124,9 +125,9 @@ static void check_one(checked *c, const char *prog, const char *const *paths, si
 		err = FO_ENOMEM;
 		goto fail;
 	}
-	if (snap && o->in.from) {
+	if (snap && (o->in.from || o->map)) {
 		fo_diag_add_code(c->diag, FO_SEV_ERROR, "usage", c->shown, 0, 0, NULL,
-				 "--from does not apply to a snapshot");
+				 "%s does not apply to a snapshot", o->in.from ? "--from" : "--map");
 		c->status = EXIT_USAGE;
 		goto done;
 	}
@@ -144,7 +145,7 @@ static void check_one(checked *c, const char *prog, const char *const *paths, si
 		/* Read once; the input is kept (a copy, for a pipe or a FIFO)
 		 * to locate the warnings below: the path is not opened again.
 		 * No XSD validation and no sha256: see the top of this file. */
-		fo_import_opts iopts = { o->in.from, NULL, { 0, c->shown, 1, 0 }, o->in.explain };
+		fo_import_opts iopts = { o->in.from, o->map, { 0, c->shown, 1, 0 }, o->in.explain };
 		if (n > 1)
 			err = fo_import_load(&g, paths, n, &iopts, c->diag, &m);
 		else
@@ -286,6 +287,13 @@ int cmd_check(int argc, char **argv)
 	}
 	if ((status = cmd_check_from(prog, o.in.from)) != EXIT_OK)
 		goto done;
+	for (size_t i = 0; o.in.map && !strcmp(o.in.map, "-") && i < o.in.n; i++)
+		if (!strcmp(o.in.paths[i], "-")) {
+			status = cmd_usage_error(prog, "an INVENTORY and --map cannot both be - (standard input)");
+			goto done;
+		}
+	if ((status = cmd_load_map(&o.map, prog, &o.in, "checked")) != EXIT_OK)
+		goto done;
 	if (!o.in.n) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;
@@ -329,5 +337,6 @@ done:
 	free(c);
 	cmd_parse_dispose(&spec, &o);
 	cmd_inputs_dispose(&o.in);
+	fo_mapfile_free(o.map);
 	return status;
 }
