@@ -1743,7 +1743,7 @@ static int add_relationships(rd *c)
 						    k->et->cls == E_OR
 							    ? "1-of-n groups of the elements that need it"
 							    : "the dependencies of the elements that need it")
-			    : fo_model_skip(c->m, k->type, k->id, R_JUNCTION_UNUSED);
+			    : fo_model_skip(c->m, k->type, concept_name(c, k), R_JUNCTION_UNUSED);
 		if (e)
 			return e;
 	}

@@ -175,6 +175,9 @@ static void diag_at(reader *r, fo_severity sev, const char *code, fo_pos pos, co
 	    FO_ENOMEM)
 		r->nomem = 1;
 	va_end(ap);
+	/* Counted in the summary line as well as said. */
+	if (sev == FO_SEV_WARNING && !strcmp(code, "dangling-reference"))
+		fo_model_count_dangling(r->m, 1);
 }
 
 static int tab_find(const strtab *t, const char *k, uint32_t *out)

@@ -98,6 +98,12 @@ int fo_model_count_read(fo_model *m, const char *source_type, size_t n);
 int fo_model_skip(fo_model *m, const char *source_type, const char *what,
 		  const char *reason);
 
+/* Records that the importer itself warned of n references to objects that
+ * no input defines (a Terraform id it made a placeholder for), so that the
+ * summary's dangling count covers them too; the model counts those it
+ * drops at build by itself. O(1). */
+int fo_model_count_dangling(fo_model *m, size_t n);
+
 /* Records that one object of `source_type` became part of another node
  * rather than a node of its own (a ReplicaSet folded into its Deployment,
  * an Endpoints object into its Service, a listener into its load

@@ -818,6 +818,7 @@ static int emit(reader *r)
 				err = FO_ENOMEM;
 				goto out;
 			}
+			fo_model_count_dangling(r->m, 1);
 			continue;
 		}
 		if (d->rel == R_LOCATED) {

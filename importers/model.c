@@ -61,6 +61,7 @@ typedef struct source {
 	type_stat *types;
 	size_t ntypes, types_alloc;
 	size_t dangling;         /* at build */
+	size_t reader_dangling;  /* said by the importer (fo_model_count_dangling) */
 } source;
 
 typedef struct mnode {
@@ -543,6 +544,14 @@ int fo_model_skip(fo_model *m, const char *source_type, const char *what, const 
 	if (!m || !m->nsrc || !source_type || !reason)
 		return FO_EINVAL;
 	return count_reason(m, (uint32_t)(m->nsrc - 1), source_type, what, reason, 0);
+}
+
+int fo_model_count_dangling(fo_model *m, size_t n)
+{
+	if (!m || !m->nsrc)
+		return FO_EINVAL;
+	m->src[m->nsrc - 1].reader_dangling += n;
+	return FO_OK;
 }
 
 int fo_model_count_folded(fo_model *m, const char *source_type, const char *into)
@@ -1407,8 +1416,9 @@ int fo_model_explain(const fo_model *m, FILE *fp)
 			folded, skipped);
 		if (merged)
 			fprintf(fp, ", %zu merged by same-as", merged);
-		if (s->dangling)
-			fprintf(fp, ", %zu dangling reference%s", s->dangling, s->dangling == 1 ? "" : "s");
+		size_t dangling = s->dangling + s->reader_dangling;
+		if (dangling)
+			fprintf(fp, ", %zu dangling reference%s", dangling, dangling == 1 ? "" : "s");
 		fputc('\n', fp);
 		for (size_t t = 0; t < s->ntypes; t++) {
 			const type_stat *ts = &s->types[t];
@@ -1461,8 +1471,9 @@ int fo_model_summary(const fo_model *m, FILE *fp)
 			s->format, read, nodes, folded, skipped);
 		if (merged)
 			fprintf(fp, ", %zu merged", merged);
-		if (s->dangling)
-			fprintf(fp, "; %zu dangling reference%s", s->dangling, s->dangling == 1 ? "" : "s");
+		size_t dangling = s->dangling + s->reader_dangling;
+		if (dangling)
+			fprintf(fp, "; %zu dangling reference%s", dangling, dangling == 1 ? "" : "s");
 		fputs(" (--explain-import)\n", fp);
 	}
 	return ferror(fp) ? FO_EIO : FO_OK;

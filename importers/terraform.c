@@ -47,6 +47,9 @@ void tf__diag(tf_ctx *c, fo_severity sev, const char *code, unsigned long line,
 	va_end(ap);
 	if (sev == FO_SEV_ERROR)
 		c->errors++;
+	/* Counted in the summary line as well as said. */
+	if (sev == FO_SEV_WARNING && !strcmp(code, "dangling-reference"))
+		fo_model_count_dangling(c->m, 1);
 }
 
 int tf__status(tf_ctx *c, int err)

@@ -9,6 +9,8 @@
  *    one error, each naming the file (JSON errors carry LINE:COL; semantic
  *    ones a JSON path in the text, so no line is demanded);
  *  - a read that succeeds never leaves an error on the diag;
+ *  - read twice as two states of one prefix (by the input's hash), the
+ *    second read succeeds like the first;
  *  - a built graph goes through a what-if of nodes picked by the input's
  *    hash, and every report of it is checked (fz_check_outputs).
  * Run and reproduce: tests/fuzz/README.md.
@@ -44,6 +46,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (h & 1)
 		fo_model_set_option(m, "depends-on", (h & 2) ? "degrades" : "ignore");
 	err = fo_terraform_read(m, path);
+	if (err == FO_OK && (h & 4)) {
+		/* The same file again as a second state of the prefix: the join
+		 * (earlier ids, reused zones, placeholders aliased) runs; the
+		 * repeated addresses are the model's duplicate-id errors at build. */
+		if (fo_model_source_begin(m, "fuzz2.tfstate", "terraform", "tf", 0, NULL) != FO_OK)
+			fz_fail("fo_model_source_begin (second)");
+		err = fo_terraform_read(m, path);
+		if (err != FO_OK)
+			fz_fail("the second read of a file read once failed: %s", fo_strerror(err));
+	}
 	if (err != FO_OK) {
 		if (err != FO_EINPUT && err != FO_ELIMIT)
 			fz_fail("read: unexpected %s", fo_strerror(err));

@@ -185,9 +185,11 @@ static void infracost_show_json(void **state)
 	assert_int_equal(t.err, FO_OK);
 	tf_build(&t);
 	char *sum = mem_text(2, &t), *x = mem_text(1, &t), *d = mem_text(0, &t);
-	/* 14 managed resources in 3 module levels + 4 data sources. */
+	/* 14 managed resources in 3 module levels + 4 data sources; the
+	 * creation order names 8 resources the file does not hold (IAM
+	 * roles, an option group...), each warned and counted. */
 	assert_string_equal(sum, DIR "infracost-tf0.14-state.show.json (terraform): 18 objects: "
-				 "18 nodes, 0 folded, 4 skipped (--explain-import)\n");
+				 "18 nodes, 0 folded, 4 skipped; 8 dangling references (--explain-import)\n");
 	assert_has(x, "  aws_instance: 6 read; 6 nodes (vm 6)\n");
 	assert_has(x, "  aws_db_instance: 1 read; 1 node (db 1)\n");
 	assert_has(x, "  aws_iam_role: 1 read; 1 node (resource 1)\n");
@@ -796,6 +798,19 @@ static void empty_and_odd_states(void **state)
 				   &d, NULL, NULL), FO_EINPUT);
 	assert_has(d, "values.root_module.resources[0]: a resource without an \"address\"");
 	assert_has(d, "values.root_module.child_modules: not an array");
+	free(d);
+	/* depends_on relative to the module (show -json of Terraform 1.x): found
+	 * under the resource's module; an address in neither place is warned. */
+	assert_int_equal(read_text("{\"format_version\":\"1.0\",\"values\":{\"root_module\":{"
+				   "\"child_modules\":[{\"address\":\"module.m\",\"resources\":["
+				   "{\"address\":\"module.m.aws_vpc.v\",\"mode\":\"managed\",\"type\":"
+				   "\"aws_vpc\",\"values\":{}},{\"address\":\"module.m.aws_subnet.s\","
+				   "\"mode\":\"managed\",\"type\":\"aws_subnet\",\"values\":{},"
+				   "\"depends_on\":[\"aws_vpc.v\",\"aws_vpc.none\"]}]}]}}}", 0, &d,
+				   NULL, NULL), FO_OK);
+	assert_has(d, "F: warning: values.root_module.child_modules[0].resources[1].depends_on[1] "
+		      "(module.m.aws_subnet.s): depends on aws_vpc.none, which is not in the file");
+	assert_int_equal(count_of(d, "warning"), 1);
 	free(d);
 	/* A listener whose load balancer is elsewhere: warned, dropped. */
 	assert_int_equal(read_text("{\"version\":4,\"resources\":[{\"mode\":\"managed\",\"type\":"
