@@ -14,6 +14,7 @@
 #include "../graphs/fo_graph.h"
 #include "../analyzer/fo_engine.h"
 #include "../importers/fo_inventory.h"
+#include "../importers/fo_mapfile.h"
 #include "../importers/fo_model.h"
 
 /* Exit statuses, documented in README.md and every --help. */
@@ -145,6 +146,7 @@ typedef struct cmd_inputs {
 	size_t n;
 	const char *from;   /* --from FMT, or NULL: detected */
 	int explain;        /* --explain-import */
+	const char *map;    /* --map FILE, or NULL */
 } cmd_inputs;
 
 /* The options of cmd_inputs, for a command's table; off is the offset of
@@ -153,6 +155,9 @@ typedef struct cmd_inputs {
 	CMD_STRING("from", 0, "FMT", (off) + offsetof(cmd_inputs, from),                          \
 		   "read every INVENTORY as FMT: fallout, archimate, k8s,\n"                    \
 		   "terraform, graphml or cmdb (default: detected from each one's content)"),     \
+	CMD_STRING("map", 0, "FILE", (off) + offsetof(cmd_inputs, map),                           \
+		   "the mapping file (docs/mapping-format.md): kinds, tenants,\n"               \
+		   "placement, K of n, drops and same-as for imported objects"),                 \
 	CMD_FLAG("explain-import", 0, (off) + offsetof(cmd_inputs, explain),                      \
 		 "say on standard error what the import read, mapped,\n"                         \
 		 "folded and skipped, per source")
@@ -218,6 +223,11 @@ void cmd_model_say(const char *prog, const fo_model *m, int explain);
 /* Checks --from: a word fallout knows and this build reads. Returns
  * EXIT_OK or EXIT_USAGE (said). */
 int cmd_check_from(const char *prog, const char *from);
+
+/* Loads --map FILE (in->map; *out NULL when none): on failure prints its
+ * located errors and "PROG: FILE: N errors; nothing was VERB" and returns
+ * the exit status; *out owned by the caller (fo_mapfile_free). */
+int cmd_load_map(fo_mapfile **out, const char *prog, const cmd_inputs *in, const char *nothing);
 
 /* True when path names a snapshot rather than an inventory XML: FILE or
  * FILE@LABEL where FILE is an existing file starting with SQLite's header

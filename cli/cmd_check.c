@@ -28,7 +28,8 @@
 typedef struct check_opts {
 	cmd_inputs in;
 	unsigned long cap;
-	int strict, format, quiet, print_schema;
+	int strict, format, quiet, print_schema, join;
+	fo_mapfile *map; /* --map, loaded once for every INVENTORY */
 } check_opts;
 
 static const char *const formats[] = { "text", "json", NULL };
@@ -43,6 +44,8 @@ static const cmd_opt opts[] = {
 	CMD_COUNT("max-errors", 0, "N", OFF(cap), 0,
 		  "print at most N diagnostics per inventory (default 100;\n0 = all); the rest are counted"),
 	CMD_FLAG("print-schema", 0, OFF(print_schema), "print the inventory format's XSD and exit"),
+	CMD_FLAG("join", 0, OFF(join), "check the one graph all INVENTORY make together, as the\n"
+		 "other commands join them (one summary line)"),
 	CMD_INPUT_OPTS(OFF(in)),
 	CMD_END,
 };
@@ -55,7 +58,7 @@ static int operand(void *ctx, const char *prog, const char *val)
 static const cmd_spec spec = {
 	"fallout check",
 	"Usage: fallout check INVENTORY... [--strict] [--format text|json] [-q]\n"
-	"                     [--max-errors N] [--print-schema]\n"
+	"                     [--max-errors N] [--print-schema] [--join]\n"
 	"Checks each INVENTORY against the rules of docs/inventory-format.md, printing\n"
 	"every problem as FILE:LINE:COL: error|warning: message, then a summary line.\n"
 	"Warnings: kinds that are not documented (with the nearest kind), dependency\n"
@@ -64,8 +67,7 @@ static const cmd_spec spec = {
 	opts,
 	"INVENTORY: a file in any format fallout reads (docs/importers.md), - for\n"
 	"standard input (once), or a snapshot DB[@LABEL]. Each INVENTORY is checked on\n"
-	"its own (to check a joined graph, convert it first: 'fallout convert A B -o\n"
-	"all.xml'); the status is the highest of theirs.\n",
+	"its own, the status the highest of theirs; with --join, the graph they make.\n",
 	{ "every inventory valid (warnings allowed without --strict)", "--strict and a warning",
 	  "usage error", CMD_EXIT_INPUT, CMD_EXIT_IO },
 	operand,
@@ -88,8 +90,10 @@ static const char *plural(size_t n, const char *one, const char *many)
 
 /* Loads path (an XML inventory, "-" or a snapshot) and checks it into c.
  * Prints nothing but errors that are not diagnostics (out of memory). */
-static void check_one(checked *c, const char *prog, const char *path, const check_opts *o)
+static void check_one(checked *c, const char *prog, const char *const *paths, size_t n,
+		      const check_opts *o)
 {
+	const char *path = paths[0];
 	fo_graph *g = NULL;
 	fo_inventory_input *in = NULL;
 	fo_model *m = NULL;
@@ -98,18 +102,32 @@ static void check_one(checked *c, const char *prog, const char *path, const chec
 	int err, snap = 0;
 
 	c->shown = strcmp(path, "-") ? path : "<stdin>";
+	if (n > 1) {
+		/* --join: named as the graph is, "a.xml + b.json". */
+		size_t len = 1;
+		for (size_t i = 0; i < n; i++)
+			len += strlen(paths[i]) + 10;
+		if (!(c->own = malloc(len))) {
+			err = FO_ENOMEM;
+			goto fail;
+		}
+		c->own[0] = '\0';
+		for (size_t i = 0; i < n; i++)
+			strcat(strcat(c->own, i ? " + " : ""), strcmp(paths[i], "-") ? paths[i] : "<stdin>");
+		c->shown = c->own;
+	}
 	if (fo_diag_new(&c->diag, o->cap) < 0) {
 		err = FO_ENOMEM;
 		goto fail;
 	}
-	snap = strcmp(path, "-") ? cmd_split_snapshot(path, &db, &label) : 0;
+	snap = strcmp(path, "-") && n == 1 ? cmd_split_snapshot(path, &db, &label) : 0;
 	if (snap < 0) {
 		err = FO_ENOMEM;
 		goto fail;
 	}
-	if (snap && o->in.from) {
+	if (snap && (o->in.from || o->map)) {
 		fo_diag_add_code(c->diag, FO_SEV_ERROR, "usage", c->shown, 0, 0, NULL,
-				 "--from does not apply to a snapshot");
+				 "%s does not apply to a snapshot", o->in.from ? "--from" : "--map");
 		c->status = EXIT_USAGE;
 		goto done;
 	}
@@ -127,8 +145,11 @@ static void check_one(checked *c, const char *prog, const char *path, const chec
 		/* Read once; the input is kept (a copy, for a pipe or a FIFO)
 		 * to locate the warnings below: the path is not opened again.
 		 * No XSD validation and no sha256: see the top of this file. */
-		fo_import_opts iopts = { o->in.from, NULL, { 0, c->shown, 1, 0 }, o->in.explain };
-		err = fo_import_read(&g, &in, path, &iopts, c->diag, &m);
+		fo_import_opts iopts = { o->in.from, o->map, { 0, c->shown, 1, 0 }, o->in.explain };
+		if (n > 1)
+			err = fo_import_load(&g, paths, n, &iopts, c->diag, &m);
+		else
+			err = fo_import_read(&g, &in, path, &iopts, c->diag, &m);
 		/* What an imported source did, on stderr: the diagnostics are
 		 * this command's output, the summary is not. */
 		if (m && err == FO_OK)
@@ -266,6 +287,13 @@ int cmd_check(int argc, char **argv)
 	}
 	if ((status = cmd_check_from(prog, o.in.from)) != EXIT_OK)
 		goto done;
+	for (size_t i = 0; o.in.map && !strcmp(o.in.map, "-") && i < o.in.n; i++)
+		if (!strcmp(o.in.paths[i], "-")) {
+			status = cmd_usage_error(prog, "an INVENTORY and --map cannot both be - (standard input)");
+			goto done;
+		}
+	if ((status = cmd_load_map(&o.map, prog, &o.in, "checked")) != EXIT_OK)
+		goto done;
 	if (!o.in.n) {
 		status = cmd_usage_error(prog, "missing INVENTORY");
 		goto done;
@@ -275,8 +303,21 @@ int cmd_check(int argc, char **argv)
 		status = EXIT_IO;
 		goto done;
 	}
-	for (size_t i = 0; i < o.in.n; i++) {
-		check_one(&c[i], prog, o.in.paths[i], &o);
+	size_t nchecks = o.in.n;
+	if (o.join && o.in.n > 1) {
+		for (size_t i = 0; i < o.in.n; i++)
+			if (strcmp(o.in.paths[i], "-") && cmd_is_snapshot(o.in.paths[i])) {
+				status = cmd_usage_error(prog, "'%s' is a snapshot: it is one inventory, "
+							 "not joined with others (--join)", o.in.paths[i]);
+				goto done;
+			}
+		nchecks = 1;
+	}
+	for (size_t i = 0; i < nchecks; i++) {
+		if (nchecks == 1 && o.in.n > 1)
+			check_one(&c[i], prog, o.in.paths, o.in.n, &o);
+		else
+			check_one(&c[i], prog, &o.in.paths[i], 1, &o);
 		status = worse(status, c[i].status);
 		/* Text goes out as each inventory is done; JSON is one document. */
 		if (o.format == 0) {
@@ -286,7 +327,7 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	if (o.format == 1)
-		print_json(c, o.in.n);
+		print_json(c, nchecks);
 
 done:
 	for (size_t i = 0; c && i < o.in.n; i++) {
@@ -296,5 +337,6 @@ done:
 	free(c);
 	cmd_parse_dispose(&spec, &o);
 	cmd_inputs_dispose(&o.in);
+	fo_mapfile_free(o.map);
 	return status;
 }

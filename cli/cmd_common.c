@@ -224,6 +224,31 @@ int cmd_check_from(const char *prog, const char *from)
 	return EXIT_OK;
 }
 
+int cmd_load_map(fo_mapfile **out, const char *prog, const cmd_inputs *in, const char *nothing)
+{
+	fo_diag *d = NULL;
+	int err;
+
+	*out = NULL;
+	if (!in->map)
+		return EXIT_OK;
+	if (fo_diag_new(&d, 100) < 0) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_IO;
+	}
+	if ((err = fo_mapfile_load(out, in->map, d)) < 0) {
+		cmd_diag_print(prog, d, stderr);
+		if (err == FO_EINPUT)
+			fprintf(stderr, "%s: %s: %zu error%s; nothing was %s\n", prog,
+				strcmp(in->map, "-") ? in->map : "<stdin>", fo_diag_errors(d),
+				fo_diag_errors(d) == 1 ? "" : "s", nothing);
+		else if (err != FO_EIO)
+			fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
+	}
+	fo_diag_free(d);
+	return cmd_exit_for(err);
+}
+
 /* Writes text to fp with "PROG: " before every line (docs/cli.md: every
  * line of stderr says where it comes from). */
 static void put_prefixed(const char *prog, const char *text, size_t len, FILE *fp)
@@ -308,6 +333,7 @@ int cmd_load_inputs(fo_graph **out, fo_inventory_input **kept, const char *prog,
 {
 	fo_import_opts io = { 0 };
 	fo_model *m = NULL;
+	fo_mapfile *map = NULL;
 	fo_diag *d = NULL;
 	int err, status;
 
@@ -329,15 +355,21 @@ int cmd_load_inputs(fo_graph **out, fo_inventory_input **kept, const char *prog,
 			return cmd_usage_error(prog, "'%s' is a snapshot: it is one inventory, not joined with others",
 					       in->paths[i]);
 		}
-		if (in->from) {
+		if (in->from || in->map) {
 			free(db);
-			return cmd_usage_error(prog, "--from does not apply to a snapshot ('%s')", in->paths[i]);
+			return cmd_usage_error(prog, "%s does not apply to a snapshot ('%s')",
+					       in->from ? "--from" : "--map", in->paths[i]);
 		}
 		return load_snapshot(out, prog, in->paths[i], db, label);
 	}
-	if ((status = cmd_check_from(prog, in->from)) != EXIT_OK)
+	for (size_t i = 0; in->map && !strcmp(in->map, "-") && i < in->n; i++)
+		if (!strcmp(in->paths[i], "-"))
+			return cmd_usage_error(prog, "an INVENTORY and --map cannot both be - (standard input)");
+	if ((status = cmd_check_from(prog, in->from)) != EXIT_OK ||
+	    (status = cmd_load_map(&map, prog, in, nothing)) != EXIT_OK)
 		return status;
 	io.from = in->from;
+	io.map = map;
 	io.inventory.validate_schema = validate_schema;
 	io.want_model = in->explain;
 	/* The import reports on a context of its own: an imported source's
@@ -345,6 +377,7 @@ int cmd_load_inputs(fo_graph **out, fo_inventory_input **kept, const char *prog,
 	 * when the caller prints its diag for a later problem. */
 	if (fo_diag_new(&d, 100) < 0) {
 		fprintf(stderr, "%s: out of memory\n", prog);
+		fo_mapfile_free(map);
 		return EXIT_IO;
 	}
 	if (in->n == 1)
@@ -357,6 +390,7 @@ int cmd_load_inputs(fo_graph **out, fo_inventory_input **kept, const char *prog,
 	if (m && err == FO_OK)
 		cmd_model_say(prog, m, in->explain);
 	fo_model_free(m);
+	fo_mapfile_free(map);
 	if (err == FO_EINPUT) {
 		char *names = input_names(in);
 		size_t ne = fo_diag_errors(d);
@@ -378,7 +412,8 @@ int cmd_load(fo_graph **out, const char *prog, const cmd_inputs *in, int validat
 int cmd_load_one(fo_graph **out, const char *prog, const char *path, const cmd_inputs *opts)
 {
 	const char *paths[1] = { path };
-	cmd_inputs in = { paths, 1, opts ? opts->from : NULL, opts ? opts->explain : 0 };
+	cmd_inputs in = { paths, 1, opts ? opts->from : NULL, opts ? opts->explain : 0,
+			  opts ? opts->map : NULL };
 	return cmd_load(out, prog, &in, 0);
 }
 

@@ -1,7 +1,8 @@
 /*
  * cmd_convert.c — `fallout convert INVENTORY... [-o FILE]`: reads one or
  * several inputs in any format fallout reads, joins them into one graph
- * and writes it as an inventory XML v1 (importers/fo_invwrite.h), so that
+ * and writes it as an inventory XML v1 (importers/fo_invwrite.h), or as
+ * GraphML with --to graphml (reports/fo_graphml.h), so that
  * an import can be reviewed, edited, diffed and versioned (docs/cli.md,
  * "convert").
  */
@@ -11,6 +12,7 @@
 #include "cmd.h"
 #include "../graphs/fo_error.h"
 #include "../importers/fo_invwrite.h"
+#include "../reports/fo_graphml.h"
 
 typedef struct convert_opts {
 	cmd_inputs in;
@@ -18,7 +20,7 @@ typedef struct convert_opts {
 	int to; /* index in targets */
 } convert_opts;
 
-static const char *const targets[] = { "inventory", NULL };
+static const char *const targets[] = { "inventory", "graphml", NULL };
 
 static int opt_to(void *ctx, const char *prog, const char *val)
 {
@@ -27,7 +29,8 @@ static int opt_to(void *ctx, const char *prog, const char *val)
 
 #define OFF(f) offsetof(convert_opts, f)
 static const cmd_opt opts[] = {
-	CMD_CALL("to", 0, "FMT", opt_to, "inventory: fallout's inventory XML v1 (the default)"),
+	CMD_CALL("to", 0, "FMT", opt_to, "inventory: fallout's inventory XML v1 (the default);\n"
+		 "graphml: GraphML for yEd, Gephi, networkx (docs/importers/graphml.md)"),
 	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
 	CMD_INPUT_OPTS(OFF(in)),
 	CMD_END,
@@ -40,13 +43,14 @@ static int operand(void *ctx, const char *prog, const char *val)
 
 static const cmd_spec spec = {
 	"fallout convert",
-	"Usage: fallout convert INVENTORY... [--from FMT] [--to FMT] [-o FILE]\n"
+	"Usage: fallout convert INVENTORY... [--from FMT] [--map FILE] [--to FMT] [-o FILE]\n"
 	"Reads INVENTORY (several are joined into one graph, as every command joins\n"
 	"them) and writes the graph as a fallout inventory XML (format v1), for review,\n"
 	"editing, diffs and version control: every node flat with in= for its\n"
 	"container, its name, tenant, tier and properties, its groups and copies. The\n"
 	"output depends on the graph alone: converting it again gives the same bytes,\n"
-	"and every command answers the same on it as on INVENTORY.\n",
+	"and every command answers the same on it as on INVENTORY. --to graphml writes\n"
+	"GraphML instead, for yEd or Gephi (fallout reads it back).\n",
 	opts,
 	CMD_INPUTS_NOTE,
 	{ "written", NULL, CMD_EXIT_USAGE, CMD_EXIT_INPUT, CMD_EXIT_IO },
@@ -76,7 +80,7 @@ int cmd_convert(int argc, char **argv)
 		goto done;
 	if ((status = cmd_out_open(&out, prog, o.output)) != EXIT_OK)
 		goto done;
-	err = fo_invwrite(out.fp, g);
+	err = o.to == 1 ? fo_graphml_write(out.fp, g, NULL) : fo_invwrite(out.fp, g);
 	if (err < 0 && err != FO_EIO)
 		fprintf(stderr, "%s: %s\n", prog, fo_strerror(err));
 	status = cmd_out_close(&out, prog, err == FO_OK);

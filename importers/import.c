@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../graphs/fo_error.h"
+#include "fo_mapfile.h"
 #include "fo_archimate.h"
 #include "fo_cmdb.h"
 #include "fo_graphml.h"
@@ -312,7 +313,9 @@ static int input_prepare(input *in, const fo_import_format *forced, fo_diag *dia
 			in->fmt = fallout_row();
 		goto done;
 	}
-	if (!S_ISREG(st.st_mode) && (err = spool_copy(in, fd, diag)) < 0)
+	/* Standard input is copied even when it is a file: the readers take
+	 * a path, and "-" may sit at any offset of its file. */
+	if ((!S_ISREG(st.st_mode) || !own) && (err = spool_copy(in, fd, diag)) < 0)
 		goto done;
 	if (in->fmt)
 		goto done;
@@ -437,9 +440,11 @@ static int load(fo_graph **out, fo_inventory_input **keep, const char *const *pa
 		const fo_import_format *f = in[i].fmt;
 		const char *prefix = NULL;
 		int r;
-		/* MAP: prefix = fo_mapfile_source_prefix(opts->map, in[i].name, f->word) */
+		if (opts->map)
+			prefix = fo_mapfile_source_prefix(opts->map, in[i].name, f->word);
 		if ((r = fo_model_source_begin(m, in[i].name, f->word, prefix ? prefix : f->prefix,
-					       f->strict, NULL)) < 0) {
+					       f->strict, NULL)) < 0 ||
+		    (opts->map && (r = fo_mapfile_begin_source(opts->map, m)) < 0)) {
 			err = r;
 			goto done;
 		}
@@ -455,7 +460,10 @@ static int load(fo_graph **out, fo_inventory_input **keep, const char *const *pa
 		if (err == FO_ENOMEM || err == FO_ELIMIT)
 			goto done;
 	}
-	/* MAP: fo_mapfile_begin_source above, fo_mapfile_apply here */
+	/* The mapping file rewrites what every source read; its errors (a
+	 * template giving a bad kind) still let the build say the rest. */
+	if (err == FO_OK && opts->map && (err = fo_mapfile_apply(opts->map, m)) == FO_EINPUT)
+		err = FO_OK;
 	/* Built even after a reader's errors (a reader that read to the end
 	 * returns FO_OK with them on diag): the resolution's errors are said in
 	 * the same run, and fo_model_build then fails. */

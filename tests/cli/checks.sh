@@ -669,7 +669,11 @@ status_is 3 render tests/hostile/empty.xml
 status_is 4 check "$tmp/no-such-file.xml"
 status_is 4 whatif "$tmp/no-such-file.xml" --fail a
 status_is 4 render "$tmp/no-such-file.xml"
-status_is 4 check "$tmp"
+# A folder of inventories is no input (a folder with .json or .yaml files is
+# a Kubernetes dump: docs/cli.md, "Inputs").
+mkdir -p "$tmp/folder"
+cp "$Q" "$tmp/folder/"
+status_is 4 check "$tmp/folder"
 # An unknown id in --fail is a usage error even when the file is fine; an
 # invalid file is reported first (nothing can be looked up in it).
 status_is 3 whatif tests/cli/inputs/dangling-ref.xml --fail no-such-id

@@ -54,6 +54,34 @@ for f in samples/*.xml samples/migration/before.xml samples/migration/after.xml 
 done
 check "convert: at least 12 inventories tried" [ "$n" -ge 12 ]
 
+# Every importer's real files (and joins of them): the conversion round
+# trips and answers as the source does (the summary lines and warnings of
+# the import are on stderr, not compared).
+same_quiet() {
+	src=$1 conv=$2
+	shift 2
+	$FALLOUT "$@" $src >"$tmp/a" 2>/dev/null
+	sa=$?
+	$FALLOUT "$@" "$conv" >"$tmp/b" 2>/dev/null
+	check "same $* on $src: status" [ "$sa" = "$?" ]
+	check "same $* on $src: output" cmp -s "$tmp/a" "$tmp/b"
+}
+k=0
+K=tests/importers/k8s C=tests/importers/cmdb
+for f in tests/importers/archimate/*.xml tests/importers/graphml/*.graphml tests/importers/k8s/*.json \
+	tests/importers/terraform/*.tfstate tests/importers/terraform/*.json tests/importers/cmdb/*.csv \
+	"$K/ocp-aws-us-east-1.infra.list.json $K/ocp-aws-us-east-1.pods.list.json" \
+	"$C/estate-cmdb_ci.csv $C/estate-cmdb_rel_ci.csv"; do
+	# shellcheck disable=SC2086
+	$FALLOUT convert $f -o "$tmp/r1.xml" 2>/dev/null || continue
+	k=$((k + 1))
+	fo convert "$tmp/r1.xml"
+	check "convert $f: converting again gives the same bytes" cmp -s "$tmp/r1.xml" "$tmp/out"
+	same_quiet "$f" "$tmp/r1.xml" spof --format json --top 0
+	same_quiet "$f" "$tmp/r1.xml" render --scope all --format dot
+done
+check "convert: at least 12 real imports tried" [ "$k" -ge 12 ]
+
 # Chosen failures, JSON with properties.
 fo convert samples/tencent-gz-2023.xml -o "$tmp/t.xml"
 same samples/tencent-gz-2023.xml "$tmp/t.xml" whatif --fail gz-cooling --format json

@@ -26,6 +26,8 @@
 #include "graphs/fo_graph.h"
 #include "importers/fo_import.h"
 #include "importers/fo_inventory.h"
+#include "importers/fo_invwrite.h"
+#include "importers/fo_mapfile.h"
 #include "importers/fo_model.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -482,6 +484,112 @@ static void load_errors(void **state)
 	free(text), free(a);
 }
 
+/* The graph as inventory text (malloc'd): equal texts, equal graphs. */
+static char *as_text(const fo_graph *g)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	assert_int_equal(fo_invwrite(fp, g), FO_OK);
+	fclose(fp);
+	return buf;
+}
+
+/* The fallout reader into a model (fo_inventory_read_model) builds the
+ * same graph as the reader into a builder, on every sample. */
+static void model_reader_same_graph(void **state)
+{
+	(void)state;
+	static const char *const files[] = {
+		"samples/quickstart.xml", "samples/tencent-gz-2023.xml", "samples/fire-backups.xml",
+		"samples/migration/before.xml", "samples/migration/after.xml",
+		"tests/cli/inputs/hostile-names.xml", "tests/cli/inputs/control-names.xml",
+		"tests/cli/inputs/tenants-ranked.xml",
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		fo_diag *d;
+		fo_graph *g1 = NULL, *g2 = NULL;
+		fo_model *m = NULL;
+		fo_import_opts o = { 0 };
+		o.want_model = 1;
+		assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+		assert_int_equal(fo_inventory_load(&g1, files[i], NULL, d), FO_OK);
+		assert_int_equal(fo_import_load(&g2, &files[i], 1, &o, d, &m), FO_OK);
+		assert_non_null(m);
+		assert_int_equal(fo_diag_count(d), 0);
+		char *t1 = as_text(g1), *t2 = as_text(g2);
+		if (strcmp(t1, t2))
+			fail_msg("%s: the model's graph differs:\n%s\n---\n%s", files[i], t1, t2);
+		assert_string_equal(fo_graph_file(g2), files[i]);
+		free(t1), free(t2);
+		fo_graph_free(g1), fo_graph_free(g2);
+		fo_model_free(m);
+		fo_diag_free(d);
+	}
+}
+
+/* A mapping file: the prefix it gives a source, and its rules applied
+ * before references are resolved (a Terraform zone declared the same as a
+ * zone of a fallout inventory). */
+static void load_with_map(void **state)
+{
+	(void)state;
+	static const char *const paths[] = {
+		"tests/cli/inputs/import/aws-facilities.xml",
+		"tests/importers/terraform/driftctl-aws-lb-listener.tfstate",
+	};
+	fo_diag *d;
+	fo_mapfile *map = NULL;
+	fo_graph *g = NULL;
+	fo_model *m = NULL;
+	fo_import_opts o = { 0 };
+	uint32_t subnet, zone, v;
+
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_mapfile_load(&map, "tests/cli/inputs/import/zones.map.xml", d), FO_OK);
+	o.map = map;
+	assert_int_equal(fo_import_load(&g, paths, 2, &o, d, &m), FO_OK);
+	assert_int_equal(fo_diag_errors(d), 0);
+	assert_int_equal(fo_graph_lookup(g, "tf:aws_subnet.main-1", &subnet), FO_OK);
+	assert_int_equal(fo_graph_lookup(g, "use1-az1", &zone), FO_OK);
+	assert_int_equal(fo_graph_node_container(g, subnet), zone);
+	assert_int_equal(fo_graph_lookup(g, "tf:zone/us-east-1a", &v), FO_ENOTFOUND);
+	fo_graph_free(g);
+	fo_model_free(m);
+	fo_mapfile_free(map);
+
+	/* Without the map, the zone is the state's own: two zones. */
+	assert_int_equal(fo_import_load(&g, paths, 2, NULL, d, NULL), FO_OK);
+	assert_int_equal(fo_graph_lookup(g, "tf:zone/us-east-1a", &v), FO_OK);
+	fo_graph_free(g);
+
+	/* A <source> prefix. */
+	char *mp = write_str("prefix.map.xml",
+			     "<map version=\"1\">\n"
+			     "  <source file=\"*.tfstate\" format=\"terraform\" prefix=\"tf-prod\"/>\n"
+			     "</map>\n");
+	assert_int_equal(fo_mapfile_load(&map, mp, d), FO_OK);
+	o.map = map;
+	assert_int_equal(fo_import_load(&g, &paths[1], 1, &o, d, &m), FO_OK);
+	assert_int_equal(fo_graph_lookup(g, "tf-prod:aws_lb.test", &v), FO_OK);
+	assert_int_equal(fo_graph_lookup(g, "tf:aws_lb.test", &v), FO_ENOTFOUND);
+	assert_string_equal(fo_model_source_prefix(m, 0), "tf-prod");
+	fo_graph_free(g);
+	fo_model_free(m);
+	fo_mapfile_free(map);
+
+	/* A map on one fallout inventory goes through the model. */
+	assert_int_equal(fo_mapfile_load(&map, "tests/cli/inputs/import/zones.map.xml", d), FO_OK);
+	o.map = map;
+	assert_int_equal(fo_import_load(&g, paths, 1, &o, d, &m), FO_EINPUT);
+	assert_non_null(m); /* tf:aws_lb.test is unknown alone: strict */
+	fo_model_free(m);
+	fo_mapfile_free(map);
+	fo_diag_free(d);
+	free(mp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -494,6 +602,8 @@ int main(void)
 		cmocka_unit_test(load_several),
 		cmocka_unit_test(load_stdin),
 		cmocka_unit_test(load_errors),
+		cmocka_unit_test(model_reader_same_graph),
+		cmocka_unit_test(load_with_map),
 	};
 	return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
 }
