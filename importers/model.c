@@ -631,9 +631,16 @@ int fo_model_add_node(fo_model *m, const char *id, const char *kind, const char 
 	size_t j = find_slot(m, full, strlen(full));
 	if (m->slot[j] != FO_NONE) {
 		const mnode *first = &m->nodes[m->slot[j]];
-		say(m, FO_SEV_ERROR, "duplicate-id", n.source, pos,
-		    "duplicate id '%s' (first defined at %s:%lu)", fo_diag_shorten(full, buf),
-		    src_file(m, first->source), first->pos.line);
+		/* As the XML reader says it within one file; naming the file
+		 * when the first is in another. */
+		if (first->source == n.source)
+			say(m, FO_SEV_ERROR, "duplicate-id", n.source, pos,
+			    "duplicate id '%s' (first defined at line %lu)", fo_diag_shorten(full, buf),
+			    first->pos.line);
+		else
+			say(m, FO_SEV_ERROR, "duplicate-id", n.source, pos,
+			    "duplicate id '%s' (first defined at %s:%lu)", fo_diag_shorten(full, buf),
+			    src_file(m, first->source), first->pos.line);
 	} else {
 		m->slot[j] = v;
 	}
@@ -1173,7 +1180,8 @@ int fo_model_build(fo_model *m, fo_graph **out)
 {
 	build b = { 0 };
 	fo_builder *bu = NULL;
-	uint32_t *cont = NULL, *node_of = NULL;
+	uint32_t *cont = NULL, *node_of = NULL, *copy_to = NULL, *copy_count = NULL;
+	size_t *copy_order = NULL;
 	char *file = NULL;
 	size_t errors0;
 	uint32_t nb = 0, sid = 0;
@@ -1279,6 +1287,57 @@ int fo_model_build(fo_model *m, fo_graph **out)
 			    "'%s' needs %lu of %zu, but only %zu are defined: needs %zu of %zu",
 			    fo_diag_shorten(m->a + m->nodes[owner].id, buf), g->k, g->n, kept, kept, kept);
 	}
+	/* Copies: resolved (and said) with everything else, then one group per
+	 * owner without a holder twice (an error in a strict source, as the
+	 * XML reader says it). copy_to[i]: copy i's holder, FO_NONE: none. */
+	if (!(copy_to = malloc((m->ncopies ? m->ncopies : 1) * sizeof *copy_to)) ||
+	    !(copy_order = malloc((m->ncopies ? m->ncopies : 1) * sizeof *copy_order)) ||
+	    !(copy_count = calloc((size_t)nb + 1, sizeof *copy_count))) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < m->ncopies; i++) {
+		const mcopy *c = &m->copies[i];
+		uint32_t owner = b.out[find_rep(b.rep, c->owner)];
+		copy_to[i] = FO_NONE;
+		if (owner == FO_NONE)
+			continue;
+		uint32_t v = resolve_ref(&b, &c->holder, c->source, m->a + m->nodes[c->owner].id,
+					 "keeps a copy on", "unknown-copy-holder", "unknown copy holder");
+		if (v == FO_NONE || (v == owner && !m->src[c->source].strict))
+			continue;
+		copy_to[i] = v;
+		copy_count[owner + 1]++;
+	}
+	for (uint32_t v = 0; v < nb; v++)
+		copy_count[v + 1] += copy_count[v];
+	size_t ncopy_ok = 0;
+	for (size_t i = 0; i < m->ncopies; i++)
+		if (copy_to[i] != FO_NONE) {
+			copy_order[copy_count[b.out[find_rep(b.rep, m->copies[i].owner)]]++] = i;
+			ncopy_ok++;
+		}
+	memset(b.stamp, 0, nn * sizeof *b.stamp);
+	for (size_t a = 0, e; a < ncopy_ok; a = e) {
+		size_t first = copy_order[a];
+		uint32_t owner = b.out[find_rep(b.rep, m->copies[first].owner)];
+		sid++;
+		for (e = a; e < ncopy_ok; e++) {
+			size_t i = copy_order[e];
+			if (b.out[find_rep(b.rep, m->copies[i].owner)] != owner)
+				break;
+			if (b.stamp[copy_to[i]] == sid) {
+				char buf[FO_DIAG_SHORT_BUF];
+				if (m->src[m->copies[i].source].strict)
+					say(m, FO_SEV_ERROR, "repeated-copy-holder", m->copies[i].source,
+					    m->copies[i].holder.pos, "repeated copy holder '%s'",
+					    fo_diag_shorten(m->a + m->nodes[node_of[copy_to[i]]].id, buf));
+				copy_to[i] = FO_NONE;
+				continue;
+			}
+			b.stamp[copy_to[i]] = sid;
+		}
+	}
 	if (m->diag && fo_diag_errors(m->diag) > errors0) {
 		err = FO_EINPUT;
 		goto done;
@@ -1356,14 +1415,10 @@ int fo_model_build(fo_model *m, fo_graph **out)
 	}
 	for (size_t i = 0; i < m->ncopies; i++) {
 		const mcopy *c = &m->copies[i];
-		uint32_t owner = b.out[find_rep(b.rep, c->owner)];
-		if (owner == FO_NONE)
+		if (copy_to[i] == FO_NONE)
 			continue;
-		uint32_t v = resolve_ref(&b, &c->holder, c->source, m->a + m->nodes[c->owner].id,
-					 "keeps a copy on", "unknown-copy-holder", "unknown copy holder");
-		if (v == FO_NONE || (v == owner && !m->src[c->source].strict))
-			continue;
-		if ((err = fo_builder_add_copy_node(bu, owner, v, single ? c->holder.pos : (fo_pos){ 0, 0 })) < 0)
+		if ((err = fo_builder_add_copy_node(bu, b.out[find_rep(b.rep, c->owner)], copy_to[i],
+						    single ? c->holder.pos : (fo_pos){ 0, 0 })) < 0)
 			goto done;
 	}
 	if (m->diag && fo_diag_errors(m->diag) > errors0) {
@@ -1380,6 +1435,9 @@ done:
 	free(b.stamp);
 	free(cont);
 	free(node_of);
+	free(copy_to);
+	free(copy_order);
+	free(copy_count);
 	return err;
 }
 

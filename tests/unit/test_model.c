@@ -157,9 +157,17 @@ static void strict_errors(void **state)
 	assert_int_equal(fo_model_group_begin(m, a, FO_GROUP_REQUIRES, 3, (fo_pos){ 6, 5 }), FO_OK);
 	assert_int_equal(fo_model_group_add_local(m, "db-main", (fo_pos){ 6, 20 }), FO_OK);
 	assert_int_equal(fo_model_group_end(m), FO_OK);
+	/* Copies are resolved with the rest, whatever else is wrong. */
+	assert_int_equal(fo_model_add_copy_local(m, a, "cos-gx", (fo_pos){ 7, 11 }), FO_OK);
+	assert_int_equal(fo_model_add_copy_local(m, a, "db-main", (fo_pos){ 8, 11 }), FO_OK);
+	assert_int_equal(fo_model_add_copy_local(m, a, "db-main", (fo_pos){ 9, 11 }), FO_OK);
+	assert_int_equal(fo_model_add_node(m, "db-main", "db", NULL, NULL, 0, "node", (fo_pos){ 10, 3 }, NULL), FO_OK);
 	assert_int_equal(fo_model_build(m, &g), FO_EINPUT);
 	assert_null(g);
 	char *t = diag_text(d);
+	assert_non_null(strstr(t, "a.xml:7:11: error: unknown copy holder 'cos-gx'"));
+	assert_non_null(strstr(t, "a.xml:9:11: error: repeated copy holder 'db-main'"));
+	assert_non_null(strstr(t, "a.xml:10:3: error: duplicate id 'db-main' (first defined at line 3)"));
 	assert_non_null(strstr(t, "a.xml:4:19: error: unknown reference 'db-mian'; did you mean 'db-main'?"));
 	assert_non_null(strstr(t, "a.xml:5:40: error: repeated member 'db-main' in one group"));
 	assert_non_null(strstr(t, "a.xml:6:5: error: bad min: needs 3 of 1 members"));
@@ -314,6 +322,35 @@ static void k_clamped(void **state)
 	fo_diag_free(d);
 }
 
+/* In an imported source a holder named twice is kept once, silently. */
+static void copies_deduped(void **state)
+{
+	fo_diag *d = NULL;
+	fo_model *m = NULL;
+	fo_graph *g = NULL;
+	uint32_t h, ds;
+	(void)state;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_model_new(&m, d), FO_OK);
+	assert_int_equal(fo_model_source_begin(m, "m.xml", "archimate", NULL, 0, NULL), FO_OK);
+	assert_int_equal(fo_model_add_node(m, "h", "host", NULL, NULL, 0, "Node", P0, &h), FO_OK);
+	assert_int_equal(fo_model_add_node(m, "d", "dataset", NULL, NULL, 0, "DataObject", P0, &ds), FO_OK);
+	assert_int_equal(fo_model_add_copy_node(m, ds, h, P0), FO_OK);
+	assert_int_equal(fo_model_add_copy_local(m, ds, "h", P0), FO_OK);
+	assert_int_equal(fo_model_build(m, &g), FO_OK);
+	assert_int_equal(fo_diag_count(d), 0);
+	uint32_t first, count;
+	fo_group_info gi;
+	fo_graph_node_groups(g, fx_id(g, "archimate:d"), &first, &count);
+	assert_int_equal(count, 1);
+	fo_graph_group(g, first, &gi);
+	assert_int_equal(gi.type, FO_GROUP_COPIES);
+	assert_int_equal(gi.n, 1);
+	fo_graph_free(g);
+	fo_model_free(m);
+	fo_diag_free(d);
+}
+
 static void containment_loop(void **state)
 {
 	fo_diag *d = NULL;
@@ -378,6 +415,7 @@ int main(void)
 		cmocka_unit_test(aliases_merge),
 		cmocka_unit_test(drops),
 		cmocka_unit_test(k_clamped),
+		cmocka_unit_test(copies_deduped),
 		cmocka_unit_test(containment_loop),
 		cmocka_unit_test(options_and_errors),
 	};
