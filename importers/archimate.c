@@ -40,6 +40,7 @@
 #include "../graphs/fo_error.h"
 #include "reader.h"
 #include "scan.h"
+#include "grow_int.h"
 
 #define NS3 "http://www.opengroup.org/xsd/archimate/3.0/"
 #define NS2 "http://www.opengroup.org/xsd/archimate"
@@ -330,24 +331,6 @@ typedef struct rd {
 
 /* ------------------------------------------------------------ small tools */
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return FO_OK;
-	size_t nc = *cap ? *cap : 16;
-	while (nc < need) {
-		if (nc > SIZE_MAX / 2 / size)
-			return FO_ENOMEM;
-		nc *= 2;
-	}
-	void *q = realloc(*p, nc * size);
-	if (!q)
-		return FO_ENOMEM;
-	*p = q;
-	*cap = nc;
-	return FO_OK;
-}
-
 static uint64_t hash_str(const char *s)
 {
 	return fo_scan__hash(s, strlen(s));
@@ -626,7 +609,7 @@ static const char *keep(rd *c, xmlChar *s)
 		c->nomem = 1;
 		return "";
 	}
-	if (grow((void **)&c->scratch, &c->scratch_cap, c->nscratch + 1, sizeof *c->scratch)) {
+	if (fo_imp__grow((void **)&c->scratch, &c->scratch_cap, c->nscratch + 1, sizeof *c->scratch)) {
 		xmlFree(s);
 		c->nomem = 1;
 		return "";
@@ -820,8 +803,8 @@ static int take_tags(rd *c)
 	fo_scan_tag t;
 	fo_scan_text tx;
 	while (fo_scan__pop_tag(s, &t) == 0) {
-		if (grow((void **)&c->tags, &c->tags_cap, c->ntags + 1, sizeof *c->tags) ||
-		    grow((void **)&c->attrs, &c->attrs_cap, c->nattrs + t.attr_count, sizeof *c->attrs))
+		if (fo_imp__grow((void **)&c->tags, &c->tags_cap, c->ntags + 1, sizeof *c->tags) ||
+		    fo_imp__grow((void **)&c->attrs, &c->attrs_cap, c->nattrs + t.attr_count, sizeof *c->attrs))
 			return FO_ENOMEM;
 		tagpos *p = &c->tags[c->ntags++];
 		p->line = t.line;
@@ -1085,7 +1068,7 @@ static int add_concept(rd *c, const xmlNode *n, const char *id, const xmlAttr *i
 	uint32_t first;
 	char sb[FO_DIAG_SHORT_BUF];
 	*out = UINT32_MAX;
-	if (grow((void **)&c->conc, &c->conc_cap, c->nconc + 1, sizeof *c->conc))
+	if (fo_imp__grow((void **)&c->conc, &c->conc_cap, c->nconc + 1, sizeof *c->conc))
 		return FO_ENOMEM;
 	concept *k = &c->conc[c->nconc];
 	memset(k, 0, sizeof *k);
@@ -1223,7 +1206,7 @@ static int check_pdefs(rd *c)
 			pick(c, n, "name", &name);
 		else if ((na = attr(n, "name")))
 			name = attr_value(c, na);
-		if (grow((void **)&c->pdefs, &c->pdefs_cap, c->npdefs + 1, sizeof *c->pdefs))
+		if (fo_imp__grow((void **)&c->pdefs, &c->pdefs_cap, c->npdefs + 1, sizeof *c->pdefs))
 			return FO_ENOMEM;
 		c->pdefs[c->npdefs].id = id;
 		c->pdefs[c->npdefs].name = name && !blank(name) ? name : id;
@@ -1304,7 +1287,7 @@ static int check_views(rd *c)
 							uint32_t pk = it_find(c, &c->ids, conc_key, attr_value(c, ua),
 									      NULL);
 							if (pk != UINT32_MAX && c->conc[pk].et) {
-								if (grow((void **)&c->nests, &c->nests_cap,
+								if (fo_imp__grow((void **)&c->nests, &c->nests_cap,
 									 c->nnests + 1, sizeof *c->nests))
 									return FO_ENOMEM;
 								c->nests[c->nnests++] = (nesting){ k, pk, v,
@@ -1510,7 +1493,7 @@ static int materialize(rd *c, uint32_t j)
 			return e;
 	}
 	k->materialized = 1;
-	if (grow((void **)&c->queue, &c->queue_cap, c->nqueue + 1, sizeof *c->queue))
+	if (fo_imp__grow((void **)&c->queue, &c->queue_cap, c->nqueue + 1, sizeof *c->queue))
 		return FO_ENOMEM;
 	c->queue[c->nqueue++] = j;
 	return FO_OK;
@@ -1538,7 +1521,7 @@ static int or_collect(rd *c, uint32_t j, unsigned depth, fo_pos pos)
 				continue;
 			}
 		}
-		if (grow((void **)&c->collect, &c->collect_cap, c->ncollect + 1, sizeof *c->collect))
+		if (fo_imp__grow((void **)&c->collect, &c->collect_cap, c->ncollect + 1, sizeof *c->collect))
 			return FO_ENOMEM;
 		c->collect[c->ncollect++] = mm;
 	}

@@ -31,6 +31,7 @@
 
 #include "../graphs/fo_error.h"
 #include "scan.h"
+#include "grow_int.h"
 
 #define SHOW_MAX 80
 #define SHOW_BUF (SHOW_MAX + 4)
@@ -136,21 +137,6 @@ typedef struct reader {
 } reader;
 
 /* ------------------------------------------------------------ helpers */
-
-static int grow(void **p, size_t *alloc, size_t need, size_t size)
-{
-	if (need <= *alloc)
-		return FO_OK;
-	size_t na = *alloc ? *alloc * 2 : 16;
-	while (na < need)
-		na *= 2;
-	void *q = realloc(*p, na * size);
-	if (!q)
-		return FO_ENOMEM;
-	*p = q;
-	*alloc = na;
-	return FO_OK;
-}
 
 /* s, or its first SHOW_MAX bytes (never cutting a UTF-8 sequence) and "...". */
 static const char *show(const char *s, char buf[SHOW_BUF])
@@ -564,7 +550,7 @@ static int index_names(reader *r)
 				r->nm[at].pos2 = nd.pos;
 			continue;
 		}
-		if (grow((void **)&r->nm, &r->anm, r->nnm + 1, sizeof *r->nm) < 0 ||
+		if (fo_imp__grow((void **)&r->nm, &r->anm, r->nnm + 1, sizeof *r->nm) < 0 ||
 		    !(r->nm[r->nnm].id = strdup(nd.id + (strlen(nd.id) >= pl ? pl : 0))))
 			return FO_ENOMEM;
 		r->nm[r->nnm].count = 1;
@@ -727,7 +713,7 @@ static void rel_row(reader *r)
 		break;
 	}
 	case S_MEMBERS: {
-		if ((err = grow((void **)&r->members, &r->amembers, r->nmembers + 1,
+		if ((err = fo_imp__grow((void **)&r->members, &r->amembers, r->nmembers + 1,
 				sizeof *r->members)) < 0)
 			break;
 		member *mb = &r->members[r->nmembers];
@@ -859,7 +845,7 @@ static void on_field(void *s, size_t len, void *data)
 		if (!copy)
 			return;
 	}
-	if (grow((void **)&r->row, &r->arow, r->nrow + 1, sizeof *r->row) < 0) {
+	if (fo_imp__grow((void **)&r->row, &r->arow, r->nrow + 1, sizeof *r->row) < 0) {
 		free(copy);
 		r->nomem = 1;
 		return;

@@ -32,6 +32,7 @@
 #include "../graphs/fo_error.h"
 #include "reader.h"
 #include "scan.h"
+#include "grow_int.h"
 
 #define GRAPHML_NS "http://graphml.graphdrawing.org/xmlns"
 
@@ -164,21 +165,6 @@ static const fo_reader_format graphml_format = {
 };
 
 /* ------------------------------------------------------------ helpers */
-
-static int grow(void **p, size_t *alloc, size_t need, size_t size)
-{
-	if (need <= *alloc)
-		return FO_OK;
-	size_t na = *alloc ? *alloc * 2 : 16;
-	while (na < need)
-		na *= 2;
-	void *q = realloc(*p, na * size);
-	if (!q)
-		return FO_ENOMEM;
-	*p = q;
-	*alloc = na;
-	return FO_OK;
-}
 
 __attribute__((format(printf, 4, 5)))
 static void diag_at(reader *r, fo_severity sev, fo_pos pos, const char *fmt, ...)
@@ -401,7 +387,7 @@ static void start_key(reader *r, xmlTextReaderPtr x, frame *f)
 			goto done;
 		}
 	}
-	if (grow((void **)&r->keys, &r->akeys, r->nkeys + 1, sizeof *r->keys) < 0 ||
+	if (fo_imp__grow((void **)&r->keys, &r->akeys, r->nkeys + 1, sizeof *r->keys) < 0 ||
 	    tab_put(&r->keytab, id, strlen(id), (uint32_t)r->nkeys) < 0) {
 		nomem(r);
 		goto done;
@@ -546,7 +532,7 @@ static void add_node(reader *r, frame *f)
 	if (r->own) {
 		const char *fid = value_of(r, f->first, D_NODE, "fallout.id", NULL);
 		if (fid && *fid) {
-			if (grow((void **)&r->ids, &r->aids, r->nids + 1, sizeof *r->ids) < 0 ||
+			if (fo_imp__grow((void **)&r->ids, &r->aids, r->nids + 1, sizeof *r->ids) < 0 ||
 			    !(r->ids[r->nids] = strdup(fid)) ||
 			    tab_put(&r->idmap, f->id, strlen(f->id), (uint32_t)r->nids++) < 0) {
 				nomem(r);
@@ -646,7 +632,7 @@ static uint32_t enclosing_node(reader *r)
 static int keep_dep(reader *r, const char *owner, const char *member, fo_group_type type, int rel,
 		    const char *slot, size_t slot_len, unsigned long k, fo_pos pos)
 {
-	if (grow((void **)&r->deps, &r->adeps, r->ndeps + 1, sizeof *r->deps) < 0)
+	if (fo_imp__grow((void **)&r->deps, &r->adeps, r->ndeps + 1, sizeof *r->deps) < 0)
 		return FO_ENOMEM;
 	dep *d = &r->deps[r->ndeps];
 	memset(d, 0, sizeof *d);
@@ -673,7 +659,7 @@ static int join(char **buf, size_t *alloc, size_t *len, const char *const *parts
 	size_t need = 0;
 	for (size_t i = 0; i < n; i++)
 		need += strlen(parts[i]) + 1;
-	if (grow((void **)buf, alloc, need, 1) < 0)
+	if (fo_imp__grow((void **)buf, alloc, need, 1) < 0)
 		return FO_ENOMEM;
 	char *p = *buf;
 	for (size_t i = 0; i < n; i++) {
@@ -938,7 +924,7 @@ static int is_graphml_ns(const xmlChar *ns)
 
 static frame *push(reader *r, elem type)
 {
-	if (grow((void **)&r->st, &r->ast, r->depth + 1, sizeof *r->st) < 0) {
+	if (fo_imp__grow((void **)&r->st, &r->ast, r->depth + 1, sizeof *r->st) < 0) {
 		nomem(r);
 		return NULL;
 	}
@@ -982,7 +968,7 @@ static void pop(reader *r)
 	case E_DATA:
 		if (f->data_key != UINT32_MAX && !f->complex && !r->keys[f->data_key].graphics) {
 			char *v = malloc(r->ntext + 1);
-			if (!v || grow((void **)&r->data, &r->adata, r->ndata + 1, sizeof *r->data) < 0) {
+			if (!v || fo_imp__grow((void **)&r->data, &r->adata, r->ndata + 1, sizeof *r->data) < 0) {
 				free(v);
 				nomem(r);
 				break;
@@ -1036,7 +1022,7 @@ static void pop(reader *r)
 					r->x.stopped = 1;
 					break;
 				}
-				if (grow((void **)&r->defs, &r->adefs, r->ndefs + 1, sizeof *r->defs) < 0) {
+				if (fo_imp__grow((void **)&r->defs, &r->adefs, r->ndefs + 1, sizeof *r->defs) < 0) {
 					nomem(r);
 					break;
 				}
@@ -1316,7 +1302,7 @@ static void on_text(reader *r, xmlTextReaderPtr x)
 	char **buf = f->type == E_YLABEL ? &r->ltext : &r->text;
 	size_t *len = f->type == E_YLABEL ? &r->nltext : &r->ntext;
 	size_t *alloc = f->type == E_YLABEL ? &r->altext : &r->atext;
-	if (grow((void **)buf, alloc, *len + n + 1, 1) < 0) {
+	if (fo_imp__grow((void **)buf, alloc, *len + n + 1, 1) < 0) {
 		nomem(r);
 		return;
 	}

@@ -32,6 +32,7 @@
 #include "columns.h"
 #include "reader.h"
 #include "scan.h"
+#include "grow_int.h"
 
 /* Generated from importers/map-v1.xsd by scripts/embed.sh. */
 extern const unsigned char fo_mapfile_xsd[];
@@ -133,26 +134,11 @@ struct fo_mapfile {
 	size_t nopt, aopt;
 };
 
-static int grow(void **p, size_t *alloc, size_t need, size_t size)
-{
-	if (need <= *alloc)
-		return FO_OK;
-	size_t na = *alloc ? *alloc * 2 : 8;
-	while (na < need)
-		na *= 2;
-	void *q = realloc(*p, na * size);
-	if (!q)
-		return FO_ENOMEM;
-	*p = q;
-	*alloc = na;
-	return FO_OK;
-}
-
 /* A copy of s owned by map; NULL when out of memory. */
 static const char *keep(fo_mapfile *map, const char *s)
 {
 	char *c;
-	if (grow((void **)&map->strs, &map->astrs, map->nstrs + 1, sizeof *map->strs) < 0 ||
+	if (fo_imp__grow((void **)&map->strs, &map->astrs, map->nstrs + 1, sizeof *map->strs) < 0 ||
 	    !(c = strdup(s)))
 		return NULL;
 	map->strs[map->nstrs++] = c;
@@ -263,7 +249,7 @@ typedef struct sbuf {
 
 static int sb_add(sbuf *b, const char *s, size_t n)
 {
-	if (grow((void **)&b->p, &b->a, b->n + n + 1, 1) < 0)
+	if (fo_imp__grow((void **)&b->p, &b->a, b->n + n + 1, 1) < 0)
 		return FO_ENOMEM;
 	memcpy(b->p + b->n, s, n);
 	b->n += n;
@@ -616,7 +602,7 @@ static void add_where(reader *r, sel *s, const char *key, const char *value)
 	fo_mapfile *map = r->map;
 	if (!room(r, map->nwh))
 		return;
-	if (grow((void **)&map->wh, &map->awh, map->nwh + 1, sizeof *map->wh) < 0) {
+	if (fo_imp__grow((void **)&map->wh, &map->awh, map->nwh + 1, sizeof *map->wh) < 0) {
 		r->x.nomem = 1;
 		return;
 	}
@@ -665,7 +651,7 @@ static stmt *new_stmt(reader *r, int same)
 	fo_mapfile *map = r->map;
 	if (!room(r, map->nst))
 		return NULL;
-	if (grow((void **)&map->st, &map->ast, map->nst + 1, sizeof *map->st) < 0) {
+	if (fo_imp__grow((void **)&map->st, &map->ast, map->nst + 1, sizeof *map->st) < 0) {
 		r->x.nomem = 1;
 		return NULL;
 	}
@@ -681,7 +667,7 @@ static action *new_action(reader *r, stmt *s, enum act_type type)
 	fo_mapfile *map = r->map;
 	if (!room(r, map->nact))
 		return NULL;
-	if (grow((void **)&map->act, &map->aact, map->nact + 1, sizeof *map->act) < 0) {
+	if (fo_imp__grow((void **)&map->act, &map->aact, map->nact + 1, sizeof *map->act) < 0) {
 		r->x.nomem = 1;
 		return NULL;
 	}
@@ -801,7 +787,7 @@ static void start_value(reader *r, xmlTextReaderPtr x, frame *parent)
 		}
 	if (!room(r, map->ntab))
 		return;
-	if (grow((void **)&map->tab, &map->atab, map->ntab + 1, sizeof *map->tab) < 0) {
+	if (fo_imp__grow((void **)&map->tab, &map->atab, map->ntab + 1, sizeof *map->tab) < 0) {
 		r->x.nomem = 1;
 		return;
 	}
@@ -941,7 +927,7 @@ static void start_source(reader *r, xmlTextReaderPtr x, frame *f)
 			 "starting with a letter or digit (\"\" for none)", fo_reader__show(v[2], sb));
 	if (!room(r, map->nsrc))
 		return;
-	if (grow((void **)&map->src, &map->asrc, map->nsrc + 1, sizeof *map->src) < 0) {
+	if (fo_imp__grow((void **)&map->src, &map->asrc, map->nsrc + 1, sizeof *map->src) < 0) {
 		r->x.nomem = 1;
 		return;
 	}
@@ -960,7 +946,7 @@ static void start_option(reader *r, xmlTextReaderPtr x, frame *parent)
 	ok = ok && nonempty(r, v[0], p[0], "name", "option");
 	if (!ok || parent->index == SIZE_MAX || !room(r, map->nopt))
 		return;
-	if (grow((void **)&map->opt, &map->aopt, map->nopt + 1, sizeof *map->opt) < 0) {
+	if (fo_imp__grow((void **)&map->opt, &map->aopt, map->nopt + 1, sizeof *map->opt) < 0) {
 		r->x.nomem = 1;
 		return;
 	}
@@ -1167,7 +1153,7 @@ static void place_schema_error(void *ctx, const char *msg, unsigned long line, f
 	char elem[256] = "", attr[256] = "";
 	const char *p = msg, *q;
 
-	if (grow((void **)&r->schema_idx, &r->aschema, r->nschema + 1, sizeof *r->schema_idx) < 0)
+	if (fo_imp__grow((void **)&r->schema_idx, &r->aschema, r->nschema + 1, sizeof *r->schema_idx) < 0)
 		r->x.nomem = 1;
 	else
 		r->schema_idx[r->nschema++] = fo_diag_count(r->xd);
@@ -1856,7 +1842,7 @@ static int collect(applier *ap, const sel *s, const char *key, keyed **out, size
 		int rc = expand(ap, key, &nd, NULL, missing, "no key");
 		if (rc == 1)
 			continue;
-		if (rc < 0 || grow((void **)out, &a, *n + 1, sizeof **out) < 0 ||
+		if (rc < 0 || fo_imp__grow((void **)out, &a, *n + 1, sizeof **out) < 0 ||
 		    !((*out)[*n].key = strdup(ap->b.p))) {
 			free(src_ok);
 			return FO_ENOMEM;

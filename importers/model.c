@@ -21,6 +21,7 @@
 #include "../graphs/fo_error.h"
 #include "../graphs/fo_suggest.h"
 #include "../graphs/fo_xxh64.h"
+#include "grow_int.h"
 
 #define NOSTR SIZE_MAX
 /* The first few names kept per skip reason, for --explain-import. */
@@ -139,25 +140,8 @@ struct fo_model {
 
 /* ---------------------------------------------------------------- helpers */
 
-static int grow(void **v, size_t *alloc, size_t need, size_t elem)
-{
-	if (need <= *alloc)
-		return FO_OK;
-	size_t na = *alloc ? *alloc : 8;
-	while (na < need) {
-		if (na > SIZE_MAX / 2 / elem)
-			return FO_ENOMEM;
-		na *= 2;
-	}
-	void *nv = realloc(*v, na * elem);
-	if (!nv)
-		return FO_ENOMEM;
-	*v = nv;
-	*alloc = na;
-	return FO_OK;
-}
 #define PUSH(vec, len, alloc, val)                                               \
-	(grow((void **)&(vec), &(alloc), (len) + 1, sizeof *(vec)) < 0 ? FO_ENOMEM \
+	(fo_imp__grow((void **)&(vec), &(alloc), (len) + 1, sizeof *(vec)) < 0 ? FO_ENOMEM \
 		: ((vec)[(len)++] = (val), FO_OK))
 
 /* Copies n bytes of s (plus a NUL) into the arena; *out its offset. */
@@ -170,7 +154,7 @@ static int put(fo_model *m, const char *s, size_t n, size_t *out)
 	size_t at = inside ? (size_t)(s - m->a) : 0;
 	if (n > SIZE_MAX - m->alen - 1)
 		return FO_ENOMEM;
-	if ((err = grow((void **)&m->a, &m->aalloc, m->alen + n + 1, 1)) < 0)
+	if ((err = fo_imp__grow((void **)&m->a, &m->aalloc, m->alen + n + 1, 1)) < 0)
 		return err;
 	if (inside)
 		s = m->a + at;
@@ -202,7 +186,7 @@ static int put_all(fo_model *m, size_t n, const char *const *in, size_t *out)
 	}
 	if (total > SIZE_MAX - m->alen)
 		return FO_ENOMEM;
-	if ((err = grow((void **)&m->a, &m->aalloc, m->alen + total, 1)) < 0)
+	if ((err = fo_imp__grow((void **)&m->a, &m->aalloc, m->alen + total, 1)) < 0)
 		return err;
 	for (size_t i = 0; i < n; i++) {
 		const char *s = at[i] != SIZE_MAX ? m->a + at[i] : in[i];
@@ -242,7 +226,7 @@ static const char *full_id(fo_model *m, const char *id, size_t *len)
 		*len = il;
 		return id;
 	}
-	if (grow((void **)&m->buf, &m->buf_alloc, need, 1) < 0)
+	if (fo_imp__grow((void **)&m->buf, &m->buf_alloc, need, 1) < 0)
 		return NULL;
 	memcpy(m->buf, p, pl);
 	m->buf[pl] = ':';
@@ -879,7 +863,7 @@ void fo_model_node_get(const fo_model *m, uint32_t node, fo_model_node *out)
 		np++;
 	out->nprops = 0;
 	out->props = NULL;
-	if (np && grow((void **)&mm->scratch, &mm->scratch_alloc, np, sizeof *mm->scratch) == FO_OK) {
+	if (np && fo_imp__grow((void **)&mm->scratch, &mm->scratch_alloc, np, sizeof *mm->scratch) == FO_OK) {
 		for (uint32_t p = n->prop_head; p != FO_NONE; p = m->props[p].next)
 			mm->scratch[out->nprops++] =
 				(fo_prop){ m->a + m->props[p].key, m->a + m->props[p].value };
@@ -1139,8 +1123,8 @@ static void stat_node(fo_model *m, const mnode *n, int merged)
 			return;
 		}
 	size_t a1 = t->kinds_alloc, a2 = t->kinds_alloc;
-	if (grow((void **)&t->kind_words, &a1, t->nkinds + 1, sizeof *t->kind_words) < 0 ||
-	    grow((void **)&t->kind_counts, &a2, t->nkinds + 1, sizeof *t->kind_counts) < 0) {
+	if (fo_imp__grow((void **)&t->kind_words, &a1, t->nkinds + 1, sizeof *t->kind_words) < 0 ||
+	    fo_imp__grow((void **)&t->kind_counts, &a2, t->nkinds + 1, sizeof *t->kind_counts) < 0) {
 		t->kinds_alloc = a1 < a2 ? a1 : a2;
 		return;
 	}

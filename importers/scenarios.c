@@ -26,6 +26,7 @@
 #include "../graphs/fo_suggest.h"
 #include "reader.h"
 #include "scan.h"
+#include "grow_int.h"
 
 /* Generated from importers/scenarios-v1.xsd by scripts/embed.sh. */
 extern const unsigned char fo_scenarios_xsd[];
@@ -136,21 +137,6 @@ size_t fo_scenarios_destroy(const fo_scenarios *s, size_t i, const uint32_t **ou
 
 const char *fo_scenarios_schema(void) { return (const char *)fo_scenarios_xsd; }
 
-static int grow(void **p, size_t *alloc, size_t need, size_t size)
-{
-	if (need <= *alloc)
-		return FO_OK;
-	size_t na = *alloc ? *alloc * 2 : 16;
-	while (na < need)
-		na *= 2;
-	void *q = realloc(*p, na * size);
-	if (!q)
-		return FO_ENOMEM;
-	*p = q;
-	*alloc = na;
-	return FO_OK;
-}
-
 /* ------------------------------------------------------------ elements */
 
 /* Position of attribute `name` of the current tag (its value), else the tag. */
@@ -216,7 +202,7 @@ static void end_scenario(reader *r)
 	}
 	if (!r->nf && !r->nd)
 		return; /* every reference was reported already */
-	if (grow((void **)&s->nodes, &s->nodes_alloc, s->nnodes + r->nf + r->nd, sizeof *s->nodes) < 0) {
+	if (fo_imp__grow((void **)&s->nodes, &s->nodes_alloc, s->nnodes + r->nf + r->nd, sizeof *s->nodes) < 0) {
 		r->x.nomem = 1;
 		return;
 	}
@@ -260,7 +246,7 @@ static void start_scenario(reader *r, xmlTextReaderPtr x)
 			xmlFree(v[0]);
 			return;
 		}
-	if (grow((void **)&s->e, &s->alloc, s->n + 1, sizeof *s->e) < 0 ||
+	if (fo_imp__grow((void **)&s->e, &s->alloc, s->n + 1, sizeof *s->e) < 0 ||
 	    !(s->e[s->n].name = strdup((const char *)v[0]))) {
 		r->x.nomem = 1;
 		xmlFree(v[0]);
@@ -280,7 +266,7 @@ static void start_scenario(reader *r, xmlTextReaderPtr x)
 static void keep_ref(reader *r, const char *id, unsigned long line, unsigned long col, int destroy)
 {
 	fo_scenarios *s = r->s;
-	if (grow((void **)&s->refs, &s->refs_alloc, s->nrefs + 1, sizeof *s->refs) < 0 ||
+	if (fo_imp__grow((void **)&s->refs, &s->refs_alloc, s->nrefs + 1, sizeof *s->refs) < 0 ||
 	    !(s->refs[s->nrefs].id = strdup(id))) {
 		r->x.nomem = 1;
 		return;
@@ -327,12 +313,12 @@ static void start_target(reader *r, xmlTextReaderPtr x, int destroy)
 			error_at(r, l, c, "unknown node '%s'%s",
 				 fo_reader__show((const char *)v[0], sb), tail);
 	} else if (destroy) {
-		if (grow((void **)&r->tmp_destroy, &r->ad, r->nd + 1, sizeof *r->tmp_destroy) < 0)
+		if (fo_imp__grow((void **)&r->tmp_destroy, &r->ad, r->nd + 1, sizeof *r->tmp_destroy) < 0)
 			r->x.nomem = 1;
 		else
 			r->tmp_destroy[r->nd++] = node;
 	} else {
-		if (grow((void **)&r->tmp_fail, &r->af, r->nf + 1, sizeof *r->tmp_fail) < 0)
+		if (fo_imp__grow((void **)&r->tmp_fail, &r->af, r->nf + 1, sizeof *r->tmp_fail) < 0)
 			r->x.nomem = 1;
 		else
 			r->tmp_fail[r->nf++] = node;
