@@ -39,7 +39,7 @@
 #include "fo_graph.h"
 
 /* The schema this library writes and the newest it can read. */
-#define FO_SNAPSHOT_SCHEMA 4
+#define FO_SNAPSHOT_SCHEMA 5
 
 typedef struct fo_snapshot_info {
 	char *label;

@@ -1,7 +1,7 @@
 /*
  * snapshot.c — the SQLite snapshot store (fo_snapshot.h, docs/snapshots.md).
  *
- * Schema (version 4; later versions are appended to `migrations`, each step
+ * Schema (version 5; later versions are appended to `migrations`, each step
  * applied in its own transaction, never edited once released):
  *   schema_version(version)                 one row
  *   snapshots(id, label UNIQUE, source, sha256, imported_at, inventory,
@@ -31,8 +31,15 @@
  * Located groups are not stored: they follow from nodes.container, and the
  * builder recreates them. Group idx is the graph's group index (with gaps
  * where located groups were), so stored rows can be read against causes.
- * Every child row cascades from its snapshot; foreign-key columns that are
- * not a primary-key prefix are indexed so that a delete stays linear.
+ * Every child row cascades from its snapshot; dep_groups(snapshot_id, owner)
+ * is indexed so that a delete stays linear. Version 5 dropped the index on
+ * members(snapshot_id, node): keeping it cost a third of an import (a
+ * random B-tree insert per member), and fo_snapshot_remove deletes a
+ * snapshot's members before its nodes, so the foreign-key look-up of each
+ * node deleted meets an empty range of members' primary key.
+ * An import inserts with foreign_keys off and then proves every foreign
+ * key of the new snapshot's rows with set-based queries before its COMMIT
+ * (save_check_keys); any violation rolls the import back.
  *
  * Opening checks, before anything is written: the file's header, the
  * tables, the schema version and (for writers) PRAGMA quick_check. Only then
@@ -44,6 +51,7 @@
 #include "fo_snapshot.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -155,6 +163,9 @@ static const char *const migrations[FO_SNAPSHOT_SCHEMA] = {
 	" seq INTEGER NOT NULL,"
 	" data BLOB NOT NULL,"
 	" PRIMARY KEY (snapshot_id, seq));",
+	/* 5: no index on members(snapshot_id, node): fo_snapshot_remove
+	 * deletes members before nodes (docs/snapshots.md, "Speed") */
+	"DROP INDEX IF EXISTS members_node;",
 };
 
 static const char sqlite_magic[16] = "SQLite format 3";
@@ -167,7 +178,11 @@ typedef struct store {
 	fo_diag *diag;
 	int version; /* schema version found (0 = empty database) */
 	int txn;     /* a transaction is open */
+	int big_pages; /* a database created by this open gets 16 KiB pages */
 } store;
+
+/* store_open's `write` for an import of a large graph (below). */
+#define STORE_WRITE_BIG 2
 
 /* Maps an SQLite result code to an fo_error code. */
 static int map_rc(int rc)
@@ -376,7 +391,7 @@ int fo_snapshot_is_db(const char *path)
 static const char *const tables_of[] = { "schema_version", "snapshots", "nodes", "props",
 					 "dep_groups", "members", "reports", "runs",
 					 "compiled", "compiled_parts" };
-static const size_t ntables_of[FO_SNAPSHOT_SCHEMA + 1] = { 0, 6, 8, 8, 10 };
+static const size_t ntables_of[FO_SNAPSHOT_SCHEMA + 1] = { 0, 6, 8, 8, 10, 10 };
 
 /* Reads the schema version: 0 for an empty database; FO_EINPUT when the
  * database has tables but is not fallout's, is newer than this code, or is
@@ -586,7 +601,9 @@ static int reader_may_clean(const char *path)
 
 /* Opens db_path after checking, without writing, that it is a fallout
  * database (or empty, or missing when `write`). A writer also gets a quick
- * integrity check, WAL mode and the current schema. */
+ * integrity check, WAL mode and the current schema; with write ==
+ * STORE_WRITE_BIG a database created here gets 16 KiB pages instead of
+ * SQLite's 4 KiB (docs/snapshots.md, "Speed"). */
 static int store_open(store *s, const char *path, int write, fo_diag *diag)
 {
 	struct stat sb;
@@ -595,6 +612,7 @@ static int store_open(store *s, const char *path, int write, fo_diag *diag)
 	memset(s, 0, sizeof *s);
 	s->path = path;
 	s->diag = diag;
+	s->big_pages = write == STORE_WRITE_BIG;
 	if (stat(path, &sb) == 0) {
 		if (S_ISDIR(sb.st_mode))
 			return say(s, FO_EIO, "cannot open: %s", strerror(EISDIR));
@@ -608,14 +626,15 @@ static int store_open(store *s, const char *path, int write, fo_diag *diag)
 	} else if (!write || errno != ENOENT) {
 		return say(s, FO_EIO, "cannot open: %s", strerror(errno));
 	}
-	/* A connection is used by one thread only: a reader does without
-	 * SQLite's per-call mutex (a load makes millions of calls). */
+	/* A connection is used by one thread only: readers and writers do
+	 * without SQLite's per-call mutex (a load or an import makes millions
+	 * of calls). */
 	/* A reader opens read-write when that writes nothing (query_only
 	 * below), so that the last close removes -wal and -shm: a read-only
 	 * whatif leaves the directory as it found it. */
 	int clean = !write && reader_may_clean(path);
 	rc = sqlite3_open_v2(path, &s->db,
-			     write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+			     write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
 			     : clean ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
 				     : SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
 			     NULL);
@@ -651,6 +670,10 @@ static int store_open(store *s, const char *path, int write, fo_diag *diag)
 		goto done;
 	if (s->version == 0) {
 		sqlite3_stmt *st = NULL;
+		/* A new database's page size is fixed before its first table
+		 * (and before WAL, which cannot change it later). */
+		if (s->big_pages && (err = exec(s, "PRAGMA page_size = 16384", "cannot create the schema")) < 0)
+			goto done;
 		if ((err = prepare(s, "PRAGMA journal_mode = WAL", &st)) < 0)
 			goto done;
 		rc = sqlite3_step(st);
@@ -710,6 +733,132 @@ static int step_reset(store *s, sqlite3_stmt *st)
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? FO_OK : sql_fail(s, rc, "cannot store the snapshot");
+}
+
+/* ------------------------------------------------------- batched inserts
+ * A snapshot is about ten rows per node. One sqlite3_step per row costs
+ * more in the statement's start and end (cursors opened and closed, a
+ * statement journal begun and ended) than in the insert itself, so rows are
+ * inserted BATCH_ROWS at a time by one statement of as many value tuples:
+ * still one row per node, group and member, in primary-key order. The
+ * values are kept here (text as pointers into the graph, which outlives the
+ * step: SQLITE_STATIC) and bound when the batch is full; the last, shorter
+ * batch gets its own statement. ?1 is the snapshot id in every tuple.
+ * The inserts are INSERT OR ROLLBACK: a constraint failure ends the whole
+ * import, which the caller would roll back anyway, and spares SQLite the
+ * statement journal (a copy of every page a statement touches) that a
+ * multi-row insert which may abort half-way needs. */
+
+#define BATCH_ROWS 64
+#define BATCH_COLS_MAX 8
+
+typedef struct bval {
+	const char *text;  /* NULL: the integer (or SQL NULL when null) */
+	sqlite3_int64 i;
+	int null;
+} bval;
+
+typedef struct batch {
+	store *s;
+	const char *head;  /* "INSERT INTO t (cols...) VALUES " */
+	int cols;          /* columns after snapshot_id */
+	int rows;          /* rows held */
+	int col;           /* next column of the row being filled */
+	sqlite3_int64 sid;
+	sqlite3_stmt *full; /* BATCH_ROWS tuples, prepared once */
+	bval v[BATCH_ROWS * BATCH_COLS_MAX];
+} batch;
+
+/* Prepares the statement of `rows` tuples of b into *st. The text is made
+ * of constants only: every value is a parameter. */
+static int batch_prepare(batch *b, int rows, sqlite3_stmt **st)
+{
+	size_t hl = strlen(b->head), tl = 5 + 3 * (size_t)b->cols, len = hl + (size_t)rows * tl + 1;
+	char *sql = malloc(len), *q;
+	int err;
+	if (!sql)
+		return FO_ENOMEM;
+	memcpy(sql, b->head, hl);
+	q = sql + hl;
+	for (int r = 0; r < rows; r++) {
+		memcpy(q, r ? ",(?1" : "(?1", r ? 4 : 3);
+		q += r ? 4 : 3;
+		for (int c = 0; c < b->cols; c++) {
+			memcpy(q, ", ?", 3);
+			q += 3;
+		}
+		*q++ = ')';
+	}
+	*q = '\0';
+	err = prepare(b->s, sql, st);
+	free(sql);
+	return err;
+}
+
+static int batch_begin(batch *b, store *s, sqlite3_int64 sid, const char *head, int cols)
+{
+	memset(b, 0, offsetof(batch, v));
+	b->s = s;
+	b->sid = sid;
+	b->head = head;
+	b->cols = cols;
+	return batch_prepare(b, BATCH_ROWS, &b->full);
+}
+
+/* Binds the rows held to st (which has as many tuples) and steps it. */
+static int batch_step(batch *b, sqlite3_stmt *st)
+{
+	int rc = sqlite3_bind_int64(st, 1, b->sid);
+	for (int k = 0; rc == SQLITE_OK && k < b->rows * b->cols; k++) {
+		const bval *x = &b->v[k];
+		rc = x->text ? sqlite3_bind_text(st, k + 2, x->text, -1, SQLITE_STATIC)
+		   : x->null ? sqlite3_bind_null(st, k + 2)
+			     : sqlite3_bind_int64(st, k + 2, x->i);
+	}
+	if (rc != SQLITE_OK)
+		return sql_fail(b->s, rc, "cannot store the snapshot");
+	b->rows = 0;
+	return step_reset(b->s, st);
+}
+
+static void batch_int(batch *b, sqlite3_int64 i)
+{
+	b->v[b->rows * b->cols + b->col++] = (bval){ NULL, i, 0 };
+}
+
+/* Text that must stay valid until the batch is flushed; NULL for SQL NULL. */
+static void batch_text(batch *b, const char *t)
+{
+	b->v[b->rows * b->cols + b->col++] = (bval){ t, 0, t == NULL };
+}
+
+static void batch_null(batch *b)
+{
+	b->v[b->rows * b->cols + b->col++] = (bval){ NULL, 0, 1 };
+}
+
+/* Ends the row being filled; inserts the batch when it is full. */
+static int batch_row(batch *b)
+{
+	b->col = 0;
+	return ++b->rows < BATCH_ROWS ? FO_OK : batch_step(b, b->full);
+}
+
+/* Inserts the rows still held (a shorter statement, prepared here). */
+static int batch_flush(batch *b)
+{
+	sqlite3_stmt *st = NULL;
+	int err = FO_OK;
+	if (b->rows && (err = batch_prepare(b, b->rows, &st)) == FO_OK)
+		err = batch_step(b, st);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static void batch_end(batch *b)
+{
+	sqlite3_finalize(b->full);
+	b->full = NULL;
 }
 
 static int check_label(store *s, const char *label)
@@ -809,15 +958,77 @@ done:
 	return err;
 }
 
+/* Proves, inside the import's transaction, every foreign key of the rows
+ * it wrote (all of them have snapshot_id = sid: ?1 in every statement),
+ * which SQLite did not check row by row (foreign_keys is off during the
+ * import, docs/snapshots.md "Speed"). Set-based, O(rows of the snapshot):
+ *  - the parents of snapshot_id: the snapshots row sid and, for
+ *    compiled_parts, its compiled row;
+ *  - the snapshot's nodes are exactly idx 0 .. n-1 (n distinct integers of
+ *    that range: idx is the primary key), so a reference to a node holds
+ *    if and only if it is an integer in [0, n): props.node,
+ *    dep_groups.owner and members.node are range-checked in one scan each;
+ *  - members.grp names a stored group: one primary-key look-up per member,
+ *    in key order (the members are stored by group).
+ * A violation is FO_EINPUT naming the key; the caller rolls back. */
+static int save_check_keys(store *s, sqlite3_int64 sid, uint32_t n)
+{
+	static const struct {
+		const char *sql, *what;
+	} checks[] = {
+		{ "SELECT (SELECT count(*) FROM snapshots WHERE id = ?1) <> 1"
+		  " OR (SELECT count(*) FROM compiled WHERE snapshot_id = ?1) <> 1",
+		  "a row's snapshot (or compiled copy) is missing" },
+		{ "SELECT count(*) <> ?2 OR (?2 > 0 AND (min(idx) <> 0 OR max(idx) <> ?2 - 1))"
+		  " OR total(typeof(idx) <> 'integer') > 0 FROM nodes WHERE snapshot_id = ?1",
+		  "the snapshot's nodes are not numbered 0 to n-1" },
+		{ "SELECT count(*) > 0 FROM props WHERE snapshot_id = ?1"
+		  " AND NOT (typeof(node) = 'integer' AND node >= 0 AND node < ?2)",
+		  "props.node names no node of the snapshot" },
+		{ "SELECT count(*) > 0 FROM dep_groups WHERE snapshot_id = ?1"
+		  " AND NOT (typeof(owner) = 'integer' AND owner >= 0 AND owner < ?2)",
+		  "dep_groups.owner names no node of the snapshot" },
+		{ "SELECT count(*) > 0 FROM members WHERE snapshot_id = ?1"
+		  " AND NOT (typeof(node) = 'integer' AND node >= 0 AND node < ?2)",
+		  "members.node names no node of the snapshot" },
+		{ "SELECT count(*) > 0 FROM members AS m WHERE m.snapshot_id = ?1 AND NOT EXISTS"
+		  " (SELECT 1 FROM dep_groups AS d WHERE d.snapshot_id = ?1 AND d.idx = m.grp)",
+		  "members.grp names no group of the snapshot" },
+	};
+	sqlite3_stmt *st = NULL;
+	int err = FO_OK, rc;
+
+	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+		if ((err = prepare(s, checks[i].sql, &st)) < 0)
+			goto done;
+		sqlite3_bind_int64(st, 1, sid);
+		sqlite3_bind_int64(st, 2, n);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+			err = sql_fail(s, rc, "cannot check the snapshot's foreign keys");
+			goto done;
+		}
+		if (sqlite3_column_int(st, 0) != 0) {
+			err = say(s, FO_EINPUT, "cannot store the snapshot: FOREIGN KEY constraint failed (%s)",
+				  checks[i].what);
+			goto done;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+done:
+	sqlite3_finalize(st);
+	return err;
+}
+
 int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
 		     const char *label, const char *source_path, const char *sha256_hex,
 		     fo_diag *diag)
 {
 	store s = { 0 };
-	sqlite3_stmt *st = NULL, *ins_node = NULL, *ins_prop = NULL, *ins_group = NULL,
-		     *ins_member = NULL;
+	sqlite3_stmt *st = NULL;
+	batch *bt = NULL;
 	char stamp[32], *copy = NULL;
-	int err = FO_OK, rc;
+	int err = FO_OK, rc, nb = 0;
 	sqlite3_int64 sid;
 	uint32_t n, ng;
 
@@ -836,12 +1047,23 @@ int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
 	s.diag = diag;
 	if ((err = check_label(&s, label)) < 0)
 		return err;
-	if ((err = store_open(&s, db_path, 1, diag)) < 0)
+	/* A database created for a graph of 10 000 nodes or more gets 16 KiB
+	 * pages: a 100k-node import took 40 % less CPU than with 4 KiB (fewer
+	 * pages to split, allocate and write to the WAL), while a small
+	 * database stays small (an empty one is about 14 pages). */
+	if ((err = store_open(&s, db_path, fo_graph_node_count(g) >= 10000 ? STORE_WRITE_BIG : 1,
+			      diag)) < 0)
 		return err;
 	/* One import is one transaction of millions of rows: with SQLite's
 	 * default 2 MB page cache the index pages spill and are read back over
-	 * and over. Up to 256 MB of cache (allocated only as used) keeps them. */
+	 * and over. Up to 256 MB of cache (allocated only as used) keeps them.
+	 * Foreign keys are off for the inserts (the pragma is a no-op inside a
+	 * transaction, hence before BEGIN) and proved in bulk before COMMIT by
+	 * save_check_keys: a check per row cost a B-tree seek per parent, and
+	 * forced a statement journal on every multi-row insert. The connection
+	 * is this function's and is closed at its end. */
 	if ((err = exec(&s, "PRAGMA cache_size = -262144", "cannot write the database")) < 0 ||
+	    (err = exec(&s, "PRAGMA foreign_keys = OFF", "cannot write the database")) < 0 ||
 	    (err = exec(&s, "BEGIN IMMEDIATE", "cannot write the database")) < 0)
 		goto done;
 	s.txn = 1;
@@ -888,47 +1110,55 @@ int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
 	}
 	sid = sqlite3_last_insert_rowid(s.db);
 
-	if ((err = prepare(&s, "INSERT INTO nodes (snapshot_id, idx, id, kind, name, tenant, tier,"
-			       " container, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins_node)) < 0 ||
-	    (err = prepare(&s, "INSERT INTO props (snapshot_id, node, position, key, value)"
-			       " VALUES (?, ?, ?, ?, ?)", &ins_prop)) < 0 ||
-	    (err = prepare(&s, "INSERT INTO dep_groups (snapshot_id, idx, owner, type, k, line)"
-			       " VALUES (?, ?, ?, ?, ?, ?)", &ins_group)) < 0 ||
-	    (err = prepare(&s, "INSERT INTO members (snapshot_id, grp, position, node)"
-			       " VALUES (?, ?, ?, ?)", &ins_member)) < 0)
+	/* Four batches: nodes, props, groups, members (about 50 KB, so on the
+	 * heap). Rows go in primary-key order. */
+	if (!(bt = malloc(4 * sizeof *bt))) {
+		err = FO_ENOMEM;
 		goto done;
-	sqlite3_bind_int64(ins_node, 1, sid);
-	sqlite3_bind_int64(ins_prop, 1, sid);
-	sqlite3_bind_int64(ins_group, 1, sid);
-	sqlite3_bind_int64(ins_member, 1, sid);
+	}
+	nb = 0;
+	if ((err = batch_begin(&bt[0], &s, sid, "INSERT OR ROLLBACK INTO nodes (snapshot_id, idx, id, kind, name,"
+			       " tenant, tier, container, line) VALUES ", 8)) < 0 ||
+	    (nb = 1, err = batch_begin(&bt[1], &s, sid, "INSERT OR ROLLBACK INTO props (snapshot_id, node,"
+				      " position, key, value) VALUES ", 4)) < 0 ||
+	    (nb = 2, err = batch_begin(&bt[2], &s, sid, "INSERT OR ROLLBACK INTO dep_groups (snapshot_id, idx,"
+				      " owner, type, k, line) VALUES ", 5)) < 0 ||
+	    (nb = 3, err = batch_begin(&bt[3], &s, sid, "INSERT OR ROLLBACK INTO members (snapshot_id, grp,"
+				      " position, node) VALUES ", 3)) < 0)
+		goto done;
+	nb = 4;
 	for (uint32_t v = 0; v < n; v++) {
 		uint32_t c = fo_graph_node_container(g, v);
-		sqlite3_bind_int64(ins_node, 2, v);
-		bind_text(ins_node, 3, fo_graph_node_id(g, v));
-		bind_text(ins_node, 4, fo_graph_node_kind_word(g, v));
-		bind_text(ins_node, 5, fo_graph_node_name(g, v));
-		bind_text(ins_node, 6, fo_graph_node_tenant(g, v));
-		sqlite3_bind_int64(ins_node, 7, fo_graph_node_tier(g, v));
+		batch *bn = &bt[0], *bp = &bt[1];
+		batch_int(bn, v);
+		batch_text(bn, fo_graph_node_id(g, v));
+		batch_text(bn, fo_graph_node_kind_word(g, v));
+		batch_text(bn, fo_graph_node_name(g, v));
+		batch_text(bn, fo_graph_node_tenant(g, v));
+		batch_int(bn, fo_graph_node_tier(g, v));
 		if (c == FO_NONE)
-			sqlite3_bind_null(ins_node, 8);
+			batch_null(bn);
 		else
-			sqlite3_bind_int64(ins_node, 8, c);
-		sqlite3_bind_int64(ins_node, 9, (sqlite3_int64)fo_graph_node_line(g, v));
-		if ((err = step_reset(&s, ins_node)) < 0)
+			batch_int(bn, c);
+		batch_int(bn, (sqlite3_int64)fo_graph_node_line(g, v));
+		if ((err = batch_row(bn)) < 0)
 			goto done;
 		const fo_prop *p;
 		size_t np = fo_graph_node_props(g, v, &p);
 		for (size_t i = 0; i < np; i++) {
-			sqlite3_bind_int64(ins_prop, 2, v);
-			sqlite3_bind_int64(ins_prop, 3, (sqlite3_int64)i);
-			bind_text(ins_prop, 4, p[i].key);
-			bind_text(ins_prop, 5, p[i].value);
-			if ((err = step_reset(&s, ins_prop)) < 0)
+			batch_int(bp, v);
+			batch_int(bp, (sqlite3_int64)i);
+			batch_text(bp, p[i].key);
+			batch_text(bp, p[i].value);
+			if ((err = batch_row(bp)) < 0)
 				goto done;
 		}
 	}
+	if ((err = batch_flush(&bt[0])) < 0 || (err = batch_flush(&bt[1])) < 0)
+		goto done;
 	for (uint32_t gi = 0; gi < ng; gi++) {
 		fo_group_info info;
+		batch *bg = &bt[2], *bm = &bt[3];
 		fo_graph_group(g, gi, &info);
 		if (info.type == FO_GROUP_LOCATED)
 			continue;
@@ -936,22 +1166,24 @@ int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
 			err = FO_EINVAL;
 			goto done;
 		}
-		sqlite3_bind_int64(ins_group, 2, gi);
-		sqlite3_bind_int64(ins_group, 3, info.owner);
-		bind_text(ins_group, 4, type_words[info.type]);
-		sqlite3_bind_int64(ins_group, 5, info.k);
-		sqlite3_bind_int64(ins_group, 6, (sqlite3_int64)info.line);
-		if ((err = step_reset(&s, ins_group)) < 0)
+		batch_int(bg, gi);
+		batch_int(bg, info.owner);
+		batch_text(bg, type_words[info.type]);
+		batch_int(bg, info.k);
+		batch_int(bg, (sqlite3_int64)info.line);
+		if ((err = batch_row(bg)) < 0)
 			goto done;
 		for (uint32_t m = 0; m < info.n; m++) {
-			sqlite3_bind_int64(ins_member, 2, gi);
-			sqlite3_bind_int64(ins_member, 3, m);
-			sqlite3_bind_int64(ins_member, 4, info.members[m]);
-			if ((err = step_reset(&s, ins_member)) < 0)
+			batch_int(bm, gi);
+			batch_int(bm, m);
+			batch_int(bm, info.members[m]);
+			if ((err = batch_row(bm)) < 0)
 				goto done;
 		}
 	}
-	if ((err = save_compiled(&s, sid, g)) < 0)
+	if ((err = batch_flush(&bt[2])) < 0 || (err = batch_flush(&bt[3])) < 0)
+		goto done;
+	if ((err = save_compiled(&s, sid, g)) < 0 || (err = save_check_keys(&s, sid, n)) < 0)
 		goto done;
 	/* The caller's copy of the label is made before the commit: a
 	 * failure after it would report an error for a stored snapshot. */
@@ -969,10 +1201,9 @@ int fo_snapshot_save(char **out_label, const char *db_path, const fo_graph *g,
 done:
 	free(copy);
 	sqlite3_finalize(st);
-	sqlite3_finalize(ins_node);
-	sqlite3_finalize(ins_prop);
-	sqlite3_finalize(ins_group);
-	sqlite3_finalize(ins_member);
+	for (int i = 0; i < nb; i++)
+		batch_end(&bt[i]);
+	free(bt);
 	store_close(&s);
 	return err;
 }
@@ -1487,10 +1718,19 @@ done:
 	return err;
 }
 
+static int snapshot_id(store *s, const char *label, sqlite3_int64 *out);
+
 int fo_snapshot_remove(const char *db_path, const char *label, fo_diag *diag)
 {
+	static const char *const rm_sql[] = {
+		"DELETE FROM members WHERE snapshot_id = ?",
+		"DELETE FROM props WHERE snapshot_id = ?",
+		"DELETE FROM dep_groups WHERE snapshot_id = ?",
+		"DELETE FROM nodes WHERE snapshot_id = ?",
+	};
 	store s = { 0 };
 	sqlite3_stmt *st = NULL;
+	sqlite3_int64 sid = 0;
 	int err = FO_OK, rc;
 
 	if (!db_path || !label)
@@ -1500,6 +1740,24 @@ int fo_snapshot_remove(const char *db_path, const char *label, fo_diag *diag)
 	if ((err = exec(&s, "BEGIN IMMEDIATE", "cannot write the database")) < 0)
 		goto done;
 	s.txn = 1;
+	/* Children first, each a range of its primary key: members has no
+	 * index on (snapshot_id, node) since schema 5, so when the nodes go,
+	 * the foreign-key look-up for each must meet no member left. The
+	 * cascade from snapshots then removes the reports and the compiled
+	 * copy. O(rows of the snapshot). */
+	if ((err = snapshot_id(&s, label, &sid)) < 0)
+		goto done;
+	for (size_t i = 0; i < sizeof rm_sql / sizeof rm_sql[0]; i++) {
+		if ((err = prepare(&s, rm_sql[i], &st)) < 0)
+			goto done;
+		sqlite3_bind_int64(st, 1, sid);
+		if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
+			err = sql_fail(&s, rc, "cannot remove the snapshot");
+			goto done;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
 	if ((err = prepare(&s, "DELETE FROM snapshots WHERE label = ?", &st)) < 0)
 		goto done;
 	bind_text(st, 1, label);

@@ -429,7 +429,9 @@ check "schema 1: no reports listed" is 0
 check "schema 1: listing did not migrate" test "$(sqlite3 "$tmp/v1.db" 'SELECT version FROM schema_version')" = 1
 fo report "$tmp/v1.db" --scenarios "$S" -o "$tmp/v1r" --no-diagrams
 check "schema 1: report stored" has "stored as report 1" "$tmp/out"
-check "schema 1: migrated to 4 (1 -> 2 -> 3 -> 4)" test "$(sqlite3 "$tmp/v1.db" 'SELECT version FROM schema_version')" = 4
+check "schema 1: migrated to 5 (1 -> 2 -> 3 -> 4 -> 5)" test "$(sqlite3 "$tmp/v1.db" 'SELECT version FROM schema_version')" = 5
+check "schema 1 migrated: no index members_node (schema 5)" \
+	test "$(sqlite3 "$tmp/v1.db" "SELECT count(*) FROM sqlite_master WHERE name = 'members_node'")" = 0
 check "schema 1 migrated: compiled tables, empty (old snapshots stay on their rows)" \
 	test "$(sqlite3 "$tmp/v1.db" 'SELECT count(*) FROM compiled')" = 0
 timeout 20 $FALLOUT whatif "$tmp/v1.db@after-v1" --fail gz-water-loop --format json >"$tmp/v1w.json" 2>/dev/null

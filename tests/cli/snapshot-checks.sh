@@ -210,14 +210,14 @@ compiled_bad "cut short" \
 	"UPDATE compiled_parts SET data = substr(data, 1, 3) WHERE seq = 2 AND snapshot_id = $qid" \
 	"a part has the wrong size"
 # A schema-3 database (no compiled copy): read from its rows, silently; the
-# next import migrates it to 4 and compiles the new snapshot only.
+# next import migrates it to 4 (then 5) and compiles the new snapshot only.
 cp "$DB" "$tmp/v3.db"
 sqlite3 "$tmp/v3.db" 'DROP TABLE compiled_parts; DROP TABLE compiled; UPDATE schema_version SET version = 3;'
 fo whatif "$tmp/v3.db@q" --fail gz3-cooling --format json
 check "schema 3: loads from the rows" cmp -s "$tmp/out" "$tmp/cq.json"
 check "schema 3: no warning" test ! -s "$tmp/err"
 fo import "$F" --db "$tmp/v3.db" --label f3
-check "schema 3: import migrates to 4" [ "$(sqlite3 "$tmp/v3.db" 'SELECT version FROM schema_version')" = 4 ]
+check "schema 3: import migrates to 5 (3 -> 4 -> 5)" [ "$(sqlite3 "$tmp/v3.db" 'SELECT version FROM schema_version')" = 5 ]
 check "schema 3: the new snapshot is compiled, the old ones not" \
 	[ "$(sqlite3 "$tmp/v3.db" 'SELECT group_concat(s.label) FROM compiled c JOIN snapshots s ON s.id = c.snapshot_id')" = f3 ]
 fo whatif "$tmp/v3.db@q" --fail gz3-cooling --format json

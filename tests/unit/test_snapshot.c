@@ -1122,7 +1122,7 @@ static void compiled_hostile(void **state)
 }
 
 /* A schema-3 database keeps working: its snapshots load from their rows,
- * silently; the next write migrates it to 4 and stores a compiled copy of
+ * silently; the next write migrates it to 4 (then 5) and stores a compiled copy of
  * the new snapshot only. */
 static void compiled_from_v3(void **state)
 {
@@ -1136,7 +1136,7 @@ static void compiled_from_v3(void **state)
 	fo_graph_free(g);
 	assert_int_equal(count_rows(db, "SELECT version FROM schema_version"), 3);
 	assert_int_equal(save(db, samples[0], "new", NULL), FO_OK);
-	assert_int_equal(count_rows(db, "SELECT version FROM schema_version"), 4);
+	assert_int_equal(count_rows(db, "SELECT version FROM schema_version"), 5);
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM compiled"), 1);
 	assert_int_equal(count_rows(db, "SELECT snapshot_id FROM compiled"), 2);
 	fo_diag *d = NULL;
