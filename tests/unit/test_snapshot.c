@@ -1188,6 +1188,115 @@ static void xxh64_vectors(void **state)
 	assert_true(fo_xxh64("abc", 3, 1) != fo_xxh64("abc", 3, 0));
 }
 
+/* Since an import inserts with foreign_keys off and proves the keys of its
+ * rows in bulk before COMMIT (docs/snapshots.md, "Foreign keys"), each
+ * kind of violation must still abort it and leave the database as it was.
+ * The violations are made by a trigger in the database (the rows fallout
+ * writes never violate a key): a member naming a node or a group that is
+ * not stored, a group owner or a property naming no node, a node removed
+ * (the nodes no longer 0 .. n-1), the snapshot row renumbered, the
+ * compiled row removed. */
+static void import_keys_proved(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *trigger, *what;
+	} cases[] = {
+		{ "AFTER INSERT ON members WHEN NEW.position = 0 AND NOT EXISTS (SELECT 1 FROM members"
+		  " WHERE position = 1000000) BEGIN INSERT INTO members VALUES (NEW.snapshot_id,"
+		  " NEW.grp, 1000000, 99999); END",
+		  "members.node names no node of the snapshot" },
+		{ "AFTER INSERT ON members WHEN NEW.position = 0 AND NOT EXISTS (SELECT 1 FROM members"
+		  " WHERE grp = 999999) BEGIN INSERT INTO members VALUES (NEW.snapshot_id, 999999, 0, 0);"
+		  " END",
+		  "members.grp names no group of the snapshot" },
+		{ "AFTER INSERT ON dep_groups BEGIN UPDATE dep_groups SET owner = -1 WHERE"
+		  " snapshot_id = NEW.snapshot_id AND idx = NEW.idx; END",
+		  "dep_groups.owner names no node of the snapshot" },
+		{ "AFTER INSERT ON nodes WHEN NEW.idx = 0 BEGIN INSERT INTO props VALUES"
+		  " (NEW.snapshot_id, 99999, 0, 'k', 'v'); END",
+		  "props.node names no node of the snapshot" },
+		{ "AFTER INSERT ON nodes WHEN NEW.idx = 3 BEGIN DELETE FROM nodes WHERE"
+		  " snapshot_id = NEW.snapshot_id AND idx = 3; END",
+		  "the snapshot's nodes are not numbered 0 to n-1" },
+		{ "AFTER INSERT ON nodes WHEN NEW.idx = 0 BEGIN UPDATE snapshots SET id = id + 1000"
+		  " WHERE id = NEW.snapshot_id; END",
+		  "a row's snapshot (or compiled copy) is missing" },
+		{ "AFTER INSERT ON compiled BEGIN DELETE FROM compiled WHERE"
+		  " snapshot_id = NEW.snapshot_id; END",
+		  "a row's snapshot (or compiled copy) is missing" },
+	};
+	const char *db = tmp("keys.db");
+	char before[65], after[65], trig[1024];
+	rm_db(db);
+	assert_int_equal(save(db, samples[0], "base", NULL), FO_OK);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fo_diag *d = NULL;
+		assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+		snprintf(trig, sizeof trig, "CREATE TRIGGER t %s", cases[i].trigger);
+		sql(db, trig);
+		sha(db, before);
+		assert_int_equal(save(db, samples[1], "x", d), FO_EINPUT);
+		said(d, "FOREIGN KEY constraint failed");
+		said(d, cases[i].what);
+		sha(db, after);
+		assert_string_equal(before, after);
+		fo_diag_free(d);
+		sql(db, "DROP TRIGGER t");
+		assert_int_equal(count_rows(db, "SELECT count(*) FROM snapshots"), 1);
+		assert_int_equal(count_rows(db, "SELECT count(*) FROM nodes WHERE snapshot_id <> 1")
+					 + count_rows(db, "SELECT count(*) FROM members WHERE snapshot_id <> 1")
+					 + count_rows(db, "SELECT count(*) FROM compiled_parts WHERE snapshot_id <> 1"),
+				 0);
+	}
+	/* Without a trigger the same import is stored, every key holding. */
+	assert_int_equal(save(db, samples[1], "x", NULL), FO_OK);
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	fo_graph *g = load_ok(db, 0, NULL), *x = load_xml(samples[1]);
+	same_graph_full(x, g);
+	fo_graph_free(g);
+	fo_graph_free(x);
+	rm_db(db);
+}
+
+/* A database created by the import of a graph of 10 000 nodes or more has
+ * 16 KiB pages, a smaller one SQLite's 4 KiB; a later import does not
+ * change a file's page size. */
+static void import_page_size(void **state)
+{
+	(void)state;
+	char genpath[128];
+	snprintf(genpath, sizeof genpath, "%s", tmp("gen10k.xml"));
+	FILE *fp = fopen(genpath, "w");
+	fo_gen_opts go = { 0 };
+	go.nodes = 10000;
+	go.seed = 3;
+	assert_non_null(fp);
+	assert_int_equal(fo_gen_write(fp, &go), FO_OK);
+	assert_int_equal(fclose(fp), 0);
+	fo_graph *big = load_xml(genpath);
+	assert_true(fo_graph_node_count(big) >= 10000);
+	fo_graph_free(big);
+	const char *small = tmp("small.db"), *large = tmp("large.db");
+	rm_db(small);
+	rm_db(large);
+	assert_int_equal(save(small, samples[1], "s", NULL), FO_OK);
+	assert_int_equal(count_rows(small, "PRAGMA page_size"), 4096);
+	assert_int_equal(save(small, genpath, "g", NULL), FO_OK);
+	assert_int_equal(count_rows(small, "PRAGMA page_size"), 4096);
+	assert_int_equal(save(large, genpath, "g", NULL), FO_OK);
+	assert_int_equal(count_rows(large, "PRAGMA page_size"), 16384);
+	assert_int_equal(save(large, samples[1], "s", NULL), FO_OK);
+	assert_int_equal(count_rows(large, "PRAGMA page_size"), 16384);
+	assert_int_equal(count_rows(large, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
+	fo_graph *g = load_ok(large, 0, NULL), *x = load_xml(samples[1]);
+	same_graph_full(x, g);
+	fo_graph_free(g);
+	fo_graph_free(x);
+	rm_db(small);
+	rm_db(large);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1210,6 +1319,8 @@ int main(void)
 		cmocka_unit_test(compiled_hostile),
 		cmocka_unit_test(compiled_from_v3),
 		cmocka_unit_test(compiled_over_damaged_rows),
+		cmocka_unit_test(import_keys_proved),
+		cmocka_unit_test(import_page_size),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
