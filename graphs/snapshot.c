@@ -958,18 +958,89 @@ done:
 	return err;
 }
 
+static int keys_fail(store *s, const char *what)
+{
+	return say(s, FO_EINPUT, "cannot store the snapshot: FOREIGN KEY constraint failed (%s)", what);
+}
+
+/* An integer column in [0, n). */
+static int in_range(sqlite3_stmt *st, int col, sqlite3_int64 n)
+{
+	sqlite3_int64 v = sqlite3_column_int64(st, col);
+	return sqlite3_column_type(st, col) == SQLITE_INTEGER && v >= 0 && v < n;
+}
+
+/* The keys of the snapshot's groups and members, in one merge of the two
+ * tables in primary-key order (members are keyed by group first): every
+ * member's group is a stored group (the merge's cursor on dep_groups
+ * reaches it), every member's node and every group's owner an integer in
+ * [0, n). O(groups + members) steps, no B-tree seek per row. */
+static int check_groups_members(store *s, sqlite3_int64 sid, uint32_t n)
+{
+	sqlite3_stmt *gs = NULL, *ms = NULL;
+	int err = FO_OK, grc, mrc;
+
+	if ((err = prepare(s, "SELECT idx, owner FROM dep_groups WHERE snapshot_id = ? ORDER BY idx",
+			   &gs)) < 0 ||
+	    (err = prepare(s, "SELECT grp, node FROM members WHERE snapshot_id = ?"
+			      " ORDER BY grp, position", &ms)) < 0)
+		goto done;
+	sqlite3_bind_int64(gs, 1, sid);
+	sqlite3_bind_int64(ms, 1, sid);
+	grc = sqlite3_step(gs);
+	while ((mrc = sqlite3_step(ms)) == SQLITE_ROW) {
+		if (!in_range(ms, 1, n)) {
+			err = keys_fail(s, "members.node names no node of the snapshot");
+			goto done;
+		}
+		/* Groups before this member's: owners checked on the way. */
+		while (grc == SQLITE_ROW && sqlite3_column_type(gs, 0) == SQLITE_INTEGER &&
+		       sqlite3_column_type(ms, 0) == SQLITE_INTEGER &&
+		       sqlite3_column_int64(gs, 0) < sqlite3_column_int64(ms, 0)) {
+			if (!in_range(gs, 1, n)) {
+				err = keys_fail(s, "dep_groups.owner names no node of the snapshot");
+				goto done;
+			}
+			grc = sqlite3_step(gs);
+		}
+		if (grc != SQLITE_ROW || sqlite3_column_type(gs, 0) != SQLITE_INTEGER ||
+		    sqlite3_column_type(ms, 0) != SQLITE_INTEGER ||
+		    sqlite3_column_int64(gs, 0) != sqlite3_column_int64(ms, 0)) {
+			err = grc == SQLITE_ROW || grc == SQLITE_DONE
+				? keys_fail(s, "members.grp names no group of the snapshot")
+				: sql_fail(s, grc, "cannot check the snapshot's foreign keys");
+			goto done;
+		}
+	}
+	if (mrc != SQLITE_DONE) {
+		err = sql_fail(s, mrc, "cannot check the snapshot's foreign keys");
+		goto done;
+	}
+	for (; grc == SQLITE_ROW; grc = sqlite3_step(gs))
+		if (!in_range(gs, 1, n)) {
+			err = keys_fail(s, "dep_groups.owner names no node of the snapshot");
+			goto done;
+		}
+	if (grc != SQLITE_DONE)
+		err = sql_fail(s, grc, "cannot check the snapshot's foreign keys");
+done:
+	sqlite3_finalize(gs);
+	sqlite3_finalize(ms);
+	return err;
+}
+
 /* Proves, inside the import's transaction, every foreign key of the rows
  * it wrote (all of them have snapshot_id = sid: ?1 in every statement),
  * which SQLite did not check row by row (foreign_keys is off during the
- * import, docs/snapshots.md "Speed"). Set-based, O(rows of the snapshot):
+ * import, docs/snapshots.md "Foreign keys"). Set-based, O(rows of the
+ * snapshot), no seek per row:
  *  - the parents of snapshot_id: the snapshots row sid and, for
  *    compiled_parts, its compiled row;
  *  - the snapshot's nodes are exactly idx 0 .. n-1 (n distinct integers of
  *    that range: idx is the primary key), so a reference to a node holds
  *    if and only if it is an integer in [0, n): props.node,
- *    dep_groups.owner and members.node are range-checked in one scan each;
- *  - members.grp names a stored group: one primary-key look-up per member,
- *    in key order (the members are stored by group).
+ *    dep_groups.owner and members.node are range-checked;
+ *  - members.grp names a stored group: check_groups_members.
  * A violation is FO_EINPUT naming the key; the caller rolls back. */
 static int save_check_keys(store *s, sqlite3_int64 sid, uint32_t n)
 {
@@ -985,15 +1056,6 @@ static int save_check_keys(store *s, sqlite3_int64 sid, uint32_t n)
 		{ "SELECT count(*) > 0 FROM props WHERE snapshot_id = ?1"
 		  " AND NOT (typeof(node) = 'integer' AND node >= 0 AND node < ?2)",
 		  "props.node names no node of the snapshot" },
-		{ "SELECT count(*) > 0 FROM dep_groups WHERE snapshot_id = ?1"
-		  " AND NOT (typeof(owner) = 'integer' AND owner >= 0 AND owner < ?2)",
-		  "dep_groups.owner names no node of the snapshot" },
-		{ "SELECT count(*) > 0 FROM members WHERE snapshot_id = ?1"
-		  " AND NOT (typeof(node) = 'integer' AND node >= 0 AND node < ?2)",
-		  "members.node names no node of the snapshot" },
-		{ "SELECT count(*) > 0 FROM members AS m WHERE m.snapshot_id = ?1 AND NOT EXISTS"
-		  " (SELECT 1 FROM dep_groups AS d WHERE d.snapshot_id = ?1 AND d.idx = m.grp)",
-		  "members.grp names no group of the snapshot" },
 	};
 	sqlite3_stmt *st = NULL;
 	int err = FO_OK, rc;
@@ -1008,13 +1070,13 @@ static int save_check_keys(store *s, sqlite3_int64 sid, uint32_t n)
 			goto done;
 		}
 		if (sqlite3_column_int(st, 0) != 0) {
-			err = say(s, FO_EINPUT, "cannot store the snapshot: FOREIGN KEY constraint failed (%s)",
-				  checks[i].what);
+			err = keys_fail(s, checks[i].what);
 			goto done;
 		}
 		sqlite3_finalize(st);
 		st = NULL;
 	}
+	err = check_groups_members(s, sid, n);
 done:
 	sqlite3_finalize(st);
 	return err;
