@@ -51,11 +51,11 @@
 #include "fo_snapshot.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,7 +164,8 @@ static const char *const migrations[FO_SNAPSHOT_SCHEMA] = {
 	" data BLOB NOT NULL,"
 	" PRIMARY KEY (snapshot_id, seq));",
 	/* 5: no index on members(snapshot_id, node): fo_snapshot_remove
-	 * deletes members before nodes (docs/snapshots.md, "Speed") */
+	 * deletes members before nodes (docs/snapshots.md, "Foreign keys");
+	 * IF EXISTS: a database made by hand (or a test) may lack it */
 	"DROP INDEX IF EXISTS members_node;",
 };
 
@@ -737,8 +738,8 @@ static int step_reset(store *s, sqlite3_stmt *st)
 
 /* ------------------------------------------------------- batched inserts
  * A snapshot is about ten rows per node. One sqlite3_step per row costs
- * more in the statement's start and end (cursors opened and closed, a
- * statement journal begun and ended) than in the insert itself, so rows are
+ * more in the statement's start and end (cursors opened and closed, the
+ * statement begun and halted) than in the insert itself, so rows are
  * inserted BATCH_ROWS at a time by one statement of as many value tuples:
  * still one row per node, group and member, in primary-key order. The
  * values are kept here (text as pointers into the graph, which outlives the
@@ -760,7 +761,7 @@ typedef struct bval {
 
 typedef struct batch {
 	store *s;
-	const char *head;  /* "INSERT INTO t (cols...) VALUES " */
+	const char *head;  /* "INSERT OR ROLLBACK INTO t (cols...) VALUES " */
 	int cols;          /* columns after snapshot_id */
 	int rows;          /* rows held */
 	int col;           /* next column of the row being filled */
