@@ -988,25 +988,29 @@ static int check_groups_members(store *s, sqlite3_int64 sid, uint32_t n)
 		goto done;
 	sqlite3_bind_int64(gs, 1, sid);
 	sqlite3_bind_int64(ms, 1, sid);
+	/* gi: the current group's idx (-1 when not an integer: it can then
+	 * match no member); each column is read once per row. */
 	grc = sqlite3_step(gs);
+	sqlite3_int64 gi = grc == SQLITE_ROW && sqlite3_column_type(gs, 0) == SQLITE_INTEGER
+				   ? sqlite3_column_int64(gs, 0) : -1;
 	while ((mrc = sqlite3_step(ms)) == SQLITE_ROW) {
 		if (!in_range(ms, 1, n)) {
 			err = keys_fail(s, "members.node names no node of the snapshot");
 			goto done;
 		}
+		sqlite3_int64 mg = sqlite3_column_type(ms, 0) == SQLITE_INTEGER
+					   ? sqlite3_column_int64(ms, 0) : -1;
 		/* Groups before this member's: owners checked on the way. */
-		while (grc == SQLITE_ROW && sqlite3_column_type(gs, 0) == SQLITE_INTEGER &&
-		       sqlite3_column_type(ms, 0) == SQLITE_INTEGER &&
-		       sqlite3_column_int64(gs, 0) < sqlite3_column_int64(ms, 0)) {
+		while (grc == SQLITE_ROW && gi < mg) {
 			if (!in_range(gs, 1, n)) {
 				err = keys_fail(s, "dep_groups.owner names no node of the snapshot");
 				goto done;
 			}
 			grc = sqlite3_step(gs);
+			gi = grc == SQLITE_ROW && sqlite3_column_type(gs, 0) == SQLITE_INTEGER
+				     ? sqlite3_column_int64(gs, 0) : -1;
 		}
-		if (grc != SQLITE_ROW || sqlite3_column_type(gs, 0) != SQLITE_INTEGER ||
-		    sqlite3_column_type(ms, 0) != SQLITE_INTEGER ||
-		    sqlite3_column_int64(gs, 0) != sqlite3_column_int64(ms, 0)) {
+		if (grc != SQLITE_ROW || mg < 0 || gi != mg) {
 			err = grc == SQLITE_ROW || grc == SQLITE_DONE
 				? keys_fail(s, "members.grp names no group of the snapshot")
 				: sql_fail(s, grc, "cannot check the snapshot's foreign keys");
