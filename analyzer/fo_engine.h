@@ -52,9 +52,34 @@ typedef struct fo_summary {
 
 typedef struct fo_engine fo_engine;
 
-/* Creates an engine over g (borrowed: g must outlive the engine).
- * *out owned by the caller: fo_engine_free. O(nodes + groups). */
+/* How an engine lays out its arrays. Either gives the same results, bit
+ * for bit: only the speed of large runs differs. */
+typedef enum fo_engine_layout {
+	/* Walk the graph's own arrays: nothing to build, for one-shot use. */
+	FO_ENGINE_LAYOUT_GRAPH = 0,
+	/* Renumber nodes and groups inside the engine in the order failures
+	 * reach them (breadth first from the nodes that depend on nothing), so
+	 * a large impact walks memory mostly forward: about 2x faster runs of
+	 * hundreds of thousands of impacted nodes, for an O(nodes + groups +
+	 * memberships) build in fo_engine_new_opts (about a few runs of a site
+	 * failure at 1M nodes) and about 4 bytes per membership + 16 per node
+	 * and 8 per group more. For engines that answer many scenarios. */
+	FO_ENGINE_LAYOUT_LOCAL,
+} fo_engine_layout;
+
+typedef struct fo_engine_opts {
+	fo_engine_layout layout;
+} fo_engine_opts;
+
+/* Creates an engine over g (borrowed: g must outlive the engine), with the
+ * graph layout. *out owned by the caller: fo_engine_free. O(nodes +
+ * groups). */
 int fo_engine_new(fo_engine **out, const fo_graph *g);
+
+/* The same with options (opts NULL: the defaults, all zero). Node and group
+ * numbers across the API are the graph's whatever the layout. Returns FO_OK
+ * or FO_ENOMEM. O(nodes + groups), plus the layout's build. */
+int fo_engine_new_opts(fo_engine **out, const fo_graph *g, const fo_engine_opts *opts);
 void fo_engine_free(fo_engine *e);
 
 const fo_graph *fo_engine_graph(const fo_engine *e);
