@@ -80,8 +80,11 @@ struct fo_engine {
 	uint32_t *touched; /* nodes with any flag, in the order they got it */
 	size_t ntouched;
 	uint32_t *queue;   /* worklist, reused by every phase (each node once) */
-	seed *seeds;       /* phase 2/3 seeds found during phase 1 */
-	size_t nseeds, seeds_alloc;
+	/* Seeds found during phase 1, in the order found: [0] of phase 2
+	 * (degrades groups), [1] of phase 3 (hard groups), apart so that
+	 * neither phase reads the other's nor a group slot to tell them apart. */
+	seed *seeds[2];
+	size_t nseeds[2], seeds_alloc[2];
 	uint32_t *scratch; /* sorted scenario nodes */
 	size_t scratch_alloc;
 	uint32_t *sorted;  /* impacted nodes ascending, built on demand */
@@ -107,7 +110,8 @@ void fo_engine_free(fo_engine *e)
 	free(e->gs);
 	free(e->touched);
 	free(e->queue);
-	free(e->seeds);
+	free(e->seeds[0]);
+	free(e->seeds[1]);
 	free(e->scratch);
 	free(e->sorted);
 	free(e->n_int);
@@ -336,7 +340,7 @@ static void reset(fo_engine *e)
 			e->gs[gi].epoch = 0;
 		e->epoch = 1;
 	}
-	e->ntouched = e->nseeds = 0;
+	e->ntouched = e->nseeds[0] = e->nseeds[1] = 0;
 	e->sorted_valid = 0;
 }
 
@@ -416,17 +420,17 @@ static inline void prefetch_ahead(const fo_engine *e, const uint32_t *queue, siz
 	}
 }
 
-static int push_seed(fo_engine *e, uint32_t owner, uint32_t gi, uint32_t cause)
+static int push_seed(fo_engine *e, int risk, uint32_t owner, uint32_t gi, uint32_t cause)
 {
-	if (e->nseeds == e->seeds_alloc) {
-		size_t na = e->seeds_alloc ? e->seeds_alloc * 2 : 256;
-		seed *ns = realloc(e->seeds, na * sizeof *ns);
+	if (e->nseeds[risk] == e->seeds_alloc[risk]) {
+		size_t na = e->seeds_alloc[risk] ? e->seeds_alloc[risk] * 2 : 256;
+		seed *ns = realloc(e->seeds[risk], na * sizeof *ns);
 		if (!ns)
 			return FO_ENOMEM;
-		e->seeds = ns;
-		e->seeds_alloc = na;
+		e->seeds[risk] = ns;
+		e->seeds_alloc[risk] = na;
 	}
-	e->seeds[e->nseeds++] = (seed){ owner, gi, cause };
+	e->seeds[risk][e->nseeds[risk]++] = (seed){ owner, gi, cause };
 	return FO_OK;
 }
 
@@ -478,11 +482,10 @@ static void spread(fo_engine *e, int risk)
 	uint8_t flag = risk ? FO_F_AT_RISK : FO_F_DEGRADED;
 	size_t head = 0, tail = 0;
 
-	for (size_t i = 0; i < e->nseeds; i++) {
-		const seed *s = &e->seeds[i];
+	for (size_t i = 0; i < e->nseeds[risk]; i++) {
+		const seed *s = &e->seeds[risk][i];
 		nslot *o = nw(e, s->owner);
-		if ((gw(e, s->group)->type == FO_GROUP_DEGRADES) == risk ||
-		    (o->flags & (FO_F_DOWN | flag)))
+		if (o->flags & (FO_F_DOWN | flag))
 			continue;
 		mark(e, s->owner, flag);
 		if (risk) {
@@ -506,8 +509,12 @@ static void spread(fo_engine *e, int risk)
 			uint32_t c = risk ? ++q->risk : ++q->degr;
 			if (q->type == FO_GROUP_DEGRADES) /* soft: counted, never spreads */
 				continue;
+			if (q->n - q->down - c >= q->k)
+				continue;
+			/* Only now the owner's slot: most increments leave the group
+			 * above K, and reading the owner would cost a miss each. */
 			nslot *o = nw(e, q->owner);
-			if (q->n - q->down - c < q->k && !(o->flags & (FO_F_DOWN | flag))) {
+			if (!(o->flags & (FO_F_DOWN | flag))) {
 				mark(e, q->owner, flag);
 				if (risk) {
 					o->rcause = x;
@@ -607,21 +614,29 @@ int fo_engine_run(fo_engine *e, const fo_scenario *sc)
 	while (head < tail) {
 		prefetch_ahead(e, e->queue, head, tail);
 		uint32_t x = e->queue[head++];
+		uint32_t xroot = nw(e, x)->root;
 		for (uint32_t i = v->memberof_off[x]; i < v->memberof_off[x + 1]; i++) {
 			uint32_t gi = v->memberof[i];
 			gslot *q = gw(e, gi);
 			uint32_t k = q->k, o = q->owner;
 			uint32_t left = q->n - ++q->down;
 			if (q->type == FO_GROUP_DEGRADES) {
-				if (left + 1 == k && (err = push_seed(e, o, gi, x)) < 0)
+				if (left + 1 == k && (err = push_seed(e, 0, o, gi, x)) < 0)
 					return err;
 				continue;
 			}
-			if (left == k && (err = push_seed(e, o, gi, x)) < 0)
+			if (left == k && (err = push_seed(e, 1, o, gi, x)) < 0)
 				return err;
-			if (left < k && !(nw(e, o)->flags & FO_F_DOWN)) {
-				mark(e, o, FO_F_DOWN);
-				set_cause(e, o, gi, x);
+			if (left < k) {
+				nslot *os = nw(e, o);
+				if (os->flags & FO_F_DOWN)
+					continue;
+				if (!os->flags)
+					e->touched[e->ntouched++] = o;
+				os->flags |= FO_F_DOWN;
+				os->cause = x;
+				os->cgroup = gi;
+				os->root = xroot;
 				e->queue[tail++] = o;
 			}
 		}
