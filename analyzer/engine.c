@@ -69,6 +69,7 @@ struct fo_engine {
 	uint32_t *n_int, *n_ext, *g_int, *g_ext;
 	uint32_t *l_memberof_off, *l_memberof, *l_child_off, *l_child;
 	uint32_t *located; /* per node: its located group (FO_NONE if none) */
+	int layout_borrowed; /* the arrays above are another engine's */
 	uint64_t *bits;    /* fo_engine_impacted: impacted nodes by graph index */
 
 	nslot *ns; /* per node */
@@ -114,15 +115,17 @@ void fo_engine_free(fo_engine *e)
 	free(e->seeds[1]);
 	free(e->scratch);
 	free(e->sorted);
-	free(e->n_int);
-	free(e->n_ext);
-	free(e->g_int);
-	free(e->g_ext);
-	free(e->l_memberof_off);
-	free(e->l_memberof);
-	free(e->l_child_off);
-	free(e->l_child);
-	free(e->located);
+	if (!e->layout_borrowed) {
+		free(e->n_int);
+		free(e->n_ext);
+		free(e->g_int);
+		free(e->g_ext);
+		free(e->l_memberof_off);
+		free(e->l_memberof);
+		free(e->l_child_off);
+		free(e->l_child);
+		free(e->located);
+	}
 	free(e->bits);
 	free(e);
 }
@@ -257,8 +260,28 @@ int fo_engine_new_opts(fo_engine **out, const fo_graph *g, const fo_engine_opts 
 	fo_graph_view_get(g, &e->gv);
 	e->v = e->gv;
 	size_t n = e->v.nodes ? e->v.nodes : 1, m = e->v.groups ? e->v.groups : 1;
-	if (opts && opts->layout == FO_ENGINE_LAYOUT_LOCAL && (err = build_layout(e)) < 0)
+	if (opts && opts->share) {
+		const fo_engine *o = opts->share;
+		if (o->g != g || o->gv.nodes != e->gv.nodes || o->gv.groups != e->gv.groups) {
+			err = FO_EINVAL;
+			goto done;
+		}
+		/* Read only after build_layout: safe to share between threads. */
+		e->layout_borrowed = 1;
+		e->n_int = o->n_int;
+		e->n_ext = o->n_ext;
+		e->g_int = o->g_int;
+		e->g_ext = o->g_ext;
+		e->l_memberof_off = o->l_memberof_off;
+		e->l_memberof = o->l_memberof;
+		e->l_child_off = o->l_child_off;
+		e->l_child = o->l_child;
+		e->located = o->located;
+		e->v = o->v;
+	} else if (opts && opts->layout == FO_ENGINE_LAYOUT_LOCAL &&
+		   (err = build_layout(e)) < 0) {
 		goto done;
+	}
 	/* Zeroed slots are of epoch 0, fresh for every run (runs start at 1). */
 	e->ns = big_alloc(n * sizeof *e->ns);
 	e->touched = malloc(n * sizeof *e->touched);

@@ -69,6 +69,12 @@ typedef enum fo_engine_layout {
 
 typedef struct fo_engine_opts {
 	fo_engine_layout layout;
+	/* Another engine over the same graph whose layout (and its memory) the
+	 * new engine shares instead of building its own; `layout` is then
+	 * ignored. Borrowed: it must outlive the new engine. The layout is
+	 * read-only once built, so engines sharing one may run in different
+	 * threads at once (e.g. one per server thread). NULL: none. */
+	const fo_engine *share;
 } fo_engine_opts;
 
 /* Creates an engine over g (borrowed: g must outlive the engine), with the
@@ -77,8 +83,9 @@ typedef struct fo_engine_opts {
 int fo_engine_new(fo_engine **out, const fo_graph *g);
 
 /* The same with options (opts NULL: the defaults, all zero). Node and group
- * numbers across the API are the graph's whatever the layout. Returns FO_OK
- * or FO_ENOMEM. O(nodes + groups), plus the layout's build. */
+ * numbers across the API are the graph's whatever the layout. Returns FO_OK,
+ * FO_ENOMEM, or FO_EINVAL (opts->share is over another graph). O(nodes +
+ * groups), plus the layout's build unless shared. */
 int fo_engine_new_opts(fo_engine **out, const fo_graph *g, const fo_engine_opts *opts);
 void fo_engine_free(fo_engine *e);
 

@@ -1768,6 +1768,33 @@ static void random_cross_check_large(void **state)
 	}
 }
 
+/* An engine may share another's layout: same results, each engine its own
+ * state; sharing an engine over another graph is refused. */
+static void shared_layout(void **state)
+{
+	(void)state;
+	tg *t = mk(QUICKSTART);
+	tg *u = mk(DC);
+	fo_engine *b = NULL, *c = NULL;
+	fo_engine_opts o = { .share = t->e };
+	assert_int_equal(fo_engine_new_opts(&b, t->g, &o), FO_OK);
+	assert_int_equal(fo_engine__number(b, ID(t, "cool")), fo_engine__number(t->e, ID(t, "cool")));
+	assert_int_equal(fo_engine_new_opts(&c, u->g, &o), FO_EINVAL);
+	assert_null(c);
+	RUN(t, "fail:cool fail:pay-sh destroy:rack");
+	assert_int_equal(fo_engine_run(b, &t->sc), FO_OK);
+	assert_int_equal(same_results(t->e, b), 0);
+	/* Runs of one do not touch the other's results. */
+	RUN(t, "fail:cdn");
+	fo_scenario sc0 = { NULL, 0, NULL, 0 };
+	assert_int_equal(fo_engine_run(b, &sc0), FO_OK);
+	EXPECT(t, "cdn", .flags = FA | DN, .state = FO_STATE_DOWN, .root = "cdn");
+	assert_int_equal(fo_engine_state(b, ID(t, "cdn")), FO_STATE_UP);
+	fo_engine_free(b);
+	rm(u);
+	rm(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1799,6 +1826,7 @@ int main(void)
 		cmocka_unit_test(layout_numbers),
 		cmocka_unit_test(random_cross_check),
 		cmocka_unit_test(random_cross_check_large),
+		cmocka_unit_test(shared_layout),
 	};
 	layout = FO_ENGINE_LAYOUT_GRAPH;
 	int failed = cmocka_run_group_tests_name("engine, graph layout", tests, NULL, NULL);
