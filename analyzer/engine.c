@@ -42,8 +42,9 @@ typedef struct nslot {
 	uint32_t epoch : 24;             /* the run that wrote it; else fresh */
 } nslot;
 
-/* A group as the engine sees it: its shape (copied from the graph view once)
- * next to its counters, 32 bytes, so that one membership costs one miss. */
+/* A group as the engine sees it: its shape (copied from the graph's arrays
+ * on the slot's first use) next to its counters, 32 bytes, so that one
+ * membership costs one miss. */
 static const nslot fresh_node = { FO_NONE, FO_NONE, FO_NONE, FO_NONE, FO_NONE, FO_NONE, 0, 0 };
 
 /* Epochs are 24 bits: the slots are cleared once every 2^24 - 1 runs. */
@@ -132,22 +133,24 @@ void fo_engine_free(fo_engine *e)
 
 /* The per-node and per-group slots are read at random over hundreds of MB
  * on large graphs: with 4 KiB pages nearly every access also misses the
- * TLB. Arrays of 4 MiB or more are aligned to 2 MiB and offered to the
- * kernel for transparent huge pages (a hint; where THP is off, or on other
- * systems, they are plain memory). Zeroed. Free with free(). */
+ * TLB. Arrays of 4 MiB or more are offered to the kernel for transparent
+ * huge pages (a hint; where THP is off, or on other systems, they are plain
+ * memory): the whole 2 MiB pages inside them. Zeroed by calloc, which for
+ * such sizes maps fresh zero pages without writing them, so that creating
+ * an engine costs no pass over its slots: a one-shot whatif touches only
+ * the slots its run reaches. Free with free(). */
 static void *big_alloc(size_t size)
 {
 	const size_t huge = (size_t)2 << 20;
-	void *p = NULL;
-	if (size < 2 * huge)
-		return calloc(1, size ? size : 1);
-	size = (size + huge - 1) / huge * huge;
-	if (posix_memalign(&p, huge, size) != 0)
-		return NULL;
+	void *p = calloc(1, size ? size : 1);
 #ifdef MADV_HUGEPAGE
-	madvise(p, size, MADV_HUGEPAGE);
+	if (p && size >= 2 * huge) {
+		uintptr_t a = ((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1);
+		uintptr_t b = ((uintptr_t)p + size) & ~(uintptr_t)(huge - 1);
+		if (b > a)
+			madvise((void *)a, b - a, MADV_HUGEPAGE);
+	}
 #endif
-	memset(p, 0, size);
 	return p;
 }
 
@@ -294,15 +297,6 @@ int fo_engine_new_opts(fo_engine **out, const fo_graph *g, const fo_engine_opts 
 		goto done;
 	}
 	e->epoch = 1;
-	for (size_t gi = 0; gi < e->v.groups; gi++) {
-		const fo_graph_view *v = &e->gv;
-		gslot *q = &e->gs[gi];
-		uint32_t x = e->g_ext ? e->g_ext[gi] : (uint32_t)gi, o = v->group_owner[x];
-		q->n = v->member_off[x + 1] - v->member_off[x];
-		q->k = v->group_k[x];
-		q->owner = e->n_int ? e->n_int[o] : o;
-		q->type = v->group_type[x];
-	}
 	e->sorted_valid = 1; /* nothing impacted */
 	*out = e;
 	e = NULL;
@@ -384,14 +378,38 @@ static inline const nslot *nr(const fo_engine *e, uint32_t v)
 	return e->ns[v].epoch == e->epoch ? &e->ns[v] : &fresh_node;
 }
 
-/* A group's slot for this run, its counters zeroed on first use. */
+/* The shape of group gi (engine number) from the graph's arrays. */
+static void group_shape(const fo_engine *e, uint32_t gi, gslot *q)
+{
+	const fo_graph_view *v = &e->gv;
+	uint32_t x = e->g_ext ? e->g_ext[gi] : gi, o = v->group_owner[x];
+	q->n = v->member_off[x + 1] - v->member_off[x];
+	q->k = v->group_k[x];
+	q->owner = e->n_int ? e->n_int[o] : o;
+	q->type = v->group_type[x];
+}
+
+/* A group's slot for this run, its counters zeroed on first use. A slot of
+ * epoch 0 has never been used (or was cleared at an epoch wrap): its shape
+ * is copied in then, so fo_engine_new need not visit every group. */
 static inline gslot *gw(fo_engine *e, uint32_t gi)
 {
 	gslot *q = &e->gs[gi];
 	if (q->epoch != e->epoch) {
+		if (q->epoch == 0)
+			group_shape(e, gi, q);
 		q->down = q->degr = q->risk = q->gone = 0;
 		q->epoch = e->epoch;
 	}
+	return q;
+}
+
+/* The shape of group gi for readers, whether or not a run used its slot. */
+static gslot shape_of(const fo_engine *e, uint32_t gi)
+{
+	gslot q = e->gs[gi];
+	if (q.epoch == 0)
+		group_shape(e, gi, &q);
 	return q;
 }
 
@@ -797,7 +815,7 @@ void fo_engine_summary(fo_engine *e, fo_summary *out)
 
 static uint32_t group_n(const fo_engine *e, uint32_t gi)
 {
-	return e->gs[gi].n;
+	return shape_of(e, gi).n;
 }
 
 /* Members of group gi (engine number) not down / healthy / safe. */
@@ -867,16 +885,16 @@ static int explain(const fo_engine *e, uint32_t node, int risk_mode, fo_explain_
 		s->cause = out_node(e, cause);
 		s->k = s->n = s->count = 0;
 		if (gi != FO_NONE) {
-			const gslot *q = &e->gs[gi];
-			s->k = q->k;
-			s->n = q->n;
-			if (s->state == FO_STATE_DEGRADED && fo_group_type_is_hard((fo_group_type)q->type))
+			gslot q = shape_of(e, gi);
+			s->k = q.k;
+			s->n = q.n;
+			if (s->state == FO_STATE_DEGRADED && fo_group_type_is_hard((fo_group_type)q.type))
 				s->count = g_healthy(e, gi);
 			else if (s->state == FO_STATE_AT_RISK && nr(e, x)->rcause != FO_NONE &&
 				 !(nr(e, nr(e, x)->rcause)->flags & FO_F_DOWN))
 				s->count = g_safe(e, gi);
-			else if (s->flags & FO_F_LOST && q->type == FO_GROUP_COPIES)
-				s->count = q->n - gcount(e, gi, 3);
+			else if (s->flags & FO_F_LOST && q.type == FO_GROUP_COPIES)
+				s->count = q.n - gcount(e, gi, 3);
 			else
 				s->count = g_up(e, gi);
 		}

@@ -4,8 +4,8 @@
  *
  * An engine holds the per-node and per-group state arrays for one graph and
  * reuses them across scenarios: a run costs time proportional to the part of
- * the graph it reaches, not to the graph, after an O(nodes + groups) setup in
- * fo_engine_new. Results stay readable until the next run or free.
+ * the graph it reaches, not to the graph; fo_engine_new allocates the arrays
+ * without a pass over them. Results stay readable until the next run or free.
  * An engine is not thread-safe; use one engine per thread over a shared graph.
  */
 #ifndef FO_ENGINE_H
@@ -78,14 +78,16 @@ typedef struct fo_engine_opts {
 } fo_engine_opts;
 
 /* Creates an engine over g (borrowed: g must outlive the engine), with the
- * graph layout. *out owned by the caller: fo_engine_free. O(nodes +
- * groups). */
+ * graph layout. *out owned by the caller: fo_engine_free. Allocates
+ * O(nodes + groups) zeroed memory but makes no pass over it (the slots are
+ * set up on first use), so a one-shot run pays only for what it reaches. */
 int fo_engine_new(fo_engine **out, const fo_graph *g);
 
 /* The same with options (opts NULL: the defaults, all zero). Node and group
  * numbers across the API are the graph's whatever the layout. Returns FO_OK,
- * FO_ENOMEM, or FO_EINVAL (opts->share is over another graph). O(nodes +
- * groups), plus the layout's build unless shared. */
+ * FO_ENOMEM, or FO_EINVAL (opts->share is over another graph). As
+ * fo_engine_new, plus the local layout's build (O(nodes + groups +
+ * memberships)) unless shared. */
 int fo_engine_new_opts(fo_engine **out, const fo_graph *g, const fo_engine_opts *opts);
 void fo_engine_free(fo_engine *e);
 
