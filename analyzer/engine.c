@@ -60,12 +60,12 @@ typedef struct gslot {
 struct fo_engine {
 	const fo_graph *g;
 	/* The arrays the run walks, in the engine's numbering: the graph's own
-	 * (identity layout), or the engine's renumbered copy (local layout,
+	 * (graph layout), or the engine's renumbered copy (local layout,
 	 * build_layout). Only nodes, groups, memberof_off, memberof, child_off
 	 * and child are read through it; the group shape is in gs. */
 	fo_graph_view v;
 	fo_graph_view gv;  /* the graph's arrays, in its numbering */
-	/* Local layout (all NULL for the identity): node and group numbers
+	/* Local layout (all NULL for the graph layout): node and group numbers
 	 * both ways, and the renumbered CSR arrays v points to. */
 	uint32_t *n_int, *n_ext, *g_int, *g_ext;
 	uint32_t *l_memberof_off, *l_memberof, *l_child_off, *l_child;
