@@ -263,6 +263,10 @@ int fo_engine_new_opts(fo_engine **out, const fo_graph *g, const fo_engine_opts 
 	fo_graph_view_get(g, &e->gv);
 	e->v = e->gv;
 	size_t n = e->v.nodes ? e->v.nodes : 1, m = e->v.groups ? e->v.groups : 1;
+	if (opts && opts->layout != FO_ENGINE_LAYOUT_GRAPH && opts->layout != FO_ENGINE_LAYOUT_LOCAL) {
+		err = FO_EINVAL;
+		goto done;
+	}
 	if (opts && opts->share) {
 		const fo_engine *o = opts->share;
 		if (o->g != g || o->gv.nodes != e->gv.nodes || o->gv.groups != e->gv.groups) {

@@ -85,9 +85,9 @@ int fo_engine_new(fo_engine **out, const fo_graph *g);
 
 /* The same with options (opts NULL: the defaults, all zero). Node and group
  * numbers across the API are the graph's whatever the layout. Returns FO_OK,
- * FO_ENOMEM, or FO_EINVAL (opts->share is over another graph). As
- * fo_engine_new, plus the local layout's build (O(nodes + groups +
- * memberships)) unless shared. */
+ * FO_ENOMEM, or FO_EINVAL (an unknown layout, or opts->share over another
+ * graph). As fo_engine_new, plus the local layout's build (O(nodes + groups
+ * + memberships)) unless shared. */
 int fo_engine_new_opts(fo_engine **out, const fo_graph *g, const fo_engine_opts *opts);
 void fo_engine_free(fo_engine *e);
 

@@ -1781,6 +1781,9 @@ static void shared_layout(void **state)
 	assert_int_equal(fo_engine__number(b, ID(t, "cool")), fo_engine__number(t->e, ID(t, "cool")));
 	assert_int_equal(fo_engine_new_opts(&c, u->g, &o), FO_EINVAL);
 	assert_null(c);
+	fo_engine_opts bad = { .layout = (fo_engine_layout)7 };
+	assert_int_equal(fo_engine_new_opts(&c, u->g, &bad), FO_EINVAL);
+	assert_null(c);
 	RUN(t, "fail:cool fail:pay-sh destroy:rack");
 	assert_int_equal(fo_engine_run(b, &t->sc), FO_OK);
 	assert_int_equal(same_results(t->e, b), 0);
