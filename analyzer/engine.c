@@ -62,6 +62,7 @@ struct fo_engine {
 
 	nslot *ns; /* per node */
 	gslot *gs; /* per group */
+	void *ns_block, *gs_block; /* what big_alloc allocated for them */
 
 	uint32_t epoch;    /* of the current results, 1..EPOCH_END - 1; slots of
 			    * other epochs are fresh, so a run never has to
@@ -92,8 +93,8 @@ void fo_engine_free(fo_engine *e)
 {
 	if (!e)
 		return;
-	free(e->ns);
-	free(e->gs);
+	free(e->ns_block);
+	free(e->gs_block);
 	free(e->touched);
 	free(e->queue);
 	free(e->seeds);
@@ -104,22 +105,27 @@ void fo_engine_free(fo_engine *e)
 
 /* The per-node and per-group slots are read at random over hundreds of MB
  * on large graphs: with 4 KiB pages nearly every access also misses the
- * TLB. Arrays of 4 MiB or more are aligned to 2 MiB and offered to the
- * kernel for transparent huge pages (a hint; where THP is off, or on other
- * systems, they are plain memory). Zeroed. Free with free(). */
-static void *big_alloc(size_t size)
+ * TLB. Arrays of 4 MiB or more are aligned to 2 MiB inside a larger block
+ * and offered to the kernel for transparent huge pages (a hint; where THP is
+ * off, or on other systems, they are plain memory). Zeroed by calloc, which
+ * does not write a fresh mapping: the pages are the kernel's zero pages
+ * until a run touches them, so a what-if that reaches a few nodes of a
+ * million touches a few pages, not 170 MB (docs/benchmarks.md, "whatif
+ * DB@L end to end"). *block receives what to free(). */
+static void *big_alloc(size_t size, void **block)
 {
 	const size_t huge = (size_t)2 << 20;
-	void *p = NULL;
+	char *p;
+	size = size ? size : 1;
 	if (size < 2 * huge)
-		return calloc(1, size ? size : 1);
+		return *block = calloc(1, size);
 	size = (size + huge - 1) / huge * huge;
-	if (posix_memalign(&p, huge, size) != 0)
+	if (size > SIZE_MAX - huge || !(*block = calloc(1, size + huge)))
 		return NULL;
+	p = (char *)(((uintptr_t)*block + huge - 1) & ~(uintptr_t)(huge - 1));
 #ifdef MADV_HUGEPAGE
 	madvise(p, size, MADV_HUGEPAGE);
 #endif
-	memset(p, 0, size);
 	return p;
 }
 
@@ -132,25 +138,19 @@ int fo_engine_new(fo_engine **out, const fo_graph *g)
 	e->g = g;
 	fo_graph_view_get(g, &e->v);
 	size_t n = e->v.nodes ? e->v.nodes : 1, m = e->v.groups ? e->v.groups : 1;
-	e->ns = big_alloc(n * sizeof *e->ns);
+	e->ns = big_alloc(n * sizeof *e->ns, &e->ns_block);
 	e->touched = malloc(n * sizeof *e->touched);
 	e->queue = malloc(n * sizeof *e->queue);
 	e->sorted = malloc(n * sizeof *e->sorted);
-	e->gs = big_alloc(m * sizeof *e->gs);
+	e->gs = big_alloc(m * sizeof *e->gs, &e->gs_block);
 	if (!e->ns || !e->touched || !e->queue || !e->sorted || !e->gs) {
 		err = FO_ENOMEM;
 		goto done;
 	}
-	for (size_t x = 0; x < e->v.nodes; x++)
-		e->ns[x] = fresh_node;
-	e->epoch = 1; /* every slot is of epoch 0: fresh */
-	for (size_t gi = 0; gi < e->v.groups; gi++) {
-		gslot *q = &e->gs[gi];
-		q->n = e->v.member_off[gi + 1] - e->v.member_off[gi];
-		q->k = e->v.group_k[gi];
-		q->owner = e->v.group_owner[gi];
-		q->type = e->v.group_type[gi];
-	}
+	/* Zeroed slots are of epoch 0: fresh nodes, and groups whose shape gw
+	 * copies from the view on first use. Nothing is written here: O(1)
+	 * besides the allocation, whatever the graph's size. */
+	e->epoch = 1;
 	e->sorted_valid = 1; /* nothing impacted */
 	*out = e;
 	e = NULL;
@@ -200,11 +200,19 @@ static inline const nslot *nr(const fo_engine *e, uint32_t v)
 	return e->ns[v].epoch == e->epoch ? &e->ns[v] : &fresh_node;
 }
 
-/* A group's slot for this run, its counters zeroed on first use. */
+/* A group's slot for this run, its counters zeroed on first use; a slot of
+ * epoch 0 (never used, or cleared by an epoch wrap) first gets its shape
+ * from the view (copying it again after a wrap is harmless). */
 static inline gslot *gw(fo_engine *e, uint32_t gi)
 {
 	gslot *q = &e->gs[gi];
 	if (q->epoch != e->epoch) {
+		if (q->epoch == 0) {
+			q->n = e->v.member_off[gi + 1] - e->v.member_off[gi];
+			q->k = e->v.group_k[gi];
+			q->owner = e->v.group_owner[gi];
+			q->type = e->v.group_type[gi];
+		}
 		q->down = q->degr = q->risk = q->gone = 0;
 		q->epoch = e->epoch;
 	}
@@ -572,9 +580,10 @@ void fo_engine_summary(fo_engine *e, fo_summary *out)
 	}
 }
 
+/* From the view: a slot never used has no shape yet. */
 static uint32_t group_n(const fo_engine *e, uint32_t gi)
 {
-	return e->gs[gi].n;
+	return e->v.member_off[gi + 1] - e->v.member_off[gi];
 }
 
 uint32_t fo_engine_group_up(const fo_engine *e, uint32_t gi)
