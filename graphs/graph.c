@@ -435,6 +435,17 @@ static int do_reserve(fo_builder *b, size_t nodes, size_t groups, size_t members
 	    (err = vec_reserve((void **)&b->members, &b->members_alloc, b->nmembers + members,
 			       sizeof *b->members)) < 0)
 		return err;
+	/* Sized once, filled from the front: huge pages pay here (they did not
+	 * for arrays grown step by step, bench/notes.md). Hints only. */
+	fo_graph_blob_hint_huge(b->groups, b->groups_alloc * sizeof *b->groups);
+	fo_graph_blob_hint_huge(b->members, b->members_alloc * sizeof *b->members);
+	fo_graph_blob_hint_huge(b->id_off, b->nodes_alloc * sizeof *b->id_off);
+	fo_graph_blob_hint_huge(b->label_off, b->nodes_alloc * sizeof *b->label_off);
+	fo_graph_blob_hint_huge(b->kind_off, b->nodes_alloc * sizeof *b->kind_off);
+	fo_graph_blob_hint_huge(b->tenant_off, b->nodes_alloc * sizeof *b->tenant_off);
+	fo_graph_blob_hint_huge(b->tier, b->nodes_alloc * sizeof *b->tier);
+	fo_graph_blob_hint_huge(b->container, b->nodes_alloc * sizeof *b->container);
+	fo_graph_blob_hint_huge(b->line, b->nodes_alloc * sizeof *b->line);
 	return FO_OK;
 }
 
