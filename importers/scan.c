@@ -627,6 +627,64 @@ static size_t tag_run(fo_scan *s, const unsigned char *p, size_t n)
 
 	for (;;) {
 		switch (state) {
+		case S_TEXT:
+			/* blanks only move the position, in either mode of run() */
+			while (i < n && is_blank(c = p[i])) {
+				ADVANCE(c);
+				i++;
+			}
+			if (i == n || p[i] != '<')
+				goto out;
+			s->lt_line = line;
+			s->lt_col = col;
+			s->lt_offset = s->offset + i;
+			s->text_marked = 0;
+			col++;
+			i++;
+			state = S_LT;
+			/* fallthrough */
+		case S_LT:
+			if (i == n)
+				goto out;
+			c = p[i];
+			if (c == '/') { /* an end tag */
+				s->saw_content = 1;
+				if (s->depth)
+					s->depth--;
+				col++;
+				i++;
+				state = S_ENDTAG;
+				continue;
+			}
+			if (c == '?' || c == '!' || c == '<' || c == '>' || c == '=' || c == 0 ||
+			    is_blank(c) || s->depth >= FO_SCAN_MAX_DEPTH)
+				goto out;
+			s->saw_content = 1; /* a start tag: start_tag() */
+			start_tag(s, c);
+			col += (c & 0xC0) != 0x80;
+			i++;
+			state = S_TAGNAME;
+			continue;
+		case S_ENDTAG:
+			while (i < n && (c = p[i]) != '>' && c != 0) {
+				ADVANCE(c);
+				i++;
+			}
+			if (i == n || p[i] == 0)
+				goto out;
+			col++;
+			i++;
+			state = S_TEXT;
+			continue;
+		case S_SLASH:
+			if (i == n || p[i] != '>')
+				goto out;
+			s->line = line; /* the tag's end_line */
+			push_tag(s, 1);
+			col++;
+			i++;
+			state = S_TEXT;
+			continue;
 		case S_TAGNAME:
 			h = s->cur.hash;
 			while (i < n && !is_blank(c = p[i]) && c != '>' && c != '/' && c != 0) {
@@ -635,9 +693,9 @@ static size_t tag_run(fo_scan *s, const unsigned char *p, size_t n)
 				i++;
 			}
 			s->cur.hash = h;
-			if (i == n || !is_blank(p[i]))
+			if (i == n || p[i] == 0)
 				goto out;
-			state = S_TAG; /* in_tag() takes the blank as a blank */
+			state = S_TAG; /* in_tag() takes the blank, '/' or '>' */
 			/* fallthrough */
 		case S_TAG:
 			while (i < n && is_blank(c = p[i])) {
@@ -647,7 +705,17 @@ static size_t tag_run(fo_scan *s, const unsigned char *p, size_t n)
 			if (i == n)
 				goto out;
 			c = p[i];
-			if (c == '>' || c == '/' || c == 0 || s->tag_attrs >= FO_SCAN_MAX_ATTRS)
+			if (c == '>' || c == '/') { /* in_tag(): the tag ends, or '/' */
+				if (c == '>') {
+					s->line = line; /* the tag's end_line */
+					push_tag(s, 0);
+				}
+				col++;
+				i++;
+				state = c == '>' ? S_TEXT : S_SLASH;
+				continue;
+			}
+			if (c == 0 || s->tag_attrs >= FO_SCAN_MAX_ATTRS)
 				goto out;
 			/* in_tag(): an attribute's name starts */
 			s->tag_attrs++;
@@ -716,7 +784,7 @@ enum fo_scan_stop fo_scan__feed(fo_scan *s, const unsigned char *p, size_t n)
 			i += run(s, p + i, n - i);
 			if (markup_over(s))
 				return stop(s, FO_SCAN_MARKUP_BYTES, s->lt_line, s->lt_col);
-			if (i < n && s->state >= S_TAGNAME && s->state <= S_VALUE)
+			if (i < n)
 				i += tag_run(s, p + i, n - i);
 			if (i == n)
 				break;
