@@ -606,17 +606,18 @@ static size_t run(fo_scan *s, const unsigned char *p, size_t n)
 	return i;
 }
 
-/* The inside of start tags, with the position in locals and the common
- * transitions taken directly: the element name, the blanks between
- * attributes, an attribute's name, its '=', its opening quote, its value
- * and its closing quote — exactly what step() and run() would do with those
- * bytes one call at a time (the same states, hashes, positions and
- * records), for about a fifth of the instructions (a generated inventory is
- * mostly attributes). Returns at the first byte it does not take — the
- * tag's '/' or '>', blanks after a name or after '=', a NUL, one attribute
- * too many — which the caller gives to step(); at the end of p, with the
- * state saved as step() would leave it. Only past the first 4 bytes (as
- * run()). O(returned). */
+/* The markup of elements, with the position in locals and the common
+ * transitions taken directly: blanks between elements, '<', an element's
+ * name, the blanks between attributes, an attribute's name, its '=', its
+ * quotes and value, '>', "/>" and end tags — exactly what step() and run()
+ * would do with those bytes one call at a time (the same states, hashes,
+ * positions, depth and records), for about half the scanner's
+ * instructions on a generated inventory (callgrind, bench/notes.md).
+ * Returns at the first byte it does not take — text, "<?", "<!", blanks
+ * after a name or after '=', a NUL, one attribute or one level too many,
+ * anything malformed — which the caller gives to step(); at the end of p,
+ * with the state saved as step() would leave it. Only past the first 4
+ * bytes (as run()). O(returned). */
 static size_t tag_run(fo_scan *s, const unsigned char *p, size_t n)
 {
 	unsigned long line = s->line, col = s->col;
