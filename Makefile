@@ -29,7 +29,7 @@ SANFLAGS :=
 OPT ?= -O2 -g
 endif
 
-PKGS := libxml-2.0 igraph libcgraph libgvc sqlite3 libxxhash jansson yaml-0.1
+PKGS := libxml-2.0 igraph libcgraph libgvc sqlite3 libxxhash jansson yaml-0.1 libmicrohttpd
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -43,8 +43,9 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS_ALL = $(PKG_LIBS) -lcsv -lm $(LDLIBS)
 
 CLI_SRC := $(sort $(wildcard cli/*.c))
-LIB_SRC := $(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c generators/*.c))
-GEN_SRC := $(BUILD)/gen/inventory_xsd.c $(BUILD)/gen/scenarios_xsd.c $(BUILD)/gen/mapfile_xsd.c
+LIB_SRC := $(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c generators/*.c server/*.c))
+GEN_SRC := $(BUILD)/gen/inventory_xsd.c $(BUILD)/gen/scenarios_xsd.c $(BUILD)/gen/mapfile_xsd.c \
+	$(BUILD)/gen/explorer_html.c $(BUILD)/gen/explorer_js.c $(BUILD)/gen/explorer_css.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libfallout.a
@@ -58,7 +59,7 @@ PUBLIC_HEADERS := graphs/fo_error.h graphs/fo_diag.h graphs/fo_graph.h graphs/fo
 	graphs/fo_sha256.h graphs/fo_snapshot.h \
 	importers/fo_inventory.h importers/fo_scenarios.h importers/fo_model.h importers/fo_import.h \
 	importers/fo_invwrite.h importers/fo_mapfile.h importers/fo_archimate.h importers/fo_k8s.h \
-	importers/fo_terraform.h importers/fo_graphml.h importers/fo_cmdb.h analyzer/fo_engine.h analyzer/fo_spof.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h) \
+	importers/fo_terraform.h importers/fo_graphml.h importers/fo_cmdb.h analyzer/fo_engine.h server/fo_api.h server/fo_serve.h analyzer/fo_spof.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h) \
 	generators/fo_gen.h
 HEADER_CHECKS := $(PUBLIC_HEADERS:%.h=$(BUILD)/headercheck/%.o)
 
@@ -88,6 +89,13 @@ $(BUILD)/gen/scenarios_xsd.c: importers/scenarios-v1.xsd scripts/embed.sh
 $(BUILD)/gen/mapfile_xsd.c: importers/map-v1.xsd scripts/embed.sh
 	@mkdir -p $(@D)
 	sh scripts/embed.sh fo_mapfile_xsd $< > $@.tmp && mv $@.tmp $@
+
+# The explorer page of `fallout serve` (docs/serve.md): compiled in, so that
+# no path is ever mapped to a file.
+.PRECIOUS: $(BUILD)/gen/explorer_%.c
+$(BUILD)/gen/explorer_%.c: server/explorer/explorer.% scripts/embed.sh
+	@mkdir -p $(@D)
+	sh scripts/embed.sh fo_explorer_$* $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
