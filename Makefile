@@ -63,7 +63,7 @@ PUBLIC_HEADERS := graphs/fo_error.h graphs/fo_diag.h graphs/fo_graph.h graphs/fo
 	generators/fo_gen.h
 HEADER_CHECKS := $(PUBLIC_HEADERS:%.h=$(BUILD)/headercheck/%.o)
 
-.PHONY: all deps deps-test check check-unit check-cli check-browser check-browser-selftest check-headers check-san check-valgrind demo install clean
+.PHONY: all deps deps-test check check-unit check-cli check-serve check-browser check-browser-selftest check-headers check-san check-valgrind demo install clean
 all: $(BIN)
 
 $(BIN): $(CLI_OBJ) $(LIB)
@@ -121,7 +121,7 @@ deps:
 
 deps-test:
 	@sh scripts/deps.sh valgrind:valgrind chromium:chromium node:nodejs npm:npm groff:groff-base \
-		clang:clang deb-libclang-rt-14-dev:libclang-rt-14-dev xz:xz-utils
+		clang:clang deb-libclang-rt-14-dev:libclang-rt-14-dev xz:xz-utils curl:curl
 
 check-headers: $(HEADER_CHECKS)
 
@@ -132,6 +132,18 @@ check-unit: $(UNIT_BIN)
 
 check-cli: $(BIN)
 	@FALLOUT=$(abspath $(BIN)) sh tests/cli/run.sh
+
+# `fallout serve` over sockets: endpoints, headers, hostile requests, slow
+# clients, signals, and the short load test (tests/serve/run.sh). The load
+# test is skipped under sanitizers (ASan's quarantine grows memory).
+SERVE_TOOLS := $(BUILD)/tests/serve/load $(BUILD)/tests/serve/rawhttp
+$(BUILD)/tests/serve/%: tests/serve/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(OPT) $(WARN) $(SANFLAGS) -pthread $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+check-serve: $(BIN) $(SERVE_TOOLS)
+	@FALLOUT=$(abspath $(BIN)) TOOLS=$(BUILD)/tests/serve SERVE_LOAD=$(if $(SANITIZE),0,1) \
+		sh tests/serve/run.sh
 
 # The browser check (tests/browser/run.sh) passes a good page and fails each
 # bad fixture for the right reason. Needs node, npm and chromium (make deps).
@@ -150,7 +162,7 @@ check-browser: $(BIN) check-browser-selftest
 check-san:
 	ASAN_OPTIONS=fast_unwind_on_malloc=0 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-graphviz.supp:print_suppressions=0 \
-	$(MAKE) SANITIZE=address,undefined check-unit check-cli
+	$(MAKE) SANITIZE=address,undefined check-unit check-cli check-serve
 
 # Unit tests and a few CLI runs under valgrind (definite leaks and memory
 # errors fail; libraries' still-reachable caches do not).
@@ -165,7 +177,7 @@ check-valgrind: $(UNIT_BIN) $(BIN)
 
 check: deps-test
 	$(MAKE) all check-headers
-	$(MAKE) check-unit check-cli
+	$(MAKE) check-unit check-cli check-serve
 	$(MAKE) check-browser
 	$(MAKE) check-san
 	$(MAKE) check-valgrind
