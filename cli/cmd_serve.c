@@ -27,7 +27,7 @@ static const cmd_opt opts[] = {
 	CMD_COUNT("port", 0, "N", OFF(port), 0, "the TCP port (default 8080; 0: a free port, said in the "
 		  "ready line)"),
 	CMD_STRING("bind", 0, "ADDR", OFF(bind), "the IPv4 or IPv6 address to listen on (default "
-		   "127.0.0.1);\nany address but loopback is warned about: the API has no authentication"),
+		   "127.0.0.1); any other is warned about: the API has no authentication"),
 	CMD_COUNT("threads", 0, "N", OFF(threads), 1, "worker threads, each with its own engine\n"
 		  "(default: the number of cores, at least 2, at most 16)"),
 	CMD_COUNT("idle-timeout", 0, "SECONDS", OFF(timeout), 1,

@@ -109,9 +109,14 @@ static void golden(fx *f, const char *target, const char *name)
 	json_decref(parse(&r));
 	/* elapsed_us is information only: its digits are zeroed */
 	char *el = strstr(r.body, "\"elapsed_us\":");
-	if (el)
-		for (el += 13; *el >= '0' && *el <= '9'; el++)
-			*el = '0';
+	if (el) {
+		char *d = el + 13, *e = d;
+		while (*e >= '0' && *e <= '9')
+			e++;
+		*d = '0';
+		memmove(d + 1, e, strlen(e) + 1);
+		r.len = strlen(r.body);
+	}
 	assert_int_equal(gold_check(name, r.body, r.len), 0);
 	fo_api_response_dispose(&r);
 }
