@@ -26,6 +26,7 @@
 #include "importers/fo_scenarios.h"
 #include "reports/fo_scenfile.h"
 #include "server/fo_api.h"
+#include "server/fo_serve.h"
 #include "helpers/golden.h"
 
 #define QUICKSTART "samples/quickstart.xml"
@@ -577,6 +578,24 @@ static void test_scenfile(void **state)
 	fo_graph_free(g);
 }
 
+static void test_loopback(void **state)
+{
+	(void)state;
+	assert_int_equal(fo_serve_is_loopback(NULL), 1);
+	assert_int_equal(fo_serve_is_loopback("127.0.0.1"), 1);
+	assert_int_equal(fo_serve_is_loopback("127.3.2.1"), 1);
+	assert_int_equal(fo_serve_is_loopback("::1"), 1);
+	assert_int_equal(fo_serve_is_loopback("::ffff:127.0.0.1"), 1);
+	assert_int_equal(fo_serve_is_loopback("0.0.0.0"), 0);
+	assert_int_equal(fo_serve_is_loopback("::"), 0);
+	assert_int_equal(fo_serve_is_loopback("10.1.2.3"), 0);
+	assert_int_equal(fo_serve_is_loopback("128.0.0.1"), 0);
+	assert_int_equal(fo_serve_is_loopback("::ffff:10.0.0.1"), 0);
+	assert_int_equal(fo_serve_is_loopback("localhost"), -1);
+	assert_int_equal(fo_serve_is_loopback("127.0.0.1:80"), -1);
+	assert_int_equal(fo_serve_is_loopback(""), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_page_and_diagram),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_scenfile),
+		cmocka_unit_test(test_loopback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
