@@ -88,7 +88,7 @@ base=http://127.0.0.1:$port
 get_time() { curl -s -g -o "$tmp/body" -w '%{time_total}' --max-time 120 "$base$1"; }
 
 search_rows=
-for q in r1-z1-s1-cooling r1-z1 cooling host 1 zzzz; do
+for q in r1-z1-s1-cooling r1-z1 room28 cooling 1 zzzz; do
 	: >"$tmp/t"
 	for i in 1 2 3 4 5; do get_time "/api/search?q=$q" >>"$tmp/t"; echo >>"$tmp/t"; done
 	total=$(sed -n 's/.*"total":\([0-9]*\).*/\1/p' "$tmp/body" | head -n 1)
