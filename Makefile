@@ -309,7 +309,8 @@ bench-quick: $(BIN) $(BENCH_BIN)
 install: $(BIN) $(LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/fallout/graphs \
 		$(DESTDIR)$(INCLUDEDIR)/fallout/importers $(DESTDIR)$(INCLUDEDIR)/fallout/analyzer \
-		$(DESTDIR)$(INCLUDEDIR)/fallout/reports $(DESTDIR)$(INCLUDEDIR)/fallout/generators
+		$(DESTDIR)$(INCLUDEDIR)/fallout/reports $(DESTDIR)$(INCLUDEDIR)/fallout/generators \
+		$(DESTDIR)$(INCLUDEDIR)/fallout/server
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/fallout
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libfallout.a
 	for h in $(PUBLIC_HEADERS); do install -m 644 $$h $(DESTDIR)$(INCLUDEDIR)/fallout/$$h; done

@@ -139,8 +139,10 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "%s: warning: listening on %s, not loopback: anyone who can reach it can "
 				"read the whole inventory (the API has no authentication)\n",
 			prog, o.bind);
-	fprintf(stderr, "%s: %u nodes from %s on %s (Ctrl-C stops)\n", prog,
-		(unsigned)fo_graph_node_count(g), label, fo_serve_url(srv));
+	/* One line, whatever the file names hold (escaped as every message). */
+	fprintf(stderr, "%s: %u nodes from ", prog, (unsigned)fo_graph_node_count(g));
+	fo_diag_fputs_escaped(label, stderr);
+	fprintf(stderr, " on %s (Ctrl-C stops)\n", fo_serve_url(srv));
 	fflush(stderr);
 	int sig = 0;
 	while (sigwait(&set, &sig) != 0)
