@@ -1310,7 +1310,7 @@ static void api_diagram(req *rq)
 		fail_req(rq, 400, "bad-parameter", "'detail' must be auto, map or nodes");
 		return;
 	}
-	if (!scenario(rq) || !run(rq))
+	if (!scenario(rq))
 		return;
 	if (fo_diag_new(&d, 16) < 0 || body_open(rq) < 0) {
 		fail_oom(rq);
@@ -1320,9 +1320,17 @@ static void api_diagram(req *rq)
 	ro.scope = FO_SCOPE_AUTO;
 	ro.format = "svg";
 	ro.detail = det;
+	/* The engine is taken inside the lock: diagrams waiting for their
+	 * turn hold no engine, so what-ifs never wait behind them. */
+	int err = FO_OK;
 	pthread_mutex_lock(&rq->a->render_mu);
-	int err = fo_render(rq->fp, rq->s->e, &ro, d);
+	if (run(rq))
+		err = fo_render(rq->fp, rq->s->e, &ro, d);
 	pthread_mutex_unlock(&rq->a->render_mu);
+	if (rq->done) { /* run answered (an engine could not be made) */
+		body_discard(rq);
+		goto done;
+	}
 	if (err == FO_OK) {
 		body_finish(rq, 200, "image/svg+xml");
 		goto done;
