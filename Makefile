@@ -247,18 +247,20 @@ demo: deps
 # SQLite on generated inventories, cached in $(BUILD)/bench/data. `bench`
 # (10k, 100k, 1M nodes) rewrites docs/benchmarks.md; `bench-quick` (10k,
 # 100k) writes $(BUILD)/bench/benchmarks-quick.md. Both print the tables.
-.PHONY: bench bench-quick bench-map bench-check bench-import-k8s bench-serve
+.PHONY: bench bench-quick bench-map bench-check bench-import-k8s bench-e2e bench-serve
 BENCH_BIN := $(BUILD)/bench/bench
 $(BENCH_BIN): $(BUILD)/bench/bench.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
 
 # The importers' benchmarks (bench/import_k8s.c, bench/import_terraform.c).
 BENCH_K8S := $(BUILD)/bench/import_k8s
-bench: $(BIN) $(BENCH_BIN) $(BENCH_K8S) $(BUILD)/bench/import_terraform $(SERVE_TOOLS)
+bench: $(BIN) $(BENCH_BIN) $(BENCH_K8S) $(BUILD)/bench/import_terraform $(XMLREAD_BIN) $(SERVE_TOOLS)
 	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
 		--out docs/benchmarks.md 10000 100000 1000000
 	sh bench/map.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
 	sh bench/check.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
+	sh bench/e2e.sh --fallout $(BIN) --xmlread $(XMLREAD_BIN) --data $(BUILD)/bench/data \
+		--out docs/benchmarks.md --append
 	$(BENCH_K8S) --data $(BUILD)/bench/data >> docs/benchmarks.md
 	$(MAKE) -s bench-import-terraform >> docs/benchmarks.md
 	sh bench/serve.sh --fallout $(BIN) --load $(BUILD)/tests/serve/load --data $(BUILD)/bench/data \
@@ -285,6 +287,17 @@ bench-import-k8s: $(BENCH_K8S)
 # $(BUILD)/bench/map.md.
 bench-map: $(BIN)
 	sh bench/map.sh --fallout $(BIN) --data $(BUILD)/bench/data --out $(BUILD)/bench/map.md
+
+# `fallout whatif DB@L` end to end against the same on the XML, and the XML
+# import against a bare xmlTextReader pass (bench/e2e.sh, bench/xmlread.c),
+# on the 1M-node inventory alone: writes $(BUILD)/bench/e2e.md.
+XMLREAD_BIN := $(BUILD)/bench/xmlread
+$(XMLREAD_BIN): $(BUILD)/bench/xmlread.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
+
+bench-e2e: $(BIN) $(XMLREAD_BIN)
+	sh bench/e2e.sh --fallout $(BIN) --xmlread $(XMLREAD_BIN) --data $(BUILD)/bench/data \
+		--out $(BUILD)/bench/e2e.md
 
 # `fallout check` of the 1M-node inventory alone (bench/check.sh): writes
 # $(BUILD)/bench/check.md, leaves docs/benchmarks.md alone.

@@ -14,4 +14,8 @@
  * valid right after fo_engine_new or a run. O(1). */
 void fo_engine__set_epoch(fo_engine *e, uint32_t epoch);
 
+/* The engine's own number of a node (the graph's number under the graph
+ * layout), so that a test sees the local layout's order. O(1). */
+uint32_t fo_engine__number(const fo_engine *e, uint32_t node);
+
 #endif

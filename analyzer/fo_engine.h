@@ -4,8 +4,8 @@
  *
  * An engine holds the per-node and per-group state arrays for one graph and
  * reuses them across scenarios: a run costs time proportional to the part of
- * the graph it reaches, not to the graph, after an O(nodes + groups) setup in
- * fo_engine_new. Results stay readable until the next run or free.
+ * the graph it reaches, not to the graph; fo_engine_new allocates the arrays
+ * without a pass over them. Results stay readable until the next run or free.
  * An engine is not thread-safe; use one engine per thread over a shared graph.
  */
 #ifndef FO_ENGINE_H
@@ -52,9 +52,43 @@ typedef struct fo_summary {
 
 typedef struct fo_engine fo_engine;
 
-/* Creates an engine over g (borrowed: g must outlive the engine).
- * *out owned by the caller: fo_engine_free. O(nodes + groups). */
+/* How an engine lays out its arrays. Either gives the same results, bit
+ * for bit: only the speed of large runs differs. */
+typedef enum fo_engine_layout {
+	/* Walk the graph's own arrays: nothing to build, for one-shot use. */
+	FO_ENGINE_LAYOUT_GRAPH = 0,
+	/* Renumber nodes and groups inside the engine in the order failures
+	 * reach them (breadth first from the nodes that depend on nothing), so
+	 * a large impact walks memory mostly forward: about 2x faster runs of
+	 * hundreds of thousands of impacted nodes, for an O(nodes + groups +
+	 * memberships) build in fo_engine_new_opts (about a few runs of a site
+	 * failure at 1M nodes) and about 4 bytes per membership + 16 per node
+	 * and 8 per group more. For engines that answer many scenarios. */
+	FO_ENGINE_LAYOUT_LOCAL,
+} fo_engine_layout;
+
+typedef struct fo_engine_opts {
+	fo_engine_layout layout;
+	/* Another engine over the same graph whose layout (and its memory) the
+	 * new engine shares instead of building its own; `layout` is then
+	 * ignored. Borrowed: it must outlive the new engine. The layout is
+	 * read-only once built, so engines sharing one may run in different
+	 * threads at once (e.g. one per server thread). NULL: none. */
+	const fo_engine *share;
+} fo_engine_opts;
+
+/* Creates an engine over g (borrowed: g must outlive the engine), with the
+ * graph layout. *out owned by the caller: fo_engine_free. Allocates
+ * O(nodes + groups) zeroed memory but makes no pass over it (the slots are
+ * set up on first use), so a one-shot run pays only for what it reaches. */
 int fo_engine_new(fo_engine **out, const fo_graph *g);
+
+/* The same with options (opts NULL: the defaults, all zero). Node and group
+ * numbers across the API are the graph's whatever the layout. Returns FO_OK,
+ * FO_ENOMEM, or FO_EINVAL (an unknown layout, or opts->share over another
+ * graph). As fo_engine_new, plus the local layout's build (O(nodes + groups
+ * + memberships)) unless shared. */
+int fo_engine_new_opts(fo_engine **out, const fo_graph *g, const fo_engine_opts *opts);
 void fo_engine_free(fo_engine *e);
 
 const fo_graph *fo_engine_graph(const fo_engine *e);

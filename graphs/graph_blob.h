@@ -103,6 +103,24 @@ int fo_graph_blob_seal(fo_graph *g, const char **why);
  * Blocks under 2 MiB (one huge page) are left alone. Never fails; allocates nothing. */
 void fo_graph_blob_hint_huge(void *p, size_t bytes);
 
+/* Prefaulting the arrays of an image being read (graphs/hugepage.c): a
+ * thread that has the kernel back parts[count-1], parts[count-2], ... with
+ * memory while the caller writes parts[0], parts[1], ... and reports each
+ * part it starts with fo_graph_blob_prefault_reached; the thread stops
+ * where the caller has got to. It never writes the arrays' bytes (only
+ * MADV_POPULATE_WRITE), so their content is the caller's alone. Only a
+ * hint: start returns 1 with *out (stop it with
+ * fo_graph_blob_prefault_stop before the arrays are freed), or 0 with *out
+ * NULL when the image is small (under 64 MiB) or no thread could be
+ * started; the two other calls accept NULL. parts is copied (at most
+ * FO_BLOB_PREFAULT_MAX). O(1) for the caller. */
+#define FO_BLOB_PREFAULT_MAX (FO_GRAPH_BLOB_ARRAYS + 4)
+typedef struct fo_blob_prefault fo_blob_prefault;
+int fo_graph_blob_prefault_start(fo_blob_prefault **out, const fo_graph_blob_part *parts,
+				 int count);
+void fo_graph_blob_prefault_reached(fo_blob_prefault *pf, int part);
+void fo_graph_blob_prefault_stop(fo_blob_prefault *pf);
+
 /* 1 when the n bytes at p are strict UTF-8 (no overlong forms, no
  * surrogates, nothing above U+10FFFF); NUL bytes count as text (they end
  * the arena's strings; a caller that refuses them checks for them). The one

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -1109,6 +1110,27 @@ const char *fo_inventory_schema(void)
 	return (const char *)fo_inventory_xsd;
 }
 
+/* A large regular file gets its builder pre-sized from its size, so that
+ * the builder's arrays and id table do not grow by doubling (copies and
+ * fresh pages, about 90 000 page faults at 1M nodes) while it is read. The
+ * densities are those of `fallout gen` (about 270 bytes of XML per node,
+ * 3.5 groups and 4.3 members per node); another file just grows its arrays
+ * past the hint, or leaves part of them untouched (never faulted in).
+ * Only above FO_INVENTORY_THREAD_AT, where the builder gets its thread. */
+static int presize(loader *l)
+{
+	struct stat sb;
+	int fd = fo_reader__src_fd(&l->x.src);
+	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (uint64_t)sb.st_size < FO_INVENTORY_THREAD_AT || l->thread_at == UINT64_MAX)
+		return FO_OK;
+	uint64_t nodes = (uint64_t)sb.st_size / 256;
+	if (nodes > UINT32_MAX / 8)
+		return FO_OK; /* a file this large says little; grow as needed */
+	int err = fo_builder_reserve(l->b, (size_t)nodes, (size_t)(nodes * 7 / 2), (size_t)(nodes * 9 / 2));
+	return err == FO_ENOMEM ? FO_OK : err; /* a hint: reading goes on without it */
+}
+
 int fo_inventory_read(fo_graph **out, fo_inventory_input **input, const char *path,
 		      const fo_inventory_opts *opts, fo_diag *diag)
 {
@@ -1138,6 +1160,8 @@ int fo_inventory_read(fo_graph **out, fo_inventory_input **input, const char *pa
 	if ((err = fo_reader__open(&l.x, path, 1)) < 0)
 		goto done;
 	if ((err = fo_builder_new(&l.b, diag, l.x.file)) < 0)
+		goto done;
+	if ((err = presize(&l)) < 0)
 		goto done;
 	fo_reader__begin(&l.x);
 	if ((err = read_document(&l)) < 0 || (err = fo_reader__drain(&l.x)) < 0)

@@ -9,6 +9,11 @@
  * any result: flags consistent with the headline, every cause a member of
  * its group that makes the rule true, chains ending at the root, impacted
  * list, summary and group counters recomputed from the flags.
+ *
+ * Every test runs twice, once per engine layout (fo_engine_opts.layout):
+ * the local layout renumbers nodes and groups inside the engine and must
+ * give the same results bit for bit; the randomised check also compares the
+ * two layouts' every output, causes and explain chains included.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,6 +43,17 @@
 #define DEG (FO_GROUP_DEGRADES + 1)
 
 #define MAXSC 64
+
+/* The layout of every engine a test creates (each test runs under both). */
+static fo_engine_layout layout;
+
+static int new_engine(fo_engine **e, const fo_graph *g)
+{
+	fo_engine_opts o = { .layout = layout };
+	if (layout == FO_ENGINE_LAYOUT_GRAPH)
+		return fo_engine_new(e, g);
+	return fo_engine_new_opts(e, g, &o);
+}
 
 /* ------------------------------------------------------------ invariants */
 
@@ -398,7 +414,7 @@ static tg *mk(const char *spec)
 	tg *t = calloc(1, sizeof *t);
 	assert_non_null(t);
 	assert_int_equal(fx_graph(&t->g, spec, NULL), FO_OK);
-	assert_int_equal(fo_engine_new(&t->e, t->g), FO_OK);
+	assert_int_equal(new_engine(&t->e, t->g), FO_OK);
 	return t;
 }
 
@@ -568,7 +584,7 @@ static void empty_scenario_all_up(void **state)
 	fo_graph *g = NULL;
 	fo_engine *e = NULL;
 	assert_int_equal(fx_graph(&g, "", NULL), FO_OK);
-	assert_int_equal(fo_engine_new(&e, g), FO_OK);
+	assert_int_equal(new_engine(&e, g), FO_OK);
 	fo_scenario none = { NULL, 0, NULL, 0 };
 	assert_int_equal(fo_engine_run(e, &none), FO_OK);
 	assert_int_equal(fo_engine_impacted(e, &imp), 0);
@@ -1261,7 +1277,7 @@ static void determinism(void **state)
 	}
 	RUN(t, "fail:cdn destroy:gz");
 	RUN(t, "fail:pay-sh destroy:rack fail:cool");
-	assert_int_equal(fo_engine_new(&fresh, t->g), FO_OK);
+	assert_int_equal(new_engine(&fresh, t->g), FO_OK);
 	assert_int_equal(fo_engine_run(fresh, &t->sc), FO_OK);
 	for (uint32_t v = 0; v < n; v++) {
 		assert_int_equal(fo_engine_cause(t->e, v), c[v]);
@@ -1379,6 +1395,30 @@ static void group_counters(void **state)
 	assert_int_equal(fo_engine_group_up(t->e, gy), 3);
 	assert_int_equal(fo_engine_group_healthy(t->e, gy), 2);
 	assert_int_equal(fo_engine_group_safe(t->e, gy), 2);
+	rm(t);
+}
+
+/* The local layout numbers nodes breadth first from the nodes that depend on
+ * nothing, along dependency -> dependent links (the way failures travel),
+ * then the nodes only cycles reach; the graph layout keeps the graph's
+ * numbers. Results are the same either way (the other tests, both layouts). */
+static void layout_numbers(void **state)
+{
+	(void)state;
+	tg *t = mk("N app app\nN svc app\nN vm vm\nN host host\nN rack rack\n"
+		   "N c1 app\nN c2 app\nvm @ host\nhost @ rack\nsvc > vm\napp > svc\n"
+		   "c1 > c2\nc2 > c1\n");
+	const char *order[] = { "rack", "host", "vm", "svc", "app", "c1", "c2" };
+	for (uint32_t i = 0; i < 7; i++) {
+		uint32_t x = ID(t, order[i]);
+		assert_int_equal(fo_engine__number(t->e, x),
+				 layout == FO_ENGINE_LAYOUT_LOCAL ? i : x);
+	}
+	RUN(t, "fail:rack");
+	EXPECT(t, "app", .flags = DN, .state = FO_STATE_DOWN, .cause = "svc", .via = REQ, .root = "rack");
+	EXPLAIN(t, "app", "app down req 1/1:0 > svc down req 1/1:0 > vm down loc 1/1:0 > "
+			  "host down loc 1/1:0 > rack down");
+	ALL_UP(t, "c1 c2");
 	rm(t);
 }
 
@@ -1563,6 +1603,63 @@ static void random_scenario(uint32_t n, fo_scenario *sc, uint32_t *fail, uint32_
 	}
 }
 
+/* 1 when the explain chains of x (at-risk chains if risk) are equal in a and b. */
+static int same_chain(const fo_engine *a, const fo_engine *b, uint32_t x, int risk)
+{
+	fo_explain_step *sa = NULL, *sb = NULL;
+	size_t na = 0, nb = 0;
+	int ra = risk ? fo_engine_explain_at_risk(a, x, &sa, &na) : fo_engine_explain(a, x, &sa, &na);
+	int rb = risk ? fo_engine_explain_at_risk(b, x, &sb, &nb) : fo_engine_explain(b, x, &sb, &nb);
+	int same = ra == rb && na == nb;
+	for (size_t i = 0; same && i < na; i++)
+		same = sa[i].node == sb[i].node && sa[i].state == sb[i].state &&
+		       sa[i].flags == sb[i].flags && sa[i].group == sb[i].group &&
+		       sa[i].cause == sb[i].cause && sa[i].k == sb[i].k && sa[i].n == sb[i].n &&
+		       sa[i].count == sb[i].count;
+	free(sa);
+	free(sb);
+	return same;
+}
+
+/* Every output of the last runs of a and b (engines over one graph, one
+ * scenario, other layouts) is equal; reports the first difference. */
+static int same_results(fo_engine *a, fo_engine *b)
+{
+	const fo_graph *g = fo_engine_graph(a);
+	uint32_t n = fo_graph_node_count(g), ng = fo_graph_group_count(g);
+	const uint32_t *ia, *ib;
+	size_t ka = fo_engine_impacted(a, &ia), kb = fo_engine_impacted(b, &ib);
+	fo_summary su_a, su_b;
+	int bad = 0;
+	if (ka != kb || memcmp(ia, ib, ka * sizeof *ia))
+		PROBLEM("impacted lists differ (%zu and %zu nodes)\n", ka, kb);
+	memset(&su_a, 0, sizeof su_a);
+	memset(&su_b, 0, sizeof su_b);
+	fo_engine_summary(a, &su_a);
+	fo_engine_summary(b, &su_b);
+	if (memcmp(&su_a, &su_b, sizeof su_a))
+		PROBLEM("summaries differ\n");
+	for (uint32_t v = 0; v < n && !bad; v++) {
+		if (fo_engine_flags(a, v) != fo_engine_flags(b, v) ||
+		    fo_engine_state(a, v) != fo_engine_state(b, v) ||
+		    fo_engine_cause(a, v) != fo_engine_cause(b, v) ||
+		    fo_engine_cause_group(a, v) != fo_engine_cause_group(b, v) ||
+		    fo_engine_root(a, v) != fo_engine_root(b, v) ||
+		    fo_engine_risk_cause(a, v) != fo_engine_risk_cause(b, v) ||
+		    fo_engine_risk_cause_group(a, v) != fo_engine_risk_cause_group(b, v) ||
+		    fo_engine_risk_root(a, v) != fo_engine_risk_root(b, v))
+			PROBLEM("%s: state, cause or root differs between layouts\n", nid(g, v));
+		else if (!same_chain(a, b, v, 0) || !same_chain(a, b, v, 1))
+			PROBLEM("%s: explain chains differ between layouts\n", nid(g, v));
+	}
+	for (uint32_t gi = 0; gi < ng && !bad; gi++)
+		if (fo_engine_group_up(a, gi) != fo_engine_group_up(b, gi) ||
+		    fo_engine_group_healthy(a, gi) != fo_engine_group_healthy(b, gi) ||
+		    fo_engine_group_safe(a, gi) != fo_engine_group_safe(b, gi))
+			PROBLEM("group %u: counters differ between layouts\n", gi);
+	return bad;
+}
+
 /* Compares one run with the reference; dumps everything on a mismatch. */
 static int compare_run(fo_engine *e, const fo_scenario *sc, unsigned *ref, int graph_no)
 {
@@ -1596,17 +1693,26 @@ static void random_cross_check_with(const rgraph_params *base, int graphs, int v
 			p.max_size = 1 + rnd(5);
 		}
 		fo_graph *g = rgraph_new(&rng, &p);
-		fo_engine *e = NULL, *fresh = NULL;
+		fo_engine *e = NULL, *fresh = NULL, *other = NULL;
+		fo_engine_opts oo = { .layout = layout == FO_ENGINE_LAYOUT_GRAPH ? FO_ENGINE_LAYOUT_LOCAL
+									 : FO_ENGINE_LAYOUT_GRAPH };
 		uint32_t n = p.n, fail[4][8], destroy[4][8];
 		unsigned *ref = malloc(n * sizeof *ref);
 		uint32_t *saved = malloc(3 * n * sizeof *saved);
 		fo_scenario sc[4];
 		assert_true(ref && saved);
-		assert_int_equal(fo_engine_new(&e, g), FO_OK);
+		assert_int_equal(new_engine(&e, g), FO_OK);
+		assert_int_equal(fo_engine_new_opts(&other, g, &oo), FO_OK);
 		for (int s = 0; s < 4; s++) {
 			random_scenario(n, &sc[s], fail[s], destroy[s]);
 			if (compare_run(e, &sc[s], ref, gno))
 				fail_msg("random graph #%d, scenario %d: engine and reference differ", gno, s);
+			assert_int_equal(fo_engine_run(other, &sc[s]), FO_OK);
+			if (same_results(e, other)) {
+				dump_graph(g);
+				dump_scenario(g, &sc[s]);
+				fail_msg("random graph #%d, scenario %d: the layouts differ", gno, s);
+			}
 			if (s == 0)
 				for (uint32_t v = 0; v < n; v++) {
 					saved[v] = fo_engine_cause(e, v);
@@ -1616,7 +1722,7 @@ static void random_cross_check_with(const rgraph_params *base, int graphs, int v
 		}
 		/* The first scenario again, on this engine and on a fresh one:
 		 * same causes (determinism, and nothing left from other runs). */
-		assert_int_equal(fo_engine_new(&fresh, g), FO_OK);
+		assert_int_equal(new_engine(&fresh, g), FO_OK);
 		assert_int_equal(fo_engine_run(e, &sc[0]), FO_OK);
 		assert_int_equal(fo_engine_run(fresh, &sc[0]), FO_OK);
 		for (uint32_t v = 0; v < n; v++) {
@@ -1631,6 +1737,7 @@ static void random_cross_check_with(const rgraph_params *base, int graphs, int v
 			}
 		}
 		fo_engine_free(fresh);
+		fo_engine_free(other);
 		fo_engine_free(e);
 		fo_graph_free(g);
 		free(ref);
@@ -1661,6 +1768,36 @@ static void random_cross_check_large(void **state)
 	}
 }
 
+/* An engine may share another's layout: same results, each engine its own
+ * state; sharing an engine over another graph is refused. */
+static void shared_layout(void **state)
+{
+	(void)state;
+	tg *t = mk(QUICKSTART);
+	tg *u = mk(DC);
+	fo_engine *b = NULL, *c = NULL;
+	fo_engine_opts o = { .share = t->e };
+	assert_int_equal(fo_engine_new_opts(&b, t->g, &o), FO_OK);
+	assert_int_equal(fo_engine__number(b, ID(t, "cool")), fo_engine__number(t->e, ID(t, "cool")));
+	assert_int_equal(fo_engine_new_opts(&c, u->g, &o), FO_EINVAL);
+	assert_null(c);
+	fo_engine_opts bad = { .layout = (fo_engine_layout)7 };
+	assert_int_equal(fo_engine_new_opts(&c, u->g, &bad), FO_EINVAL);
+	assert_null(c);
+	RUN(t, "fail:cool fail:pay-sh destroy:rack");
+	assert_int_equal(fo_engine_run(b, &t->sc), FO_OK);
+	assert_int_equal(same_results(t->e, b), 0);
+	/* Runs of one do not touch the other's results. */
+	RUN(t, "fail:cdn");
+	fo_scenario sc0 = { NULL, 0, NULL, 0 };
+	assert_int_equal(fo_engine_run(b, &sc0), FO_OK);
+	EXPECT(t, "cdn", .flags = FA | DN, .state = FO_STATE_DOWN, .root = "cdn");
+	assert_int_equal(fo_engine_state(b, ID(t, "cdn")), FO_STATE_UP);
+	fo_engine_free(b);
+	rm(u);
+	rm(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1689,8 +1826,14 @@ int main(void)
 		cmocka_unit_test(impacted_and_summary),
 		cmocka_unit_test(invalid_node_index),
 		cmocka_unit_test(group_counters),
+		cmocka_unit_test(layout_numbers),
 		cmocka_unit_test(random_cross_check),
 		cmocka_unit_test(random_cross_check_large),
+		cmocka_unit_test(shared_layout),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	layout = FO_ENGINE_LAYOUT_GRAPH;
+	int failed = cmocka_run_group_tests_name("engine, graph layout", tests, NULL, NULL);
+	layout = FO_ENGINE_LAYOUT_LOCAL;
+	failed += cmocka_run_group_tests_name("engine, local layout", tests, NULL, NULL);
+	return failed;
 }

@@ -1667,6 +1667,66 @@ static void test_scanner_positions_any_chunking(void **state)
 	}
 }
 
+/* Attributes taken by the scanner's fast path for start tags (tag_run in
+ * scan.c): names, values with a LF and UTF-8 in them, single quotes,
+ * blanks around '=' (left to the one-byte path), a tab, an empty tag; the
+ * positions are those of the one-byte path, for every chunk size. */
+static void test_scanner_attribute_runs(void **state)
+{
+	(void)state;
+	static const char doc[] =
+		"<r>\n"
+		"<node id=\"\xE5\xB9\xBF\xE5\xB7\x9E-1\" kind='host'\n"
+		"      name=\"a\nb\" x = \"y\" z=\"\xC3\xA9\"/>\n"
+		"<n2\tq=\"1\"><n3/></n2></r>\n";
+	scan_out whole, part;
+
+	scan_doc(doc, sizeof doc, &whole);
+	assert_int_equal(whole.stop, FO_SCAN_GO);
+	assert_int_equal(whole.n, 4);
+	const fo_scan_tag *t = &whole.tags[1];
+	assert_true(t->hash == fo_scan__hash("node", 4));
+	assert_int_equal(t->line, 2);
+	assert_int_equal(t->col, 1);
+	assert_int_equal(t->end_line, 4);
+	assert_int_equal(t->attr_count, 5);
+	static const unsigned long want[4][4] = {
+		{ 2, 7, 2, 11 },  /* id, its value after two 3-byte characters... */
+		{ 2, 17, 2, 23 }, /* kind, single-quoted */
+		{ 3, 7, 3, 13 },  /* name, whose value holds a LF */
+		{ 4, 4, 4, 9 },   /* x = "y" */
+	};
+	static const char *const names[4] = { "id", "kind", "name", "x" };
+	for (int a = 0; a < 4; a++) {
+		const fo_scan_attr *x = &whole.attrs[1][a];
+		assert_true(x->hash == fo_scan__hash(names[a], strlen(names[a])));
+		assert_int_equal(x->line, want[a][0]);
+		assert_int_equal(x->col, want[a][1]);
+		assert_int_equal(x->vline, want[a][2]);
+		assert_int_equal(x->vcol, want[a][3]);
+	}
+	assert_true(whole.tags[2].hash == fo_scan__hash("n2", 2));
+	assert_int_equal(whole.tags[2].line, 5);
+	assert_int_equal(whole.attrs[2][0].col, 5);
+	assert_int_equal(whole.attrs[2][0].vcol, 8);
+	assert_int_equal(whole.tags[3].col, 11);
+	for (size_t chunk = 1; chunk < sizeof doc; chunk++) {
+		scan_doc(doc, chunk, &part);
+		assert_int_equal(part.n, whole.n);
+		for (size_t i = 0; i < whole.n; i++) {
+			const fo_scan_tag *a = &whole.tags[i], *b = &part.tags[i];
+			assert_true(a->seq == b->seq && a->hash == b->hash && a->line == b->line &&
+				    a->col == b->col && a->end_line == b->end_line &&
+				    a->attr_first == b->attr_first && a->attr_count == b->attr_count);
+			for (uint32_t j = 0; j < a->attr_count && j < 4; j++) {
+				const fo_scan_attr *x = &whole.attrs[i][j], *y = &part.attrs[i][j];
+				assert_true(x->hash == y->hash && x->line == y->line && x->col == y->col &&
+					    x->vline == y->vline && x->vcol == y->vcol);
+			}
+		}
+	}
+}
+
 static void test_scanner_doctype_any_chunking(void **state)
 {
 	(void)state;
@@ -1943,6 +2003,7 @@ int main(void)
 		cmocka_unit_test(test_comment_bytes),
 		cmocka_unit_test(test_scanner_positions_any_chunking),
 		cmocka_unit_test(test_scanner_doctype_any_chunking),
+		cmocka_unit_test(test_scanner_attribute_runs),
 		cmocka_unit_test(test_scanner_caps_any_chunking),
 		cmocka_unit_test(test_threads_same_diagnostics),
 		cmocka_unit_test(test_threads_same_graph),

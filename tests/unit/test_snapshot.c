@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -1048,6 +1049,63 @@ static void hostile(int arr, size_t i, uint32_t v, const char *what)
 	rm_db(db);
 }
 
+/* The prefault thread of a compiled load (graph_blob.h) never writes the
+ * arrays' bytes: the caller's writes, made from the first part while the
+ * thread works from the last, are all there after stop; a small image gets
+ * no thread, and every call takes NULL. */
+static void compiled_prefault(void **state)
+{
+	(void)state;
+	enum { PARTS = 5 };
+	const size_t sizes[PARTS] = { 3u << 20, 20u << 20, 1, 30u << 20, (17u << 20) + 5 };
+	fo_graph_blob_part parts[PARTS];
+	fo_blob_prefault *pf = (fo_blob_prefault *)1;
+
+	for (int i = 0; i < PARTS; i++) {
+		parts[i] = (fo_graph_blob_part){ malloc(sizes[i]), sizes[i] };
+		assert_non_null(parts[i].p);
+	}
+	/* 3 MiB: not worth a thread */
+	assert_int_equal(fo_graph_blob_prefault_start(&pf, parts, 1), 0);
+	assert_null(pf);
+	fo_graph_blob_prefault_reached(NULL, 3);
+	fo_graph_blob_prefault_stop(NULL);
+	/* 70 MiB: a thread, racing the writes below */
+	assert_int_equal(fo_graph_blob_prefault_start(&pf, parts, PARTS), 1);
+	assert_non_null(pf);
+	for (int i = 0; i < PARTS; i++) {
+		fo_graph_blob_prefault_reached(pf, i);
+		unsigned char *p = parts[i].p;
+		for (size_t j = 0; j < sizes[i]; j++)
+			p[j] = (unsigned char)(j * 31 + (size_t)i);
+	}
+	fo_graph_blob_prefault_stop(pf);
+	for (int i = 0; i < PARTS; i++) {
+		const unsigned char *p = parts[i].p;
+		size_t bad = 0;
+		for (size_t j = 0; j < sizes[i]; j++)
+			bad += p[j] != (unsigned char)(j * 31 + (size_t)i);
+		assert_int_equal(bad, 0);
+		free(parts[i].p);
+	}
+	/* stopped before the caller wrote anything: nothing written either */
+	for (int i = 0; i < PARTS; i++) {
+		parts[i].p = calloc(1, sizes[i]);
+		assert_non_null(parts[i].p);
+	}
+	assert_int_equal(fo_graph_blob_prefault_start(&pf, parts, PARTS), 1);
+	nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+	fo_graph_blob_prefault_stop(pf);
+	for (int i = 0; i < PARTS; i++) {
+		const unsigned char *p = parts[i].p;
+		size_t bad = 0;
+		for (size_t j = 0; j < sizes[i]; j++)
+			bad += p[j] != 0;
+		assert_int_equal(bad, 0);
+		free(parts[i].p);
+	}
+}
+
 /* A blob that passes its checksum (recomputed: anyone can) is still
  * validated: every index, offset and CSR array, before it is used. */
 static void compiled_hostile(void **state)
@@ -1208,6 +1266,7 @@ int main(void)
 		cmocka_unit_test(compiled_equals_rows),
 		cmocka_unit_test(compiled_fallbacks),
 		cmocka_unit_test(compiled_hostile),
+		cmocka_unit_test(compiled_prefault),
 		cmocka_unit_test(compiled_from_v3),
 		cmocka_unit_test(compiled_over_damaged_rows),
 	};
