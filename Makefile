@@ -29,7 +29,7 @@ SANFLAGS :=
 OPT ?= -O2 -g
 endif
 
-PKGS := libxml-2.0 igraph libcgraph libgvc sqlite3 libxxhash jansson yaml-0.1
+PKGS := libxml-2.0 igraph libcgraph libgvc sqlite3 libxxhash jansson yaml-0.1 libmicrohttpd
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -43,8 +43,9 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS_ALL = $(PKG_LIBS) -lcsv -lm $(LDLIBS)
 
 CLI_SRC := $(sort $(wildcard cli/*.c))
-LIB_SRC := $(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c generators/*.c))
-GEN_SRC := $(BUILD)/gen/inventory_xsd.c $(BUILD)/gen/scenarios_xsd.c $(BUILD)/gen/mapfile_xsd.c
+LIB_SRC := $(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c generators/*.c server/*.c))
+GEN_SRC := $(BUILD)/gen/inventory_xsd.c $(BUILD)/gen/scenarios_xsd.c $(BUILD)/gen/mapfile_xsd.c \
+	$(BUILD)/gen/explorer_html.c $(BUILD)/gen/explorer_js.c $(BUILD)/gen/explorer_css.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libfallout.a
@@ -58,11 +59,11 @@ PUBLIC_HEADERS := graphs/fo_error.h graphs/fo_diag.h graphs/fo_graph.h graphs/fo
 	graphs/fo_sha256.h graphs/fo_snapshot.h \
 	importers/fo_inventory.h importers/fo_scenarios.h importers/fo_model.h importers/fo_import.h \
 	importers/fo_invwrite.h importers/fo_mapfile.h importers/fo_archimate.h importers/fo_k8s.h \
-	importers/fo_terraform.h importers/fo_graphml.h importers/fo_cmdb.h analyzer/fo_engine.h analyzer/fo_spof.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h) \
+	importers/fo_terraform.h importers/fo_graphml.h importers/fo_cmdb.h analyzer/fo_engine.h server/fo_api.h server/fo_serve.h analyzer/fo_spof.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h) \
 	generators/fo_gen.h
 HEADER_CHECKS := $(PUBLIC_HEADERS:%.h=$(BUILD)/headercheck/%.o)
 
-.PHONY: all deps deps-test check check-unit check-cli check-browser check-browser-selftest check-headers check-san check-valgrind demo install clean
+.PHONY: all deps deps-test check check-unit check-cli check-serve check-browser check-browser-selftest check-headers check-san check-valgrind demo install clean
 all: $(BIN)
 
 $(BIN): $(CLI_OBJ) $(LIB)
@@ -89,6 +90,13 @@ $(BUILD)/gen/mapfile_xsd.c: importers/map-v1.xsd scripts/embed.sh
 	@mkdir -p $(@D)
 	sh scripts/embed.sh fo_mapfile_xsd $< > $@.tmp && mv $@.tmp $@
 
+# The explorer page of `fallout serve` (docs/serve.md): compiled in, so that
+# no path is ever mapped to a file.
+.PRECIOUS: $(BUILD)/gen/explorer_%.c
+$(BUILD)/gen/explorer_%.c: server/explorer/explorer.% scripts/embed.sh
+	@mkdir -p $(@D)
+	sh scripts/embed.sh fo_explorer_$* $< > $@.tmp && mv $@.tmp $@
+
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -113,7 +121,7 @@ deps:
 
 deps-test:
 	@sh scripts/deps.sh valgrind:valgrind chromium:chromium node:nodejs npm:npm groff:groff-base \
-		clang:clang deb-libclang-rt-14-dev:libclang-rt-14-dev xz:xz-utils
+		clang:clang deb-libclang-rt-14-dev:libclang-rt-14-dev xz:xz-utils curl:curl
 
 check-headers: $(HEADER_CHECKS)
 
@@ -124,6 +132,18 @@ check-unit: $(UNIT_BIN)
 
 check-cli: $(BIN)
 	@FALLOUT=$(abspath $(BIN)) sh tests/cli/run.sh
+
+# `fallout serve` over sockets: endpoints, headers, hostile requests, slow
+# clients, signals, and the short load test (tests/serve/run.sh). The load
+# test is skipped under sanitizers (ASan's quarantine grows memory).
+SERVE_TOOLS := $(BUILD)/tests/serve/load $(BUILD)/tests/serve/rawhttp
+$(BUILD)/tests/serve/%: tests/serve/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(OPT) $(WARN) $(SANFLAGS) -pthread $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+check-serve: $(BIN) $(SERVE_TOOLS)
+	@FALLOUT=$(abspath $(BIN)) TOOLS=$(BUILD)/tests/serve SERVE_LOAD=$(if $(SANITIZE),0,1) \
+		sh tests/serve/run.sh
 
 # The browser check (tests/browser/run.sh) passes a good page and fails each
 # bad fixture for the right reason. Needs node, npm and chromium (make deps).
@@ -144,7 +164,7 @@ check-browser: $(BIN) check-browser-selftest
 check-san:
 	ASAN_OPTIONS=fast_unwind_on_malloc=0 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-graphviz.supp:print_suppressions=0 \
-	$(MAKE) SANITIZE=address,undefined check-unit check-cli
+	$(MAKE) SANITIZE=address,undefined check-unit check-cli check-serve
 
 # Unit tests and a few CLI runs under valgrind (definite leaks and memory
 # errors fail; libraries' still-reachable caches do not).
@@ -159,7 +179,7 @@ check-valgrind: $(UNIT_BIN) $(BIN)
 
 check: deps-test
 	$(MAKE) all check-headers
-	$(MAKE) check-unit check-cli
+	$(MAKE) check-unit check-cli check-serve
 	$(MAKE) check-browser
 	$(MAKE) check-san
 	$(MAKE) check-valgrind

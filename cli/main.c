@@ -19,6 +19,7 @@ static const struct {
 	{ "spof", cmd_spof, "single points of failure, blast-radius ranking, shared fate" },
 	{ "report", cmd_report, "batch report of a scenario file: HTML, Markdown, JSON, CSV" },
 	{ "diff", cmd_diff, "what a migration changes: nodes, dependencies, SPOFs, scenarios" },
+	{ "serve", cmd_serve, "explore what-ifs in a browser: the explorer page and its JSON API" },
 	{ "convert", cmd_convert, "write inputs of any format as one inventory XML" },
 	{ "gen", cmd_gen, "write a synthetic inventory of N nodes (benchmarks)" },
 };
