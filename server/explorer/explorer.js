@@ -360,6 +360,8 @@
 
 	function renderSummary(w) {
 		const s = w.summary;
+		// Outside the live region: a time is not news.
+		$('engine').textContent = typeof w.elapsed_us === 'number' ? 'the engine answered in ' + fmt(w.elapsed_us) + ' µs' : '';
 		const box = $('summary');
 		clear(box);
 		const empty = !state.scenario.fail.length && !state.scenario.destroy.length;
@@ -386,8 +388,6 @@
 		tile('nodes degraded', s.degraded, 'st-degraded');
 		tile('nodes at risk', s.at_risk, 'st-at-risk');
 		box.append(tiles);
-		if (typeof w.elapsed_us === 'number')
-			box.append(el('p', { class: 'muted small', text: 'engine: ' + fmt(w.elapsed_us) + ' µs' }));
 	}
 
 	function renderSummaryError(e) {
