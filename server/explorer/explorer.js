@@ -93,7 +93,7 @@
 	}
 
 	function plural(n, one, many) {
-		return n + ' ' + (n === 1 ? one : (many || one + 's'));
+		return fmt(n) + ' ' + (n === 1 ? one : (many || one + 's'));
 	}
 
 	function fmt(n) {
@@ -500,14 +500,8 @@
 				const li = el('li');
 				li.append(nodeLink(step.id), ' ', ...stateBadge(step.state));
 				const g = step.group;
-				if (g) {
-					let words = g.type;
-					if (g.n > 1)
-						words += ' ' + g.k + ' of ' + g.n + ', ' + g.up + ' up';
-					li.append(el('span', { class: 'group', text: words }));
-				}
-				if (step.cause !== null && step.cause !== undefined)
-					li.append(el('span', { class: 'because', text: 'because of' }));
+				if (g && step.cause !== null && step.cause !== undefined)
+					li.append(el('span', { class: 'group', text: groupWords(g) }));
 				ol.append(li);
 			}
 			body.append(ol);
@@ -523,6 +517,13 @@
 			body.append(el('p', { class: 'bad', text: 'why: ' + shown(e.message) }));
 			showError(e, 'why');
 		}
+	}
+
+	// "requires 2 of 3 (1 up)", "located in", "depends softly on"...: the
+	// group of a chain step, in the words of `whatif --why`.
+	function groupWords(g) {
+		const t = g.type === 'located-in' ? 'located in' : g.type;
+		return g.n > 1 ? t + ' ' + g.k + ' of ' + g.n + ' (' + g.up + ' up)' : t;
 	}
 
 	// ------------------------------------------------------------ detail
@@ -758,18 +759,23 @@
 		if (!svg || !state.natural)
 			return;
 		const old = svg.getBoundingClientRect();
+		// Fit measures the full-height box; a wide, flat drawing then
+		// shrinks the box to its height (class "short") instead of leaving
+		// a blank under it.
+		box.classList.remove('short');
 		const s = state.scale === null ? fitScale() : state.scale;
+		const h = Math.max(1, Math.round(state.natural.h * s));
 		svg.setAttribute('width', String(Math.max(1, Math.round(state.natural.w * s))));
-		svg.setAttribute('height', String(Math.max(1, Math.round(state.natural.h * s))));
+		svg.setAttribute('height', String(h));
+		if (state.scale === null && h < box.clientHeight - 40)
+			box.classList.add('short');
 		if (cx !== undefined && old.width > 0) {
 			// Keep the point under the pointer where it was.
-			const r = box.getBoundingClientRect();
 			const fx = (cx - old.left) / old.width;
 			const fy = (cy - old.top) / old.height;
 			const now = svg.getBoundingClientRect();
 			box.scrollLeft += (now.left + fx * now.width) - cx;
 			box.scrollTop += (now.top + fy * now.height) - cy;
-			void r;
 		}
 		$('zoom-fit').setAttribute('aria-pressed', state.scale === null ? 'true' : 'false');
 	}
@@ -786,6 +792,14 @@
 		$('zoom-out').addEventListener('click', () => zoomBy(0.8));
 		$('zoom-fit').addEventListener('click', () => { state.scale = null; applyZoom(); });
 		$('zoom-1').addEventListener('click', () => { state.scale = 1; applyZoom(); });
+		// Wide: the detail and the diagram take the page's whole width, above
+		// the impact (large maps are wide).
+		$('wide').addEventListener('click', () => {
+			const on = document.querySelector('main.layout').classList.toggle('wide');
+			$('wide').setAttribute('aria-pressed', on ? 'true' : 'false');
+			if (state.scale === null)
+				applyZoom();
+		});
 		box.addEventListener('wheel', (ev) => {
 			if (!ev.ctrlKey && !ev.metaKey)
 				return;

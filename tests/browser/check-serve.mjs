@@ -557,5 +557,6 @@ async function shot() {
 		await until(() => document.querySelectorAll('#hits details[open] .chain > li').length >= 1, null, 'no why chain');
 		await settled();
 	}
+	await page.evaluate(() => window.scrollTo(0, 0));
 	await page.screenshot({ path: opts.screenshot, fullPage: false });
 }
