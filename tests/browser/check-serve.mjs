@@ -6,6 +6,7 @@
 //   node check-serve.mjs URL --mode hostile [--screenshot OUT.png]
 //   node check-serve.mjs URL --mode shot --fail ID|--destroy ID... --screenshot OUT.png
 //                        [--width 1280 --height 800]
+// --wait MS: the longest wait for one step (default 30000).
 //
 // --mode tencent (samples/tencent-gz-2023.xml): search gz-cooling with the
 // keyboard and fail it; the summary, the impact by tenant and by tier and the
@@ -37,9 +38,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const TIMEOUT_MS = 30000;
 const USAGE = 'usage: node check-serve.mjs URL --mode tencent|hostile|shot [--download FILE] ' +
-	'[--screenshot OUT.png] [--fail ID]... [--destroy ID]... [--width N] [--height N]';
+	'[--screenshot OUT.png] [--fail ID]... [--destroy ID]... [--width N] [--height N] [--wait MS]';
 
 function usage(msg) {
 	if (msg)
@@ -49,7 +49,7 @@ function usage(msg) {
 }
 
 function parseArgs(argv) {
-	const o = { url: null, mode: null, download: null, screenshot: null, fail: [], destroy: [], width: 1280, height: 800 };
+	const o = { url: null, mode: null, download: null, screenshot: null, fail: [], destroy: [], width: 1280, height: 800, wait: 30000 };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		const val = () => {
@@ -67,7 +67,7 @@ function parseArgs(argv) {
 			o.fail.push(val());
 		else if (a === '--destroy')
 			o.destroy.push(val());
-		else if (a === '--width' || a === '--height') {
+		else if (a === '--width' || a === '--height' || a === '--wait') {
 			const v = val();
 			if (!/^[1-9][0-9]*$/.test(v))
 				usage(`${a} wants a whole number, not '${v}'`);
@@ -89,6 +89,9 @@ function parseArgs(argv) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
+// How long one step may wait for the page (--wait: the self-test, whose
+// broken pages fail by timing out, waits less).
+const TIMEOUT_MS = opts.wait;
 const origin = new URL(opts.url).origin;
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fallout-serve-browser-'));
@@ -216,7 +219,11 @@ process.exit(exitCode);
 
 // ------------------------------------------------------------------ helpers
 
+// The next step; a problem seen during the last one (console, network)
+// ends the walk there, named after the step that caused it.
 async function begin(name) {
+	if (problems.length)
+		fail('stopped after the problems below');
 	step = name;
 	steps++;
 }

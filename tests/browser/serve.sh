@@ -3,7 +3,9 @@
 # port of 127.0.0.1, drives its explorer page in headless Chromium
 # (tests/browser/check-serve.mjs says what is checked), runs the downloaded
 # scenario file through `fallout report`, then stops the server with SIGTERM,
-# which must exit 0.
+# which must exit 0. Self-test: the same walk through a proxy that breaks
+# the page in one way (tests/browser/serve-proxy.mjs) must fail, with the
+# reason expected.
 #   FALLOUT=./fallout sh tests/browser/serve.sh
 #   FALLOUT=./fallout sh tests/browser/serve.sh --shots DIR
 #      only the screenshots of docs/serve.md: the quickstart sample (10
@@ -100,6 +102,42 @@ browse() {
 	fi
 }
 
+# broken NAME MESSAGE FILE FROM TO [--no-csp]: check-serve.mjs --mode tencent
+# through tests/browser/serve-proxy.mjs, which replaces FROM by TO in FILE of
+# the running server's page, must fail (1) with MESSAGE, a fixed string.
+broken() {
+	bname=$1 msg=$2
+	shift 2
+	node tests/browser/serve-proxy.mjs "$url" "$@" >"$tmp/proxy.out" 2>"$tmp/proxy.err" &
+	ppid=$!
+	purl=""
+	i=0
+	while [ -z "$purl" ] && [ $i -lt 100 ] && kill -0 "$ppid" 2>/dev/null; do
+		sleep 0.1
+		purl=$(sed -n 's|^proxy: \(http://127\.0\.0\.1:[0-9]*/\)$|\1|p' "$tmp/proxy.out")
+		i=$((i + 1))
+	done
+	if [ -z "$purl" ]; then
+		echo "FAIL browser-serve self-test $bname: the proxy did not start:"
+		sed 's/^/  | /' "$tmp/proxy.err"
+		kill "$ppid" 2>/dev/null
+		wait "$ppid" 2>/dev/null
+		fail=$((fail + 1))
+		return
+	fi
+	node tests/browser/check-serve.mjs "$purl" --mode tencent --wait 8000 >"$tmp/self.out" 2>"$tmp/self.err"
+	st=$?
+	kill -TERM "$ppid" 2>/dev/null
+	wait "$ppid" 2>/dev/null
+	if [ "$st" = 1 ] && grep -qF -- "$msg" "$tmp/self.err"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL browser-serve self-test $bname: status $st, expected 1 and: $msg"
+		sed 's/^/  | /' "$tmp/self.out" "$tmp/self.err"
+		fail=$((fail + 1))
+	fi
+}
+
 shot_arg() {
 	if [ -n "${FO_BROWSER_SHOTS:-}" ]; then
 		mkdir -p "$FO_BROWSER_SHOTS"
@@ -169,6 +207,15 @@ if start tencent samples/tencent-gz-2023.xml; then
 		echo "FAIL serve download: no scenario file was downloaded"
 		fail=$((fail + 1))
 	fi
+	# The check fails a page broken in each of these ways, for the right reason.
+	broken history "Back does not return to #fail=gz-cooling" /explorer.js \
+		"history.pushState(null, '', " "history.replaceState(null, '', "
+	broken summary "the summary does not say 6 apps down" /explorer.js \
+		"const empty = !state.scenario.fail.length && !state.scenario.destroy.length;" "const empty = true;"
+	broken console "console error (step open): fixture: boom" /explorer.js \
+		"'use strict';" "'use strict'; console.error('fixture: boom');"
+	broken outside "network: the page requested http://example.invalid/x.png" / \
+		'<link rel="icon" href="data:,">' '<link rel="icon" href="http://example.invalid/x.png">' --no-csp
 	stop tencent
 else
 	fail=$((fail + 1))
