@@ -727,7 +727,7 @@
 			const nodes = svg.querySelectorAll('g.node').length;
 			const clusters = svg.querySelectorAll('g.cluster').length;
 			$('diagram-note').textContent = plural(nodes, 'box', 'boxes') + (clusters ? ', ' + plural(clusters, 'container') : '') +
-				'. Drag to pan; Ctrl+wheel or + − to zoom; hover for details.';
+				'. Drag to pan; Ctrl+wheel or + − to zoom; hover for details, click for the node.';
 			state.scale = null;
 			applyZoom();
 		} catch (e) {
@@ -739,6 +739,30 @@
 			$('diagram-note').textContent = '';
 			if (!(e instanceof ApiError && e.code === 'unknown-id'))
 				showError(e, 'diagram');
+		}
+	}
+
+	// The id a Graphviz tooltip of `fallout render` names: "ID (KIND): STATE…"
+	// for a node or a container, "N KIND nodes in ID" for a box of the map.
+	// An id may itself hold " (x): ", so the candidate is checked with an
+	// exact search before it is opened; nothing happens when it is not one.
+	async function openFromTooltip(tip) {
+		const line = tip.split('\n')[0];
+		let m = /^(.*) \(([^()]*)\): /.exec(line);
+		let id = m ? m[1] : null;
+		if (id === null) {
+			m = /^[0-9][0-9,]* .* nodes? in (.*)$/.exec(line);
+			id = m ? m[1] : null;
+		}
+		// (The search takes at most 200 bytes: a longer id is not looked up.)
+		if (id === null || id === '' || new TextEncoder().encode(id).length > 200)
+			return;
+		try {
+			const r = await api('search', [['q', id], ['limit', '1']]);
+			if (r.results && r.results.length && r.results[0].id === id)
+				showDetail(id, true);
+		} catch (e) {
+			showError(e, 'search');
 		}
 	}
 
@@ -820,17 +844,21 @@
 			}
 		});
 		let drag = null;
+		let moved = false;
 		box.addEventListener('pointerdown', (ev) => {
 			if (ev.button !== 0)
 				return;
 			drag = { x: ev.clientX, y: ev.clientY, l: box.scrollLeft, t: box.scrollTop, id: ev.pointerId };
+			moved = false;
 			box.classList.add('dragging');
 		});
 		box.addEventListener('pointermove', (ev) => {
 			if (!drag || ev.pointerId !== drag.id)
 				return;
-			if (!box.hasPointerCapture(ev.pointerId) && Math.abs(ev.clientX - drag.x) + Math.abs(ev.clientY - drag.y) > 3)
+			if (!box.hasPointerCapture(ev.pointerId) && Math.abs(ev.clientX - drag.x) + Math.abs(ev.clientY - drag.y) > 3) {
 				box.setPointerCapture(ev.pointerId);
+				moved = true;
+			}
 			box.scrollLeft = drag.l - (ev.clientX - drag.x);
 			box.scrollTop = drag.t - (ev.clientY - drag.y);
 		});
@@ -839,6 +867,16 @@
 			box.classList.remove('dragging');
 		};
 		box.addEventListener('pointerup', stop);
+		// A click (not a drag) on a node or a container of the drawing opens
+		// it in the detail; a box of the map opens the container it sums.
+		box.addEventListener('click', (ev) => {
+			if (moved)
+				return;
+			const a = ev.target.closest && ev.target.closest('svg a');
+			const t = a && a.querySelector(':scope > title');
+			if (t)
+				openFromTooltip(t.textContent);
+		});
 		box.addEventListener('pointercancel', stop);
 		let t = null;
 		window.addEventListener('resize', () => {

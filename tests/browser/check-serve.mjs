@@ -12,7 +12,8 @@
 // keyboard and fail it; the summary, the impact by tenant and by tier and the
 // apps hit are the sample's (docs/semantics.md); open wechat-pay's why chain
 // (wechat-pay first, gz-cooling last); the diagram is an inline <svg> with
-// Graphviz nodes and no script; a node of the chain opens in the detail; fail
+// Graphviz nodes and no script; a node of the chain, a dependency and a node
+// clicked in the diagram (Wide, 100%) open in the detail; fail
 // a second node with the mouse; reload gives the same scenario and summary;
 // Back and Forward walk the steps; a chip removes its node; an unknown id in
 // the URL shows the server's error (400 unknown-id) naming it; Download
@@ -410,6 +411,18 @@ async function tencent() {
 	await until(() => (document.querySelector('#detail-body .detail-id') || {}).textContent === 'gz-cooling', null,
 		'clicking the dependency gz-cooling does not open it');
 	check(await page.locator('#act-remove').count() === 1, 'the detail of a failed node offers no "Remove from the scenario"');
+
+	await begin('a node of the diagram opens in the detail');
+	await page.click('#wide');
+	await page.click('#zoom-1');
+	const box = page.locator('#diagram svg g.node a', { has: page.locator('title', { hasText: /^wx-pay-gw \(service\): / }) });
+	check(await box.count() === 1, `the diagram has ${await box.count()} boxes titled wx-pay-gw (service)`);
+	await box.scrollIntoViewIfNeeded();
+	await box.click();
+	await until(() => (document.querySelector('#detail-body .detail-id') || {}).textContent === 'wx-pay-gw', null,
+		'clicking wx-pay-gw in the diagram does not open it', () => document.getElementById('detail-body').textContent.slice(0, 200));
+	await page.click('#wide');
+	await page.click('#zoom-fit');
 
 	await begin('fail a second node with the mouse');
 	await page.fill('#q', 'sh-d');
