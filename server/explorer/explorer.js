@@ -361,7 +361,9 @@
 	function renderSummary(w) {
 		const s = w.summary;
 		// Outside the live region: a time is not news.
-		$('engine').textContent = typeof w.elapsed_us === 'number' ? 'the engine answered in ' + fmt(w.elapsed_us) + ' µs' : '';
+		const us = w.elapsed_us;
+		$('engine').textContent = typeof us !== 'number' ? '' : 'the engine answered in ' +
+			(us < 1000 ? fmt(us) + ' µs' : us < 10000000 ? (us / 1000).toFixed(1) + ' ms' : (us / 1e6).toFixed(1) + ' s');
 		const box = $('summary');
 		clear(box);
 		const empty = !state.scenario.fail.length && !state.scenario.destroy.length;
@@ -735,6 +737,8 @@
 				return;
 			clear(box);
 			box.classList.remove('stale');
+			box.classList.add('short');
+			state.natural = null;
 			box.append(el('p', { class: 'bad pad', text: 'No diagram: ' + shown(e.message) }));
 			$('diagram-note').textContent = '';
 			if (!(e instanceof ApiError && e.code === 'unknown-id'))
@@ -1040,8 +1044,8 @@
 			const p = $('estate');
 			clear(p);
 			p.append(el('strong', { text: shown(i.name || i.file || 'estate') }),
-				document.createTextNode(' — ' + fmt(i.nodes) + ' nodes' + (typeof i.apps === 'number' ? ', ' + fmt(i.apps) + ' apps' : '') +
-					(typeof i.tenants === 'number' ? ', ' + fmt(i.tenants) + ' tenants' : '')));
+				document.createTextNode(' — ' + plural(i.nodes, 'node') + (typeof i.apps === 'number' ? ', ' + plural(i.apps, 'app') : '') +
+					(typeof i.tenants === 'number' ? ', ' + plural(i.tenants, 'tenant') : '')));
 			if (i.version)
 				$('version').textContent = i.version + (i.file ? ' · ' + shown(i.file) : '');
 		} catch (e) {

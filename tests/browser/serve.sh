@@ -8,8 +8,8 @@
 # reason expected.
 #   FALLOUT=./fallout sh tests/browser/serve.sh
 #   FALLOUT=./fallout sh tests/browser/serve.sh --shots DIR
-#      only the screenshots of docs/serve.md: the quickstart sample (10
-#      nodes), a generated estate of 1,000 nodes and, when it exists, the
+#      only the screenshots of docs/serve.md: the Tencent sample, the
+#      quickstart sample (12 nodes), a generated estate of 1,000 nodes and, when it exists, the
 #      shared 1M-node snapshot (FO_BIG_DB, default
 #      build/bench/data/map-1000000-s1.db, opened read-only by the server).
 # Screenshots of the test itself go to $FO_BROWSER_SHOTS (a folder) when set.
@@ -149,6 +149,12 @@ if [ "${1:-}" = --shots ]; then
 	[ $# = 2 ] || { echo "usage: sh tests/browser/serve.sh [--shots DIR]" >&2; exit 2; }
 	dir=$2
 	mkdir -p "$dir" || exit 1
+	if start tencent samples/tencent-gz-2023.xml; then
+		browse tencent --mode shot --fail gz-cooling --screenshot "$dir/serve-tencent.png"
+		stop tencent
+	else
+		fail=$((fail + 1))
+	fi
 	if start quickstart samples/quickstart.xml; then
 		browse quickstart --mode shot --fail gz3-cooling --screenshot "$dir/serve-quickstart.png"
 		stop quickstart
