@@ -900,9 +900,14 @@
 		let ctl = null;
 		let results = [];
 		let active = -1;
+		let fresh = false;        // results are those of the text in the box
+		let enterPending = false; // Enter came before the results of the text
 
 		function close() {
 			list.hidden = true;
+			clear(list);
+			results = [];
+			fresh = false;
 			input.setAttribute('aria-expanded', 'false');
 			input.removeAttribute('aria-activedescendant');
 			active = -1;
@@ -953,8 +958,14 @@
 			if (data.total > results.length)
 				list.append(el('li', { class: 'more', text: fmt(data.total - results.length) + ' more: type more to narrow', attrs: { role: 'presentation' } }));
 			list.hidden = false;
+			fresh = true;
 			input.setAttribute('aria-expanded', 'true');
 			$('q-status').textContent = data.total ? plural(data.total, 'match', 'matches') : 'no match';
+			if (enterPending) {
+				enterPending = false;
+				if (results.length)
+					choose(0);
+			}
 		}
 
 		async function ask() {
@@ -962,6 +973,7 @@
 			if (ctl)
 				ctl.abort();
 			if (!text.trim()) {
+				enterPending = false;
 				close();
 				return;
 			}
@@ -973,12 +985,15 @@
 					return;
 				render(data);
 			} catch (e) {
-				if (e.name !== 'AbortError')
+				if (e.name !== 'AbortError') {
+					enterPending = false;
 					showError(e, 'search');
+				}
 			}
 		}
 
 		input.addEventListener('input', () => {
+			fresh = false;
 			clearTimeout(timer);
 			timer = setTimeout(ask, SEARCH_DELAY);
 		});
@@ -995,9 +1010,13 @@
 				ev.preventDefault();
 			} else if (ev.key === 'Enter') {
 				ev.preventDefault();
-				if (!list.hidden && results.length)
+				// Enter opens the chosen option, or the first; typed faster
+				// than the search answers, it waits for the answer of the
+				// text in the box, never a list of an older text.
+				if (!list.hidden && results.length && fresh)
 					choose(active >= 0 ? active : 0);
 				else if (input.value.trim()) {
+					enterPending = true;
 					clearTimeout(timer);
 					ask();
 				}
@@ -1009,13 +1028,10 @@
 				ev.preventDefault();
 			}
 		});
-		input.addEventListener('blur', () => setTimeout(close, 150));
-		input.addEventListener('focus', () => {
-			if (input.value.trim() && results.length && list.hidden) {
-				list.hidden = false;
-				input.setAttribute('aria-expanded', 'true');
-			}
-		});
+		input.addEventListener('blur', () => setTimeout(() => {
+			if (document.activeElement !== input)
+				close();
+		}, 150));
 	}
 
 	// ------------------------------------------------------------ download

@@ -281,7 +281,8 @@ async function searchAndOpen(text, id, shownId) {
 	await page.click('#q');
 	await page.fill('#q', '');
 	await page.keyboard.type(text);
-	await until(([want]) => [...document.querySelectorAll('#q-list [role=option] .opt-id')].some((o) => o.textContent === want),
+	await until(([want]) => !document.getElementById('q-list').hidden &&
+		[...document.querySelectorAll('#q-list [role=option] .opt-id')].some((o) => o.textContent === want),
 		[shownId || id], `search '${text}' offers no option ${shownId || id}`,
 		() => [...document.querySelectorAll('#q-list li')].map((l) => l.textContent));
 	check(await page.getAttribute('#q', 'aria-expanded') === 'true', 'the search box does not say aria-expanded=true');
@@ -365,6 +366,25 @@ async function tencent() {
 	check((await page.getAttribute('#summary', 'aria-live')) === 'polite', 'the summary is not aria-live');
 	check(await page.evaluate(() => document.querySelector('label[for=q]') !== null), 'the search box has no <label>');
 	await assertDiagram();
+
+	await begin('Escape closes the completion');
+	await page.click('#q');
+	await page.keyboard.type('gz-');
+	await until(() => !document.getElementById('q-list').hidden, null, 'typing gz- opens no completion list');
+	await page.keyboard.press('Escape');
+	await until(() => document.getElementById('q-list').hidden && document.getElementById('q').getAttribute('aria-expanded') === 'false',
+		null, 'Escape does not close the completion list');
+	await page.keyboard.press('Escape');
+	check(await page.inputValue('#q') === '', 'a second Escape does not empty the search box');
+
+	await begin('Enter right after typing opens the best match of the text typed');
+	await page.click('#q');
+	await page.keyboard.type('gz-');
+	await until(() => !document.getElementById('q-list').hidden, null, 'typing gz- opens no completion list');
+	await page.keyboard.type('hall-2');
+	await page.keyboard.press('Enter');
+	await until(() => (document.querySelector('#detail-body .detail-id') || {}).textContent === 'gz-hall-2', null,
+		'Enter typed at once after gz-hall-2 does not open gz-hall-2', () => document.getElementById('detail-body').textContent.slice(0, 100));
 
 	await begin('search and fail with the keyboard');
 	await searchAndOpen('gz-cool', 'gz-cooling');
