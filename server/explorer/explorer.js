@@ -611,15 +611,19 @@
 			const ul = el('ul', { class: 'groups' });
 			for (const g of deps) {
 				const li = el('li');
-				let words = g.type;
-				if (g.n > 1)
-					words += ' ' + g.k + ' of ' + g.n;
-				words += ' (' + g.up + ' up)';
-				li.append(el('span', { class: 'group-head' + (g.up < g.k ? ' short' : ''), text: words }));
-				const ml = el('ul', { class: 'members' });
-				for (const m of g.members || [])
-					ml.append(memberItem(m));
-				li.append(ml);
+				const head = el('span', { class: 'group-head' + (g.up < g.k ? ' short' : ''), text: groupWords(g) });
+				const members = g.members || [];
+				if (members.length === 1 && g.n === 1) {
+					// One member: one line.
+					li.className = 'single';
+					li.append(head, ' ', ...memberItem(members[0]).childNodes);
+				} else {
+					li.append(head);
+					const ml = el('ul', { class: 'members' });
+					for (const m of members)
+						ml.append(memberItem(m));
+					li.append(ml);
+				}
 				ul.append(li);
 			}
 			body.append(ul);

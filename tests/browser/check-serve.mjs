@@ -25,7 +25,8 @@
 // no element of the page carries an on* attribute or is a <script> other
 // than the page's own.
 // --mode shot: opens URL with that scenario, waits for the summary and the
-// diagram, and takes the screenshot (the pictures of docs/serve.md).
+// diagram, opens the first app's why chain and that app's detail, and takes
+// the screenshot of the top of the page (the pictures of docs/serve.md).
 //
 // In every mode the run fails on: a console error or warning (except the
 // browser's own line for the one 400 the unknown-id step asks for), an
@@ -595,6 +596,9 @@ async function shot() {
 	if (await first.count()) {
 		await first.locator('summary').click();
 		await until(() => document.querySelectorAll('#hits details[open] .chain > li').length >= 1, null, 'no why chain');
+		// ... and that app in the detail.
+		await page.locator('#hits details[open] .chain .nodelink').first().click();
+		await until(() => document.querySelector('#detail-body .detail-id') !== null, null, 'no detail');
 		await settled();
 	}
 	await page.evaluate(() => window.scrollTo(0, 0));
