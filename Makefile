@@ -250,20 +250,29 @@ demo: deps
 # SQLite on generated inventories, cached in $(BUILD)/bench/data. `bench`
 # (10k, 100k, 1M nodes) rewrites docs/benchmarks.md; `bench-quick` (10k,
 # 100k) writes $(BUILD)/bench/benchmarks-quick.md. Both print the tables.
-.PHONY: bench bench-quick bench-map bench-check bench-import-k8s
+.PHONY: bench bench-quick bench-map bench-check bench-import-k8s bench-serve
 BENCH_BIN := $(BUILD)/bench/bench
 $(BENCH_BIN): $(BUILD)/bench/bench.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS_ALL)
 
 # The importers' benchmarks (bench/import_k8s.c, bench/import_terraform.c).
 BENCH_K8S := $(BUILD)/bench/import_k8s
-bench: $(BIN) $(BENCH_BIN) $(BENCH_K8S) $(BUILD)/bench/import_terraform
+bench: $(BIN) $(BENCH_BIN) $(BENCH_K8S) $(BUILD)/bench/import_terraform $(SERVE_TOOLS)
 	sh bench/run.sh --fallout $(BIN) --bench $(BENCH_BIN) --data $(BUILD)/bench/data \
 		--out docs/benchmarks.md 10000 100000 1000000
 	sh bench/map.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
 	sh bench/check.sh --fallout $(BIN) --data $(BUILD)/bench/data --out docs/benchmarks.md --append
 	$(BENCH_K8S) --data $(BUILD)/bench/data >> docs/benchmarks.md
 	$(MAKE) -s bench-import-terraform >> docs/benchmarks.md
+	sh bench/serve.sh --fallout $(BIN) --load $(BUILD)/tests/serve/load --data $(BUILD)/bench/data \
+		--out docs/benchmarks.md --append
+
+# `fallout serve` on the 1M-node snapshot alone (bench/serve.sh): start-up,
+# search, and 8 clients x 30 s of random what-ifs (tests/serve/load.c);
+# replaces its section of docs/benchmarks.md.
+bench-serve: $(BIN) $(SERVE_TOOLS)
+	sh bench/serve.sh --fallout $(BIN) --load $(BUILD)/tests/serve/load --data $(BUILD)/bench/data \
+		--out docs/benchmarks.md --replace
 
 # The Kubernetes importer on a generated 1M-object List (bench/import_k8s.c):
 # import against jansson's bare parse of the same file, into
@@ -303,7 +312,8 @@ bench-quick: $(BIN) $(BENCH_BIN)
 install: $(BIN) $(LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/fallout/graphs \
 		$(DESTDIR)$(INCLUDEDIR)/fallout/importers $(DESTDIR)$(INCLUDEDIR)/fallout/analyzer \
-		$(DESTDIR)$(INCLUDEDIR)/fallout/reports $(DESTDIR)$(INCLUDEDIR)/fallout/generators
+		$(DESTDIR)$(INCLUDEDIR)/fallout/reports $(DESTDIR)$(INCLUDEDIR)/fallout/generators \
+		$(DESTDIR)$(INCLUDEDIR)/fallout/server
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/fallout
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libfallout.a
 	for h in $(PUBLIC_HEADERS); do install -m 644 $$h $(DESTDIR)$(INCLUDEDIR)/fallout/$$h; done

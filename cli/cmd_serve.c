@@ -27,7 +27,7 @@ static const cmd_opt opts[] = {
 	CMD_COUNT("port", 0, "N", OFF(port), 0, "the TCP port (default 8080; 0: a free port, said in the "
 		  "ready line)"),
 	CMD_STRING("bind", 0, "ADDR", OFF(bind), "the IPv4 or IPv6 address to listen on (default "
-		   "127.0.0.1);\nany address but loopback is warned about: the API has no authentication"),
+		   "127.0.0.1); any other is warned about: the API has no authentication"),
 	CMD_COUNT("threads", 0, "N", OFF(threads), 1, "worker threads, each with its own engine\n"
 		  "(default: the number of cores, at least 2, at most 16)"),
 	CMD_COUNT("idle-timeout", 0, "SECONDS", OFF(timeout), 1,
@@ -139,8 +139,10 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "%s: warning: listening on %s, not loopback: anyone who can reach it can "
 				"read the whole inventory (the API has no authentication)\n",
 			prog, o.bind);
-	fprintf(stderr, "%s: %u nodes from %s on %s (Ctrl-C stops)\n", prog,
-		(unsigned)fo_graph_node_count(g), label, fo_serve_url(srv));
+	/* One line, whatever the file names hold (escaped as every message). */
+	fprintf(stderr, "%s: %u nodes from ", prog, (unsigned)fo_graph_node_count(g));
+	fo_diag_fputs_escaped(label, stderr);
+	fprintf(stderr, " on %s (Ctrl-C stops)\n", fo_serve_url(srv));
 	fflush(stderr);
 	int sig = 0;
 	while (sigwait(&set, &sig) != 0)

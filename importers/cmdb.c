@@ -32,6 +32,7 @@
 #include "../graphs/fo_error.h"
 #include "scan.h"
 #include "grow_int.h"
+#include "strtab_int.h"
 
 #define SHOW_MAX 80
 #define SHOW_BUF (SHOW_MAX + 4)
@@ -73,13 +74,6 @@ static const struct {
 	{ "parent-degrades", S_PARENT_DEGRADES }, { "child-degrades", S_CHILD_DEGRADES },
 	{ "contains", S_CONTAINS }, { "members", S_MEMBERS }, { "skip", S_SKIP },
 };
-
-/* A string -> index table (open addressing, keys copied). */
-typedef struct strtab {
-	char **k;
-	uint32_t *v;
-	size_t cap, n;
-} strtab;
 
 typedef struct field {
 	char *s;      /* NUL-terminated UTF-8 copy */
@@ -128,10 +122,10 @@ typedef struct reader {
 	unsigned long cluster_k;
 	/* state */
 	int stopped, nomem, limit, any_bytes;
-	strtab names;            /* relationship table: CI names of the model */
+	fo_imp__strtab names;            /* relationship table: CI names of the model */
 	named *nm;
 	size_t nnm, anm;
-	strtab contained;        /* children placed by a Contains row */
+	fo_imp__strtab contained;        /* children placed by a Contains row */
 	member *members;
 	size_t nmembers, amembers;
 } reader;
@@ -164,65 +158,6 @@ static void diag_at(reader *r, fo_severity sev, const char *code, fo_pos pos, co
 	/* Counted in the summary line as well as said. */
 	if (sev == FO_SEV_WARNING && !strcmp(code, "dangling-reference"))
 		fo_model_count_dangling(r->m, 1);
-}
-
-static int tab_find(const strtab *t, const char *k, uint32_t *out)
-{
-	if (!t->cap)
-		return 0;
-	size_t i = (size_t)fo_scan__hash(k, strlen(k)) & (t->cap - 1);
-	while (t->k[i]) {
-		if (!strcmp(t->k[i], k)) {
-			*out = t->v[i];
-			return 1;
-		}
-		i = (i + 1) & (t->cap - 1);
-	}
-	return 0;
-}
-
-static int tab_put(strtab *t, const char *k, uint32_t v)
-{
-	if ((t->n + 1) * 2 > t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 64;
-		strtab u = { calloc(nc, sizeof *u.k), calloc(nc, sizeof *u.v), nc, t->n };
-		if (!u.k || !u.v) {
-			free(u.k);
-			free(u.v);
-			return FO_ENOMEM;
-		}
-		for (size_t i = 0; i < t->cap; i++) {
-			if (!t->k[i])
-				continue;
-			size_t j = (size_t)fo_scan__hash(t->k[i], strlen(t->k[i])) & (nc - 1);
-			while (u.k[j])
-				j = (j + 1) & (nc - 1);
-			u.k[j] = t->k[i];
-			u.v[j] = t->v[i];
-		}
-		free(t->k);
-		free(t->v);
-		*t = u;
-	}
-	char *c = strdup(k);
-	if (!c)
-		return FO_ENOMEM;
-	size_t i = (size_t)fo_scan__hash(k, strlen(k)) & (t->cap - 1);
-	while (t->k[i])
-		i = (i + 1) & (t->cap - 1);
-	t->k[i] = c;
-	t->v[i] = v;
-	t->n++;
-	return FO_OK;
-}
-
-static void tab_free(strtab *t)
-{
-	for (size_t i = 0; i < t->cap; i++)
-		free(t->k[i]);
-	free(t->k);
-	free(t->v);
-	memset(t, 0, sizeof *t);
 }
 
 /* Length of the valid UTF-8 prefix of s[0..n): n when all of it is. */
@@ -545,7 +480,7 @@ static int index_names(reader *r)
 		if (!nd.name || nd.dropped || strcmp(fo_model_source_format(r->m, nd.source), "cmdb") ||
 		    strcmp(fo_model_source_prefix(r->m, nd.source), prefix ? prefix : ""))
 			continue;
-		if (tab_find(&r->names, nd.name, &at)) {
+		if (fo_imp__strtab_find(&r->names, nd.name, strlen(nd.name), &at)) {
 			if (r->nm[at].count++ == 1)
 				r->nm[at].pos2 = nd.pos;
 			continue;
@@ -555,7 +490,7 @@ static int index_names(reader *r)
 			return FO_ENOMEM;
 		r->nm[r->nnm].count = 1;
 		r->nm[r->nnm].pos = nd.pos;
-		if (tab_put(&r->names, nd.name, (uint32_t)r->nnm) < 0) {
+		if (fo_imp__strtab_put(&r->names, nd.name, strlen(nd.name), (uint32_t)r->nnm) < 0) {
 			free(r->nm[r->nnm].id);
 			return FO_ENOMEM;
 		}
@@ -574,7 +509,7 @@ static const char *resolve(reader *r, const char *v, fo_pos pos, const char *wha
 	char sb[SHOW_BUF];
 	if (fo_model_lookup_local(r->m, v, &i) == FO_OK)
 		return v;
-	if (!tab_find(&r->names, v, &i))
+	if (!fo_imp__strtab_find(&r->names, v, strlen(v), &i))
 		return v;
 	if (r->nm[i].count == 1)
 		return r->nm[i].id;
@@ -697,7 +632,7 @@ static void rel_row(reader *r)
 			err = fo_model_skip(r->m, "cmdb_rel_ci", what, "its dependent is no CI");
 			break;
 		}
-		if (tab_find(&r->contained, c, &dummy)) {
+		if (fo_imp__strtab_find(&r->contained, c, strlen(c), &dummy)) {
 			/* One container per node: a second Contains keeps its
 			 * meaning (the child needs it) as a dependency. */
 			diag_at(r, FO_SEV_WARNING, "cmdb-warning", pos,
@@ -706,7 +641,7 @@ static void rel_row(reader *r)
 			err = requires(r, c, cell_pos(r, cc), p, cell_pos(r, pc), FO_GROUP_REQUIRES);
 			break;
 		}
-		if ((err = tab_put(&r->contained, c, 0)) < 0 ||
+		if ((err = fo_imp__strtab_put(&r->contained, c, strlen(c), 0)) < 0 ||
 		    (err = fo_model_set_container_local(r->m, ci, p, cell_pos(r, pc))) < 0)
 			break;
 		err = fo_model_count_folded(r->m, "cmdb_rel_ci", "containment");
@@ -1108,8 +1043,8 @@ done:
 	for (size_t i = 0; i < r.ncols; i++)
 		free(r.cols[i]);
 	free(r.cols);
-	tab_free(&r.names);
-	tab_free(&r.contained);
+	fo_imp__strtab_free(&r.names);
+	fo_imp__strtab_free(&r.contained);
 	for (size_t i = 0; i < r.nnm; i++)
 		free(r.nm[i].id);
 	free(r.nm);

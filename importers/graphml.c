@@ -33,6 +33,7 @@
 #include "reader.h"
 #include "scan.h"
 #include "grow_int.h"
+#include "strtab_int.h"
 
 #define GRAPHML_NS "http://graphml.graphdrawing.org/xmlns"
 
@@ -48,14 +49,6 @@ typedef struct key {
 	int in_defs;     /* listed in reader.defs */
 	fo_pos pos;
 } key;
-
-/* A string -> index table (open addressing, keys copied). */
-typedef struct strtab {
-	char **k;
-	size_t *klen;
-	uint32_t *v;
-	size_t cap, n;
-} strtab;
 
 /* A <data> value of the element being read. */
 typedef struct datum {
@@ -124,11 +117,11 @@ typedef struct reader {
 	size_t ndefs, adefs;
 	/* per domain (node, edge, graph): attr.name -> the first key of defs
 	 * for it; rebuilt when a <default> comes (defmap_ok bit cleared) */
-	strtab defmap[3];
+	fo_imp__strtab defmap[3];
 	unsigned defmap_ok;
 	size_t applied;       /* values nodes took from <default>s */
 	int limit;            /* a limit was hit: FO_ELIMIT */
-	strtab keytab;
+	fo_imp__strtab keytab;
 	datum *data;
 	size_t ndata, adata;
 	frame *st;
@@ -144,13 +137,13 @@ typedef struct reader {
 	int root_seen;
 	dep *deps;
 	size_t ndeps, adeps;
-	strtab seen;          /* edges already read: parallel ones are folded */
-	strtab slots;
+	fo_imp__strtab seen;          /* edges already read: parallel ones are folded */
+	fo_imp__strtab slots;
 	/* A document of fallout's writer (a node key "fallout.id"): GraphML
 	 * ids are synthetic, the node's id is its fallout.id, edges are
 	 * translated through idmap (GraphML id -> ids[i]). */
 	int own;
-	strtab idmap;
+	fo_imp__strtab idmap;
 	char **ids;
 	size_t nids, aids;
 } reader;
@@ -177,74 +170,6 @@ static void diag_at(reader *r, fo_severity sev, fo_pos pos, const char *fmt, ...
 }
 
 static void nomem(reader *r) { r->x.nomem = 1; }
-
-static int tab_find(const strtab *t, const char *k, size_t n, uint32_t *out)
-{
-	if (!t->cap)
-		return 0;
-	size_t i = (size_t)fo_scan__hash(k, n) & (t->cap - 1);
-	while (t->k[i]) {
-		if (t->klen[i] == n && !memcmp(t->k[i], k, n)) {
-			*out = t->v[i];
-			return 1;
-		}
-		i = (i + 1) & (t->cap - 1);
-	}
-	return 0;
-}
-
-/* Adds k -> v (k not present). FO_OK or FO_ENOMEM. */
-static int tab_put(strtab *t, const char *k, size_t n, uint32_t v)
-{
-	if ((t->n + 1) * 2 > t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 64;
-		strtab u = { calloc(nc, sizeof *u.k), calloc(nc, sizeof *u.klen),
-			     calloc(nc, sizeof *u.v), nc, t->n };
-		if (!u.k || !u.klen || !u.v) {
-			free(u.k);
-			free(u.klen);
-			free(u.v);
-			return FO_ENOMEM;
-		}
-		for (size_t i = 0; i < t->cap; i++) {
-			if (!t->k[i])
-				continue;
-			size_t j = (size_t)fo_scan__hash(t->k[i], t->klen[i]) & (nc - 1);
-			while (u.k[j])
-				j = (j + 1) & (nc - 1);
-			u.k[j] = t->k[i];
-			u.klen[j] = t->klen[i];
-			u.v[j] = t->v[i];
-		}
-		free(t->k);
-		free(t->klen);
-		free(t->v);
-		*t = u;
-	}
-	char *c = malloc(n + 1);
-	if (!c)
-		return FO_ENOMEM;
-	memcpy(c, k, n);
-	c[n] = '\0';
-	size_t i = (size_t)fo_scan__hash(k, n) & (t->cap - 1);
-	while (t->k[i])
-		i = (i + 1) & (t->cap - 1);
-	t->k[i] = c;
-	t->klen[i] = n;
-	t->v[i] = v;
-	t->n++;
-	return FO_OK;
-}
-
-static void tab_free(strtab *t)
-{
-	for (size_t i = 0; i < t->cap; i++)
-		free(t->k[i]);
-	free(t->k);
-	free(t->klen);
-	free(t->v);
-	memset(t, 0, sizeof *t);
-}
 
 /* Position of attribute `name` of the current start tag (its value), else
  * of the tag. */
@@ -300,7 +225,7 @@ static const char *trimmed(const char *s, char *buf, size_t bufsz)
 
 static int key_lookup(const reader *r, const char *id, uint32_t *out)
 {
-	return tab_find(&r->keytab, id, strlen(id), out);
+	return fo_imp__strtab_find(&r->keytab, id, strlen(id), out);
 }
 
 /* The value of the key named `name` (attr.name) for the element whose data
@@ -320,23 +245,23 @@ static const char *value_of(reader *r, size_t first, unsigned dom, const char *n
 		}
 	}
 	int d = dom == D_NODE ? 0 : dom == D_EDGE ? 1 : 2;
-	strtab *t = &r->defmap[d];
+	fo_imp__strtab *t = &r->defmap[d];
 	uint32_t ki;
 	if (!(r->defmap_ok & (1u << d))) {
 		/* O(keys with a default): at most FO_GRAPHML_MAX_DEFAULTS, and
 		 * once per <default> element at most. */
-		tab_free(t);
+		fo_imp__strtab_free(t);
 		for (size_t i = 0; i < r->ndefs; i++) {
 			const key *k = &r->keys[r->defs[i]];
-			if ((k->dom & dom) && !tab_find(t, k->name, strlen(k->name), &ki) &&
-			    tab_put(t, k->name, strlen(k->name), r->defs[i]) < 0) {
+			if ((k->dom & dom) && !fo_imp__strtab_find(t, k->name, strlen(k->name), &ki) &&
+			    fo_imp__strtab_put(t, k->name, strlen(k->name), r->defs[i]) < 0) {
 				nomem(r);
 				return NULL;
 			}
 		}
 		r->defmap_ok |= 1u << d;
 	}
-	if (!tab_find(t, name, strlen(name), &ki))
+	if (!fo_imp__strtab_find(t, name, strlen(name), &ki))
 		return NULL;
 	if (pos)
 		*pos = r->keys[ki].pos;
@@ -388,7 +313,7 @@ static void start_key(reader *r, xmlTextReaderPtr x, frame *f)
 		}
 	}
 	if (fo_imp__grow((void **)&r->keys, &r->akeys, r->nkeys + 1, sizeof *r->keys) < 0 ||
-	    tab_put(&r->keytab, id, strlen(id), (uint32_t)r->nkeys) < 0) {
+	    fo_imp__strtab_put(&r->keytab, id, strlen(id), (uint32_t)r->nkeys) < 0) {
 		nomem(r);
 		goto done;
 	}
@@ -425,14 +350,14 @@ done:
 typedef struct nameset {
 	const char *small[NS_SMALL];
 	size_t n;
-	strtab big;
+	fo_imp__strtab big;
 } nameset;
 
 static int ns_has(const nameset *ns, const char *name)
 {
 	uint32_t dummy;
 	if (ns->n > NS_SMALL)
-		return tab_find(&ns->big, name, strlen(name), &dummy);
+		return fo_imp__strtab_find(&ns->big, name, strlen(name), &dummy);
 	for (size_t i = 0; i < ns->n; i++)
 		if (!strcmp(ns->small[i], name))
 			return 1;
@@ -448,13 +373,13 @@ static int ns_add(nameset *ns, const char *name)
 	}
 	if (ns->n == NS_SMALL)
 		for (size_t i = 0; i < NS_SMALL; i++)
-			if (tab_put(&ns->big, ns->small[i], strlen(ns->small[i]), 0) < 0)
+			if (fo_imp__strtab_put(&ns->big, ns->small[i], strlen(ns->small[i]), 0) < 0)
 				return FO_ENOMEM;
 	ns->n++;
-	return tab_put(&ns->big, name, strlen(name), 0);
+	return fo_imp__strtab_put(&ns->big, name, strlen(name), 0);
 }
 
-static void ns_free(nameset *ns) { tab_free(&ns->big); }
+static void ns_free(nameset *ns) { fo_imp__strtab_free(&ns->big); }
 
 /* A key name that is one of a node's fields (not a prop). */
 static int is_field(const reader *r, const char *name, const char *name_key)
@@ -534,7 +459,7 @@ static void add_node(reader *r, frame *f)
 		if (fid && *fid) {
 			if (fo_imp__grow((void **)&r->ids, &r->aids, r->nids + 1, sizeof *r->ids) < 0 ||
 			    !(r->ids[r->nids] = strdup(fid)) ||
-			    tab_put(&r->idmap, f->id, strlen(f->id), (uint32_t)r->nids++) < 0) {
+			    fo_imp__strtab_put(&r->idmap, f->id, strlen(f->id), (uint32_t)r->nids++) < 0) {
 				nomem(r);
 				return;
 			}
@@ -762,12 +687,12 @@ static void end_edge(reader *r, frame *f)
 		nomem(r);
 		goto done;
 	}
-	if (tab_find(&r->seen, keybuf, keylen, &dummy)) {
+	if (fo_imp__strtab_find(&r->seen, keybuf, keylen, &dummy)) {
 		if (fo_model_count_folded(r->m, "edge", "a parallel edge, kept once") < 0)
 			nomem(r);
 		goto done;
 	}
-	if (tab_put(&r->seen, keybuf, keylen, 0) < 0) {
+	if (fo_imp__strtab_put(&r->seen, keybuf, keylen, 0) < 0) {
 		nomem(r);
 		goto done;
 	}
@@ -840,11 +765,11 @@ static int emit(reader *r)
 		next[i] = UINT32_MAX;
 		if (!d->slot)
 			continue;
-		if (tab_find(&r->slots, d->slot, d->slot_len, &s)) {
+		if (fo_imp__strtab_find(&r->slots, d->slot, d->slot_len, &s)) {
 			next[last[s]] = (uint32_t)i;
 			last[s] = (uint32_t)i;
 		} else {
-			if ((err = tab_put(&r->slots, d->slot, d->slot_len, (uint32_t)nslots)) < 0)
+			if ((err = fo_imp__strtab_put(&r->slots, d->slot, d->slot_len, (uint32_t)nslots)) < 0)
 				goto out;
 			last[nslots] = (uint32_t)i;
 			nslots++;
@@ -856,7 +781,7 @@ static int emit(reader *r)
 			uint32_t ix;
 			char **ends[2] = { &d->owner, &d->member };
 			for (int e = 0; e < 2; e++)
-				if (tab_find(&r->idmap, *ends[e], strlen(*ends[e]), &ix)) {
+				if (fo_imp__strtab_find(&r->idmap, *ends[e], strlen(*ends[e]), &ix)) {
 					char *c = strdup(r->ids[ix]);
 					if (!c) {
 						err = FO_ENOMEM;
@@ -1465,11 +1390,11 @@ done:
 	free(r.keys);
 	free(r.defs);
 	for (int d = 0; d < 3; d++)
-		tab_free(&r.defmap[d]);
-	tab_free(&r.keytab);
-	tab_free(&r.seen);
-	tab_free(&r.slots);
-	tab_free(&r.idmap);
+		fo_imp__strtab_free(&r.defmap[d]);
+	fo_imp__strtab_free(&r.keytab);
+	fo_imp__strtab_free(&r.seen);
+	fo_imp__strtab_free(&r.slots);
+	fo_imp__strtab_free(&r.idmap);
 	for (size_t i = 0; i < r.nids; i++)
 		free(r.ids[i]);
 	free(r.ids);

@@ -23,6 +23,7 @@ sqlite3:libsqlite3-dev
 libxxhash:libxxhash-dev
 jansson:libjansson-dev
 yaml-0.1:libyaml-dev
+libmicrohttpd:libmicrohttpd-dev
 file-/usr/include/csv.h:libcsv-dev
 cmd-dot:graphviz
 cmd-xmllint:libxml2-utils

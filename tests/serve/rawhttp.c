@@ -49,36 +49,37 @@ int main(int argc, char **argv)
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
 		printf("cannot connect: %s\n", strerror(errno));
+		free(msg);
 		return 1;
 	}
 	for (size_t off = 0; off < m;) {
 		ssize_t w = send(fd, msg + off, m - off, MSG_NOSIGNAL);
 		if (w <= 0) {
 			printf("closed\n");
-			return 0;
+			goto done;
 		}
 		off += (size_t)w;
 	}
 	char buf[4096];
-	size_t got = 0;
 	struct pollfd p = { fd, POLLIN, 0 };
 	int r = poll(&p, 1, (hold + 5) * 1000);
 	if (r == 0) {
 		printf("timeout\n");
-		return 0;
+		goto done;
 	}
 	ssize_t k = recv(fd, buf, sizeof buf - 1, 0);
 	if (k <= 0) {
 		printf("closed\n");
-		return 0;
+		goto done;
 	}
-	got = (size_t)k;
-	buf[got] = '\0';
+	buf[k] = '\0';
 	char *eol = strstr(buf, "\r\n");
 	if (eol)
 		*eol = '\0';
 	printf("%s\n", buf);
+done:
 	close(fd);
 	free(msg);
+	fflush(stdout);
 	return 0;
 }
