@@ -447,11 +447,12 @@
 	function renderHits(w) {
 		const ul = $('hits');
 		clear(ul);
-		const what = w.list === 'nodes' ? 'impacted node' : 'app hit';
-		$('hit-h').textContent = w.list === 'nodes' ? 'Nodes hit' : 'Apps hit';
+		const nodes = w.list === 'nodes';
+		$('hit-h').textContent = nodes ? 'Nodes hit' : 'Apps hit';
 		const total = w.total || 0;
-		$('hit-count').textContent = total ? plural(total, what) + '; open one for its why chain.' :
-			(state.scenario.fail.length || state.scenario.destroy.length ? 'No ' + what + 's.' : '');
+		const count = nodes ? plural(total, 'impacted node') : plural(total, 'app') + ' hit';
+		$('hit-count').textContent = total ? count + '; open one for its why chain.' :
+			(state.scenario.fail.length || state.scenario.destroy.length ? (nodes ? 'No impacted node.' : 'No app hit.') : '');
 		for (const it of w.items || [])
 			ul.append(hitItem(it));
 		const from = total ? w.offset + 1 : 0;
@@ -1088,6 +1089,10 @@
 			state.offset += PAGE;
 			loadWhatif();
 		});
+		// A reload may restore the radio button the reader had chosen.
+		const checked = document.querySelector('input[name=list]:checked');
+		if (checked && (checked.value === 'apps' || checked.value === 'nodes'))
+			state.list = checked.value;
 		for (const r of document.querySelectorAll('input[name=list]'))
 			r.addEventListener('change', () => {
 				if (r.checked) {

@@ -15,8 +15,8 @@
 // Graphviz nodes and no script; a node of the chain, a dependency and a node
 // clicked in the diagram (Wide, 100%) open in the detail; fail
 // a second node with the mouse; reload gives the same scenario and summary;
-// Back and Forward walk the steps; a chip removes its node; an unknown id in
-// the URL shows the server's error (400 unknown-id) naming it; Download
+// Back and Forward walk the steps; a chip removes its node; every impacted
+// node pages by 50 (Next, Previous); an unknown id in the URL shows the server's error (400 unknown-id) naming it; Download
 // scenario saves the scenario file (to FILE, for serve.sh to run through
 // `fallout report`).
 // --mode hostile (tests/cli/inputs/hostile-names.xml): ids with quotes, <,
@@ -502,9 +502,22 @@ async function tencent() {
 	allow400 = false;
 
 	await begin('list every node, page');
+	await page.goto(opts.url + '#fail=gz-cooling&fail=sh-dc', { waitUntil: 'load' });
+	await until(() => /8 apps down/.test(document.getElementById('summary').textContent), null, 'gz-cooling and sh-dc: not 8 apps down', summaryText);
 	await page.check('input[name=list][value=nodes]');
-	await until(() => /impacted node/.test(document.getElementById('hit-count').textContent), null, 'the list of every impacted node is not shown',
-		() => document.getElementById('hit-count').textContent);
+	const pageOf = () => [document.getElementById('hit-count').textContent, document.getElementById('page').textContent,
+		document.querySelectorAll('#hits > li').length];
+	await until(() => /^62 impacted nodes/.test(document.getElementById('hit-count').textContent) &&
+		document.getElementById('page').textContent === '1–50 of 62' && document.querySelectorAll('#hits > li').length === 50,
+	null, 'every node: not 62 impacted nodes, 50 on page 1', pageOf);
+	await page.click('#next');
+	await until(() => document.getElementById('page').textContent === '51–62 of 62' && document.querySelectorAll('#hits > li').length === 12,
+		null, 'Next does not show 51–62 of 62', pageOf);
+	check(await page.isDisabled('#next'), 'Next is enabled on the last page');
+	await page.click('#prev');
+	await until(() => document.getElementById('page').textContent === '1–50 of 62', null, 'Previous does not return to 1–50', pageOf);
+	await page.check('input[name=list][value=apps]');
+	await until(() => /^8 apps hit/.test(document.getElementById('hit-count').textContent), null, 'back to the apps: not 8 apps hit', pageOf);
 	await settled();
 
 	await begin('clear');
