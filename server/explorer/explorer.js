@@ -127,12 +127,11 @@
 	}
 
 	let busyCount = 0;
-	function busy(delta, what) {
+	function busy(delta) {
 		busyCount += delta;
 		const b = $('busy');
 		b.classList.toggle('on', busyCount > 0);
-		document.body.setAttribute('aria-busy', busyCount > 0 ? 'true' : 'false');
-		$('busy-text').textContent = busyCount > 0 ? (what || 'Loading…') : '';
+		$('busy-text').textContent = busyCount > 0 ? 'Loading…' : '';
 	}
 
 	// GET /api/PATH?params: the parsed JSON (or text when asText), or an
@@ -141,7 +140,7 @@
 	async function api(path, params, signal, asText) {
 		const q = query(params || []);
 		const url = '/api/' + path + (q ? '?' + q : '');
-		busy(1, 'Loading ' + path + '…');
+		busy(1);
 		try {
 			let res;
 			try {
@@ -329,10 +328,18 @@
 		const ctl = new AbortController();
 		whatifCtl = ctl;
 		const params = scenarioParams().concat([['list', state.list], ['offset', String(state.offset)], ['limit', String(PAGE)]]);
+		// The last answer stays, dimmed, until the new one comes.
+		const col = $('impact');
+		col.classList.add('stale');
+		col.setAttribute('aria-busy', 'true');
+		if (!$('summary').firstChild)
+			$('summary').append(el('p', { class: 'lead muted', text: 'Computing the impact…' }));
 		try {
 			const w = await api('whatif', params, ctl.signal);
 			if (ctl !== whatifCtl)
 				return;
+			col.classList.remove('stale');
+			col.setAttribute('aria-busy', 'false');
 			renderSummary(w);
 			renderTenants(w.by_tenant || []);
 			renderTiers(w.by_tier || []);
@@ -340,6 +347,8 @@
 		} catch (e) {
 			if (ctl !== whatifCtl || e.name === 'AbortError')
 				return;
+			col.classList.remove('stale');
+			col.setAttribute('aria-busy', 'false');
 			if (e instanceof ApiError && e.code === 'unknown-id') {
 				state.unknown = e.ids;
 				renderChips();
@@ -713,6 +722,7 @@
 		diagramCtl = ctl;
 		const box = $('diagram');
 		box.classList.add('stale');
+		box.setAttribute('aria-busy', 'true');
 		$('diagram-note').textContent = 'Drawing…';
 		try {
 			const text = await api('diagram', scenarioParams(), ctl.signal, true);
@@ -731,6 +741,7 @@
 			clear(box);
 			box.append(svg);
 			box.classList.remove('stale');
+			box.setAttribute('aria-busy', 'false');
 			const nodes = svg.querySelectorAll('g.node').length;
 			const clusters = svg.querySelectorAll('g.cluster').length;
 			$('diagram-note').textContent = plural(nodes, 'box', 'boxes') + (clusters ? ', ' + plural(clusters, 'container') : '') +
@@ -742,6 +753,7 @@
 				return;
 			clear(box);
 			box.classList.remove('stale');
+			box.setAttribute('aria-busy', 'false');
 			box.classList.add('short');
 			state.natural = null;
 			box.append(el('p', { class: 'bad pad', text: 'No diagram: ' + shown(e.message) }));

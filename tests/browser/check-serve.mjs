@@ -251,7 +251,7 @@ async function until(fn, arg, msg, describe) {
 // No request in flight in the page: the busy indicator is off.
 async function settled() {
 	await until(() => !document.getElementById('busy').classList.contains('on') &&
-		document.body.getAttribute('aria-busy') !== 'true', null, 'the page stays busy (loading indicator on)');
+		document.querySelectorAll('[aria-busy=true]').length === 0, null, 'the page stays busy (loading indicator on)');
 }
 
 // (Function declarations: they are hoisted above the top-level run.)
