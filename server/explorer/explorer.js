@@ -309,7 +309,14 @@
 				},
 			}, el('span', { class: 'chip-kind', text: kind }), el('span', { class: 'chip-id', text: shown(id) }),
 			el('span', { class: 'chip-x', text: '×', attrs: { 'aria-hidden': 'true' } }));
-			b.addEventListener('click', () => removeFromScenario(id));
+			const at = ul.children.length;
+			b.addEventListener('click', () => {
+				removeFromScenario(id);
+				// The focus goes to the chip that took this one's place (or
+				// the search box), not to the page's top.
+				const left = $('chips').querySelectorAll('.chip');
+				(left[Math.min(at, left.length - 1)] || $('q')).focus();
+			});
 			ul.append(el('li', null, b));
 		}
 		const n = all.length;

@@ -477,6 +477,9 @@ async function tencent() {
 	await begin('a chip removes its node');
 	await page.locator('#chips .chip', { has: page.locator('.chip-id', { hasText: /^sh-dc$/ }) }).click();
 	await until(() => location.hash === '#fail=gz-cooling', null, 'removing the sh-dc chip does not leave #fail=gz-cooling', () => location.hash);
+	check(await page.evaluate(() => document.activeElement && document.activeElement.classList.contains('chip') &&
+		document.activeElement.querySelector('.chip-id').textContent === 'gz-cooling'),
+	'after removing the last chip, the focus is not on the chip left (gz-cooling)');
 	await until(([s]) => document.getElementById('summary').textContent === s, [one], 'after removing sh-dc the summary is not the one of gz-cooling', summaryText);
 
 	await begin('download the scenario');
