@@ -3,6 +3,7 @@
  * loads the estate once and answers the explorer page and its JSON API
  * over HTTP until SIGINT or SIGTERM (docs/serve.md).
  */
+#include <errno.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -53,6 +54,19 @@ static const cmd_spec spec = {
 	  "I/O or system error (the address could not be bound)" },
 	operand,
 };
+
+/* The stop signal's pipe: written by the handler (async-signal-safe),
+ * read by the command's thread. */
+static int stop_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char byte = (char)sig;
+	ssize_t w = write(stop_pipe[1], &byte, 1);
+	(void)w; /* a full pipe already holds a stop */
+	errno = saved;
+}
 
 /* The inputs as the ready line names them: "gen.db@base", "a.xml + b.json". */
 static char *source_label(const cmd_inputs *in)
@@ -121,9 +135,24 @@ int cmd_serve(int argc, char **argv)
 	fo_api_opts ao = { label, threads };
 	if ((err = fo_api_new(&api, g, &ao)) < 0 || (err = fo_diag_new(&diag, 0)) < 0)
 		goto fail;
-	/* SIGINT and SIGTERM are taken by sigwait below: blocked before the
-	 * server's threads start, so they inherit the mask and never run a
-	 * handler. A client that goes away must not kill the server. */
+	/* SIGINT and SIGTERM stop the server: their handler writes a byte to
+	 * a pipe this thread waits on. They are blocked while the server's
+	 * threads start (which inherit the mask: no system call of theirs is
+	 * interrupted), then unblocked here; should a thread of a library
+	 * (Graphviz's font stack) have them unblocked, the handler runs there
+	 * and still wakes this thread. A client that goes away must not kill
+	 * the server: SIGPIPE is ignored. */
+	if (pipe(stop_pipe) < 0) {
+		err = FO_EIO;
+		goto fail;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
@@ -144,8 +173,9 @@ int cmd_serve(int argc, char **argv)
 	fo_diag_fputs_escaped(label, stderr);
 	fprintf(stderr, " on %s (Ctrl-C stops)\n", fo_serve_url(srv));
 	fflush(stderr);
-	int sig = 0;
-	while (sigwait(&set, &sig) != 0)
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	char byte;
+	while (read(stop_pipe[0], &byte, 1) < 0 && errno == EINTR)
 		;
 	fo_serve_stop(srv);
 	srv = NULL;
@@ -160,6 +190,11 @@ done:
 	fo_diag_free(diag);
 	fo_graph_free(g);
 	free(label);
+	for (int i = 0; i < 2; i++)
+		if (stop_pipe[i] >= 0) {
+			close(stop_pipe[i]);
+			stop_pipe[i] = -1;
+		}
 	cmd_parse_dispose(&spec, &o);
 	cmd_inputs_dispose(&o.in);
 	return status;
