@@ -645,9 +645,56 @@
 			}
 			body.append(ul);
 		}
+		if (n.kind === 'app')
+			body.append(spofBlock(n.id));
 		body.append(neighbours('Dependents', n.dependents));
 		if (n.children && n.children.total)
 			body.append(neighbours('Located here', n.children));
+	}
+
+	// An app's single points of failure (/api/spof), on demand: the first
+	// request of a large estate computes the SPOF structure (seconds).
+	function spofBlock(app) {
+		const box = el('div', { class: 'spof' });
+		const b = el('button', { class: 'small-btn', text: 'Single points of failure', attrs: { type: 'button', id: 'act-spof' } });
+		b.addEventListener('click', async () => {
+			b.disabled = true;
+			const out = el('div', { class: 'spof-body', attrs: { 'aria-live': 'polite' } }, el('p', { class: 'muted', text: 'Looking for single points of failure…' }));
+			box.append(out);
+			try {
+				const r = await api('spof', [['app', app]]);
+				clear(out);
+				const doc = r.spofs || {};
+				const entry = (doc.apps || []).find((a) => a.id === app) || { spof: [], data_loss: [] };
+				const rank = new Map((doc.ranking || []).map((x) => [x.id, x]));
+				const ids = entry.spof || [];
+				out.append(el('h4', { text: ids.length ? plural(ids.length, 'single point', 'single points') + ' of failure' : 'No single point of failure' }));
+				if (ids.length) {
+					const ul = el('ul', { class: 'members' });
+					for (const id of ids) {
+						const x = rank.get(id);
+						ul.append(el('li', null, nodeLink(id), x && x.kind ? el('span', { class: 'kind', text: shown(x.kind) }) : null,
+							x ? el('span', { class: 'kind', text: 'alone takes ' + plural(x.apps_down, 'app') + ' down' }) : null));
+					}
+					out.append(ul);
+				}
+				const loss = entry.data_loss || [];
+				if (loss.length) {
+					out.append(el('h4', { text: 'Data lost by one destruction' }));
+					const ul = el('ul', { class: 'members' });
+					for (const d of loss)
+						ul.append(el('li', null, typeof d === 'string' ? nodeLink(d) : el('code', { text: shown(JSON.stringify(d)) })));
+					out.append(ul);
+				}
+			} catch (e) {
+				clear(out);
+				out.append(el('p', { class: 'bad', text: 'SPOF: ' + shown(e.message) }));
+				showError(e, 'spof');
+				b.disabled = false;
+			}
+		});
+		box.append(b);
+		return box;
 	}
 
 	function memberItem(m) {

@@ -421,6 +421,14 @@ async function tencent() {
 	const text = await pay.locator('.whytext').textContent();
 	check(text.startsWith('wechat-pay is down'), `the why text starts: ${JSON.stringify(text.slice(0, 60))}`);
 
+	await begin('single points of failure of an app');
+	await pay.locator('.chain .nodelink', { hasText: /^wechat-pay$/ }).click();
+	await until(() => (document.querySelector('#detail-body .detail-id') || {}).textContent === 'wechat-pay', null,
+		'the detail does not show wechat-pay');
+	await page.click('#act-spof');
+	await until(() => [...document.querySelectorAll('#detail-body .spof-body .nodelink')].some((b) => b.textContent === 'access'),
+		null, 'the SPOFs of wechat-pay do not list access', () => (document.querySelector('#detail-body .spof') || {}).textContent);
+
 	await begin('a chain step opens its node');
 	await pay.locator('.chain .nodelink', { hasText: /^gz-hall-1$/ }).click();
 	await until(() => (document.querySelector('#detail-body .detail-id') || {}).textContent === 'gz-hall-1', null,
