@@ -151,9 +151,11 @@ check-browser-selftest:
 	@sh tests/browser/selftest.sh
 
 # The HTML reports open in headless Chromium without console messages or
-# network loads and show their diagrams (issue 3's acceptance test).
+# network loads and show their diagrams (issue 3's acceptance test); the
+# explorer of `fallout serve` is driven like a user would (issue 11).
 check-browser: $(BIN) check-browser-selftest
 	@FALLOUT=$(abspath $(BIN)) sh tests/browser/reports.sh
+	@FALLOUT=$(abspath $(BIN)) sh tests/browser/serve.sh
 
 # Graphviz 2.43 and fontconfig leak by design; the suppressions match only
 # their modules. A slow unwinder gives LSan full stacks to match against.
@@ -242,6 +244,7 @@ demo: deps
 	./fallout whatif samples/tencent-gz-2023.xml --fail gz-cooling
 	./fallout render samples/tencent-gz-2023.xml --fail gz-cooling -o out/tencent-gz-2023.svg
 	@echo "wrote out/tencent-gz-2023.svg"
+	@echo "explore it in a browser: ./fallout serve samples/tencent-gz-2023.xml  then open http://127.0.0.1:8080/"
 
 # The hyperscale benchmark (docs/benchmarks.md): fallout against igraph and
 # SQLite on generated inventories, cached in $(BUILD)/bench/data. `bench`
