@@ -219,4 +219,11 @@ typedef struct fo_graph_view {
 } fo_graph_view;
 void fo_graph_view_get(const fo_graph *g, fo_graph_view *out);
 
+/* 1 when the n bytes at p are strict UTF-8 (no overlong forms, no
+ * surrogates, nothing above U+10FFFF); NUL bytes count as text (a caller
+ * that refuses them checks for them). The one UTF-8 check of text fallout
+ * did not write itself: the compiled image's arena, a snapshot's rows, the
+ * server's query parameters. O(n), ASCII runs 8 bytes at a time. */
+int fo_graph_blob_utf8_ok(const unsigned char *p, size_t n);
+
 #endif

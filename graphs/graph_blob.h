@@ -121,11 +121,6 @@ int fo_graph_blob_prefault_start(fo_blob_prefault **out, const fo_graph_blob_par
 void fo_graph_blob_prefault_reached(fo_blob_prefault *pf, int part);
 void fo_graph_blob_prefault_stop(fo_blob_prefault *pf);
 
-/* 1 when the n bytes at p are strict UTF-8 (no overlong forms, no
- * surrogates, nothing above U+10FFFF); NUL bytes count as text (they end
- * the arena's strings; a caller that refuses them checks for them). The one
- * check of stored text, for the image's arena and for the snapshot's rows.
- * O(n). */
-int fo_graph_blob_utf8_ok(const unsigned char *p, size_t n);
+/* fo_graph_blob_utf8_ok: declared in fo_graph.h (the server checks query text with it too). */
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "fo_api.h"
 #include "../graphs/fo_error.h"
+#include "../graphs/fo_graph.h"
 
 static int hexval(unsigned char c)
 {
@@ -19,45 +20,6 @@ static int hexval(unsigned char c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
-}
-
-/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, at most
- * U+10FFFF. O(n). */
-static int utf8_valid(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = p[i];
-		size_t k;
-		uint32_t cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			k = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			k = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			k = 3;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if (n - i <= k)
-			return 0;
-		for (size_t j = 1; j <= k; j++) {
-			if ((p[i + j] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (p[i + j] & 0x3f);
-		}
-		if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return 0;
-		i += k + 1;
-	}
-	return 1;
 }
 
 /* Decodes s[0..len) into out (NUL-terminated); *outlen the bytes written.
@@ -87,7 +49,7 @@ static int decode(const char *s, size_t len, char *out, size_t *outlen, const ch
 		*why = "a query parameter holds a NUL byte (%00)";
 		return FO_EINPUT;
 	}
-	if (!utf8_valid((const unsigned char *)out, o)) {
+	if (!fo_graph_blob_utf8_ok((const unsigned char *)out, o)) {
 		*why = "a query parameter is not UTF-8 text";
 		return FO_EINPUT;
 	}

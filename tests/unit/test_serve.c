@@ -29,6 +29,7 @@
 #include "analyzer/fo_spof.h"
 #include "server/fo_api.h"
 #include "server/fo_serve.h"
+#include "helpers/fixture.h"
 #include "helpers/golden.h"
 
 #define QUICKSTART "samples/quickstart.xml"
@@ -45,13 +46,6 @@ static fo_graph *load(const char *path)
 	assert_int_equal(err, FO_OK);
 	fo_diag_free(d);
 	return g;
-}
-
-static uint32_t fx_lookup(const fo_graph *g, const char *id)
-{
-	uint32_t v;
-	assert_int_equal(fo_graph_lookup(g, id, &v), FO_OK);
-	return v;
 }
 
 typedef struct fx {
@@ -293,7 +287,7 @@ static void test_spof(void **state)
 	for (size_t i = 0; i < 4; i++) {
 		fo_spofreport w = { 0 };
 		gold_capture c;
-		assert_int_equal(fo_spofreport_select(&w, f.g, s, fx_lookup(f.g, apps[i]), NULL, 0), FO_OK);
+		assert_int_equal(fo_spofreport_select(&w, f.g, s, fx_id(f.g, apps[i]), NULL, 0), FO_OK);
 		FILE *fp = gold_open(&c);
 		assert_int_equal(fo_spofreport_write(fp, &w, FO_SPOFREPORT_JSON), FO_OK);
 		gold_close(&c);
