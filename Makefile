@@ -43,7 +43,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS_ALL = $(PKG_LIBS) -lcsv -lm $(LDLIBS)
 
 CLI_SRC := $(sort $(wildcard cli/*.c))
-LIB_SRC := $(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c generators/*.c server/*.c))
+LIB_SRC := $(sort $(wildcard graphs/*.c importers/*.c analyzer/*.c reports/*.c generators/*.c server/*.c risk/*.c))
 GEN_SRC := $(BUILD)/gen/inventory_xsd.c $(BUILD)/gen/scenarios_xsd.c $(BUILD)/gen/mapfile_xsd.c \
 	$(BUILD)/gen/explorer_html.c $(BUILD)/gen/explorer_js.c $(BUILD)/gen/explorer_css.c
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
@@ -60,7 +60,7 @@ PUBLIC_HEADERS := graphs/fo_error.h graphs/fo_diag.h graphs/fo_graph.h graphs/fo
 	importers/fo_inventory.h importers/fo_scenarios.h importers/fo_model.h importers/fo_import.h \
 	importers/fo_invwrite.h importers/fo_mapfile.h importers/fo_archimate.h importers/fo_k8s.h \
 	importers/fo_terraform.h importers/fo_graphml.h importers/fo_cmdb.h analyzer/fo_engine.h server/fo_api.h server/fo_serve.h analyzer/fo_spof.h analyzer/fo_check.h analyzer/fo_diff.h $(wildcard reports/fo_*.h) \
-	generators/fo_gen.h
+	generators/fo_gen.h graphs/fo_ft.h importers/fo_openpsa.h $(wildcard risk/fo_*.h)
 HEADER_CHECKS := $(PUBLIC_HEADERS:%.h=$(BUILD)/headercheck/%.o)
 
 .PHONY: all deps deps-test check check-unit check-cli check-serve check-browser check-browser-selftest check-headers check-san check-valgrind demo install clean
@@ -326,7 +326,7 @@ install: $(BIN) $(LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/fallout/graphs \
 		$(DESTDIR)$(INCLUDEDIR)/fallout/importers $(DESTDIR)$(INCLUDEDIR)/fallout/analyzer \
 		$(DESTDIR)$(INCLUDEDIR)/fallout/reports $(DESTDIR)$(INCLUDEDIR)/fallout/generators \
-		$(DESTDIR)$(INCLUDEDIR)/fallout/server
+		$(DESTDIR)$(INCLUDEDIR)/fallout/server $(DESTDIR)$(INCLUDEDIR)/fallout/risk
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/fallout
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libfallout.a
 	for h in $(PUBLIC_HEADERS); do install -m 644 $$h $(DESTDIR)$(INCLUDEDIR)/fallout/$$h; done
