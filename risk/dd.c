@@ -38,6 +38,7 @@ enum {
 	OP_ZTRUNC,
 	OP_ZPROD,
 	OP_MINSOL,
+	OP_ZSUBST,
 };
 
 struct node {
@@ -800,6 +801,45 @@ static uint32_t minsol(fo_dd *m, uint32_t f, uint32_t k, uint32_t depth)
 	r = znode(m, var_of(m, f), lo, hi);
 	cput(m, f, 0, c, r);
 	return r;
+}
+
+/* z with the variable `level` replaced by the family c, whose levels are
+ * all below `level` and disjoint from z's: the sets with the variable
+ * become their products with c's sets. */
+static uint32_t zsubst(fo_dd *m, uint32_t z, uint32_t level, uint32_t c, uint32_t depth)
+{
+	if (z < 2 || var_of(m, z) > level)
+		return z;
+	if (too_deep(m, depth))
+		return FO_DD_ERR;
+	uint32_t key = OP_ZSUBST | (level << 8);
+	uint32_t r = clook(m, z, c, key);
+	if (r != FO_DD_ERR)
+		return r;
+	uint32_t v = var_of(m, z);
+	if (v == level) {
+		uint32_t h = zprod(m, m->nodes[z].hi, c, FO_DD_NO_BOUND, depth + 1);
+		r = h == FO_DD_ERR ? h : zunion(m, m->nodes[z].lo, h, depth + 1);
+	} else {
+		uint32_t lo = zsubst(m, m->nodes[z].lo, level, c, depth + 1);
+		if (lo == FO_DD_ERR)
+			return FO_DD_ERR;
+		uint32_t hi = zsubst(m, m->nodes[z].hi, level, c, depth + 1);
+		r = znode(m, v, lo, hi);
+	}
+	cput(m, z, c, key, r);
+	return r;
+}
+
+fo_dd_edge fo_dd_zdd_subst(fo_dd *m, fo_dd_edge z, uint32_t level, fo_dd_edge c)
+{
+	if (z == FO_DD_ERR || c == FO_DD_ERR || m->err)
+		return FO_DD_ERR;
+	if (level >= m->nvars) {
+		set_err(m, FO_EINVAL);
+		return FO_DD_ERR;
+	}
+	return zsubst(m, z, level, c, 0);
 }
 
 fo_dd_edge fo_dd_zdd_union(fo_dd *m, fo_dd_edge p, fo_dd_edge q)

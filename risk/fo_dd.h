@@ -119,6 +119,11 @@ fo_dd_edge fo_dd_zdd_minimize(fo_dd *m, fo_dd_edge p);
 fo_dd_edge fo_dd_zdd_truncate(fo_dd *m, fo_dd_edge p, uint32_t k);
 /* {a u b : a in p, b in q, |a u b| <= k} (k: FO_DD_NO_BOUND for none). */
 fo_dd_edge fo_dd_zdd_product(fo_dd *m, fo_dd_edge p, fo_dd_edge q, uint32_t k);
+/* z with the variable `level` replaced by the family c: each set holding
+ * it becomes its unions with c's sets, the others stay. c's levels must
+ * all lie below `level` and apart from z's (an independent module: then
+ * minimal families stay minimal). */
+fo_dd_edge fo_dd_zdd_subst(fo_dd *m, fo_dd_edge z, uint32_t level, fo_dd_edge c);
 /* Minimal solutions of the BDD f (Rauzy 1993): the minimal sets S of
  * variables such that f is true when exactly the variables of S are true,
  * restricted to sets of at most k variables (exactly those of the full

@@ -33,14 +33,25 @@ struct fo_risk {
 	fo_diag *diag;
 	/* Cone of the top, variable order. */
 	int prepared;
-	uint32_t nlevels;         /* events in the cone */
+	uint32_t nlevels;         /* variables: cone events and module gates */
+	uint32_t nevents;         /* events in the cone */
 	uint32_t *level_of_event; /* event -> level, NONE outside the cone */
-	uint32_t *event_of_level;
+	uint32_t *event_of_level; /* NONE for a module's variable */
 	uint32_t *post;           /* cone nodes, children before parents */
 	uint32_t npost;
 	int coherent;
+	/* Modules (independent subtrees, docs/risk.md): in post-order, the top
+	 * last. A module's BDD is built over its own events and the
+	 * variables of the modules just below it. */
+	uint32_t nmods;
+	uint32_t *mod_of_node;  /* gate -> module index, NONE if not one */
+	uint32_t *mod_gate;     /* module -> its gate */
+	uint32_t *mod_level;    /* module -> its variable (NONE: the top) */
+	uint32_t *mod_parent;   /* module -> the module whose BDD uses it */
+	fo_dd_edge *mod_bdd;    /* referenced; FO_DD_ERR until built */
+	double *p_of_level;
 	fo_dd *dd;
-	fo_dd_edge bdd; /* referenced; FO_DD_ERR until built */
+	fo_dd_edge bdd; /* the top's BDD (mod_bdd[top]); FO_DD_ERR until built */
 	size_t bdd_nodes;
 	struct fo_cutsets *cs; /* one reference held */
 	size_t zbdd_nodes;
@@ -153,36 +164,58 @@ void fo_risk_free(fo_risk *r)
 	free(r->level_of_event);
 	free(r->event_of_level);
 	free(r->post);
+	free(r->mod_of_node);
+	free(r->mod_gate);
+	free(r->mod_level);
+	free(r->mod_parent);
+	free(r->mod_bdd);
+	free(r->p_of_level);
 	free(r);
 }
 
 /* ---- Cone and variable order ---- */
 
 /* Depth-first from the top (explicit stack: trees may be deep): the cone's
- * nodes in post-order, and the events numbered by first visit, which is the
- * static variable order. Visiting a gate's gate arguments before its event
- * arguments keeps the events that meet deep in shared subtrees together. */
+ * nodes in post-order and pre-order, with the visit dates that find the
+ * modules (Dutuit and Rauzy 1996: a gate is a module when every node below
+ * it is first reached after it and last reached before it is left). The
+ * variables are numbered in pre-order (events, and the modules' own
+ * variables), which is the static variable order; a gate's gate arguments
+ * are visited before its event arguments. */
 static int prepare(fo_risk *r)
 {
 	if (r->prepared)
 		return FO_OK;
 	const fo_ft *ft = r->ft;
 	uint32_t nn = fo_ft_node_count(ft), ne = fo_ft_event_count(ft);
+	size_t nn1 = nn ? nn : 1, nl1 = (size_t)ne + nn + 1;
 	int err = FO_ENOMEM;
-	uint8_t *state = calloc(nn ? nn : 1, 1);
-	uint32_t *stack = malloc((nn ? nn : 1) * sizeof *stack);
-	uint32_t *pos = malloc((nn ? nn : 1) * sizeof *pos);
+	uint8_t *state = calloc(nn1, 1);
+	uint32_t *stack = malloc(nn1 * sizeof *stack);
+	uint32_t *pos = malloc(nn1 * sizeof *pos);
+	uint32_t *pre = malloc(nn1 * sizeof *pre);
+	uint64_t *enter = malloc(nn1 * sizeof *enter);
+	uint64_t *last = malloc(nn1 * sizeof *last);
+	uint64_t *leave = malloc(nn1 * sizeof *leave);
+	uint64_t *dmin = malloc(nn1 * sizeof *dmin);
+	uint64_t *dmax = malloc(nn1 * sizeof *dmax);
 	r->level_of_event = malloc((ne ? ne : 1) * sizeof *r->level_of_event);
-	r->event_of_level = malloc((ne ? ne : 1) * sizeof *r->event_of_level);
-	r->post = malloc((nn ? nn : 1) * sizeof *r->post);
-	if (!state || !stack || !pos || !r->level_of_event || !r->event_of_level || !r->post)
+	r->event_of_level = malloc(nl1 * sizeof *r->event_of_level);
+	r->post = malloc(nn1 * sizeof *r->post);
+	r->mod_of_node = malloc(nn1 * sizeof *r->mod_of_node);
+	if (!state || !stack || !pos || !pre || !enter || !last || !leave || !dmin || !dmax ||
+	    !r->level_of_event || !r->event_of_level || !r->post || !r->mod_of_node)
 		goto done;
 	memset(r->level_of_event, 0xFF, (ne ? ne : 1) * sizeof *r->level_of_event);
+	memset(r->mod_of_node, 0xFF, nn1 * sizeof *r->mod_of_node);
 	r->coherent = 1;
-	uint32_t sp = 0, top = fo_ft_top(ft);
+	uint32_t sp = 0, npre = 0, top = fo_ft_top(ft);
+	uint64_t t = 0;
 	stack[sp] = top;
 	pos[sp++] = 0;
 	state[top] = 1;
+	pre[npre++] = top;
+	enter[top] = last[top] = t++;
 	while (sp) {
 		uint32_t node = stack[sp - 1];
 		const uint32_t *args;
@@ -190,11 +223,6 @@ static int prepare(fo_risk *r)
 		fo_ft_op op = fo_ft_node_op(ft, node);
 		if (op == FO_FT_NOT || op == FO_FT_XOR)
 			r->coherent = 0;
-		if (op == FO_FT_EVENT) {
-			uint32_t ev = fo_ft_node_event(ft, node);
-			r->level_of_event[ev] = r->nlevels;
-			r->event_of_level[r->nlevels++] = ev;
-		}
 		/* Two rounds over the arguments: gates (pos < na), then events. */
 		int pushed = 0;
 		while (pos[sp - 1] < 2 * na) {
@@ -202,9 +230,15 @@ static int prepare(fo_risk *r)
 			int round = i >= na;
 			uint32_t a = args[round ? i - na : i];
 			int is_event = fo_ft_node_op(ft, a) == FO_FT_EVENT;
-			if (is_event != round || state[a])
+			if (is_event != round)
 				continue;
+			if (state[a]) {
+				last[a] = t++;
+				continue;
+			}
 			state[a] = 1;
+			enter[a] = last[a] = t++;
+			pre[npre++] = a;
 			stack[sp] = a;
 			pos[sp++] = 0;
 			pushed = 1;
@@ -212,11 +246,92 @@ static int prepare(fo_risk *r)
 		}
 		if (pushed)
 			continue;
+		leave[node] = t++;
 		r->post[r->npost++] = node;
 		sp--;
 	}
-	/* Post-order above visits an event when pushed (its level) and again
-	 * as a finished node: events have no args, so each appears once. */
+	/* Modules: dmin/dmax, the earliest first visit and the latest visit
+	 * of any node strictly below. Only in coherent trees (the cut sets of
+	 * a module are then substituted for its variable; docs/risk.md). */
+	uint32_t nmods = 0;
+	for (uint32_t i = 0; i < r->npost; i++) {
+		uint32_t node = r->post[i];
+		const uint32_t *args;
+		size_t na = fo_ft_node_args(ft, node, &args);
+		uint64_t lo = UINT64_MAX, hi = 0;
+		for (size_t j = 0; j < na; j++) {
+			uint32_t a = args[j];
+			if (enter[a] < lo)
+				lo = enter[a];
+			if (last[a] > hi)
+				hi = last[a];
+			if (fo_ft_node_op(ft, a) != FO_FT_EVENT && fo_ft_node_op(ft, a) != FO_FT_CONST) {
+				if (dmin[a] < lo)
+					lo = dmin[a];
+				if (dmax[a] > hi)
+					hi = dmax[a];
+			}
+		}
+		dmin[node] = lo;
+		dmax[node] = hi;
+		fo_ft_op op = fo_ft_node_op(ft, node);
+		if (node == top || (r->coherent && op != FO_FT_EVENT && op != FO_FT_CONST && na > 1 &&
+				    lo > enter[node] && hi < leave[node]))
+			r->mod_of_node[node] = nmods++;
+	}
+	r->nmods = nmods;
+	r->mod_gate = malloc(nmods * sizeof *r->mod_gate);
+	r->mod_level = malloc(nmods * sizeof *r->mod_level);
+	r->mod_parent = malloc(nmods * sizeof *r->mod_parent);
+	r->mod_bdd = malloc(nmods * sizeof *r->mod_bdd);
+	if (!r->mod_gate || !r->mod_level || !r->mod_parent || !r->mod_bdd)
+		goto done;
+	for (uint32_t i = 0; i < r->npost; i++) {
+		uint32_t mi = r->mod_of_node[r->post[i]];
+		if (mi != NONE) {
+			r->mod_gate[mi] = r->post[i];
+			r->mod_level[mi] = NONE;
+			r->mod_parent[mi] = NONE;
+			r->mod_bdd[mi] = FO_DD_ERR;
+		}
+	}
+	/* Levels in pre-order. */
+	for (uint32_t i = 0; i < npre; i++) {
+		uint32_t node = pre[i];
+		if (fo_ft_node_op(ft, node) == FO_FT_EVENT) {
+			uint32_t ev = fo_ft_node_event(ft, node);
+			r->level_of_event[ev] = r->nlevels;
+			r->event_of_level[r->nlevels++] = ev;
+			r->nevents++;
+		} else if (r->mod_of_node[node] != NONE && node != top) {
+			r->mod_level[r->mod_of_node[node]] = r->nlevels;
+			r->event_of_level[r->nlevels++] = NONE;
+		}
+	}
+	/* The enclosing module of each node, parents first (reverse
+	 * post-order); by the module property it does not depend on the
+	 * path. dmin is reused as that module's index. */
+	for (uint32_t i = r->npost; i-- > 0;) {
+		uint32_t node = r->post[i];
+		uint32_t own = r->mod_of_node[node] != NONE ? r->mod_of_node[node] : (uint32_t)dmin[node];
+		if (node == top)
+			own = r->mod_of_node[top];
+		const uint32_t *args;
+		size_t na = fo_ft_node_args(ft, node, &args);
+		for (size_t j = 0; j < na; j++) {
+			dmin[args[j]] = own;
+			uint32_t mj = r->mod_of_node[args[j]];
+			if (mj != NONE)
+				r->mod_parent[mj] = own;
+		}
+	}
+	r->p_of_level = malloc((r->nlevels ? r->nlevels : 1) * sizeof *r->p_of_level);
+	if (!r->p_of_level)
+		goto done;
+	for (uint32_t lv = 0; lv < r->nlevels; lv++)
+		r->p_of_level[lv] = r->event_of_level[lv] != NONE
+					    ? fo_ft_event_p(ft, r->event_of_level[lv])
+					    : NAN;
 	if (fo_dd_new(&r->dd, r->nlevels ? r->nlevels : 1, r->opts.mem_limit) != FO_OK) {
 		err = FO_ELIMIT;
 		if (r->diag)
@@ -231,6 +346,12 @@ done:
 	free(state);
 	free(stack);
 	free(pos);
+	free(pre);
+	free(enter);
+	free(last);
+	free(leave);
+	free(dmin);
+	free(dmax);
 	return err;
 }
 
@@ -359,6 +480,20 @@ static int build_all(fo_risk *r, int zdd, uint32_t k, fo_dd_edge *out, const cha
 					fo_dd_deref(m, val[r->post[j]]);
 			goto done;
 		}
+		uint32_t mi = r->mod_of_node[node];
+		if (!zdd && mi != NONE) {
+			/* A module: its BDD is kept; its parents see its variable
+			 * (or the constant it turned out to be). */
+			fo_dd_ref(m, e);
+			r->mod_bdd[mi] = e;
+			if (node != fo_ft_top(ft) && e >= 2) {
+				e = fo_dd_bdd_var(m, r->mod_level[mi]);
+				if (e == FO_DD_ERR) {
+					err = dd_fail(r, what, node);
+					goto done;
+				}
+			}
+		}
 		val[node] = e;
 		fo_dd_ref(m, e);
 		seen[node] = 1; /* referenced */
@@ -399,7 +534,10 @@ static int ensure_bdd(fo_risk *r)
 	if (err)
 		return err;
 	r->bdd = top;
-	r->bdd_nodes = fo_dd_size(r->dd, top);
+	r->bdd_nodes = 0;
+	for (uint32_t i = 0; i < r->nmods; i++)
+		if (r->mod_bdd[i] != FO_DD_ERR)
+			r->bdd_nodes += fo_dd_size(r->dd, r->mod_bdd[i]);
 	fo_dd_gc(r->dd);
 	return FO_OK;
 }
@@ -410,6 +548,8 @@ static int check_p(fo_risk *r)
 {
 	for (uint32_t lv = 0; lv < r->nlevels; lv++) {
 		uint32_t ev = r->event_of_level[lv];
+		if (ev == NONE)
+			continue;
 		double p = fo_ft_event_p(r->ft, ev);
 		if (!(p >= 0)) {
 			if (r->diag) {
@@ -424,7 +564,8 @@ static int check_p(fo_risk *r)
 	return FO_OK;
 }
 
-/* P(node) for every node below e, memoised in prob (NaN: not yet). */
+/* P(node) for every node below e, memoised in prob (NaN: not yet). The
+ * probability of a module's variable is the module's (p_of_level). */
 static double bdd_prob(const fo_risk *r, fo_dd_edge e, double *prob)
 {
 	if (e < 2)
@@ -432,7 +573,7 @@ static double bdd_prob(const fo_risk *r, fo_dd_edge e, double *prob)
 	if (prob[e] == prob[e])
 		return prob[e];
 	const fo_dd *m = r->dd;
-	double p = fo_ft_event_p(r->ft, r->event_of_level[fo_dd_level(m, e)]);
+	double p = r->p_of_level[fo_dd_level(m, e)];
 	double hi = bdd_prob(r, fo_dd_hi(m, e), prob);
 	double lo = bdd_prob(r, fo_dd_lo(m, e), prob);
 	return prob[e] = p * hi + (1 - p) * lo;
@@ -468,6 +609,16 @@ static void prob_table_free(fo_risk *r, double *prob)
 	free(prob);
 }
 
+/* The modules' probabilities bottom-up into p_of_level, then the top's.
+ * Linear in the total size of the modules' BDDs. */
+static double all_probs(fo_risk *r, double *prob)
+{
+	for (uint32_t i = 0; i + 1 < r->nmods; i++)
+		if (r->mod_level[i] != NONE && r->mod_bdd[i] != FO_DD_ERR)
+			r->p_of_level[r->mod_level[i]] = bdd_prob(r, r->mod_bdd[i], prob);
+	return bdd_prob(r, r->bdd, prob);
+}
+
 int fo_risk_probability(fo_risk *r, double *out)
 {
 	*out = NAN;
@@ -477,23 +628,34 @@ int fo_risk_probability(fo_risk *r, double *out)
 	double *prob;
 	if ((err = prob_table(r, &prob)))
 		return err;
-	*out = bdd_prob(r, r->bdd, prob);
+	*out = all_probs(r, prob);
 	prob_table_free(r, prob);
 	return FO_OK;
 }
 
-/* Collects the nodes below e (terminals excluded) into list, marking them
- * in prob[] with 0 first. */
-static void collect(const fo_dd *m, fo_dd_edge e, uint8_t *seen, uint32_t *list, size_t *n)
+/* Collects the nodes below e (terminals excluded) as (level << 32 | node)
+ * keys, for sorting parents before children. */
+static void collect(const fo_dd *m, fo_dd_edge e, uint8_t *seen, uint64_t *list, size_t *n)
 {
 	while (e >= 2 && !seen[e]) {
 		seen[e] = 1;
-		list[(*n)++] = e;
+		list[(*n)++] = (uint64_t)fo_dd_level(m, e) << 32 | e;
 		collect(m, fo_dd_hi(m, e), seen, list, n);
 		e = fo_dd_lo(m, e);
 	}
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Birnbaum's measure is the derivative of P(top) by the event's p. In one
+ * module's BDD, the derivative by a variable is the sum over its nodes of
+ * (probability of reaching the node) x (P(hi) - P(lo)): one top-down pass.
+ * Through the modules, the chain rule: d top / d e = d top / d M x d M / d e,
+ * where M is the module whose BDD holds e. */
 int fo_risk_importance(fo_risk *r, fo_importance **out, size_t *n)
 {
 	*out = NULL;
@@ -503,57 +665,67 @@ int fo_risk_importance(fo_risk *r, fo_importance **out, size_t *n)
 		return err;
 	fo_dd *m = r->dd;
 	size_t nb = fo_dd_index_bound(m);
-	double *prob = NULL, *flow = NULL, *birn = NULL;
+	double *prob = NULL, *flow = NULL, *birn = NULL, *mult = NULL;
 	uint8_t *seen = NULL;
-	uint32_t *list = NULL, *bucket = NULL, *sorted = NULL;
+	uint64_t *list = NULL;
+	uint32_t *owner = NULL;
 	fo_importance *res = NULL;
-	size_t extra = nb * (sizeof(double) + 1 + 2 * sizeof(uint32_t)) +
-		       ((size_t)r->nlevels + 1) * (sizeof(double) + sizeof(uint32_t));
+	size_t nlv = (size_t)r->nlevels + 1;
+	size_t extra = nb * (sizeof(double) + 1 + sizeof(uint64_t)) +
+		       nlv * (sizeof(double) + sizeof(uint32_t)) + (size_t)r->nmods * sizeof(double);
 	if ((err = prob_table(r, &prob)))
 		return err;
 	if (fo_dd_charge(m, (long long)extra) != FO_OK) {
-		err = FO_ELIMIT;
 		if (r->diag)
 			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
 				    "decision diagrams exceed the memory limit of %zu bytes while "
 				    "computing importance", r->opts.mem_limit);
 		prob_table_free(r, prob);
-		return err;
+		return FO_ELIMIT;
 	}
 	err = FO_ENOMEM;
 	flow = calloc(nb, sizeof *flow);
 	seen = calloc(nb, 1);
 	list = malloc(nb * sizeof *list);
-	sorted = malloc(nb * sizeof *sorted);
-	bucket = calloc((size_t)r->nlevels + 1, sizeof *bucket);
-	birn = calloc((size_t)r->nlevels + 1, sizeof *birn);
-	res = calloc(r->nlevels ? r->nlevels : 1, sizeof *res);
-	if (!flow || !seen || !list || !sorted || !bucket || !birn || !res)
+	owner = malloc(nlv * sizeof *owner);
+	birn = calloc(nlv, sizeof *birn);
+	mult = calloc(r->nmods ? r->nmods : 1, sizeof *mult);
+	res = calloc(r->nevents ? r->nevents : 1, sizeof *res);
+	if (!flow || !seen || !list || !owner || !birn || !mult || !res)
 		goto done;
-	double q = bdd_prob(r, r->bdd, prob);
-	size_t cnt = 0;
-	collect(m, r->bdd, seen, list, &cnt);
-	/* Counting sort by level: parents before children. */
-	for (size_t i = 0; i < cnt; i++)
-		bucket[fo_dd_level(m, list[i]) + 1]++;
-	for (uint32_t lv = 0; lv < r->nlevels; lv++)
-		bucket[lv + 1] += bucket[lv];
-	for (size_t i = 0; i < cnt; i++)
-		sorted[bucket[fo_dd_level(m, list[i])]++] = list[i];
-	if (r->bdd >= 2)
-		flow[r->bdd] = 1;
-	for (size_t i = 0; i < cnt; i++) {
-		fo_dd_edge e = sorted[i];
-		uint32_t lv = fo_dd_level(m, e);
-		double p = fo_ft_event_p(r->ft, r->event_of_level[lv]);
-		fo_dd_edge hi = fo_dd_hi(m, e), lo = fo_dd_lo(m, e);
-		double ph = hi < 2 ? (double)hi : prob[hi];
-		double pl = lo < 2 ? (double)lo : prob[lo];
-		birn[lv] += flow[e] * (ph - pl);
-		if (hi >= 2)
-			flow[hi] += flow[e] * p;
-		if (lo >= 2)
-			flow[lo] += flow[e] * (1 - p);
+	memset(owner, 0xFF, nlv * sizeof *owner);
+	double q = all_probs(r, prob);
+	for (uint32_t mi = 0; mi < r->nmods; mi++) {
+		fo_dd_edge root = r->mod_bdd[mi];
+		if (root == FO_DD_ERR || root < 2)
+			continue;
+		size_t cnt = 0;
+		collect(m, root, seen, list, &cnt);
+		qsort(list, cnt, sizeof *list, cmp_u64);
+		flow[root] = 1;
+		for (size_t i = 0; i < cnt; i++) {
+			fo_dd_edge e = (fo_dd_edge)list[i];
+			uint32_t lv = (uint32_t)(list[i] >> 32);
+			double p = r->p_of_level[lv];
+			fo_dd_edge hi = fo_dd_hi(m, e), lo = fo_dd_lo(m, e);
+			double ph = hi < 2 ? (double)hi : prob[hi];
+			double pl = lo < 2 ? (double)lo : prob[lo];
+			birn[lv] += flow[e] * (ph - pl);
+			owner[lv] = mi;
+			if (hi >= 2)
+				flow[hi] += flow[e] * p;
+			if (lo >= 2)
+				flow[lo] += flow[e] * (1 - p);
+		}
+	}
+	/* d top / d module, parents first. */
+	for (uint32_t mi = r->nmods; mi-- > 0;) {
+		uint32_t lv = r->mod_level[mi];
+		if (lv == NONE) {
+			mult[mi] = 1;
+			continue;
+		}
+		mult[mi] = owner[lv] == NONE ? 0 : mult[owner[lv]] * birn[lv];
 	}
 	/* By event number: walk the events, keep those of the cone. */
 	size_t k = 0;
@@ -563,7 +735,8 @@ int fo_risk_importance(fo_risk *r, fo_importance **out, size_t *n)
 		if (lv == NONE)
 			continue;
 		fo_importance *im = &res[k++];
-		double p = fo_ft_event_p(r->ft, ev), b = birn[lv];
+		double p = fo_ft_event_p(r->ft, ev);
+		double b = owner[lv] == NONE ? 0 : mult[owner[lv]] * birn[lv];
 		im->event = ev;
 		im->p = p;
 		im->birnbaum = b;
@@ -587,9 +760,9 @@ done:
 	free(flow);
 	free(seen);
 	free(list);
-	free(sorted);
-	free(bucket);
+	free(owner);
 	free(birn);
+	free(mult);
 	free(res);
 	return err;
 }
@@ -826,6 +999,65 @@ done:
 	return err;
 }
 
+/* The minimal solutions of each module's BDD, bottom-up, each module's
+ * variable then replaced by its module's family (coherent trees: the sets
+ * of a module are independent of the rest, so the substitution keeps them
+ * minimal). *out referenced. */
+static int modules_minsol(fo_risk *r, uint32_t k, fo_dd_edge *out)
+{
+	fo_dd *m = r->dd;
+	uint32_t nm = r->nmods;
+	fo_dd_edge *z = malloc((nm ? nm : 1) * sizeof *z);
+	uint32_t *head = malloc((nm ? nm : 1) * sizeof *head);
+	uint32_t *next = malloc((nm ? nm : 1) * sizeof *next);
+	int err = FO_ENOMEM;
+	uint32_t done_upto = 0;
+	if (!z || !head || !next)
+		goto done;
+	memset(head, 0xFF, (nm ? nm : 1) * sizeof *head);
+	for (uint32_t j = 0; j < nm; j++)
+		if (r->mod_parent[j] != NONE && r->mod_bdd[j] != FO_DD_ERR && r->mod_bdd[j] >= 2) {
+			next[j] = head[r->mod_parent[j]];
+			head[r->mod_parent[j]] = j;
+		}
+	for (uint32_t i = 0; i < nm; i++) {
+		fo_dd_edge f = r->mod_bdd[i];
+		if (f == FO_DD_ERR) {
+			z[i] = FO_DD_FALSE;
+			done_upto = i + 1;
+			continue;
+		}
+		fo_dd_edge zi = fo_dd_zdd_minsol(m, f, k);
+		for (uint32_t j = head[i]; j != NONE && zi != FO_DD_ERR; j = next[j])
+			zi = fo_dd_zdd_subst(m, zi, r->mod_level[j], z[j]);
+		if (zi == FO_DD_ERR) {
+			err = dd_fail(r, "the cut-set ZBDD", r->mod_gate[i]);
+			goto done;
+		}
+		fo_dd_ref(m, zi);
+		z[i] = zi;
+		done_upto = i + 1;
+		for (uint32_t j = head[i]; j != NONE; j = next[j]) {
+			fo_dd_deref(m, z[j]);
+			z[j] = FO_DD_ERR;
+		}
+		if (fo_dd_live_nodes(m) > ((size_t)1 << 20))
+			fo_dd_gc(m);
+	}
+	*out = z[nm - 1];
+	z[nm - 1] = FO_DD_ERR;
+	err = FO_OK;
+done:
+	if (z)
+		for (uint32_t i = 0; i < done_upto; i++)
+			if (z[i] != FO_DD_ERR)
+				fo_dd_deref(m, z[i]);
+	free(z);
+	free(head);
+	free(next);
+	return err;
+}
+
 static int make_cutsets(fo_risk *r)
 {
 	if (r->cs)
@@ -841,17 +1073,8 @@ static int make_cutsets(fo_risk *r)
 		if ((err = build_all(r, 1, k, &z, "the cut-set ZBDD")))
 			return err;
 	} else {
-		if ((err = ensure_bdd(r)))
+		if ((err = ensure_bdd(r)) || (err = modules_minsol(r, k, &z)))
 			return err;
-		z = fo_dd_zdd_minsol(m, r->bdd, k);
-		if (z == FO_DD_ERR && fo_dd_error(m) == FO_ELIMIT) {
-			fo_dd_gc(m);
-			fo_dd_clear_error(m);
-			z = fo_dd_zdd_minsol(m, r->bdd, k);
-		}
-		if (z == FO_DD_ERR)
-			return dd_fail(r, "the cut-set ZBDD", fo_ft_top(r->ft));
-		fo_dd_ref(m, z);
 	}
 	r->zbdd_nodes = fo_dd_size(m, z);
 	struct fo_cutsets *cs = calloc(1, sizeof *cs);
@@ -870,10 +1093,11 @@ static int make_cutsets(fo_risk *r)
 		cs->p_of_event[ev] = fo_ft_event_p(r->ft, ev);
 	cs->all_p = 1;
 	for (uint32_t lv = 0; lv < r->nlevels; lv++) {
-		cs->event_of_level[lv] = r->event_of_level[lv];
-		double p = fo_ft_event_p(r->ft, r->event_of_level[lv]);
+		uint32_t ev = r->event_of_level[lv];
+		cs->event_of_level[lv] = ev;
+		double p = ev == NONE ? -1 : fo_ft_event_p(r->ft, ev);
 		cs->p_of_level[lv] = p >= 0 ? p : -1;
-		if (!(p >= 0))
+		if (ev != NONE && !(p >= 0))
 			cs->all_p = 0;
 	}
 	if ((err = flatten(r, z, cs)) || (err = summarise(r, cs)))
@@ -1075,7 +1299,7 @@ static void heap_sort(struct setbuf *sb)
  * most 2 x events oracle calls between two listed sets. */
 struct lexsearch {
 	const struct fo_cutsets *cs;
-	uint32_t j, nlev;
+	uint32_t j, nlev, nev;
 	uint8_t *st;    /* per level: 0 free, 1 in, 2 out */
 	uint32_t *pre;  /* pre[l]: levels < l decided in */
 	uint8_t *memo;  /* node x (j + 1): 0 unknown, 1 yes, 2 no */
@@ -1138,7 +1362,7 @@ static void lexdfs(struct lexsearch *ls, uint32_t t, uint32_t nchosen)
 			ls->stop = 1;
 		return;
 	}
-	if (t == ls->nlev)
+	if (t == ls->nev)
 		return;
 	uint32_t lv = ls->bylev[t];
 	ls->st[lv] = 1;
@@ -1176,13 +1400,16 @@ static int list_lex_search(const struct fo_cutsets *cs, uint32_t j, size_t want,
 	ls.chosen = malloc(((size_t)j + 1) * sizeof *ls.chosen);
 	if (!pairs || !ls.st || !ls.pre || !ls.memo || !ls.bylev || !ls.chosen)
 		goto done;
-	for (uint32_t l = 0; l < nlev; l++) {
-		pairs[2 * l] = cs->event_of_level[l];
-		pairs[2 * l + 1] = l;
-	}
-	qsort(pairs, nlev, 2 * sizeof *pairs, cmp_pair);
+	uint32_t nev = 0;
 	for (uint32_t l = 0; l < nlev; l++)
+		if (cs->event_of_level[l] != NONE) {
+			pairs[2 * nev] = cs->event_of_level[l];
+			pairs[2 * nev++ + 1] = l;
+		}
+	qsort(pairs, nev, 2 * sizeof *pairs, cmp_pair);
+	for (uint32_t l = 0; l < nev; l++)
 		ls.bylev[l] = pairs[2 * l + 1];
+	ls.nev = nev;
 	if (oracle(&ls))
 		lexdfs(&ls, 0, 0);
 	*listed += ls.listed;
@@ -1570,5 +1797,5 @@ void fo_risk_stats_get(const fo_risk *r, fo_risk_stats *out)
 	out->bdd_nodes = r->bdd_nodes;
 	out->zbdd_nodes = r->zbdd_nodes;
 	out->peak_bytes = r->dd ? fo_dd_peak_bytes(r->dd) : 0;
-	out->events = r->nlevels;
+	out->events = r->nevents;
 }
