@@ -63,6 +63,9 @@ struct fo_dd {
 	uint64_t lookups, hits;
 };
 
+#ifndef CACHE_RATIO
+#define CACHE_RATIO 4
+#endif
 #define NODE_BYTES (sizeof(struct node) + sizeof(uint32_t))
 
 static void set_err(fo_dd *m, int err)
@@ -131,7 +134,7 @@ static void grow_tables(fo_dd *m)
 		}
 	}
 	size_t cwant = (size_t)m->cmask + 1;
-	while (cwant < m->cap / 2 && cwant < ((size_t)1 << 30))
+	while (cwant < (size_t)m->cap * CACHE_RATIO / 2 && cwant < ((size_t)1 << 30))
 		cwant <<= 1;
 	if (cwant > (size_t)m->cmask + 1) {
 		size_t old = ((size_t)m->cmask + 1) * sizeof(struct centry);
@@ -449,6 +452,18 @@ size_t fo_dd_gc(fo_dd *m)
 		}
 	rehash(m);
 	memset(m->cache, 0xFF, ((size_t)m->cmask + 1) * sizeof *m->cache);
+	return freed;
+}
+
+size_t fo_dd_gc_maybe(fo_dd *m, size_t *live_after_last)
+{
+	/* Collect only when the next node would force the table to grow and
+	 * enough of it may be garbage to make room. */
+	if (m->free_head != NIL || m->used < m->cap - m->cap / 8 ||
+	    m->live < 2 * *live_after_last)
+		return 0;
+	size_t freed = fo_dd_gc(m);
+	*live_after_last = m->live;
 	return freed;
 }
 

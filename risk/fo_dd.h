@@ -85,6 +85,13 @@ void fo_dd_deref(fo_dd *m, fo_dd_edge e);
  * number of nodes freed. */
 size_t fo_dd_gc(fo_dd *m);
 
+/* The collection policy of a loop of operations: collects (as fo_dd_gc)
+ * only when the node table is nearly full and has at least doubled its
+ * live nodes since the last collection (*live_after_last, updated), so
+ * that collecting is rare and growing is the alternative. Returns the
+ * nodes freed. */
+size_t fo_dd_gc_maybe(fo_dd *m, size_t *live_after_last);
+
 /* ---- Accounting and statistics ---- */
 /* Charges (delta > 0) or releases (delta < 0) caller memory against the
  * limit. FO_ELIMIT (nothing charged) if it would exceed it. */

@@ -506,11 +506,7 @@ static int build_all(fo_risk *r, int zdd, uint32_t k, fo_dd_edge *out, const cha
 				seen[a] = 2; /* released */
 			}
 		}
-		size_t live = fo_dd_live_nodes(m);
-		if (live > 2 * live_after_gc && live > ((size_t)1 << 18)) {
-			fo_dd_gc(m);
-			live_after_gc = fo_dd_live_nodes(m);
-		}
+		fo_dd_gc_maybe(m, &live_after_gc);
 	}
 	*out = val[fo_ft_top(ft)];
 	/* The top holds the one reference left (it has no parents). */
@@ -1012,6 +1008,7 @@ static int modules_minsol(fo_risk *r, uint32_t k, fo_dd_edge *out)
 	uint32_t *next = malloc((nm ? nm : 1) * sizeof *next);
 	int err = FO_ENOMEM;
 	uint32_t done_upto = 0;
+	size_t live_after_gc = fo_dd_live_nodes(m);
 	if (!z || !head || !next)
 		goto done;
 	memset(head, 0xFF, (nm ? nm : 1) * sizeof *head);
@@ -1041,8 +1038,7 @@ static int modules_minsol(fo_risk *r, uint32_t k, fo_dd_edge *out)
 			fo_dd_deref(m, z[j]);
 			z[j] = FO_DD_ERR;
 		}
-		if (fo_dd_live_nodes(m) > ((size_t)1 << 20))
-			fo_dd_gc(m);
+		fo_dd_gc_maybe(m, &live_after_gc);
 	}
 	*out = z[nm - 1];
 	z[nm - 1] = FO_DD_ERR;
