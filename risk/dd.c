@@ -60,6 +60,8 @@ struct fo_dd {
 	uint32_t nvars;
 	size_t limit, bytes, peak, charged;
 	int err;
+	int over_budget;
+	size_t budget;
 	uint64_t lookups, hits;
 };
 
@@ -197,6 +199,11 @@ static uint32_t mk(fo_dd *m, uint32_t var, uint32_t lo, uint32_t hi)
 			return i;
 	}
 	uint32_t idx;
+	if (m->budget && m->live >= m->budget) {
+		m->over_budget = 1;
+		set_err(m, FO_ELIMIT);
+		return FO_DD_ERR;
+	}
 	if (m->free_head != NIL) {
 		idx = m->free_head;
 		m->free_head = m->nodes[idx].next;
@@ -330,7 +337,13 @@ void fo_dd_free(fo_dd *m)
 }
 
 int fo_dd_error(const fo_dd *m) { return m->err; }
-void fo_dd_clear_error(fo_dd *m) { m->err = FO_OK; }
+void fo_dd_clear_error(fo_dd *m)
+{
+	m->err = FO_OK;
+	m->over_budget = 0;
+}
+void fo_dd_set_budget(fo_dd *m, size_t max_live) { m->budget = max_live; }
+int fo_dd_over_budget(const fo_dd *m) { return m->over_budget; }
 uint32_t fo_dd_nvars(const fo_dd *m) { return m->nvars; }
 
 uint32_t fo_dd_level(const fo_dd *m, fo_dd_edge e)

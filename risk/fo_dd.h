@@ -49,7 +49,7 @@ typedef uint32_t fo_dd_edge;
 #define FO_DD_TERMINAL_LEVEL UINT32_MAX
 /* Order bound meaning "no bound" for the truncating ZBDD operations. */
 #define FO_DD_NO_BOUND ((uint32_t)0xFFFFFF)
-#define FO_DD_MAX_DEPTH 200000u
+#define FO_DD_MAX_DEPTH 50000u
 
 typedef struct fo_dd fo_dd;
 
@@ -63,6 +63,12 @@ void fo_dd_free(fo_dd *m);
 /* First error recorded (FO_OK if none), and clearing it. */
 int fo_dd_error(const fo_dd *m);
 void fo_dd_clear_error(fo_dd *m);
+
+/* A budget of live nodes (0: none, the default): creating a node past it
+ * fails with FO_ELIMIT and fo_dd_over_budget says it was the budget (not
+ * the memory limit). For racing variable orders cheaply. */
+void fo_dd_set_budget(fo_dd *m, size_t max_live);
+int fo_dd_over_budget(const fo_dd *m);
 
 /* ---- Node access (all O(1)) ---- */
 uint32_t fo_dd_nvars(const fo_dd *m);

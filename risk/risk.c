@@ -26,6 +26,11 @@
 #define NONE UINT32_MAX
 
 extern double fo_risk__enum_max;
+extern size_t fo_risk__budget0;
+
+/* The first node budget of the race of variable orders (ensure_bdd). A
+ * variable only so that the unit tests can make every order race. */
+size_t fo_risk__budget0 = (size_t)1 << 16;
 
 struct fo_risk {
 	const fo_ft *ft;
@@ -50,6 +55,9 @@ struct fo_risk {
 	uint32_t *mod_parent;   /* module -> the module whose BDD uses it */
 	fo_dd_edge *mod_bdd;    /* referenced; FO_DD_ERR until built */
 	double *p_of_level;
+	uint64_t *tsize;        /* node -> size of its tree (ordering key) */
+	int variant;            /* the variable order in use (assign_levels) */
+	size_t peak_before;     /* peak bytes of the managers raced before */
 	fo_dd *dd;
 	fo_dd_edge bdd; /* the top's BDD (mod_bdd[top]); FO_DD_ERR until built */
 	size_t bdd_nodes;
@@ -170,6 +178,7 @@ void fo_risk_free(fo_risk *r)
 	free(r->mod_parent);
 	free(r->mod_bdd);
 	free(r->p_of_level);
+	free(r->tsize);
 	free(r);
 }
 
@@ -182,6 +191,8 @@ void fo_risk_free(fo_risk *r)
  * variables are numbered in pre-order (events, and the modules' own
  * variables), which is the static variable order; a gate's gate arguments
  * are visited before its event arguments. */
+static int assign_levels(fo_risk *r, int variant);
+
 static int prepare(fo_risk *r)
 {
 	if (r->prepared)
@@ -295,18 +306,29 @@ static int prepare(fo_risk *r)
 			r->mod_bdd[mi] = FO_DD_ERR;
 		}
 	}
-	/* Levels in pre-order. */
+	/* The number of variables (levels are assigned by assign_levels). */
 	for (uint32_t i = 0; i < npre; i++) {
 		uint32_t node = pre[i];
 		if (fo_ft_node_op(ft, node) == FO_FT_EVENT) {
-			uint32_t ev = fo_ft_node_event(ft, node);
-			r->level_of_event[ev] = r->nlevels;
-			r->event_of_level[r->nlevels++] = ev;
+			r->nlevels++;
 			r->nevents++;
 		} else if (r->mod_of_node[node] != NONE && node != top) {
-			r->mod_level[r->mod_of_node[node]] = r->nlevels;
-			r->event_of_level[r->nlevels++] = NONE;
+			r->nlevels++;
 		}
+	}
+	r->tsize = malloc(nn1 * sizeof *r->tsize);
+	if (!r->tsize)
+		goto done;
+	/* Tree sizes (shared subtrees counted at each use, capped): the key
+	 * of the ordering variants. */
+	for (uint32_t i = 0; i < r->npost; i++) {
+		uint32_t node = r->post[i];
+		const uint32_t *args;
+		size_t na = fo_ft_node_args(ft, node, &args);
+		uint64_t sz = 1;
+		for (size_t j = 0; j < na; j++)
+			sz += r->tsize[args[j]];
+		r->tsize[node] = sz > ((uint64_t)1 << 40) ? (uint64_t)1 << 40 : sz;
 	}
 	/* The enclosing module of each node, parents first (reverse
 	 * post-order); by the module property it does not depend on the
@@ -326,20 +348,8 @@ static int prepare(fo_risk *r)
 		}
 	}
 	r->p_of_level = malloc((r->nlevels ? r->nlevels : 1) * sizeof *r->p_of_level);
-	if (!r->p_of_level)
+	if (!r->p_of_level || (err = assign_levels(r, 0)))
 		goto done;
-	for (uint32_t lv = 0; lv < r->nlevels; lv++)
-		r->p_of_level[lv] = r->event_of_level[lv] != NONE
-					    ? fo_ft_event_p(ft, r->event_of_level[lv])
-					    : NAN;
-	if (fo_dd_new(&r->dd, r->nlevels ? r->nlevels : 1, r->opts.mem_limit) != FO_OK) {
-		err = FO_ELIMIT;
-		if (r->diag)
-			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
-				    "the memory limit of %zu bytes is too small for the decision diagrams",
-				    r->opts.mem_limit);
-		goto done;
-	}
 	r->prepared = 1;
 	err = FO_OK;
 done:
@@ -355,7 +365,137 @@ done:
 	return err;
 }
 
+/* Numbers the variables (events, and the variables of the modules) in the
+ * pre-order of a depth-first walk from the top, the static variable order.
+ * The walk takes a gate's gate arguments before its events, the gates in
+ * one of three orders: as written (variant 0), largest tree first (1),
+ * smallest first (2). No order is best for every tree (docs/risk.md,
+ * "Limits"): ensure_bdd races them. */
+struct argkey {
+	uint64_t key;
+	uint32_t node;
+};
+
+static int cmp_argkey(const void *a, const void *b)
+{
+	const struct argkey *x = a, *y = b;
+	return x->key > y->key ? -1 : x->key < y->key;
+}
+
+static int assign_levels(fo_risk *r, int variant)
+{
+	const fo_ft *ft = r->ft;
+	uint32_t nn = fo_ft_node_count(ft), ne = fo_ft_event_count(ft);
+	size_t nn1 = nn ? nn : 1, total = 0;
+	for (uint32_t i = 0; i < r->npost; i++) {
+		const uint32_t *args;
+		total += fo_ft_node_args(ft, r->post[i], &args);
+	}
+	uint8_t *state = calloc(nn1, 1);
+	uint32_t *stack = malloc(nn1 * sizeof *stack);
+	size_t *pos = malloc(nn1 * sizeof *pos);
+	size_t *end = malloc(nn1 * sizeof *end);
+	struct argkey *ord = malloc((total ? total : 1) * sizeof *ord);
+	int err = FO_ENOMEM;
+	if (!state || !stack || !pos || !end || !ord)
+		goto done;
+	memset(r->level_of_event, 0xFF, (ne ? ne : 1) * sizeof *r->level_of_event);
+	uint32_t sp = 0, nl = 0, top = fo_ft_top(ft);
+	size_t used = 0;
+	stack[sp++] = top;
+	state[top] = 1;
+	int fresh = 1;
+	while (sp) {
+		uint32_t node = stack[sp - 1];
+		if (fresh) {
+			/* First visit: number it, and lay out its arguments in the
+			 * variant's order (gates by key, then events as written). */
+			if (fo_ft_node_op(ft, node) == FO_FT_EVENT) {
+				uint32_t ev = fo_ft_node_event(ft, node);
+				r->level_of_event[ev] = nl;
+				r->event_of_level[nl++] = ev;
+			} else if (r->mod_of_node[node] != NONE && node != top) {
+				r->mod_level[r->mod_of_node[node]] = nl;
+				r->event_of_level[nl++] = NONE;
+			}
+			const uint32_t *args;
+			size_t na = fo_ft_node_args(ft, node, &args);
+			pos[sp - 1] = used;
+			for (size_t j = 0; j < na; j++) {
+				uint32_t a = args[j];
+				uint64_t key;
+				if (fo_ft_node_op(ft, a) == FO_FT_EVENT)
+					key = (uint64_t)(na - j); /* below every gate key */
+				else if (variant == 1)
+					key = ((uint64_t)1 << 62) + r->tsize[a];
+				else if (variant == 2)
+					key = ((uint64_t)1 << 62) + ((uint64_t)1 << 41) - r->tsize[a];
+				else
+					key = ((uint64_t)1 << 62) + (uint64_t)(na - j);
+				ord[used++] = (struct argkey){key, a};
+			}
+			qsort(ord + pos[sp - 1], na, sizeof *ord, cmp_argkey);
+			end[sp - 1] = used;
+		}
+		fresh = 0;
+		while (pos[sp - 1] < end[sp - 1] && state[ord[pos[sp - 1]].node])
+			pos[sp - 1]++;
+		if (pos[sp - 1] < end[sp - 1]) {
+			uint32_t a = ord[pos[sp - 1]++].node;
+			state[a] = 1;
+			stack[sp++] = a;
+			fresh = 1;
+			continue;
+		}
+		sp--;
+	}
+	for (uint32_t lv = 0; lv < r->nlevels; lv++)
+		r->p_of_level[lv] = r->event_of_level[lv] != NONE
+					    ? fo_ft_event_p(ft, r->event_of_level[lv])
+					    : NAN;
+	r->variant = variant;
+	err = FO_OK;
+done:
+	free(state);
+	free(stack);
+	free(pos);
+	free(end);
+	free(ord);
+	return err;
+}
+
+/* A fresh manager over the order `variant` (diagrams built before are
+ * gone). budget: live nodes allowed (0: none). */
+static int new_manager(fo_risk *r, int variant, size_t budget)
+{
+	if (r->dd && fo_dd_peak_bytes(r->dd) > r->peak_before)
+		r->peak_before = fo_dd_peak_bytes(r->dd);
+	fo_dd_free(r->dd);
+	r->dd = NULL;
+	r->bdd = FO_DD_ERR;
+	for (uint32_t i = 0; i < r->nmods; i++)
+		r->mod_bdd[i] = FO_DD_ERR;
+	int err = assign_levels(r, variant);
+	if (err)
+		return err;
+	if (fo_dd_new(&r->dd, r->nlevels ? r->nlevels : 1, r->opts.mem_limit) != FO_OK) {
+		if (r->diag)
+			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+				    "the memory limit of %zu bytes is too small for the decision diagrams",
+				    r->opts.mem_limit);
+		return FO_ELIMIT;
+	}
+	fo_dd_set_budget(r->dd, budget);
+	return FO_OK;
+}
+
 /* ---- Building diagrams over the gates ---- */
+
+static int cmp_u64_desc(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x > y ? -1 : x < y;
+}
 
 /* The BDD (zdd = 0) or the truncated cut-set ZBDD (zdd = 1, coherent
  * trees only) of one node from its arguments' diagrams. */
@@ -379,33 +519,37 @@ static fo_dd_edge build_node(fo_risk *r, uint32_t node, const fo_dd_edge *val, i
 	case FO_FT_NOT:
 		return fo_dd_bdd_not(m, val[args[0]]);
 	case FO_FT_AND:
-		acc = FO_DD_TRUE;
-		for (size_t i = 0; i < na && acc != FO_DD_ERR; i++) {
-			if (zdd)
-				acc = fo_dd_zdd_minimize(
-					m, fo_dd_zdd_product(m, acc, val[args[i]], k));
-			else
-				acc = fo_dd_bdd_and(m, acc, val[args[i]]);
-			if (acc == FO_DD_FALSE)
-				break;
-		}
-		return acc;
 	case FO_FT_OR:
-		acc = FO_DD_FALSE;
+	case FO_FT_XOR: {
+		/* Deepest arguments first: each next one then usually sits above
+		 * the accumulated diagram, and joining costs little (folding in
+		 * written order is quadratic on a wide gate over a chain). */
+		uint64_t *ord = malloc((na ? na : 1) * sizeof *ord);
+		if (!ord)
+			return FO_DD_ERR;
+		for (size_t i = 0; i < na; i++) {
+			fo_dd_edge e = val[args[i]];
+			uint64_t lv = e == FO_DD_ERR ? 0 : fo_dd_level(m, e);
+			ord[i] = lv << 32 | e;
+		}
+		qsort(ord, na, sizeof *ord, cmp_u64_desc);
+		fo_ft_op op = fo_ft_node_op(ft, node);
+		acc = op == FO_FT_AND ? FO_DD_TRUE : FO_DD_FALSE;
 		for (size_t i = 0; i < na && acc != FO_DD_ERR; i++) {
-			if (zdd)
-				acc = fo_dd_zdd_union(m, acc, val[args[i]]);
+			fo_dd_edge a = (fo_dd_edge)ord[i];
+			if (op == FO_FT_AND)
+				acc = zdd ? fo_dd_zdd_minimize(m, fo_dd_zdd_product(m, acc, a, k))
+					  : fo_dd_bdd_and(m, acc, a);
+			else if (op == FO_FT_OR)
+				acc = zdd ? fo_dd_zdd_union(m, acc, a) : fo_dd_bdd_or(m, acc, a);
 			else
-				acc = fo_dd_bdd_or(m, acc, val[args[i]]);
-			if (!zdd && acc == FO_DD_TRUE)
+				acc = fo_dd_bdd_xor(m, acc, a);
+			if (!zdd && op != FO_FT_XOR && acc == (op == FO_FT_AND ? FO_DD_FALSE : FO_DD_TRUE))
 				break;
 		}
-		return zdd ? fo_dd_zdd_minimize(m, acc) : acc;
-	case FO_FT_XOR:
-		acc = FO_DD_FALSE;
-		for (size_t i = 0; i < na && acc != FO_DD_ERR; i++)
-			acc = fo_dd_bdd_xor(m, acc, val[args[i]]);
-		return acc;
+		free(ord);
+		return zdd && op == FO_FT_OR ? fo_dd_zdd_minimize(m, acc) : acc;
+	}
 	case FO_FT_ATLEAST: {
 		/* t[j]: at least j of the arguments seen so far (j <= kk). */
 		uint32_t kk = fo_ft_node_k(ft, node);
@@ -436,8 +580,10 @@ static fo_dd_edge build_node(fo_risk *r, uint32_t node, const fo_dd_edge *val, i
 /* Builds the diagram of every cone node bottom-up and returns the top's
  * (referenced) in *out. Each node's diagram is referenced until its last
  * parent is built; the collector runs between gates when the table grew. */
-static int build_all(fo_risk *r, int zdd, uint32_t k, fo_dd_edge *out, const char *what)
+static int build_all(fo_risk *r, int zdd, uint32_t k, fo_dd_edge *out, const char *what,
+		     uint32_t *progress)
 {
+	*progress = 0;
 	const fo_ft *ft = r->ft;
 	uint32_t nn = fo_ft_node_count(ft);
 	fo_dd *m = r->dd;
@@ -445,7 +591,8 @@ static int build_all(fo_risk *r, int zdd, uint32_t k, fo_dd_edge *out, const cha
 	fo_dd_edge *val = malloc((nn ? nn : 1) * sizeof *val);
 	uint32_t *parents = calloc(nn ? nn : 1, sizeof *parents);
 	uint32_t *seen = malloc((nn ? nn : 1) * sizeof *seen);
-	if (!val || !parents || !seen) {
+	uint32_t *lastpar = malloc((nn ? nn : 1) * sizeof *lastpar);
+	if (!val || !parents || !seen || !lastpar) {
 		if (r->diag)
 			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL, "out of memory");
 		goto done;
@@ -463,18 +610,26 @@ static int build_all(fo_risk *r, int zdd, uint32_t k, fo_dd_edge *out, const cha
 			}
 	}
 	memset(seen, 0xFF, (nn ? nn : 1) * sizeof *seen);
+	memset(lastpar, 0xFF, (nn ? nn : 1) * sizeof *lastpar);
 	size_t live_after_gc = fo_dd_live_nodes(m);
 	for (uint32_t i = 0; i < r->npost; i++) {
 		uint32_t node = r->post[i];
 		fo_dd_edge e = build_node(r, node, val, zdd, k);
+		/* An ATLEAST may finish although an update it did not need
+		 * failed: the manager's error decides. */
+		if (fo_dd_error(m) != FO_OK)
+			e = FO_DD_ERR;
 		if (e == FO_DD_ERR && fo_dd_error(m) == FO_ELIMIT) {
 			/* Retry once with only the live diagrams kept. */
 			fo_dd_gc(m);
 			fo_dd_clear_error(m);
 			e = build_node(r, node, val, zdd, k);
+			if (fo_dd_error(m) != FO_OK)
+				e = FO_DD_ERR;
 		}
 		if (e == FO_DD_ERR) {
-			err = dd_fail(r, what, node);
+			*progress = i;
+			err = fo_dd_over_budget(m) ? FO_ELIMIT : dd_fail(r, what, node);
 			for (uint32_t j = 0; j < i; j++)
 				if (seen[r->post[j]] == 1)
 					fo_dd_deref(m, val[r->post[j]]);
@@ -501,6 +656,10 @@ static int build_all(fo_risk *r, int zdd, uint32_t k, fo_dd_edge *out, const cha
 		size_t na = fo_ft_node_args(ft, node, &args);
 		for (size_t j = 0; j < na; j++) {
 			uint32_t a = args[j];
+			/* Once per distinct argument (AND(a, a) has one parent). */
+			if (lastpar[a] == node)
+				continue;
+			lastpar[a] = node;
 			if (seen[a] == 1 && --parents[a] == 0) {
 				fo_dd_deref(m, val[a]);
 				seen[a] = 2; /* released */
@@ -515,6 +674,7 @@ done:
 	free(val);
 	free(parents);
 	free(seen);
+	free(lastpar);
 	return err;
 }
 
@@ -526,9 +686,33 @@ static int ensure_bdd(fo_risk *r)
 	if (r->bdd != FO_DD_ERR)
 		return FO_OK;
 	fo_dd_edge top;
-	err = build_all(r, 0, 0, &top, "the BDD");
-	if (err)
-		return err;
+	/* The three orders race: each may use `budget` live nodes; the first
+	 * to finish wins; else the budget grows fourfold. Past the last
+	 * budget, the order that built the most gates goes on unbounded. The
+	 * cost is within a small factor of the best order's. */
+	int best = 0;
+	uint32_t best_progress = 0;
+	for (size_t budget = fo_risk__budget0;; budget *= 4) {
+		int last = budget > ((size_t)1 << 24);
+		for (int v = 0; v < 3; v++) {
+			if (last && v != best)
+				continue;
+			if ((err = new_manager(r, v, last ? 0 : budget)))
+				return err;
+			uint32_t progress = 0;
+			err = build_all(r, 0, 0, &top, "the BDD", &progress);
+			if (err == FO_OK)
+				goto built;
+			if (!fo_dd_over_budget(r->dd))
+				return err;
+			if (progress > best_progress) {
+				best_progress = progress;
+				best = v;
+			}
+		}
+	}
+built:
+	fo_dd_set_budget(r->dd, 0);
 	r->bdd = top;
 	r->bdd_nodes = 0;
 	for (uint32_t i = 0; i < r->nmods; i++)
@@ -1061,17 +1245,21 @@ static int make_cutsets(fo_risk *r)
 	int err = prepare(r);
 	if (err)
 		return err;
-	fo_dd *m = r->dd;
+	fo_dd *m;
 	uint32_t k = r->opts.max_order ? r->opts.max_order : FO_DD_NO_BOUND;
 	fo_dd_edge z;
 	if (r->opts.max_order && r->coherent) {
 		/* Direct: the bound prunes every intermediate family. */
-		if ((err = build_all(r, 1, k, &z, "the cut-set ZBDD")))
+		uint32_t progress;
+		if (!r->dd && (err = new_manager(r, 0, 0)))
+			return err;
+		if ((err = build_all(r, 1, k, &z, "the cut-set ZBDD", &progress)))
 			return err;
 	} else {
 		if ((err = ensure_bdd(r)) || (err = modules_minsol(r, k, &z)))
 			return err;
 	}
+	m = r->dd; /* ensure_bdd may have made a new manager */
 	r->zbdd_nodes = fo_dd_size(m, z);
 	struct fo_cutsets *cs = calloc(1, sizeof *cs);
 	err = FO_ENOMEM;
@@ -1793,5 +1981,7 @@ void fo_risk_stats_get(const fo_risk *r, fo_risk_stats *out)
 	out->bdd_nodes = r->bdd_nodes;
 	out->zbdd_nodes = r->zbdd_nodes;
 	out->peak_bytes = r->dd ? fo_dd_peak_bytes(r->dd) : 0;
+	if (r->peak_before > out->peak_bytes)
+		out->peak_bytes = r->peak_before;
 	out->events = r->nevents;
 }
