@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "analyzer/fo_engine.h"
@@ -26,6 +27,9 @@
 #include "graphs/fo_ft.h"
 #include "helpers/fixture.h"
 #include "helpers/rgraph.h"
+#include "graphs/fo_snapshot.h"
+#include "importers/fo_inventory.h"
+#include "importers/fo_invwrite.h"
 #include "reports/report_int.h"
 #include "risk/fo_ftgraph.h"
 
@@ -607,6 +611,327 @@ static void entangled_cycle_limit(void **state)
 	fo_graph_free(g);
 }
 
+
+/* ---------------------------------------------------------- failure data */
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(dir, "/tmp/fo-ftg-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *tmp(const char *name)
+{
+	static char buf[4][128];
+	static int i;
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
+	return buf[i];
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+	const char *path = tmp(name);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+	return path;
+}
+
+/* Loads text as an inventory: the graph (NULL on errors) and, in msgs, every
+ * diagnostic as "LINE:COL: message" one per line. */
+static fo_graph *load_text(const char *text, char *msgs, size_t cap)
+{
+	fo_graph *g = NULL;
+	fo_diag *d = NULL;
+	const char *path = write_file("in.xml", text);
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	int err = fo_inventory_load(&g, path, NULL, d);
+	msgs[0] = '\0';
+	size_t *order = NULL;
+	assert_int_equal(fo_diag_order(d, &order), FO_OK);
+	for (size_t i = 0; i < fo_diag_count(d); i++) {
+		const fo_diag_entry *e = fo_diag_get(d, order[i]);
+		size_t len = strlen(msgs);
+		snprintf(msgs + len, cap - len, "%lu:%lu: %s [%s]\n", e->line, e->col, e->msg,
+			 e->code ? e->code : "-");
+	}
+	free(order);
+	assert_int_equal(err == FO_OK, g != NULL);
+	fo_diag_free(d);
+	return g;
+}
+
+static double p_of(const fo_graph *g, const char *id)
+{
+	return fo_ftgraph_node_p(g, fx_id(g, id));
+}
+
+static const char *FD_OK =
+	"<inventory version=\"1\">\n"
+	"  <failure-data kind=\"host\" mtbf=\"9996\" mttr=\"4\"/>\n"
+	"  <failure-data kind=\"cvm\" p=\"5e-4\"/>\n"
+	"  <failure-data kind=\"building\" p=\" 0.25 \"/>\n"
+	"  <node id=\"dc\" kind=\"building\"/>\n"
+	"  <node id=\"h1\" kind=\"host\" in=\"dc\"/>\n"
+	"  <node id=\"h2\" kind=\"host\" p=\"0\"/>\n"
+	"  <node id=\"h3\" kind=\"host\" mtbf=\"8760\" mttr=\"0\" owner=\"ops\"/>\n"
+	"  <node id=\"v1\" kind=\"ec2\"><requires ref=\"h1\"/></node>\n"
+	"  <node id=\"v2\" kind=\"vm\" p=\"1\"/>\n"
+	"  <node id=\"app\" kind=\"app\"><requires ref=\"v1\"/></node>\n"
+	"</inventory>\n";
+
+static void failure_data_values(void **state)
+{
+	(void)state;
+	char msgs[2048];
+	fo_graph *g = load_text(FD_OK, msgs, sizeof msgs);
+	assert_string_equal(msgs, "");
+	assert_non_null(g);
+	/* own data, or the kind's default (an alias is its kind), else none */
+	assert_true(p_of(g, "dc") == 0.25);
+	assert_true(p_of(g, "h1") == 4.0 / 10000.0);
+	assert_true(p_of(g, "h2") == 0);
+	assert_true(p_of(g, "h3") == 0);
+	assert_true(p_of(g, "v1") == 5e-4);
+	assert_true(p_of(g, "v2") == 1);
+	assert_true(p_of(g, "app") < 0);
+	/* the defaults are the nodes' properties, as if written on them */
+	const fo_prop *pr;
+	size_t n = fo_graph_node_props(g, fx_id(g, "h1"), &pr);
+	assert_int_equal(n, 2);
+	assert_string_equal(pr[0].key, "mtbf");
+	assert_string_equal(pr[0].value, "9996");
+	assert_string_equal(pr[1].key, "mttr");
+	/* the tree's events carry them */
+	fo_ft *ft = build(g, fx_id(g, "app"), FO_FTG_DOWN);
+	assert_int_equal(fo_ft_event_count(ft), 4);
+	assert_string_equal(fo_ft_event_name(ft, 0), "dc");
+	assert_true(fo_ft_event_p(ft, 0) == 0.25);
+	assert_true(fo_ft_event_p(ft, 1) == 4.0 / 10000.0);
+	assert_true(fo_ft_event_p(ft, 2) == 5e-4);
+	assert_true(fo_ft_event_p(ft, 3) < 0); /* app: none */
+	fo_ft_free(ft);
+	fo_graph_free(g);
+
+	/* the number syntax and the combinations read by fo_ftgraph_node_p */
+	double x;
+	assert_int_equal(fo_inventory_number("1e-3", &x), FO_OK);
+	assert_true(x == 1e-3);
+	assert_int_equal(fo_inventory_number(" .5 ", &x), FO_OK);
+	assert_int_equal(fo_inventory_number("5.", &x), FO_OK);
+	assert_int_equal(fo_inventory_number("-2E+2", &x), FO_OK);
+	assert_true(x == -200);
+	static const char *const bad[] = { "", " ", ".", "e5", "1e", "0x1p3", "inf", "nan", "1,5",
+					   "1 5", "5%", "--1", "1e999" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (fo_inventory_number(bad[i], &x) != FO_EINPUT)
+			fail_msg("'%s' read as a number", bad[i]);
+	assert_true(fo_inventory_failure_p("0.1", NULL, NULL) == 0.1);
+	assert_true(fo_inventory_failure_p(NULL, "3", "1") == 0.25);
+	assert_true(fo_inventory_failure_p("0.1", "3", "1") < 0);
+	assert_true(fo_inventory_failure_p(NULL, "3", NULL) < 0);
+	assert_true(fo_inventory_failure_p(NULL, NULL, "1") < 0);
+	assert_true(fo_inventory_failure_p("high", NULL, NULL) < 0);
+	assert_true(fo_inventory_failure_p("1.01", NULL, NULL) < 0);
+	assert_true(fo_inventory_failure_p(NULL, "0", "1") < 0);
+	assert_true(fo_inventory_failure_p(NULL, "1", "-1") < 0);
+	assert_true(fo_inventory_failure_p(NULL, NULL, NULL) < 0);
+}
+
+/* Each error of failure data, with its exact message, code and place. */
+static void failure_data_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *xml, *want;
+	} cases[] = {
+		{ "<node id=\"a\" kind=\"host\" p=\"1.5\"/>",
+		  "2:29: bad p '1.5': a probability is between 0 and 1 [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" p=\"-0.1\"/>",
+		  "2:29: bad p '-0.1': a probability is between 0 and 1 [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" p=\"10%\"/>",
+		  "2:29: bad p '10%': not a number (write a decimal such as 0.0005 or 5e-4) [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" mtbf=\"0\" mttr=\"1\"/>",
+		  "2:32: bad mtbf '0': the mean time between failures must be more than 0 hours [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" mtbf=\"ten\" mttr=\"1\"/>",
+		  "2:32: bad mtbf 'ten': not a number of hours [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" mtbf=\"10\" mttr=\"-1\"/>",
+		  "2:42: bad mttr '-1': the mean time to repair cannot be negative [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" mtbf=\"10\" mttr=\"1h\"/>",
+		  "2:42: bad mttr '1h': not a number of hours [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" p=\"0.1\" mtbf=\"10\" mttr=\"1\"/>",
+		  "2:26: p together with mtbf and mttr: give either p or mtbf and mttr [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" p=\"0.1\" mttr=\"1\"/>",
+		  "2:26: p together with mttr: give either p or mtbf and mttr [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" mtbf=\"10\"/>",
+		  "2:26: mtbf without mttr: p = mttr / (mtbf + mttr) needs both [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" mttr=\"10\"/>",
+		  "2:26: mttr without mtbf: p = mttr / (mtbf + mttr) needs both [bad-failure-data]\n" },
+		{ "<failure-data kind=\"host\" p=\"2\"/><node id=\"a\" kind=\"host\"/>",
+		  "2:30: bad p '2': a probability is between 0 and 1 [bad-failure-data]\n" },
+		{ "<failure-data kind=\"host\"/>",
+		  "2:1: <failure-data> gives no failure data: write p=, or mtbf= and mttr= [bad-failure-data]\n" },
+		{ "<failure-data p=\"0.1\"/>",
+		  "2:1: missing attribute 'kind' on <failure-data> [missing-attribute]\n" },
+		{ "<failure-data kind=\"Host\" p=\"0.1\"/>",
+		  "2:21: bad kind 'Host': a kind is a lowercase word ([a-z][a-z0-9_-]*) [bad-kind]\n" },
+		{ "<failure-data kind=\"hots\" p=\"0.1\"/><node id=\"a\" kind=\"host\"/>",
+		  "2:21: <failure-data> for kind 'hots', which no node has and fallout does not know; "
+		  "did you mean 'host'? [failure-data-kind]\n" },
+		{ "<failure-data kind=\"vm\" p=\"0.1\"/>\n<failure-data kind=\"cvm\" p=\"0.2\"/>",
+		  "3:21: second <failure-data> for kind 'vm' (first at line 2) [duplicate-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\"/><failure-data kind=\"host\" p=\"0.1\"/>",
+		  "2:27: <failure-data> after the first <node>: declare the defaults before the nodes "
+		  "[failure-data-order]\n" },
+		{ "<failure-data kind=\"host\" p=\"0.1\" q=\"1\"/>",
+		  "2:35: unknown attribute 'q' on <failure-data> [unknown-attribute]\n" },
+		{ "<node id=\"a\" kind=\"host\"><failure-data kind=\"host\" p=\"0.1\"/></node>",
+		  "2:26: element <failure-data> is not allowed in <node> [unknown-element]\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char xml[1024], msgs[2048];
+		snprintf(xml, sizeof xml, "<inventory>\n%s\n</inventory>\n", cases[i].xml);
+		fo_graph *g = load_text(xml, msgs, sizeof msgs);
+		if (g || strcmp(msgs, cases[i].want) != 0)
+			fail_msg("case %zu: got\n%swanted\n%s", i, msgs, cases[i].want);
+	}
+	/* a documented kind that no node has yet is fine (a shared header of
+	 * defaults), and a node of an unknown kind makes its default used */
+	char msgs[1024];
+	fo_graph *g = load_text("<inventory><failure-data kind=\"dns\" p=\"0.1\"/>"
+				"<failure-data kind=\"ups\" p=\"0.2\"/><node id=\"u\" kind=\"ups\"/>"
+				"</inventory>",
+				msgs, sizeof msgs);
+	assert_string_equal(msgs, "");
+	assert_true(p_of(g, "u") == 0.2);
+	fo_graph_free(g);
+}
+
+/* Writes g with fo_invwrite into a file; returns its path. */
+static const char *write_graph(const fo_graph *g, const char *name)
+{
+	const char *path = tmp(name);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fo_invwrite(fp, g), FO_OK);
+	assert_int_equal(fclose(fp), 0);
+	return path;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	char *buf = malloc(1 << 16);
+	assert_non_null(buf);
+	size_t n = fread(buf, 1, (1 << 16) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static void same_p(const fo_graph *a, const fo_graph *b)
+{
+	assert_int_equal(fo_graph_node_count(a), fo_graph_node_count(b));
+	for (uint32_t v = 0; v < fo_graph_node_count(a); v++) {
+		assert_string_equal(fo_graph_node_id(a, v), fo_graph_node_id(b, v));
+		double x = fo_ftgraph_node_p(a, v), y = fo_ftgraph_node_p(b, v);
+		if (!(x == y))
+			fail_msg("%s: p %g then %g", fo_graph_node_id(a, v), x, y);
+	}
+}
+
+/* The failure data means the same through a snapshot (rows and compiled
+ * copy) and through convert's XML, read back: the defaults are written on
+ * each node, and the second round is byte for byte the first. */
+static void failure_data_round_trip(void **state)
+{
+	(void)state;
+	char msgs[1024];
+	fo_graph *g = load_text(FD_OK, msgs, sizeof msgs), *s = NULL, *x = NULL, *x2 = NULL;
+	fo_diag *d = NULL;
+	char *label = NULL;
+	assert_non_null(g);
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	const char *db = tmp("fd.db");
+	assert_int_equal(fo_snapshot_save(&label, db, g, "one", NULL, NULL, d), FO_OK);
+	assert_int_equal(fo_snapshot_load(&s, db, "one", d), FO_OK);
+	assert_int_equal(fo_diag_count(d), 0);
+	same_p(g, s);
+	const char *out1 = write_graph(s, "out1.xml");
+	char *text1 = slurp(out1);
+	assert_null(strstr(text1, "failure-data"));
+	assert_non_null(strstr(text1, "<node id=\"h1\" kind=\"host\" in=\"dc\" mtbf=\"9996\" mttr=\"4\"/>"));
+	assert_int_equal(fo_inventory_load(&x, out1, NULL, d), FO_OK);
+	same_p(g, x);
+	char *text2 = slurp(write_graph(x, "out2.xml"));
+	assert_string_equal(text1, text2);
+	assert_int_equal(fo_inventory_load(&x2, tmp("out2.xml"), NULL, d), FO_OK);
+	same_p(g, x2);
+	free(text1);
+	free(text2);
+	free(label);
+	fo_graph_free(g);
+	fo_graph_free(s);
+	fo_graph_free(x);
+	fo_graph_free(x2);
+	fo_diag_free(d);
+}
+
+/* Properties named p, mtbf, mttr from a source other than an inventory
+ * need not be failure data: convert writes them as _p, ... so the output
+ * reads back, with no failure data, as the graph has none. Valid ones stay
+ * failure data. */
+static void failure_data_foreign_props(void **state)
+{
+	(void)state;
+	fo_builder *b = NULL;
+	fo_diag *d = NULL;
+	fo_graph *g = NULL, *back = NULL;
+	uint32_t a, c, e;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_builder_new(&b, d, "cmdb"), FO_OK);
+	assert_int_equal(fo_builder_add_node(b, "a", "host", NULL, NULL, 0, (fo_pos){ 1, 1 }, &a), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, a, "p", "high"), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, a, "mttr", "4"), FO_OK);
+	assert_int_equal(fo_builder_add_node(b, "c", "host", NULL, NULL, 0, (fo_pos){ 2, 1 }, &c), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, c, "mtbf", "100"), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, c, "mttr", "25"), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, c, "p", "0.3"), FO_OK); /* with both: not valid */
+	assert_int_equal(fo_builder_add_node(b, "e", "host", NULL, NULL, 0, (fo_pos){ 3, 1 }, &e), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, e, "p", "0.3"), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, e, "p", "0.4"), FO_OK); /* the first counts */
+	assert_int_equal(fo_builder_finish(b, &g), FO_OK);
+	assert_true(fo_ftgraph_node_p(g, a) < 0);
+	assert_true(fo_ftgraph_node_p(g, c) < 0);
+	assert_true(fo_ftgraph_node_p(g, e) == 0.3);
+	const char *path = write_graph(g, "foreign.xml");
+	char *text = slurp(path);
+	assert_non_null(strstr(text, "<node id=\"a\" kind=\"host\" _p=\"high\" _mttr=\"4\"/>"));
+	assert_non_null(strstr(text, "<node id=\"c\" kind=\"host\" _mtbf=\"100\" _mttr=\"25\" _p=\"0.3\"/>"));
+	assert_non_null(strstr(text, "<node id=\"e\" kind=\"host\" p=\"0.3\" p_2=\"0.4\"/>"));
+	assert_int_equal(fo_inventory_load(&back, path, NULL, d), FO_OK);
+	same_p(g, back);
+	free(text);
+	fo_graph_free(g);
+	fo_graph_free(back);
+	fo_builder_free(b);
+	fo_diag_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -622,6 +947,10 @@ int main(void)
 		cmocka_unit_test(bad_arguments),
 		cmocka_unit_test(entangled_cycle_limit),
 		cmocka_unit_test(random_exhaustive),
+		cmocka_unit_test(failure_data_values),
+		cmocka_unit_test(failure_data_errors),
+		cmocka_unit_test(failure_data_round_trip),
+		cmocka_unit_test(failure_data_foreign_props),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
