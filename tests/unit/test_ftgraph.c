@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@
 #include "importers/fo_invwrite.h"
 #include "reports/report_int.h"
 #include "risk/fo_ftgraph.h"
+#include "risk/fo_risk.h"
 
 /* ----------------------------------------------------------- evaluator */
 
@@ -932,6 +934,319 @@ static void failure_data_foreign_props(void **state)
 	fo_diag_free(d);
 }
 
+/* ------------------------------------------- cut sets and availability */
+
+/* The app's state after the engine ran `set` as failures (DOWN) or
+ * destructions (LOST): the reference of everything below. */
+static int engine_says(fo_engine *e, uint32_t app, fo_ftg_event ev, const uint32_t *set, size_t n)
+{
+	fo_scenario sc = { 0 };
+	if (ev == FO_FTG_DOWN) {
+		sc.fail = set;
+		sc.nfail = n;
+	} else {
+		sc.destroy = set;
+		sc.ndestroy = n;
+	}
+	assert_int_equal(fo_engine_run(e, &sc), FO_OK);
+	if (ev == FO_FTG_DOWN)
+		return (fo_engine_flags(e, app) & FO_F_DOWN) != 0;
+	const uint32_t *imp;
+	size_t nimp = fo_engine_impacted(e, &imp);
+	fo_lostdeps ld;
+	assert_int_equal(fo_report__lostdeps(&ld, e, imp, nimp), FO_OK);
+	int r = fo_report__lost_rep(&ld, app) != FO_NONE;
+	fo_report__lostdeps_dispose(&ld);
+	return r;
+}
+
+/* The listed sets, as sorted graph-node masks (graphs of at most 32
+ * nodes here). */
+typedef struct listing {
+	const fo_ft *ft;
+	uint32_t *masks;
+	size_t n, cap;
+	uint32_t last_order;
+	int sorted_ok;
+} listing;
+
+static int on_set(void *arg, const uint32_t *events, uint32_t order, double p)
+{
+	listing *l = arg;
+	(void)p;
+	uint32_t m = 0;
+	for (uint32_t i = 0; i < order; i++) {
+		if (i > 0 && events[i - 1] >= events[i])
+			l->sorted_ok = 0;
+		m |= 1u << fo_ft_event_ref(l->ft, events[i]);
+	}
+	if (order < l->last_order)
+		l->sorted_ok = 0;
+	l->last_order = order;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->masks = realloc(l->masks, l->cap * sizeof *l->masks);
+		assert_non_null(l->masks);
+	}
+	l->masks[l->n++] = m;
+	return 0;
+}
+
+static int popcount(uint32_t m)
+{
+	int c = 0;
+	for (; m; m &= m - 1)
+		c++;
+	return c;
+}
+
+/* Minimal sets of nodes taking the app down, by brute force over every
+ * subset of at most max_order nodes (of all subsets when max_order is 0):
+ * a set is minimal when the engine says yes for it and no for it minus any
+ * one node (the rules are monotone). down[mask] caches the engine. Fills
+ * per-order counts; returns the sets as masks (malloc'd). */
+static uint32_t *brute_mcs(fo_engine *e, uint32_t n, uint32_t app, fo_ftg_event ev,
+			   uint32_t max_order, size_t *count, unsigned long *per_order)
+{
+	uint32_t *out = NULL, set[32];
+	size_t no = 0, cap = 0;
+	memset(per_order, 0, 33 * sizeof *per_order);
+	for (uint32_t mask = 0; mask < (1u << n); mask++) {
+		int k = popcount(mask);
+		if (max_order && k > (int)max_order)
+			continue;
+		size_t ns = 0;
+		for (uint32_t v = 0; v < n; v++)
+			if (mask >> v & 1)
+				set[ns++] = v;
+		if (!engine_says(e, app, ev, set, ns))
+			continue;
+		int minimal = 1;
+		for (size_t i = 0; i < ns && minimal; i++) {
+			uint32_t sub[32];
+			size_t m = 0;
+			for (size_t j = 0; j < ns; j++)
+				if (j != i)
+					sub[m++] = set[j];
+			minimal = !engine_says(e, app, ev, sub, m);
+		}
+		if (!minimal)
+			continue;
+		if (no == cap) {
+			cap = cap ? cap * 2 : 64;
+			out = realloc(out, cap * sizeof *out);
+			assert_non_null(out);
+		}
+		out[no++] = mask;
+		per_order[k]++;
+	}
+	*count = no;
+	return out;
+}
+
+static int cmp_mask(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void same_families(uint32_t *a, size_t na, uint32_t *b, size_t nb, const char *what, uint32_t gno,
+			  uint32_t app)
+{
+	qsort(a, na, sizeof *a, cmp_mask);
+	qsort(b, nb, sizeof *b, cmp_mask);
+	if (na != nb || (na && memcmp(a, b, na * sizeof *a) != 0))
+		fail_msg("random graph #%u, node n%u, %s: %zu sets listed, %zu by brute force",
+			 (unsigned)gno, (unsigned)app, what, na, nb);
+}
+
+/* A copy of ft whose event e has probability p[ref of e]. */
+static fo_ft *with_p(const fo_ft *ft, const double *p)
+{
+	fo_ft *c = NULL;
+	assert_int_equal(fo_ft_new(&c), FO_OK);
+	for (uint32_t x = 0; x < fo_ft_node_count(ft); x++) {
+		const uint32_t *a;
+		size_t na = fo_ft_node_args(ft, x, &a);
+		uint32_t y;
+		if (fo_ft_node_op(ft, x) == FO_FT_EVENT) {
+			uint32_t ev = fo_ft_node_event(ft, x);
+			assert_int_equal(fo_ft_add_event(c, fo_ft_event_name(ft, ev), p[fo_ft_event_ref(ft, ev)],
+							 fo_ft_event_ref(ft, ev), &y), FO_OK);
+		} else {
+			assert_int_equal(fo_ft_add_gate(c, fo_ft_node_name(ft, x), fo_ft_node_op(ft, x),
+							fo_ft_node_k(ft, x), a, na, &y), FO_OK);
+		}
+		assert_int_equal(y, x);
+	}
+	assert_int_equal(fo_ft_set_top(c, fo_ft_top(ft)), FO_OK);
+	return c;
+}
+
+/* Every minimal cut set of every node of small random inventories, of all
+ * orders, against brute force through the engine; the exact count per
+ * order; the listing checked against the engine (each set takes the app
+ * down, each set minus one node does not); the bounded family (order <= 3)
+ * equal to the sets of order <= 3; the exact probability against the sum
+ * over all subsets of nodes weighted by random p. */
+static void risk_vs_brute_force(void **state)
+{
+	(void)state;
+	uint64_t st = 0x2545f4914f6cdd1dull;
+	unsigned long sets_seen = 0, with_cycles = 0;
+	for (uint32_t gno = 0; gno < 120; gno++) {
+		rgraph_params p = {
+			.n = 3 + rgraph_rnd(&st, 8),
+			.contain_pct = rgraph_rnd(&st, 60),
+			.max_groups = 1 + rgraph_rnd(&st, 3),
+			.soft_pct = rgraph_rnd(&st, 40),
+			.copy_pct = rgraph_rnd(&st, 60),
+			.max_size = 1 + rgraph_rnd(&st, 4),
+			.flat_in = 1,
+		};
+		fo_graph *g = rgraph_new(&st, &p);
+		uint32_t n = p.n;
+		fo_engine *e = NULL;
+		double pr[32];
+		with_cycles += has_cycle(g) != 0;
+		for (uint32_t v = 0; v < n; v++)
+			pr[v] = rgraph_rnd(&st, 3) == 0 ? 0.5 : (1 + rgraph_rnd(&st, 999)) / 1000.0;
+		assert_int_equal(fo_engine_new(&e, g), FO_OK);
+		for (uint32_t app = 0; app < n; app++) {
+			for (int ev = FO_FTG_DOWN; ev <= FO_FTG_LOST; ev++) {
+				fo_ft *ft0 = build(g, app, (fo_ftg_event)ev), *ft = with_p(ft0, pr);
+				fo_risk *r = NULL;
+				fo_cutsets *cs = NULL;
+				unsigned long per[33];
+				size_t nb;
+				uint32_t *bf = brute_mcs(e, n, app, (fo_ftg_event)ev, 0, &nb, per);
+				assert_int_equal(fo_risk_new(&r, ft, NULL, NULL), FO_OK);
+				assert_int_equal(fo_risk_cutsets(r, &cs), FO_OK);
+				assert_int_equal(fo_cutsets_certain(cs), 0);
+				char want[32];
+				snprintf(want, sizeof want, "%zu", nb);
+				assert_string_equal(fo_cutsets_count(cs), want);
+				for (uint32_t k = 1; k <= n; k++) {
+					snprintf(want, sizeof want, "%lu", per[k]);
+					assert_string_equal(fo_cutsets_order_count(cs, k), want);
+				}
+				listing l = { .ft = ft, .sorted_ok = 1 };
+				assert_int_equal(fo_cutsets_list(cs, FO_CUTSETS_BY_ORDER, 0, on_set, &l), FO_OK);
+				assert_true(l.sorted_ok);
+				/* whatif's word on each listed set */
+				for (size_t i = 0; i < l.n; i++) {
+					uint32_t set[32], ns = 0;
+					for (uint32_t v = 0; v < n; v++)
+						if (l.masks[i] >> v & 1)
+							set[ns++] = v;
+					assert_true(engine_says(e, app, (fo_ftg_event)ev, set, ns));
+					for (uint32_t j = 0; j < ns; j++) {
+						uint32_t sub[32], m = 0;
+						for (uint32_t k = 0; k < ns; k++)
+							if (k != j)
+								sub[m++] = set[k];
+						assert_false(engine_says(e, app, (fo_ftg_event)ev, sub, m));
+					}
+				}
+				sets_seen += l.n;
+				same_families(l.masks, l.n, bf, nb, ev ? "lost, all orders" : "down, all orders",
+					      gno, app);
+				/* the bounded family: the sets of order <= 3 */
+				fo_risk *r3 = NULL;
+				fo_cutsets *cs3 = NULL;
+				fo_risk_opts o3 = { .max_order = 3 };
+				size_t n3;
+				uint32_t *bf3 = brute_mcs(e, n, app, (fo_ftg_event)ev, 3, &n3, per);
+				assert_int_equal(fo_risk_new(&r3, ft, &o3, NULL), FO_OK);
+				assert_int_equal(fo_risk_cutsets(r3, &cs3), FO_OK);
+				listing l3 = { .ft = ft, .sorted_ok = 1 };
+				assert_int_equal(fo_cutsets_list(cs3, FO_CUTSETS_BY_ORDER, 0, on_set, &l3), FO_OK);
+				same_families(l3.masks, l3.n, bf3, n3, "order <= 3", gno, app);
+				/* exact probability: every subset of the nodes */
+				double q = 0, got;
+				for (uint32_t mask = 0; mask < (1u << n); mask++) {
+					uint32_t set[32], ns = 0;
+					double w = 1;
+					for (uint32_t v = 0; v < n; v++) {
+						if (mask >> v & 1) {
+							set[ns++] = v;
+							w *= pr[v];
+						} else {
+							w *= 1 - pr[v];
+						}
+					}
+					if (engine_says(e, app, (fo_ftg_event)ev, set, ns))
+						q += w;
+				}
+				assert_int_equal(fo_risk_probability(r, &got), FO_OK);
+				if (!(fabs(got - q) <= 1e-12 * (q > 1 ? q : 1)))
+					fail_msg("random graph #%u, node n%u, %s: P = %.17g, brute force %.17g",
+						 (unsigned)gno, (unsigned)app, ev ? "lost" : "down", got, q);
+				free(l.masks);
+				free(l3.masks);
+				free(bf);
+				free(bf3);
+				fo_cutsets_free(cs);
+				fo_cutsets_free(cs3);
+				fo_risk_free(r);
+				fo_risk_free(r3);
+				fo_ft_free(ft);
+				fo_ft_free(ft0);
+			}
+		}
+		fo_engine_free(e);
+		fo_graph_free(g);
+	}
+	print_message("%lu minimal sets checked, %lu graphs with cycles\n", sets_seen, with_cycles);
+	assert_true(sets_seen > 1000);
+	assert_true(with_cycles > 10);
+}
+
+/* Larger inventories: the sets of order <= 3 against brute force over all
+ * subsets of at most 3 nodes (too many nodes for every subset). */
+static void risk_order3_larger(void **state)
+{
+	(void)state;
+	uint64_t st = 0x9e3779b97f4a7c15ull;
+	for (uint32_t gno = 0; gno < 30; gno++) {
+		rgraph_params p = {
+			.n = 14 + rgraph_rnd(&st, 9),
+			.contain_pct = rgraph_rnd(&st, 50),
+			.max_groups = 1 + rgraph_rnd(&st, 2),
+			.soft_pct = rgraph_rnd(&st, 40),
+			.copy_pct = rgraph_rnd(&st, 40),
+			.max_size = 1 + rgraph_rnd(&st, 3),
+			.flat_in = 1,
+		};
+		fo_graph *g = rgraph_new(&st, &p);
+		fo_engine *e = NULL;
+		assert_int_equal(fo_engine_new(&e, g), FO_OK);
+		for (uint32_t k = 0; k < 3; k++) {
+			uint32_t app = rgraph_rnd(&st, p.n);
+			int ev = (int)rgraph_rnd(&st, 2);
+			fo_ft *ft = build(g, app, (fo_ftg_event)ev);
+			fo_risk *r = NULL;
+			fo_cutsets *cs = NULL;
+			fo_risk_opts o = { .max_order = 3 };
+			unsigned long per[33];
+			size_t nb;
+			uint32_t *bf = brute_mcs(e, p.n, app, (fo_ftg_event)ev, 3, &nb, per);
+			assert_int_equal(fo_risk_new(&r, ft, &o, NULL), FO_OK);
+			assert_int_equal(fo_risk_cutsets(r, &cs), FO_OK);
+			listing l = { .ft = ft, .sorted_ok = 1 };
+			assert_int_equal(fo_cutsets_list(cs, FO_CUTSETS_BY_ORDER, 0, on_set, &l), FO_OK);
+			same_families(l.masks, l.n, bf, nb, "order <= 3, larger", gno, app);
+			free(l.masks);
+			free(bf);
+			fo_cutsets_free(cs);
+			fo_risk_free(r);
+			fo_ft_free(ft);
+		}
+		fo_engine_free(e);
+		fo_graph_free(g);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -951,6 +1266,8 @@ int main(void)
 		cmocka_unit_test(failure_data_errors),
 		cmocka_unit_test(failure_data_round_trip),
 		cmocka_unit_test(failure_data_foreign_props),
+		cmocka_unit_test(risk_vs_brute_force),
+		cmocka_unit_test(risk_order3_larger),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
