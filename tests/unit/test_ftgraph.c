@@ -1053,8 +1053,10 @@ static int cmp_mask(const void *a, const void *b)
 static void same_families(uint32_t *a, size_t na, uint32_t *b, size_t nb, const char *what, uint32_t gno,
 			  uint32_t app)
 {
-	qsort(a, na, sizeof *a, cmp_mask);
-	qsort(b, nb, sizeof *b, cmp_mask);
+	if (na > 1)
+		qsort(a, na, sizeof *a, cmp_mask);
+	if (nb > 1)
+		qsort(b, nb, sizeof *b, cmp_mask);
 	if (na != nb || (na && memcmp(a, b, na * sizeof *a) != 0))
 		fail_msg("random graph #%u, node n%u, %s: %zu sets listed, %zu by brute force",
 			 (unsigned)gno, (unsigned)app, what, na, nb);
