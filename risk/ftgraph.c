@@ -90,7 +90,7 @@ typedef struct ctx {
 	term_store t;
 
 	/* The cone: local variables 0..nl-1, in order of discovery. */
-	uint32_t *local; /* per global variable: its local number or FO_NONE */
+	uint32_t *local; /* per global variable: its local number + 1, 0: none */
 	u32vec gvar;     /* per local: its global variable */
 	/* Per local variable: has an event; its clauses
 	 * [cl_off[x], cl_off[x+1]); clause c: k = cl_k[c], members (local)
@@ -330,12 +330,12 @@ static uint32_t gvar_count(const ctx *c)
 static int local_of(ctx *c, uint32_t v, uint32_t *out)
 {
 	int err;
-	if (c->local[v] == FO_NONE) {
+	if (c->local[v] == 0) {
 		if ((err = vec_push(&c->gvar, v)) < 0)
 			return err;
-		c->local[v] = (uint32_t)(c->gvar.n - 1);
+		c->local[v] = (uint32_t)c->gvar.n;
 	}
-	*out = c->local[v];
+	*out = c->local[v] - 1;
 	return FO_OK;
 }
 
@@ -995,12 +995,13 @@ int fo_ftgraph_build(const fo_graph *g, uint32_t app, const fo_ftg_opts *opts, f
 		fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL, "too many nodes for --event lost");
 		return FO_ELIMIT;
 	}
-	c.local = malloc((size_t)nv * sizeof *c.local);
+	/* zeroed pages from calloc cost nothing until touched: the cone's
+	 * slots only, not the graph's */
+	c.local = calloc((size_t)nv, sizeof *c.local);
 	if (!c.local) {
 		err = FO_ENOMEM;
 		goto done;
 	}
-	memset(c.local, 0xff, (size_t)nv * sizeof *c.local);
 	top = c.ev == FO_FTG_DOWN ? app : app * K__COUNT + K_NL;
 	if ((err = build_cone(&c, top)) < 0)
 		goto done;
