@@ -209,8 +209,9 @@ static int term_get(ctx *c, uint8_t op, uint32_t k, const uint32_t *a, size_t n,
 			return FO_OK;
 		}
 	if (t->n >= TERMS_MAX) {
-		fo_diag_add(c->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
-			    "the fault tree would have more than %u gates", (unsigned)TERMS_MAX);
+		if (c->diag)
+			fo_diag_add(c->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+				    "the fault tree would have more than %u gates", (unsigned)TERMS_MAX);
 		return FO_ELIMIT;
 	}
 	if (t->n + 1 >= t->cap) {
@@ -587,7 +588,8 @@ static int over_budget(ctx *c, uint32_t x)
 	uint32_t s = c->scc[x];
 	uint32_t size = c->scc_start.v[s + 1] - c->scc_start.v[s];
 	uint32_t node = event_term_node(c, x);
-	fo_diag_add(c->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+	if (c->diag)
+		fo_diag_add(c->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
 		    "the dependency cycle through '%s' (%u %s) is too entangled to translate into a "
 		    "fault tree exactly: unfolding it took more than %zu steps (docs/risk.md, "
 		    "\"Translating an inventory into a fault tree\")",
@@ -992,7 +994,9 @@ int fo_ftgraph_build(const fo_graph *g, uint32_t app, const fo_ftg_opts *opts, f
 	fo_graph_view_get(g, &c.gv);
 	nv = gvar_count(&c);
 	if (c.ev == FO_FTG_LOST && nv / K__COUNT != c.gv.nodes) {
-		fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL, "too many nodes for --event lost");
+		if (diag)
+			fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+				    "too many nodes to translate needing lost data (%u)", (unsigned)c.gv.nodes);
 		return FO_ELIMIT;
 	}
 	/* zeroed pages from calloc cost nothing until touched: the cone's
