@@ -609,6 +609,9 @@ static void entangled_cycle_limit(void **state)
 	const char *msg = fo_diag_get(d, 0)->msg;
 	assert_non_null(strstr(msg, "the dependency cycle through 'n"));
 	assert_non_null(strstr(msg, "(40 nodes) is too entangled to translate into a fault tree exactly"));
+	/* without a diag: the same status, nothing said */
+	assert_int_equal(fo_ftgraph_build(g, fx_id(g, "app"), NULL, &ft, NULL), FO_ELIMIT);
+	assert_null(ft);
 	fo_diag_free(d);
 	fo_graph_free(g);
 }
