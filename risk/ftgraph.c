@@ -274,6 +274,46 @@ static void terms_free(term_store *t)
 	free(t->slot);
 }
 
+/* Whether sorted term list l[0..n) holds x. O(log n). */
+static int holds(const uint32_t *l, size_t n, uint32_t x)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l[mid] == x)
+			return 1;
+		if (l[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Absorption one level deep: a | (a & x) = a, a & (a | x) = a. Drops from
+ * the arguments a[0..n) of an OR (an AND) every AND (OR) argument that
+ * holds another of them; returns the new count. It removes the events that
+ * a node's direct dependency makes irrelevant through a redundancy group
+ * (requires a, and 1 of {a, x}: x cannot matter). The arguments of every
+ * gate are sorted. O(n^2 log n) for n arguments, usually a handful. */
+static size_t absorb(const term_store *t, uint8_t op, uint32_t *a, size_t n)
+{
+	uint8_t inner = op == FO_FT_OR ? FO_FT_AND : FO_FT_OR;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		int drop = 0;
+		if (t->op[a[i]] == inner) {
+			const uint32_t *l = t->args + t->off[a[i]];
+			size_t nl = t->off[a[i] + 1] - t->off[a[i]];
+			for (size_t j = 0; j < n && !drop; j++)
+				drop = j != i && holds(l, nl, a[j]);
+		}
+		if (!drop)
+			a[m++] = a[i];
+	}
+	return m;
+}
+
 /* "At least k of a[0..n)", folded: constants removed (a true argument
  * lowers k), k <= 0 is true, k > n false, one argument is itself, k = 1 an
  * OR, k = n an AND (both without repeated arguments). a is reordered. */
@@ -311,6 +351,7 @@ static int mk_atleast(ctx *c, uint32_t k, uint32_t *a, size_t n, uint32_t *out)
 				a[m++] = a[i];
 		n = m;
 		k = 0;
+		n = absorb(&c->t, op, a, n);
 	}
 	if (n == 1) {
 		*out = a[0];

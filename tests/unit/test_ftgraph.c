@@ -454,6 +454,20 @@ static void cycles(void **state)
 	assert_int_equal(top_with(&h, "x"), 0);
 	rm(&h);
 
+	/* absorption: the app needs a, and 1 of {a, x}: a & (a | x) is a in
+	 * the down world (a | (a & x)), so x cannot matter and gets no event;
+	 * in a gate further down, the absorption is not seen and the node
+	 * keeps an event that is in no cut set (docs/risk.md, "What may
+	 * remain"): here y (a | x | (a & y)) */
+	h = mk("N app app\napp > a\napp > 1: a x\n", "app", FO_FTG_DOWN);
+	events_are(&h, "app a");
+	rm(&h);
+	h = mk("N app app\napp > 2: a x\nx > 1: a y\n", "app", FO_FTG_DOWN);
+	events_are(&h, "app a x y");
+	assert_int_equal(top_with(&h, "y"), 0);
+	assert_int_equal(top_with(&h, "a"), 1);
+	rm(&h);
+
 	/* a self-dependency and a 2-of-3 quorum whose members need each
 	 * other */
 	h = mk("N app app\napp > q\nq > 2: m1 m2 m3\nm1 > m2\nm2 > m3\nm3 > m1\nm1 > m1\n", "app",
