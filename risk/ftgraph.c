@@ -90,7 +90,12 @@ typedef struct ctx {
 	term_store t;
 
 	/* The cone: local variables 0..nl-1, in order of discovery. */
-	uint32_t *local; /* per global variable: its local number + 1, 0: none */
+	/* Global variable -> local number: a hash map (open addressing; key
+	 * v + 1, 0 empty), so that a small cone costs nothing for the size of
+	 * the graph. */
+	uint64_t *lkey;
+	uint32_t *lval;
+	size_t lcap;
 	u32vec gvar;     /* per local: its global variable */
 	/* Per local variable: has an event; its clauses
 	 * [cl_off[x], cl_off[x+1]); clause c: k = cl_k[c], members (local)
@@ -362,22 +367,47 @@ static int mk_atleast(ctx *c, uint32_t k, uint32_t *a, size_t n, uint32_t *out)
 
 /* ---------------------------------------------------------------- cone */
 
-static uint32_t gvar_count(const ctx *c)
-{
-	return c->ev == FO_FTG_DOWN ? c->gv.nodes : c->gv.nodes * K__COUNT;
-}
-
 /* The local number of global variable v, numbering it (and queueing it) on
  * first sight. */
 static int local_of(ctx *c, uint32_t v, uint32_t *out)
 {
 	int err;
-	if (c->local[v] == 0) {
-		if ((err = vec_push(&c->gvar, v)) < 0)
-			return err;
-		c->local[v] = (uint32_t)c->gvar.n;
+	if ((c->gvar.n + 1) * 2 > c->lcap) {
+		size_t cap = c->lcap ? c->lcap * 2 : 1024;
+		uint64_t *k = calloc(cap, sizeof *k);
+		uint32_t *val = malloc(cap * sizeof *val);
+		if (!k || !val) {
+			free(k);
+			free(val);
+			return FO_ENOMEM;
+		}
+		for (size_t i = 0; i < c->lcap; i++) {
+			if (!c->lkey[i])
+				continue;
+			size_t j = fin(c->lkey[i]) & (cap - 1);
+			while (k[j])
+				j = (j + 1) & (cap - 1);
+			k[j] = c->lkey[i];
+			val[j] = c->lval[i];
+		}
+		free(c->lkey);
+		free(c->lval);
+		c->lkey = k;
+		c->lval = val;
+		c->lcap = cap;
 	}
-	*out = c->local[v] - 1;
+	uint64_t key = (uint64_t)v + 1;
+	size_t i = fin(key) & (c->lcap - 1);
+	for (; c->lkey[i]; i = (i + 1) & (c->lcap - 1))
+		if (c->lkey[i] == key) {
+			*out = c->lval[i];
+			return FO_OK;
+		}
+	if ((err = vec_push(&c->gvar, v)) < 0)
+		return err;
+	c->lkey[i] = key;
+	c->lval[i] = (uint32_t)(c->gvar.n - 1);
+	*out = c->lval[i];
 	return FO_OK;
 }
 
@@ -1020,7 +1050,7 @@ int fo_ftgraph_build(const fo_graph *g, uint32_t app, const fo_ftg_opts *opts, f
 {
 	ctx c;
 	fo_ft *ft = NULL;
-	uint32_t nv, top;
+	uint32_t top;
 	int err;
 	if (!out)
 		return FO_EINVAL;
@@ -1033,19 +1063,12 @@ int fo_ftgraph_build(const fo_graph *g, uint32_t app, const fo_ftg_opts *opts, f
 	c.diag = diag;
 	c.ev = opts ? opts->event : FO_FTG_DOWN;
 	fo_graph_view_get(g, &c.gv);
-	nv = gvar_count(&c);
-	if (c.ev == FO_FTG_LOST && nv / K__COUNT != c.gv.nodes) {
+	/* a LOST variable is node * 4 + kind, in 32 bits */
+	if (c.ev == FO_FTG_LOST && c.gv.nodes > UINT32_MAX / K__COUNT) {
 		if (diag)
 			fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
 				    "too many nodes to translate needing lost data (%u)", (unsigned)c.gv.nodes);
 		return FO_ELIMIT;
-	}
-	/* zeroed pages from calloc cost nothing until touched: the cone's
-	 * slots only, not the graph's */
-	c.local = calloc((size_t)nv, sizeof *c.local);
-	if (!c.local) {
-		err = FO_ENOMEM;
-		goto done;
 	}
 	top = c.ev == FO_FTG_DOWN ? app : app * K__COUNT + K_NL;
 	if ((err = build_cone(&c, top)) < 0)
@@ -1070,7 +1093,8 @@ int fo_ftgraph_build(const fo_graph *g, uint32_t app, const fo_ftg_opts *opts, f
 	ft = NULL;
 done:
 	fo_ft_free(ft);
-	free(c.local);
+	free(c.lkey);
+	free(c.lval);
 	free(c.scc);
 	free(c.memo);
 	free(c.stamp);
