@@ -99,6 +99,8 @@ typedef struct frame {
 	uint32_t formulas; /* E_GATE: formulas seen; E_BE: expressions seen */
 	fo_pos pos;
 	const char *tag;   /* its element name (static text) */
+	int broken;        /* a child was refused: its shape is not checked again */
+	int text_seen;     /* text in it was reported */
 } frame;
 
 typedef struct reader {
@@ -106,6 +108,7 @@ typedef struct reader {
 	const char *file;
 	fo_scan_tag tag;
 	int have_tag;
+	uint64_t elements; /* start tags so far (the key of text positions) */
 	int root_seen;
 	fo_pos root;
 	char *tree_name;   /* of the first <define-fault-tree> */
@@ -503,8 +506,12 @@ static void start_ref(reader *r, xmlTextReaderPtr x, frame *parent, const char *
 		}
 		free(name);
 	}
-	if (n != NONE)
+	if (n != NONE) {
 		attach(r, parent, n);
+	} else {
+		parent->broken = 1; /* reported */
+		parent->formulas++;
+	}
 	frame *f = push(r, E_REF, "");
 	if (f) {
 		f->tag = !strcmp(local, "constant") ? "constant" : !strcmp(local, "gate") ? "gate"
@@ -519,6 +526,12 @@ static void start_ref(reader *r, xmlTextReaderPtr x, frame *parent, const char *
 static void refuse(reader *r, const char *qname, const char *in, int empty)
 {
 	char sb[FO_READER_SHOW_BUF];
+	if (r->depth) {
+		/* no "has no formula" or "has no argument" after this error */
+		frame *p = &r->st[r->depth - 1];
+		p->broken = 1;
+		p->formulas++;
+	}
 	diag_at(r, FO_SEV_ERROR, tag_pos(r),
 		"<%s> in <%s> is not read by fallout (docs/openpsa.md lists what is)",
 		fo_reader__show(qname, sb), in);
@@ -546,6 +559,7 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 		r->tag.line = ln > 0 ? (unsigned long)ln : 0;
 		r->tag.col = 0;
 	}
+	r->elements++;
 	if (r->skip) {
 		if (!empty)
 			push(r, E_SKIP, "");
@@ -703,6 +717,8 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 				"<%s> in gate '%s' is not read by fallout: formulas are and, or, "
 				"atleast, not, xor, gate, basic-event, event and constant",
 				local, fo_reader__show(open_gate(r), sb));
+			parent->broken = 1;
+			parent->formulas++;
 			skip_here(r, empty);
 			return;
 		}
@@ -769,7 +785,9 @@ static void on_end(reader *r)
 		return;
 	}
 	frame *f = &r->st[r->depth - 1];
-	if (f->type == E_GATE && !f->formulas) {
+	if (f->broken) {
+		/* a child was refused: nothing more to say about this one */
+	} else if (f->type == E_GATE && !f->formulas) {
 		diag_at(r, FO_SEV_ERROR, f->pos, "gate '%s' has no formula",
 			f->idx != NONE ? fo_reader__show(r->g[f->idx].name, sb) : "");
 	} else if (f->type == E_FORMULA) {
@@ -798,9 +816,19 @@ static void on_text(reader *r, xmlTextReaderPtr x)
 	if (!v || !*v)
 		return;
 	frame *f = &r->st[r->depth - 1];
-	int ln = xmlTextReaderGetParserLineNumber(x);
-	diag_at(r, FO_SEV_ERROR, (fo_pos){ ln > 0 ? (unsigned long)ln : 0, 0 },
-		"text in <%s>: MEF fault trees hold no text outside <label>", f->tag);
+	fo_scan_text at;
+	fo_pos pos;
+	if (fo_scan__take_text(&r->x.scan, r->elements, &at) == 0) {
+		pos = (fo_pos){ at.line, at.col };
+	} else {
+		int ln = xmlTextReaderGetParserLineNumber(x);
+		pos = (fo_pos){ ln > 0 ? (unsigned long)ln : 0, 0 };
+	}
+	if (f->text_seen)
+		return;
+	f->text_seen = 1;
+	diag_at(r, FO_SEV_ERROR, pos, "text in <%s>: MEF fault trees hold no text outside <label>",
+		f->tag);
 }
 
 static int read_document(reader *r)
