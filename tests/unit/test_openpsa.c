@@ -659,7 +659,7 @@ static void hostile(void **state)
 	       "t.xml:4:52: error: unexpected end of file: <or> from line 4 is not closed\n");
 	expect("<?xml version=\"1.0\"?>\n<!DOCTYPE opsa-mef [<!ENTITY x \"y\">]>\n<opsa-mef/>",
 	       FO_EINPUT, "t.xml:2:1: error: DOCTYPE is not allowed: Open-PSA MEF documents take no DTD\n");
-	expect("<opsa-mef>&x;</opsa-mef>", FO_EINPUT, "t.xml:1:13: error: Entity 'x' not defined\n");
+	expect("<opsa-mef>&x;</opsa-mef>", FO_EINPUT, "t.xml:1:14: error: Entity 'x' not defined\n");
 	expect("", FO_EINPUT, "t.xml:1:1: error: empty document: an Open-PSA MEF document needs an "
 			      "<opsa-mef> element\n");
 	expect("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><opsa-mef/>", FO_EINPUT,
