@@ -78,6 +78,7 @@ typedef struct writer {
 	uint32_t *efrom, *eto;
 	size_t nedge, aefrom, aeto;
 	unsigned char *reach; /* n + extras, after the dry run */
+	uint32_t *stamp, *slot, stampc; /* reduced()'s scratch, per node */
 } writer;
 
 /* ------------------------------------------------------------ names */
@@ -236,24 +237,33 @@ static void edge(writer *w, uint32_t to)
 static void put_text(writer *w, const char *s, int attr)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), len;
+	size_t n = strlen(s), len, run = 0; /* p[run_start .. i) is written as it is */
+	if (w->dry)
+		return;
 	for (size_t i = 0; i < n; i += len) {
 		long c = utf8_next(p + i, n - i, &len);
+		int plain = c >= 0x20 && c != '&' && c != '<' && c != '>' && !(c == '"' && attr) &&
+			    c != 0xFFFE && c != 0xFFFF;
+		if (plain)
+			continue;
+		if (i > run)
+			fwrite(p + run, 1, i - run, w->f);
+		run = i + len;
 		if (c == '&')
-			out_s(w, "&amp;");
+			fputs("&amp;", w->f);
 		else if (c == '<')
-			out_s(w, "&lt;");
+			fputs("&lt;", w->f);
 		else if (c == '>')
-			out_s(w, "&gt;");
-		else if (c == '"' && attr)
-			out_s(w, "&quot;");
+			fputs("&gt;", w->f);
+		else if (c == '"')
+			fputs("&quot;", w->f);
 		else if (c == '\n' || c == '\r' || c == '\t')
-			out_f(w, "&#%ld;", c);
-		else if (c < 0 || (c < 0x20) || c == 0xFFFE || c == 0xFFFF)
-			out_s(w, "\xEF\xBF\xBD");
-		else if (!w->dry)
-			fwrite(p + i, 1, len, w->f);
+			fprintf(w->f, "&#%ld;", c);
+		else
+			fputs("\xEF\xBF\xBD", w->f);
 	}
+	if (n > run)
+		fwrite(p + run, 1, n - run, w->f);
 }
 
 static void indent(writer *w, int depth)
@@ -297,9 +307,9 @@ static void put_extra_ref(writer *w, size_t i, int depth)
  * with their multiplicities; for XOR (xor set) only those occurring an odd
  * number of times (x ^ x = 0). Repeated arguments first when `rep_first`
  * (ATLEAST's expansion). Arrays malloc'ed (*list, *mult), *m set. FO_OK or
- * FO_ENOMEM. Gates have few arguments: the quadratic search for repeats is
- * cheaper than a table. */
-static int reduced(const writer *w, uint32_t v, int xor, int rep_first, uint32_t **list,
+ * FO_ENOMEM. O(arguments): repeats are found through w->slot, valid for
+ * the nodes whose w->stamp is this call's (no clearing between calls). */
+static int reduced(writer *w, uint32_t v, int xor, int rep_first, uint32_t **list,
 		   uint32_t **mult, size_t *m)
 {
 	const uint32_t *args;
@@ -310,15 +320,19 @@ static int reduced(const writer *w, uint32_t v, int xor, int rep_first, uint32_t
 		free(c);
 		return FO_ENOMEM;
 	}
+	if (++w->stampc == 0) { /* wrapped: every old stamp could match again */
+		memset(w->stamp, 0, (size_t)w->n * sizeof *w->stamp);
+		w->stampc = 1;
+	}
 	for (size_t i = 0; i < n; i++) {
-		size_t j = 0;
-		while (j < k && l[j] != args[i])
-			j++;
-		if (j == k) {
-			l[k] = args[i];
+		uint32_t a = args[i];
+		if (w->stamp[a] != w->stampc) {
+			w->stamp[a] = w->stampc;
+			w->slot[a] = (uint32_t)k;
+			l[k] = a;
 			c[k++] = 0;
 		}
-		c[j]++;
+		c[w->slot[a]]++;
 	}
 	size_t o = 0;
 	if (xor) {
@@ -749,7 +763,8 @@ int fo_openpsa_write(FILE *f, const fo_ft *ft)
 	uint32_t top = fo_ft_top(ft);
 	err = FO_ENOMEM;
 	if (!(w.in_cone = calloc(w.n, 1)) || !(w.refs = calloc(w.n, sizeof *w.refs)) ||
-	    !(w.inl = calloc(w.n, 1)) || !(w.names = calloc(w.n, sizeof *w.names)))
+	    !(w.inl = calloc(w.n, 1)) || !(w.names = calloc(w.n, sizeof *w.names)) ||
+	    !(w.stamp = calloc(w.n, sizeof *w.stamp)) || !(w.slot = malloc(w.n * sizeof *w.slot)))
 		goto done;
 	if ((err = mark_cone(&w, top)) < 0 || (err = choose_nested(&w, top)) < 0 ||
 	    (err = give_names(&w)) < 0)
@@ -863,6 +878,8 @@ done:
 	free(w.efrom);
 	free(w.eto);
 	free(w.reach);
+	free(w.stamp);
+	free(w.slot);
 	fo_imp__strtab_free(&w.used);
 	free(top_name);
 	free(tree);
