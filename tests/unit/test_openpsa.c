@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -710,6 +711,25 @@ static void long_chain(void **state)
 	rd_free(&r);
 }
 
+/* "-" reads standard input; its diagnostics say <stdin>. */
+static void standard_input(void **state)
+{
+	(void)state;
+	const char *doc = HEAD "<define-gate name=\"top\"><gate name=\"y\"/></define-gate>\n" TAIL;
+	const char *path = write_tmp("stdin.xml", doc, strlen(doc));
+	int saved = dup(0), fd = open(path, O_RDONLY);
+	assert_true(saved >= 0 && fd >= 0);
+	assert_int_equal(dup2(fd, 0), 0);
+	close(fd);
+	rd r;
+	read_path(&r, "-");
+	assert_int_equal(dup2(saved, 0), 0);
+	close(saved);
+	assert_int_equal(r.err, FO_EINPUT);
+	assert_string_equal(r.text, "<stdin>:4:25: error: gate 'y' is not defined\n");
+	rd_free(&r);
+}
+
 static void sniff(void **state)
 {
 	(void)state;
@@ -1322,6 +1342,7 @@ int main(void)
 		cmocka_unit_test(undefined_events),
 		cmocka_unit_test(hostile),
 		cmocka_unit_test(long_chain),
+		cmocka_unit_test(standard_input),
 		cmocka_unit_test(sniff),
 		cmocka_unit_test(round_trip_aralia),
 		cmocka_unit_test(writer_rewrites),
