@@ -25,7 +25,14 @@
  * the top's cone is defined in <model-data>, with <float> when p is known:
  * SCRAM refuses an undefined event.
  *
- * Memory O(nodes + arguments + name bytes); time O(nodes + arguments).
+ * Two passes over the gates: a dry run that prints nothing and records
+ * which gate each written gate refers to, then the writing of the gates the
+ * top reaches (the rewriting can leave an argument out: a gate written but
+ * used by nothing would be read as a second top).
+ *
+ * Memory O(nodes + arguments + name bytes); time O(nodes + arguments),
+ * plus, for generated gates (XOR beyond two arguments, ATLEAST repeats), a
+ * lookup linear in their number each.
  */
 #include "fo_openpsa.h"
 
