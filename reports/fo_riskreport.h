@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../graphs/fo_diag.h"
 #include "../graphs/fo_ft.h"
 #include "../graphs/fo_graph.h"
 #include "../risk/fo_risk.h"
@@ -83,5 +84,15 @@ int fo_riskreport_availability(FILE *fp, const fo_riskreport_src *src,
 /* The word of a method as the outputs print it: "exact", "rare-event",
  * "mcub". Static string. */
 const char *fo_riskreport_method_word(fo_riskreport_method m);
+
+/* The order-2 failure sets of `app` in g (both borrowed): the pairs of
+ * nodes whose joint failure (lost: destruction) takes it down while
+ * neither alone does (those are its single points of failure). *out
+ * malloc'd (free()): 2 * *n node indices, each pair ascending, pairs in
+ * ascending order. Returns FO_OK, FO_ENOMEM, FO_ELIMIT (the decision
+ * diagrams' memory limit; diag, may be NULL, says so), FO_EINVAL. Cost:
+ * the app's fault tree and a ZBDD bounded to order 2. */
+int fo_riskreport_pairs(const fo_graph *g, uint32_t app, int lost, uint32_t **out, size_t *n,
+			fo_diag *diag);
 
 #endif

@@ -16,6 +16,7 @@
 #include "report_int.h"
 #include "../graphs/fo_diag.h"
 #include "../graphs/fo_error.h"
+#include "../risk/fo_ftgraph.h"
 
 static void json_str(FILE *fp, const char *s)
 {
@@ -273,10 +274,15 @@ double fo_riskreport_nines(double q)
 	return q <= 0 ? INFINITY : -log10(q);
 }
 
+/* Descending; values within 1e-12 relative of each other are ties, so
+ * that rounding in the last bits (two nodes of one redundant pair) does
+ * not decide a rank: the next key does. */
 static int cmp_dbl_desc(double a, double b)
 {
 	if (isnan(a) || isnan(b))
 		return isnan(a) - isnan(b);
+	if (a == b || (isfinite(a) && isfinite(b) && fabs(a - b) <= 1e-12 * fmax(fabs(a), fabs(b))))
+		return 0;
 	return (a < b) - (a > b);
 }
 
@@ -517,4 +523,81 @@ int fo_riskreport_availability(FILE *fp, const fo_riskreport_src *src,
 		return FO_EINVAL;
 	}
 	return ferror(fp) ? FO_EIO : FO_OK;
+}
+
+/* ---- pairs ------------------------------------------------------------ */
+
+typedef struct pairs_ctx {
+	const fo_ft *ft;
+	uint32_t *v;
+	size_t n, cap;
+	int oom;
+} pairs_ctx;
+
+static int pairs_one(void *arg, const uint32_t *ev, uint32_t order, double p)
+{
+	pairs_ctx *c = arg;
+	(void)p;
+	if (order != 2)
+		return order > 2;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		uint32_t *v = realloc(c->v, cap * 2 * sizeof *v);
+		if (!v) {
+			c->oom = 1;
+			return 1;
+		}
+		c->v = v;
+		c->cap = cap;
+	}
+	uint32_t a = fo_ft_event_ref(c->ft, ev[0]), b = fo_ft_event_ref(c->ft, ev[1]);
+	c->v[2 * c->n] = a < b ? a : b;
+	c->v[2 * c->n + 1] = a < b ? b : a;
+	c->n++;
+	return 0;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+int fo_riskreport_pairs(const fo_graph *g, uint32_t app, int lost, uint32_t **out, size_t *n,
+			fo_diag *diag)
+{
+	fo_ftg_opts fo = { lost ? FO_FTG_LOST : FO_FTG_DOWN };
+	fo_risk_opts ro = { 0, 2 };
+	fo_ft *ft = NULL;
+	fo_risk *r = NULL;
+	fo_cutsets *cs = NULL;
+	pairs_ctx c = { 0 };
+	int err;
+	if (!g || !out || !n)
+		return FO_EINVAL;
+	*out = NULL;
+	*n = 0;
+	if ((err = fo_ftgraph_build(g, app, &fo, &ft, diag)) < 0 ||
+	    (err = fo_risk_new(&r, ft, &ro, diag)) < 0 || (err = fo_risk_cutsets(r, &cs)) < 0)
+		goto done;
+	c.ft = ft;
+	if ((err = fo_cutsets_list(cs, FO_CUTSETS_BY_ORDER, 0, pairs_one, &c)) < 0)
+		goto done;
+	if (c.oom) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	if (c.n > 1)
+		qsort(c.v, c.n, 2 * sizeof *c.v, cmp_pair);
+	*out = c.v;
+	*n = c.n;
+	c.v = NULL;
+done:
+	free(c.v);
+	fo_cutsets_free(cs);
+	fo_risk_free(r);
+	fo_ft_free(ft);
+	return err;
 }
