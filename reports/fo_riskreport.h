@@ -64,6 +64,10 @@ typedef struct fo_riskreport_avail {
 	size_t nimp;
 	unsigned tier;             /* the app's tier (0: none or MEF) */
 	const char *tenant;        /* the app's tenant, or NULL */
+	/* Events of the top's cone without failure data (the batch report
+	 * lists such apps; q is then NaN and imp NULL). 0 for the writers of
+	 * this module, which the command calls only on complete data. */
+	size_t missing;
 } fo_riskreport_avail;
 
 /* Sorts imp into the hardening order: Fussell-Vesely descending (the share
@@ -84,6 +88,25 @@ int fo_riskreport_availability(FILE *fp, const fo_riskreport_src *src,
 /* The word of a method as the outputs print it: "exact", "rare-event",
  * "mcub". Static string. */
 const char *fo_riskreport_method_word(fo_riskreport_method m);
+
+/* The availability of several apps of one inventory, owned (the batch
+ * report's section). */
+typedef struct fo_riskreport_apps {
+	fo_riskreport_avail *a; /* n entries, in the order of the apps given */
+	size_t n;
+	fo_ft **fts;            /* owned trees and importance arrays */
+	fo_importance **imps;
+} fo_riskreport_apps;
+
+/* When some node of g has failure data (fo_ftgraph_node_p >= 0), fills
+ * out with the availability (exact, with ranked importance) of each of
+ * the napps apps (down); an app whose cone lacks data for some node gets
+ * `missing` > 0 instead. Without failure data, out->n = 0. Returns FO_OK,
+ * FO_ENOMEM, FO_ELIMIT (diag may be NULL). Dispose either way. Cost: one
+ * BDD per app. */
+int fo_riskreport_apps_compute(fo_riskreport_apps *out, const fo_graph *g, const uint32_t *apps,
+			       size_t napps, fo_diag *diag);
+void fo_riskreport_apps_dispose(fo_riskreport_apps *x);
 
 /* The order-2 failure sets of `app` in g (both borrowed): the pairs of
  * nodes whose joint failure (lost: destruction) takes it down while

@@ -601,3 +601,101 @@ done:
 	fo_ft_free(ft);
 	return err;
 }
+
+/* ---- availability of several apps -------------------------------------- */
+
+/* Events of ft's top cone without a probability. O(tree). */
+static int count_missing(const fo_ft *ft, size_t *out)
+{
+	uint32_t nn = fo_ft_node_count(ft), top = fo_ft_top(ft), *stack = NULL;
+	unsigned char *seen = NULL;
+	size_t sp = 0, missing = 0;
+	*out = 0;
+	if (top >= nn)
+		return FO_OK;
+	seen = calloc(nn, 1);
+	stack = malloc(nn * sizeof *stack);
+	if (!seen || !stack) {
+		free(seen);
+		free(stack);
+		return FO_ENOMEM;
+	}
+	stack[sp++] = top;
+	seen[top] = 1;
+	while (sp) {
+		uint32_t v = stack[--sp];
+		const uint32_t *a;
+		size_t na = fo_ft_node_args(ft, v, &a);
+		if (fo_ft_node_op(ft, v) == FO_FT_EVENT && fo_ft_event_p(ft, fo_ft_node_event(ft, v)) < 0)
+			missing++;
+		for (size_t i = 0; i < na; i++)
+			if (!seen[a[i]]) {
+				seen[a[i]] = 1;
+				stack[sp++] = a[i];
+			}
+	}
+	free(seen);
+	free(stack);
+	*out = missing;
+	return FO_OK;
+}
+
+int fo_riskreport_apps_compute(fo_riskreport_apps *out, const fo_graph *g, const uint32_t *apps,
+			       size_t napps, fo_diag *diag)
+{
+	int err = FO_OK, any = 0;
+	if (!out || !g || (napps && !apps))
+		return FO_EINVAL;
+	memset(out, 0, sizeof *out);
+	for (uint32_t v = 0; v < fo_graph_node_count(g) && !any; v++)
+		any = fo_ftgraph_node_p(g, v) >= 0;
+	if (!any || !napps)
+		return FO_OK;
+	out->a = calloc(napps, sizeof *out->a);
+	out->fts = calloc(napps, sizeof *out->fts);
+	out->imps = calloc(napps, sizeof *out->imps);
+	if (!out->a || !out->fts || !out->imps)
+		return FO_ENOMEM;
+	out->n = napps;
+	for (size_t i = 0; i < napps; i++) {
+		fo_ftg_opts fo = { FO_FTG_DOWN };
+		fo_riskreport_avail *a = &out->a[i];
+		fo_risk *r = NULL;
+		if ((err = fo_ftgraph_build(g, apps[i], &fo, &out->fts[i], diag)) < 0)
+			return err;
+		a->ft = out->fts[i];
+		a->tier = fo_graph_node_tier(g, apps[i]);
+		a->tenant = fo_graph_node_tenant(g, apps[i]);
+		a->q = NAN;
+		if ((err = count_missing(a->ft, &a->missing)) < 0)
+			return err;
+		if (a->missing)
+			continue;
+		if ((err = fo_risk_new(&r, a->ft, NULL, diag)) == FO_OK &&
+		    (err = fo_risk_probability(r, &a->q)) == FO_OK &&
+		    (err = fo_risk_importance(r, &out->imps[i], &a->nimp)) == FO_OK) {
+			fo_riskreport_rank_importance(out->imps[i], a->nimp);
+			a->imp = out->imps[i];
+		}
+		fo_risk_free(r);
+		if (err < 0)
+			return err;
+	}
+	return FO_OK;
+}
+
+void fo_riskreport_apps_dispose(fo_riskreport_apps *x)
+{
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->n; i++) {
+		if (x->fts)
+			fo_ft_free(x->fts[i]);
+		if (x->imps)
+			free(x->imps[i]);
+	}
+	free(x->fts);
+	free(x->imps);
+	free(x->a);
+	memset(x, 0, sizeof *x);
+}
