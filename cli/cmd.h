@@ -348,8 +348,8 @@ void cmd_session_dispose(cmd_session *s);
 #define CMD_RISK_INPUT_OPTS(off)                                                                  \
 	CMD_STRING("from", 0, "FMT", (off) + offsetof(cmd_inputs, from),                          \
 		   "read every INVENTORY as FMT: fallout, archimate, k8s,\n"                    \
-		   "terraform, graphml or cmdb; or openpsa: one Open-PSA MEF fault tree,\n"      \
-		   "whose top is analysed (default: detected from each one's content)"),          \
+		   "terraform, graphml or cmdb; openpsa: one Open-PSA MEF fault tree, whose "     \
+		   "top is analysed (default: detected from each one's content)"),                \
 	CMD_STRING("map", 0, "FILE", (off) + offsetof(cmd_inputs, map),                           \
 		   "the mapping file (docs/mapping-format.md): kinds, tenants,\n"               \
 		   "placement, K of n, drops and same-as for imported objects"),                 \
