@@ -673,7 +673,7 @@ int cmd_report(int argc, char **argv)
 
 	if ((err = fo_spof_compute(&spof, c.g)) < 0 ||
 	    (err = fo_spofreport_select(&sr, c.g, spof, FO_NONE, NULL, top)) < 0 ||
-	    (err = fo_spofreport_pairs(&sr, 0)) < 0 ||
+	    (err = fo_spofreport_pairs(&sr, 0, FO_SPOFREPORT_PAIR_APPS)) < 0 ||
 	    (err = fo_riskreport_apps_compute(&avail, c.g, sr.apps, sr.napps, NULL)) < 0 ||
 	    (err = spof_json(&sr, &spof_doc, &spof_len)) < 0 ||
 	    (err = fo_batchreport_json_tail(c.json.fp, n, spof_doc, spof_len)) < 0 ||
