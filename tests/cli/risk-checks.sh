@@ -133,18 +133,18 @@ fo whatif --from openpsa "$M" --fail gz
 check "whatif --from openpsa: not a graph format (status 2)" is 2
 
 # ------------------------------------------ the report's availability section
-fo report "$A" --scenarios samples/migration/scenarios.xml -o "$tmp/rep" -q
+fo report "$A" --scenarios samples/migration/scenarios.xml -o "$tmp/rep" -q --no-diagrams
 check "report with failure data: status 0" is 0
 check "report: an availability section" has "## Availability" "$tmp/rep/report.md"
 check "report: pay-app's P(down) and the loop first to harden" \
 	has "| pay-app | 1 | 0.0004295 | 3.37 | 226 | gz-water-loop (F-V 0.6376), pay-svc (F-V 0.2328), pay-app (F-V 0.1164) |" "$tmp/rep/report.md"
 check "report: the section in the page too" has '<section id="availability">' "$tmp/rep/index.html"
-fo report "$M" --scenarios samples/migration/scenarios.xml -o "$tmp/rep2" -q
+fo report "$M" --scenarios samples/migration/scenarios.xml -o "$tmp/rep2" -q --no-diagrams
 check "report without failure data: no availability section" lacks "^## Availability" "$tmp/rep2/report.md"
 check "report: pairs of tier-1 apps" has "| pay-app | 62 | gz-3 + gz-4," "$tmp/rep2/report.md"
 # Some nodes without data: the app says so instead of a number.
 sed 's/<failure-data kind="vm"[^>]*>//' "$A" >"$tmp/partial.xml"
-fo report "$tmp/partial.xml" --scenarios samples/migration/scenarios.xml -o "$tmp/rep3" -q
+fo report "$tmp/partial.xml" --scenarios samples/migration/scenarios.xml -o "$tmp/rep3" -q --no-diagrams
 check "report with partial failure data: status 0" is 0
 check "report with partial failure data: the app says what is missing" \
 	has "| pay-app | 1 | unknown |  |  | no failure data for 2 nodes |" "$tmp/rep3/report.md"
