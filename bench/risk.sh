@@ -1,0 +1,319 @@
+#!/bin/sh
+# risk.sh — the proof of issue 12 (`make bench-risk`; docs/benchmarks-risk.md):
+# every Open-PSA fault tree of TREES (the Aralia set) through fallout and
+# through SCRAM in one run, under the same limits, and the 1M-node target.
+#
+#   sh bench/risk.sh --fallout BIN --trees DIR --out FILE [--scram BIN]
+#                    [--raw DIR] [--timeout S] [--mem-gb G] [--reuse-scram]
+#                    [--notes FILE] [--gen XML --db DB] [--app ID] [TREE...]
+#
+# Per tree (all of DIR's *.xml, or the TREEs named), four runs, one at a
+# time, each under `nice -n 10`, `timeout S` (default 600) and `ulimit -v`
+# G GiB (default 8):
+#   fallout cutsets --from openpsa TREE --format json     the MCS count
+#   fallout availability --from openpsa TREE --format json  P(top), exact
+#   scram --bdd --probability false -l EVENTS --cut-off 0 TREE  (no limit)
+#   scram --bdd --probability true -l 1 --cut-off 0 TREE   (P(top) on the BDD)
+# with wall time, CPU time (user + system) and peak RSS (/usr/bin/time).
+# SCRAM prints every cut set in its XML report (gigabytes for the large
+# trees): only the report's head is read, which carries the count and the
+# probability; SCRAM has finished its analysis when it writes it, and dies
+# of SIGPIPE right after (its time stops there).
+#
+# Writes FILE (Markdown: per tree both tools' answers, the published ones,
+# times, memory, verdicts; then the notes of --notes, default
+# bench/risk-notes.md, verbatim: the evidence for each disagreement).
+# Raw outputs under --raw (default build/bench/risk). --reuse-scram takes
+# SCRAM's results from a previous run in --raw when the tree, the SCRAM
+# version and the limits are the same (SCRAM's side takes hours).
+#
+# With --gen XML (and --db DB, its snapshot, made when missing): order <= 2
+# sets and exact availability of the tier-1 app --app (default app-t1-2) of
+# the 1M-node generated inventory, target <= 10 s each.
+#
+# Exit status 1 when an equality check fails (MCS counts exact, P(top) to 6
+# significant digits, on every tree both tools solve) or a fallout run
+# fails otherwise than by the limits; missed time targets are reported,
+# not failures (a shared machine inflates times). 2: usage.
+set -eu
+
+fallout= scram=scram trees= out= raw=build/bench/risk limit=600 memgb=8 reuse=0
+notes=bench/risk-notes.md gen= db= app=app-t1-2
+while [ $# -gt 0 ]; do
+	case $1 in
+	--fallout) fallout=$2; shift 2 ;;
+	--scram) scram=$2; shift 2 ;;
+	--trees) trees=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--raw) raw=$2; shift 2 ;;
+	--timeout) limit=$2; shift 2 ;;
+	--mem-gb) memgb=$2; shift 2 ;;
+	--reuse-scram) reuse=1; shift ;;
+	--notes) notes=$2; shift 2 ;;
+	--gen) gen=$2; shift 2 ;;
+	--db) db=$2; shift 2 ;;
+	--app) app=$2; shift 2 ;;
+	--) shift; break ;;
+	-*) echo "risk.sh: unknown argument $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+if [ -z "$fallout" ] || [ -z "$trees" ] || [ -z "$out" ]; then
+	echo "usage: risk.sh --fallout BIN --trees DIR --out FILE [--scram BIN] [--raw DIR] [--timeout S] [--mem-gb G] [--reuse-scram] [--notes FILE] [--gen XML --db DB] [--app ID] [TREE...]" >&2
+	exit 2
+fi
+case $fallout in */*) ;; *) fallout=./$fallout ;; esac
+for tool in jq "$scram" /usr/bin/time timeout; do
+	command -v "$tool" >/dev/null 2>&1 ||
+		{ echo "risk.sh: $tool is missing (make bench-risk installs it)" >&2; exit 2; }
+done
+[ -d "$trees" ] || { echo "risk.sh: no directory $trees" >&2; exit 2; }
+if [ $# -eq 0 ]; then
+	set -- $(cd "$trees" && ls -S -r ./*.xml | sed 's|^\./||; s|\.xml$||')
+fi
+memkb=$((memgb * 1024 * 1024))
+mkdir -p "$raw/fallout" "$raw/scram"
+scram_version=$("$scram" --version 2>&1 | head -n 1 | sed 's/ ()$//')
+rows=$raw/rows.txt
+: >"$rows"
+
+now() { date +%s%N; }
+# measure PFX FILTER CMD...: CMD alone under the limits, its standard output
+# through FILTER (a sh command line) into PFX.out, its standard error into
+# PFX.err, and "WALL CPU RSS_KB EXIT" into PFX.time. EXIT 124 or 137: the
+# time limit.
+measure() {
+	pfx=$1 filter=$2
+	shift 2
+	rm -f "$pfx.out" "$pfx.err" "$pfx.time" "$pfx.rusage"
+	t0=$(now)
+	(
+		ulimit -v "$memkb"
+		exec nice -n 10 /usr/bin/time -f '%U %S %M %x' -o "$pfx.rusage" \
+			timeout -k 5 "$limit" "$@" 2>"$pfx.err"
+	) | sh -c "$filter" >"$pfx.out" || true
+	t1=$(now)
+	tail -n 1 "$pfx.rusage" |
+		awk -v w="$(((t1 - t0) / 1000000))" '{ printf "%.3f %.2f %d %s\n", w / 1000, $1 + $2, $3, $4 }' >"$pfx.time"
+}
+# state PFX VALUE: ok when VALUE was read, else why not (from PFX.time/.err)
+state() {
+	if [ -n "$2" ]; then echo ok; return; fi
+	case $(cut -d' ' -f4 "$1.time") in
+	124 | 137) echo timeout; return ;;
+	esac
+	if grep -qi 'bad_alloc\|out of memory\|memory limit\|cannot allocate' "$1.err"; then
+		echo memory
+	else
+		echo error
+	fi
+}
+
+i=0
+for name in "$@"; do
+	i=$((i + 1))
+	tree=$trees/$name.xml
+	[ -f "$tree" ] || { echo "risk.sh: no tree $tree" >&2; exit 2; }
+	events=$(grep -c '<define-basic-event' "$tree" || true)
+	echo "risk.sh: [$i/$#] $name ($events events)" >&2
+
+	# fallout (placeholders until the CLI lands: fields .count, .probability)
+	f=$raw/fallout/$name
+	measure "$f.mcs" cat "$fallout" cutsets --from openpsa "$tree" --format json --top 1
+	f_mcs=$(jq -r '.count // empty' "$f.mcs.out" 2>/dev/null || true)
+	measure "$f.p" cat "$fallout" availability --from openpsa "$tree" --format json
+	f_p=$(jq -r '.probability // empty' "$f.p.out" 2>/dev/null || true)
+
+	# SCRAM: the report's head only (see above)
+	s=$raw/scram/$name
+	stamp="$scram_version; $(sha256sum <"$tree" | cut -c1-64); timeout $limit; ${memgb} GiB"
+	for m in mcs p; do
+		if [ $reuse -eq 1 ] && [ -s "$s.$m.time" ] && [ "$(cat "$s.$m.stamp" 2>/dev/null)" = "$stamp" ]; then
+			continue
+		fi
+		case $m in
+		mcs) measure "$s.mcs" "sed '/<sum-of-products/q'" "$scram" --bdd --probability false \
+			--limit-order "$events" --cut-off 0 "$tree" ;;
+		p) measure "$s.p" "sed '/<sum-of-products/q'" "$scram" --bdd --probability true \
+			--limit-order 1 --cut-off 0 "$tree" ;;
+		esac
+		printf '%s\n' "$stamp" >"$s.$m.stamp"
+	done
+	hdr() { grep -m 1 '<sum-of-products' "$1" | sed -n "s/.* $2=\"\\([^\"]*\\)\".*/\\1/p"; }
+	s_mcs=$(hdr "$s.mcs.out" products)
+	s_p=$(hdr "$s.p.out" probability)
+
+	# one row: name events, then for each of fallout MCS, SCRAM MCS, fallout
+	# P, SCRAM P: value state wall cpu rss
+	echo "$name $events" \
+		"${f_mcs:--} $(state "$f.mcs" "$f_mcs") $(cut -d' ' -f1-3 "$f.mcs.time")" \
+		"${s_mcs:--} $(state "$s.mcs" "$s_mcs") $(cut -d' ' -f1-3 "$s.mcs.time")" \
+		"${f_p:--} $(state "$f.p" "$f_p") $(cut -d' ' -f1-3 "$f.p.time")" \
+		"${s_p:--} $(state "$s.p" "$s_p") $(cut -d' ' -f1-3 "$s.p.time")" >>"$rows"
+	tail -n 1 "$rows" >&2
+done
+
+# ---- the 1M-node inventory ------------------------------------------------
+# 1M rows: wall cpu rss state, of cutsets --max-order 2 and availability
+m1=
+if [ -n "$gen" ]; then
+	[ -n "$db" ] || db=${gen%.xml}.db
+	if [ ! -s "$gen" ]; then
+		echo "risk.sh: generating $gen" >&2
+		mkdir -p "$(dirname "$gen")"
+		"$fallout" gen --nodes 1000000 --seed 1 -o "$gen.tmp"
+		mv "$gen.tmp" "$gen"
+	fi
+	if [ ! -s "$db" ]; then
+		echo "risk.sh: importing $gen into $db" >&2
+		rm -f "$db.tmp"
+		"$fallout" import "$gen" --db "$db.tmp" --label gen >/dev/null
+		mv "$db.tmp" "$db"
+	fi
+	label=$("$fallout" db list --db "$db" | awk 'NR > 1 { l = $1 } END { print l }')
+	g=$raw/fallout/gen
+	echo "risk.sh: 1M nodes: $app of $db@$label" >&2
+	measure "$g.mcs" cat "$fallout" cutsets "$db@$label" --app "$app" --max-order 2 --format json
+	g_mcs=$(jq -r '.count // empty' "$g.mcs.out" 2>/dev/null || true)
+	measure "$g.p" cat "$fallout" availability "$db@$label" --app "$app" --format json
+	g_p=$(jq -r '.probability // empty' "$g.p.out" 2>/dev/null || true)
+	m1="${g_mcs:--} $(state "$g.mcs" "$g_mcs") $(cut -d' ' -f1-3 "$g.mcs.time") ${g_p:--} $(state "$g.p" "$g_p") $(cut -d' ' -f1-3 "$g.p.time")"
+fi
+
+# ---- the report -----------------------------------------------------------
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
+tmp=$raw/report.md
+fail=0
+{
+cat <<HEAD
+# Benchmarks: minimal cut sets and P(top) of the Aralia fault trees, fallout against SCRAM
+
+Written by [bench/risk.sh](../bench/risk.sh) (\`make bench-risk\`) on $(date -u +%Y-%m-%dT%H:%M:%SZ) at
+$commit, on $(nproc) cores ($cpu), load average $load at the end (the machine may be
+shared: wall times wait for a core, CPU time does not). Trees: the $# of
+[../shared/aralia](../../shared/aralia) (Open-PSA MEF, the Aralia dataset; published figures from
+its README). $scram_version from Debian.
+
+Every run alone, one after the other, under \`nice -n 10\`, \`timeout $limit\` and \`ulimit -v\`
+$memgb GiB; wall time, CPU time (user + system) and peak resident memory from \`/usr/bin/time\`:
+
+\`\`\`sh
+fallout cutsets --from openpsa TREE.xml --format json --top 1       # MCS count
+fallout availability --from openpsa TREE.xml --format json          # P(top)
+scram --bdd --probability false --limit-order EVENTS --cut-off 0 TREE.xml   # MCS count
+scram --bdd --probability true --limit-order 1 --cut-off 0 TREE.xml         # P(top)
+\`\`\`
+
+SCRAM's best options for each answer: \`--bdd\` (its default and fastest algorithm: the BDD of
+the tree, then the ZBDD of the cut sets from it; \`--zbdd\` and \`--mocus\` build the sets
+directly and are slower on these trees), no approximation (\`--rare-event\` and \`--mcub\` are
+approximations; without them SCRAM computes P(top) exactly on the BDD), \`--cut-off 0\` (no set
+dropped for its probability) and \`--limit-order EVENTS\` (the tree's number of events: no set
+dropped for its order; the default is 20) for the count; for P(top) \`--limit-order 1\`, since the
+probability comes from the BDD and not from the sets (checked: the same P(top) with any limit),
+so SCRAM does not spend time on sets it is not asked for. SCRAM writes every cut set into its XML
+report; the script reads the report's head (count and probability) and closes the pipe, so the
+time of writing gigabytes of XML is not counted against SCRAM.
+
+HEAD
+awk -v pubfile="$trees/README.md" -v rows="$rows" -v limit="$limit" -v memgb="$memgb" '
+function grp(s,   r) { if (s !~ /^[0-9]+$/) return s; r = ""
+	while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) }
+	return s r }
+function floor(v) { return (v == int(v) || v > 0) ? int(v) : int(v) - 1 }
+# the unit of the 6th significant digit of x > 0
+function unit(x) { return 10 ^ (floor(log(x) / log(10) + 1e-9) - 5) }
+# x equal to the 6-significant-digit figure r: |x - r| <= half a unit of its last digit
+function eq6(x, r) { x += 0; r += 0; if (r == 0) return x == 0
+	return (x - r <= 0.5 * unit(r) * (1 + 1e-9)) && (r - x <= 0.5 * unit(r) * (1 + 1e-9)) }
+function eq3(x, r) { x += 0; r += 0; return (x - r <= 0.5 * unit(r) * 1000 * (1 + 1e-9)) && (r - x <= 0.5 * unit(r) * 1000 * (1 + 1e-9)) }
+function why(st) { return st == "timeout" ? "timeout (" limit " s)" : st == "memory" ? "out of memory (" memgb " GiB)" : st }
+function val(v, st, kind) { if (st != "ok") return "*" why(st) "*"; return kind == "mcs" ? grp(v) : sprintf("%.6g", v) }
+function tm(w, c, r) { return sprintf("%.2f / %.2f s, %.0f MB", w, c, r / 1024) }
+function ratio(a, b) { return (a > 0) ? sprintf("%.1f×", b / a) : "-" }
+BEGIN {
+	while ((getline line < pubfile) > 0) {
+		n = split(line, c, "|"); if (n < 11) continue
+		t = c[2]; gsub(/ /, "", t); m = c[9]; gsub(/[ ,]/, "", m); p = c[10]; gsub(/ /, "", p)
+		pmcs[t] = m; pp[t] = p
+	}
+	nt = 0
+	while ((getline line < rows) > 0) { nt++; row[nt] = line }
+	for (k = 1; k <= 2; k++) {
+		if (k == 1) {
+			print "## Minimal cut sets: the count\n"
+			print "| tree | events | published | fallout | SCRAM | check | fallout wall / CPU, peak | SCRAM wall / CPU, peak | SCRAM ÷ fallout (wall) |"
+		} else {
+			print "\n## P(top), exact\n"
+			print "| tree | events | published | fallout | SCRAM | check | fallout wall / CPU, peak | SCRAM wall / CPU, peak | SCRAM ÷ fallout (wall) |"
+		}
+		print "|---|---:|---:|---:|---:|---|---|---|---:|"
+		for (i = 1; i <= nt; i++) {
+			split(row[i], f, " ")
+			name = f[1]; ev = f[2]; o = (k == 1) ? 2 : 12
+			fv = f[o + 1]; fs = f[o + 2]; fw = f[o + 3]; fc = f[o + 4]; fr = f[o + 5]
+			sv = f[o + 6]; ss = f[o + 7]; sw = f[o + 8]; sc = f[o + 9]; sr = f[o + 10]
+			pub = (k == 1) ? pmcs[name] : pp[name]
+			if (pub == "" || pub == "unknown") pub = "unknown"
+			check = ""
+			if (fs == "ok" && ss == "ok") {
+				same = (k == 1) ? (fv == sv) : eq6(fv, sv)
+				if (same) { check = "equal"; both[k]++ }
+				else { check = "**DIFFER**"; differ[k] = differ[k] " " name; both[k]++ }
+				if (fw < sw) faster[k]++; else slower[k] = slower[k] " " name
+			} else if (fs == "ok") { check = "fallout only"; fonly[k] = fonly[k] " " name }
+			else if (ss == "ok") { check = "SCRAM only"; sonly[k] = sonly[k] " " name }
+			else { check = "neither"; neither[k] = neither[k] " " name }
+			if (fs == "error") { check = check "; **fallout failed**"; bad = 1 }
+			ref = (fs == "ok") ? fv : (ss == "ok") ? sv : ""
+			if (pub != "unknown" && ref != "") {
+				if (k == 1) ok = (pub ~ /E/) ? eq3(ref, pub) : (pub == ref)
+				else ok = eq6(ref, pub)
+				if (!ok) { check = check "; published differs"; pubdiff[k] = pubdiff[k] " " name }
+			}
+			pubs = (k == 1 && pub ~ /^[0-9]+$/) ? grp(pub) : pub
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, ev, pubs,
+				val(fv, fs, k == 1 ? "mcs" : "p"), val(sv, ss, k == 1 ? "mcs" : "p"), check,
+				tm(fw, fc, fr), tm(sw, sc, sr), (fs == "ok" && ss == "ok") ? ratio(fw, sw) : "-"
+		}
+	}
+	print "\n## Verdicts\n"
+	for (k = 1; k <= 2; k++) {
+		what = (k == 1) ? "MCS counts" : "P(top)"
+		printf "- %s: %d trees solved by both, %s; fallout faster on %d of them%s.", what, both[k] + 0,
+			differ[k] == "" ? "all equal" : "**different on" differ[k] "**", faster[k] + 0,
+			slower[k] == "" ? "" : " (not on" slower[k] ")"
+		if (fonly[k] != "") printf " Solved by fallout only:%s.", fonly[k]
+		if (sonly[k] != "") printf " **Solved by SCRAM only:%s.**", sonly[k]
+		if (neither[k] != "") printf " Solved by neither:%s.", neither[k]
+		if (pubdiff[k] != "") printf " The published figure differs on%s (below).", pubdiff[k]
+		printf "\n"
+		if (differ[k] != "") bad = 1
+	}
+	exit bad
+}' || fail=1
+if [ -n "$m1" ]; then
+	set -- $m1
+	cat <<M1
+
+## The 1M-node generated inventory
+
+\`fallout gen --nodes 1000000 --seed 1\`, from its snapshot \`$(basename "$db")@$label\`; the
+tier-1 app \`$app\`, the same limits as above (target: ≤ 10 s each, end to end):
+
+| command | answer | wall / CPU, peak | target |
+|---|---|---|---|
+| \`fallout cutsets DB@L --app $app --max-order 2 --format json\` | $1 sets ($2) | $(printf '%.2f / %.2f s, %.0f MB' "$3" "$4" "$(($5 / 1024))") | $(awk "BEGIN { print ($3 <= 10 && \"$2\" == \"ok\") ? \"PASS\" : \"**MISS**\" }") |
+| \`fallout availability DB@L --app $app --format json\` | P = $6 ($7) | $(printf '%.2f / %.2f s, %.0f MB' "$8" "$9" "$((${10} / 1024))") | $(awk "BEGIN { print (${8} <= 10 && \"$7\" == \"ok\") ? \"PASS\" : \"**MISS**\" }") |
+M1
+fi
+if [ -f "$notes" ]; then
+	printf '\n'
+	cat "$notes"
+fi
+} >"$tmp"
+mv "$tmp" "$out"
+cat "$out"
+exit $fail
