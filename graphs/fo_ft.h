@@ -24,6 +24,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* "No node/event"; the same definition as fo_graph.h's. */
+#define FO_NONE UINT32_MAX
+
+/* At most this many nodes (events + gates) and arguments in all. */
+#define FO_FT_MAX_NODES ((uint32_t)1 << 31)
+
 typedef enum fo_ft_op {
 	FO_FT_EVENT = 0, /* a basic event (a leaf) */
 	FO_FT_AND,       /* all arguments (1 or more) */
@@ -85,8 +91,9 @@ double fo_ft_event_p(const fo_ft *ft, uint32_t ev); /* < 0: unknown */
 uint32_t fo_ft_event_ref(const fo_ft *ft, uint32_t ev);
 const char *fo_ft_event_name(const fo_ft *ft, uint32_t ev);
 
-/* Whether NOT or XOR occurs in the top's cone (a non-coherent tree:
- * docs/risk.md says what cut sets then mean). O(nodes + arguments). */
+/* 1 when neither NOT nor XOR occurs in the top's cone (or no top is set),
+ * 0 when one does (a non-coherent tree: docs/risk.md says what cut sets then
+ * mean), -1 when out of memory. O(nodes + arguments). */
 int fo_ft_is_coherent(const fo_ft *ft);
 
 #endif
