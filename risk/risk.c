@@ -1,0 +1,1426 @@
+/*
+ * risk.c — the analyses of fo_risk.h on the decision diagrams of fo_dd.h.
+ *
+ * Pipeline (docs/risk.md, "Algorithms"): the top's cone is collected and its
+ * events given BDD levels by a depth-first walk from the top (the static
+ * variable order); the BDD of each gate is built bottom-up, once per shared
+ * gate, with garbage collection between gates. Probability is a Shannon
+ * expansion over the BDD, importance one more top-down pass over it. The
+ * minimal cut sets are the minimal solutions of the BDD (Rauzy), or, for a
+ * coherent tree with an order bound, a ZBDD built directly over the gates
+ * with the bound applied at every step. The cut-set ZBDD is then copied out
+ * of the manager into flat arrays in post-order (struct fo_cutsets), which
+ * make counting (exact, arbitrary precision, per order), listing and the
+ * approximations simple bottom-up loops, and let the cut sets live on their
+ * own.
+ */
+#include "fo_risk.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../graphs/fo_error.h"
+#include "fo_dd.h"
+
+#define NONE UINT32_MAX
+
+struct fo_risk {
+	const fo_ft *ft;
+	fo_risk_opts opts;
+	fo_diag *diag;
+	/* Cone of the top, variable order. */
+	int prepared;
+	uint32_t nlevels;         /* events in the cone */
+	uint32_t *level_of_event; /* event -> level, NONE outside the cone */
+	uint32_t *event_of_level;
+	uint32_t *post;           /* cone nodes, children before parents */
+	uint32_t npost;
+	int coherent;
+	fo_dd *dd;
+	fo_dd_edge bdd; /* referenced; FO_DD_ERR until built */
+	size_t bdd_nodes;
+	struct fo_cutsets *cs; /* one reference held */
+	size_t zbdd_nodes;
+};
+
+/* The cut-set family in flat post-order: index 0 and 1 are the terminals
+ * (empty family, {{}}), every other node's children have lower indices and
+ * the root is the last index (or a terminal). */
+struct fo_cutsets {
+	int refs;
+	uint32_t n;      /* nodes, terminals included */
+	uint32_t root;
+	uint32_t *lvl, *lo, *hi;
+	uint32_t *event_of_level; /* copy */
+	double *p_of_level;       /* < 0: unknown */
+	double *p_of_event;       /* by event number; < 0: unknown */
+	int all_p;
+	uint32_t *minord, *maxord;
+	uint64_t *mask; /* bit j (< 63): a set of order j below; bit 63: order >= 63 */
+	double *maxp;   /* largest product of p below (-1: none) */
+	int certain;
+	uint32_t max_order;
+	char *count;      /* decimal */
+	char **order_cnt; /* 0 .. max_order, decimal */
+	double count_f;
+};
+
+/* ---- Diagnostics ---- */
+
+static const char *gate_label(const fo_ft *ft, uint32_t node, char buf[FO_DIAG_SHORT_BUF])
+{
+	const char *name = fo_ft_node_name(ft, node);
+	return name ? fo_diag_shorten(name, buf) : "(anonymous)";
+}
+
+static int dd_fail(fo_risk *r, const char *what, uint32_t node)
+{
+	int err = r->dd ? fo_dd_error(r->dd) : FO_ENOMEM;
+	if (err == FO_OK)
+		err = FO_ENOMEM;
+	if (err == FO_ELIMIT && r->diag) {
+		char buf[FO_DIAG_SHORT_BUF];
+		if (node != NONE)
+			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+				    "decision diagrams exceed the memory limit of %zu bytes (or %u "
+				    "levels of recursion) while building %s of '%s'",
+				    r->opts.mem_limit, FO_DD_MAX_DEPTH, what,
+				    gate_label(r->ft, node, buf));
+		else
+			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+				    "decision diagrams exceed the memory limit of %zu bytes (or %u "
+				    "levels of recursion) while building %s",
+				    r->opts.mem_limit, FO_DD_MAX_DEPTH, what);
+	}
+	return err;
+}
+
+/* ---- Life cycle ---- */
+
+int fo_risk_new(fo_risk **out, const fo_ft *ft, const fo_risk_opts *opts, fo_diag *diag)
+{
+	*out = NULL;
+	if (!ft || fo_ft_top(ft) == FO_NONE) {
+		if (diag)
+			fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL, "the fault tree has no top event");
+		return FO_EINVAL;
+	}
+	fo_risk *r = calloc(1, sizeof *r);
+	if (!r)
+		return FO_ENOMEM;
+	r->ft = ft;
+	if (opts)
+		r->opts = *opts;
+	if (r->opts.mem_limit == 0)
+		r->opts.mem_limit = FO_RISK_MEM_DEFAULT;
+	r->diag = diag;
+	r->bdd = FO_DD_ERR;
+	*out = r;
+	return FO_OK;
+}
+
+void fo_cutsets_free(fo_cutsets *cs)
+{
+	if (!cs || --cs->refs > 0)
+		return;
+	free(cs->lvl);
+	free(cs->lo);
+	free(cs->hi);
+	free(cs->event_of_level);
+	free(cs->p_of_level);
+	free(cs->p_of_event);
+	free(cs->minord);
+	free(cs->maxord);
+	free(cs->mask);
+	free(cs->maxp);
+	free(cs->count);
+	if (cs->order_cnt)
+		for (uint32_t j = 0; j <= cs->max_order; j++)
+			free(cs->order_cnt[j]);
+	free(cs->order_cnt);
+	free(cs);
+}
+
+void fo_risk_free(fo_risk *r)
+{
+	if (!r)
+		return;
+	fo_dd_free(r->dd);
+	fo_cutsets_free(r->cs);
+	free(r->level_of_event);
+	free(r->event_of_level);
+	free(r->post);
+	free(r);
+}
+
+/* ---- Cone and variable order ---- */
+
+/* Depth-first from the top (explicit stack: trees may be deep): the cone's
+ * nodes in post-order, and the events numbered by first visit, which is the
+ * static variable order. Visiting a gate's gate arguments before its event
+ * arguments keeps the events that meet deep in shared subtrees together. */
+static int prepare(fo_risk *r)
+{
+	if (r->prepared)
+		return FO_OK;
+	const fo_ft *ft = r->ft;
+	uint32_t nn = fo_ft_node_count(ft), ne = fo_ft_event_count(ft);
+	int err = FO_ENOMEM;
+	uint8_t *state = calloc(nn ? nn : 1, 1);
+	uint32_t *stack = malloc((nn ? nn : 1) * sizeof *stack);
+	uint32_t *pos = malloc((nn ? nn : 1) * sizeof *pos);
+	r->level_of_event = malloc((ne ? ne : 1) * sizeof *r->level_of_event);
+	r->event_of_level = malloc((ne ? ne : 1) * sizeof *r->event_of_level);
+	r->post = malloc((nn ? nn : 1) * sizeof *r->post);
+	if (!state || !stack || !pos || !r->level_of_event || !r->event_of_level || !r->post)
+		goto done;
+	memset(r->level_of_event, 0xFF, (ne ? ne : 1) * sizeof *r->level_of_event);
+	r->coherent = 1;
+	uint32_t sp = 0, top = fo_ft_top(ft);
+	stack[sp] = top;
+	pos[sp++] = 0;
+	state[top] = 1;
+	while (sp) {
+		uint32_t node = stack[sp - 1];
+		const uint32_t *args;
+		size_t na = fo_ft_node_args(ft, node, &args);
+		fo_ft_op op = fo_ft_node_op(ft, node);
+		if (op == FO_FT_NOT || op == FO_FT_XOR)
+			r->coherent = 0;
+		if (op == FO_FT_EVENT) {
+			uint32_t ev = fo_ft_node_event(ft, node);
+			r->level_of_event[ev] = r->nlevels;
+			r->event_of_level[r->nlevels++] = ev;
+		}
+		/* Two rounds over the arguments: gates (pos < na), then events. */
+		int pushed = 0;
+		while (pos[sp - 1] < 2 * na) {
+			size_t i = pos[sp - 1]++;
+			int round = i >= na;
+			uint32_t a = args[round ? i - na : i];
+			int is_event = fo_ft_node_op(ft, a) == FO_FT_EVENT;
+			if (is_event != round || state[a])
+				continue;
+			state[a] = 1;
+			stack[sp] = a;
+			pos[sp++] = 0;
+			pushed = 1;
+			break;
+		}
+		if (pushed)
+			continue;
+		r->post[r->npost++] = node;
+		sp--;
+	}
+	/* Post-order above visits an event when pushed (its level) and again
+	 * as a finished node: events have no args, so each appears once. */
+	if (fo_dd_new(&r->dd, r->nlevels ? r->nlevels : 1, r->opts.mem_limit) != FO_OK) {
+		err = FO_ELIMIT;
+		if (r->diag)
+			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+				    "the memory limit of %zu bytes is too small for the decision diagrams",
+				    r->opts.mem_limit);
+		goto done;
+	}
+	r->prepared = 1;
+	err = FO_OK;
+done:
+	free(state);
+	free(stack);
+	free(pos);
+	return err;
+}
+
+/* ---- Building diagrams over the gates ---- */
+
+/* The BDD (zdd = 0) or the truncated cut-set ZBDD (zdd = 1, coherent
+ * trees only) of one node from its arguments' diagrams. */
+static fo_dd_edge build_node(fo_risk *r, uint32_t node, const fo_dd_edge *val, int zdd,
+			     uint32_t k)
+{
+	fo_dd *m = r->dd;
+	const fo_ft *ft = r->ft;
+	const uint32_t *args;
+	size_t na = fo_ft_node_args(ft, node, &args);
+	fo_dd_edge acc;
+	switch (fo_ft_node_op(ft, node)) {
+	case FO_FT_EVENT: {
+		uint32_t lv = r->level_of_event[fo_ft_node_event(ft, node)];
+		if (zdd)
+			return k == 0 ? FO_DD_FALSE : fo_dd_zdd_single(m, lv);
+		return fo_dd_bdd_var(m, lv);
+	}
+	case FO_FT_CONST:
+		return fo_ft_node_k(ft, node) ? FO_DD_TRUE : FO_DD_FALSE;
+	case FO_FT_NOT:
+		return fo_dd_bdd_not(m, val[args[0]]);
+	case FO_FT_AND:
+		acc = FO_DD_TRUE;
+		for (size_t i = 0; i < na && acc != FO_DD_ERR; i++) {
+			if (zdd)
+				acc = fo_dd_zdd_minimize(
+					m, fo_dd_zdd_product(m, acc, val[args[i]], k));
+			else
+				acc = fo_dd_bdd_and(m, acc, val[args[i]]);
+			if (acc == FO_DD_FALSE)
+				break;
+		}
+		return acc;
+	case FO_FT_OR:
+		acc = FO_DD_FALSE;
+		for (size_t i = 0; i < na && acc != FO_DD_ERR; i++) {
+			if (zdd)
+				acc = fo_dd_zdd_union(m, acc, val[args[i]]);
+			else
+				acc = fo_dd_bdd_or(m, acc, val[args[i]]);
+			if (!zdd && acc == FO_DD_TRUE)
+				break;
+		}
+		return zdd ? fo_dd_zdd_minimize(m, acc) : acc;
+	case FO_FT_XOR:
+		acc = FO_DD_FALSE;
+		for (size_t i = 0; i < na && acc != FO_DD_ERR; i++)
+			acc = fo_dd_bdd_xor(m, acc, val[args[i]]);
+		return acc;
+	case FO_FT_ATLEAST: {
+		/* t[j]: at least j of the arguments seen so far (j <= kk). */
+		uint32_t kk = fo_ft_node_k(ft, node);
+		fo_dd_edge *t = malloc(((size_t)kk + 1) * sizeof *t);
+		if (!t)
+			return FO_DD_ERR;
+		t[0] = FO_DD_TRUE;
+		for (uint32_t j = 1; j <= kk; j++)
+			t[j] = FO_DD_FALSE;
+		for (size_t i = 0; i < na; i++) {
+			fo_dd_edge a = val[args[i]];
+			for (uint32_t j = kk; j >= 1; j--) {
+				if (zdd)
+					t[j] = fo_dd_zdd_union(m, t[j],
+							       fo_dd_zdd_product(m, a, t[j - 1], k));
+				else
+					t[j] = fo_dd_bdd_or(m, t[j], fo_dd_bdd_and(m, a, t[j - 1]));
+			}
+		}
+		acc = t[kk];
+		free(t);
+		return zdd ? fo_dd_zdd_minimize(m, acc) : acc;
+	}
+	}
+	return FO_DD_ERR;
+}
+
+/* Builds the diagram of every cone node bottom-up and returns the top's
+ * (referenced) in *out. Each node's diagram is referenced until its last
+ * parent is built; the collector runs between gates when the table grew. */
+static int build_all(fo_risk *r, int zdd, uint32_t k, fo_dd_edge *out, const char *what)
+{
+	const fo_ft *ft = r->ft;
+	uint32_t nn = fo_ft_node_count(ft);
+	fo_dd *m = r->dd;
+	int err = FO_ENOMEM;
+	fo_dd_edge *val = malloc((nn ? nn : 1) * sizeof *val);
+	uint32_t *parents = calloc(nn ? nn : 1, sizeof *parents);
+	uint32_t *seen = malloc((nn ? nn : 1) * sizeof *seen);
+	if (!val || !parents || !seen) {
+		if (r->diag)
+			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL, "out of memory");
+		goto done;
+	}
+	memset(seen, 0xFF, (nn ? nn : 1) * sizeof *seen);
+	/* Count distinct parents of each node within the cone. */
+	for (uint32_t i = 0; i < r->npost; i++) {
+		uint32_t node = r->post[i];
+		const uint32_t *args;
+		size_t na = fo_ft_node_args(ft, node, &args);
+		for (size_t j = 0; j < na; j++)
+			if (seen[args[j]] != node) {
+				seen[args[j]] = node;
+				parents[args[j]]++;
+			}
+	}
+	memset(seen, 0xFF, (nn ? nn : 1) * sizeof *seen);
+	size_t live_after_gc = fo_dd_live_nodes(m);
+	for (uint32_t i = 0; i < r->npost; i++) {
+		uint32_t node = r->post[i];
+		fo_dd_edge e = build_node(r, node, val, zdd, k);
+		if (e == FO_DD_ERR && fo_dd_error(m) == FO_ELIMIT) {
+			/* Retry once with only the live diagrams kept. */
+			fo_dd_gc(m);
+			fo_dd_clear_error(m);
+			e = build_node(r, node, val, zdd, k);
+		}
+		if (e == FO_DD_ERR) {
+			err = dd_fail(r, what, node);
+			for (uint32_t j = 0; j < i; j++)
+				if (seen[r->post[j]] == 1)
+					fo_dd_deref(m, val[r->post[j]]);
+			goto done;
+		}
+		val[node] = e;
+		fo_dd_ref(m, e);
+		seen[node] = 1; /* referenced */
+		const uint32_t *args;
+		size_t na = fo_ft_node_args(ft, node, &args);
+		for (size_t j = 0; j < na; j++) {
+			uint32_t a = args[j];
+			if (seen[a] == 1 && --parents[a] == 0) {
+				fo_dd_deref(m, val[a]);
+				seen[a] = 2; /* released */
+			}
+		}
+		size_t live = fo_dd_live_nodes(m);
+		if (live > 2 * live_after_gc && live > ((size_t)1 << 18)) {
+			fo_dd_gc(m);
+			live_after_gc = fo_dd_live_nodes(m);
+		}
+	}
+	*out = val[fo_ft_top(ft)];
+	/* The top holds the one reference left (it has no parents). */
+	err = FO_OK;
+done:
+	free(val);
+	free(parents);
+	free(seen);
+	return err;
+}
+
+static int ensure_bdd(fo_risk *r)
+{
+	int err = prepare(r);
+	if (err)
+		return err;
+	if (r->bdd != FO_DD_ERR)
+		return FO_OK;
+	fo_dd_edge top;
+	err = build_all(r, 0, 0, &top, "the BDD");
+	if (err)
+		return err;
+	r->bdd = top;
+	r->bdd_nodes = fo_dd_size(r->dd, top);
+	fo_dd_gc(r->dd);
+	return FO_OK;
+}
+
+/* ---- Probability and importance ---- */
+
+static int check_p(fo_risk *r)
+{
+	for (uint32_t lv = 0; lv < r->nlevels; lv++) {
+		uint32_t ev = r->event_of_level[lv];
+		double p = fo_ft_event_p(r->ft, ev);
+		if (!(p >= 0)) {
+			if (r->diag) {
+				char buf[FO_DIAG_SHORT_BUF];
+				fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+					    "event '%s' has no probability",
+					    fo_diag_shorten(fo_ft_event_name(r->ft, ev), buf));
+			}
+			return FO_EINVAL;
+		}
+	}
+	return FO_OK;
+}
+
+/* P(node) for every node below e, memoised in prob (NaN: not yet). */
+static double bdd_prob(const fo_risk *r, fo_dd_edge e, double *prob)
+{
+	if (e < 2)
+		return (double)e;
+	if (prob[e] == prob[e])
+		return prob[e];
+	const fo_dd *m = r->dd;
+	double p = fo_ft_event_p(r->ft, r->event_of_level[fo_dd_level(m, e)]);
+	double hi = bdd_prob(r, fo_dd_hi(m, e), prob);
+	double lo = bdd_prob(r, fo_dd_lo(m, e), prob);
+	return prob[e] = p * hi + (1 - p) * lo;
+}
+
+static int prob_table(fo_risk *r, double **out)
+{
+	*out = NULL;
+	size_t n = fo_dd_index_bound(r->dd);
+	if (fo_dd_charge(r->dd, (long long)(n * sizeof(double))) != FO_OK) {
+		if (r->diag)
+			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+				    "decision diagrams exceed the memory limit of %zu bytes while "
+				    "computing probabilities", r->opts.mem_limit);
+		return FO_ELIMIT;
+	}
+	double *prob = malloc(n * sizeof *prob);
+	if (!prob) {
+		fo_dd_charge(r->dd, -(long long)(n * sizeof(double)));
+		return FO_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		prob[i] = NAN;
+	*out = prob;
+	return FO_OK;
+}
+
+static void prob_table_free(fo_risk *r, double *prob)
+{
+	if (!prob)
+		return;
+	fo_dd_charge(r->dd, -(long long)(fo_dd_index_bound(r->dd) * sizeof(double)));
+	free(prob);
+}
+
+int fo_risk_probability(fo_risk *r, double *out)
+{
+	*out = NAN;
+	int err = prepare(r);
+	if (err || (err = check_p(r)) || (err = ensure_bdd(r)))
+		return err;
+	double *prob;
+	if ((err = prob_table(r, &prob)))
+		return err;
+	*out = bdd_prob(r, r->bdd, prob);
+	prob_table_free(r, prob);
+	return FO_OK;
+}
+
+/* Collects the nodes below e (terminals excluded) into list, marking them
+ * in prob[] with 0 first. */
+static void collect(const fo_dd *m, fo_dd_edge e, uint8_t *seen, uint32_t *list, size_t *n)
+{
+	while (e >= 2 && !seen[e]) {
+		seen[e] = 1;
+		list[(*n)++] = e;
+		collect(m, fo_dd_hi(m, e), seen, list, n);
+		e = fo_dd_lo(m, e);
+	}
+}
+
+int fo_risk_importance(fo_risk *r, fo_importance **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	int err = prepare(r);
+	if (err || (err = check_p(r)) || (err = ensure_bdd(r)))
+		return err;
+	fo_dd *m = r->dd;
+	size_t nb = fo_dd_index_bound(m);
+	double *prob = NULL, *flow = NULL, *birn = NULL;
+	uint8_t *seen = NULL;
+	uint32_t *list = NULL, *bucket = NULL, *sorted = NULL;
+	fo_importance *res = NULL;
+	size_t extra = nb * (sizeof(double) + 1 + 2 * sizeof(uint32_t)) +
+		       ((size_t)r->nlevels + 1) * (sizeof(double) + sizeof(uint32_t));
+	if ((err = prob_table(r, &prob)))
+		return err;
+	if (fo_dd_charge(m, (long long)extra) != FO_OK) {
+		err = FO_ELIMIT;
+		if (r->diag)
+			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+				    "decision diagrams exceed the memory limit of %zu bytes while "
+				    "computing importance", r->opts.mem_limit);
+		prob_table_free(r, prob);
+		return err;
+	}
+	err = FO_ENOMEM;
+	flow = calloc(nb, sizeof *flow);
+	seen = calloc(nb, 1);
+	list = malloc(nb * sizeof *list);
+	sorted = malloc(nb * sizeof *sorted);
+	bucket = calloc((size_t)r->nlevels + 1, sizeof *bucket);
+	birn = calloc((size_t)r->nlevels + 1, sizeof *birn);
+	res = calloc(r->nlevels ? r->nlevels : 1, sizeof *res);
+	if (!flow || !seen || !list || !sorted || !bucket || !birn || !res)
+		goto done;
+	double q = bdd_prob(r, r->bdd, prob);
+	size_t cnt = 0;
+	collect(m, r->bdd, seen, list, &cnt);
+	/* Counting sort by level: parents before children. */
+	for (size_t i = 0; i < cnt; i++)
+		bucket[fo_dd_level(m, list[i]) + 1]++;
+	for (uint32_t lv = 0; lv < r->nlevels; lv++)
+		bucket[lv + 1] += bucket[lv];
+	for (size_t i = 0; i < cnt; i++)
+		sorted[bucket[fo_dd_level(m, list[i])]++] = list[i];
+	if (r->bdd >= 2)
+		flow[r->bdd] = 1;
+	for (size_t i = 0; i < cnt; i++) {
+		fo_dd_edge e = sorted[i];
+		uint32_t lv = fo_dd_level(m, e);
+		double p = fo_ft_event_p(r->ft, r->event_of_level[lv]);
+		fo_dd_edge hi = fo_dd_hi(m, e), lo = fo_dd_lo(m, e);
+		double ph = hi < 2 ? (double)hi : prob[hi];
+		double pl = lo < 2 ? (double)lo : prob[lo];
+		birn[lv] += flow[e] * (ph - pl);
+		if (hi >= 2)
+			flow[hi] += flow[e] * p;
+		if (lo >= 2)
+			flow[lo] += flow[e] * (1 - p);
+	}
+	/* By event number: walk the events, keep those of the cone. */
+	size_t k = 0;
+	uint32_t ne = fo_ft_event_count(r->ft);
+	for (uint32_t ev = 0; ev < ne; ev++) {
+		uint32_t lv = r->level_of_event[ev];
+		if (lv == NONE)
+			continue;
+		fo_importance *im = &res[k++];
+		double p = fo_ft_event_p(r->ft, ev), b = birn[lv];
+		im->event = ev;
+		im->p = p;
+		im->birnbaum = b;
+		im->q1 = q + (1 - p) * b;
+		im->q0 = q - p * b;
+		if (im->q0 < 0)
+			im->q0 = 0;
+		if (im->q1 > 1)
+			im->q1 = 1;
+		im->fussell_vesely = q > 0 ? (q - im->q0) / q : 0;
+		im->raw = q > 0 ? im->q1 / q : (im->q1 > 0 ? INFINITY : 1);
+		im->rrw = im->q0 > 0 ? q / im->q0 : (q > 0 ? INFINITY : 1);
+	}
+	*out = res;
+	*n = k;
+	res = NULL;
+	err = FO_OK;
+done:
+	fo_dd_charge(m, -(long long)extra);
+	prob_table_free(r, prob);
+	free(flow);
+	free(seen);
+	free(list);
+	free(sorted);
+	free(bucket);
+	free(birn);
+	free(res);
+	return err;
+}
+
+/* ---- Arbitrary-precision counts ---- */
+
+/* a += b, nl limbs of 32 bits, little endian (no overflow by the choice
+ * of nl). */
+static void big_add(uint32_t *a, const uint32_t *b, uint32_t nl)
+{
+	uint64_t c = 0;
+	for (uint32_t i = 0; i < nl; i++) {
+		c += (uint64_t)a[i] + b[i];
+		a[i] = (uint32_t)c;
+		c >>= 32;
+	}
+}
+
+/* Decimal text of a (malloc'd, NULL: no memory); a is destroyed. */
+static char *big_dec(uint32_t *a, uint32_t nl)
+{
+	size_t cap = (size_t)nl * 10 + 2;
+	char *buf = malloc(cap), *s;
+	if (!buf)
+		return NULL;
+	size_t len = 0;
+	for (;;) {
+		uint64_t rem = 0;
+		int zero = 1;
+		for (uint32_t i = nl; i-- > 0;) {
+			uint64_t cur = (rem << 32) | a[i];
+			a[i] = (uint32_t)(cur / 1000000000u);
+			rem = cur % 1000000000u;
+			if (a[i])
+				zero = 0;
+		}
+		for (int d = 0; d < 9; d++) {
+			buf[len++] = (char)('0' + rem % 10);
+			rem /= 10;
+			if (zero && rem == 0)
+				break;
+		}
+		if (zero)
+			break;
+	}
+	while (len > 1 && buf[len - 1] == '0')
+		len--;
+	buf[len] = 0;
+	for (size_t i = 0; i < len / 2; i++) {
+		char t = buf[i];
+		buf[i] = buf[len - 1 - i];
+		buf[len - 1 - i] = t;
+	}
+	s = buf;
+	return s;
+}
+
+/* ---- Cut sets ---- */
+
+/* Copies the ZBDD z out of the manager into cs's flat post-order arrays. */
+static int flatten(fo_risk *r, fo_dd_edge z, struct fo_cutsets *cs)
+{
+	fo_dd *m = r->dd;
+	size_t size = fo_dd_size(m, z);
+	size_t nb = fo_dd_index_bound(m);
+	int err = FO_ENOMEM;
+	uint32_t *map = malloc(nb * sizeof *map);
+	uint32_t *stack = malloc((size + 2) * 2 * sizeof *stack);
+	cs->lvl = malloc((size + 2) * sizeof *cs->lvl);
+	cs->lo = malloc((size + 2) * sizeof *cs->lo);
+	cs->hi = malloc((size + 2) * sizeof *cs->hi);
+	if (!map || !stack || !cs->lvl || !cs->lo || !cs->hi)
+		goto done;
+	memset(map, 0xFF, nb * sizeof *map);
+	map[0] = 0;
+	map[1] = 1;
+	for (uint32_t i = 0; i < 2; i++) {
+		cs->lvl[i] = NONE;
+		cs->lo[i] = cs->hi[i] = i;
+	}
+	uint32_t n = 2;
+	/* Iterative post-order: a node is emitted when both children are. */
+	size_t sp = 0;
+	if (map[z] == NONE)
+		stack[sp++] = z;
+	while (sp) {
+		fo_dd_edge e = stack[sp - 1];
+		if (map[e] != NONE) {
+			sp--;
+			continue;
+		}
+		fo_dd_edge lo = fo_dd_lo(m, e), hi = fo_dd_hi(m, e);
+		if (map[lo] == NONE) {
+			stack[sp++] = lo;
+			continue;
+		}
+		if (map[hi] == NONE) {
+			stack[sp++] = hi;
+			continue;
+		}
+		cs->lvl[n] = fo_dd_level(m, e);
+		cs->lo[n] = map[lo];
+		cs->hi[n] = map[hi];
+		map[e] = n++;
+		sp--;
+	}
+	cs->n = n;
+	cs->root = map[z];
+	err = FO_OK;
+done:
+	free(map);
+	free(stack);
+	return err;
+}
+
+/* Per-node order ranges, masks, best probabilities, and the exact counts
+ * per order at the root. */
+static int summarise(fo_risk *r, struct fo_cutsets *cs)
+{
+	uint32_t n = cs->n;
+	int err = FO_ENOMEM;
+	double *cf = NULL;
+	uint32_t *off = NULL, *limbs = NULL;
+	cs->minord = malloc(n * sizeof *cs->minord);
+	cs->maxord = malloc(n * sizeof *cs->maxord);
+	cs->mask = malloc(n * sizeof *cs->mask);
+	cs->maxp = malloc(n * sizeof *cs->maxp);
+	cf = malloc(n * sizeof *cf);
+	if (!cs->minord || !cs->maxord || !cs->mask || !cs->maxp || !cf)
+		goto done;
+	cs->minord[0] = NONE;
+	cs->maxord[0] = 0;
+	cs->mask[0] = 0;
+	cs->maxp[0] = -1;
+	cf[0] = 0;
+	cs->minord[1] = 0;
+	cs->maxord[1] = 0;
+	cs->mask[1] = 1;
+	cs->maxp[1] = 1;
+	cf[1] = 1;
+	int overflow = 0;
+	for (uint32_t i = 2; i < n; i++) {
+		uint32_t lo = cs->lo[i], hi = cs->hi[i];
+		uint32_t hmin = cs->minord[hi] + 1, hmax = cs->maxord[hi] + 1;
+		cs->minord[i] = cs->minord[lo] < hmin ? cs->minord[lo] : hmin;
+		cs->maxord[i] = lo != 0 && cs->maxord[lo] > hmax ? cs->maxord[lo] : hmax;
+		uint64_t hm = cs->mask[hi];
+		/* Shifted by one order; bit 63 (order >= 63) stays. */
+		cs->mask[i] = cs->mask[lo] | (hm << 1) | (hm & (1ull << 63));
+		double p = cs->p_of_level[cs->lvl[i]];
+		double ph = p * cs->maxp[hi];
+		cs->maxp[i] = cs->maxp[lo] > ph ? cs->maxp[lo] : ph;
+		cf[i] = cf[lo] + cf[hi];
+		if (isinf(cf[i]))
+			overflow = 1;
+	}
+	uint32_t root = cs->root;
+	cs->count_f = cf[root];
+	cs->certain = root == 1;
+	cs->max_order = root >= 1 ? cs->maxord[root] : 0;
+	uint32_t nl = overflow ? (uint32_t)(r->nlevels / 32 + 2)
+			       : (uint32_t)(ilogb(cf[root] > 1 ? cf[root] : 1) / 32 + 2);
+	/* Per node, counts of orders minord .. maxord, nl limbs each. */
+	off = malloc(((size_t)n + 1) * sizeof *off);
+	if (!off)
+		goto done;
+	size_t total = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		off[i] = (uint32_t)total;
+		if (i >= 1)
+			total += (size_t)(cs->maxord[i] - cs->minord[i] + 1) * nl;
+		if (total > UINT32_MAX)
+			break;
+	}
+	if (total > UINT32_MAX || fo_dd_charge(r->dd, (long long)(total * 4)) != FO_OK) {
+		if (r->diag)
+			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+				    "counting the cut sets exceeds the memory limit of %zu bytes",
+				    r->opts.mem_limit);
+		err = FO_ELIMIT;
+		goto done;
+	}
+	limbs = calloc(total ? total : 1, 4);
+	if (!limbs) {
+		fo_dd_charge(r->dd, -(long long)(total * 4));
+		goto done;
+	}
+	if (n > 1)
+		limbs[off[1]] = 1;
+	for (uint32_t i = 2; i < n; i++) {
+		uint32_t lo = cs->lo[i], hi = cs->hi[i], mn = cs->minord[i];
+		uint32_t *dst = limbs + off[i];
+		if (lo != 0)
+			for (uint32_t j = cs->minord[lo]; j <= cs->maxord[lo]; j++)
+				big_add(dst + (size_t)(j - mn) * nl,
+					limbs + off[lo] + (size_t)(j - cs->minord[lo]) * nl, nl);
+		for (uint32_t j = cs->minord[hi]; j <= cs->maxord[hi]; j++)
+			big_add(dst + (size_t)(j + 1 - mn) * nl,
+				limbs + off[hi] + (size_t)(j - cs->minord[hi]) * nl, nl);
+	}
+	cs->order_cnt = calloc((size_t)cs->max_order + 1, sizeof *cs->order_cnt);
+	uint32_t *sum = calloc(nl, 4);
+	if (!cs->order_cnt || !sum) {
+		free(sum);
+		goto freelimbs;
+	}
+	for (uint32_t j = 0; j <= cs->max_order; j++) {
+		uint32_t *c = NULL;
+		if (root >= 1 && j >= cs->minord[root] && j <= cs->maxord[root]) {
+			c = limbs + off[root] + (size_t)(j - cs->minord[root]) * nl;
+			big_add(sum, c, nl);
+			cs->order_cnt[j] = big_dec(c, nl);
+		} else {
+			cs->order_cnt[j] = malloc(2);
+			if (cs->order_cnt[j])
+				strcpy(cs->order_cnt[j], "0");
+		}
+		if (!cs->order_cnt[j]) {
+			free(sum);
+			goto freelimbs;
+		}
+	}
+	cs->count = big_dec(sum, nl);
+	free(sum);
+	if (!cs->count)
+		goto freelimbs;
+	err = FO_OK;
+freelimbs:
+	fo_dd_charge(r->dd, -(long long)(total * 4));
+done:
+	free(limbs);
+	free(off);
+	free(cf);
+	return err;
+}
+
+static int make_cutsets(fo_risk *r)
+{
+	if (r->cs)
+		return FO_OK;
+	int err = prepare(r);
+	if (err)
+		return err;
+	fo_dd *m = r->dd;
+	uint32_t k = r->opts.max_order ? r->opts.max_order : FO_DD_NO_BOUND;
+	fo_dd_edge z;
+	if (r->opts.max_order && r->coherent) {
+		/* Direct: the bound prunes every intermediate family. */
+		if ((err = build_all(r, 1, k, &z, "the cut-set ZBDD")))
+			return err;
+	} else {
+		if ((err = ensure_bdd(r)))
+			return err;
+		z = fo_dd_zdd_minsol(m, r->bdd, k);
+		if (z == FO_DD_ERR && fo_dd_error(m) == FO_ELIMIT) {
+			fo_dd_gc(m);
+			fo_dd_clear_error(m);
+			z = fo_dd_zdd_minsol(m, r->bdd, k);
+		}
+		if (z == FO_DD_ERR)
+			return dd_fail(r, "the cut-set ZBDD", fo_ft_top(r->ft));
+		fo_dd_ref(m, z);
+	}
+	r->zbdd_nodes = fo_dd_size(m, z);
+	struct fo_cutsets *cs = calloc(1, sizeof *cs);
+	err = FO_ENOMEM;
+	if (!cs)
+		goto done;
+	cs->refs = 1;
+	uint32_t nl = r->nlevels ? r->nlevels : 1;
+	cs->event_of_level = malloc(nl * sizeof *cs->event_of_level);
+	cs->p_of_level = malloc(nl * sizeof *cs->p_of_level);
+	uint32_t ne = fo_ft_event_count(r->ft);
+	cs->p_of_event = malloc((ne ? ne : 1) * sizeof *cs->p_of_event);
+	if (!cs->event_of_level || !cs->p_of_level || !cs->p_of_event)
+		goto done;
+	for (uint32_t ev = 0; ev < ne; ev++)
+		cs->p_of_event[ev] = fo_ft_event_p(r->ft, ev);
+	cs->all_p = 1;
+	for (uint32_t lv = 0; lv < r->nlevels; lv++) {
+		cs->event_of_level[lv] = r->event_of_level[lv];
+		double p = fo_ft_event_p(r->ft, r->event_of_level[lv]);
+		cs->p_of_level[lv] = p >= 0 ? p : -1;
+		if (!(p >= 0))
+			cs->all_p = 0;
+	}
+	if ((err = flatten(r, z, cs)) || (err = summarise(r, cs)))
+		goto done;
+	r->cs = cs;
+	cs = NULL;
+	err = FO_OK;
+done:
+	fo_cutsets_free(cs);
+	fo_dd_deref(m, z);
+	fo_dd_gc(m);
+	return err;
+}
+
+int fo_risk_cutsets(fo_risk *r, fo_cutsets **out)
+{
+	*out = NULL;
+	int err = make_cutsets(r);
+	if (err)
+		return err;
+	r->cs->refs++;
+	*out = r->cs;
+	return FO_OK;
+}
+
+const char *fo_cutsets_count(const fo_cutsets *cs) { return cs->count; }
+double fo_cutsets_count_f(const fo_cutsets *cs) { return cs->count_f; }
+uint32_t fo_cutsets_max_order(const fo_cutsets *cs) { return cs->max_order; }
+int fo_cutsets_certain(const fo_cutsets *cs) { return cs->certain; }
+
+const char *fo_cutsets_order_count(const fo_cutsets *cs, uint32_t order)
+{
+	if (order > cs->max_order)
+		return "0";
+	return cs->order_cnt[order];
+}
+
+/* ---- Listing ---- */
+
+static int has_order(const struct fo_cutsets *cs, uint32_t i, uint32_t j)
+{
+	if (i == 0 || j < cs->minord[i] || j > cs->maxord[i])
+		return 0;
+	if (j < 63)
+		return (int)((cs->mask[i] >> j) & 1);
+	return (int)(cs->mask[i] >> 63);
+}
+
+struct setbuf {
+	uint32_t order;
+	size_t cap, n; /* sets stored, each `order` events */
+	size_t want;   /* keep at most this many (the smallest) */
+	uint32_t *ev;
+	int err;
+};
+
+static int cmp_lex(const uint32_t *a, const uint32_t *b, uint32_t order)
+{
+	for (uint32_t i = 0; i < order; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+static void cmp_swap(uint32_t *a, uint32_t *b, uint32_t order)
+{
+	for (uint32_t i = 0; i < order; i++) {
+		uint32_t t = a[i];
+		a[i] = b[i];
+		b[i] = t;
+	}
+}
+
+/* Max-heap by lexicographic order, so the largest kept set is evicted. */
+static void heap_down(struct setbuf *sb, size_t i)
+{
+	uint32_t o = sb->order;
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, big = i;
+		if (l < sb->n && cmp_lex(sb->ev + l * o, sb->ev + big * o, o) > 0)
+			big = l;
+		if (r < sb->n && cmp_lex(sb->ev + r * o, sb->ev + big * o, o) > 0)
+			big = r;
+		if (big == i)
+			return;
+		cmp_swap(sb->ev + i * o, sb->ev + big * o, o);
+		i = big;
+	}
+}
+
+static void heap_up(struct setbuf *sb, size_t i)
+{
+	uint32_t o = sb->order;
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (cmp_lex(sb->ev + i * o, sb->ev + p * o, o) <= 0)
+			return;
+		cmp_swap(sb->ev + i * o, sb->ev + p * o, o);
+		i = p;
+	}
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void offer(struct setbuf *sb, const struct fo_cutsets *cs, const uint32_t *lv)
+{
+	uint32_t o = sb->order;
+	uint32_t tmp[64], *t = tmp;
+	if (o > 64) {
+		t = malloc((size_t)o * sizeof *t);
+		if (!t) {
+			sb->err = FO_ENOMEM;
+			return;
+		}
+	}
+	for (uint32_t i = 0; i < o; i++)
+		t[i] = cs->event_of_level[lv[i]];
+	qsort(t, o, sizeof *t, cmp_u32);
+	if (sb->n == sb->want) {
+		if (o && cmp_lex(t, sb->ev, o) < 0) {
+			memcpy(sb->ev, t, (size_t)o * sizeof *t);
+			heap_down(sb, 0);
+		}
+	} else {
+		if (sb->n == sb->cap) {
+			size_t nc = sb->cap ? sb->cap * 2 : 64;
+			if (nc > sb->want)
+				nc = sb->want;
+			uint32_t *ne = realloc(sb->ev, nc * (o ? o : 1) * sizeof *ne);
+			if (!ne) {
+				sb->err = FO_ENOMEM;
+				goto out;
+			}
+			sb->ev = ne;
+			sb->cap = nc;
+		}
+		memcpy(sb->ev + sb->n * o, t, (size_t)o * sizeof *t);
+		heap_up(sb, sb->n++);
+	}
+out:
+	if (t != tmp)
+		free(t);
+}
+
+/* Every set of exactly `need` more events below node i (path: levels). */
+static void enum_order(const struct fo_cutsets *cs, uint32_t i, uint32_t need, uint32_t *path,
+		       uint32_t depth, struct setbuf *sb)
+{
+	while (!sb->err && has_order(cs, i, need)) {
+		if (i == 1) {
+			offer(sb, cs, path);
+			return;
+		}
+		if (need > 0 && has_order(cs, cs->hi[i], need - 1)) {
+			path[depth] = cs->lvl[i];
+			enum_order(cs, cs->hi[i], need - 1, path, depth + 1, sb);
+		}
+		i = cs->lo[i];
+	}
+}
+
+/* The probability of a set given by its events, multiplied in event
+ * order (so a set has one value whichever listing gives it); NaN when some
+ * p is unknown. */
+static double set_p(const struct fo_cutsets *cs, const uint32_t *events, uint32_t order)
+{
+	if (!cs->all_p)
+		return NAN;
+	double p = 1;
+	for (uint32_t i = 0; i < order; i++)
+		p *= cs->p_of_event[events[i]];
+	return p;
+}
+
+/* In-place heapsort of a setbuf's max-heap: ascending lexicographic. */
+static void heap_sort(struct setbuf *sb)
+{
+	size_t n = sb->n;
+	uint32_t o = sb->order;
+	while (sb->n > 1) {
+		cmp_swap(sb->ev, sb->ev + (sb->n - 1) * o, o);
+		sb->n--;
+		heap_down(sb, 0);
+	}
+	sb->n = n;
+}
+
+static int list_by_order(const struct fo_cutsets *cs, size_t top, fo_cutsets_fn fn, void *arg)
+{
+	size_t listed = 0;
+	int err = FO_OK;
+	uint32_t *path = malloc(((size_t)cs->max_order + 1) * sizeof *path);
+	if (!path) {
+		err = FO_ENOMEM;
+		goto done;
+	}
+	for (uint32_t j = 0; j <= cs->max_order && (top == 0 || listed < top); j++) {
+		if (!has_order(cs, cs->root, j))
+			continue;
+		struct setbuf sb = {.order = j, .want = top ? top - listed : SIZE_MAX};
+		enum_order(cs, cs->root, j, path, 0, &sb);
+		if (sb.err) {
+			free(sb.ev);
+			err = sb.err;
+			goto done;
+		}
+		heap_sort(&sb);
+		int stop = 0;
+		for (size_t s = 0; s < sb.n && !stop; s++) {
+			const uint32_t *evs = sb.ev + s * j;
+			stop = fn(arg, evs, j, set_p(cs, evs, j)) != 0;
+			listed++;
+		}
+		free(sb.ev);
+		if (stop)
+			break;
+	}
+done:
+	free(path);
+	return err;
+}
+
+/* Best-first search for BY_PROB: partial paths ordered by their bound
+ * (the prefix product times the best completion below), so complete sets
+ * come out by probability descending; equal probabilities are gathered and
+ * sorted by order, then events. */
+struct pitem {
+	double bound, prefix;
+	uint32_t node, path; /* path: index in the trail, NONE: empty */
+};
+struct trail {
+	uint32_t lvl, parent;
+};
+struct pheap {
+	struct pitem *a;
+	size_t n, cap;
+};
+
+static int pheap_push(struct pheap *h, struct pitem it)
+{
+	if (h->n == h->cap) {
+		size_t nc = h->cap ? h->cap * 2 : 256;
+		struct pitem *na = realloc(h->a, nc * sizeof *na);
+		if (!na)
+			return FO_ENOMEM;
+		h->a = na;
+		h->cap = nc;
+	}
+	size_t i = h->n++;
+	h->a[i] = it;
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (h->a[p].bound >= h->a[i].bound)
+			break;
+		struct pitem t = h->a[p];
+		h->a[p] = h->a[i];
+		h->a[i] = t;
+		i = p;
+	}
+	return FO_OK;
+}
+
+static struct pitem pheap_pop(struct pheap *h)
+{
+	struct pitem top = h->a[0];
+	h->a[0] = h->a[--h->n];
+	size_t i = 0;
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, big = i;
+		if (l < h->n && h->a[l].bound > h->a[big].bound)
+			big = l;
+		if (r < h->n && h->a[r].bound > h->a[big].bound)
+			big = r;
+		if (big == i)
+			break;
+		struct pitem t = h->a[big];
+		h->a[big] = h->a[i];
+		h->a[i] = t;
+		i = big;
+	}
+	return top;
+}
+
+struct tieset {
+	uint32_t order;
+	uint32_t off; /* in the tie event buffer */
+};
+
+static int cmp_tie(const struct tieset *x, const struct tieset *y, const uint32_t *ev)
+{
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return cmp_lex(ev + x->off, ev + y->off, x->order);
+}
+
+/* Heapsort of the tie group by order, then events (no global state). */
+static void sort_ties(struct tieset *t, size_t n, const uint32_t *ev)
+{
+	for (size_t start = n / 2; start-- > 0;) {
+		size_t i = start;
+		for (;;) {
+			size_t l = 2 * i + 1, r = l + 1, big = i;
+			if (l < n && cmp_tie(&t[l], &t[big], ev) > 0)
+				big = l;
+			if (r < n && cmp_tie(&t[r], &t[big], ev) > 0)
+				big = r;
+			if (big == i)
+				break;
+			struct tieset x = t[i];
+			t[i] = t[big];
+			t[big] = x;
+			i = big;
+		}
+	}
+	for (size_t end = n; end > 1; end--) {
+		struct tieset x = t[0];
+		t[0] = t[end - 1];
+		t[end - 1] = x;
+		size_t i = 0, m = end - 1;
+		for (;;) {
+			size_t l = 2 * i + 1, r = l + 1, big = i;
+			if (l < m && cmp_tie(&t[l], &t[big], ev) > 0)
+				big = l;
+			if (r < m && cmp_tie(&t[r], &t[big], ev) > 0)
+				big = r;
+			if (big == i)
+				break;
+			struct tieset y = t[i];
+			t[i] = t[big];
+			t[big] = y;
+			i = big;
+		}
+	}
+}
+
+static int list_by_prob(const struct fo_cutsets *cs, size_t top, fo_cutsets_fn fn, void *arg)
+{
+	struct pheap h = {0};
+	struct trail *tr = NULL;
+	size_t ntr = 0, ctr = 0;
+	struct tieset *ties = NULL;
+	size_t nties = 0, cties = 0;
+	uint32_t *tev = NULL;
+	size_t ntev = 0, ctev = 0;
+	double tie_p = -1;
+	size_t listed = 0;
+	int err = FO_OK, stop = 0;
+	if (cs->root == 0)
+		return FO_OK;
+	if ((err = pheap_push(&h, (struct pitem){cs->maxp[cs->root], 1, cs->root, NONE})))
+		goto done;
+	for (;;) {
+		int flush = h.n == 0 || (nties && h.a[0].bound < tie_p);
+		if (flush && nties) {
+			sort_ties(ties, nties, tev);
+			for (size_t i = 0; i < nties && !stop; i++) {
+				const uint32_t *evs = tev + ties[i].off;
+				stop = fn(arg, evs, ties[i].order, set_p(cs, evs, ties[i].order)) != 0;
+				if (++listed == top && top)
+					stop = 1;
+			}
+			nties = 0;
+			ntev = 0;
+		}
+		if (stop || h.n == 0)
+			break;
+		struct pitem it = pheap_pop(&h);
+		if (it.node == 1) {
+			/* A complete set: its events from the trail. */
+			uint32_t order = 0;
+			for (uint32_t t = it.path; t != NONE; t = tr[t].parent)
+				order++;
+			if (nties == cties) {
+				size_t nc = cties ? cties * 2 : 64;
+				struct tieset *nt = realloc(ties, nc * sizeof *nt);
+				if (!nt) {
+					err = FO_ENOMEM;
+					goto done;
+				}
+				ties = nt;
+				cties = nc;
+			}
+			while (ntev + order > ctev) {
+				size_t nc = ctev ? ctev * 2 : 256;
+				uint32_t *ne = realloc(tev, nc * sizeof *ne);
+				if (!ne) {
+					err = FO_ENOMEM;
+					goto done;
+				}
+				tev = ne;
+				ctev = nc;
+			}
+			uint32_t x = 0;
+			for (uint32_t t = it.path; t != NONE; t = tr[t].parent)
+				tev[ntev + x++] = cs->event_of_level[tr[t].lvl];
+			qsort(tev + ntev, order, sizeof *tev, cmp_u32);
+			ties[nties++] = (struct tieset){order, (uint32_t)ntev};
+			ntev += order;
+			tie_p = it.prefix;
+			continue;
+		}
+		uint32_t lo = cs->lo[it.node], hi = cs->hi[it.node];
+		if (cs->maxp[lo] >= 0 &&
+		    (err = pheap_push(&h, (struct pitem){it.prefix * cs->maxp[lo], it.prefix, lo,
+							 it.path})))
+			goto done;
+		if (ntr == ctr) {
+			size_t nc = ctr ? ctr * 2 : 256;
+			struct trail *nt = realloc(tr, nc * sizeof *nt);
+			if (!nt) {
+				err = FO_ENOMEM;
+				goto done;
+			}
+			tr = nt;
+			ctr = nc;
+		}
+		tr[ntr] = (struct trail){cs->lvl[it.node], it.path};
+		double pre = it.prefix * cs->p_of_level[cs->lvl[it.node]];
+		if ((err = pheap_push(&h, (struct pitem){pre * cs->maxp[hi], pre, hi,
+							 (uint32_t)ntr})))
+			goto done;
+		ntr++;
+	}
+done:
+	free(h.a);
+	free(tr);
+	free(ties);
+	free(tev);
+	return err;
+}
+
+int fo_cutsets_list(const fo_cutsets *cs, fo_cutsets_sort sort, size_t top, fo_cutsets_fn fn,
+		    void *arg)
+{
+	if (!cs || !fn)
+		return FO_EINVAL;
+	if (sort == FO_CUTSETS_BY_ORDER)
+		return list_by_order(cs, top, fn, arg);
+	if (sort != FO_CUTSETS_BY_PROB || !cs->all_p)
+		return FO_EINVAL;
+	return list_by_prob(cs, top, fn, arg);
+}
+
+/* ---- Approximations ---- */
+
+/* Sum over the sets of prod p^m (R_m), one bottom-up pass. */
+static double power_sum(const struct fo_cutsets *cs, double *v, uint32_t mexp)
+{
+	v[0] = 0;
+	v[1] = 1;
+	for (uint32_t i = 2; i < cs->n; i++)
+		v[i] = v[cs->lo[i]] + pow(cs->p_of_level[cs->lvl[i]], mexp) * v[cs->hi[i]];
+	return v[cs->root];
+}
+
+static int approx_prep(fo_risk *r)
+{
+	int err = prepare(r);
+	if (err || (err = check_p(r)) || (err = make_cutsets(r)))
+		return err;
+	return FO_OK;
+}
+
+int fo_risk_probability_rare(fo_risk *r, double *out)
+{
+	*out = NAN;
+	int err = approx_prep(r);
+	if (err)
+		return err;
+	double *v = malloc((size_t)r->cs->n * sizeof *v);
+	if (!v)
+		return FO_ENOMEM;
+	*out = power_sum(r->cs, v, 1);
+	free(v);
+	return FO_OK;
+}
+
+struct bigsets {
+	double logsum; /* sum of log(1 - P) over the listed sets */
+	double sum[65]; /* sum of P^m, m = 1 .. 64 */
+	double threshold;
+	int one;
+	size_t n;
+};
+
+static int big_fn(void *arg, const uint32_t *events, uint32_t order, double p)
+{
+	struct bigsets *b = arg;
+	(void)events;
+	(void)order;
+	if (p < b->threshold)
+		return 1;
+	if (p >= 1)
+		b->one = 1;
+	else
+		b->logsum += log1p(-p);
+	double pm = 1;
+	for (int m = 1; m <= 64; m++) {
+		pm *= p;
+		b->sum[m] += pm;
+	}
+	b->n++;
+	return b->n > 1000000;
+}
+
+/* log(1 - mcub) = sum over sets of log(1 - P(s)) = - sum_m R_m / m: the
+ * sets with P >= 1/16 are taken one by one (a best-first listing), the rest
+ * by the series, whose terms then fall by 16 per step. */
+int fo_risk_probability_mcub(fo_risk *r, double *out)
+{
+	*out = NAN;
+	int err = approx_prep(r);
+	if (err)
+		return err;
+	const struct fo_cutsets *cs = r->cs;
+	struct bigsets b = {.threshold = 1.0 / 16};
+	if ((err = list_by_prob(cs, 0, big_fn, &b)))
+		return err;
+	if (b.one) {
+		*out = 1;
+		return FO_OK;
+	}
+	double *v = malloc((size_t)cs->n * sizeof *v);
+	if (!v)
+		return FO_ENOMEM;
+	double acc = b.logsum;
+	for (uint32_t mexp = 1; mexp <= 64; mexp++) {
+		double rm = power_sum(cs, v, mexp) - b.sum[mexp];
+		if (rm < 0)
+			rm = 0;
+		double term = rm / mexp;
+		acc -= term;
+		if (term <= 1e-18 * fabs(acc) || rm == 0)
+			break;
+	}
+	free(v);
+	*out = -expm1(acc);
+	return FO_OK;
+}
+
+void fo_risk_stats_get(const fo_risk *r, fo_risk_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	out->bdd_nodes = r->bdd_nodes;
+	out->zbdd_nodes = r->zbdd_nodes;
+	out->peak_bytes = r->dd ? fo_dd_peak_bytes(r->dd) : 0;
+	out->events = r->nlevels;
+}
