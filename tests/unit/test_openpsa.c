@@ -1,0 +1,373 @@
+/*
+ * test_openpsa.c — the Open-PSA MEF reader, writer and sniffer
+ * (importers/fo_openpsa.h): every Aralia tree read with the counts of its
+ * file (and the published counts where they agree: docs/openpsa.md lists
+ * where they do not), each construct on small inline documents, every
+ * error located FILE:LINE:COL with its exact message and all of them in
+ * one run, hostile input, and the writer read back into the same tree.
+ * Tests run from the repository root.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "graphs/fo_diag.h"
+#include "graphs/fo_error.h"
+#include "graphs/fo_ft.h"
+#include "importers/fo_openpsa.h"
+
+#define ARALIA "tests/importers/openpsa/aralia/"
+
+/* ------------------------------------------------------------ helpers */
+
+static char tmpdir[64];
+
+static int setup_tmp(void **state)
+{
+	(void)state;
+	strcpy(tmpdir, "/tmp/fo-test-openpsa-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown_tmp(void **state)
+{
+	(void)state;
+	DIR *d = opendir(tmpdir);
+	struct dirent *e;
+	char p[512];
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(tmpdir);
+	return 0;
+}
+
+static const char *write_tmp(const char *name, const char *data, size_t len)
+{
+	static char path[512];
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+/* One read: the tree, the diag, the status, the diag printed. */
+typedef struct rd {
+	fo_diag *d;
+	fo_ft *ft;
+	int err;
+	char *text;
+} rd;
+
+static char *print_diag(const fo_diag *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	assert_int_equal(fo_diag_print(d, fp), FO_OK);
+	fclose(fp);
+	return buf;
+}
+
+static void read_path(rd *r, const char *path)
+{
+	memset(r, 0, sizeof *r);
+	assert_int_equal(fo_diag_new(&r->d, 0), FO_OK);
+	r->err = fo_openpsa_read(path, r->d, &r->ft);
+	if (r->err != FO_OK)
+		assert_null(r->ft);
+	else
+		assert_non_null(r->ft);
+	r->text = print_diag(r->d);
+}
+
+/* Reads doc written to a file named "t.xml" in the temporary directory;
+ * messages then say "t.xml:..." relative to it: the test chdirs there. */
+static void read_doc(rd *r, const char *doc)
+{
+	char cwd[512];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	write_tmp("t.xml", doc, strlen(doc));
+	assert_int_equal(chdir(tmpdir), 0);
+	read_path(r, "t.xml");
+	assert_int_equal(chdir(cwd), 0);
+}
+
+static void rd_free(rd *r)
+{
+	fo_ft_free(r->ft);
+	fo_diag_free(r->d);
+	free(r->text);
+}
+
+/* The node named `name` (first), FO_NONE if none. */
+static uint32_t node_named(const fo_ft *ft, const char *name)
+{
+	for (uint32_t v = 0; v < fo_ft_node_count(ft); v++) {
+		const char *n = fo_ft_node_name(ft, v);
+		if (n && !strcmp(n, name))
+			return v;
+	}
+	return FO_NONE;
+}
+
+/* ------------------------------------------------------------ Aralia */
+
+/* Counts: basic events, gates (<define-gate>), AND, ATLEAST, XOR, NOT. */
+typedef struct counts {
+	uint32_t events, gates, and, atleast, xor, not;
+} counts;
+
+static const struct tree {
+	const char *name;
+	counts readme; /* the README's published table */
+	counts file;   /* what the file holds (counted by a second parser) */
+	uint32_t or;
+	const char *top;
+} trees[] = {
+	{ "baobab1", { 61, 84, 16, 9, 0, 0 }, { 61, 84, 16, 9, 0, 0 }, 59, "r1" },
+	{ "baobab2", { 32, 40, 5, 6, 0, 0 }, { 32, 40, 5, 6, 0, 0 }, 29, "r1" },
+	{ "baobab3", { 80, 107, 46, 0, 0, 0 }, { 80, 107, 46, 0, 0, 0 }, 61, "r1" },
+	{ "cea9601", { 186, 201, 69, 8, 0, 30 }, { 186, 201, 69, 8, 0, 30 }, 94, "r1" },
+	{ "chinese", { 25, 36, 13, 0, 0, 0 }, { 25, 36, 13, 0, 0, 0 }, 23, "r1" },
+	{ "das9201", { 122, 82, 19, 0, 0, 0 }, { 122, 82, 19, 0, 0, 0 }, 63, "r1" },
+	{ "das9202", { 49, 36, 10, 0, 0, 0 }, { 49, 36, 10, 0, 0, 0 }, 26, "r1" },
+	{ "das9203", { 51, 30, 1, 0, 0, 0 }, { 51, 30, 1, 0, 0, 0 }, 29, "r1" },
+	{ "das9204", { 53, 30, 12, 0, 0, 0 }, { 53, 30, 12, 0, 0, 0 }, 18, "r1" },
+	{ "das9205", { 51, 20, 2, 0, 0, 0 }, { 51, 20, 2, 0, 0, 0 }, 18, "r1" },
+	{ "das9206", { 121, 112, 21, 0, 0, 0 }, { 121, 112, 21, 0, 0, 0 }, 91, "r1" },
+	{ "das9207", { 276, 324, 59, 0, 0, 0 }, { 276, 275, 59, 0, 0, 0 }, 216, "r1" },
+	{ "das9208", { 103, 145, 33, 0, 0, 0 }, { 103, 145, 33, 0, 0, 0 }, 112, "r1" },
+	{ "das9209", { 109, 73, 18, 0, 0, 0 }, { 109, 73, 18, 0, 0, 0 }, 55, "r1" },
+	{ "das9601", { 122, 288, 60, 36, 12, 14 }, { 122, 288, 60, 36, 12, 14 }, 166, "r1" },
+	{ "das9701", { 267, 2226, 1739, 0, 0, 992 }, { 267, 2226, 1738, 0, 0, 992 }, 488, "r1" },
+	{ "edf9201", { 183, 132, 12, 0, 0, 0 }, { 183, 131, 12, 0, 0, 0 }, 119, "g1" },
+	{ "edf9202", { 458, 435, 45, 0, 0, 0 }, { 458, 433, 45, 0, 0, 0 }, 388, "g1" },
+	{ "edf9203", { 362, 475, 117, 0, 0, 0 }, { 362, 475, 117, 0, 0, 0 }, 358, "r1" },
+	{ "edf9204", { 323, 375, 106, 0, 0, 0 }, { 323, 374, 106, 0, 0, 0 }, 268, "g1" },
+	{ "edf9205", { 165, 142, 30, 0, 0, 0 }, { 165, 142, 30, 0, 0, 0 }, 112, "r1" },
+	{ "edf9206", { 240, 362, 126, 0, 0, 0 }, { 240, 360, 126, 0, 0, 0 }, 234, "g2" },
+	{ "edfpa14b", { 311, 290, 70, 0, 0, 0 }, { 311, 289, 70, 0, 0, 0 }, 219, "g1" },
+	{ "edfpa14o", { 311, 173, 42, 0, 0, 0 }, { 311, 165, 42, 0, 0, 0 }, 123, "r1" },
+	{ "edfpa14p", { 124, 101, 42, 0, 0, 0 }, { 124, 93, 42, 0, 0, 0 }, 51, "r1" },
+	{ "edfpa14q", { 311, 194, 55, 0, 0, 0 }, { 311, 182, 55, 0, 0, 0 }, 127, "r1" },
+	{ "edfpa14r", { 106, 132, 55, 0, 0, 0 }, { 106, 120, 55, 0, 0, 0 }, 65, "r1" },
+	{ "edfpa15b", { 283, 249, 61, 0, 0, 0 }, { 283, 248, 61, 0, 0, 0 }, 187, "g1" },
+	{ "edfpa15o", { 283, 138, 33, 0, 0, 0 }, { 283, 131, 33, 0, 0, 0 }, 98, "r1" },
+	{ "edfpa15p", { 276, 324, 33, 0, 0, 0 }, { 100, 73, 33, 0, 0, 0 }, 40, "r1" },
+	{ "edfpa15q", { 283, 158, 45, 0, 0, 0 }, { 283, 149, 45, 0, 0, 0 }, 104, "r1" },
+	{ "edfpa15r", { 88, 110, 45, 0, 0, 0 }, { 88, 101, 45, 0, 0, 0 }, 56, "r1" },
+	{ "elf9601", { 145, 242, 97, 0, 0, 0 }, { 145, 242, 97, 0, 0, 0 }, 145, "r1" },
+	{ "ftr10", { 175, 94, 26, 0, 0, 0 }, { 175, 94, 26, 0, 0, 0 }, 68, "r1" },
+	{ "isp9601", { 143, 104, 25, 1, 0, 0 }, { 143, 104, 25, 1, 0, 0 }, 78, "r1" },
+	{ "isp9602", { 116, 122, 26, 0, 0, 0 }, { 116, 122, 26, 0, 0, 0 }, 96, "r1" },
+	{ "isp9603", { 91, 95, 37, 0, 0, 0 }, { 91, 95, 37, 0, 0, 0 }, 58, "r1" },
+	{ "isp9604", { 215, 132, 38, 0, 0, 0 }, { 215, 132, 38, 0, 0, 0 }, 94, "r1" },
+	{ "isp9605", { 32, 40, 8, 6, 0, 0 }, { 32, 40, 8, 6, 0, 0 }, 26, "r1" },
+	{ "isp9606", { 89, 41, 14, 0, 0, 0 }, { 89, 41, 14, 0, 0, 0 }, 27, "r1" },
+	{ "isp9607", { 74, 65, 23, 0, 0, 0 }, { 74, 65, 23, 0, 0, 0 }, 42, "r1" },
+	{ "jbd9601", { 533, 315, 71, 0, 0, 0 }, { 533, 315, 71, 0, 0, 0 }, 244, "r1" },
+	{ "nus9601", { 1567, 1622, 392, 47, 0, 0 }, { 1567, 1515, 392, 47, 0, 0 }, 1076, "r1" },
+};
+
+/* The trees whose README row differs from the file (docs/openpsa.md,
+ * "The Aralia trees"): gates in 16 of them, AND in das9701, and edfpa15p's
+ * row that repeats das9207's. */
+static int readme_differs(const char *name)
+{
+	static const char *const list[] = {
+		"das9207", "das9701", "edf9201", "edf9202", "edf9204", "edf9206", "edfpa14b",
+		"edfpa14o", "edfpa14p", "edfpa14q", "edfpa14r", "edfpa15b", "edfpa15o",
+		"edfpa15p", "edfpa15q", "edfpa15r", "nus9601",
+	};
+	for (size_t i = 0; i < sizeof list / sizeof *list; i++)
+		if (!strcmp(list[i], name))
+			return 1;
+	return 0;
+}
+
+static void aralia_counts(void **state)
+{
+	(void)state;
+	size_t differ = 0;
+	for (size_t t = 0; t < sizeof trees / sizeof *trees; t++) {
+		const struct tree *tr = &trees[t];
+		char path[256];
+		rd r;
+		snprintf(path, sizeof path, ARALIA "%s.xml", tr->name);
+		read_path(&r, path);
+		if (r.err != FO_OK || fo_diag_count(r.d))
+			fail_msg("%s: %s\n%s", tr->name, fo_strerror(r.err), r.text);
+		counts c = { 0 };
+		uint32_t or = 0, anon = 0;
+		c.events = fo_ft_event_count(r.ft);
+		for (uint32_t v = 0; v < fo_ft_node_count(r.ft); v++) {
+			fo_ft_op op = fo_ft_node_op(r.ft, v);
+			if (op == FO_FT_EVENT)
+				continue;
+			if (fo_ft_node_name(r.ft, v))
+				c.gates++;
+			else
+				anon++;
+			c.and += op == FO_FT_AND;
+			or += op == FO_FT_OR;
+			c.atleast += op == FO_FT_ATLEAST;
+			c.xor += op == FO_FT_XOR;
+			c.not += op == FO_FT_NOT;
+			assert_true(op != FO_FT_CONST);
+		}
+		if (memcmp(&c, &tr->file, sizeof c) || or != tr->or)
+			fail_msg("%s: read %u events, %u gates, %u AND, %u OR, %u ATLEAST, %u XOR, %u NOT",
+				 tr->name, c.events, c.gates, c.and, or, c.atleast, c.xor, c.not);
+		/* Only das9701 nests formulas (<not> inside <and>): anonymous gates. */
+		assert_int_equal(anon, !strcmp(tr->name, "das9701") ? 992 : 0);
+		assert_int_equal(fo_ft_node_count(r.ft), c.events + c.gates + anon);
+		assert_string_equal(fo_ft_node_name(r.ft, fo_ft_top(r.ft)), tr->top);
+		assert_string_equal(fo_ft_name(r.ft), tr->name);
+		assert_int_equal(fo_ft_is_coherent(r.ft), c.xor + c.not == 0);
+		/* Every event has its probability. */
+		for (uint32_t e = 0; e < c.events; e++)
+			assert_true(fo_ft_event_p(r.ft, e) > 0 && fo_ft_event_p(r.ft, e) <= 1);
+		if (memcmp(&c, &tr->readme, sizeof c)) {
+			assert_true(readme_differs(tr->name));
+			differ++;
+		} else {
+			assert_false(readme_differs(tr->name));
+		}
+		rd_free(&r);
+	}
+	assert_int_equal(sizeof trees / sizeof *trees, 43);
+	assert_int_equal(differ, 17);
+}
+
+/* chinese.xml by hand: the top's formula, an event's probability, the
+ * numbering (events in order of first appearance, then the gates with
+ * their arguments first). */
+static void aralia_chinese(void **state)
+{
+	(void)state;
+	rd r;
+	read_path(&r, ARALIA "chinese.xml");
+	assert_int_equal(r.err, FO_OK);
+	uint32_t top = fo_ft_top(r.ft);
+	assert_int_equal(fo_ft_node_op(r.ft, top), FO_FT_AND);
+	const uint32_t *args;
+	assert_int_equal(fo_ft_node_args(r.ft, top, &args), 2);
+	assert_string_equal(fo_ft_node_name(r.ft, args[0]), "g1");
+	assert_string_equal(fo_ft_node_name(r.ft, args[1]), "g2");
+	/* e5 is the first event referenced (in g4), e8 comes later */
+	assert_string_equal(fo_ft_event_name(r.ft, 0), "e5");
+	assert_true(fo_ft_event_p(r.ft, 0) == 0.01);
+	for (uint32_t v = 0; v < fo_ft_node_count(r.ft); v++) {
+		size_t n = fo_ft_node_args(r.ft, v, &args);
+		for (size_t i = 0; i < n; i++)
+			assert_true(args[i] < v);
+	}
+	assert_int_equal(top, fo_ft_node_count(r.ft) - 1);
+	uint32_t g4 = node_named(r.ft, "g4");
+	assert_int_equal(fo_ft_node_op(r.ft, g4), FO_FT_OR);
+	assert_int_equal(fo_ft_node_args(r.ft, g4, &args), 5);
+	assert_string_equal(fo_ft_node_name(r.ft, args[4]), "g8");
+	rd_free(&r);
+}
+
+/* ------------------------------------------------------------ constructs */
+
+/* Each accepted construct: nested formulas (anonymous gates), a lone
+ * reference, <event> with and without a type, constants, labels and
+ * attributes skipped, a forward reference, events defined inside the
+ * fault tree, an event with no probability. */
+static void constructs(void **state)
+{
+	(void)state;
+	rd r;
+	read_doc(&r, "<?xml version=\"1.0\"?>\n"
+		     "<opsa-mef name=\"m\">\n"
+		     "<label>a model</label>\n"
+		     "<define-fault-tree name=\"ft\">\n"
+		     "<label>x</label><attributes><attribute name=\"a\" value=\"b\"/></attributes>\n"
+		     "<define-gate name=\"top\" role=\"public\">\n"
+		     "<label>the top</label>\n"
+		     "<or><and><gate name=\"g\"/><not><basic-event name=\"a\"/></not></and>\n"
+		     "<event name=\"h\"/><event name=\"b\" type=\"basic-event\"/>\n"
+		     "<atleast min=\"2\"><basic-event name=\"a\"/><basic-event name=\"b\"/>"
+		     "<basic-event name=\"c\"/></atleast>\n"
+		     "<xor><basic-event name=\"c\"/></xor><constant value=\"false\"/></or>\n"
+		     "</define-gate>\n"
+		     "<define-gate name=\"g\"><basic-event name=\"c\"/></define-gate>\n"
+		     "<define-gate name=\"h\"><constant value=\"true\"/></define-gate>\n"
+		     "<define-basic-event name=\"a\"><float value=\"0.5\"/></define-basic-event>\n"
+		     "</define-fault-tree>\n"
+		     "<model-data><define-basic-event name=\"b\"><label>l</label>"
+		     "<float value=\" 1e-3 \"/></define-basic-event>\n"
+		     "<define-basic-event name=\"c\"/></model-data>\n"
+		     "</opsa-mef>\n");
+	if (r.err != FO_OK)
+		fail_msg("%s", r.text);
+	assert_string_equal(r.text, "");
+	fo_ft *ft = r.ft;
+	assert_string_equal(fo_ft_name(ft), "ft");
+	/* events in order of first appearance: a, b, c */
+	assert_int_equal(fo_ft_event_count(ft), 3);
+	assert_string_equal(fo_ft_event_name(ft, 0), "a");
+	assert_string_equal(fo_ft_event_name(ft, 1), "b");
+	assert_string_equal(fo_ft_event_name(ft, 2), "c");
+	assert_true(fo_ft_event_p(ft, 0) == 0.5);
+	assert_true(fo_ft_event_p(ft, 1) == 1e-3);
+	assert_true(fo_ft_event_p(ft, 2) < 0);
+	uint32_t top = fo_ft_top(ft), g = node_named(ft, "g"), h = node_named(ft, "h");
+	assert_string_equal(fo_ft_node_name(ft, top), "top");
+	/* g = c: a lone reference, a one-argument AND */
+	const uint32_t *args;
+	assert_int_equal(fo_ft_node_op(ft, g), FO_FT_AND);
+	assert_int_equal(fo_ft_node_args(ft, g, &args), 1);
+	assert_int_equal(args[0], fo_ft_event_node(ft, 2));
+	assert_int_equal(fo_ft_node_op(ft, h), FO_FT_CONST);
+	assert_int_equal(fo_ft_node_k(ft, h), 1);
+	assert_int_equal(fo_ft_node_op(ft, top), FO_FT_OR);
+	uint32_t targs[6];
+	assert_int_equal(fo_ft_node_args(ft, top, &args), 6);
+	memcpy(targs, args, sizeof targs);
+	/* and(g, not(a)): anonymous */
+	assert_null(fo_ft_node_name(ft, targs[0]));
+	assert_int_equal(fo_ft_node_op(ft, targs[0]), FO_FT_AND);
+	assert_int_equal(fo_ft_node_args(ft, targs[0], &args), 2);
+	assert_int_equal(args[0], g);
+	assert_int_equal(fo_ft_node_op(ft, args[1]), FO_FT_NOT);
+	assert_int_equal(targs[1], h);                       /* <event name="h"/>: the gate */
+	assert_int_equal(targs[2], fo_ft_event_node(ft, 1)); /* typed event */
+	assert_int_equal(fo_ft_node_op(ft, targs[3]), FO_FT_ATLEAST);
+	assert_int_equal(fo_ft_node_k(ft, targs[3]), 2);
+	assert_int_equal(fo_ft_node_op(ft, targs[4]), FO_FT_OR); /* xor of one: OR */
+	assert_int_equal(fo_ft_node_op(ft, targs[5]), FO_FT_CONST);
+	assert_int_equal(fo_ft_node_k(ft, targs[5]), 0);
+	assert_int_equal(fo_ft_is_coherent(ft), 0);
+	rd_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(aralia_counts),
+		cmocka_unit_test(aralia_chinese),
+		cmocka_unit_test(constructs),
+	};
+	return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
+}
