@@ -1311,3 +1311,73 @@ int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts 
 {
 	return fo_inventory_read(out, NULL, path, opts, diag);
 }
+
+/* ------------------------------------------------------- failure data */
+
+static int is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+static const char *digits(const char *s)
+{
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return s;
+}
+
+int fo_inventory_number(const char *s, double *out)
+{
+	const char *p, *q, *end;
+	char buf[128];
+	while (is_blank(*s))
+		s++;
+	p = s;
+	if (*p == '+' || *p == '-')
+		p++;
+	q = digits(p);
+	if (q == p) { /* no integer part: .D+ */
+		if (*q != '.' || digits(q + 1) == q + 1)
+			return FO_EINPUT;
+		q = digits(q + 1);
+	} else if (*q == '.') {
+		q = digits(q + 1);
+	}
+	if (*q == 'e' || *q == 'E') {
+		const char *e = q + 1;
+		if (*e == '+' || *e == '-')
+			e++;
+		if (digits(e) == e)
+			return FO_EINPUT;
+		q = digits(e);
+	}
+	end = q;
+	while (is_blank(*q))
+		q++;
+	if (*q || (size_t)(end - s) >= sizeof buf)
+		return FO_EINPUT;
+	/* a copy: strtod must not read past the grammar (hex, inf, nan are
+	 * not in it), and the text is short by then */
+	memcpy(buf, s, (size_t)(end - s));
+	buf[end - s] = '\0';
+	errno = 0;
+	double v = strtod(buf, NULL);
+	if (errno == ERANGE && (v > 1 || v < -1))
+		return FO_EINPUT;
+	*out = v;
+	return FO_OK;
+}
+
+double fo_inventory_failure_p(const char *p, const char *mtbf, const char *mttr)
+{
+	double a, b;
+	if (p) {
+		if (mtbf || mttr || fo_inventory_number(p, &a) < 0 || !(a >= 0 && a <= 1))
+			return -1;
+		return a;
+	}
+	if (!mtbf || !mttr || fo_inventory_number(mtbf, &a) < 0 || fo_inventory_number(mttr, &b) < 0 ||
+	    !(a > 0) || !(b >= 0))
+		return -1;
+	return b / (a + b);
+}
