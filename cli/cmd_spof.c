@@ -138,7 +138,8 @@ int cmd_spof(int argc, char **argv)
 		goto done;
 	if ((err = fo_spof_compute(&s, g)) < 0)
 		goto fail;
-	if ((err = fo_spofreport_select(&w, g, s, app, kind, top)) < 0)
+	if ((err = fo_spofreport_select(&w, g, s, app, kind, top)) < 0 ||
+	    (err = fo_spofreport_pairs(&w, app != FO_NONE)) < 0)
 		goto fail;
 	if ((status = cmd_out_open(&out, prog, out_path)) != EXIT_OK)
 		goto done;
