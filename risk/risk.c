@@ -25,6 +25,8 @@
 
 #define NONE UINT32_MAX
 
+extern double fo_risk__enum_max;
+
 struct fo_risk {
 	const fo_ft *ft;
 	fo_risk_opts opts;
@@ -993,7 +995,8 @@ static void offer(struct setbuf *sb, const struct fo_cutsets *cs, const uint32_t
 	}
 	for (uint32_t i = 0; i < o; i++)
 		t[i] = cs->event_of_level[lv[i]];
-	qsort(t, o, sizeof *t, cmp_u32);
+	if (o > 1)
+		qsort(t, o, sizeof *t, cmp_u32);
 	if (sb->n == sb->want) {
 		if (o && cmp_lex(t, sb->ev, o) < 0) {
 			memcpy(sb->ev, t, (size_t)o * sizeof *t);
@@ -1042,11 +1045,12 @@ static void enum_order(const struct fo_cutsets *cs, uint32_t i, uint32_t need, u
  * p is unknown. */
 static double set_p(const struct fo_cutsets *cs, const uint32_t *events, uint32_t order)
 {
-	if (!cs->all_p)
-		return NAN;
 	double p = 1;
-	for (uint32_t i = 0; i < order; i++)
+	for (uint32_t i = 0; i < order; i++) {
+		if (cs->p_of_event[events[i]] < 0)
+			return NAN;
 		p *= cs->p_of_event[events[i]];
+	}
 	return p;
 }
 
@@ -1063,6 +1067,142 @@ static void heap_sort(struct setbuf *sb)
 	sb->n = n;
 }
 
+/* Lexicographic listing for orders with too many sets to enumerate: a
+ * depth-first search deciding the events in ascending event number (in
+ * before out), each decision checked by an oracle: "is there a set of
+ * exactly j events holding every event decided in and none decided out?",
+ * a memoised pass over the flat ZBDD in O(nodes x j). Polynomial delay: at
+ * most 2 x events oracle calls between two listed sets. */
+struct lexsearch {
+	const struct fo_cutsets *cs;
+	uint32_t j, nlev;
+	uint8_t *st;    /* per level: 0 free, 1 in, 2 out */
+	uint32_t *pre;  /* pre[l]: levels < l decided in */
+	uint8_t *memo;  /* node x (j + 1): 0 unknown, 1 yes, 2 no */
+	uint32_t *bylev; /* levels by ascending event number */
+	uint32_t *chosen;
+	size_t want, listed;
+	fo_cutsets_fn fn;
+	void *arg;
+	int stop;
+};
+
+static uint32_t lvl_or_end(const struct lexsearch *ls, uint32_t node)
+{
+	return node < 2 ? ls->nlev : ls->cs->lvl[node];
+}
+
+static int feasible(struct lexsearch *ls, uint32_t node, uint32_t r)
+{
+	const struct fo_cutsets *cs = ls->cs;
+	if (node == 1)
+		return r == 0;
+	if (!has_order(cs, node, r))
+		return 0;
+	uint8_t *mm = &ls->memo[(size_t)node * (ls->j + 1) + r];
+	if (*mm)
+		return *mm == 1;
+	uint32_t a = cs->lvl[node];
+	int ok = 0;
+	uint32_t lo = cs->lo[node], hi = cs->hi[node];
+	if (ls->st[a] != 2 && r >= 1 && ls->pre[lvl_or_end(ls, hi)] == ls->pre[a + 1])
+		ok = feasible(ls, hi, r - 1);
+	if (!ok && ls->st[a] != 1 && lo != 0 && ls->pre[lvl_or_end(ls, lo)] == ls->pre[a + 1])
+		ok = feasible(ls, lo, r);
+	*mm = ok ? 1 : 2;
+	return ok;
+}
+
+static int oracle(struct lexsearch *ls)
+{
+	uint32_t acc = 0;
+	for (uint32_t l = 0; l < ls->nlev; l++) {
+		ls->pre[l] = acc;
+		acc += ls->st[l] == 1;
+	}
+	ls->pre[ls->nlev] = acc;
+	memset(ls->memo, 0, (size_t)ls->cs->n * (ls->j + 1));
+	uint32_t root = ls->cs->root;
+	if (ls->pre[lvl_or_end(ls, root)] != 0)
+		return 0;
+	return feasible(ls, root, ls->j);
+}
+
+static void lexdfs(struct lexsearch *ls, uint32_t t, uint32_t nchosen)
+{
+	if (ls->stop)
+		return;
+	if (nchosen == ls->j) {
+		ls->stop = ls->fn(ls->arg, ls->chosen, ls->j, set_p(ls->cs, ls->chosen, ls->j)) != 0;
+		if (++ls->listed == ls->want)
+			ls->stop = 1;
+		return;
+	}
+	if (t == ls->nlev)
+		return;
+	uint32_t lv = ls->bylev[t];
+	ls->st[lv] = 1;
+	if (oracle(ls)) {
+		ls->chosen[nchosen] = ls->cs->event_of_level[lv];
+		lexdfs(ls, t + 1, nchosen + 1);
+	}
+	ls->st[lv] = 2;
+	if (!ls->stop && oracle(ls))
+		lexdfs(ls, t + 1, nchosen);
+	ls->st[lv] = 0;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static int list_lex_search(const struct fo_cutsets *cs, uint32_t j, size_t want, fo_cutsets_fn fn,
+			   void *arg, size_t *listed, int *stop)
+{
+	struct lexsearch ls = {.cs = cs, .j = j, .want = want, .fn = fn, .arg = arg};
+	uint32_t nlev = 0;
+	for (uint32_t i = 2; i < cs->n; i++)
+		if (cs->lvl[i] + 1 > nlev)
+			nlev = cs->lvl[i] + 1;
+	ls.nlev = nlev;
+	int err = FO_ENOMEM;
+	uint32_t *pairs = malloc(((size_t)nlev + 1) * 2 * sizeof *pairs);
+	ls.st = calloc((size_t)nlev + 1, 1);
+	ls.pre = malloc(((size_t)nlev + 1) * sizeof *ls.pre);
+	ls.memo = malloc((size_t)cs->n * (j + 1));
+	ls.bylev = malloc(((size_t)nlev + 1) * sizeof *ls.bylev);
+	ls.chosen = malloc(((size_t)j + 1) * sizeof *ls.chosen);
+	if (!pairs || !ls.st || !ls.pre || !ls.memo || !ls.bylev || !ls.chosen)
+		goto done;
+	for (uint32_t l = 0; l < nlev; l++) {
+		pairs[2 * l] = cs->event_of_level[l];
+		pairs[2 * l + 1] = l;
+	}
+	qsort(pairs, nlev, 2 * sizeof *pairs, cmp_pair);
+	for (uint32_t l = 0; l < nlev; l++)
+		ls.bylev[l] = pairs[2 * l + 1];
+	if (oracle(&ls))
+		lexdfs(&ls, 0, 0);
+	*listed += ls.listed;
+	*stop = ls.stop;
+	err = FO_OK;
+done:
+	free(pairs);
+	free(ls.st);
+	free(ls.pre);
+	free(ls.memo);
+	free(ls.bylev);
+	free(ls.chosen);
+	return err;
+}
+
+/* Orders with at most this many sets are enumerated whole and the first
+ * ones kept (bounded heap); larger ones are searched (list_lex_search).
+ * A variable only so that the unit tests can force the search. */
+double fo_risk__enum_max = 4000000.0;
+
 static int list_by_order(const struct fo_cutsets *cs, size_t top, fo_cutsets_fn fn, void *arg)
 {
 	size_t listed = 0;
@@ -1075,7 +1215,14 @@ static int list_by_order(const struct fo_cutsets *cs, size_t top, fo_cutsets_fn 
 	for (uint32_t j = 0; j <= cs->max_order && (top == 0 || listed < top); j++) {
 		if (!has_order(cs, cs->root, j))
 			continue;
-		struct setbuf sb = {.order = j, .want = top ? top - listed : SIZE_MAX};
+		size_t want = top ? top - listed : SIZE_MAX;
+		if (top && strtod(cs->order_cnt[j], NULL) > fo_risk__enum_max) {
+			int stop = 0;
+			if ((err = list_lex_search(cs, j, want, fn, arg, &listed, &stop)) || stop)
+				goto done;
+			continue;
+		}
+		struct setbuf sb = {.order = j, .want = want};
 		enum_order(cs, cs->root, j, path, 0, &sb);
 		if (sb.err) {
 			free(sb.ev);
@@ -1271,7 +1418,8 @@ static int list_by_prob(const struct fo_cutsets *cs, size_t top, fo_cutsets_fn f
 			uint32_t x = 0;
 			for (uint32_t t = it.path; t != NONE; t = tr[t].parent)
 				tev[ntev + x++] = cs->event_of_level[tr[t].lvl];
-			qsort(tev + ntev, order, sizeof *tev, cmp_u32);
+			if (order > 1)
+				qsort(tev + ntev, order, sizeof *tev, cmp_u32);
 			ties[nties++] = (struct tieset){order, (uint32_t)ntev};
 			ntev += order;
 			tie_p = it.prefix;
