@@ -31,10 +31,16 @@
 int fo_openpsa_read(const char *path, fo_diag *diag, fo_ft **out);
 
 /* Writes ft (its top's cone) as one MEF <define-fault-tree> with
- * <model-data> for the events whose p is known; names are escaped for XML
- * and made valid MEF identifiers where they are not (the original name is
- * kept in a <label>); anonymous gates get generated names. SCRAM 0.16.2
- * reads the output. Returns FO_OK, FO_EIO, FO_ENOMEM, FO_EINVAL (no top). */
+ * <model-data> defining every basic event of the cone, with <float> where
+ * its p is known (SCRAM refuses an undefined event); names are escaped for
+ * XML and made valid MEF identifiers, unique among gates and events, where
+ * they are not (the original name is kept in a <label>); anonymous gates
+ * used once are nested in their user's formula, other anonymous gates get
+ * generated names; what SCRAM refuses (one-argument AND/OR, a repeated
+ * argument, ATLEAST 1 or n of n, XOR of more than two) is rewritten into
+ * an equivalent it reads (docs/openpsa.md, "Writing"). SCRAM 0.16.2 reads
+ * the output. Returns FO_OK, FO_EIO, FO_ENOMEM, FO_EINVAL (no top).
+ * O(nodes + arguments + name bytes). */
 int fo_openpsa_write(FILE *f, const fo_ft *ft);
 
 /* 1 when the first n bytes of a document are surely MEF (root <opsa-mef>),

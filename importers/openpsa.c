@@ -99,6 +99,9 @@ typedef struct frame {
 	uint32_t formulas; /* E_GATE: formulas seen; E_BE: expressions seen */
 	fo_pos pos;
 	const char *tag;   /* its element name (static text) */
+	char *qname;       /* E_SKIP: its element name (owned), for messages */
+	int broken;        /* a child was refused: its shape is not checked again */
+	int text_seen;     /* text in it was reported */
 } frame;
 
 typedef struct reader {
@@ -106,6 +109,7 @@ typedef struct reader {
 	const char *file;
 	fo_scan_tag tag;
 	int have_tag;
+	uint64_t elements; /* start tags so far (the key of text positions) */
 	int root_seen;
 	fo_pos root;
 	char *tree_name;   /* of the first <define-fault-tree> */
@@ -130,7 +134,10 @@ typedef struct reader {
 	size_t nadj, aadj;
 } reader;
 
+static int explain_fatal(void *ctx);
+
 static const fo_reader_format openpsa_format = {
+	.explain_fatal = explain_fatal,
 	.tidy = 1,
 	.docs = "Open-PSA MEF documents",
 	.doc = "the MEF document",
@@ -295,13 +302,24 @@ static frame *push(reader *r, elem type, const char *tag)
 	return f;
 }
 
-/* Skips the subtree of the element just opened. */
-static void skip_here(reader *r, int empty)
+/* Skips the subtree of the element just opened, named qname. */
+static void skip_here(reader *r, const char *qname, int empty)
 {
 	if (!empty)
 		r->skip = r->depth + 1;
-	if (push(r, E_SKIP, "") && empty)
+	frame *f = push(r, E_SKIP, "");
+	if (f && empty)
 		r->depth--;
+	else if (f && !(f->qname = strdup(qname)))
+		nomem(r);
+}
+
+/* Closes the innermost frame. */
+static void pop(reader *r)
+{
+	r->depth--;
+	free(r->st[r->depth].qname);
+	r->st[r->depth].qname = NULL;
 }
 
 /* ------------------------------------------------------------ numbers */
@@ -503,8 +521,12 @@ static void start_ref(reader *r, xmlTextReaderPtr x, frame *parent, const char *
 		}
 		free(name);
 	}
-	if (n != NONE)
+	if (n != NONE) {
 		attach(r, parent, n);
+	} else {
+		parent->broken = 1; /* reported */
+		parent->formulas++;
+	}
 	frame *f = push(r, E_REF, "");
 	if (f) {
 		f->tag = !strcmp(local, "constant") ? "constant" : !strcmp(local, "gate") ? "gate"
@@ -519,10 +541,16 @@ static void start_ref(reader *r, xmlTextReaderPtr x, frame *parent, const char *
 static void refuse(reader *r, const char *qname, const char *in, int empty)
 {
 	char sb[FO_READER_SHOW_BUF];
+	if (r->depth) {
+		/* no "has no formula" or "has no argument" after this error */
+		frame *p = &r->st[r->depth - 1];
+		p->broken = 1;
+		p->formulas++;
+	}
 	diag_at(r, FO_SEV_ERROR, tag_pos(r),
 		"<%s> in <%s> is not read by fallout (docs/openpsa.md lists what is)",
 		fo_reader__show(qname, sb), in);
-	skip_here(r, empty);
+	skip_here(r, qname, empty);
 }
 
 static void on_end(reader *r);
@@ -546,9 +574,11 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 		r->tag.line = ln > 0 ? (unsigned long)ln : 0;
 		r->tag.col = 0;
 	}
+	r->elements++;
 	if (r->skip) {
-		if (!empty)
-			push(r, E_SKIP, "");
+		frame *f = empty ? NULL : push(r, E_SKIP, "");
+		if (f && !(f->qname = strdup(qname)))
+			nomem(r);
 		return;
 	}
 	frame *parent = r->depth ? &r->st[r->depth - 1] : NULL;
@@ -582,7 +612,7 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 	case E_GATE:
 	case E_BE:
 		if (!strcmp(local, "label") || !strcmp(local, "attributes")) {
-			skip_here(r, empty); /* documentation: no meaning for the analyses */
+			skip_here(r, qname, empty); /* documentation: no meaning for the analyses */
 			return;
 		}
 		break;
@@ -673,10 +703,12 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 				uint32_t v = 0;
 				if (!m && !r->x.nomem)
 					diag_at(r, FO_SEV_ERROR, tag_pos(r),
-						"<atleast> without min (the number of arguments that must fail)");
+						"<atleast> in gate '%s' without min (the number of "
+						"arguments that must fail)", fo_reader__show(open_gate(r), wb));
 				else if (m && parse_count(m, &v) < 0)
 					diag_at(r, FO_SEV_ERROR, attr_pos(r, "min"),
-						"<atleast min='%s'>: a whole number", fo_reader__show(m, sb));
+						"<atleast min='%s'> in gate '%s': min is a whole number",
+						fo_reader__show(m, sb), fo_reader__show(open_gate(r), wb));
 				else
 					r->f[n].k = v;
 				if (!m || parse_count(m, &v) < 0)
@@ -703,7 +735,9 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 				"<%s> in gate '%s' is not read by fallout: formulas are and, or, "
 				"atleast, not, xor, gate, basic-event, event and constant",
 				local, fo_reader__show(open_gate(r), sb));
-			skip_here(r, empty);
+			parent->broken = 1;
+			parent->formulas++;
+			skip_here(r, qname, empty);
 			return;
 		}
 		refuse(r, qname, parent->tag, empty);
@@ -742,7 +776,7 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 				"<%s> in basic event '%s': fallout reads a probability as "
 				"<float value=\"P\"/> only", fo_reader__show(qname, sb),
 				parent->idx != NONE ? fo_reader__show(r->e[parent->idx].name, wb) : "");
-			skip_here(r, empty);
+			skip_here(r, qname, empty);
 			return;
 		}
 		break;
@@ -765,11 +799,13 @@ static void on_end(reader *r)
 	if (r->skip && r->depth >= r->skip) {
 		if (r->depth == r->skip)
 			r->skip = 0;
-		r->depth--;
+		pop(r);
 		return;
 	}
 	frame *f = &r->st[r->depth - 1];
-	if (f->type == E_GATE && !f->formulas) {
+	if (f->broken) {
+		/* a child was refused: nothing more to say about this one */
+	} else if (f->type == E_GATE && !f->formulas) {
 		diag_at(r, FO_SEV_ERROR, f->pos, "gate '%s' has no formula",
 			f->idx != NONE ? fo_reader__show(r->g[f->idx].name, sb) : "");
 	} else if (f->type == E_FORMULA) {
@@ -782,10 +818,10 @@ static void on_end(reader *r)
 			diag_at(r, FO_SEV_ERROR, f->pos, "<%s> in gate '%s' has no argument", f->tag, g);
 		else if (n->kind == F_ATLEAST && n->k != NONE && (n->k < 1 || n->k > n->nargs))
 			diag_at(r, FO_SEV_ERROR, f->pos,
-				"<atleast min='%u'> in gate '%s' has %u arguments: min must be "
-				"between 1 and %u", n->k, g, n->nargs, n->nargs);
+				"<atleast min='%u'> in gate '%s' has %u argument%s: min must be "
+				"between 1 and %u", n->k, g, n->nargs, n->nargs == 1 ? "" : "s", n->nargs);
 	}
-	r->depth--;
+	pop(r);
 }
 
 static void on_text(reader *r, xmlTextReaderPtr x)
@@ -798,9 +834,19 @@ static void on_text(reader *r, xmlTextReaderPtr x)
 	if (!v || !*v)
 		return;
 	frame *f = &r->st[r->depth - 1];
-	int ln = xmlTextReaderGetParserLineNumber(x);
-	diag_at(r, FO_SEV_ERROR, (fo_pos){ ln > 0 ? (unsigned long)ln : 0, 0 },
-		"text in <%s>: MEF fault trees hold no text outside <label>", f->tag);
+	fo_scan_text at;
+	fo_pos pos;
+	if (fo_scan__take_text(&r->x.scan, r->elements, &at) == 0) {
+		pos = (fo_pos){ at.line, at.col };
+	} else {
+		int ln = xmlTextReaderGetParserLineNumber(x);
+		pos = (fo_pos){ ln > 0 ? (unsigned long)ln : 0, 0 };
+	}
+	if (f->text_seen)
+		return;
+	f->text_seen = 1;
+	diag_at(r, FO_SEV_ERROR, pos, "text in <%s>: MEF fault trees hold no text outside <label>",
+		f->tag);
 }
 
 static int read_document(reader *r)
@@ -836,6 +882,31 @@ static int read_document(reader *r)
 	if (x)
 		xmlFreeTextReader(x);
 	return fo_reader__verdict(&r->x, x != NULL, ret);
+}
+
+/* A fatal XML error because the input is cut short: libxml2's messages
+ * then ("Extra content at the end of the document", "attributes construct
+ * error") say otherwise. Cut after a start tag: libxml2 reports
+ * XML_ERR_DOCUMENT_END at the end of the input while our stack still holds
+ * the root. Cut inside a start tag: the scanner is in it at the end of the
+ * input, on the line of the error. */
+static int explain_fatal(void *ctx)
+{
+	reader *r = ctx;
+	fo_pos pos = { r->x.fatal_line, r->x.fatal_col };
+	char sb[FO_READER_SHOW_BUF];
+	int in_tag = r->x.scan.in_tag && r->x.fatal_line == r->x.scan.line;
+	if (!r->x.eof || !(in_tag || (r->x.fatal_code == XML_ERR_DOCUMENT_END && r->depth)))
+		return 0;
+	if (!r->depth) {
+		diag_at(r, FO_SEV_ERROR, pos, "unexpected end of file in a start tag");
+		return 1;
+	}
+	const frame *f = &r->st[r->depth - 1];
+	diag_at(r, FO_SEV_ERROR, pos, "unexpected end of file%s: <%s> from line %lu is not closed",
+		in_tag ? " in a start tag" : "", fo_reader__show(f->qname ? f->qname : f->tag, sb),
+		f->pos.line);
+	return 1;
 }
 
 /* ------------------------------------------------------------ checks */
@@ -1043,9 +1114,11 @@ static uint32_t check(reader *r)
 	/* A basic event never defined is allowed (its probability unknown, as
 	 * the MEF allows events defined elsewhere); when the document gives
 	 * probabilities, a missing one is likely a typo: said once per event. */
+	uint32_t dummy; /* a gate of that name: reported above */
 	if (r->defined_events)
 		for (size_t i = 0; i < r->ne && !r->x.nomem; i++)
-			if (!r->e[i].defined)
+			if (!r->e[i].defined && !fo_imp__strtab_find(&r->gtab, r->e[i].name,
+								      strlen(r->e[i].name), &dummy))
 				diag_at(r, FO_SEV_WARNING, r->e[i].use,
 					"basic event '%s' is not defined: its probability is unknown",
 					fo_reader__show(r->e[i].name, sb));
@@ -1197,6 +1270,8 @@ done:
 		}
 	fo_reader__end(&r.x);
 	fo_reader__dispose(&r.x);
+	while (r.depth)
+		pop(&r);
 	free(r.st);
 	free(r.f);
 	for (size_t i = 0; i < r.ng; i++)

@@ -362,12 +362,396 @@ static void constructs(void **state)
 	rd_free(&r);
 }
 
+/* ------------------------------------------------------------ errors */
+
+/* Reads doc and requires status err and exactly the diagnostics `want`. */
+static void expect(const char *doc, int err, const char *want)
+{
+	rd r;
+	read_doc(&r, doc);
+	if (strcmp(r.text, want)) {
+		/* in full: cmocka's messages are cut short */
+		fprintf(stderr, "diagnostics differ:\n--- got\n%s--- want\n%s", r.text, want);
+		fail();
+	}
+	assert_int_equal(r.err, err);
+	rd_free(&r);
+}
+
+#define HEAD "<?xml version=\"1.0\"?>\n<opsa-mef>\n<define-fault-tree name=\"t\">\n"
+#define FT_END "</define-fault-tree>\n"
+#define TAIL FT_END "</opsa-mef>\n"
+
+/* Every reference problem of one document, all reported in one run. */
+static void errors_references(void **state)
+{
+	(void)state;
+	expect(HEAD
+	       "<define-gate name=\"top\"><or><gate name=\"a\"/><gate name=\"nope\"/>"
+	       "<basic-event name=\"x\"/></or></define-gate>\n"                          /* 4 */
+	       "<define-gate name=\"a\"><and><gate name=\"b\"/><basic-event name=\"y\"/></and></define-gate>\n"
+	       "<define-gate name=\"b\"><or><gate name=\"c\"/><basic-event name=\"y\"/></or></define-gate>\n"
+	       "<define-gate name=\"c\"><or><gate name=\"a\"/><basic-event name=\"z\"/></or></define-gate>\n"
+	       "<define-gate name=\"a\"><or><basic-event name=\"y\"/></or></define-gate>\n"  /* 8 */
+	       "<define-gate name=\"s\"><or><gate name=\"s\"/><gate name=\"y\"/></or></define-gate>\n"
+	       "<define-gate name=\"x\"><or><basic-event name=\"z\"/></or></define-gate>\n" /* 10 */
+	       FT_END
+	       "<model-data>\n"
+	       "<define-basic-event name=\"y\"><float value=\"0.1\"/></define-basic-event>\n"
+	       "<define-basic-event name=\"y\"><float value=\"0.2\"/></define-basic-event>\n" /* 15 */
+	       "</model-data>\n</opsa-mef>\n",
+	       FO_EINPUT,
+	       "t.xml:4:45: error: gate 'nope' is not defined\n"
+	       "t.xml:4:64: error: 'x' is both a gate (defined at 10:20) and a basic event: one name, "
+	       "one event\n"
+	       "t.xml:7:27: error: cycle among gates: 'a' -> 'b' -> 'c' -> 'a'\n"
+	       "t.xml:7:43: warning: basic event 'z' is not defined: its probability is unknown\n"
+	       "t.xml:8:20: error: gate 'a' is defined twice (first at 5:20)\n"
+	       "t.xml:9:27: error: cycle among gates: 's' -> 's'\n"
+	       "t.xml:9:43: error: gate 'y' is not defined (a basic event has this name: "
+	       "<basic-event name=...>?)\n"
+	       "t.xml:10:20: error: 2 top gates (used by no other gate): 'top' (4:20), 'x' (10:20); "
+	       "fallout reads a fault tree with one top\n"
+	       "t.xml:14:27: error: basic event 'y' is defined twice (first at 13:27)\n");
+}
+
+/* Cycles only: no top gate, and the cycle named; a long cycle shortened. */
+static void errors_cycles(void **state)
+{
+	(void)state;
+	expect(HEAD "<define-gate name=\"p\"><or><gate name=\"q\"/><basic-event name=\"e\"/></or></define-gate>\n"
+	       "<define-gate name=\"q\"><and><gate name=\"p\"/><basic-event name=\"e\"/></and></define-gate>\n"
+	       TAIL, FO_EINPUT,
+	       "t.xml:5:28: error: cycle among gates: 'p' -> 'q' -> 'p'\n");
+	/* a cycle of 1000 gates g0 -> g1 -> ... -> g999 -> g0, and a top */
+	size_t cap = 1 << 17, len = 0;
+	char *doc = malloc(cap);
+	assert_non_null(doc);
+	len += (size_t)snprintf(doc + len, cap - len, HEAD
+				"<define-gate name=\"top\"><gate name=\"g0\"/></define-gate>\n");
+	for (int i = 0; i < 1000; i++)
+		len += (size_t)snprintf(doc + len, cap - len,
+					"<define-gate name=\"g%d\"><or><gate name=\"g%d\"/>"
+					"<basic-event name=\"e\"/></or></define-gate>\n", i, (i + 1) % 1000);
+	snprintf(doc + len, cap - len, TAIL);
+	expect(doc, FO_EINPUT,
+	       "t.xml:1004:30: error: cycle among gates: 'g0' -> 'g1' -> 'g2' -> 'g3' -> 'g4' -> "
+	       "'g5' -> 'g6' -> ... (992 gates) -> 'g999' -> 'g0'\n");
+	free(doc);
+}
+
+/* Tops: several (named with their places), none at all. */
+static void errors_tops(void **state)
+{
+	(void)state;
+	expect(HEAD "<define-gate name=\"t1\"><basic-event name=\"e\"/></define-gate>\n"
+	       "<define-gate name=\"t2\"><basic-event name=\"e\"/></define-gate>\n"
+	       "<define-gate name=\"t3\"><basic-event name=\"e\"/></define-gate>\n" TAIL,
+	       FO_EINPUT,
+	       "t.xml:5:20: error: 3 top gates (used by no other gate): 't1' (4:20), 't2' (5:20), "
+	       "'t3' (6:20); fallout reads a fault tree with one top\n");
+	expect(HEAD FT_END "<model-data/>\n</opsa-mef>\n", FO_EINPUT,
+	       "t.xml:2:1: error: no <define-gate>: a fault tree needs a top gate\n");
+	expect("<opsa-mef/>", FO_EINPUT,
+	       "t.xml:1:1: error: no <define-gate>: a fault tree needs a top gate\n");
+}
+
+/* Probabilities: out of [0, 1], not numbers (hexadecimal, inf, nan,
+ * empty, trailing text), missing, two of them; the accepted forms. */
+static void errors_probabilities(void **state)
+{
+	(void)state;
+	expect(HEAD "<define-gate name=\"top\"><or><basic-event name=\"a\"/><basic-event name=\"b\"/>"
+	       "</or></define-gate>\n" FT_END
+	       "<model-data>\n"
+	       "<define-basic-event name=\"a\"><float value=\"1.5\"/></define-basic-event>\n"  /* 7 */
+	       "<define-basic-event name=\"b\"><float value=\"-0.1\"/></define-basic-event>\n"
+	       "<define-basic-event name=\"c\"><float value=\"abc\"/></define-basic-event>\n"
+	       "<define-basic-event name=\"d\"><float value=\"0x1p-2\"/></define-basic-event>\n"
+	       "<define-basic-event name=\"e\"><float value=\"inf\"/></define-basic-event>\n"
+	       "<define-basic-event name=\"f\"><float value=\"NaN\"/></define-basic-event>\n"
+	       "<define-basic-event name=\"g\"><float value=\"\"/></define-basic-event>\n"
+	       "<define-basic-event name=\"h\"><float value=\"0.5 x\"/></define-basic-event>\n"
+	       "<define-basic-event name=\"i\"><float/></define-basic-event>\n"            /* 15 */
+	       "<define-basic-event name=\"j\"><float value=\"0.1\"/><float value=\"0.2\"/></define-basic-event>\n"
+	       "<define-basic-event name=\"k\"><float value=\"1e400\"/></define-basic-event>\n"
+	       "<define-basic-event name=\"l\"><float value=\" 1E-3 \"/></define-basic-event>\n"
+	       "<define-basic-event name=\"m\"><float value=\"1\"/></define-basic-event>\n"
+	       "<define-basic-event name=\"n\"><float value=\"-0\"/></define-basic-event>\n"
+	       "</model-data>\n</opsa-mef>\n",
+	       FO_EINPUT,
+	       "t.xml:7:44: error: probability 1.5 of basic event 'a' is outside [0, 1]\n"
+	       "t.xml:8:44: error: probability -0.1 of basic event 'b' is outside [0, 1]\n"
+	       "t.xml:9:44: error: probability 'abc' of basic event 'c' is not a number\n"
+	       "t.xml:10:44: error: probability '0x1p-2' of basic event 'd' is not a number\n"
+	       "t.xml:11:44: error: probability 'inf' of basic event 'e' is not a number\n"
+	       "t.xml:12:44: error: probability 'NaN' of basic event 'f' is not a number\n"
+	       "t.xml:13:44: error: probability '' of basic event 'g' is not a number\n"
+	       "t.xml:14:44: error: probability '0.5 x' of basic event 'h' is not a number\n"
+	       "t.xml:15:30: error: <float> without a value\n"
+	       "t.xml:16:50: error: basic event 'j' has more than one probability\n"
+	       "t.xml:17:44: error: probability 1e400 of basic event 'k' is outside [0, 1]\n");
+}
+
+/* Shapes of gates and formulas. */
+static void errors_shapes(void **state)
+{
+	(void)state;
+	expect(HEAD
+	       "<define-gate name=\"top\"><or><gate name=\"a\"/><gate name=\"b\"/><gate name=\"c\"/>"
+	       "<gate name=\"d\"/><gate name=\"f\"/><gate name=\"g\"/><gate name=\"h\"/><gate name=\"i\"/>"
+	       "</or></define-gate>\n"
+	       "<define-gate name=\"a\"><not><basic-event name=\"y\"/><basic-event name=\"z\"/></not></define-gate>\n"
+	       "<define-gate name=\"b\"></define-gate>\n"                                     /* 6 */
+	       "<define-gate name=\"c\"><and/></define-gate>\n"
+	       "<define-gate name=\"d\"><atleast min=\"3\"><basic-event name=\"y\"/>"
+	       "<basic-event name=\"z\"/></atleast></define-gate>\n"
+	       "<define-gate name=\"f\"><atleast min=\"two\"><basic-event name=\"y\"/></atleast></define-gate>\n"
+	       "<define-gate name=\"g\"><or><basic-event name=\"y\"/></or><basic-event name=\"z\"/></define-gate>\n"
+	       "<define-gate name=\"h\"><atleast><basic-event name=\"y\"/></atleast></define-gate>\n" /* 11 */
+	       "<define-gate name=\"i\"><atleast min=\"0\"><basic-event name=\"y\"/></atleast></define-gate>\n"
+	       TAIL, FO_EINPUT,
+	       "t.xml:5:23: error: <not> in gate 'a' has 2 arguments: it takes one\n"
+	       "t.xml:6:1: error: gate 'b' has no formula\n"
+	       "t.xml:7:23: error: <and> in gate 'c' has no argument\n"
+	       "t.xml:8:23: error: <atleast min='3'> in gate 'd' has 2 arguments: min must be "
+	       "between 1 and 2\n"
+	       "t.xml:9:37: error: <atleast min='two'> in gate 'f': min is a whole number\n"
+	       "t.xml:10:55: error: gate 'g' has more than one formula: <define-gate> holds one "
+	       "(and, or, atleast, not, xor, a reference or a constant)\n"
+	       "t.xml:11:23: error: <atleast> in gate 'h' without min (the number of arguments that "
+	       "must fail)\n"
+	       "t.xml:12:23: error: <atleast min='0'> in gate 'i' has 1 argument: min must be "
+	       "between 1 and 1\n");
+}
+
+/* Names and references. */
+static void errors_names(void **state)
+{
+	(void)state;
+	expect(HEAD
+	       "<define-gate name=\"top\"><or><basic-event/><gate name=\"\"/>"
+	       "<event name=\"e\" type=\"house-event\"/><constant/><constant value=\"maybe\"/>"
+	       "<basic-event name=\"e\"/></or></define-gate>\n"
+	       "<define-gate><basic-event name=\"e\"/></define-gate>\n"
+	       "<define-fault-tree/>\n"
+	       TAIL, FO_EINPUT,
+	       "t.xml:4:29: error: <basic-event> without a name\n"
+	       "t.xml:4:55: error: <gate name=''>: the name is empty\n"
+	       "t.xml:4:80: error: <event type='house-event'>: fallout reads gates and basic events "
+	       "(type='gate' or 'basic-event')\n"
+	       "t.xml:4:94: error: <constant> without a value (true or false)\n"
+	       "t.xml:4:122: error: <constant value='maybe'>: true or false\n"
+	       "t.xml:5:1: error: <define-gate> without a name\n"
+	       "t.xml:6:1: error: <define-fault-tree> in <define-fault-tree> is not read by fallout "
+	       "(docs/openpsa.md lists what is)\n");
+}
+
+/* What fallout does not read, wherever it is: one error naming it, its
+ * content skipped (no error about what is inside). */
+static void errors_unknown(void **state)
+{
+	(void)state;
+	expect("<?xml version=\"1.0\"?>\n<opsa-mef>\n"
+	       "<define-event-tree name=\"et\"><define-sequence name=\"s\"/></define-event-tree>\n"
+	       "<define-fault-tree name=\"t\">\n"
+	       "<define-house-event name=\"h\"><constant value=\"true\"/></define-house-event>\n"
+	       "<define-parameter name=\"p\"><float value=\"1\"/></define-parameter>\n"
+	       "<define-gate name=\"top\"><or><nand><basic-event name=\"a\"/></nand>"
+	       "<house-event name=\"h\"/><basic-event name=\"a\"><x/></basic-event>"
+	       "<xs:and xmlns:xs=\"urn:x\"/><gate name=\"g\"/></or></define-gate>\n"                      /* 7 */
+	       "<define-gate name=\"g\"><iff><basic-event name=\"a\"/></iff></define-gate>\n"
+	       "<define-component name=\"c\"/>\n"
+	       "</define-fault-tree>\n"
+	       "<model-data>\n"
+	       "<define-basic-event name=\"a\"><exponential><float value=\"1e-3\"/>"
+	       "<system-mission-time/></exponential></define-basic-event>\n"          /* 12 */
+	       "<define-basic-event name=\"b\"><float value=\"0.1\"><x/></float></define-basic-event>\n"
+	       "<define-house-event name=\"h\"/>\n"
+	       "</model-data>\n"
+	       "text\n"
+	       "</opsa-mef>\n",
+	       FO_EINPUT,
+	       "t.xml:3:1: error: <define-event-tree> in <opsa-mef> is not read by fallout "
+	       "(docs/openpsa.md lists what is)\n"
+	       "t.xml:5:1: error: <define-house-event> in <define-fault-tree> is not read by fallout "
+	       "(docs/openpsa.md lists what is)\n"
+	       "t.xml:6:1: error: <define-parameter> in <define-fault-tree> is not read by fallout "
+	       "(docs/openpsa.md lists what is)\n"
+	       "t.xml:7:29: error: <nand> in gate 'top' is not read by fallout: formulas are and, or, "
+	       "atleast, not, xor, gate, basic-event, event and constant\n"
+	       "t.xml:7:65: error: <house-event> in gate 'top' is not read by fallout: formulas are "
+	       "and, or, atleast, not, xor, gate, basic-event, event and constant\n"
+	       "t.xml:7:110: error: <x> in <basic-event> is not read by fallout (docs/openpsa.md "
+	       "lists what is)\n"
+	       "t.xml:7:128: error: <xs:and> in <or> is not read by fallout (docs/openpsa.md lists "
+	       "what is)\n"
+	       "t.xml:8:23: error: <iff> in gate 'g' is not read by fallout: formulas are and, or, "
+	       "atleast, not, xor, gate, basic-event, event and constant\n"
+	       "t.xml:9:1: error: <define-component> in <define-fault-tree> is not read by fallout "
+	       "(docs/openpsa.md lists what is)\n"
+	       "t.xml:12:30: error: <exponential> in basic event 'a': fallout reads a probability as "
+	       "<float value=\"P\"/> only\n"
+	       "t.xml:13:49: error: <x> in <float> is not read by fallout (docs/openpsa.md lists "
+	       "what is)\n"
+	       "t.xml:14:1: error: <define-house-event> in <model-data> is not read by fallout "
+	       "(docs/openpsa.md lists what is)\n"
+	       "t.xml:16:1: error: text in <opsa-mef>: MEF fault trees hold no text outside <label>\n");
+	/* another root, a namespaced root */
+	expect("<?xml version=\"1.0\"?>\n<inventory><a/></inventory>\n", FO_EINPUT,
+	       "t.xml:2:1: error: the root element is <inventory>: an Open-PSA MEF document starts "
+	       "with <opsa-mef>\n");
+	expect("<m:opsa-mef xmlns:m=\"urn:m\"/>", FO_EINPUT,
+	       "t.xml:1:1: error: the root element is <m:opsa-mef>: an Open-PSA MEF document "
+	       "starts with <opsa-mef>\n");
+}
+
+/* A basic event used but not defined: allowed, p unknown; a warning only
+ * when the document defines other events (then it is likely a typo). */
+static void undefined_events(void **state)
+{
+	(void)state;
+	rd r;
+	read_doc(&r, HEAD "<define-gate name=\"top\"><or><basic-event name=\"a\"/>"
+		     "<basic-event name=\"b\"/></or></define-gate>\n" TAIL);
+	assert_int_equal(r.err, FO_OK);
+	assert_string_equal(r.text, "");
+	assert_true(fo_ft_event_p(r.ft, 0) < 0 && fo_ft_event_p(r.ft, 1) < 0);
+	rd_free(&r);
+	read_doc(&r, HEAD "<define-gate name=\"top\"><or><basic-event name=\"a\"/>"
+		     "<basic-event name=\"b\"/></or></define-gate>\n" FT_END
+		     "<model-data><define-basic-event name=\"a\"><float value=\"0.5\"/>"
+		     "</define-basic-event></model-data>\n</opsa-mef>\n");
+	assert_int_equal(r.err, FO_OK);
+	assert_string_equal(r.text, "t.xml:4:52: warning: basic event 'b' is not defined: its "
+				    "probability is unknown\n");
+	assert_true(fo_ft_event_p(r.ft, 0) == 0.5 && fo_ft_event_p(r.ft, 1) < 0);
+	rd_free(&r);
+}
+
+/* ------------------------------------------------------------ hostile */
+
+/* Names of any text (quotes, <, &, newlines, backslashes, Chinese) are
+ * kept byte for byte; the document's hostile forms are refused with a
+ * located error and no tree. */
+static void hostile(void **state)
+{
+	(void)state;
+	rd r;
+	read_doc(&r, HEAD "<define-gate name=\"t&quot;o&lt;p&amp;&#10;\\ 中文\"><or>"
+		     "<basic-event name=\"e'&#10;&#13;&#9;&gt;\"/><basic-event name=\"冷却\"/>"
+		     "</or></define-gate>\n" TAIL);
+	assert_int_equal(r.err, FO_OK);
+	assert_string_equal(fo_ft_node_name(r.ft, fo_ft_top(r.ft)), "t\"o<p&\n\\ 中文");
+	assert_string_equal(fo_ft_event_name(r.ft, 0), "e'\n\r\t>");
+	assert_string_equal(fo_ft_event_name(r.ft, 1), "冷却");
+	rd_free(&r);
+	/* hostile names in messages: shown escaped, one line each */
+	expect(HEAD "<define-gate name=\"a&#10;b\"><gate name=\"x&#10;&quot;y\"/></define-gate>\n" TAIL,
+	       FO_EINPUT, "t.xml:4:29: error: gate 'x\\n\"y' is not defined\n");
+	/* truncated, a DOCTYPE, an entity, bytes that are not text */
+	expect(HEAD "<define-gate name=\"top\"><or><basic-event name=\"a", FO_EINPUT,
+	       "t.xml:4:49: error: unexpected end of file in a start tag: <or> from line 4 is not "
+	       "closed\n");
+	expect("<opsa-mef name=\"x", FO_EINPUT,
+	       "t.xml:1:18: error: unexpected end of file in a start tag\n");
+	expect(HEAD "<define-gate name=\"top\"><or><basic-event name=\"a\"/>", FO_EINPUT,
+	       "t.xml:4:52: error: unexpected end of file: <or> from line 4 is not closed\n");
+	expect("<?xml version=\"1.0\"?>\n<!DOCTYPE opsa-mef [<!ENTITY x \"y\">]>\n<opsa-mef/>",
+	       FO_EINPUT, "t.xml:2:1: error: DOCTYPE is not allowed: Open-PSA MEF documents take no DTD\n");
+	expect("<opsa-mef>&x;</opsa-mef>", FO_EINPUT, "t.xml:1:14: error: Entity 'x' not defined\n");
+	expect("", FO_EINPUT, "t.xml:1:1: error: empty document: an Open-PSA MEF document needs an "
+			      "<opsa-mef> element\n");
+	expect("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><opsa-mef/>", FO_EINPUT,
+	       "t.xml:1:1: error: unsupported encoding 'ISO-8859-1': Open-PSA MEF documents are UTF-8\n");
+	expect("<opsa-mef><x a=\"\xff\"/></opsa-mef>", FO_EINPUT,
+	       "t.xml:1:17: error: invalid UTF-8 (Bytes: 0xFF 0x22 0x2F 0x3E): Open-PSA MEF "
+	       "documents are UTF-8\n");
+	/* formulas nested beyond the scanner's depth: a limit, FO_ELIMIT */
+	size_t cap = 1 << 16, len = 0;
+	char *doc = malloc(cap);
+	assert_non_null(doc);
+	len += (size_t)snprintf(doc, cap, HEAD "<define-gate name=\"top\">");
+	for (int i = 0; i < 300; i++)
+		len += (size_t)snprintf(doc + len, cap - len, "<not>");
+	snprintf(doc + len, cap - len, "<basic-event name=\"a\"/>");
+	rd r2;
+	read_doc(&r2, doc);
+	assert_int_equal(r2.err, FO_ELIMIT);
+	assert_non_null(strstr(r2.text, "error: elements nested more than 256 deep"));
+	rd_free(&r2);
+	free(doc);
+}
+
+/* A chain of 100,000 gates (deeper than any recursion could go) and an
+ * <event> whose name is a gate. */
+static void long_chain(void **state)
+{
+	(void)state;
+	const int n = 100000;
+	size_t cap = (size_t)n * 128 + 4096, len = 0;
+	char *doc = malloc(cap);
+	assert_non_null(doc);
+	len += (size_t)snprintf(doc, cap, HEAD);
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(doc + len, cap - len,
+					"<define-gate name=\"g%d\"><or><event name=\"g%d\"/>"
+					"<basic-event name=\"e%d\"/></or></define-gate>\n", i, i + 1, i % 7);
+	len += (size_t)snprintf(doc + len, cap - len,
+				"<define-gate name=\"g%d\"><basic-event name=\"last\"/></define-gate>\n" TAIL, n);
+	rd r;
+	read_doc(&r, doc);
+	free(doc);
+	if (r.err != FO_OK)
+		fail_msg("%s", r.text);
+	assert_int_equal(fo_ft_event_count(r.ft), 8);
+	assert_int_equal(fo_ft_node_count(r.ft), 8 + n + 1);
+	assert_string_equal(fo_ft_node_name(r.ft, fo_ft_top(r.ft)), "g0");
+	rd_free(&r);
+}
+
+static void sniff(void **state)
+{
+	(void)state;
+	const char *yes[] = {
+		"<opsa-mef>", "<opsa-mef/>", "\xEF\xBB\xBF<opsa-mef>", "  \n<opsa-mef name=\"m\">",
+		"<?xml version=\"1.0\"?>\n<!-- a comment -->\n<opsa-mef>\n",
+	};
+	const char *no[] = {
+		"", "<", "<opsa-mef", "<opsa-meff>", "<inventory>", "<m:opsa-mef>", "opsa-mef",
+		"<!-- <opsa-mef> -->", "<!-- unclosed <opsa-mef>", "<?xml version=\"1.0\"?><graphml>",
+	};
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+		assert_int_equal(fo_openpsa_sniff(yes[i], strlen(yes[i])), 1);
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		if (fo_openpsa_sniff(no[i], strlen(no[i])))
+			fail_msg("sniffed as MEF: %s", no[i]);
+	/* the first bytes of every Aralia tree */
+	char head[512];
+	FILE *f = fopen(ARALIA "das9701.xml", "rb");
+	assert_non_null(f);
+	size_t n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	assert_int_equal(fo_openpsa_sniff(head, n), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(aralia_counts),
 		cmocka_unit_test(aralia_chinese),
 		cmocka_unit_test(constructs),
+		cmocka_unit_test(errors_references),
+		cmocka_unit_test(errors_cycles),
+		cmocka_unit_test(errors_tops),
+		cmocka_unit_test(errors_probabilities),
+		cmocka_unit_test(errors_shapes),
+		cmocka_unit_test(errors_names),
+		cmocka_unit_test(errors_unknown),
+		cmocka_unit_test(undefined_events),
+		cmocka_unit_test(hostile),
+		cmocka_unit_test(long_chain),
+		cmocka_unit_test(sniff),
 	};
 	return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
 }
