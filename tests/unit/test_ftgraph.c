@@ -15,10 +15,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "analyzer/fo_engine.h"
@@ -26,8 +28,12 @@
 #include "graphs/fo_ft.h"
 #include "helpers/fixture.h"
 #include "helpers/rgraph.h"
+#include "graphs/fo_snapshot.h"
+#include "importers/fo_inventory.h"
+#include "importers/fo_invwrite.h"
 #include "reports/report_int.h"
 #include "risk/fo_ftgraph.h"
+#include "risk/fo_risk.h"
 
 /* ----------------------------------------------------------- evaluator */
 
@@ -607,6 +613,642 @@ static void entangled_cycle_limit(void **state)
 	fo_graph_free(g);
 }
 
+
+/* ---------------------------------------------------------- failure data */
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(dir, "/tmp/fo-ftg-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *tmp(const char *name)
+{
+	static char buf[4][128];
+	static int i;
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
+	return buf[i];
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+	const char *path = tmp(name);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+	return path;
+}
+
+/* Loads text as an inventory: the graph (NULL on errors) and, in msgs, every
+ * diagnostic as "LINE:COL: message" one per line. */
+static fo_graph *load_text(const char *text, char *msgs, size_t cap)
+{
+	fo_graph *g = NULL;
+	fo_diag *d = NULL;
+	const char *path = write_file("in.xml", text);
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	int err = fo_inventory_load(&g, path, NULL, d);
+	msgs[0] = '\0';
+	size_t *order = NULL;
+	assert_int_equal(fo_diag_order(d, &order), FO_OK);
+	for (size_t i = 0; i < fo_diag_count(d); i++) {
+		const fo_diag_entry *e = fo_diag_get(d, order[i]);
+		size_t len = strlen(msgs);
+		snprintf(msgs + len, cap - len, "%lu:%lu: %s [%s]\n", e->line, e->col, e->msg,
+			 e->code ? e->code : "-");
+	}
+	free(order);
+	assert_int_equal(err == FO_OK, g != NULL);
+	fo_diag_free(d);
+	return g;
+}
+
+static double p_of(const fo_graph *g, const char *id)
+{
+	return fo_ftgraph_node_p(g, fx_id(g, id));
+}
+
+static const char *FD_OK =
+	"<inventory version=\"1\">\n"
+	"  <failure-data kind=\"host\" mtbf=\"9996\" mttr=\"4\"/>\n"
+	"  <failure-data kind=\"cvm\" p=\"5e-4\"/>\n"
+	"  <failure-data kind=\"building\" p=\" 0.25 \"/>\n"
+	"  <node id=\"dc\" kind=\"building\"/>\n"
+	"  <node id=\"h1\" kind=\"host\" in=\"dc\"/>\n"
+	"  <node id=\"h2\" kind=\"host\" p=\"0\"/>\n"
+	"  <node id=\"h3\" kind=\"host\" mtbf=\"8760\" mttr=\"0\" owner=\"ops\"/>\n"
+	"  <node id=\"v1\" kind=\"ec2\"><requires ref=\"h1\"/></node>\n"
+	"  <node id=\"v2\" kind=\"vm\" p=\"1\"/>\n"
+	"  <node id=\"app\" kind=\"app\"><requires ref=\"v1\"/></node>\n"
+	"</inventory>\n";
+
+static void failure_data_values(void **state)
+{
+	(void)state;
+	char msgs[2048];
+	fo_graph *g = load_text(FD_OK, msgs, sizeof msgs);
+	assert_string_equal(msgs, "");
+	assert_non_null(g);
+	/* own data, or the kind's default (an alias is its kind), else none */
+	assert_true(p_of(g, "dc") == 0.25);
+	assert_true(p_of(g, "h1") == 4.0 / 10000.0);
+	assert_true(p_of(g, "h2") == 0);
+	assert_true(p_of(g, "h3") == 0);
+	assert_true(p_of(g, "v1") == 5e-4);
+	assert_true(p_of(g, "v2") == 1);
+	assert_true(p_of(g, "app") < 0);
+	/* the defaults are the nodes' properties, as if written on them */
+	const fo_prop *pr;
+	size_t n = fo_graph_node_props(g, fx_id(g, "h1"), &pr);
+	assert_int_equal(n, 2);
+	assert_string_equal(pr[0].key, "mtbf");
+	assert_string_equal(pr[0].value, "9996");
+	assert_string_equal(pr[1].key, "mttr");
+	/* the tree's events carry them */
+	fo_ft *ft = build(g, fx_id(g, "app"), FO_FTG_DOWN);
+	assert_int_equal(fo_ft_event_count(ft), 4);
+	assert_string_equal(fo_ft_event_name(ft, 0), "dc");
+	assert_true(fo_ft_event_p(ft, 0) == 0.25);
+	assert_true(fo_ft_event_p(ft, 1) == 4.0 / 10000.0);
+	assert_true(fo_ft_event_p(ft, 2) == 5e-4);
+	assert_true(fo_ft_event_p(ft, 3) < 0); /* app: none */
+	fo_ft_free(ft);
+	fo_graph_free(g);
+
+	/* the number syntax and the combinations read by fo_ftgraph_node_p */
+	double x;
+	assert_int_equal(fo_inventory_number("1e-3", &x), FO_OK);
+	assert_true(x == 1e-3);
+	assert_int_equal(fo_inventory_number(" .5 ", &x), FO_OK);
+	assert_int_equal(fo_inventory_number("5.", &x), FO_OK);
+	assert_int_equal(fo_inventory_number("-2E+2", &x), FO_OK);
+	assert_true(x == -200);
+	static const char *const bad[] = { "", " ", ".", "e5", "1e", "0x1p3", "inf", "nan", "1,5",
+					   "1 5", "5%", "--1", "1e999" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (fo_inventory_number(bad[i], &x) != FO_EINPUT)
+			fail_msg("'%s' read as a number", bad[i]);
+	assert_true(fo_inventory_failure_p("0.1", NULL, NULL) == 0.1);
+	assert_true(fo_inventory_failure_p(NULL, "3", "1") == 0.25);
+	assert_true(fo_inventory_failure_p("0.1", "3", "1") < 0);
+	assert_true(fo_inventory_failure_p(NULL, "3", NULL) < 0);
+	assert_true(fo_inventory_failure_p(NULL, NULL, "1") < 0);
+	assert_true(fo_inventory_failure_p("high", NULL, NULL) < 0);
+	assert_true(fo_inventory_failure_p("1.01", NULL, NULL) < 0);
+	assert_true(fo_inventory_failure_p(NULL, "0", "1") < 0);
+	assert_true(fo_inventory_failure_p(NULL, "1", "-1") < 0);
+	assert_true(fo_inventory_failure_p(NULL, NULL, NULL) < 0);
+}
+
+/* Each error of failure data, with its exact message, code and place. */
+static void failure_data_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *xml, *want;
+	} cases[] = {
+		{ "<node id=\"a\" kind=\"host\" p=\"1.5\"/>",
+		  "2:29: bad p '1.5': a probability is between 0 and 1 [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" p=\"-0.1\"/>",
+		  "2:29: bad p '-0.1': a probability is between 0 and 1 [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" p=\"10%\"/>",
+		  "2:29: bad p '10%': not a number (write a decimal such as 0.0005 or 5e-4) [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" mtbf=\"0\" mttr=\"1\"/>",
+		  "2:32: bad mtbf '0': the mean time between failures must be more than 0 hours [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" mtbf=\"ten\" mttr=\"1\"/>",
+		  "2:32: bad mtbf 'ten': not a number of hours [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" mtbf=\"10\" mttr=\"-1\"/>",
+		  "2:42: bad mttr '-1': the mean time to repair cannot be negative [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" mtbf=\"10\" mttr=\"1h\"/>",
+		  "2:42: bad mttr '1h': not a number of hours [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" p=\"0.1\" mtbf=\"10\" mttr=\"1\"/>",
+		  "2:26: p together with mtbf and mttr: give either p or mtbf and mttr [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" p=\"0.1\" mttr=\"1\"/>",
+		  "2:26: p together with mttr: give either p or mtbf and mttr [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" mtbf=\"10\"/>",
+		  "2:26: mtbf without mttr: p = mttr / (mtbf + mttr) needs both [bad-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\" mttr=\"10\"/>",
+		  "2:26: mttr without mtbf: p = mttr / (mtbf + mttr) needs both [bad-failure-data]\n" },
+		{ "<failure-data kind=\"host\" p=\"2\"/><node id=\"a\" kind=\"host\"/>",
+		  "2:30: bad p '2': a probability is between 0 and 1 [bad-failure-data]\n" },
+		{ "<failure-data kind=\"host\"/>",
+		  "2:1: <failure-data> gives no failure data: write p=, or mtbf= and mttr= [bad-failure-data]\n" },
+		{ "<failure-data p=\"0.1\"/>",
+		  "2:1: missing attribute 'kind' on <failure-data> [missing-attribute]\n" },
+		{ "<failure-data kind=\"Host\" p=\"0.1\"/>",
+		  "2:21: bad kind 'Host': a kind is a lowercase word ([a-z][a-z0-9_-]*) [bad-kind]\n" },
+		{ "<failure-data kind=\"hots\" p=\"0.1\"/><node id=\"a\" kind=\"host\"/>",
+		  "2:21: <failure-data> for kind 'hots', which no node has and fallout does not know; "
+		  "did you mean 'host'? [failure-data-kind]\n" },
+		{ "<failure-data kind=\"vm\" p=\"0.1\"/>\n<failure-data kind=\"cvm\" p=\"0.2\"/>",
+		  "3:21: second <failure-data> for kind 'vm' (first at line 2) [duplicate-failure-data]\n" },
+		{ "<node id=\"a\" kind=\"host\"/><failure-data kind=\"host\" p=\"0.1\"/>",
+		  "2:27: <failure-data> after the first <node>: declare the defaults before the nodes "
+		  "[failure-data-order]\n" },
+		{ "<failure-data kind=\"host\" p=\"0.1\" q=\"1\"/>",
+		  "2:35: unknown attribute 'q' on <failure-data> [unknown-attribute]\n" },
+		{ "<node id=\"a\" kind=\"host\"><failure-data kind=\"host\" p=\"0.1\"/></node>",
+		  "2:26: element <failure-data> is not allowed in <node> [unknown-element]\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char xml[1024], msgs[2048];
+		snprintf(xml, sizeof xml, "<inventory>\n%s\n</inventory>\n", cases[i].xml);
+		fo_graph *g = load_text(xml, msgs, sizeof msgs);
+		if (g || strcmp(msgs, cases[i].want) != 0)
+			fail_msg("case %zu: got\n%swanted\n%s", i, msgs, cases[i].want);
+	}
+	/* a documented kind that no node has yet is fine (a shared header of
+	 * defaults), and a node of an unknown kind makes its default used */
+	char msgs[1024];
+	fo_graph *g = load_text("<inventory><failure-data kind=\"dns\" p=\"0.1\"/>"
+				"<failure-data kind=\"ups\" p=\"0.2\"/><node id=\"u\" kind=\"ups\"/>"
+				"</inventory>",
+				msgs, sizeof msgs);
+	assert_string_equal(msgs, "");
+	assert_true(p_of(g, "u") == 0.2);
+	fo_graph_free(g);
+}
+
+/* Writes g with fo_invwrite into a file; returns its path. */
+static const char *write_graph(const fo_graph *g, const char *name)
+{
+	const char *path = tmp(name);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fo_invwrite(fp, g), FO_OK);
+	assert_int_equal(fclose(fp), 0);
+	return path;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	char *buf = malloc(1 << 16);
+	assert_non_null(buf);
+	size_t n = fread(buf, 1, (1 << 16) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static void same_p(const fo_graph *a, const fo_graph *b)
+{
+	assert_int_equal(fo_graph_node_count(a), fo_graph_node_count(b));
+	for (uint32_t v = 0; v < fo_graph_node_count(a); v++) {
+		assert_string_equal(fo_graph_node_id(a, v), fo_graph_node_id(b, v));
+		double x = fo_ftgraph_node_p(a, v), y = fo_ftgraph_node_p(b, v);
+		if (!(x == y))
+			fail_msg("%s: p %g then %g", fo_graph_node_id(a, v), x, y);
+	}
+}
+
+/* The failure data means the same through a snapshot (rows and compiled
+ * copy) and through convert's XML, read back: the defaults are written on
+ * each node, and the second round is byte for byte the first. */
+static void failure_data_round_trip(void **state)
+{
+	(void)state;
+	char msgs[1024];
+	fo_graph *g = load_text(FD_OK, msgs, sizeof msgs), *s = NULL, *x = NULL, *x2 = NULL;
+	fo_diag *d = NULL;
+	char *label = NULL;
+	assert_non_null(g);
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	const char *db = tmp("fd.db");
+	assert_int_equal(fo_snapshot_save(&label, db, g, "one", NULL, NULL, d), FO_OK);
+	assert_int_equal(fo_snapshot_load(&s, db, "one", d), FO_OK);
+	assert_int_equal(fo_diag_count(d), 0);
+	same_p(g, s);
+	const char *out1 = write_graph(s, "out1.xml");
+	char *text1 = slurp(out1);
+	assert_null(strstr(text1, "failure-data"));
+	assert_non_null(strstr(text1, "<node id=\"h1\" kind=\"host\" in=\"dc\" mtbf=\"9996\" mttr=\"4\"/>"));
+	assert_int_equal(fo_inventory_load(&x, out1, NULL, d), FO_OK);
+	same_p(g, x);
+	char *text2 = slurp(write_graph(x, "out2.xml"));
+	assert_string_equal(text1, text2);
+	assert_int_equal(fo_inventory_load(&x2, tmp("out2.xml"), NULL, d), FO_OK);
+	same_p(g, x2);
+	free(text1);
+	free(text2);
+	free(label);
+	fo_graph_free(g);
+	fo_graph_free(s);
+	fo_graph_free(x);
+	fo_graph_free(x2);
+	fo_diag_free(d);
+}
+
+/* Properties named p, mtbf, mttr from a source other than an inventory
+ * need not be failure data: convert writes them as _p, ... so the output
+ * reads back, with no failure data, as the graph has none. Valid ones stay
+ * failure data. */
+static void failure_data_foreign_props(void **state)
+{
+	(void)state;
+	fo_builder *b = NULL;
+	fo_diag *d = NULL;
+	fo_graph *g = NULL, *back = NULL;
+	uint32_t a, c, e;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_builder_new(&b, d, "cmdb"), FO_OK);
+	assert_int_equal(fo_builder_add_node(b, "a", "host", NULL, NULL, 0, (fo_pos){ 1, 1 }, &a), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, a, "p", "high"), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, a, "mttr", "4"), FO_OK);
+	assert_int_equal(fo_builder_add_node(b, "c", "host", NULL, NULL, 0, (fo_pos){ 2, 1 }, &c), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, c, "mtbf", "100"), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, c, "mttr", "25"), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, c, "p", "0.3"), FO_OK); /* with both: not valid */
+	assert_int_equal(fo_builder_add_node(b, "e", "host", NULL, NULL, 0, (fo_pos){ 3, 1 }, &e), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, e, "p", "0.3"), FO_OK);
+	assert_int_equal(fo_builder_add_prop(b, e, "p", "0.4"), FO_OK); /* the first counts */
+	assert_int_equal(fo_builder_finish(b, &g), FO_OK);
+	assert_true(fo_ftgraph_node_p(g, a) < 0);
+	assert_true(fo_ftgraph_node_p(g, c) < 0);
+	assert_true(fo_ftgraph_node_p(g, e) == 0.3);
+	const char *path = write_graph(g, "foreign.xml");
+	char *text = slurp(path);
+	assert_non_null(strstr(text, "<node id=\"a\" kind=\"host\" _p=\"high\" _mttr=\"4\"/>"));
+	assert_non_null(strstr(text, "<node id=\"c\" kind=\"host\" _mtbf=\"100\" _mttr=\"25\" _p=\"0.3\"/>"));
+	assert_non_null(strstr(text, "<node id=\"e\" kind=\"host\" p=\"0.3\" p_2=\"0.4\"/>"));
+	assert_int_equal(fo_inventory_load(&back, path, NULL, d), FO_OK);
+	same_p(g, back);
+	free(text);
+	fo_graph_free(g);
+	fo_graph_free(back);
+	fo_builder_free(b);
+	fo_diag_free(d);
+}
+
+/* ------------------------------------------- cut sets and availability */
+
+/* The app's state after the engine ran `set` as failures (DOWN) or
+ * destructions (LOST): the reference of everything below. */
+static int engine_says(fo_engine *e, uint32_t app, fo_ftg_event ev, const uint32_t *set, size_t n)
+{
+	fo_scenario sc = { 0 };
+	if (ev == FO_FTG_DOWN) {
+		sc.fail = set;
+		sc.nfail = n;
+	} else {
+		sc.destroy = set;
+		sc.ndestroy = n;
+	}
+	assert_int_equal(fo_engine_run(e, &sc), FO_OK);
+	if (ev == FO_FTG_DOWN)
+		return (fo_engine_flags(e, app) & FO_F_DOWN) != 0;
+	const uint32_t *imp;
+	size_t nimp = fo_engine_impacted(e, &imp);
+	fo_lostdeps ld;
+	assert_int_equal(fo_report__lostdeps(&ld, e, imp, nimp), FO_OK);
+	int r = fo_report__lost_rep(&ld, app) != FO_NONE;
+	fo_report__lostdeps_dispose(&ld);
+	return r;
+}
+
+/* The listed sets, as sorted graph-node masks (graphs of at most 32
+ * nodes here). */
+typedef struct listing {
+	const fo_ft *ft;
+	uint32_t *masks;
+	size_t n, cap;
+	uint32_t last_order;
+	int sorted_ok;
+} listing;
+
+static int on_set(void *arg, const uint32_t *events, uint32_t order, double p)
+{
+	listing *l = arg;
+	(void)p;
+	uint32_t m = 0;
+	for (uint32_t i = 0; i < order; i++) {
+		if (i > 0 && events[i - 1] >= events[i])
+			l->sorted_ok = 0;
+		m |= 1u << fo_ft_event_ref(l->ft, events[i]);
+	}
+	if (order < l->last_order)
+		l->sorted_ok = 0;
+	l->last_order = order;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->masks = realloc(l->masks, l->cap * sizeof *l->masks);
+		assert_non_null(l->masks);
+	}
+	l->masks[l->n++] = m;
+	return 0;
+}
+
+static int popcount(uint32_t m)
+{
+	int c = 0;
+	for (; m; m &= m - 1)
+		c++;
+	return c;
+}
+
+/* Minimal sets of nodes taking the app down, by brute force over every
+ * subset of at most max_order nodes (of all subsets when max_order is 0):
+ * a set is minimal when the engine says yes for it and no for it minus any
+ * one node (the rules are monotone). down[mask] caches the engine. Fills
+ * per-order counts; returns the sets as masks (malloc'd). */
+static uint32_t *brute_mcs(fo_engine *e, uint32_t n, uint32_t app, fo_ftg_event ev,
+			   uint32_t max_order, size_t *count, unsigned long *per_order)
+{
+	uint32_t *out = NULL, set[32];
+	size_t no = 0, cap = 0;
+	memset(per_order, 0, 33 * sizeof *per_order);
+	for (uint32_t mask = 0; mask < (1u << n); mask++) {
+		int k = popcount(mask);
+		if (max_order && k > (int)max_order)
+			continue;
+		size_t ns = 0;
+		for (uint32_t v = 0; v < n; v++)
+			if (mask >> v & 1)
+				set[ns++] = v;
+		if (!engine_says(e, app, ev, set, ns))
+			continue;
+		int minimal = 1;
+		for (size_t i = 0; i < ns && minimal; i++) {
+			uint32_t sub[32];
+			size_t m = 0;
+			for (size_t j = 0; j < ns; j++)
+				if (j != i)
+					sub[m++] = set[j];
+			minimal = !engine_says(e, app, ev, sub, m);
+		}
+		if (!minimal)
+			continue;
+		if (no == cap) {
+			cap = cap ? cap * 2 : 64;
+			out = realloc(out, cap * sizeof *out);
+			assert_non_null(out);
+		}
+		out[no++] = mask;
+		per_order[k]++;
+	}
+	*count = no;
+	return out;
+}
+
+static int cmp_mask(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void same_families(uint32_t *a, size_t na, uint32_t *b, size_t nb, const char *what, uint32_t gno,
+			  uint32_t app)
+{
+	if (na > 1)
+		qsort(a, na, sizeof *a, cmp_mask);
+	if (nb > 1)
+		qsort(b, nb, sizeof *b, cmp_mask);
+	if (na != nb || (na && memcmp(a, b, na * sizeof *a) != 0))
+		fail_msg("random graph #%u, node n%u, %s: %zu sets listed, %zu by brute force",
+			 (unsigned)gno, (unsigned)app, what, na, nb);
+}
+
+/* A copy of ft whose event e has probability p[ref of e]. */
+static fo_ft *with_p(const fo_ft *ft, const double *p)
+{
+	fo_ft *c = NULL;
+	assert_int_equal(fo_ft_new(&c), FO_OK);
+	for (uint32_t x = 0; x < fo_ft_node_count(ft); x++) {
+		const uint32_t *a;
+		size_t na = fo_ft_node_args(ft, x, &a);
+		uint32_t y;
+		if (fo_ft_node_op(ft, x) == FO_FT_EVENT) {
+			uint32_t ev = fo_ft_node_event(ft, x);
+			assert_int_equal(fo_ft_add_event(c, fo_ft_event_name(ft, ev), p[fo_ft_event_ref(ft, ev)],
+							 fo_ft_event_ref(ft, ev), &y), FO_OK);
+		} else {
+			assert_int_equal(fo_ft_add_gate(c, fo_ft_node_name(ft, x), fo_ft_node_op(ft, x),
+							fo_ft_node_k(ft, x), a, na, &y), FO_OK);
+		}
+		assert_int_equal(y, x);
+	}
+	assert_int_equal(fo_ft_set_top(c, fo_ft_top(ft)), FO_OK);
+	return c;
+}
+
+/* Every minimal cut set of every node of small random inventories, of all
+ * orders, against brute force through the engine; the exact count per
+ * order; the listing checked against the engine (each set takes the app
+ * down, each set minus one node does not); the bounded family (order <= 3)
+ * equal to the sets of order <= 3; the exact probability against the sum
+ * over all subsets of nodes weighted by random p. */
+static void risk_vs_brute_force(void **state)
+{
+	(void)state;
+	uint64_t st = 0x2545f4914f6cdd1dull;
+	unsigned long sets_seen = 0, with_cycles = 0;
+	for (uint32_t gno = 0; gno < 120; gno++) {
+		rgraph_params p = {
+			.n = 3 + rgraph_rnd(&st, 8),
+			.contain_pct = rgraph_rnd(&st, 60),
+			.max_groups = 1 + rgraph_rnd(&st, 3),
+			.soft_pct = rgraph_rnd(&st, 40),
+			.copy_pct = rgraph_rnd(&st, 60),
+			.max_size = 1 + rgraph_rnd(&st, 4),
+			.flat_in = 1,
+		};
+		fo_graph *g = rgraph_new(&st, &p);
+		uint32_t n = p.n;
+		fo_engine *e = NULL;
+		double pr[32];
+		with_cycles += has_cycle(g) != 0;
+		for (uint32_t v = 0; v < n; v++)
+			pr[v] = rgraph_rnd(&st, 3) == 0 ? 0.5 : (1 + rgraph_rnd(&st, 999)) / 1000.0;
+		assert_int_equal(fo_engine_new(&e, g), FO_OK);
+		for (uint32_t app = 0; app < n; app++) {
+			for (int ev = FO_FTG_DOWN; ev <= FO_FTG_LOST; ev++) {
+				fo_ft *ft0 = build(g, app, (fo_ftg_event)ev), *ft = with_p(ft0, pr);
+				fo_risk *r = NULL;
+				fo_cutsets *cs = NULL;
+				unsigned long per[33];
+				size_t nb;
+				uint32_t *bf = brute_mcs(e, n, app, (fo_ftg_event)ev, 0, &nb, per);
+				assert_int_equal(fo_risk_new(&r, ft, NULL, NULL), FO_OK);
+				assert_int_equal(fo_risk_cutsets(r, &cs), FO_OK);
+				assert_int_equal(fo_cutsets_certain(cs), 0);
+				char want[32];
+				snprintf(want, sizeof want, "%zu", nb);
+				assert_string_equal(fo_cutsets_count(cs), want);
+				for (uint32_t k = 1; k <= n; k++) {
+					snprintf(want, sizeof want, "%lu", per[k]);
+					assert_string_equal(fo_cutsets_order_count(cs, k), want);
+				}
+				listing l = { .ft = ft, .sorted_ok = 1 };
+				assert_int_equal(fo_cutsets_list(cs, FO_CUTSETS_BY_ORDER, 0, on_set, &l), FO_OK);
+				assert_true(l.sorted_ok);
+				/* whatif's word on each listed set */
+				for (size_t i = 0; i < l.n; i++) {
+					uint32_t set[32], ns = 0;
+					for (uint32_t v = 0; v < n; v++)
+						if (l.masks[i] >> v & 1)
+							set[ns++] = v;
+					assert_true(engine_says(e, app, (fo_ftg_event)ev, set, ns));
+					for (uint32_t j = 0; j < ns; j++) {
+						uint32_t sub[32], m = 0;
+						for (uint32_t k = 0; k < ns; k++)
+							if (k != j)
+								sub[m++] = set[k];
+						assert_false(engine_says(e, app, (fo_ftg_event)ev, sub, m));
+					}
+				}
+				sets_seen += l.n;
+				same_families(l.masks, l.n, bf, nb, ev ? "lost, all orders" : "down, all orders",
+					      gno, app);
+				/* the bounded family: the sets of order <= 3 */
+				fo_risk *r3 = NULL;
+				fo_cutsets *cs3 = NULL;
+				fo_risk_opts o3 = { .max_order = 3 };
+				size_t n3;
+				uint32_t *bf3 = brute_mcs(e, n, app, (fo_ftg_event)ev, 3, &n3, per);
+				assert_int_equal(fo_risk_new(&r3, ft, &o3, NULL), FO_OK);
+				assert_int_equal(fo_risk_cutsets(r3, &cs3), FO_OK);
+				listing l3 = { .ft = ft, .sorted_ok = 1 };
+				assert_int_equal(fo_cutsets_list(cs3, FO_CUTSETS_BY_ORDER, 0, on_set, &l3), FO_OK);
+				same_families(l3.masks, l3.n, bf3, n3, "order <= 3", gno, app);
+				/* exact probability: every subset of the nodes */
+				double q = 0, got;
+				for (uint32_t mask = 0; mask < (1u << n); mask++) {
+					uint32_t set[32], ns = 0;
+					double w = 1;
+					for (uint32_t v = 0; v < n; v++) {
+						if (mask >> v & 1) {
+							set[ns++] = v;
+							w *= pr[v];
+						} else {
+							w *= 1 - pr[v];
+						}
+					}
+					if (engine_says(e, app, (fo_ftg_event)ev, set, ns))
+						q += w;
+				}
+				assert_int_equal(fo_risk_probability(r, &got), FO_OK);
+				if (!(fabs(got - q) <= 1e-12 * (q > 1 ? q : 1)))
+					fail_msg("random graph #%u, node n%u, %s: P = %.17g, brute force %.17g",
+						 (unsigned)gno, (unsigned)app, ev ? "lost" : "down", got, q);
+				free(l.masks);
+				free(l3.masks);
+				free(bf);
+				free(bf3);
+				fo_cutsets_free(cs);
+				fo_cutsets_free(cs3);
+				fo_risk_free(r);
+				fo_risk_free(r3);
+				fo_ft_free(ft);
+				fo_ft_free(ft0);
+			}
+		}
+		fo_engine_free(e);
+		fo_graph_free(g);
+	}
+	print_message("%lu minimal sets checked, %lu graphs with cycles\n", sets_seen, with_cycles);
+	assert_true(sets_seen > 1000);
+	assert_true(with_cycles > 10);
+}
+
+/* Larger inventories: the sets of order <= 3 against brute force over all
+ * subsets of at most 3 nodes (too many nodes for every subset). */
+static void risk_order3_larger(void **state)
+{
+	(void)state;
+	uint64_t st = 0x9e3779b97f4a7c15ull;
+	for (uint32_t gno = 0; gno < 30; gno++) {
+		rgraph_params p = {
+			.n = 14 + rgraph_rnd(&st, 9),
+			.contain_pct = rgraph_rnd(&st, 50),
+			.max_groups = 1 + rgraph_rnd(&st, 2),
+			.soft_pct = rgraph_rnd(&st, 40),
+			.copy_pct = rgraph_rnd(&st, 40),
+			.max_size = 1 + rgraph_rnd(&st, 3),
+			.flat_in = 1,
+		};
+		fo_graph *g = rgraph_new(&st, &p);
+		fo_engine *e = NULL;
+		assert_int_equal(fo_engine_new(&e, g), FO_OK);
+		for (uint32_t k = 0; k < 3; k++) {
+			uint32_t app = rgraph_rnd(&st, p.n);
+			int ev = (int)rgraph_rnd(&st, 2);
+			fo_ft *ft = build(g, app, (fo_ftg_event)ev);
+			fo_risk *r = NULL;
+			fo_cutsets *cs = NULL;
+			fo_risk_opts o = { .max_order = 3 };
+			unsigned long per[33];
+			size_t nb;
+			uint32_t *bf = brute_mcs(e, p.n, app, (fo_ftg_event)ev, 3, &nb, per);
+			assert_int_equal(fo_risk_new(&r, ft, &o, NULL), FO_OK);
+			assert_int_equal(fo_risk_cutsets(r, &cs), FO_OK);
+			listing l = { .ft = ft, .sorted_ok = 1 };
+			assert_int_equal(fo_cutsets_list(cs, FO_CUTSETS_BY_ORDER, 0, on_set, &l), FO_OK);
+			same_families(l.masks, l.n, bf, nb, "order <= 3, larger", gno, app);
+			free(l.masks);
+			free(bf);
+			fo_cutsets_free(cs);
+			fo_risk_free(r);
+			fo_ft_free(ft);
+		}
+		fo_engine_free(e);
+		fo_graph_free(g);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -622,6 +1264,12 @@ int main(void)
 		cmocka_unit_test(bad_arguments),
 		cmocka_unit_test(entangled_cycle_limit),
 		cmocka_unit_test(random_exhaustive),
+		cmocka_unit_test(failure_data_values),
+		cmocka_unit_test(failure_data_errors),
+		cmocka_unit_test(failure_data_round_trip),
+		cmocka_unit_test(failure_data_foreign_props),
+		cmocka_unit_test(risk_vs_brute_force),
+		cmocka_unit_test(risk_order3_larger),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
