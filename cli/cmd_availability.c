@@ -226,7 +226,7 @@ int cmd_availability(int argc, char **argv)
 	if ((status = cmd_out_open(&out, prog, o.output)) != EXIT_OK)
 		goto done;
 	fo_riskreport_src src = { NULL, mef ? NULL : events[o.event], g };
-	src.input = mef ? o.in.paths[0] : (fo_graph_file(g) ? fo_graph_file(g) : fo_graph_name(g));
+	src.input = mef ? (strcmp(o.in.paths[0], "-") ? o.in.paths[0] : "<stdin>") : (fo_graph_file(g) ? fo_graph_file(g) : fo_graph_name(g));
 	err = fo_riskreport_availability(out.fp, &src, av, n, (fo_riskreport_method)o.approx,
 					 (size_t)o.top, values[o.format]);
 	if (err < 0 && err != FO_EIO)

@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "../graphs/fo_error.h"
@@ -130,7 +131,7 @@ int cmd_cutsets(int argc, char **argv)
 	if ((status = cmd_out_open(&out, prog, o.output)) != EXIT_OK)
 		goto done;
 	fo_riskreport_src src = { NULL, mef ? NULL : events[o.event], g };
-	src.input = mef ? o.in.paths[0] : (fo_graph_file(g) ? fo_graph_file(g) : fo_graph_name(g));
+	src.input = mef ? (strcmp(o.in.paths[0], "-") ? o.in.paths[0] : "<stdin>") : (fo_graph_file(g) ? fo_graph_file(g) : fo_graph_name(g));
 	err = fo_riskreport_cutsets(out.fp, &src, ft, cs, (uint32_t)o.max_order,
 				    o.sort ? FO_CUTSETS_BY_PROB : FO_CUTSETS_BY_ORDER, (size_t)o.top,
 				    values[o.format]);

@@ -380,19 +380,19 @@ static void text_availability(FILE *fp, const fo_riskreport_src *src, const fo_r
 			fprintf(fp, " (%zu of %zu nodes; --top 0 shows all)", rows, a[i].nimp);
 		else
 			fprintf(fp, " (%zu node%s)", a[i].nimp, a[i].nimp == 1 ? "" : "s");
-		fputs(":\n  rank  F-V       RRW       Birnbaum  RAW       p         node\n", fp);
+		fputs(":\n  rank  F-V        RRW        Birnbaum   RAW        p          node\n", fp);
 		for (size_t j = 0; j < rows; j++) {
 			const fo_importance *m = &a[i].imp[j];
 			fprintf(fp, "  %4zu  ", j + 1);
-			text_val(fp, m->fussell_vesely, 8);
+			text_val(fp, m->fussell_vesely, 9);
 			fputs("  ", fp);
-			text_val(fp, m->rrw, 8);
+			text_val(fp, m->rrw, 9);
 			fputs("  ", fp);
-			text_val(fp, m->birnbaum, 8);
+			text_val(fp, m->birnbaum, 9);
 			fputs("  ", fp);
-			text_val(fp, m->raw, 8);
+			text_val(fp, m->raw, 9);
 			fputs("  ", fp);
-			text_val(fp, m->p, 8);
+			text_val(fp, m->p, 9);
 			fputs("  ", fp);
 			fo_diag_fputs_escaped(fo_ft_event_name(a[i].ft, m->event), fp);
 			const char *k = event_kind(src, a[i].ft, m->event);
