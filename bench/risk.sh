@@ -4,12 +4,13 @@
 # through SCRAM in one run, under the same limits, and the 1M-node target.
 #
 #   sh bench/risk.sh --fallout BIN --trees DIR --out FILE [--scram BIN]
-#                    [--raw DIR] [--timeout S] [--mem-gb G] [--reuse-scram]
+#                    [--raw DIR] [--cpu-limit S] [--mem-gb G] [--reuse-scram]
 #                    [--notes FILE] [--gen XML --db DB] [--app ID] [TREE...]
 #
 # Per tree (all of DIR's *.xml, or the TREEs named), four runs, one at a
-# time, each under `nice -n 10`, `timeout S` (default 600) and `ulimit -v`
-# G GiB (default 8):
+# time, each under `nice -n 10`, a limit of S s of CPU time (default 600:
+# CPU rather than wall time, which a shared machine stretches; a wall-time
+# safety net at 3 S) and of G GiB of address space (default 8):
 #   fallout cutsets --from openpsa TREE --format json     the MCS count
 #   fallout availability --from openpsa TREE --format json  P(top), exact
 #   scram --bdd --probability false -l EVENTS --cut-off 0 TREE  (no limit)
@@ -38,7 +39,7 @@
 set -eu
 
 fallout= scram=scram trees= out= raw=build/bench/risk limit=600 memgb=8 reuse=0
-notes=bench/risk-notes.md gen= db= app=app-t1-2
+notes=bench/risk-notes.md gen= db= app=app-t1-2 bounded= scram_only=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--fallout) fallout=$2; shift 2 ;;
@@ -46,20 +47,22 @@ while [ $# -gt 0 ]; do
 	--trees) trees=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--raw) raw=$2; shift 2 ;;
-	--timeout) limit=$2; shift 2 ;;
+	--cpu-limit) limit=$2; shift 2 ;;
 	--mem-gb) memgb=$2; shift 2 ;;
 	--reuse-scram) reuse=1; shift ;;
 	--notes) notes=$2; shift 2 ;;
 	--gen) gen=$2; shift 2 ;;
 	--db) db=$2; shift 2 ;;
 	--app) app=$2; shift 2 ;;
+	--bounded) bounded=$2; shift 2 ;;
+	--scram-only) scram_only=1; shift ;;
 	--) shift; break ;;
 	-*) echo "risk.sh: unknown argument $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
 if [ -z "$fallout" ] || [ -z "$trees" ] || [ -z "$out" ]; then
-	echo "usage: risk.sh --fallout BIN --trees DIR --out FILE [--scram BIN] [--raw DIR] [--timeout S] [--mem-gb G] [--reuse-scram] [--notes FILE] [--gen XML --db DB] [--app ID] [TREE...]" >&2
+	echo "usage: risk.sh --fallout BIN --trees DIR --out FILE [--scram BIN] [--raw DIR] [--cpu-limit S] [--mem-gb G] [--reuse-scram] [--notes FILE] [--gen XML --db DB] [--app ID] [TREE...]" >&2
 	exit 2
 fi
 case $fallout in */*) ;; *) fallout=./$fallout ;; esac
@@ -78,37 +81,86 @@ rows=$raw/rows.txt
 : >"$rows"
 
 now() { date +%s%N; }
-# measure PFX FILTER CMD...: CMD alone under the limits, its standard output
-# through FILTER (a sh command line) into PFX.out, its standard error into
-# PFX.err, and "WALL CPU RSS_KB EXIT" into PFX.time. EXIT 124 or 137: the
-# time limit.
+# measure PFX FILTER CMD...: CMD alone under the limits (CPU time $limit s,
+# address space $memgb GiB, wall time 3 x $limit s in case the machine is
+# very busy), its standard output through FILTER (a sh command line) into
+# PFX.out, its standard error into PFX.err, and "WALL CPU RSS_KB EXIT SIGNAL"
+# into PFX.time (SIGNAL 0: none).
 measure() {
 	pfx=$1 filter=$2
 	shift 2
 	rm -f "$pfx.out" "$pfx.err" "$pfx.time" "$pfx.rusage"
 	t0=$(now)
 	(
-		ulimit -v "$memkb"
+		ulimit -t "$limit" -v "$memkb"
 		exec nice -n 10 /usr/bin/time -f '%U %S %M %x' -o "$pfx.rusage" \
-			timeout -k 5 "$limit" "$@" 2>"$pfx.err"
+			timeout -k 5 "$((3 * limit))" "$@" 2>"$pfx.err"
 	) | sh -c "$filter" >"$pfx.out" || true
 	t1=$(now)
-	tail -n 1 "$pfx.rusage" |
-		awk -v w="$(((t1 - t0) / 1000000))" '{ printf "%.3f %.2f %d %s\n", w / 1000, $1 + $2, $3, $4 }' >"$pfx.time"
+	sig=$(sed -n 's/^Command terminated by signal \([0-9]*\).*/\1/p' "$pfx.rusage")
+	tail -n 1 "$pfx.rusage" | awk -v w="$(((t1 - t0) / 1000000))" -v sig="${sig:-0}" \
+		'{ printf "%.3f %.2f %d %s %s\n", w / 1000, $1 + $2, $3, $4, sig }' >"$pfx.time"
 }
-# state PFX VALUE: ok when VALUE was read, else why not (from PFX.time/.err)
+# state PFX VALUE: ok when VALUE was read, else why not: timeout (the CPU
+# limit, or the wall-time safety net), memory, error
 state() {
 	if [ -n "$2" ]; then echo ok; return; fi
-	case $(cut -d' ' -f4 "$1.time") in
-	124 | 137) echo timeout; return ;;
-	esac
-	if grep -qi 'bad_alloc\|out of memory\|memory limit\|cannot allocate' "$1.err"; then
+	set -- "$1" $(cat "$1.time")
+	if [ "$5" = 124 ] || [ "$5" = 137 ] || { { [ "$6" = 9 ] || [ "$6" = 24 ]; } &&
+		awk "BEGIN { exit !($3 >= 0.95 * $limit) }"; }; then
+		echo timeout
+	elif grep -qi 'bad_alloc\|out of memory\|memory limit\|cannot allocate' "$1.err"; then
 		echo memory
 	else
 		echo error
 	fi
 }
 
+# The tree SCRAM is given: TREE itself, or a copy without the repeated
+# arguments of AND and OR gates (SCRAM refuses them, DuplicateArgumentError;
+# x AND x = x OR x = x, so the meaning is the same) when TREE has some.
+scram_tree() {
+	n=$(awk -v out="$2" '/<define-gate/ { g = 1; op = ""; split("", seen) }
+		g && /^<(and|or)>$/ { op = $0 }
+		g && op != "" && /^<(gate|basic-event) name=/ { if ($0 in seen) { d++; next } seen[$0] = 1 }
+		/<\/define-gate>/ { g = 0 }
+		{ print >out }
+		END { print d + 0 }' "$1")
+	if [ "$n" -eq 0 ]; then
+		rm -f "$2"
+		echo "$1"
+	else
+		echo "$2"
+	fi
+}
+# scram_run NAME MODE TREE EVENTS [K]: one SCRAM run (MODE mcs: the count,
+# of order <= K when K is given; p: P(top)) into $raw/scram/NAME.MODE[K].*,
+# unless --reuse-scram and the same run was made before
+scram_run() {
+	sp=$raw/scram/$1.$2${5:-}
+	stamp="$scram_version; $(sha256sum <"$3" | cut -c1-64); cpu $limit s; ${memgb} GiB"
+	if [ $reuse -eq 1 ] && [ -s "$sp.time" ] && [ "$(cat "$sp.stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	case $2 in
+	mcs) measure "$sp" "sed '/<sum-of-products/q'" "$scram" --bdd --probability false \
+		--limit-order "${5:-$4}" --cut-off 0 "$3" ;;
+	p) measure "$sp" "sed '/<sum-of-products/q'" "$scram" --bdd --probability true \
+		--limit-order 1 --cut-off 0 "$3" ;;
+	esac
+	printf '%s\n' "$stamp" >"$sp.stamp"
+}
+hdr() { grep -m 1 '<sum-of-products' "$1" 2>/dev/null | sed -n "s/.* $2=\"\\([^\"]*\\)\".*/\\1/p"; }
+# "value state wall cpu rss" of a run
+res() {
+	if [ -f "$1.time" ]; then
+		echo "${2:--} $(state "$1" "$2") $(cut -d' ' -f1-3 "$1.time")"
+	else
+		echo "- not-run 0 0 0"
+	fi
+}
+
+dedup=
 i=0
 for name in "$@"; do
 	i=$((i + 1))
@@ -117,41 +169,55 @@ for name in "$@"; do
 	events=$(grep -c '<define-basic-event' "$tree" || true)
 	echo "risk.sh: [$i/$#] $name ($events events)" >&2
 
-	# fallout (placeholders until the CLI lands: fields .count, .probability)
+	# fallout: the JSON of docs/output-formats.md (count: a decimal string)
 	f=$raw/fallout/$name
-	measure "$f.mcs" cat "$fallout" cutsets --from openpsa "$tree" --format json --top 1
+	[ $scram_only -eq 1 ] || measure "$f.mcs" cat "$fallout" cutsets --from openpsa "$tree" --format json --top 1
 	f_mcs=$(jq -r '.count // empty' "$f.mcs.out" 2>/dev/null || true)
-	measure "$f.p" cat "$fallout" availability --from openpsa "$tree" --format json
-	f_p=$(jq -r '.probability // empty' "$f.p.out" 2>/dev/null || true)
+	[ $scram_only -eq 1 ] || measure "$f.p" cat "$fallout" availability --from openpsa "$tree" --format json --top 1
+	f_p=$(jq -r '.apps[0].p_down // empty' "$f.p.out" 2>/dev/null || true)
 
 	# SCRAM: the report's head only (see above)
+	st=$(scram_tree "$tree" "$raw/scram/$name.dedup.xml")
+	[ "$st" = "$tree" ] || dedup="$dedup $name"
+	scram_run "$name" mcs "$st" "$events"
+	scram_run "$name" p "$st" "$events"
 	s=$raw/scram/$name
-	stamp="$scram_version; $(sha256sum <"$tree" | cut -c1-64); timeout $limit; ${memgb} GiB"
-	for m in mcs p; do
-		if [ $reuse -eq 1 ] && [ -s "$s.$m.time" ] && [ "$(cat "$s.$m.stamp" 2>/dev/null)" = "$stamp" ]; then
-			continue
-		fi
-		case $m in
-		mcs) measure "$s.mcs" "sed '/<sum-of-products/q'" "$scram" --bdd --probability false \
-			--limit-order "$events" --cut-off 0 "$tree" ;;
-		p) measure "$s.p" "sed '/<sum-of-products/q'" "$scram" --bdd --probability true \
-			--limit-order 1 --cut-off 0 "$tree" ;;
-		esac
-		printf '%s\n' "$stamp" >"$s.$m.stamp"
-	done
-	hdr() { grep -m 1 '<sum-of-products' "$1" | sed -n "s/.* $2=\"\\([^\"]*\\)\".*/\\1/p"; }
-	s_mcs=$(hdr "$s.mcs.out" products)
-	s_p=$(hdr "$s.p.out" probability)
 
 	# one row: name events, then for each of fallout MCS, SCRAM MCS, fallout
 	# P, SCRAM P: value state wall cpu rss
-	echo "$name $events" \
-		"${f_mcs:--} $(state "$f.mcs" "$f_mcs") $(cut -d' ' -f1-3 "$f.mcs.time")" \
-		"${s_mcs:--} $(state "$s.mcs" "$s_mcs") $(cut -d' ' -f1-3 "$s.mcs.time")" \
-		"${f_p:--} $(state "$f.p" "$f_p") $(cut -d' ' -f1-3 "$f.p.time")" \
-		"${s_p:--} $(state "$s.p" "$s_p") $(cut -d' ' -f1-3 "$s.p.time")" >>"$rows"
+	echo "$name $events $(res "$f.mcs" "$f_mcs") $(res "$s.mcs" "$(hdr "$s.mcs.out" products)")" \
+		"$(res "$f.p" "$f_p") $(res "$s.p" "$(hdr "$s.p.out" probability)")" >>"$rows"
 	tail -n 1 "$rows" >&2
 done
+
+# ---- counts to a bounded order --------------------------------------------
+# For the trees of --bounded TREE:K: both tools asked for the sets of at
+# most K events, the count and the count per order compared (a second
+# figure where a full count is out of reach of one tool, and the check of a
+# published figure made to an order limit).
+brows=$raw/bounded.txt
+: >"$brows"
+for tk in $bounded; do
+	name=${tk%%:*} k=${tk#*:}
+	tree=$trees/$name.xml
+	[ -f "$tree" ] || { echo "risk.sh: no tree $tree" >&2; exit 2; }
+	events=$(grep -c '<define-basic-event' "$tree" || true)
+	echo "risk.sh: bounded: $name, order <= $k" >&2
+	f=$raw/fallout/$name.mcs$k
+	[ $scram_only -eq 1 ] || measure "$f" cat "$fallout" cutsets --from openpsa "$tree" --format json --top 1 --max-order "$k"
+	fc=$(jq -r '.count // empty' "$f.out" 2>/dev/null || true)
+	fd=$(jq -r '[.orders[] | "\(.order):\(.count)"] | join(",")' "$f.out" 2>/dev/null || true)
+	st=$(scram_tree "$tree" "$raw/scram/$name.dedup.xml")
+	scram_run "$name" mcs "$st" "$events" "$k"
+	s=$raw/scram/$name.mcs$k
+	sc=$(hdr "$s.out" products)
+	# SCRAM's distribution: counts of orders 1, 2, ... separated by spaces
+	sd=$(hdr "$s.out" distribution | awk '{ for (i = 1; i <= NF; i++) if ($i != 0) { printf "%s%d:%s", sep, i, $i; sep = "," } }')
+	echo "$name $k $(res "$f" "$fc") ${fd:--} $(res "$s" "$sc") ${sd:--}" >>"$brows"
+	tail -n 1 "$brows" >&2
+done
+
+[ $scram_only -eq 0 ] || exit 0
 
 # ---- the 1M-node inventory ------------------------------------------------
 # 1M rows: wall cpu rss state, of cutsets --max-order 2 and availability
@@ -175,8 +241,8 @@ if [ -n "$gen" ]; then
 	echo "risk.sh: 1M nodes: $app of $db@$label" >&2
 	measure "$g.mcs" cat "$fallout" cutsets "$db@$label" --app "$app" --max-order 2 --format json
 	g_mcs=$(jq -r '.count // empty' "$g.mcs.out" 2>/dev/null || true)
-	measure "$g.p" cat "$fallout" availability "$db@$label" --app "$app" --format json
-	g_p=$(jq -r '.probability // empty' "$g.p.out" 2>/dev/null || true)
+	measure "$g.p" cat "$fallout" availability "$db@$label" --app "$app" --format json --top 1
+	g_p=$(jq -r '.apps[0].p_down // empty' "$g.p.out" 2>/dev/null || true)
 	m1="${g_mcs:--} $(state "$g.mcs" "$g_mcs") $(cut -d' ' -f1-3 "$g.mcs.time") ${g_p:--} $(state "$g.p" "$g_p") $(cut -d' ' -f1-3 "$g.p.time")"
 fi
 
@@ -196,12 +262,14 @@ shared: wall times wait for a core, CPU time does not). Trees: the $# of
 [../shared/aralia](../../shared/aralia) (Open-PSA MEF, the Aralia dataset; published figures from
 its README). $scram_version from Debian.
 
-Every run alone, one after the other, under \`nice -n 10\`, \`timeout $limit\` and \`ulimit -v\`
-$memgb GiB; wall time, CPU time (user + system) and peak resident memory from \`/usr/bin/time\`:
+Every run alone, one after the other, under \`nice -n 10\`, a limit of $limit s of CPU time
+(\`ulimit -t\`: a busy shared machine stretches wall time, not CPU time; a wall-time safety net at
+$((3 * limit)) s) and of $memgb GiB of address space (\`ulimit -v\`); wall time, CPU time
+(user + system, 10 ms resolution) and peak resident memory from \`/usr/bin/time\`:
 
 \`\`\`sh
 fallout cutsets --from openpsa TREE.xml --format json --top 1       # MCS count
-fallout availability --from openpsa TREE.xml --format json          # P(top)
+fallout availability --from openpsa TREE.xml --format json --top 1  # P(top)
 scram --bdd --probability false --limit-order EVENTS --cut-off 0 TREE.xml   # MCS count
 scram --bdd --probability true --limit-order 1 --cut-off 0 TREE.xml         # P(top)
 \`\`\`
@@ -218,7 +286,7 @@ report; the script reads the report's head (count and probability) and closes th
 time of writing gigabytes of XML is not counted against SCRAM.
 
 HEAD
-awk -v pubfile="$trees/README.md" -v rows="$rows" -v limit="$limit" -v memgb="$memgb" '
+awk -v pubfile="$trees/README.md" -v rows="$rows" -v brows="$brows" -v limit="$limit" -v memgb="$memgb" -v dedup="$dedup" '
 function grp(s,   r) { if (s !~ /^[0-9]+$/) return s; r = ""
 	while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) }
 	return s r }
@@ -229,10 +297,11 @@ function unit(x) { return 10 ^ (floor(log(x) / log(10) + 1e-9) - 5) }
 function eq6(x, r) { x += 0; r += 0; if (r == 0) return x == 0
 	return (x - r <= 0.5 * unit(r) * (1 + 1e-9)) && (r - x <= 0.5 * unit(r) * (1 + 1e-9)) }
 function eq3(x, r) { x += 0; r += 0; return (x - r <= 0.5 * unit(r) * 1000 * (1 + 1e-9)) && (r - x <= 0.5 * unit(r) * 1000 * (1 + 1e-9)) }
-function why(st) { return st == "timeout" ? "timeout (" limit " s)" : st == "memory" ? "out of memory (" memgb " GiB)" : st }
+function why(st) { return st == "timeout" ? "over " limit " s" : st == "memory" ? "out of memory (" memgb " GiB)" : st }
 function val(v, st, kind) { if (st != "ok") return "*" why(st) "*"; return kind == "mcs" ? grp(v) : sprintf("%.6g", v) }
 function tm(w, c, r) { return sprintf("%.2f / %.2f s, %.0f MB", w, c, r / 1024) }
-function ratio(a, b) { return (a > 0) ? sprintf("%.1f×", b / a) : "-" }
+# SCRAM CPU / fallout CPU; 0.00 s of fallout (under the 10 ms resolution) counts as 0.01
+function ratio(a, b) { if (b == 0) return "-"; if (a < 0.01) return sprintf("≥ %.0f×", b / 0.01); return sprintf("%.1f×", b / a) }
 BEGIN {
 	while ((getline line < pubfile) > 0) {
 		n = split(line, c, "|"); if (n < 11) continue
@@ -244,10 +313,10 @@ BEGIN {
 	for (k = 1; k <= 2; k++) {
 		if (k == 1) {
 			print "## Minimal cut sets: the count\n"
-			print "| tree | events | published | fallout | SCRAM | check | fallout wall / CPU, peak | SCRAM wall / CPU, peak | SCRAM ÷ fallout (wall) |"
+			print "| tree | events | published | fallout | SCRAM | check | fallout wall / CPU, peak | SCRAM wall / CPU, peak | SCRAM ÷ fallout (CPU) |"
 		} else {
 			print "\n## P(top), exact\n"
-			print "| tree | events | published | fallout | SCRAM | check | fallout wall / CPU, peak | SCRAM wall / CPU, peak | SCRAM ÷ fallout (wall) |"
+			print "| tree | events | published | fallout | SCRAM | check | fallout wall / CPU, peak | SCRAM wall / CPU, peak | SCRAM ÷ fallout (CPU) |"
 		}
 		print "|---|---:|---:|---:|---:|---|---|---|---:|"
 		for (i = 1; i <= nt; i++) {
@@ -262,7 +331,7 @@ BEGIN {
 				same = (k == 1) ? (fv == sv) : eq6(fv, sv)
 				if (same) { check = "equal"; both[k]++ }
 				else { check = "**DIFFER**"; differ[k] = differ[k] " " name; both[k]++ }
-				if (fw < sw) faster[k]++; else slower[k] = slower[k] " " name
+				if (fc < sc || (fc == sc && fw < sw)) faster[k]++; else slower[k] = slower[k] " " name
 			} else if (fs == "ok") { check = "fallout only"; fonly[k] = fonly[k] " " name }
 			else if (ss == "ok") { check = "SCRAM only"; sonly[k] = sonly[k] " " name }
 			else { check = "neither"; neither[k] = neither[k] " " name }
@@ -274,15 +343,16 @@ BEGIN {
 				if (!ok) { check = check "; published differs"; pubdiff[k] = pubdiff[k] " " name }
 			}
 			pubs = (k == 1 && pub ~ /^[0-9]+$/) ? grp(pub) : pub
-			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, ev, pubs,
-				val(fv, fs, k == 1 ? "mcs" : "p"), val(sv, ss, k == 1 ? "mcs" : "p"), check,
-				tm(fw, fc, fr), tm(sw, sc, sr), (fs == "ok" && ss == "ok") ? ratio(fw, sw) : "-"
+			printf "| %s | %s | %s | %s | %s%s | %s | %s | %s | %s |\n", name, ev, pubs,
+				val(fv, fs, k == 1 ? "mcs" : "p"), val(sv, ss, k == 1 ? "mcs" : "p"),
+				(index(" " dedup " ", " " name " ") ? " ¹" : ""), check,
+				tm(fw, fc, fr), tm(sw, sc, sr), (fs == "ok" && ss == "ok") ? ratio(fc, sc) : "-"
 		}
 	}
 	print "\n## Verdicts\n"
 	for (k = 1; k <= 2; k++) {
 		what = (k == 1) ? "MCS counts" : "P(top)"
-		printf "- %s: %d trees solved by both, %s; fallout faster on %d of them%s.", what, both[k] + 0,
+		printf "- %s: %d trees solved by both, %s; fallout faster (CPU time) on %d of them%s.", what, both[k] + 0,
 			differ[k] == "" ? "all equal" : "**different on" differ[k] "**", faster[k] + 0,
 			slower[k] == "" ? "" : " (not on" slower[k] ")"
 		if (fonly[k] != "") printf " Solved by fallout only:%s.", fonly[k]
@@ -291,6 +361,27 @@ BEGIN {
 		if (pubdiff[k] != "") printf " The published figure differs on%s (below).", pubdiff[k]
 		printf "\n"
 		if (differ[k] != "") bad = 1
+	}
+	if (dedup != "")
+		printf "\n¹ SCRAM refuses a gate with a repeated argument (`DuplicateArgumentError`); it was given a copy of the tree without the repeats of AND and OR gates (x AND x = x OR x = x: the same tree), made by the script:%s.\n", dedup
+	nb = 0
+	while ((getline line < brows) > 0) { nb++; brow[nb] = line }
+	if (nb > 0) {
+		print "\n## Counts to a bounded order\n"
+		print "Both tools asked for the minimal cut sets of at most K events only (`fallout cutsets --max-order K`, `scram --limit-order K`; both exact for that order), where a full count is out of reach of one of them or a published figure was made to an order limit; the count per order compared as well.\n"
+		print "| tree | K | fallout | SCRAM | check | per order (fallout) | fallout wall / CPU, peak | SCRAM wall / CPU, peak |"
+		print "|---|---:|---:|---:|---|---|---|---|"
+		for (i = 1; i <= nb; i++) {
+			split(brow[i], f, " ")
+			# name k | fc st w c r fd | sc st w c r sd
+			check = "-"
+			if (f[4] == "ok" && f[10] == "ok") {
+				check = (f[3] == f[9] && f[8] == f[14]) ? "equal (count and per order)" : "**DIFFER**"
+				if (check != "equal (count and per order)") bad = 1
+			}
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", f[1], f[2], val(f[3], f[4], "mcs"),
+				val(f[9], f[10], "mcs"), check, f[8], tm(f[5], f[6], f[7]), tm(f[11], f[12], f[13])
+		}
 	}
 	exit bad
 }' || fail=1
