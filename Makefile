@@ -320,7 +320,7 @@ bench-risk: $(BIN)
 	@sh scripts/deps.sh scram:scram jq:jq
 	sh bench/risk.sh --fallout $(BIN) --trees $(ARALIA) --out docs/benchmarks-risk.md \
 		--raw $(BUILD)/bench/risk --gen $(BUILD)/bench/data/gen-1000000-s1.xml \
-		--db $(BUILD)/bench/data/map-1000000-s1.db $(RISK_FLAGS)
+		--db $(BUILD)/bench/data/gen-1000000-s1-fd.db $(RISK_FLAGS)
 
 # The Terraform import against jansson's bare parse of the same generated
 # 100k-resource state (bench/import_terraform.c): prints a Markdown section.
