@@ -5,7 +5,8 @@
 #
 #   sh bench/risk.sh --fallout BIN --trees DIR --out FILE [--scram BIN]
 #                    [--raw DIR] [--cpu-limit S] [--mem-gb G] [--reuse-scram]
-#                    [--notes FILE] [--bounded "TREE:K..."] [--scram-only]
+#                    [--reuse-fallout] [--notes FILE] [--bounded "TREE:K..."]
+#                    [--scram-only]
 #                    [--gen XML [--db DB] [--app ID]] [--no-trees] [TREE...]
 #
 # Per tree (all of DIR's *.xml, or the TREEs named), four runs, one at a
@@ -27,7 +28,10 @@
 # bench/risk-notes.md, verbatim: the evidence for each disagreement).
 # Raw outputs under --raw (default build/bench/risk). --reuse-scram takes
 # SCRAM's results from a previous run in --raw when the tree, the SCRAM
-# version and the limits are the same (SCRAM's side takes hours).
+# version and the limits are the same (SCRAM's side takes hours);
+# --reuse-fallout the same for fallout's (same binary, tree, arguments and
+# limits): both together rewrite FILE from the raw results alone.
+# --scram-only makes SCRAM's runs and stops (to fill --raw ahead).
 #
 # With --gen XML (and --db DB, its snapshot, made when missing): order <= 2
 # sets and exact availability of the tier-1 app --app (default app-t1-2) of
@@ -40,7 +44,7 @@
 set -eu
 
 fallout= scram=scram trees= out= raw=build/bench/risk limit=600 memgb=8 reuse=0
-notes=bench/risk-notes.md gen= db= app=app-t1-2 bounded= scram_only=0 no_trees=0
+notes=bench/risk-notes.md gen= db= app=app-t1-2 bounded= scram_only=0 no_trees=0 reuse_fallout=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--fallout) fallout=$2; shift 2 ;;
@@ -57,6 +61,7 @@ while [ $# -gt 0 ]; do
 	--app) app=$2; shift 2 ;;
 	--bounded) bounded=$2; shift 2 ;;
 	--scram-only) scram_only=1; shift ;;
+	--reuse-fallout) reuse_fallout=1; shift ;;
 	--no-trees) no_trees=1; shift ;;
 	--) shift; break ;;
 	-*) echo "risk.sh: unknown argument $1" >&2; exit 2 ;;
@@ -64,7 +69,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ -z "$fallout" ] || [ -z "$trees" ] || [ -z "$out" ]; then
-	echo "usage: risk.sh --fallout BIN --trees DIR --out FILE [--scram BIN] [--raw DIR] [--cpu-limit S] [--mem-gb G] [--reuse-scram] [--notes FILE] [--gen XML --db DB] [--app ID] [TREE...]" >&2
+	echo "usage: risk.sh --fallout BIN --trees DIR --out FILE [--scram BIN] [--raw DIR] [--cpu-limit S] [--mem-gb G] [--reuse-scram] [--reuse-fallout] [--notes FILE] [--bounded \"TREE:K...\"] [--scram-only] [--gen XML [--db DB] [--app ID]] [--no-trees] [TREE...]" >&2
 	exit 2
 fi
 case $fallout in */*) ;; *) fallout=./$fallout ;; esac
@@ -165,6 +170,22 @@ res() {
 	fi
 }
 
+# fo_run PFX TREE ARGS...: one fallout run, unless --scram-only, or
+# --reuse-fallout and the same run (binary, tree, arguments, limits) was
+# made before
+fallout_sum=$(sha256sum <"$fallout" | cut -c1-64)
+fo_run() {
+	[ $scram_only -eq 0 ] || return 0
+	fp=$1 ft=$2
+	shift 2
+	stamp="$fallout_sum; $(sha256sum <"$ft" | cut -c1-64); $*; cpu $limit s; ${memgb} GiB"
+	if [ $reuse_fallout -eq 1 ] && [ -s "$fp.time" ] && [ "$(cat "$fp.stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	measure "$fp" cat "$fallout" "$@"
+	printf '%s\n' "$stamp" >"$fp.stamp"
+}
+
 dedup=
 i=0
 for name in "$@"; do
@@ -176,9 +197,9 @@ for name in "$@"; do
 
 	# fallout: the JSON of docs/output-formats.md (count: a decimal string)
 	f=$raw/fallout/$name
-	[ $scram_only -eq 1 ] || measure "$f.mcs" cat "$fallout" cutsets --from openpsa "$tree" --format json --top 1
+	fo_run "$f.mcs" "$tree" cutsets --from openpsa "$tree" --format json --top 1
 	f_mcs=$(jq -r '.count // empty' "$f.mcs.out" 2>/dev/null || true)
-	[ $scram_only -eq 1 ] || measure "$f.p" cat "$fallout" availability --from openpsa "$tree" --format json --top 1
+	fo_run "$f.p" "$tree" availability --from openpsa "$tree" --format json --top 1
 	f_p=$(jq -r '.apps[0].p_down // empty' "$f.p.out" 2>/dev/null || true)
 
 	# SCRAM: the report's head only (see above)
@@ -209,7 +230,7 @@ for tk in $bounded; do
 	events=$(grep -c '<define-basic-event' "$tree" || true)
 	echo "risk.sh: bounded: $name, order <= $k" >&2
 	f=$raw/fallout/$name.mcs$k
-	[ $scram_only -eq 1 ] || measure "$f" cat "$fallout" cutsets --from openpsa "$tree" --format json --top 1 --max-order "$k"
+	fo_run "$f" "$tree" cutsets --from openpsa "$tree" --format json --top 1 --max-order "$k"
 	fc=$(jq -r '.count // empty' "$f.out" 2>/dev/null || true)
 	fd=$(jq -r '[.orders[] | "\(.order):\(.count)"] | join(",")' "$f.out" 2>/dev/null || true)
 	st=$(scram_tree "$tree" "$raw/scram/$name.dedup.xml")
@@ -275,9 +296,9 @@ if [ -n "$gen" ]; then
 	label=$("$fallout" db list --db "$db" | awk 'NR > 1 { l = $1 } END { print l }')
 	g=$raw/fallout/gen
 	echo "risk.sh: 1M nodes: $app of $db@$label" >&2
-	measure "$g.mcs" cat "$fallout" cutsets "$db@$label" --app "$app" --max-order 2 --format json --top 1
+	fo_run "$g.mcs" "$db" cutsets "$db@$label" --app "$app" --max-order 2 --format json --top 1
 	g_mcs=$(jq -r '.count // empty' "$g.mcs.out" 2>/dev/null || true)
-	measure "$g.p" cat "$fallout" availability "$db@$label" --app "$app" --format json --top 1
+	fo_run "$g.p" "$db" availability "$db@$label" --app "$app" --format json --top 1
 	g_p=$(jq -r '.apps[0].p_down // empty' "$g.p.out" 2>/dev/null || true)
 	g_n=$(jq -r '.apps[0].nodes // empty' "$g.p.out" 2>/dev/null || true)
 	m1="$(res "$g.mcs" "$g_mcs") $(res "$g.p" "$g_p")"
