@@ -84,6 +84,7 @@ elif [ $# -eq 0 ]; then
 	set -- $(cd "$trees" && ls -S -r ./*.xml | sed 's|^\./||; s|\.xml$||')
 fi
 memkb=$((memgb * 1024 * 1024))
+started=$(date +%s)
 mkdir -p "$raw/fallout" "$raw/scram"
 scram_version=$("$scram" --version 2>&1 | head -n 1 | sed 's/ ()$//')
 rows=$raw/rows.txt
@@ -112,11 +113,14 @@ measure() {
 		'{ printf "%.3f %.2f %d %s %s\n", w / 1000, $1 + $2, $3, $4, sig }' >"$pfx.time"
 }
 # state PFX VALUE: ok when VALUE was read, else why not: timeout (the CPU
-# limit, or the wall-time safety net), memory, error
+# limit, or the wall-time safety net), memory, stopped (SIGTERM from
+# outside), error
 state() {
 	if [ -n "$2" ]; then echo ok; return; fi
 	set -- "$1" $(cat "$1.time")
-	if [ "$5" = 124 ] || [ "$5" = 137 ] || { { [ "$6" = 9 ] || [ "$6" = 24 ]; } &&
+	if [ "$6" = 15 ]; then
+		echo stopped
+	elif [ "$5" = 124 ] || [ "$5" = 137 ] || { { [ "$6" = 9 ] || [ "$6" = 24 ]; } &&
 		awk "BEGIN { exit !($3 >= 0.95 * $limit) }"; }; then
 		echo timeout
 	elif grep -qi 'bad_alloc\|out of memory\|memory limit\|cannot allocate' "$1.err"; then
@@ -320,6 +324,8 @@ shared: wall times wait for a core, CPU time does not). Trees: the $# of
 [../shared/aralia](../../shared/aralia) (Open-PSA MEF, the Aralia dataset; published figures from
 its README). $scram_version from Debian.
 
+\`make bench-risk\` (installs \`scram\` and \`jq\` when missing); this run took
+$(( ($(date +%s) - started + 30) / 60 )) min$( [ $reuse -eq 0 ] && [ $reuse_fallout -eq 0 ] || echo " (results of earlier runs reused: --reuse-scram / --reuse-fallout, raw results in $raw)").
 Every run alone, one after the other, under \`nice -n 10\`, a limit of $limit s of CPU time
 (\`ulimit -t\`: a busy shared machine stretches wall time, not CPU time; a wall-time safety net at
 $((3 * limit)) s) and of $memgb GiB of address space (\`ulimit -v\`); wall time, CPU time
@@ -355,8 +361,11 @@ function unit(x) { return 10 ^ (floor(log(x) / log(10) + 1e-9) - 5) }
 function eq6(x, r) { x += 0; r += 0; if (r == 0) return x == 0
 	return (x - r <= 0.5 * unit(r) * (1 + 1e-9)) && (r - x <= 0.5 * unit(r) * (1 + 1e-9)) }
 function eq3(x, r) { x += 0; r += 0; return (x - r <= 0.5 * unit(r) * 1000 * (1 + 1e-9)) && (r - x <= 0.5 * unit(r) * 1000 * (1 + 1e-9)) }
-function why(st) { return st == "timeout" ? "over " limit " s" : st == "memory" ? "out of memory (" memgb " GiB)" : st }
+function why(st) { return st == "timeout" ? "over " limit " s" : st == "stopped" ? "stopped by hand" : st == "memory" ? "out of memory (" memgb " GiB)" : st }
 function val(v, st, kind) { if (st != "ok") return "*" why(st) "*"; return kind == "mcs" ? grp(v) : sprintf("%.6g", v) }
+# the same, saying which time limit stopped a run: CPU, or wall time (the
+# wall-time net, or runs made with a wall-time limit only)
+function val2(v, st, kind, w, c) { if (st == "timeout" && c < 0.95 * limit) return sprintf("*stopped at %.0f s of wall time*", w); return val(v, st, kind) }
 function tm(w, c, r) { return sprintf("%.2f / %.2f s, %.0f MB", w, c, r / 1024) }
 # SCRAM CPU / fallout CPU; 0.00 s of fallout (under the 10 ms resolution) counts as 0.01
 function ratio(a, b) { if (b == 0) return "-"; if (a < 0.01) return sprintf("≥ %.0f×", b / 0.01); return sprintf("%.1f×", b / a) }
@@ -402,7 +411,7 @@ BEGIN {
 			}
 			pubs = (k == 1 && pub ~ /^[0-9]+$/) ? grp(pub) : pub
 			printf "| %s | %s | %s | %s | %s%s | %s | %s | %s | %s |\n", name, ev, pubs,
-				val(fv, fs, k == 1 ? "mcs" : "p"), val(sv, ss, k == 1 ? "mcs" : "p"),
+				val2(fv, fs, k == 1 ? "mcs" : "p", fw, fc), val2(sv, ss, k == 1 ? "mcs" : "p", sw, sc),
 				(index(" " dedup " ", " " name " ") ? " ¹" : ""), check,
 				tm(fw, fc, fr), tm(sw, sc, sr), (fs == "ok" && ss == "ok") ? ratio(fc, sc) : "-"
 		}
@@ -437,8 +446,8 @@ BEGIN {
 				check = (f[3] == f[9] && f[8] == f[14]) ? "equal (count and per order)" : "**DIFFER**"
 				if (check != "equal (count and per order)") bad = 1
 			}
-			printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", f[1], f[2], val(f[3], f[4], "mcs"),
-				val(f[9], f[10], "mcs"), check, f[8], tm(f[5], f[6], f[7]), tm(f[11], f[12], f[13])
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", f[1], f[2], val2(f[3], f[4], "mcs", f[5], f[6]),
+				val2(f[9], f[10], "mcs", f[11], f[12]), check, f[8], tm(f[5], f[6], f[7]), tm(f[11], f[12], f[13])
 		}
 	}
 	exit bad
