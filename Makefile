@@ -310,7 +310,7 @@ bench-check: $(BIN)
 # Issue 12's proof (bench/risk.sh): every Open-PSA fault tree of ARALIA
 # through fallout and through SCRAM 0.16.2 (Debian `scram`, installed here
 # with jq, benchmark-only), the same limits for both (one at a time, nice,
-# 10 min, 8 GiB), equality checks (exit 1 when they fail), and the 1M-node
+# 10 min of CPU, 8 GiB), equality checks (exit 1 when they fail), and the 1M-node
 # target; rewrites docs/benchmarks-risk.md. Raw outputs in $(BUILD)/bench/risk.
 # Hours, SCRAM's side mostly: RISK_FLAGS=--reuse-scram takes SCRAM's results
 # from the previous run when the tree, SCRAM and the limits are unchanged
