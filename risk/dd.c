@@ -38,6 +38,7 @@ enum {
 	OP_ZTRUNC,
 	OP_ZPROD,
 	OP_MINSOL,
+	OP_ZSUBST,
 };
 
 struct node {
@@ -59,9 +60,14 @@ struct fo_dd {
 	uint32_t nvars;
 	size_t limit, bytes, peak, charged;
 	int err;
+	int over_budget;
+	size_t budget;
 	uint64_t lookups, hits;
 };
 
+#ifndef CACHE_RATIO
+#define CACHE_RATIO 4
+#endif
 #define NODE_BYTES (sizeof(struct node) + sizeof(uint32_t))
 
 static void set_err(fo_dd *m, int err)
@@ -130,7 +136,7 @@ static void grow_tables(fo_dd *m)
 		}
 	}
 	size_t cwant = (size_t)m->cmask + 1;
-	while (cwant < m->cap / 2 && cwant < ((size_t)1 << 30))
+	while (cwant < (size_t)m->cap * CACHE_RATIO / 2 && cwant < ((size_t)1 << 30))
 		cwant <<= 1;
 	if (cwant > (size_t)m->cmask + 1) {
 		size_t old = ((size_t)m->cmask + 1) * sizeof(struct centry);
@@ -193,6 +199,11 @@ static uint32_t mk(fo_dd *m, uint32_t var, uint32_t lo, uint32_t hi)
 			return i;
 	}
 	uint32_t idx;
+	if (m->budget && m->live >= m->budget) {
+		m->over_budget = 1;
+		set_err(m, FO_ELIMIT);
+		return FO_DD_ERR;
+	}
 	if (m->free_head != NIL) {
 		idx = m->free_head;
 		m->free_head = m->nodes[idx].next;
@@ -326,7 +337,13 @@ void fo_dd_free(fo_dd *m)
 }
 
 int fo_dd_error(const fo_dd *m) { return m->err; }
-void fo_dd_clear_error(fo_dd *m) { m->err = FO_OK; }
+void fo_dd_clear_error(fo_dd *m)
+{
+	m->err = FO_OK;
+	m->over_budget = 0;
+}
+void fo_dd_set_budget(fo_dd *m, size_t max_live) { m->budget = max_live; }
+int fo_dd_over_budget(const fo_dd *m) { return m->over_budget; }
 uint32_t fo_dd_nvars(const fo_dd *m) { return m->nvars; }
 
 uint32_t fo_dd_level(const fo_dd *m, fo_dd_edge e)
@@ -448,6 +465,18 @@ size_t fo_dd_gc(fo_dd *m)
 		}
 	rehash(m);
 	memset(m->cache, 0xFF, ((size_t)m->cmask + 1) * sizeof *m->cache);
+	return freed;
+}
+
+size_t fo_dd_gc_maybe(fo_dd *m, size_t *live_after_last)
+{
+	/* Collect only when the next node would force the table to grow and
+	 * enough of it may be garbage to make room. */
+	if (m->free_head != NIL || m->used < m->cap - m->cap / 8 ||
+	    m->live < 2 * *live_after_last)
+		return 0;
+	size_t freed = fo_dd_gc(m);
+	*live_after_last = m->live;
 	return freed;
 }
 
@@ -800,6 +829,45 @@ static uint32_t minsol(fo_dd *m, uint32_t f, uint32_t k, uint32_t depth)
 	r = znode(m, var_of(m, f), lo, hi);
 	cput(m, f, 0, c, r);
 	return r;
+}
+
+/* z with the variable `level` replaced by the family c, whose levels are
+ * all below `level` and disjoint from z's: the sets with the variable
+ * become their products with c's sets. */
+static uint32_t zsubst(fo_dd *m, uint32_t z, uint32_t level, uint32_t c, uint32_t depth)
+{
+	if (z < 2 || var_of(m, z) > level)
+		return z;
+	if (too_deep(m, depth))
+		return FO_DD_ERR;
+	uint32_t key = OP_ZSUBST | (level << 8);
+	uint32_t r = clook(m, z, c, key);
+	if (r != FO_DD_ERR)
+		return r;
+	uint32_t v = var_of(m, z);
+	if (v == level) {
+		uint32_t h = zprod(m, m->nodes[z].hi, c, FO_DD_NO_BOUND, depth + 1);
+		r = h == FO_DD_ERR ? h : zunion(m, m->nodes[z].lo, h, depth + 1);
+	} else {
+		uint32_t lo = zsubst(m, m->nodes[z].lo, level, c, depth + 1);
+		if (lo == FO_DD_ERR)
+			return FO_DD_ERR;
+		uint32_t hi = zsubst(m, m->nodes[z].hi, level, c, depth + 1);
+		r = znode(m, v, lo, hi);
+	}
+	cput(m, z, c, key, r);
+	return r;
+}
+
+fo_dd_edge fo_dd_zdd_subst(fo_dd *m, fo_dd_edge z, uint32_t level, fo_dd_edge c)
+{
+	if (z == FO_DD_ERR || c == FO_DD_ERR || m->err)
+		return FO_DD_ERR;
+	if (level >= m->nvars) {
+		set_err(m, FO_EINVAL);
+		return FO_DD_ERR;
+	}
+	return zsubst(m, z, level, c, 0);
 }
 
 fo_dd_edge fo_dd_zdd_union(fo_dd *m, fo_dd_edge p, fo_dd_edge q)

@@ -49,7 +49,7 @@ typedef uint32_t fo_dd_edge;
 #define FO_DD_TERMINAL_LEVEL UINT32_MAX
 /* Order bound meaning "no bound" for the truncating ZBDD operations. */
 #define FO_DD_NO_BOUND ((uint32_t)0xFFFFFF)
-#define FO_DD_MAX_DEPTH 200000u
+#define FO_DD_MAX_DEPTH 50000u
 
 typedef struct fo_dd fo_dd;
 
@@ -63,6 +63,12 @@ void fo_dd_free(fo_dd *m);
 /* First error recorded (FO_OK if none), and clearing it. */
 int fo_dd_error(const fo_dd *m);
 void fo_dd_clear_error(fo_dd *m);
+
+/* A budget of live nodes (0: none, the default): creating a node past it
+ * fails with FO_ELIMIT and fo_dd_over_budget says it was the budget (not
+ * the memory limit). For racing variable orders cheaply. */
+void fo_dd_set_budget(fo_dd *m, size_t max_live);
+int fo_dd_over_budget(const fo_dd *m);
 
 /* ---- Node access (all O(1)) ---- */
 uint32_t fo_dd_nvars(const fo_dd *m);
@@ -84,6 +90,13 @@ void fo_dd_deref(fo_dd *m, fo_dd_edge e);
  * operation cache. Never fails. O(nodes + buckets + cache). Returns the
  * number of nodes freed. */
 size_t fo_dd_gc(fo_dd *m);
+
+/* The collection policy of a loop of operations: collects (as fo_dd_gc)
+ * only when the node table is nearly full and has at least doubled its
+ * live nodes since the last collection (*live_after_last, updated), so
+ * that collecting is rare and growing is the alternative. Returns the
+ * nodes freed. */
+size_t fo_dd_gc_maybe(fo_dd *m, size_t *live_after_last);
 
 /* ---- Accounting and statistics ---- */
 /* Charges (delta > 0) or releases (delta < 0) caller memory against the
@@ -119,6 +132,11 @@ fo_dd_edge fo_dd_zdd_minimize(fo_dd *m, fo_dd_edge p);
 fo_dd_edge fo_dd_zdd_truncate(fo_dd *m, fo_dd_edge p, uint32_t k);
 /* {a u b : a in p, b in q, |a u b| <= k} (k: FO_DD_NO_BOUND for none). */
 fo_dd_edge fo_dd_zdd_product(fo_dd *m, fo_dd_edge p, fo_dd_edge q, uint32_t k);
+/* z with the variable `level` replaced by the family c: each set holding
+ * it becomes its unions with c's sets, the others stay. c's levels must
+ * all lie below `level` and apart from z's (an independent module: then
+ * minimal families stay minimal). */
+fo_dd_edge fo_dd_zdd_subst(fo_dd *m, fo_dd_edge z, uint32_t level, fo_dd_edge c);
 /* Minimal solutions of the BDD f (Rauzy 1993): the minimal sets S of
  * variables such that f is true when exactly the variables of S are true,
  * restricted to sets of at most k variables (exactly those of the full

@@ -26,6 +26,11 @@
 #define NONE UINT32_MAX
 
 extern double fo_risk__enum_max;
+extern size_t fo_risk__budget0;
+
+/* The first node budget of the race of variable orders (ensure_bdd). A
+ * variable only so that the unit tests can make every order race. */
+size_t fo_risk__budget0 = (size_t)1 << 16;
 
 struct fo_risk {
 	const fo_ft *ft;
@@ -33,14 +38,28 @@ struct fo_risk {
 	fo_diag *diag;
 	/* Cone of the top, variable order. */
 	int prepared;
-	uint32_t nlevels;         /* events in the cone */
+	uint32_t nlevels;         /* variables: cone events and module gates */
+	uint32_t nevents;         /* events in the cone */
 	uint32_t *level_of_event; /* event -> level, NONE outside the cone */
-	uint32_t *event_of_level;
+	uint32_t *event_of_level; /* NONE for a module's variable */
 	uint32_t *post;           /* cone nodes, children before parents */
 	uint32_t npost;
 	int coherent;
+	/* Modules (independent subtrees, docs/risk.md): in post-order, the top
+	 * last. A module's BDD is built over its own events and the
+	 * variables of the modules just below it. */
+	uint32_t nmods;
+	uint32_t *mod_of_node;  /* gate -> module index, NONE if not one */
+	uint32_t *mod_gate;     /* module -> its gate */
+	uint32_t *mod_level;    /* module -> its variable (NONE: the top) */
+	uint32_t *mod_parent;   /* module -> the module whose BDD uses it */
+	fo_dd_edge *mod_bdd;    /* referenced; FO_DD_ERR until built */
+	double *p_of_level;
+	uint64_t *tsize;        /* node -> size of its tree (ordering key) */
+	int variant;            /* the variable order in use (assign_levels) */
+	size_t peak_before;     /* peak bytes of the managers raced before */
 	fo_dd *dd;
-	fo_dd_edge bdd; /* referenced; FO_DD_ERR until built */
+	fo_dd_edge bdd; /* the top's BDD (mod_bdd[top]); FO_DD_ERR until built */
 	size_t bdd_nodes;
 	struct fo_cutsets *cs; /* one reference held */
 	size_t zbdd_nodes;
@@ -153,36 +172,61 @@ void fo_risk_free(fo_risk *r)
 	free(r->level_of_event);
 	free(r->event_of_level);
 	free(r->post);
+	free(r->mod_of_node);
+	free(r->mod_gate);
+	free(r->mod_level);
+	free(r->mod_parent);
+	free(r->mod_bdd);
+	free(r->p_of_level);
+	free(r->tsize);
 	free(r);
 }
 
 /* ---- Cone and variable order ---- */
 
 /* Depth-first from the top (explicit stack: trees may be deep): the cone's
- * nodes in post-order, and the events numbered by first visit, which is the
- * static variable order. Visiting a gate's gate arguments before its event
- * arguments keeps the events that meet deep in shared subtrees together. */
+ * nodes in post-order and pre-order, with the visit dates that find the
+ * modules (Dutuit and Rauzy 1996: a gate is a module when every node below
+ * it is first reached after it and last reached before it is left). The
+ * variables are numbered in pre-order (events, and the modules' own
+ * variables), which is the static variable order; a gate's gate arguments
+ * are visited before its event arguments. */
+static int assign_levels(fo_risk *r, int variant);
+
 static int prepare(fo_risk *r)
 {
 	if (r->prepared)
 		return FO_OK;
 	const fo_ft *ft = r->ft;
 	uint32_t nn = fo_ft_node_count(ft), ne = fo_ft_event_count(ft);
+	size_t nn1 = nn ? nn : 1, nl1 = (size_t)ne + nn + 1;
 	int err = FO_ENOMEM;
-	uint8_t *state = calloc(nn ? nn : 1, 1);
-	uint32_t *stack = malloc((nn ? nn : 1) * sizeof *stack);
-	uint32_t *pos = malloc((nn ? nn : 1) * sizeof *pos);
+	uint8_t *state = calloc(nn1, 1);
+	uint32_t *stack = malloc(nn1 * sizeof *stack);
+	uint32_t *pos = malloc(nn1 * sizeof *pos);
+	uint32_t *pre = malloc(nn1 * sizeof *pre);
+	uint64_t *enter = malloc(nn1 * sizeof *enter);
+	uint64_t *last = malloc(nn1 * sizeof *last);
+	uint64_t *leave = malloc(nn1 * sizeof *leave);
+	uint64_t *dmin = malloc(nn1 * sizeof *dmin);
+	uint64_t *dmax = malloc(nn1 * sizeof *dmax);
 	r->level_of_event = malloc((ne ? ne : 1) * sizeof *r->level_of_event);
-	r->event_of_level = malloc((ne ? ne : 1) * sizeof *r->event_of_level);
-	r->post = malloc((nn ? nn : 1) * sizeof *r->post);
-	if (!state || !stack || !pos || !r->level_of_event || !r->event_of_level || !r->post)
+	r->event_of_level = malloc(nl1 * sizeof *r->event_of_level);
+	r->post = malloc(nn1 * sizeof *r->post);
+	r->mod_of_node = malloc(nn1 * sizeof *r->mod_of_node);
+	if (!state || !stack || !pos || !pre || !enter || !last || !leave || !dmin || !dmax ||
+	    !r->level_of_event || !r->event_of_level || !r->post || !r->mod_of_node)
 		goto done;
 	memset(r->level_of_event, 0xFF, (ne ? ne : 1) * sizeof *r->level_of_event);
+	memset(r->mod_of_node, 0xFF, nn1 * sizeof *r->mod_of_node);
 	r->coherent = 1;
-	uint32_t sp = 0, top = fo_ft_top(ft);
+	uint32_t sp = 0, npre = 0, top = fo_ft_top(ft);
+	uint64_t t = 0;
 	stack[sp] = top;
 	pos[sp++] = 0;
 	state[top] = 1;
+	pre[npre++] = top;
+	enter[top] = last[top] = t++;
 	while (sp) {
 		uint32_t node = stack[sp - 1];
 		const uint32_t *args;
@@ -190,11 +234,6 @@ static int prepare(fo_risk *r)
 		fo_ft_op op = fo_ft_node_op(ft, node);
 		if (op == FO_FT_NOT || op == FO_FT_XOR)
 			r->coherent = 0;
-		if (op == FO_FT_EVENT) {
-			uint32_t ev = fo_ft_node_event(ft, node);
-			r->level_of_event[ev] = r->nlevels;
-			r->event_of_level[r->nlevels++] = ev;
-		}
 		/* Two rounds over the arguments: gates (pos < na), then events. */
 		int pushed = 0;
 		while (pos[sp - 1] < 2 * na) {
@@ -202,9 +241,15 @@ static int prepare(fo_risk *r)
 			int round = i >= na;
 			uint32_t a = args[round ? i - na : i];
 			int is_event = fo_ft_node_op(ft, a) == FO_FT_EVENT;
-			if (is_event != round || state[a])
+			if (is_event != round)
 				continue;
+			if (state[a]) {
+				last[a] = t++;
+				continue;
+			}
 			state[a] = 1;
+			enter[a] = last[a] = t++;
+			pre[npre++] = a;
 			stack[sp] = a;
 			pos[sp++] = 0;
 			pushed = 1;
@@ -212,29 +257,245 @@ static int prepare(fo_risk *r)
 		}
 		if (pushed)
 			continue;
+		leave[node] = t++;
 		r->post[r->npost++] = node;
 		sp--;
 	}
-	/* Post-order above visits an event when pushed (its level) and again
-	 * as a finished node: events have no args, so each appears once. */
-	if (fo_dd_new(&r->dd, r->nlevels ? r->nlevels : 1, r->opts.mem_limit) != FO_OK) {
-		err = FO_ELIMIT;
-		if (r->diag)
-			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
-				    "the memory limit of %zu bytes is too small for the decision diagrams",
-				    r->opts.mem_limit);
-		goto done;
+	/* Modules: dmin/dmax, the earliest first visit and the latest visit
+	 * of any node strictly below. Only in coherent trees (the cut sets of
+	 * a module are then substituted for its variable; docs/risk.md). */
+	uint32_t nmods = 0;
+	for (uint32_t i = 0; i < r->npost; i++) {
+		uint32_t node = r->post[i];
+		const uint32_t *args;
+		size_t na = fo_ft_node_args(ft, node, &args);
+		uint64_t lo = UINT64_MAX, hi = 0;
+		for (size_t j = 0; j < na; j++) {
+			uint32_t a = args[j];
+			if (enter[a] < lo)
+				lo = enter[a];
+			if (last[a] > hi)
+				hi = last[a];
+			if (fo_ft_node_op(ft, a) != FO_FT_EVENT && fo_ft_node_op(ft, a) != FO_FT_CONST) {
+				if (dmin[a] < lo)
+					lo = dmin[a];
+				if (dmax[a] > hi)
+					hi = dmax[a];
+			}
+		}
+		dmin[node] = lo;
+		dmax[node] = hi;
+		fo_ft_op op = fo_ft_node_op(ft, node);
+		if (node == top || (r->coherent && op != FO_FT_EVENT && op != FO_FT_CONST && na > 1 &&
+				    lo > enter[node] && hi < leave[node]))
+			r->mod_of_node[node] = nmods++;
 	}
+	r->nmods = nmods;
+	r->mod_gate = malloc(nmods * sizeof *r->mod_gate);
+	r->mod_level = malloc(nmods * sizeof *r->mod_level);
+	r->mod_parent = malloc(nmods * sizeof *r->mod_parent);
+	r->mod_bdd = malloc(nmods * sizeof *r->mod_bdd);
+	if (!r->mod_gate || !r->mod_level || !r->mod_parent || !r->mod_bdd)
+		goto done;
+	for (uint32_t i = 0; i < r->npost; i++) {
+		uint32_t mi = r->mod_of_node[r->post[i]];
+		if (mi != NONE) {
+			r->mod_gate[mi] = r->post[i];
+			r->mod_level[mi] = NONE;
+			r->mod_parent[mi] = NONE;
+			r->mod_bdd[mi] = FO_DD_ERR;
+		}
+	}
+	/* The number of variables (levels are assigned by assign_levels). */
+	for (uint32_t i = 0; i < npre; i++) {
+		uint32_t node = pre[i];
+		if (fo_ft_node_op(ft, node) == FO_FT_EVENT) {
+			r->nlevels++;
+			r->nevents++;
+		} else if (r->mod_of_node[node] != NONE && node != top) {
+			r->nlevels++;
+		}
+	}
+	r->tsize = malloc(nn1 * sizeof *r->tsize);
+	if (!r->tsize)
+		goto done;
+	/* Tree sizes (shared subtrees counted at each use, capped): the key
+	 * of the ordering variants. */
+	for (uint32_t i = 0; i < r->npost; i++) {
+		uint32_t node = r->post[i];
+		const uint32_t *args;
+		size_t na = fo_ft_node_args(ft, node, &args);
+		uint64_t sz = 1;
+		for (size_t j = 0; j < na; j++)
+			sz += r->tsize[args[j]];
+		r->tsize[node] = sz > ((uint64_t)1 << 40) ? (uint64_t)1 << 40 : sz;
+	}
+	/* The enclosing module of each node, parents first (reverse
+	 * post-order); by the module property it does not depend on the
+	 * path. dmin is reused as that module's index. */
+	for (uint32_t i = r->npost; i-- > 0;) {
+		uint32_t node = r->post[i];
+		uint32_t own = r->mod_of_node[node] != NONE ? r->mod_of_node[node] : (uint32_t)dmin[node];
+		if (node == top)
+			own = r->mod_of_node[top];
+		const uint32_t *args;
+		size_t na = fo_ft_node_args(ft, node, &args);
+		for (size_t j = 0; j < na; j++) {
+			dmin[args[j]] = own;
+			uint32_t mj = r->mod_of_node[args[j]];
+			if (mj != NONE)
+				r->mod_parent[mj] = own;
+		}
+	}
+	r->p_of_level = malloc((r->nlevels ? r->nlevels : 1) * sizeof *r->p_of_level);
+	if (!r->p_of_level || (err = assign_levels(r, 0)))
+		goto done;
 	r->prepared = 1;
 	err = FO_OK;
 done:
 	free(state);
 	free(stack);
 	free(pos);
+	free(pre);
+	free(enter);
+	free(last);
+	free(leave);
+	free(dmin);
+	free(dmax);
 	return err;
 }
 
+/* Numbers the variables (events, and the variables of the modules) in the
+ * pre-order of a depth-first walk from the top, the static variable order.
+ * The walk takes a gate's gate arguments before its events, the gates in
+ * one of three orders: as written (variant 0), largest tree first (1),
+ * smallest first (2). No order is best for every tree (docs/risk.md,
+ * "Limits"): ensure_bdd races them. */
+struct argkey {
+	uint64_t key;
+	uint32_t node;
+};
+
+static int cmp_argkey(const void *a, const void *b)
+{
+	const struct argkey *x = a, *y = b;
+	return x->key > y->key ? -1 : x->key < y->key;
+}
+
+static int assign_levels(fo_risk *r, int variant)
+{
+	const fo_ft *ft = r->ft;
+	uint32_t nn = fo_ft_node_count(ft), ne = fo_ft_event_count(ft);
+	size_t nn1 = nn ? nn : 1, total = 0;
+	for (uint32_t i = 0; i < r->npost; i++) {
+		const uint32_t *args;
+		total += fo_ft_node_args(ft, r->post[i], &args);
+	}
+	uint8_t *state = calloc(nn1, 1);
+	uint32_t *stack = malloc(nn1 * sizeof *stack);
+	size_t *pos = malloc(nn1 * sizeof *pos);
+	size_t *end = malloc(nn1 * sizeof *end);
+	struct argkey *ord = malloc((total ? total : 1) * sizeof *ord);
+	int err = FO_ENOMEM;
+	if (!state || !stack || !pos || !end || !ord)
+		goto done;
+	memset(r->level_of_event, 0xFF, (ne ? ne : 1) * sizeof *r->level_of_event);
+	uint32_t sp = 0, nl = 0, top = fo_ft_top(ft);
+	size_t used = 0;
+	stack[sp++] = top;
+	state[top] = 1;
+	int fresh = 1;
+	while (sp) {
+		uint32_t node = stack[sp - 1];
+		if (fresh) {
+			/* First visit: number it, and lay out its arguments in the
+			 * variant's order (gates by key, then events as written). */
+			if (fo_ft_node_op(ft, node) == FO_FT_EVENT) {
+				uint32_t ev = fo_ft_node_event(ft, node);
+				r->level_of_event[ev] = nl;
+				r->event_of_level[nl++] = ev;
+			} else if (r->mod_of_node[node] != NONE && node != top) {
+				r->mod_level[r->mod_of_node[node]] = nl;
+				r->event_of_level[nl++] = NONE;
+			}
+			const uint32_t *args;
+			size_t na = fo_ft_node_args(ft, node, &args);
+			pos[sp - 1] = used;
+			for (size_t j = 0; j < na; j++) {
+				uint32_t a = args[j];
+				uint64_t key;
+				if (fo_ft_node_op(ft, a) == FO_FT_EVENT)
+					key = (uint64_t)(na - j); /* below every gate key */
+				else if (variant == 1)
+					key = ((uint64_t)1 << 62) + r->tsize[a];
+				else if (variant == 2)
+					key = ((uint64_t)1 << 62) + ((uint64_t)1 << 41) - r->tsize[a];
+				else
+					key = ((uint64_t)1 << 62) + (uint64_t)(na - j);
+				ord[used++] = (struct argkey){key, a};
+			}
+			qsort(ord + pos[sp - 1], na, sizeof *ord, cmp_argkey);
+			end[sp - 1] = used;
+		}
+		fresh = 0;
+		while (pos[sp - 1] < end[sp - 1] && state[ord[pos[sp - 1]].node])
+			pos[sp - 1]++;
+		if (pos[sp - 1] < end[sp - 1]) {
+			uint32_t a = ord[pos[sp - 1]++].node;
+			state[a] = 1;
+			stack[sp++] = a;
+			fresh = 1;
+			continue;
+		}
+		sp--;
+	}
+	for (uint32_t lv = 0; lv < r->nlevels; lv++)
+		r->p_of_level[lv] = r->event_of_level[lv] != NONE
+					    ? fo_ft_event_p(ft, r->event_of_level[lv])
+					    : NAN;
+	r->variant = variant;
+	err = FO_OK;
+done:
+	free(state);
+	free(stack);
+	free(pos);
+	free(end);
+	free(ord);
+	return err;
+}
+
+/* A fresh manager over the order `variant` (diagrams built before are
+ * gone). budget: live nodes allowed (0: none). */
+static int new_manager(fo_risk *r, int variant, size_t budget)
+{
+	if (r->dd && fo_dd_peak_bytes(r->dd) > r->peak_before)
+		r->peak_before = fo_dd_peak_bytes(r->dd);
+	fo_dd_free(r->dd);
+	r->dd = NULL;
+	r->bdd = FO_DD_ERR;
+	for (uint32_t i = 0; i < r->nmods; i++)
+		r->mod_bdd[i] = FO_DD_ERR;
+	int err = assign_levels(r, variant);
+	if (err)
+		return err;
+	if (fo_dd_new(&r->dd, r->nlevels ? r->nlevels : 1, r->opts.mem_limit) != FO_OK) {
+		if (r->diag)
+			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+				    "the memory limit of %zu bytes is too small for the decision diagrams",
+				    r->opts.mem_limit);
+		return FO_ELIMIT;
+	}
+	fo_dd_set_budget(r->dd, budget);
+	return FO_OK;
+}
+
 /* ---- Building diagrams over the gates ---- */
+
+static int cmp_u64_desc(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x > y ? -1 : x < y;
+}
 
 /* The BDD (zdd = 0) or the truncated cut-set ZBDD (zdd = 1, coherent
  * trees only) of one node from its arguments' diagrams. */
@@ -258,33 +519,37 @@ static fo_dd_edge build_node(fo_risk *r, uint32_t node, const fo_dd_edge *val, i
 	case FO_FT_NOT:
 		return fo_dd_bdd_not(m, val[args[0]]);
 	case FO_FT_AND:
-		acc = FO_DD_TRUE;
-		for (size_t i = 0; i < na && acc != FO_DD_ERR; i++) {
-			if (zdd)
-				acc = fo_dd_zdd_minimize(
-					m, fo_dd_zdd_product(m, acc, val[args[i]], k));
-			else
-				acc = fo_dd_bdd_and(m, acc, val[args[i]]);
-			if (acc == FO_DD_FALSE)
-				break;
-		}
-		return acc;
 	case FO_FT_OR:
-		acc = FO_DD_FALSE;
+	case FO_FT_XOR: {
+		/* Deepest arguments first: each next one then usually sits above
+		 * the accumulated diagram, and joining costs little (folding in
+		 * written order is quadratic on a wide gate over a chain). */
+		uint64_t *ord = malloc((na ? na : 1) * sizeof *ord);
+		if (!ord)
+			return FO_DD_ERR;
+		for (size_t i = 0; i < na; i++) {
+			fo_dd_edge e = val[args[i]];
+			uint64_t lv = e == FO_DD_ERR ? 0 : fo_dd_level(m, e);
+			ord[i] = lv << 32 | e;
+		}
+		qsort(ord, na, sizeof *ord, cmp_u64_desc);
+		fo_ft_op op = fo_ft_node_op(ft, node);
+		acc = op == FO_FT_AND ? FO_DD_TRUE : FO_DD_FALSE;
 		for (size_t i = 0; i < na && acc != FO_DD_ERR; i++) {
-			if (zdd)
-				acc = fo_dd_zdd_union(m, acc, val[args[i]]);
+			fo_dd_edge a = (fo_dd_edge)ord[i];
+			if (op == FO_FT_AND)
+				acc = zdd ? fo_dd_zdd_minimize(m, fo_dd_zdd_product(m, acc, a, k))
+					  : fo_dd_bdd_and(m, acc, a);
+			else if (op == FO_FT_OR)
+				acc = zdd ? fo_dd_zdd_union(m, acc, a) : fo_dd_bdd_or(m, acc, a);
 			else
-				acc = fo_dd_bdd_or(m, acc, val[args[i]]);
-			if (!zdd && acc == FO_DD_TRUE)
+				acc = fo_dd_bdd_xor(m, acc, a);
+			if (!zdd && op != FO_FT_XOR && acc == (op == FO_FT_AND ? FO_DD_FALSE : FO_DD_TRUE))
 				break;
 		}
-		return zdd ? fo_dd_zdd_minimize(m, acc) : acc;
-	case FO_FT_XOR:
-		acc = FO_DD_FALSE;
-		for (size_t i = 0; i < na && acc != FO_DD_ERR; i++)
-			acc = fo_dd_bdd_xor(m, acc, val[args[i]]);
-		return acc;
+		free(ord);
+		return zdd && op == FO_FT_OR ? fo_dd_zdd_minimize(m, acc) : acc;
+	}
 	case FO_FT_ATLEAST: {
 		/* t[j]: at least j of the arguments seen so far (j <= kk). */
 		uint32_t kk = fo_ft_node_k(ft, node);
@@ -315,8 +580,10 @@ static fo_dd_edge build_node(fo_risk *r, uint32_t node, const fo_dd_edge *val, i
 /* Builds the diagram of every cone node bottom-up and returns the top's
  * (referenced) in *out. Each node's diagram is referenced until its last
  * parent is built; the collector runs between gates when the table grew. */
-static int build_all(fo_risk *r, int zdd, uint32_t k, fo_dd_edge *out, const char *what)
+static int build_all(fo_risk *r, int zdd, uint32_t k, fo_dd_edge *out, const char *what,
+		     uint32_t *progress)
 {
+	*progress = 0;
 	const fo_ft *ft = r->ft;
 	uint32_t nn = fo_ft_node_count(ft);
 	fo_dd *m = r->dd;
@@ -324,7 +591,8 @@ static int build_all(fo_risk *r, int zdd, uint32_t k, fo_dd_edge *out, const cha
 	fo_dd_edge *val = malloc((nn ? nn : 1) * sizeof *val);
 	uint32_t *parents = calloc(nn ? nn : 1, sizeof *parents);
 	uint32_t *seen = malloc((nn ? nn : 1) * sizeof *seen);
-	if (!val || !parents || !seen) {
+	uint32_t *lastpar = malloc((nn ? nn : 1) * sizeof *lastpar);
+	if (!val || !parents || !seen || !lastpar) {
 		if (r->diag)
 			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL, "out of memory");
 		goto done;
@@ -342,22 +610,44 @@ static int build_all(fo_risk *r, int zdd, uint32_t k, fo_dd_edge *out, const cha
 			}
 	}
 	memset(seen, 0xFF, (nn ? nn : 1) * sizeof *seen);
+	memset(lastpar, 0xFF, (nn ? nn : 1) * sizeof *lastpar);
 	size_t live_after_gc = fo_dd_live_nodes(m);
 	for (uint32_t i = 0; i < r->npost; i++) {
 		uint32_t node = r->post[i];
 		fo_dd_edge e = build_node(r, node, val, zdd, k);
+		/* An ATLEAST may finish although an update it did not need
+		 * failed: the manager's error decides. */
+		if (fo_dd_error(m) != FO_OK)
+			e = FO_DD_ERR;
 		if (e == FO_DD_ERR && fo_dd_error(m) == FO_ELIMIT) {
 			/* Retry once with only the live diagrams kept. */
 			fo_dd_gc(m);
 			fo_dd_clear_error(m);
 			e = build_node(r, node, val, zdd, k);
+			if (fo_dd_error(m) != FO_OK)
+				e = FO_DD_ERR;
 		}
 		if (e == FO_DD_ERR) {
-			err = dd_fail(r, what, node);
+			*progress = i;
+			err = fo_dd_over_budget(m) ? FO_ELIMIT : dd_fail(r, what, node);
 			for (uint32_t j = 0; j < i; j++)
 				if (seen[r->post[j]] == 1)
 					fo_dd_deref(m, val[r->post[j]]);
 			goto done;
+		}
+		uint32_t mi = r->mod_of_node[node];
+		if (!zdd && mi != NONE) {
+			/* A module: its BDD is kept; its parents see its variable
+			 * (or the constant it turned out to be). */
+			fo_dd_ref(m, e);
+			r->mod_bdd[mi] = e;
+			if (node != fo_ft_top(ft) && e >= 2) {
+				e = fo_dd_bdd_var(m, r->mod_level[mi]);
+				if (e == FO_DD_ERR) {
+					err = dd_fail(r, what, node);
+					goto done;
+				}
+			}
 		}
 		val[node] = e;
 		fo_dd_ref(m, e);
@@ -366,16 +656,16 @@ static int build_all(fo_risk *r, int zdd, uint32_t k, fo_dd_edge *out, const cha
 		size_t na = fo_ft_node_args(ft, node, &args);
 		for (size_t j = 0; j < na; j++) {
 			uint32_t a = args[j];
+			/* Once per distinct argument (AND(a, a) has one parent). */
+			if (lastpar[a] == node)
+				continue;
+			lastpar[a] = node;
 			if (seen[a] == 1 && --parents[a] == 0) {
 				fo_dd_deref(m, val[a]);
 				seen[a] = 2; /* released */
 			}
 		}
-		size_t live = fo_dd_live_nodes(m);
-		if (live > 2 * live_after_gc && live > ((size_t)1 << 18)) {
-			fo_dd_gc(m);
-			live_after_gc = fo_dd_live_nodes(m);
-		}
+		fo_dd_gc_maybe(m, &live_after_gc);
 	}
 	*out = val[fo_ft_top(ft)];
 	/* The top holds the one reference left (it has no parents). */
@@ -384,6 +674,7 @@ done:
 	free(val);
 	free(parents);
 	free(seen);
+	free(lastpar);
 	return err;
 }
 
@@ -395,11 +686,38 @@ static int ensure_bdd(fo_risk *r)
 	if (r->bdd != FO_DD_ERR)
 		return FO_OK;
 	fo_dd_edge top;
-	err = build_all(r, 0, 0, &top, "the BDD");
-	if (err)
-		return err;
+	/* The three orders race: each may use `budget` live nodes; the first
+	 * to finish wins; else the budget grows fourfold. Past the last
+	 * budget, the order that built the most gates goes on unbounded. The
+	 * cost is within a small factor of the best order's. */
+	int best = 0;
+	uint32_t best_progress = 0;
+	for (size_t budget = fo_risk__budget0;; budget *= 4) {
+		int last = budget > ((size_t)1 << 24);
+		for (int v = 0; v < 3; v++) {
+			if (last && v != best)
+				continue;
+			if ((err = new_manager(r, v, last ? 0 : budget)))
+				return err;
+			uint32_t progress = 0;
+			err = build_all(r, 0, 0, &top, "the BDD", &progress);
+			if (err == FO_OK)
+				goto built;
+			if (!fo_dd_over_budget(r->dd))
+				return err;
+			if (progress > best_progress) {
+				best_progress = progress;
+				best = v;
+			}
+		}
+	}
+built:
+	fo_dd_set_budget(r->dd, 0);
 	r->bdd = top;
-	r->bdd_nodes = fo_dd_size(r->dd, top);
+	r->bdd_nodes = 0;
+	for (uint32_t i = 0; i < r->nmods; i++)
+		if (r->mod_bdd[i] != FO_DD_ERR)
+			r->bdd_nodes += fo_dd_size(r->dd, r->mod_bdd[i]);
 	fo_dd_gc(r->dd);
 	return FO_OK;
 }
@@ -410,6 +728,8 @@ static int check_p(fo_risk *r)
 {
 	for (uint32_t lv = 0; lv < r->nlevels; lv++) {
 		uint32_t ev = r->event_of_level[lv];
+		if (ev == NONE)
+			continue;
 		double p = fo_ft_event_p(r->ft, ev);
 		if (!(p >= 0)) {
 			if (r->diag) {
@@ -424,7 +744,8 @@ static int check_p(fo_risk *r)
 	return FO_OK;
 }
 
-/* P(node) for every node below e, memoised in prob (NaN: not yet). */
+/* P(node) for every node below e, memoised in prob (NaN: not yet). The
+ * probability of a module's variable is the module's (p_of_level). */
 static double bdd_prob(const fo_risk *r, fo_dd_edge e, double *prob)
 {
 	if (e < 2)
@@ -432,7 +753,7 @@ static double bdd_prob(const fo_risk *r, fo_dd_edge e, double *prob)
 	if (prob[e] == prob[e])
 		return prob[e];
 	const fo_dd *m = r->dd;
-	double p = fo_ft_event_p(r->ft, r->event_of_level[fo_dd_level(m, e)]);
+	double p = r->p_of_level[fo_dd_level(m, e)];
 	double hi = bdd_prob(r, fo_dd_hi(m, e), prob);
 	double lo = bdd_prob(r, fo_dd_lo(m, e), prob);
 	return prob[e] = p * hi + (1 - p) * lo;
@@ -468,6 +789,16 @@ static void prob_table_free(fo_risk *r, double *prob)
 	free(prob);
 }
 
+/* The modules' probabilities bottom-up into p_of_level, then the top's.
+ * Linear in the total size of the modules' BDDs. */
+static double all_probs(fo_risk *r, double *prob)
+{
+	for (uint32_t i = 0; i + 1 < r->nmods; i++)
+		if (r->mod_level[i] != NONE && r->mod_bdd[i] != FO_DD_ERR)
+			r->p_of_level[r->mod_level[i]] = bdd_prob(r, r->mod_bdd[i], prob);
+	return bdd_prob(r, r->bdd, prob);
+}
+
 int fo_risk_probability(fo_risk *r, double *out)
 {
 	*out = NAN;
@@ -477,23 +808,34 @@ int fo_risk_probability(fo_risk *r, double *out)
 	double *prob;
 	if ((err = prob_table(r, &prob)))
 		return err;
-	*out = bdd_prob(r, r->bdd, prob);
+	*out = all_probs(r, prob);
 	prob_table_free(r, prob);
 	return FO_OK;
 }
 
-/* Collects the nodes below e (terminals excluded) into list, marking them
- * in prob[] with 0 first. */
-static void collect(const fo_dd *m, fo_dd_edge e, uint8_t *seen, uint32_t *list, size_t *n)
+/* Collects the nodes below e (terminals excluded) as (level << 32 | node)
+ * keys, for sorting parents before children. */
+static void collect(const fo_dd *m, fo_dd_edge e, uint8_t *seen, uint64_t *list, size_t *n)
 {
 	while (e >= 2 && !seen[e]) {
 		seen[e] = 1;
-		list[(*n)++] = e;
+		list[(*n)++] = (uint64_t)fo_dd_level(m, e) << 32 | e;
 		collect(m, fo_dd_hi(m, e), seen, list, n);
 		e = fo_dd_lo(m, e);
 	}
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Birnbaum's measure is the derivative of P(top) by the event's p. In one
+ * module's BDD, the derivative by a variable is the sum over its nodes of
+ * (probability of reaching the node) x (P(hi) - P(lo)): one top-down pass.
+ * Through the modules, the chain rule: d top / d e = d top / d M x d M / d e,
+ * where M is the module whose BDD holds e. */
 int fo_risk_importance(fo_risk *r, fo_importance **out, size_t *n)
 {
 	*out = NULL;
@@ -503,57 +845,67 @@ int fo_risk_importance(fo_risk *r, fo_importance **out, size_t *n)
 		return err;
 	fo_dd *m = r->dd;
 	size_t nb = fo_dd_index_bound(m);
-	double *prob = NULL, *flow = NULL, *birn = NULL;
+	double *prob = NULL, *flow = NULL, *birn = NULL, *mult = NULL;
 	uint8_t *seen = NULL;
-	uint32_t *list = NULL, *bucket = NULL, *sorted = NULL;
+	uint64_t *list = NULL;
+	uint32_t *owner = NULL;
 	fo_importance *res = NULL;
-	size_t extra = nb * (sizeof(double) + 1 + 2 * sizeof(uint32_t)) +
-		       ((size_t)r->nlevels + 1) * (sizeof(double) + sizeof(uint32_t));
+	size_t nlv = (size_t)r->nlevels + 1;
+	size_t extra = nb * (sizeof(double) + 1 + sizeof(uint64_t)) +
+		       nlv * (sizeof(double) + sizeof(uint32_t)) + (size_t)r->nmods * sizeof(double);
 	if ((err = prob_table(r, &prob)))
 		return err;
 	if (fo_dd_charge(m, (long long)extra) != FO_OK) {
-		err = FO_ELIMIT;
 		if (r->diag)
 			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
 				    "decision diagrams exceed the memory limit of %zu bytes while "
 				    "computing importance", r->opts.mem_limit);
 		prob_table_free(r, prob);
-		return err;
+		return FO_ELIMIT;
 	}
 	err = FO_ENOMEM;
 	flow = calloc(nb, sizeof *flow);
 	seen = calloc(nb, 1);
 	list = malloc(nb * sizeof *list);
-	sorted = malloc(nb * sizeof *sorted);
-	bucket = calloc((size_t)r->nlevels + 1, sizeof *bucket);
-	birn = calloc((size_t)r->nlevels + 1, sizeof *birn);
-	res = calloc(r->nlevels ? r->nlevels : 1, sizeof *res);
-	if (!flow || !seen || !list || !sorted || !bucket || !birn || !res)
+	owner = malloc(nlv * sizeof *owner);
+	birn = calloc(nlv, sizeof *birn);
+	mult = calloc(r->nmods ? r->nmods : 1, sizeof *mult);
+	res = calloc(r->nevents ? r->nevents : 1, sizeof *res);
+	if (!flow || !seen || !list || !owner || !birn || !mult || !res)
 		goto done;
-	double q = bdd_prob(r, r->bdd, prob);
-	size_t cnt = 0;
-	collect(m, r->bdd, seen, list, &cnt);
-	/* Counting sort by level: parents before children. */
-	for (size_t i = 0; i < cnt; i++)
-		bucket[fo_dd_level(m, list[i]) + 1]++;
-	for (uint32_t lv = 0; lv < r->nlevels; lv++)
-		bucket[lv + 1] += bucket[lv];
-	for (size_t i = 0; i < cnt; i++)
-		sorted[bucket[fo_dd_level(m, list[i])]++] = list[i];
-	if (r->bdd >= 2)
-		flow[r->bdd] = 1;
-	for (size_t i = 0; i < cnt; i++) {
-		fo_dd_edge e = sorted[i];
-		uint32_t lv = fo_dd_level(m, e);
-		double p = fo_ft_event_p(r->ft, r->event_of_level[lv]);
-		fo_dd_edge hi = fo_dd_hi(m, e), lo = fo_dd_lo(m, e);
-		double ph = hi < 2 ? (double)hi : prob[hi];
-		double pl = lo < 2 ? (double)lo : prob[lo];
-		birn[lv] += flow[e] * (ph - pl);
-		if (hi >= 2)
-			flow[hi] += flow[e] * p;
-		if (lo >= 2)
-			flow[lo] += flow[e] * (1 - p);
+	memset(owner, 0xFF, nlv * sizeof *owner);
+	double q = all_probs(r, prob);
+	for (uint32_t mi = 0; mi < r->nmods; mi++) {
+		fo_dd_edge root = r->mod_bdd[mi];
+		if (root == FO_DD_ERR || root < 2)
+			continue;
+		size_t cnt = 0;
+		collect(m, root, seen, list, &cnt);
+		qsort(list, cnt, sizeof *list, cmp_u64);
+		flow[root] = 1;
+		for (size_t i = 0; i < cnt; i++) {
+			fo_dd_edge e = (fo_dd_edge)list[i];
+			uint32_t lv = (uint32_t)(list[i] >> 32);
+			double p = r->p_of_level[lv];
+			fo_dd_edge hi = fo_dd_hi(m, e), lo = fo_dd_lo(m, e);
+			double ph = hi < 2 ? (double)hi : prob[hi];
+			double pl = lo < 2 ? (double)lo : prob[lo];
+			birn[lv] += flow[e] * (ph - pl);
+			owner[lv] = mi;
+			if (hi >= 2)
+				flow[hi] += flow[e] * p;
+			if (lo >= 2)
+				flow[lo] += flow[e] * (1 - p);
+		}
+	}
+	/* d top / d module, parents first. */
+	for (uint32_t mi = r->nmods; mi-- > 0;) {
+		uint32_t lv = r->mod_level[mi];
+		if (lv == NONE) {
+			mult[mi] = 1;
+			continue;
+		}
+		mult[mi] = owner[lv] == NONE ? 0 : mult[owner[lv]] * birn[lv];
 	}
 	/* By event number: walk the events, keep those of the cone. */
 	size_t k = 0;
@@ -563,7 +915,8 @@ int fo_risk_importance(fo_risk *r, fo_importance **out, size_t *n)
 		if (lv == NONE)
 			continue;
 		fo_importance *im = &res[k++];
-		double p = fo_ft_event_p(r->ft, ev), b = birn[lv];
+		double p = fo_ft_event_p(r->ft, ev);
+		double b = owner[lv] == NONE ? 0 : mult[owner[lv]] * birn[lv];
 		im->event = ev;
 		im->p = p;
 		im->birnbaum = b;
@@ -587,9 +940,9 @@ done:
 	free(flow);
 	free(seen);
 	free(list);
-	free(sorted);
-	free(bucket);
+	free(owner);
 	free(birn);
+	free(mult);
 	free(res);
 	return err;
 }
@@ -826,6 +1179,65 @@ done:
 	return err;
 }
 
+/* The minimal solutions of each module's BDD, bottom-up, each module's
+ * variable then replaced by its module's family (coherent trees: the sets
+ * of a module are independent of the rest, so the substitution keeps them
+ * minimal). *out referenced. */
+static int modules_minsol(fo_risk *r, uint32_t k, fo_dd_edge *out)
+{
+	fo_dd *m = r->dd;
+	uint32_t nm = r->nmods;
+	fo_dd_edge *z = malloc((nm ? nm : 1) * sizeof *z);
+	uint32_t *head = malloc((nm ? nm : 1) * sizeof *head);
+	uint32_t *next = malloc((nm ? nm : 1) * sizeof *next);
+	int err = FO_ENOMEM;
+	uint32_t done_upto = 0;
+	size_t live_after_gc = fo_dd_live_nodes(m);
+	if (!z || !head || !next)
+		goto done;
+	memset(head, 0xFF, (nm ? nm : 1) * sizeof *head);
+	for (uint32_t j = 0; j < nm; j++)
+		if (r->mod_parent[j] != NONE && r->mod_bdd[j] != FO_DD_ERR && r->mod_bdd[j] >= 2) {
+			next[j] = head[r->mod_parent[j]];
+			head[r->mod_parent[j]] = j;
+		}
+	for (uint32_t i = 0; i < nm; i++) {
+		fo_dd_edge f = r->mod_bdd[i];
+		if (f == FO_DD_ERR) {
+			z[i] = FO_DD_FALSE;
+			done_upto = i + 1;
+			continue;
+		}
+		fo_dd_edge zi = fo_dd_zdd_minsol(m, f, k);
+		for (uint32_t j = head[i]; j != NONE && zi != FO_DD_ERR; j = next[j])
+			zi = fo_dd_zdd_subst(m, zi, r->mod_level[j], z[j]);
+		if (zi == FO_DD_ERR) {
+			err = dd_fail(r, "the cut-set ZBDD", r->mod_gate[i]);
+			goto done;
+		}
+		fo_dd_ref(m, zi);
+		z[i] = zi;
+		done_upto = i + 1;
+		for (uint32_t j = head[i]; j != NONE; j = next[j]) {
+			fo_dd_deref(m, z[j]);
+			z[j] = FO_DD_ERR;
+		}
+		fo_dd_gc_maybe(m, &live_after_gc);
+	}
+	*out = z[nm - 1];
+	z[nm - 1] = FO_DD_ERR;
+	err = FO_OK;
+done:
+	if (z)
+		for (uint32_t i = 0; i < done_upto; i++)
+			if (z[i] != FO_DD_ERR)
+				fo_dd_deref(m, z[i]);
+	free(z);
+	free(head);
+	free(next);
+	return err;
+}
+
 static int make_cutsets(fo_risk *r)
 {
 	if (r->cs)
@@ -833,26 +1245,21 @@ static int make_cutsets(fo_risk *r)
 	int err = prepare(r);
 	if (err)
 		return err;
-	fo_dd *m = r->dd;
+	fo_dd *m;
 	uint32_t k = r->opts.max_order ? r->opts.max_order : FO_DD_NO_BOUND;
 	fo_dd_edge z;
 	if (r->opts.max_order && r->coherent) {
 		/* Direct: the bound prunes every intermediate family. */
-		if ((err = build_all(r, 1, k, &z, "the cut-set ZBDD")))
+		uint32_t progress;
+		if (!r->dd && (err = new_manager(r, 0, 0)))
+			return err;
+		if ((err = build_all(r, 1, k, &z, "the cut-set ZBDD", &progress)))
 			return err;
 	} else {
-		if ((err = ensure_bdd(r)))
+		if ((err = ensure_bdd(r)) || (err = modules_minsol(r, k, &z)))
 			return err;
-		z = fo_dd_zdd_minsol(m, r->bdd, k);
-		if (z == FO_DD_ERR && fo_dd_error(m) == FO_ELIMIT) {
-			fo_dd_gc(m);
-			fo_dd_clear_error(m);
-			z = fo_dd_zdd_minsol(m, r->bdd, k);
-		}
-		if (z == FO_DD_ERR)
-			return dd_fail(r, "the cut-set ZBDD", fo_ft_top(r->ft));
-		fo_dd_ref(m, z);
 	}
+	m = r->dd; /* ensure_bdd may have made a new manager */
 	r->zbdd_nodes = fo_dd_size(m, z);
 	struct fo_cutsets *cs = calloc(1, sizeof *cs);
 	err = FO_ENOMEM;
@@ -870,10 +1277,11 @@ static int make_cutsets(fo_risk *r)
 		cs->p_of_event[ev] = fo_ft_event_p(r->ft, ev);
 	cs->all_p = 1;
 	for (uint32_t lv = 0; lv < r->nlevels; lv++) {
-		cs->event_of_level[lv] = r->event_of_level[lv];
-		double p = fo_ft_event_p(r->ft, r->event_of_level[lv]);
+		uint32_t ev = r->event_of_level[lv];
+		cs->event_of_level[lv] = ev;
+		double p = ev == NONE ? -1 : fo_ft_event_p(r->ft, ev);
 		cs->p_of_level[lv] = p >= 0 ? p : -1;
-		if (!(p >= 0))
+		if (ev != NONE && !(p >= 0))
 			cs->all_p = 0;
 	}
 	if ((err = flatten(r, z, cs)) || (err = summarise(r, cs)))
@@ -1075,7 +1483,7 @@ static void heap_sort(struct setbuf *sb)
  * most 2 x events oracle calls between two listed sets. */
 struct lexsearch {
 	const struct fo_cutsets *cs;
-	uint32_t j, nlev;
+	uint32_t j, nlev, nev;
 	uint8_t *st;    /* per level: 0 free, 1 in, 2 out */
 	uint32_t *pre;  /* pre[l]: levels < l decided in */
 	uint8_t *memo;  /* node x (j + 1): 0 unknown, 1 yes, 2 no */
@@ -1138,7 +1546,7 @@ static void lexdfs(struct lexsearch *ls, uint32_t t, uint32_t nchosen)
 			ls->stop = 1;
 		return;
 	}
-	if (t == ls->nlev)
+	if (t == ls->nev)
 		return;
 	uint32_t lv = ls->bylev[t];
 	ls->st[lv] = 1;
@@ -1176,13 +1584,16 @@ static int list_lex_search(const struct fo_cutsets *cs, uint32_t j, size_t want,
 	ls.chosen = malloc(((size_t)j + 1) * sizeof *ls.chosen);
 	if (!pairs || !ls.st || !ls.pre || !ls.memo || !ls.bylev || !ls.chosen)
 		goto done;
-	for (uint32_t l = 0; l < nlev; l++) {
-		pairs[2 * l] = cs->event_of_level[l];
-		pairs[2 * l + 1] = l;
-	}
-	qsort(pairs, nlev, 2 * sizeof *pairs, cmp_pair);
+	uint32_t nev = 0;
 	for (uint32_t l = 0; l < nlev; l++)
+		if (cs->event_of_level[l] != NONE) {
+			pairs[2 * nev] = cs->event_of_level[l];
+			pairs[2 * nev++ + 1] = l;
+		}
+	qsort(pairs, nev, 2 * sizeof *pairs, cmp_pair);
+	for (uint32_t l = 0; l < nev; l++)
 		ls.bylev[l] = pairs[2 * l + 1];
+	ls.nev = nev;
 	if (oracle(&ls))
 		lexdfs(&ls, 0, 0);
 	*listed += ls.listed;
@@ -1570,5 +1981,7 @@ void fo_risk_stats_get(const fo_risk *r, fo_risk_stats *out)
 	out->bdd_nodes = r->bdd_nodes;
 	out->zbdd_nodes = r->zbdd_nodes;
 	out->peak_bytes = r->dd ? fo_dd_peak_bytes(r->dd) : 0;
-	out->events = r->nlevels;
+	if (r->peak_before > out->peak_bytes)
+		out->peak_bytes = r->peak_before;
+	out->events = r->nevents;
 }
