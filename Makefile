@@ -121,7 +121,7 @@ deps:
 
 deps-test:
 	@sh scripts/deps.sh valgrind:valgrind chromium:chromium node:nodejs npm:npm groff:groff-base \
-		clang:clang deb-libclang-rt-14-dev:libclang-rt-14-dev xz:xz-utils curl:curl
+		clang:clang deb-libclang-rt-14-dev:libclang-rt-14-dev xz:xz-utils curl:curl scram:scram
 
 check-headers: $(HEADER_CHECKS)
 

@@ -22,7 +22,8 @@
 /* Reads the MEF document at `path` ("-": standard input). The top is the
  * one gate that no other gate uses (an error when there are several or
  * none, naming them); events are numbered in order of first definition or
- * use, gates follow their definitions. Every problem (undefined or doubly
+ * use, then come the gates, each after its arguments (depth first from the
+ * top); a nested formula is an anonymous gate. Every problem (undefined or doubly
  * defined gates and events, cycles among gates, a probability outside
  * [0, 1], an unknown element) is reported on diag as FILE:LINE:COL, all of
  * them in one run. *out owned by the caller (fo_ft_free), set only on

@@ -701,6 +701,7 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 			if (k == F_ATLEAST) {
 				char *m = attr(r, x, "min");
 				uint32_t v = 0;
+				int ok = 0;
 				if (!m && !r->x.nomem)
 					diag_at(r, FO_SEV_ERROR, tag_pos(r),
 						"<atleast> in gate '%s' without min (the number of "
@@ -710,9 +711,8 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 						"<atleast min='%s'> in gate '%s': min is a whole number",
 						fo_reader__show(m, sb), fo_reader__show(open_gate(r), wb));
 				else
-					r->f[n].k = v;
-				if (!m || parse_count(m, &v) < 0)
-					r->f[n].k = NONE; /* reported: not checked again */
+					ok = 1;
+				r->f[n].k = ok ? v : NONE; /* NONE: reported, not checked again */
 				free(m);
 			}
 			attach(r, parent, n);
@@ -747,6 +747,7 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 		if (!strcmp(local, "float")) {
 			if (!(f = push(r, E_FLOAT, "float")))
 				return;
+			parent = &r->st[r->depth - 2]; /* push may have moved the stack */
 			if (parent->formulas++ && parent->idx != NONE) {
 				diag_at(r, FO_SEV_ERROR, tag_pos(r),
 					"basic event '%s' has more than one probability",

@@ -8,9 +8,10 @@
  *    its argument (a lone reference as a gate's formula, SCRAM's "null"
  *    gate);
  *  - no argument twice in one formula: AND and OR drop the repeats (x & x
- *    = x); ATLEAST and XOR, where a repeat counts, refer to it the second
- *    time through an alias gate (a generated gate whose formula is the lone
- *    reference);
+ *    = x), XOR drops them in pairs (x ^ x = 0), ATLEAST, where a repeat
+ *    counts, is expanded on its repeated arguments into a threshold of
+ *    weights (put_weighted; an alias gate would be simpler, but SCRAM
+ *    0.16.2 solves ATLEAST over a repeat through an alias wrongly);
  *  - <atleast> needs 2 <= min < n: min = 1 is written <or>, min = n <and>;
  *  - <xor> takes exactly 2 arguments: x1 ^ x2 ^ ... ^ xn is written
  *    <xor>x1 T2</xor> with T2 = <xor>x2 T3</xor> ... as generated gates;
@@ -24,10 +25,18 @@
  * the top's cone is defined in <model-data>, with <float> when p is known:
  * SCRAM refuses an undefined event.
  *
- * Memory O(nodes + arguments + name bytes); time O(nodes + arguments).
+ * Two passes over the gates: a dry run that prints nothing and records
+ * which gate each written gate refers to, then the writing of the gates the
+ * top reaches (the rewriting can leave an argument out: a gate written but
+ * used by nothing would be read as a second top).
+ *
+ * Memory O(nodes + arguments + name bytes); time O(nodes + arguments),
+ * plus, for generated gates (XOR beyond two arguments, ATLEAST repeats), a
+ * lookup linear in their number each.
  */
 #include "fo_openpsa.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,11 +52,14 @@
 /* Longest mapped name, in bytes (the original is in the label). */
 #define NAME_MAX_BYTES 200
 
-/* A generated gate written after the others: an alias of `node`, or the
- * tail from argument `from` of XOR gate `node`. */
+/* A generated gate, written after the others: the XOR of the reduced
+ * arguments from `from` on of gate `node`, or the weighted threshold
+ * T(from, k) of its repeated ATLEAST arguments (put_weighted). */
+typedef enum extra_kind { X_XOR, X_ATLEAST } extra_kind;
+
 typedef struct extra {
-	uint32_t node, from;
-	int xor_tail;
+	extra_kind kind;
+	uint32_t node, from, k;
 	char *name;
 } extra;
 
@@ -63,6 +75,17 @@ typedef struct writer {
 	extra *ex;
 	size_t nex, aex;
 	int err;
+	/* The dry run (dry set): nothing printed, the references each written
+	 * gate makes recorded (cur: the gate being written, a node, or n + i
+	 * for extra i), so that only the gates the top reaches are written:
+	 * the rewriting may leave an argument out (an XOR pair, an ATLEAST
+	 * argument that cannot change the count's outcome). */
+	int dry;
+	uint32_t cur;
+	uint32_t *efrom, *eto;
+	size_t nedge, aefrom, aeto;
+	unsigned char *reach; /* n + extras, after the dry run */
+	uint32_t *stamp, *slot, stampc; /* reduced()'s scratch, per node */
 } writer;
 
 /* ------------------------------------------------------------ names */
@@ -184,36 +207,76 @@ static char *name_claim(writer *w, const char *base)
 
 /* ------------------------------------------------------------ output */
 
+static void out_s(writer *w, const char *s)
+{
+	if (!w->dry)
+		fputs(s, w->f);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void out_f(writer *w, const char *fmt, ...)
+{
+	va_list ap;
+	if (w->dry)
+		return;
+	va_start(ap, fmt);
+	vfprintf(w->f, fmt, ap);
+	va_end(ap);
+}
+
+/* A reference from the gate being written to `to` (dry run only). */
+static void edge(writer *w, uint32_t to)
+{
+	if (!w->dry)
+		return;
+	if (fo_imp__grow((void **)&w->efrom, &w->aefrom, w->nedge + 1, sizeof *w->efrom) < 0 ||
+	    fo_imp__grow((void **)&w->eto, &w->aeto, w->nedge + 1, sizeof *w->eto) < 0) {
+		w->err = FO_ENOMEM;
+		return;
+	}
+	w->efrom[w->nedge] = w->cur;
+	w->eto[w->nedge++] = to;
+}
+
 /* s as XML text (attr: inside a double-quoted attribute). Characters XML
  * 1.0 cannot carry (C0 controls but tab, newline and carriage return,
  * malformed UTF-8, U+FFFE, U+FFFF) become U+FFFD. */
-static void put_text(FILE *f, const char *s, int attr)
+static void put_text(writer *w, const char *s, int attr)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), len;
+	size_t n = strlen(s), len, run = 0; /* p[run_start .. i) is written as it is */
+	if (w->dry)
+		return;
 	for (size_t i = 0; i < n; i += len) {
 		long c = utf8_next(p + i, n - i, &len);
+		int plain = c >= 0x20 && c != '&' && c != '<' && c != '>' && !(c == '"' && attr) &&
+			    c != 0xFFFE && c != 0xFFFF;
+		if (plain)
+			continue;
+		if (i > run)
+			fwrite(p + run, 1, i - run, w->f);
+		run = i + len;
 		if (c == '&')
-			fputs("&amp;", f);
+			fputs("&amp;", w->f);
 		else if (c == '<')
-			fputs("&lt;", f);
+			fputs("&lt;", w->f);
 		else if (c == '>')
-			fputs("&gt;", f);
-		else if (c == '"' && attr)
-			fputs("&quot;", f);
+			fputs("&gt;", w->f);
+		else if (c == '"')
+			fputs("&quot;", w->f);
 		else if (c == '\n' || c == '\r' || c == '\t')
-			fprintf(f, "&#%ld;", c);
-		else if (c < 0 || (c < 0x20) || c == 0xFFFE || c == 0xFFFF)
-			fputs("\xEF\xBF\xBD", f);
+			fprintf(w->f, "&#%ld;", c);
 		else
-			fwrite(p + i, 1, len, f);
+			fputs("\xEF\xBF\xBD", w->f);
 	}
+	if (n > run)
+		fwrite(p + run, 1, n - run, w->f);
 }
 
-static void indent(FILE *f, int depth)
+static void indent(writer *w, int depth)
 {
-	for (int i = 0; i < depth; i++)
-		fputs("  ", f);
+	for (int i = 0; i < depth && !w->dry; i++)
+		out_s(w, "  ");
 }
 
 static void put_label(writer *w, uint32_t v, int depth)
@@ -221,42 +284,121 @@ static void put_label(writer *w, uint32_t v, int depth)
 	const char *orig = fo_ft_node_name(w->ft, v);
 	if (!orig || !*orig || !strcmp(orig, w->names[v]))
 		return;
-	indent(w->f, depth);
-	fputs("<label>", w->f);
-	put_text(w->f, orig, 0);
-	fputs("</label>\n", w->f);
+	indent(w, depth);
+	out_s(w, "<label>");
+	put_text(w, orig, 0);
+	out_s(w, "</label>\n");
 }
 
 /* A reference to node v (a name already given). */
 static void put_ref(writer *w, uint32_t v, int depth)
 {
-	indent(w->f, depth);
-	fputs(fo_ft_node_op(w->ft, v) == FO_FT_EVENT ? "<basic-event name=\"" : "<gate name=\"",
-	      w->f);
-	put_text(w->f, w->names[v], 1);
-	fputs("\"/>\n", w->f);
+	edge(w, v);
+	indent(w, depth);
+	out_s(w, fo_ft_node_op(w->ft, v) == FO_FT_EVENT ? "<basic-event name=\"" : "<gate name=\"");
+	put_text(w, w->names[v], 1);
+	out_s(w, "\"/>\n");
 }
 
-static void put_named_ref(writer *w, const char *name, int depth)
+/* A reference to generated gate i. */
+static void put_extra_ref(writer *w, size_t i, int depth)
 {
-	indent(w->f, depth);
-	fputs("<gate name=\"", w->f);
-	put_text(w->f, name, 1);
-	fputs("\"/>\n", w->f);
+	edge(w, w->n + (uint32_t)i);
+	indent(w, depth);
+	out_s(w, "<gate name=\"");
+	put_text(w, w->ex[i].name, 1);
+	out_s(w, "\"/>\n");
 }
 
-/* A generated gate to write later; its name. NULL when out of memory. */
-static const char *add_extra(writer *w, uint32_t node, uint32_t from, int xor_tail)
+/* The arguments of gate v without repeats, in order of first occurrence,
+ * with their multiplicities; for XOR (xor set) only those occurring an odd
+ * number of times (x ^ x = 0). Repeated arguments first when `rep_first`
+ * (ATLEAST's expansion). Arrays malloc'ed (*list, *mult), *m set. FO_OK or
+ * FO_ENOMEM. O(arguments): repeats are found through w->slot, valid for
+ * the nodes whose w->stamp is this call's (no clearing between calls). */
+static int reduced(writer *w, uint32_t v, int xor, int rep_first, uint32_t **list,
+		   uint32_t **mult, size_t *m)
 {
-	char base[48];
-	if (fo_imp__grow((void **)&w->ex, &w->aex, w->nex + 1, sizeof *w->ex) < 0)
-		return NULL;
-	snprintf(base, sizeof base, xor_tail ? "_xor%u_%u" : "_alias%u", node, from);
+	const uint32_t *args;
+	size_t n = fo_ft_node_args(w->ft, v, &args), k = 0;
+	uint32_t *l = malloc((n ? n : 1) * sizeof *l), *c = malloc((n ? n : 1) * sizeof *c);
+	if (!l || !c) {
+		free(l);
+		free(c);
+		return FO_ENOMEM;
+	}
+	if (++w->stampc == 0) { /* wrapped: every old stamp could match again */
+		memset(w->stamp, 0, (size_t)w->n * sizeof *w->stamp);
+		w->stampc = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t a = args[i];
+		if (w->stamp[a] != w->stampc) {
+			w->stamp[a] = w->stampc;
+			w->slot[a] = (uint32_t)k;
+			l[k] = a;
+			c[k++] = 0;
+		}
+		c[w->slot[a]]++;
+	}
+	size_t o = 0;
+	if (xor) {
+		for (size_t i = 0; i < k; i++)
+			if (c[i] & 1)
+				l[o] = l[i], c[o++] = 1;
+		k = o;
+	} else if (rep_first) {
+		/* a stable partition: repeated arguments, then the others */
+		uint32_t *l2 = malloc((k ? k : 1) * sizeof *l2), *c2 = malloc((k ? k : 1) * sizeof *c2);
+		if (!l2 || !c2) {
+			free(l);
+			free(c);
+			free(l2);
+			free(c2);
+			return FO_ENOMEM;
+		}
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < k; i++)
+				if ((c[i] > 1) == (pass == 0))
+					l2[o] = l[i], c2[o++] = c[i];
+		free(l);
+		free(c);
+		l = l2;
+		c = c2;
+	}
+	*list = l;
+	*mult = c;
+	*m = k;
+	return FO_OK;
+}
+
+/* A generated gate (see `extra`): its index, created on first use;
+ * SIZE_MAX when out of memory (w->err set). Linear in the generated gates:
+ * there are few (one per XOR argument beyond two, one per ATLEAST repeat
+ * and count). */
+static size_t extra_gate(writer *w, extra_kind kind, uint32_t node, uint32_t from, uint32_t k)
+{
+	char base[64];
+	for (size_t i = 0; i < w->nex; i++)
+		if (w->ex[i].kind == kind && w->ex[i].node == node && w->ex[i].from == from &&
+		    w->ex[i].k == k)
+			return i;
+	if (w->nex >= UINT32_MAX - w->n ||
+	    fo_imp__grow((void **)&w->ex, &w->aex, w->nex + 1, sizeof *w->ex) < 0) {
+		w->err = FO_ENOMEM;
+		return SIZE_MAX;
+	}
+	if (kind == X_XOR)
+		snprintf(base, sizeof base, "_xor%u_%u", node, from);
+	else
+		snprintf(base, sizeof base, "_atleast%u_%u_%u", node, from, k);
 	char *name = name_claim(w, base);
-	if (!name)
-		return NULL;
-	w->ex[w->nex++] = (extra){ node, from, xor_tail, name };
-	return name;
+	if (!name) {
+		w->err = FO_ENOMEM;
+		return SIZE_MAX;
+	}
+	w->ex[w->nex] = (extra){ kind, node, from, k, name };
+	return w->nex++;
 }
 
 static void put_formula(writer *w, uint32_t v, int depth);
@@ -271,124 +413,197 @@ static void put_arg(writer *w, uint32_t a, int depth)
 		put_ref(w, a, depth);
 }
 
+static void put_constant(writer *w, int value, int depth)
+{
+	indent(w, depth);
+	out_f(w, "<constant value=\"%s\"/>\n", value ? "true" : "false");
+}
+
+/* k of the m arguments, each once: <atleast>, or what SCRAM takes for the
+ * cases it refuses (k = 1: <or>, k = m: <and>, m = 1: the argument). */
+static void put_threshold(writer *w, const uint32_t *list, size_t m, uint32_t k, int depth)
+{
+	if (k == 0 || k > m) {
+		put_constant(w, k == 0, depth);
+		return;
+	}
+	if (m == 1) {
+		put_arg(w, list[0], depth);
+		return;
+	}
+	indent(w, depth);
+	if (k == 1)
+		out_s(w, "<or>\n");
+	else if (k == m)
+		out_s(w, "<and>\n");
+	else
+		out_f(w, "<atleast min=\"%u\">\n", k);
+	for (size_t i = 0; i < m; i++)
+		put_arg(w, list[i], depth + 1);
+	indent(w, depth);
+	out_s(w, k == 1 ? "</or>\n" : k == m ? "</and>\n" : "</atleast>\n");
+}
+
+/* ATLEAST k of the weighted arguments from..m-1 of gate v (weights: their
+ * multiplicities, the repeated ones first): T(i, k) = (x_i & T(i+1, k-w_i))
+ * | T(i+1, k), down to the unrepeated tail, an ordinary threshold. SCRAM
+ * 0.16.2 gets a repeated argument wrong even through an alias gate (2 of
+ * (a, alias(a), d) gives d), so repeats are expanded, never aliased. The
+ * subformulas T(i+1, .) are generated gates, one per (i, k): O(repeated
+ * arguments x k) of them. */
+static void put_weighted(writer *w, uint32_t v, const uint32_t *list, const uint32_t *mult,
+			 size_t m, size_t from, long k, int depth)
+{
+	long total = 0;
+	for (size_t i = from; i < m; i++)
+		total += mult[i];
+	if (k <= 0 || k > total) {
+		put_constant(w, k <= 0, depth);
+		return;
+	}
+	if (from == m || mult[from] == 1) {
+		put_threshold(w, list + from, m - from, (uint32_t)k, depth);
+		return;
+	}
+	/* with x = list[from]: (x & T(from+1, k-w)) | T(from+1, k) */
+	long rest = total - mult[from], kw = k - (long)mult[from];
+	int with_true = kw <= 0, with_false = kw > rest; /* T(from+1, k-w) */
+	int without_false = k > rest;                     /* T(from+1, k): never true here */
+	size_t tw = 0, tn = 0;
+	if ((!with_true && !with_false &&
+	     (tw = extra_gate(w, X_ATLEAST, v, (uint32_t)from + 1, (uint32_t)kw)) == SIZE_MAX) ||
+	    (!without_false &&
+	     (tn = extra_gate(w, X_ATLEAST, v, (uint32_t)from + 1, (uint32_t)k)) == SIZE_MAX))
+		return;
+	int terms = !with_false + !without_false; /* at least one: k <= total */
+	if (terms == 2) {
+		indent(w, depth);
+		out_s(w, "<or>\n");
+		depth++;
+	}
+	if (!with_false) {
+		if (with_true) {
+			put_arg(w, list[from], depth);
+		} else {
+			indent(w, depth);
+			out_s(w, "<and>\n");
+			put_arg(w, list[from], depth + 1);
+			put_extra_ref(w, tw, depth + 1);
+			indent(w, depth);
+			out_s(w, "</and>\n");
+		}
+	}
+	if (!without_false)
+		put_extra_ref(w, tn, depth);
+	if (terms == 2) {
+		indent(w, depth - 1);
+		out_s(w, "</or>\n");
+	}
+}
+
+/* x_from ^ ... ^ x_m-1 of the reduced XOR arguments: <xor>x_from T</xor>,
+ * T the generated gate of from+1 (or the last argument). */
+static void put_xor(writer *w, uint32_t v, const uint32_t *list, size_t m, size_t from, int depth)
+{
+	if (from == m) {
+		put_constant(w, 0, depth);
+		return;
+	}
+	if (from + 1 == m) {
+		put_arg(w, list[from], depth);
+		return;
+	}
+	indent(w, depth);
+	out_s(w, "<xor>\n");
+	put_arg(w, list[from], depth + 1);
+	if (from + 2 == m) {
+		put_arg(w, list[from + 1], depth + 1);
+	} else {
+		size_t t = extra_gate(w, X_XOR, v, (uint32_t)from + 1, 0);
+		if (t == SIZE_MAX)
+			return;
+		put_extra_ref(w, t, depth + 1);
+	}
+	indent(w, depth);
+	out_s(w, "</xor>\n");
+}
+
 /* The formula of gate v (see the top of the file for the rewriting).
  * Recursion depth: INLINE_MAX. */
 static void put_formula(writer *w, uint32_t v, int depth)
 {
 	const fo_ft *ft = w->ft;
-	const uint32_t *args;
-	size_t n = fo_ft_node_args(ft, v, &args);
 	fo_ft_op op = fo_ft_node_op(ft, v);
-	uint32_t k = fo_ft_node_k(ft, v);
-	FILE *f = w->f;
+	uint32_t k = fo_ft_node_k(ft, v), *list = NULL, *mult = NULL;
+	const uint32_t *args;
+	size_t m, n = fo_ft_node_args(ft, v, &args);
 
 	if (op == FO_FT_EVENT) { /* the top is an event */
 		put_ref(w, v, depth);
 		return;
 	}
 	if (op == FO_FT_CONST) {
-		indent(f, depth);
-		fprintf(f, "<constant value=\"%s\"/>\n", k ? "true" : "false");
+		put_constant(w, k != 0, depth);
 		return;
 	}
 	if (op == FO_FT_ATLEAST && k == 1)
 		op = FO_FT_OR;
 	else if (op == FO_FT_ATLEAST && k >= n)
 		op = FO_FT_AND;
-	/* The arguments as written, with a flag for the repeats: copied
-	 * first, the nested formulas below reuse nothing of this call. */
-	uint32_t *list = malloc((n ? n : 1) * sizeof *list);
-	unsigned char *rep = calloc(n ? n : 1, 1);
-	size_t m = 0;
-	if (!list || !rep) {
+	if (reduced(w, v, op == FO_FT_XOR, op == FO_FT_ATLEAST, &list, &mult, &m) < 0) {
 		w->err = FO_ENOMEM;
-		goto done;
+		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		size_t j = 0;
-		/* Gates have few arguments: a quadratic search for repeats is
-		 * cheaper than a table (and a gate of thousands is written once). */
-		while (j < m && list[j] != args[i])
-			j++;
-		if (j < m && (op == FO_FT_AND || op == FO_FT_OR))
-			continue;
-		rep[m] = j < m;
-		list[m++] = args[i];
+	switch (op) {
+	case FO_FT_AND:
+	case FO_FT_OR: /* repeats dropped: x & x = x | x = x */
+		put_threshold(w, list, m, op == FO_FT_AND ? (uint32_t)m : 1, depth);
+		break;
+	case FO_FT_ATLEAST:
+		put_weighted(w, v, list, mult, m, 0, k, depth);
+		break;
+	case FO_FT_XOR:
+		put_xor(w, v, list, m, 0, depth);
+		break;
+	case FO_FT_NOT:
+		indent(w, depth);
+		out_s(w, "<not>\n");
+		put_arg(w, list[0], depth + 1);
+		indent(w, depth);
+		out_s(w, "</not>\n");
+		break;
+	default:
+		break;
 	}
-	if (m == 1 && op != FO_FT_NOT) {
-		put_arg(w, list[0], depth);
-		goto done;
-	}
-	const char *tag = op == FO_FT_AND ? "and" : op == FO_FT_OR ? "or" : op == FO_FT_NOT ? "not"
-			: op == FO_FT_XOR ? "xor" : "atleast";
-	indent(f, depth);
-	if (op == FO_FT_ATLEAST)
-		fprintf(f, "<atleast min=\"%u\">\n", k);
-	else
-		fprintf(f, "<%s>\n", tag);
-	size_t upto = op == FO_FT_XOR && m > 2 ? 1 : m;
-	for (size_t i = 0; i < upto; i++) {
-		if (rep[i]) {
-			const char *alias = add_extra(w, list[i], 0, 0);
-			if (!alias) {
-				w->err = FO_ENOMEM;
-				goto done;
-			}
-			put_named_ref(w, alias, depth + 1);
-		} else {
-			put_arg(w, list[i], depth + 1);
-		}
-	}
-	if (upto < m) {
-		const char *tail = add_extra(w, v, 1, 1);
-		if (!tail) {
-			w->err = FO_ENOMEM;
-			goto done;
-		}
-		put_named_ref(w, tail, depth + 1);
-	}
-	indent(f, depth);
-	fprintf(f, "</%s>\n", tag);
-done:
 	free(list);
-	free(rep);
+	free(mult);
 }
 
-/* The XOR of arguments from..n-1 of gate v: <xor>x_from T</xor>, T the
- * next tail (or the last argument). An argument equal to one before it in
- * this pair goes through an alias. */
-static void put_xor_tail(writer *w, const extra *e)
+/* The formula of a generated gate. */
+static void put_extra(writer *w, const extra *e)
 {
-	const uint32_t *args;
-	size_t n = fo_ft_node_args(w->ft, e->node, &args);
-	uint32_t a = args[e->from];
-	indent(w->f, 2);
-	fputs("<xor>\n", w->f);
-	put_arg(w, a, 3);
-	if (e->from + 2 < n) {
-		const char *t = add_extra(w, e->node, e->from + 1, 1);
-		if (!t) {
-			w->err = FO_ENOMEM;
-			return;
-		}
-		put_named_ref(w, t, 3);
-	} else if (args[e->from + 1] == a) {
-		const char *al = add_extra(w, a, 0, 0);
-		if (!al) {
-			w->err = FO_ENOMEM;
-			return;
-		}
-		put_named_ref(w, al, 3);
-	} else {
-		put_arg(w, args[e->from + 1], 3);
+	uint32_t *list = NULL, *mult = NULL;
+	size_t m;
+	if (reduced(w, e->node, e->kind == X_XOR, e->kind == X_ATLEAST, &list, &mult, &m) < 0) {
+		w->err = FO_ENOMEM;
+		return;
 	}
-	indent(w->f, 2);
-	fputs("</xor>\n", w->f);
+	if (e->kind == X_XOR)
+		put_xor(w, e->node, list, m, e->from, 3);
+	else
+		put_weighted(w, e->node, list, mult, m, e->from, e->k, 3);
+	free(list);
+	free(mult);
 }
 
 /* ------------------------------------------------------------ passes */
 
-/* The cone of the top, and how often each node is an argument in it. */
+/* The cone of the top as written, and how often each node is referenced
+ * in it: XOR's arguments that cancel in pairs are not written (nor, when
+ * nothing else uses them, their gates: a gate written but used by nothing
+ * would be a second top); the arguments of an ATLEAST expanded on its
+ * repeats are written in several generated gates, so they count twice (a
+ * gate referenced more than once is named, never copied). */
 static int mark_cone(writer *w, uint32_t top)
 {
 	uint32_t *stack = malloc((size_t)w->n * sizeof *stack);
@@ -398,16 +613,27 @@ static int mark_cone(writer *w, uint32_t top)
 	stack[sp++] = top;
 	w->in_cone[top] = 1;
 	while (sp) {
-		uint32_t v = stack[--sp];
-		const uint32_t *args;
-		size_t n = fo_ft_node_args(w->ft, v, &args);
-		for (size_t i = 0; i < n; i++) {
-			w->refs[args[i]]++;
-			if (!w->in_cone[args[i]]) {
-				w->in_cone[args[i]] = 1;
-				stack[sp++] = args[i];
+		uint32_t v = stack[--sp], *list, *mult;
+		size_t m;
+		fo_ft_op op = fo_ft_node_op(w->ft, v);
+		if (op == FO_FT_EVENT || op == FO_FT_CONST)
+			continue;
+		if (reduced(w, v, op == FO_FT_XOR, 0, &list, &mult, &m) < 0) {
+			free(stack);
+			return FO_ENOMEM;
+		}
+		uint32_t k = fo_ft_node_k(w->ft, v);
+		size_t n = fo_ft_node_args(w->ft, v, &(const uint32_t *){ NULL });
+		int expanded = op == FO_FT_ATLEAST && k > 1 && k < n && m < n;
+		for (size_t i = 0; i < m; i++) {
+			w->refs[list[i]] += expanded ? 2 : mult[i];
+			if (!w->in_cone[list[i]]) {
+				w->in_cone[list[i]] = 1;
+				stack[sp++] = list[i];
 			}
 		}
+		free(list);
+		free(mult);
 	}
 	free(stack);
 	return FO_OK;
@@ -477,17 +703,56 @@ static int give_names(writer *w)
 	return FO_OK;
 }
 
+/* w->reach: the gates (nodes, then extras) the top reaches through the
+ * references of the dry run. O(gates + references). */
+static int reach(writer *w, uint32_t top)
+{
+	size_t total = (size_t)w->n + w->nex;
+	size_t *start = calloc(total + 1, sizeof *start);
+	uint32_t *adj = malloc((w->nedge ? w->nedge : 1) * sizeof *adj);
+	uint32_t *stack = malloc((total ? total : 1) * sizeof *stack);
+	int err = FO_ENOMEM;
+	if (!start || !adj || !stack || !(w->reach = calloc(total ? total : 1, 1)))
+		goto done;
+	for (size_t i = 0; i < w->nedge; i++)
+		start[w->efrom[i] + 1]++;
+	for (size_t v = 0; v < total; v++)
+		start[v + 1] += start[v];
+	for (size_t i = 0; i < w->nedge; i++)
+		adj[start[w->efrom[i]]++] = w->eto[i];
+	for (size_t v = total; v > 0; v--) /* back to the starts */
+		start[v] = start[v - 1];
+	start[0] = 0;
+	size_t sp = 0;
+	stack[sp++] = top;
+	w->reach[top] = 1;
+	while (sp) {
+		uint32_t v = stack[--sp];
+		for (size_t i = start[v]; i < start[v + 1]; i++)
+			if (!w->reach[adj[i]]) {
+				w->reach[adj[i]] = 1;
+				stack[sp++] = adj[i];
+			}
+	}
+	err = FO_OK;
+done:
+	free(start);
+	free(adj);
+	free(stack);
+	return err;
+}
+
 static void put_gate(writer *w, uint32_t v, const char *name)
 {
-	indent(w->f, 2);
-	fputs("<define-gate name=\"", w->f);
-	put_text(w->f, name, 1);
-	fputs("\">\n", w->f);
+	indent(w, 2);
+	out_s(w, "<define-gate name=\"");
+	put_text(w, name, 1);
+	out_s(w, "\">\n");
 	if (name == w->names[v])
 		put_label(w, v, 3);
 	put_formula(w, v, 3);
-	indent(w->f, 2);
-	fputs("</define-gate>\n", w->f);
+	indent(w, 2);
+	out_s(w, "</define-gate>\n");
 }
 
 int fo_openpsa_write(FILE *f, const fo_ft *ft)
@@ -505,7 +770,8 @@ int fo_openpsa_write(FILE *f, const fo_ft *ft)
 	uint32_t top = fo_ft_top(ft);
 	err = FO_ENOMEM;
 	if (!(w.in_cone = calloc(w.n, 1)) || !(w.refs = calloc(w.n, sizeof *w.refs)) ||
-	    !(w.inl = calloc(w.n, 1)) || !(w.names = calloc(w.n, sizeof *w.names)))
+	    !(w.inl = calloc(w.n, 1)) || !(w.names = calloc(w.n, sizeof *w.names)) ||
+	    !(w.stamp = calloc(w.n, sizeof *w.stamp)) || !(w.slot = malloc(w.n * sizeof *w.slot)))
 		goto done;
 	if ((err = mark_cone(&w, top)) < 0 || (err = choose_nested(&w, top)) < 0 ||
 	    (err = give_names(&w)) < 0)
@@ -522,46 +788,59 @@ int fo_openpsa_write(FILE *f, const fo_ft *ft)
 		goto done;
 	}
 
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opsa-mef>\n  <define-fault-tree name=\"",
-	      f);
-	put_text(f, tree, 1);
-	fputs("\">\n", f);
-	if (tn && *tn && strcmp(tn, tree)) {
-		fputs("    <label>", f);
-		put_text(f, tn, 0);
-		fputs("</label>\n", f);
+	/* The dry run: what each gate refers to, then what the top reaches. */
+	w.dry = 1;
+	for (uint32_t v = 0; v < w.n && !w.err; v++)
+		if (w.in_cone[v] && !w.inl[v] && fo_ft_node_op(ft, v) != FO_FT_EVENT) {
+			w.cur = v;
+			put_formula(&w, v, 3);
+		}
+	for (size_t i = 0; i < w.nex && !w.err; i++) { /* writing one may add more */
+		extra e = w.ex[i];
+		w.cur = w.n + (uint32_t)i;
+		put_extra(&w, &e);
 	}
-	/* The top first, then the other gates parents before arguments. */
+	if (w.err || (err = reach(&w, top)) < 0) {
+		err = w.err ? w.err : err;
+		goto done;
+	}
+	w.dry = 0;
+
+	out_s(&w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opsa-mef>\n"
+		  "  <define-fault-tree name=\"");
+	put_text(&w, tree, 1);
+	out_s(&w, "\">\n");
+	if (tn && *tn && strcmp(tn, tree)) {
+		out_s(&w, "    <label>");
+		put_text(&w, tn, 0);
+		out_s(&w, "</label>\n");
+	}
+	/* The top first, then the other gates, parents before arguments, then
+	 * the generated ones. */
 	if (event_top)
 		put_gate(&w, top, top_name);
 	for (uint32_t v = w.n; v-- > 0 && !w.err;)
-		if (w.in_cone[v] && !w.inl[v] && fo_ft_node_op(ft, v) != FO_FT_EVENT)
+		if (w.reach[v] && !w.inl[v] && fo_ft_node_op(ft, v) != FO_FT_EVENT)
 			put_gate(&w, v, w.names[v]);
 	for (size_t i = 0; i < w.nex && !w.err; i++) {
-		extra e = w.ex[i]; /* a copy: writing it may add more */
-		if (e.xor_tail) {
-			indent(f, 2);
-			fputs("<define-gate name=\"", f);
-			put_text(f, e.name, 1);
-			fputs("\">\n", f);
-			put_xor_tail(&w, &e);
-			indent(f, 2);
-			fputs("</define-gate>\n", f);
-		} else {
-			indent(f, 2);
-			fputs("<define-gate name=\"", f);
-			put_text(f, e.name, 1);
-			fputs("\">\n", f);
-			put_ref(&w, e.node, 3);
-			indent(f, 2);
-			fputs("</define-gate>\n", f);
-		}
+		if (!w.reach[w.n + i])
+			continue;
+		extra e = w.ex[i];
+		indent(&w, 2);
+		out_s(&w, "<define-gate name=\"");
+		put_text(&w, e.name, 1);
+		out_s(&w, "\">\n");
+		put_extra(&w, &e);
+		indent(&w, 2);
+		out_s(&w, "</define-gate>\n");
 	}
 	if (w.err) {
 		err = w.err;
 		goto done;
 	}
-	fputs("  </define-fault-tree>\n  <model-data>\n", f);
+	/* Every event of the cone, even one the rewriting left out (its
+	 * probability is part of the tree). */
+	out_s(&w, "  </define-fault-tree>\n  <model-data>\n");
 	for (uint32_t ev = 0; ev < fo_ft_event_count(ft); ev++) {
 		uint32_t v = fo_ft_event_node(ft, ev);
 		if (!w.in_cone[v])
@@ -569,13 +848,13 @@ int fo_openpsa_write(FILE *f, const fo_ft *ft)
 		double p = fo_ft_event_p(ft, ev);
 		const char *orig = fo_ft_node_name(ft, v);
 		int labelled = orig && *orig && strcmp(orig, w.names[v]);
-		fputs("    <define-basic-event name=\"", f);
-		put_text(f, w.names[v], 1);
+		out_s(&w, "    <define-basic-event name=\"");
+		put_text(&w, w.names[v], 1);
 		if (p < 0 && !labelled) {
-			fputs("\"/>\n", f); /* defined, probability unknown */
+			out_s(&w, "\"/>\n"); /* defined, probability unknown */
 			continue;
 		}
-		fputs("\">\n", f);
+		out_s(&w, "\">\n");
 		put_label(&w, v, 3);
 		if (p >= 0) {
 			/* The shortest of %.15g, %.16g, %.17g that reads back the
@@ -586,11 +865,11 @@ int fo_openpsa_write(FILE *f, const fo_ft *ft)
 				if (strtod(num, NULL) == p)
 					break;
 			}
-			fprintf(f, "      <float value=\"%s\"/>\n", num);
+			out_f(&w, "      <float value=\"%s\"/>\n", num);
 		}
-		fputs("    </define-basic-event>\n", f);
+		out_s(&w, "    </define-basic-event>\n");
 	}
-	fputs("  </model-data>\n</opsa-mef>\n", f);
+	out_s(&w, "  </model-data>\n</opsa-mef>\n");
 	err = ferror(f) ? FO_EIO : FO_OK;
 done:
 	if (w.names)
@@ -603,6 +882,11 @@ done:
 	free(w.in_cone);
 	free(w.refs);
 	free(w.inl);
+	free(w.efrom);
+	free(w.eto);
+	free(w.reach);
+	free(w.stamp);
+	free(w.slot);
 	fo_imp__strtab_free(&w.used);
 	free(top_name);
 	free(tree);

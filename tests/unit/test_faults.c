@@ -42,6 +42,7 @@
 #include "graphs/fo_sha256.h"
 #include "graphs/fo_snapshot.h"
 #include "importers/fo_inventory.h"
+#include "importers/fo_openpsa.h"
 #include "reports/fo_batchreport.h"
 #include "reports/fo_map.h"
 #include "reports/fo_render.h"
@@ -942,6 +943,68 @@ static void hooks_work(void **state)
 	assert_int_equal(fm_live_blocks(), blocks);
 }
 
+/* ---------------------------------------------------------------- openpsa */
+
+/* Open-PSA MEF trees read and written again: every construct of the
+ * reader (constructs.xml: nested formulas, constants, <event>, labels) and
+ * the writer's rewriting of repeated arguments (repeats.xml: ATLEAST
+ * expanded, XOR pairs cancelled); the output must be the reference's
+ * bytes. */
+typedef struct openpsa_ctx {
+	memout out;
+	char ref[sizeof ((memout *)0)->buf];
+	long ref_len;
+} openpsa_ctx;
+
+static void openpsa_prep(op *o)
+{
+	openpsa_ctx *c = o->ctx;
+	mo_open(&c->out);
+}
+
+static int openpsa_run(op *o)
+{
+	openpsa_ctx *c = o->ctx;
+	fo_diag *d = NULL;
+	fo_ft *ft = NULL;
+	static const char *const files[] = { "tests/importers/openpsa/constructs.xml",
+					     "tests/importers/openpsa/repeats.xml" };
+	int err = fo_diag_new(&d, 0);
+	for (size_t i = 0; i < 2 && err == FO_OK; i++) {
+		err = fo_openpsa_read(files[i], d, &ft);
+		if (err == FO_OK)
+			err = fo_openpsa_write(c->out.fp, ft);
+		fo_ft_free(ft);
+		ft = NULL;
+	}
+	fo_diag_free(d);
+	return err;
+}
+
+static void openpsa_settle(op *o, int err, int reference)
+{
+	openpsa_ctx *c = o->ctx;
+	mo_close(&c->out);
+	if (err != FO_OK)
+		return; /* the caller discards a failed writer's partial output */
+	if (reference) {
+		memcpy(c->ref, c->out.buf, (size_t)c->out.len);
+		c->ref_len = c->out.len;
+	} else {
+		same_output("openpsa", c->ref, c->ref_len, &c->out);
+	}
+}
+
+static void openpsa_read_write(void **state)
+{
+	(void)state;
+	if (skip_reason())
+		skip();
+	static openpsa_ctx c;
+	op o = { "openpsa read+write", openpsa_prep, openpsa_run, openpsa_settle, &c };
+	assert_true(inject(&o) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -956,6 +1019,7 @@ int main(void)
 		cmocka_unit_test(snapshot_save),
 		cmocka_unit_test(snapshot_report),
 		cmocka_unit_test(snapshot_load),
+		cmocka_unit_test(openpsa_read_write),
 	};
 	/* FAULTS=PATTERN runs only the matching tests (cmocka's filter). */
 	if (getenv("FAULTS"))
