@@ -505,12 +505,15 @@ static int node_attr(const char *name)
 enum { FD_P, FD_MTBF, FD_MTTR, FD_COUNT };
 static const char *const fd_names[FD_COUNT] = { "p", "mtbf", "mttr" };
 
+/* Which of fd_names `name` is, or FD_COUNT. Called for every attribute of
+ * every node: the first byte rules out almost all of them. */
 static int fd_attr(const char *name)
 {
-	for (int i = 0; i < FD_COUNT; i++)
-		if (strcmp(name, fd_names[i]) == 0)
-			return i;
-	return FD_COUNT;
+	if (name[0] == 'p')
+		return name[1] ? FD_COUNT : FD_P;
+	if (name[0] != 'm' || name[1] != 't')
+		return FD_COUNT;
+	return !strcmp(name, "mtbf") ? FD_MTBF : !strcmp(name, "mttr") ? FD_MTTR : FD_COUNT;
 }
 
 /* Checks one element's p, mtbf and mttr (v[i] NULL: absent), reporting
@@ -636,7 +639,7 @@ static fdefault *find_default(loader *l, const char *kind)
  * none. O(log defaults). */
 static int apply_default(loader *l, uint32_t node, const char *kind, int own)
 {
-	fdefault *d = *kind ? find_default(l, canonical_kind(kind)) : NULL;
+	fdefault *d = l->ndefs && *kind ? find_default(l, canonical_kind(kind)) : NULL;
 	int err;
 	if (!d)
 		return FO_OK;

@@ -49,7 +49,7 @@ struct fo_batchreport {
 	size_t nfates, fcap, nkey; /* nkey: fates with nkey > 0 */
 	fo_sbuf b; /* scratch */
 	const fo_riskreport_avail *avail; /* borrowed: fo_batchreport_set_availability */
-	size_t navail, avail_top;
+	size_t navail, avail_top, avail_apps;
 };
 
 /* ------------------------------------------------------------ escaping */
@@ -1493,13 +1493,14 @@ static void spof_section(const fo_batchreport *r, const doc *d, const fo_spofrep
 }
 
 void fo_batchreport_set_availability(fo_batchreport *r, const fo_riskreport_avail *a, size_t n,
-				     size_t top)
+				     size_t top, size_t apps)
 {
 	if (!r)
 		return;
 	r->avail = a;
 	r->navail = a ? n : 0;
 	r->avail_top = top;
+	r->avail_apps = apps;
 }
 
 /* "0.001234" as the text outputs print probabilities (4 digits). */
@@ -1523,6 +1524,10 @@ static void avail_section(const fo_batchreport *r, const doc *d)
 			      "independently with the inventory's failure data; the nodes to harden "
 			      "first (by Fussell-Vesely: the share of the downtime they take part in; "
 			      "the first %zu).", r->avail_top);
+	if (r->navail < r->avail_apps)
+		fo_sbuf__printf(d->b, " The first %zu of %zu apps, as the single points of failure "
+				      "list them; fallout availability computes every one.",
+				r->navail, r->avail_apps);
 	fo_sbuf__puts(d->b, d->md ? "\n\n" : "</p>\n");
 	d_table(d, NULL, "App|Tier|P(down)|Nines|Minutes down per year|Harden first", ".nnnn.");
 	for (size_t i = 0; i < r->navail; i++) {

@@ -73,10 +73,12 @@ int fo_batchreport_add(fo_batchreport *r, fo_engine *e, const char *name, const 
  * "Availability" after the single points of failure: per app P(down),
  * nines, minutes down per year and the first `top` nodes to harden (the
  * entries' importance already ranked: fo_riskreport_rank_importance). An
- * entry with missing > 0 says that failure data is missing. Not called (or
- * n = 0): no section, as for an inventory without failure data. */
+ * entry with missing > 0 says that failure data is missing. apps: the apps
+ * of the inventory (n < apps: the section says that only the first n are
+ * shown). Not called (or n = 0): no section, as for an inventory without
+ * failure data. */
 void fo_batchreport_set_availability(fo_batchreport *r, const fo_riskreport_avail *a, size_t n,
-				     size_t top);
+				     size_t top, size_t apps);
 
 /* Writes the whole HTML page to html and the Markdown to md (either may be
  * NULL; not closed): header, summary, the scenarios added, then the single

@@ -40,6 +40,7 @@ typedef struct fo_spofreport {
 	uint32_t **pairs;
 	size_t *npairs;
 	size_t pairs_apps;         /* apps they were computed for */
+	size_t pairs_eligible;     /* apps they would be computed for without a limit */
 } fo_spofreport;
 
 /* Selects the apps (app = FO_NONE for all, else that app only) and the
@@ -54,11 +55,16 @@ void fo_spofreport_dispose(fo_spofreport *r);
 /* Computes the order-2 failure sets (reports/fo_riskreport.h,
  * fo_riskreport_pairs: two nodes whose joint failure takes the app down,
  * neither alone) of the selected apps of tier 1, or of every selected app
- * when `all` (spof --app). The writers then print them: text a section
- * "Pairs of tier-1 apps" (at most 10 per app, the count of the rest), JSON
- * a "pairs" member with every pair. Returns FO_OK, FO_ENOMEM, FO_ELIMIT.
- * Cost: one fault tree and one ZBDD bounded to order 2 per app. */
-int fo_spofreport_pairs(fo_spofreport *r, int all);
+ * when `all` (spof --app): of the first max_apps of them in the report's
+ * order (0: every one), since each costs a decision diagram (a million-node
+ * inventory has tens of thousands of tier-1 apps). The writers then print
+ * them: text a section "Pairs" (at most 10 per app, the count of the rest,
+ * and how many apps were left out), JSON members "pairs" (every pair) and
+ * "pairs_apps". Returns FO_OK, FO_ENOMEM, FO_ELIMIT. */
+int fo_spofreport_pairs(fo_spofreport *r, int all, size_t max_apps);
+
+/* Apps whose pairs fo_spofreport_pairs computes by default. */
+#define FO_SPOFREPORT_PAIR_APPS 10
 
 /* Writes r to fp (not closed) in fmt: TEXT and JSON include the shared-fate
  * groups, CSV has the SPOF and ranking records. Returns FO_OK, FO_EINVAL,

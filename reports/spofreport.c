@@ -180,6 +180,9 @@ static void write_pairs_text(FILE *fp, const fo_spofreport *w)
 	if (!w->pairs || !w->pairs_apps)
 		return;
 	fputs("\nPairs: two nodes whose joint failure takes the app down, neither alone\n", fp);
+	if (w->pairs_apps < w->pairs_eligible)
+		fprintf(fp, "  (of the first %zu of %zu tier-1 apps; spof --pair-apps 0 computes "
+			    "every one)\n", w->pairs_apps, w->pairs_eligible);
 	for (size_t i = 0; i < w->napps; i++) {
 		if (!w->pairs[i] && !w->npairs[i])
 			continue;
@@ -223,10 +226,11 @@ static void write_pairs_json(FILE *fp, const fo_spofreport *w)
 		}
 		fputs("]}", fp);
 	}
-	fputs(first ? "]\n}\n" : "\n  ]\n}\n", fp);
+	fprintf(fp, "%s],\n  \"pairs_apps\": {\"computed\": %zu, \"eligible\": %zu}\n}\n",
+		first ? "" : "\n  ", w->pairs_apps, w->pairs_eligible);
 }
 
-int fo_spofreport_pairs(fo_spofreport *r, int all)
+int fo_spofreport_pairs(fo_spofreport *r, int all, size_t max_apps)
 {
 	int err = FO_OK;
 	if (!r || !r->g)
@@ -237,8 +241,12 @@ int fo_spofreport_pairs(fo_spofreport *r, int all)
 		if (!r->pairs || !r->npairs)
 			return FO_ENOMEM;
 	}
+	r->pairs_eligible = 0;
 	for (size_t i = 0; i < r->napps; i++) {
-		if (r->pairs[i] || (!all && fo_graph_node_tier(r->g, r->apps[i]) != 1))
+		if (!all && fo_graph_node_tier(r->g, r->apps[i]) != 1)
+			continue;
+		r->pairs_eligible++;
+		if (r->pairs[i] || (max_apps && r->pairs_apps >= max_apps))
 			continue;
 		if ((err = fo_riskreport_pairs(r->g, r->apps[i], 0, &r->pairs[i], &r->npairs[i],
 					       NULL)) < 0)
@@ -392,7 +400,7 @@ void fo_spofreport_dispose(fo_spofreport *r)
 	free(r->npairs);
 	r->pairs = NULL;
 	r->npairs = NULL;
-	r->pairs_apps = 0;
+	r->pairs_apps = r->pairs_eligible = 0;
 	free(r->apps);
 	free(r->rows);
 	r->apps = NULL;

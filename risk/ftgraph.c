@@ -90,7 +90,12 @@ typedef struct ctx {
 	term_store t;
 
 	/* The cone: local variables 0..nl-1, in order of discovery. */
-	uint32_t *local; /* per global variable: its local number or FO_NONE */
+	/* Global variable -> local number: a hash map (open addressing; key
+	 * v + 1, 0 empty), so that a small cone costs nothing for the size of
+	 * the graph. */
+	uint64_t *lkey;
+	uint32_t *lval;
+	size_t lcap;
 	u32vec gvar;     /* per local: its global variable */
 	/* Per local variable: has an event; its clauses
 	 * [cl_off[x], cl_off[x+1]); clause c: k = cl_k[c], members (local)
@@ -209,8 +214,9 @@ static int term_get(ctx *c, uint8_t op, uint32_t k, const uint32_t *a, size_t n,
 			return FO_OK;
 		}
 	if (t->n >= TERMS_MAX) {
-		fo_diag_add(c->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
-			    "the fault tree would have more than %u gates", (unsigned)TERMS_MAX);
+		if (c->diag)
+			fo_diag_add(c->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+				    "the fault tree would have more than %u gates", (unsigned)TERMS_MAX);
 		return FO_ELIMIT;
 	}
 	if (t->n + 1 >= t->cap) {
@@ -273,6 +279,46 @@ static void terms_free(term_store *t)
 	free(t->slot);
 }
 
+/* Whether sorted term list l[0..n) holds x. O(log n). */
+static int holds(const uint32_t *l, size_t n, uint32_t x)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l[mid] == x)
+			return 1;
+		if (l[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Absorption one level deep: a | (a & x) = a, a & (a | x) = a. Drops from
+ * the arguments a[0..n) of an OR (an AND) every AND (OR) argument that
+ * holds another of them; returns the new count. It removes the events that
+ * a node's direct dependency makes irrelevant through a redundancy group
+ * (requires a, and 1 of {a, x}: x cannot matter). The arguments of every
+ * gate are sorted. O(n^2 log n) for n arguments, usually a handful. */
+static size_t absorb(const term_store *t, uint8_t op, uint32_t *a, size_t n)
+{
+	uint8_t inner = op == FO_FT_OR ? FO_FT_AND : FO_FT_OR;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		int drop = 0;
+		if (t->op[a[i]] == inner) {
+			const uint32_t *l = t->args + t->off[a[i]];
+			size_t nl = t->off[a[i] + 1] - t->off[a[i]];
+			for (size_t j = 0; j < n && !drop; j++)
+				drop = j != i && holds(l, nl, a[j]);
+		}
+		if (!drop)
+			a[m++] = a[i];
+	}
+	return m;
+}
+
 /* "At least k of a[0..n)", folded: constants removed (a true argument
  * lowers k), k <= 0 is true, k > n false, one argument is itself, k = 1 an
  * OR, k = n an AND (both without repeated arguments). a is reordered. */
@@ -310,6 +356,7 @@ static int mk_atleast(ctx *c, uint32_t k, uint32_t *a, size_t n, uint32_t *out)
 				a[m++] = a[i];
 		n = m;
 		k = 0;
+		n = absorb(&c->t, op, a, n);
 	}
 	if (n == 1) {
 		*out = a[0];
@@ -320,22 +367,47 @@ static int mk_atleast(ctx *c, uint32_t k, uint32_t *a, size_t n, uint32_t *out)
 
 /* ---------------------------------------------------------------- cone */
 
-static uint32_t gvar_count(const ctx *c)
-{
-	return c->ev == FO_FTG_DOWN ? c->gv.nodes : c->gv.nodes * K__COUNT;
-}
-
 /* The local number of global variable v, numbering it (and queueing it) on
  * first sight. */
 static int local_of(ctx *c, uint32_t v, uint32_t *out)
 {
 	int err;
-	if (c->local[v] == FO_NONE) {
-		if ((err = vec_push(&c->gvar, v)) < 0)
-			return err;
-		c->local[v] = (uint32_t)(c->gvar.n - 1);
+	if ((c->gvar.n + 1) * 2 > c->lcap) {
+		size_t cap = c->lcap ? c->lcap * 2 : 1024;
+		uint64_t *k = calloc(cap, sizeof *k);
+		uint32_t *val = malloc(cap * sizeof *val);
+		if (!k || !val) {
+			free(k);
+			free(val);
+			return FO_ENOMEM;
+		}
+		for (size_t i = 0; i < c->lcap; i++) {
+			if (!c->lkey[i])
+				continue;
+			size_t j = fin(c->lkey[i]) & (cap - 1);
+			while (k[j])
+				j = (j + 1) & (cap - 1);
+			k[j] = c->lkey[i];
+			val[j] = c->lval[i];
+		}
+		free(c->lkey);
+		free(c->lval);
+		c->lkey = k;
+		c->lval = val;
+		c->lcap = cap;
 	}
-	*out = c->local[v];
+	uint64_t key = (uint64_t)v + 1;
+	size_t i = fin(key) & (c->lcap - 1);
+	for (; c->lkey[i]; i = (i + 1) & (c->lcap - 1))
+		if (c->lkey[i] == key) {
+			*out = c->lval[i];
+			return FO_OK;
+		}
+	if ((err = vec_push(&c->gvar, v)) < 0)
+		return err;
+	c->lkey[i] = key;
+	c->lval[i] = (uint32_t)(c->gvar.n - 1);
+	*out = c->lval[i];
 	return FO_OK;
 }
 
@@ -587,7 +659,8 @@ static int over_budget(ctx *c, uint32_t x)
 	uint32_t s = c->scc[x];
 	uint32_t size = c->scc_start.v[s + 1] - c->scc_start.v[s];
 	uint32_t node = event_term_node(c, x);
-	fo_diag_add(c->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+	if (c->diag)
+		fo_diag_add(c->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
 		    "the dependency cycle through '%s' (%u %s) is too entangled to translate into a "
 		    "fault tree exactly: unfolding it took more than %zu steps (docs/risk.md, "
 		    "\"Translating an inventory into a fault tree\")",
@@ -977,7 +1050,7 @@ int fo_ftgraph_build(const fo_graph *g, uint32_t app, const fo_ftg_opts *opts, f
 {
 	ctx c;
 	fo_ft *ft = NULL;
-	uint32_t nv, top;
+	uint32_t top;
 	int err;
 	if (!out)
 		return FO_EINVAL;
@@ -990,17 +1063,13 @@ int fo_ftgraph_build(const fo_graph *g, uint32_t app, const fo_ftg_opts *opts, f
 	c.diag = diag;
 	c.ev = opts ? opts->event : FO_FTG_DOWN;
 	fo_graph_view_get(g, &c.gv);
-	nv = gvar_count(&c);
-	if (c.ev == FO_FTG_LOST && nv / K__COUNT != c.gv.nodes) {
-		fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL, "too many nodes for --event lost");
+	/* a LOST variable is node * 4 + kind, in 32 bits */
+	if (c.ev == FO_FTG_LOST && c.gv.nodes > UINT32_MAX / K__COUNT) {
+		if (diag)
+			fo_diag_add(diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
+				    "too many nodes to translate needing lost data (%u)", (unsigned)c.gv.nodes);
 		return FO_ELIMIT;
 	}
-	c.local = malloc((size_t)nv * sizeof *c.local);
-	if (!c.local) {
-		err = FO_ENOMEM;
-		goto done;
-	}
-	memset(c.local, 0xff, (size_t)nv * sizeof *c.local);
 	top = c.ev == FO_FTG_DOWN ? app : app * K__COUNT + K_NL;
 	if ((err = build_cone(&c, top)) < 0)
 		goto done;
@@ -1024,7 +1093,8 @@ int fo_ftgraph_build(const fo_graph *g, uint32_t app, const fo_ftg_opts *opts, f
 	ft = NULL;
 done:
 	fo_ft_free(ft);
-	free(c.local);
+	free(c.lkey);
+	free(c.lval);
 	free(c.scc);
 	free(c.memo);
 	free(c.stamp);

@@ -454,6 +454,20 @@ static void cycles(void **state)
 	assert_int_equal(top_with(&h, "x"), 0);
 	rm(&h);
 
+	/* absorption: the app needs a, and 1 of {a, x}: a & (a | x) is a in
+	 * the down world (a | (a & x)), so x cannot matter and gets no event;
+	 * in a gate further down, the absorption is not seen and the node
+	 * keeps an event that is in no cut set (docs/risk.md, "What may
+	 * remain"): here y (a | x | (a & y)) */
+	h = mk("N app app\napp > a\napp > 1: a x\n", "app", FO_FTG_DOWN);
+	events_are(&h, "app a");
+	rm(&h);
+	h = mk("N app app\napp > 2: a x\nx > 1: a y\n", "app", FO_FTG_DOWN);
+	events_are(&h, "app a x y");
+	assert_int_equal(top_with(&h, "y"), 0);
+	assert_int_equal(top_with(&h, "a"), 1);
+	rm(&h);
+
 	/* a self-dependency and a 2-of-3 quorum whose members need each
 	 * other */
 	h = mk("N app app\napp > q\nq > 2: m1 m2 m3\nm1 > m2\nm2 > m3\nm3 > m1\nm1 > m1\n", "app",
@@ -609,6 +623,9 @@ static void entangled_cycle_limit(void **state)
 	const char *msg = fo_diag_get(d, 0)->msg;
 	assert_non_null(strstr(msg, "the dependency cycle through 'n"));
 	assert_non_null(strstr(msg, "(40 nodes) is too entangled to translate into a fault tree exactly"));
+	/* without a diag: the same status, nothing said */
+	assert_int_equal(fo_ftgraph_build(g, fx_id(g, "app"), NULL, &ft, NULL), FO_ELIMIT);
+	assert_null(ft);
 	fo_diag_free(d);
 	fo_graph_free(g);
 }
@@ -1249,6 +1266,61 @@ static void risk_order3_larger(void **state)
 	}
 }
 
+/* The migration sample through the whole chain (inventory -> tree -> cut
+ * sets): before, every node of pay-app's cone is a single point of failure
+ * and no pair adds anything; after, the shared water loop is one of the
+ * few single points left, and the zones make pairs (one from each zone). */
+static int find_single(void *arg, const uint32_t *events, uint32_t order, double p)
+{
+	const void **a = arg;
+	const fo_ft *ft = a[0];
+	(void)p;
+	if (order == 1 && strcmp(fo_ft_event_name(ft, events[0]), a[1]) == 0)
+		a[2] = "found";
+	return 0;
+}
+
+static void migration_sample(void **state)
+{
+	(void)state;
+	static const char *const files[] = { "samples/migration/before.xml", "samples/migration/after.xml" };
+	for (int i = 0; i < 2; i++) {
+		fo_graph *g = NULL;
+		fo_diag *d = NULL;
+		fo_risk *r = NULL;
+		fo_cutsets *cs = NULL;
+		fo_risk_opts o = { .max_order = 2 };
+		uint32_t app;
+		assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+		assert_int_equal(fo_inventory_load(&g, files[i], NULL, d), FO_OK);
+		assert_int_equal(fo_graph_lookup(g, "pay-app", &app), FO_OK);
+		fo_ft *ft = build(g, app, FO_FTG_DOWN);
+		assert_int_equal(fo_risk_new(&r, ft, &o, d), FO_OK);
+		assert_int_equal(fo_risk_cutsets(r, &cs), FO_OK);
+		if (i == 0) {
+			/* one zone: every event is a single point */
+			char n[16];
+			snprintf(n, sizeof n, "%u", fo_ft_event_count(ft));
+			assert_string_equal(fo_cutsets_order_count(cs, 1), n);
+			assert_string_equal(fo_cutsets_order_count(cs, 2), "0");
+		} else {
+			const void *arg[3] = { ft, "gz-water-loop", NULL };
+			assert_int_equal(fo_cutsets_list(cs, FO_CUTSETS_BY_ORDER, 0, find_single, arg), FO_OK);
+			assert_non_null(arg[2]);
+			assert_true(fo_cutsets_count_f(cs) > 0);
+			assert_string_not_equal(fo_cutsets_order_count(cs, 2), "0");
+			const void *zone[3] = { ft, "gz-3", NULL };
+			assert_int_equal(fo_cutsets_list(cs, FO_CUTSETS_BY_ORDER, 0, find_single, zone), FO_OK);
+			assert_null(zone[2]);
+		}
+		fo_cutsets_free(cs);
+		fo_risk_free(r);
+		fo_ft_free(ft);
+		fo_graph_free(g);
+		fo_diag_free(d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1270,6 +1342,7 @@ int main(void)
 		cmocka_unit_test(failure_data_foreign_props),
 		cmocka_unit_test(risk_vs_brute_force),
 		cmocka_unit_test(risk_order3_larger),
+		cmocka_unit_test(migration_sample),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
