@@ -6,7 +6,7 @@
 #   sh bench/risk.sh --fallout BIN --trees DIR --out FILE [--scram BIN]
 #                    [--raw DIR] [--cpu-limit S] [--mem-gb G] [--reuse-scram]
 #                    [--reuse-fallout] [--notes FILE] [--bounded "TREE:K..."]
-#                    [--scram-only]
+#                    [--scram-only] [--no-run-scram] [--no-run-fallout]
 #                    [--gen XML [--db DB] [--app ID]] [--no-trees] [TREE...]
 #
 # Per tree (all of DIR's *.xml, or the TREEs named), four runs, one at a
@@ -31,7 +31,9 @@
 # version and the limits are the same (SCRAM's side takes hours);
 # --reuse-fallout the same for fallout's (same binary, tree, arguments and
 # limits): both together rewrite FILE from the raw results alone.
-# --scram-only makes SCRAM's runs and stops (to fill --raw ahead).
+# --scram-only makes SCRAM's runs and stops (to fill --raw ahead);
+# --no-run-scram and --no-run-fallout make no new run of that tool (what is
+# not in --raw, with the reuse options, is "not run").
 #
 # With --gen XML (and --db DB, its snapshot, made when missing): order <= 2
 # sets and exact availability of the tier-1 app --app (default app-t1-2) of
@@ -44,7 +46,7 @@
 set -eu
 
 fallout= scram=scram trees= out= raw=build/bench/risk limit=600 memgb=8 reuse=0
-notes=bench/risk-notes.md gen= db= app=app-t1-2 bounded= scram_only=0 no_trees=0 reuse_fallout=0
+notes=bench/risk-notes.md gen= db= app=app-t1-2 bounded= scram_only=0 no_trees=0 reuse_fallout=0 run_scram=1 run_fallout=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--fallout) fallout=$2; shift 2 ;;
@@ -62,6 +64,8 @@ while [ $# -gt 0 ]; do
 	--bounded) bounded=$2; shift 2 ;;
 	--scram-only) scram_only=1; shift ;;
 	--reuse-fallout) reuse_fallout=1; shift ;;
+	--no-run-scram) run_scram=0; shift ;;
+	--no-run-fallout) run_fallout=0; shift ;;
 	--no-trees) no_trees=1; shift ;;
 	--) shift; break ;;
 	-*) echo "risk.sh: unknown argument $1" >&2; exit 2 ;;
@@ -156,6 +160,10 @@ scram_run() {
 	if [ $reuse -eq 1 ] && [ -s "$sp.time" ] && [ "$(cat "$sp.stamp" 2>/dev/null)" = "$stamp" ]; then
 		return 0
 	fi
+	if [ $run_scram -eq 0 ]; then
+		rm -f "$sp.time"
+		return 0
+	fi
 	case $2 in
 	mcs) measure "$sp" "sed '/<sum-of-products/q'" "$scram" --bdd --probability false \
 		--limit-order "${5:-$4}" --cut-off 0 "$3" ;;
@@ -184,6 +192,10 @@ fo_run() {
 	shift 2
 	stamp="$fallout_sum; $(sha256sum <"$ft" | cut -c1-64); $*; cpu $limit s; ${memgb} GiB"
 	if [ $reuse_fallout -eq 1 ] && [ -s "$fp.time" ] && [ "$(cat "$fp.stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	if [ $run_fallout -eq 0 ]; then
+		rm -f "$fp.time"
 		return 0
 	fi
 	measure "$fp" cat "$fallout" "$@"
@@ -361,7 +373,7 @@ function unit(x) { return 10 ^ (floor(log(x) / log(10) + 1e-9) - 5) }
 function eq6(x, r) { x += 0; r += 0; if (r == 0) return x == 0
 	return (x - r <= 0.5 * unit(r) * (1 + 1e-9)) && (r - x <= 0.5 * unit(r) * (1 + 1e-9)) }
 function eq3(x, r) { x += 0; r += 0; return (x - r <= 0.5 * unit(r) * 1000 * (1 + 1e-9)) && (r - x <= 0.5 * unit(r) * 1000 * (1 + 1e-9)) }
-function why(st) { return st == "timeout" ? "over " limit " s" : st == "stopped" ? "stopped by hand" : st == "memory" ? "out of memory (" memgb " GiB)" : st }
+function why(st) { return st == "timeout" ? "over " limit " s" : st == "stopped" ? "stopped by hand" : st == "not-run" ? "not run" : st == "memory" ? "out of memory (" memgb " GiB)" : st }
 function val(v, st, kind) { if (st != "ok") return "*" why(st) "*"; return kind == "mcs" ? grp(v) : sprintf("%.6g", v) }
 # the same, saying which time limit stopped a run: CPU, or wall time (the
 # wall-time net, or runs made with a wall-time limit only)
