@@ -30,6 +30,7 @@ max_len() {
 	snapshot) echo 65536 ;;
 	archimate) echo 65536 ;;
 	graphml) echo 32768 ;;
+	openpsa) echo 16384 ;;
 	cmdb) echo 8192 ;;
 	k8s) echo 32768 ;;
 	terraform) echo 65536 ;;
