@@ -740,6 +740,11 @@ static int run_deep(fo_risk *r, int (*fn)(fo_risk *))
 	struct deep_call c = {r, fn, FO_ENOMEM};
 	if (r->deep)
 		return fn(r); /* already on the large stack */
+	/* The recursions go at most about four times the levels deep (a
+	 * minsol over a without over two paths): small cones
+	 * stay on the caller's stack (no thread to make). */
+	if (4 * (uint64_t)r->nlevels + 64 < FO_DD_MAX_DEPTH)
+		return call_with_depth(&c, 0);
 	pthread_attr_t at;
 	pthread_t th;
 	if (pthread_attr_init(&at) == 0) {
