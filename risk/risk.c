@@ -371,6 +371,22 @@ done:
 	free(leave);
 	free(dmin);
 	free(dmax);
+	if (err) {
+		/* Back to the state of fo_risk_new: a later call starts over. */
+		uint32_t **arrs[] = {&r->level_of_event, &r->event_of_level, &r->post, &r->mod_of_node,
+				     &r->encl, &r->mod_gate, &r->mod_level, &r->mod_parent};
+		for (size_t i = 0; i < sizeof arrs / sizeof *arrs; i++) {
+			free(*arrs[i]);
+			*arrs[i] = NULL;
+		}
+		free(r->mod_bdd);
+		free(r->p_of_level);
+		free(r->tsize);
+		r->mod_bdd = NULL;
+		r->p_of_level = NULL;
+		r->tsize = NULL;
+		r->nlevels = r->nevents = r->npost = r->nmods = 0;
+	}
 	return err;
 }
 
@@ -487,12 +503,12 @@ static int new_manager(fo_risk *r, int variant, size_t budget)
 	int err = assign_levels(r, variant);
 	if (err)
 		return err;
-	if (fo_dd_new(&r->dd, r->nlevels ? r->nlevels : 1, r->opts.mem_limit) != FO_OK) {
-		if (r->diag)
+	if ((err = fo_dd_new(&r->dd, r->nlevels ? r->nlevels : 1, r->opts.mem_limit)) != FO_OK) {
+		if (err == FO_ELIMIT && r->diag)
 			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
 				    "the memory limit of %zu bytes is too small for the decision diagrams",
 				    r->opts.mem_limit);
-		return FO_ELIMIT;
+		return err;
 	}
 	fo_dd_set_budget(r->dd, budget);
 	fo_dd_set_max_depth(r->dd, r->deep ? DEEP_DEPTH : FO_DD_MAX_DEPTH);
