@@ -16,6 +16,7 @@
 #include "../importers/fo_inventory.h"
 #include "../importers/fo_mapfile.h"
 #include "../importers/fo_model.h"
+#include "../graphs/fo_ft.h"
 
 /* Exit statuses, documented in README.md and every --help. */
 enum {
@@ -337,6 +338,55 @@ int cmd_session_run(cmd_session *s, const char *prog, const cmd_inputs *in,
 		    size_t ndestroy);
 void cmd_session_dispose(cmd_session *s);
 
+/* ------------------------------------------------------------ fault trees
+ * What cutsets, availability and export share (cli/cmd_risk.c): a fault
+ * tree from an inventory's app (risk/fo_ftgraph.h) or from an Open-PSA MEF
+ * file (importers/fo_openpsa.h), docs/risk.md "Commands". */
+
+/* The input options of those commands: CMD_INPUT_OPTS with openpsa among
+ * the --from words. */
+#define CMD_RISK_INPUT_OPTS(off)                                                                  \
+	CMD_STRING("from", 0, "FMT", (off) + offsetof(cmd_inputs, from),                          \
+		   "read every INVENTORY as FMT: fallout, archimate, k8s,\n"                    \
+		   "terraform, graphml or cmdb; openpsa: one Open-PSA MEF fault tree, whose "     \
+		   "top is analysed (default: detected from each one's content)"),                \
+	CMD_STRING("map", 0, "FILE", (off) + offsetof(cmd_inputs, map),                           \
+		   "the mapping file (docs/mapping-format.md): kinds, tenants,\n"               \
+		   "placement, K of n, drops and same-as for imported objects"),                 \
+	CMD_FLAG("explain-import", 0, (off) + offsetof(cmd_inputs, explain),                      \
+		 "say on standard error what the import read, mapped,\n"                         \
+		 "folded and skipped, per source")
+
+/* The help's note on INVENTORY for those commands. */
+#define CMD_RISK_INPUTS_NOTE                                                           \
+	CMD_INPUTS_NOTE                                                                \
+	"An Open-PSA MEF file (root <opsa-mef>; docs/openpsa.md) is read as one fault\n" \
+	"tree instead: detected, or forced with --from openpsa (for standard input).\n"
+
+/* True when the inputs are one Open-PSA MEF tree: --from openpsa, or one
+ * regular file (not a snapshot) whose first 64 KiB fo_openpsa_sniff claims. */
+int cmd_risk_is_openpsa(const cmd_inputs *in);
+
+/* Reads the one MEF tree of in (--map, --explain-import and several inputs
+ * are usage errors); prints its located errors and "PROG: FILE: N errors;
+ * nothing was analysed". *out owned by the caller (fo_ft_free). Returns the
+ * exit status. */
+int cmd_risk_load_openpsa(fo_ft **out, const char *prog, const cmd_inputs *in);
+
+/* Looks --app ID up: an unknown id (with "did you mean") or a node that is
+ * not an app is a usage error, said. Returns the exit status. */
+int cmd_risk_app(const fo_graph *g, const char *prog, const char *id, uint32_t *out);
+
+/* Builds app's fault tree (event: 0 down, 1 lost). *out owned by the
+ * caller. Prints why on failure; returns the exit status. */
+int cmd_risk_app_tree(fo_ft **out, const char *prog, const fo_graph *g, uint32_t app, int lost);
+
+/* Checks that every event of ft's top cone has a probability: else says
+ * "no failure data for N nodes of WHAT: a, b, c, ... (p=, mtbf= and mttr=,
+ * or per-kind defaults: docs/inventory-format.md)" and returns EXIT_INPUT.
+ * O(tree). */
+int cmd_risk_need_p(const char *prog, const fo_ft *ft, int inventory);
+
 /* The subcommands: argv[0] is the subcommand's name; return an exit status. */
 int cmd_check(int argc, char **argv);
 int cmd_whatif(int argc, char **argv);
@@ -349,5 +399,8 @@ int cmd_gen(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_cutsets(int argc, char **argv);
+int cmd_availability(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

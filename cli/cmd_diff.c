@@ -18,11 +18,12 @@
 #include "../graphs/fo_error.h"
 #include "../importers/fo_scenarios.h"
 #include "../reports/fo_diffreport.h"
+#include "../reports/fo_riskreport.h"
 
 typedef struct diff_opts {
 	const char *paths[2], *output, *scenarios;
 	cmd_inputs in; /* --from and --explain-import for both (no operands) */
-	int fail_new_spof, fail_more_down;
+	int fail_new_spof, fail_more_down, fail_new_pair;
 	int format; /* index in formats */
 } diff_opts;
 
@@ -37,6 +38,8 @@ static const cmd_opt opts[] = {
 	CMD_CALL("fail-on", 0, "WHAT", opt_fail_on,
 		 "exit 1 when the after-state is worse (repeatable):\n"
 		 "new-spof   some app has a SPOF it did not have before\n"
+		 "new-pair   some app has a pair of nodes whose joint\n"
+		 "           failure takes it down and did not before\n"
 		 "more-down  in some scenario more apps are down after, or\n"
 		 "           some app's state is worse, in the order\n"
 		 "           up < at-risk < degraded < down (needs\n"
@@ -49,15 +52,17 @@ static const cmd_opt opts[] = {
 
 static int opt_fail_on(void *ctx, const char *prog, const char *val)
 {
-	static const char *const words[] = { "new-spof", "more-down", NULL };
+	static const char *const words[] = { "new-spof", "more-down", "new-pair", NULL };
 	diff_opts *o = ctx;
 	int i, status;
 	if ((status = cmd_choice(prog, "--fail-on", val, words, &i)) != EXIT_OK)
 		return status;
 	if (i == 0)
 		o->fail_new_spof = 1;
-	else
+	else if (i == 1)
 		o->fail_more_down = 1;
+	else
+		o->fail_new_pair = 1;
 	return EXIT_OK;
 }
 
@@ -194,6 +199,86 @@ static int run_scenario(fo_diffreport_scenario *out, fo_diffreport_change *chang
 	return FO_OK;
 }
 
+/* New pairs per app (--fail-on new-pair); the pair arrays owned. */
+typedef struct pair_diff {
+	fo_diffreport_pairs *apps;
+	size_t napps;
+} pair_diff;
+
+static void pair_diff_dispose(pair_diff *d)
+{
+	for (size_t i = 0; i < d->napps; i++)
+		free((void *)d->apps[i].pairs);
+	free(d->apps);
+	d->apps = NULL;
+	d->napps = 0;
+}
+
+static int cmp_u32_pair(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* For each app of `after` that is an app of `before` too: its pairs
+ * (order-2 failure sets) whose failure did not take it down before:
+ * neither node (of those that existed) a SPOF of `before`, and, when both
+ * existed, not a pair of `before` either. Only apps with such a pair are kept.
+ * Cost: two fault trees and ZBDDs bounded to order 2 per app. */
+static int pair_diff_compute(pair_diff *out, const fo_graph *before, const fo_spof *sb,
+			     const fo_graph *after)
+{
+	uint32_t na = fo_graph_node_count(after);
+	uint32_t *pa = NULL, *pb = NULL;
+	size_t npa = 0, npb = 0;
+	int err = FO_OK;
+	out->apps = calloc(na ? na : 1, sizeof *out->apps);
+	if (!out->apps)
+		return FO_ENOMEM;
+	for (uint32_t a = 0; a < na; a++) {
+		uint32_t b = match_app(before, after, a);
+		if (b == FO_NONE)
+			continue;
+		if ((err = fo_riskreport_pairs(after, a, 0, &pa, &npa, NULL)) < 0 ||
+		    (err = fo_riskreport_pairs(before, b, 0, &pb, &npb, NULL)) < 0)
+			goto done;
+		size_t kept = 0;
+		for (size_t i = 0; i < npa; i++) {
+			uint32_t x, y, k[2];
+			int hx = fo_graph_lookup(before, fo_graph_node_id(after, pa[2 * i]), &x) == FO_OK;
+			int hy = fo_graph_lookup(before, fo_graph_node_id(after, pa[2 * i + 1]), &y) == FO_OK;
+			/* Covered before: one of the two (that existed) took the
+			 * app down alone, or both were a pair. */
+			if ((hx && (x == b || fo_spof_in_fail_set(sb, b, x))) ||
+			    (hy && (y == b || fo_spof_in_fail_set(sb, b, y))))
+				continue;
+			if (hx && hy) {
+				k[0] = x < y ? x : y;
+				k[1] = x < y ? y : x;
+				if (npb && bsearch(k, pb, npb, 2 * sizeof *pb, cmp_u32_pair))
+					continue;
+			}
+			pa[2 * kept] = pa[2 * i];
+			pa[2 * kept + 1] = pa[2 * i + 1];
+			kept++;
+		}
+		free(pb);
+		pb = NULL;
+		if (kept) {
+			out->apps[out->napps++] = (fo_diffreport_pairs){ a, pa, kept };
+			pa = NULL;
+		}
+		free(pa);
+		pa = NULL;
+	}
+done:
+	free(pa);
+	free(pb);
+	return err;
+}
+
 /* Resolves the scenario file, read once, against one side; on failure says
  * which side. */
 static int bind_scenarios(fo_scenarios **out, const char *prog, const fo_scenarios *file,
@@ -230,6 +315,7 @@ int cmd_diff(int argc, char **argv)
 	fo_scenarios *sc[2] = { NULL, NULL }, *scf = NULL;
 	fo_diff d = { 0 };
 	spof_diff sd = { 0 };
+	pair_diff pd = { 0 };
 	fo_diffreport_scenario *rs = NULL;
 	fo_diffreport_change *changes = NULL;
 	fo_diffreport r = { 0 };
@@ -307,6 +393,14 @@ int cmd_diff(int argc, char **argv)
 	for (size_t i = 0; i < sd.napps; i++)
 		if (sd.apps[i].nintroduced)
 			r.new_spof = 1;
+	if (o.fail_new_pair) {
+		if ((err = pair_diff_compute(&pd, g[0], sp[0], g[1])) < 0)
+			goto fail;
+		r.pairs_checked = 1;
+		r.pairs = pd.apps;
+		r.npairs = pd.napps;
+		r.new_pair = pd.napps > 0;
+	}
 	if (scen_path) {
 		/* One read bound twice: same scenarios in the same order. */
 		size_t n = fo_scenarios_count(sc[1]), m = 0;
@@ -341,7 +435,8 @@ int cmd_diff(int argc, char **argv)
 	err = fo_diffreport_write(out.fp, &r, fmt);
 	status = cmd_out_close(&out, prog, err == FO_OK);
 	if (status == EXIT_OK && err == FO_OK &&
-	    ((fail_new_spof && r.new_spof) || (fail_more_down && r.more_down)))
+	    ((fail_new_spof && r.new_spof) || (fail_more_down && r.more_down) ||
+	     (o.fail_new_pair && r.new_pair)))
 		status = EXIT_FINDINGS;
 fail:
 	if (err < 0) {
@@ -356,6 +451,7 @@ done:
 	free(changes);
 	free(rs);
 	spof_diff_dispose(&sd);
+	pair_diff_dispose(&pd);
 	fo_diff_dispose(&d);
 	for (int i = 1; i >= 0; i--) {
 		fo_engine_free(e[i]);

@@ -31,7 +31,13 @@
 #include "../reports/fo_batchreport.h"
 #include "../reports/fo_render.h"
 #include "../reports/fo_report.h"
+#include "../reports/fo_riskreport.h"
 #include "../reports/fo_spofreport.h"
+
+/* Nodes to harden named per app in the availability section, and the apps
+ * it covers (each costs a BDD of the app's cone: docs/report.md). */
+#define REPORT_HARDEN 3
+#define REPORT_AVAIL_APPS 50
 
 typedef struct report_opts {
 	cmd_inputs in;
@@ -529,6 +535,7 @@ int cmd_report(int argc, char **argv)
 	fo_scenarios *sc = NULL;
 	fo_spof *spof = NULL;
 	fo_spofreport sr = { 0 };
+	fo_riskreport_apps avail = { 0 };
 	char stamp[32], *spof_doc = NULL, *db = NULL, *html_path = NULL, *md_path = NULL, *json_path = NULL,
 	     *csv_path = NULL;
 	size_t spof_len = 0, n = 0;
@@ -668,8 +675,13 @@ int cmd_report(int argc, char **argv)
 
 	if ((err = fo_spof_compute(&spof, c.g)) < 0 ||
 	    (err = fo_spofreport_select(&sr, c.g, spof, FO_NONE, NULL, top)) < 0 ||
+	    (err = fo_spofreport_pairs(&sr, 0, FO_SPOFREPORT_PAIR_APPS)) < 0 ||
+	    (err = fo_riskreport_apps_compute(&avail, c.g, sr.apps,
+					       sr.napps < REPORT_AVAIL_APPS ? sr.napps : REPORT_AVAIL_APPS,
+					       NULL)) < 0 ||
 	    (err = spof_json(&sr, &spof_doc, &spof_len)) < 0 ||
 	    (err = fo_batchreport_json_tail(c.json.fp, n, spof_doc, spof_len)) < 0 ||
+	    (fo_batchreport_set_availability(c.br, avail.a, avail.n, REPORT_HARDEN, sr.napps), 0) ||
 	    (err = fo_batchreport_finish(c.br, &sr, html.fp, md.fp)) < 0)
 		goto fail;
 
@@ -743,6 +755,7 @@ done:
 	fo_engine_free(c.e);
 	free(spof_doc);
 	fo_spofreport_dispose(&sr);
+	fo_riskreport_apps_dispose(&avail);
 	fo_spof_free(spof);
 	fo_scenarios_free(sc);
 	fo_graph_free(c.g);

@@ -16,7 +16,7 @@
 typedef struct spof_opts {
 	cmd_inputs in;
 	const char *output, *app, *kind;
-	unsigned long top;
+	unsigned long top, pair_apps;
 	int format; /* index in formats */
 } spof_opts;
 
@@ -29,6 +29,9 @@ static const cmd_opt opts[] = {
 		   "aliases such as cvm or ec2 count as vm); a word that is neither documented nor "
 		   "in INVENTORY is a usage error"),
 	CMD_COUNT("top", 0, "N", OFF(top), 0, "ranking rows (default 20; 0 = every node)"),
+	CMD_COUNT("pair-apps", 0, "N", OFF(pair_apps), 0, "the pairs (two nodes that take an app down "
+		  "together) of the first N tier-1 apps (default 10; 0: every one; each costs a "
+		  "decision diagram)"),
 	CMD_CHOICE("format", 0, "FMT", OFF(format), formats, "text (default), json or csv (docs/spof.md)"),
 	CMD_STRING("output", 'o', "FILE", OFF(output), "write to FILE instead of standard output"),
 	CMD_INPUT_OPTS(OFF(in)),
@@ -96,7 +99,7 @@ static int check_kind(const fo_graph *g, const char *prog, const char *kind)
 int cmd_spof(int argc, char **argv)
 {
 	const char *prog = spec.prog;
-	spof_opts o = { .top = 20 };
+	spof_opts o = { .top = 20, .pair_apps = FO_SPOFREPORT_PAIR_APPS };
 	static const fo_spofreport_format values[] = { FO_SPOFREPORT_TEXT, FO_SPOFREPORT_JSON,
 						       FO_SPOFREPORT_CSV };
 	int status = EXIT_OK, err = FO_OK;
@@ -138,7 +141,8 @@ int cmd_spof(int argc, char **argv)
 		goto done;
 	if ((err = fo_spof_compute(&s, g)) < 0)
 		goto fail;
-	if ((err = fo_spofreport_select(&w, g, s, app, kind, top)) < 0)
+	if ((err = fo_spofreport_select(&w, g, s, app, kind, top)) < 0 ||
+	    (err = fo_spofreport_pairs(&w, app != FO_NONE, (size_t)o.pair_apps)) < 0)
 		goto fail;
 	if ((status = cmd_out_open(&out, prog, out_path)) != EXIT_OK)
 		goto done;

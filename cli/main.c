@@ -17,10 +17,13 @@ static const struct {
 	{ "import", cmd_import, "store an inventory as a snapshot in an SQLite database" },
 	{ "db", cmd_db, "snapshots and stored reports of a database: list, rm" },
 	{ "spof", cmd_spof, "single points of failure, blast-radius ranking, shared fate" },
+	{ "cutsets", cmd_cutsets, "minimal sets of failures that take an app down, counted exactly" },
+	{ "availability", cmd_availability, "exact P(down) per app, nines, what to harden first" },
 	{ "report", cmd_report, "batch report of a scenario file: HTML, Markdown, JSON, CSV" },
 	{ "diff", cmd_diff, "what a migration changes: nodes, dependencies, SPOFs, scenarios" },
 	{ "serve", cmd_serve, "explore what-ifs in a browser: the explorer page and its JSON API" },
 	{ "convert", cmd_convert, "write inputs of any format as one inventory XML" },
+	{ "export", cmd_export, "write an app's fault tree as Open-PSA MEF (SCRAM reads it)" },
 	{ "gen", cmd_gen, "write a synthetic inventory of N nodes (benchmarks)" },
 };
 
@@ -34,8 +37,12 @@ static void usage(FILE *fp)
 	fprintf(fp, "Usage: fallout COMMAND [ARGS]...\n"
 		    "If this fails, what goes down? Blast radius of infrastructure failures.\n\n"
 		    "Commands:\n");
+	int w = 0;
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		if ((int)strlen(commands[i].name) > w)
+			w = (int)strlen(commands[i].name);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(fp, "  %-*s %s\n", w, commands[i].name, commands[i].summary);
 	fprintf(fp, "\nINVENTORY is a file in any format fallout reads: its inventory XML\n"
 		    "(docs/inventory-format.md), ArchiMate, Kubernetes, Terraform, GraphML or CMDB\n"
 		    "exports (docs/importers.md); or - for stdin, or a snapshot DB@LABEL (DB alone:\n"

@@ -119,6 +119,20 @@ int fo_inventory_read_model(fo_model *m, const char *path, const fo_inventory_op
  * allocation. O(n). */
 int fo_inventory_sniff(const char *head, size_t n);
 
+/* Failure data (docs/inventory-format.md, "Failure data"). A number is
+ * written [+-]?(D+(.D*)?|.D+)([eE][+-]?D+)? with D a decimal digit, blanks
+ * around it tolerated (the schema's xs:double without INF and NaN).
+ * fo_inventory_number: FO_OK and *out, or FO_EINPUT (not such a number, or
+ * beyond a double's range). O(strlen(s)). */
+int fo_inventory_number(const char *s, double *out);
+
+/* The probability that a node is down from the texts of its p, mtbf and
+ * mttr attributes (NULL: absent): p, else mttr / (mtbf + mttr); -1 when
+ * none is given, or when what is given is not valid failure data (the
+ * inventory reader refuses such a file; other sources may hold anything in
+ * properties of those names). O(length of the texts). */
+double fo_inventory_failure_p(const char *p, const char *mtbf, const char *mttr);
+
 /* The embedded XSD text (NUL-terminated), for `fallout check --print-schema`. */
 const char *fo_inventory_schema(void);
 

@@ -27,7 +27,11 @@
  * not an XML name without a colon, or is a reserved word of the format
  * (id, kind, name, in, tenant, tier) or starts with "xml", is written with
  * each bad character as '_', '_' in front when needed, and "_2", "_3", ...
- * appended where two keys of one node would be the same.
+ * appended where two keys of one node would be the same. Properties named
+ * p, mtbf and mttr are the node's failure data when they are valid as such
+ * (fo_inventory_failure_p), written as they are; otherwise (a source other
+ * than an inventory may name a property "p") they get a '_' in front, so
+ * that the output reads back, with no failure data, as the graph has.
  * Returns FO_OK, FO_EIO (a write failed: ferror(fp)), FO_EINVAL (NULL
  * argument) or FO_ENOMEM. O(size of the graph). */
 int fo_invwrite(FILE *fp, const fo_graph *g);

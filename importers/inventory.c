@@ -37,6 +37,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "../graphs/fo_error.h"
+#include "../graphs/fo_suggest.h"
 #include "columns.h"
 #include "reader.h"
 #include "scan.h"
@@ -50,7 +51,7 @@ extern const unsigned long fo_inventory_xsd_len;
 
 #define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
 
-enum frame_kind { F_INVENTORY, F_NODE, F_GROUP, F_REF, F_COPY, F_SKIP };
+enum frame_kind { F_INVENTORY, F_NODE, F_GROUP, F_REF, F_COPY, F_FDATA, F_SKIP };
 
 /* An open element. */
 typedef struct frame {
@@ -74,6 +75,16 @@ typedef struct group_state {
 	int mixed_reported;
 	size_t members;       /* <ref> children seen */
 } group_state;
+
+/* A <failure-data> default: the attributes as written (NULL: absent),
+ * copied, applied to every node of `kind` without failure data of its own. */
+typedef struct fdefault {
+	char *kind;           /* canonical: an alias is the kind it stands for */
+	char *kind_written;   /* as written (the column hint of errors) */
+	char *p, *mtbf, *mttr;
+	fo_pos pos;
+	int used;             /* a node of this kind was read */
+} fdefault;
 
 typedef struct loader {
 	fo_reader x;          /* the input: file, diag, scanner, libxml2's errors */
@@ -105,6 +116,12 @@ typedef struct loader {
 
 	uint64_t thread_at;   /* input offset at which the builder gets its own
 			       * thread (opts->threads); UINT64_MAX: never */
+
+	fdefault *defs;       /* <failure-data> per kind, sorted by kind from
+			       * the first <node> on */
+	size_t ndefs, adefs;
+	int nodes_seen;       /* a <node> was read: no more <failure-data> */
+	int defs_sorted;
 } loader;
 
 /* ------------------------------------------------------------ output
@@ -477,6 +494,244 @@ static int node_attr(const char *name)
 	return strcmp(name, node_attrs[i]) == 0 ? i : A_COUNT;
 }
 
+/* ------------------------------------------------------- failure data
+ *
+ * p, or mtbf and mttr, on <node> (kept as the node's properties, as
+ * written), and <failure-data kind= .../> defaults before the first node,
+ * applied as the nodes are read: a node without failure data of its own
+ * gets its kind's default as properties, as if written on it
+ * (docs/inventory-format.md, "Failure data"). */
+
+enum { FD_P, FD_MTBF, FD_MTTR, FD_COUNT };
+static const char *const fd_names[FD_COUNT] = { "p", "mtbf", "mttr" };
+
+/* Which of fd_names `name` is, or FD_COUNT. Called for every attribute of
+ * every node: the first byte rules out almost all of them. */
+static int fd_attr(const char *name)
+{
+	if (name[0] == 'p')
+		return name[1] ? FD_COUNT : FD_P;
+	if (name[0] != 'm' || name[1] != 't')
+		return FD_COUNT;
+	return !strcmp(name, "mtbf") ? FD_MTBF : !strcmp(name, "mttr") ? FD_MTTR : FD_COUNT;
+}
+
+/* Checks one element's p, mtbf and mttr (v[i] NULL: absent), reporting
+ * each problem at its attribute. Returns FD_GIVEN when the element gives
+ * failure data (valid or not: a node with bad data of its own takes no
+ * default), with FD_BAD when something was reported. */
+enum { FD_GIVEN = 1, FD_BAD = 2 };
+static int check_failure_data(loader *l, const char *const *v, const xmlAttr *const *a)
+{
+	char sb[FO_READER_SHOW_BUF], hb[64];
+	double x;
+	size_t before = fo_diag_errors(l->x.diag);
+	if (v[FD_P]) {
+		if (fo_inventory_number(v[FD_P], &x) < 0)
+			error_at(l, "bad-failure-data", value_pos(l, a[FD_P]), v[FD_P],
+				 "bad p '%s': not a number (write a decimal such as 0.0005 or 5e-4)",
+				 fo_reader__show(v[FD_P], sb));
+		else if (!(x >= 0 && x <= 1))
+			error_at(l, "bad-failure-data", value_pos(l, a[FD_P]), v[FD_P],
+				 "bad p '%s': a probability is between 0 and 1", fo_reader__show(v[FD_P], sb));
+		if (v[FD_MTBF] || v[FD_MTTR])
+			error_at(l, "bad-failure-data", name_pos(l, a[FD_P]), name_hint(a[FD_P], hb),
+				 "p together with %s: give either p or mtbf and mttr",
+				 v[FD_MTBF] && v[FD_MTTR] ? "mtbf and mttr" : v[FD_MTBF] ? "mtbf" : "mttr");
+	}
+	if (v[FD_MTBF]) {
+		if (fo_inventory_number(v[FD_MTBF], &x) < 0)
+			error_at(l, "bad-failure-data", value_pos(l, a[FD_MTBF]), v[FD_MTBF],
+				 "bad mtbf '%s': not a number of hours", fo_reader__show(v[FD_MTBF], sb));
+		else if (!(x > 0))
+			error_at(l, "bad-failure-data", value_pos(l, a[FD_MTBF]), v[FD_MTBF],
+				 "bad mtbf '%s': the mean time between failures must be more than 0 hours",
+				 fo_reader__show(v[FD_MTBF], sb));
+	}
+	if (v[FD_MTTR]) {
+		if (fo_inventory_number(v[FD_MTTR], &x) < 0)
+			error_at(l, "bad-failure-data", value_pos(l, a[FD_MTTR]), v[FD_MTTR],
+				 "bad mttr '%s': not a number of hours", fo_reader__show(v[FD_MTTR], sb));
+		else if (!(x >= 0))
+			error_at(l, "bad-failure-data", value_pos(l, a[FD_MTTR]), v[FD_MTTR],
+				 "bad mttr '%s': the mean time to repair cannot be negative",
+				 fo_reader__show(v[FD_MTTR], sb));
+	}
+	if (!v[FD_P] && (v[FD_MTBF] != NULL) != (v[FD_MTTR] != NULL)) {
+		int i = v[FD_MTBF] ? FD_MTBF : FD_MTTR;
+		error_at(l, "bad-failure-data", name_pos(l, a[i]), name_hint(a[i], hb),
+			 "%s without %s: p = mttr / (mtbf + mttr) needs both", fd_names[i],
+			 fd_names[i == FD_MTBF ? FD_MTTR : FD_MTBF]);
+	}
+	return (v[FD_P] || v[FD_MTBF] || v[FD_MTTR] ? FD_GIVEN : 0) |
+	       (fo_diag_errors(l->x.diag) != before ? FD_BAD : 0);
+}
+
+/* The kind word defaults are matched on: the canonical word of a known
+ * kind or alias, else the word itself. Borrowed. */
+static const char *canonical_kind(const char *word)
+{
+	fo_kind k = fo_kind_parse(word);
+	return k == FO_KIND_OTHER ? word : fo_kind_name(k);
+}
+
+static int cmp_default(const void *a, const void *b)
+{
+	return strcmp(((const fdefault *)a)->kind, ((const fdefault *)b)->kind);
+}
+
+/* By kind, then where written (for the duplicates). */
+static int cmp_default_pos(const void *a, const void *b)
+{
+	const fdefault *x = a, *y = b;
+	int c = strcmp(x->kind, y->kind);
+	if (c)
+		return c;
+	if (x->pos.line != y->pos.line)
+		return x->pos.line < y->pos.line ? -1 : 1;
+	return x->pos.col < y->pos.col ? -1 : x->pos.col > y->pos.col;
+}
+
+static void free_default(fdefault *d)
+{
+	free(d->kind);
+	free(d->kind_written);
+	free(d->p);
+	free(d->mtbf);
+	free(d->mttr);
+}
+
+/* Once, at the first node (or the end): sorts the defaults by kind for the
+ * lookups and reports a kind declared twice (an alias and its kind count
+ * as one), keeping the first. O(d log d). */
+static void sort_defaults(loader *l)
+{
+	char sb[FO_READER_SHOW_BUF];
+	size_t m = 0;
+	if (l->defs_sorted)
+		return;
+	l->defs_sorted = 1;
+	if (l->ndefs > 1)
+		qsort(l->defs, l->ndefs, sizeof *l->defs, cmp_default_pos);
+	for (size_t i = 0; i < l->ndefs; i++) {
+		if (m && strcmp(l->defs[m - 1].kind, l->defs[i].kind) == 0) {
+			error_at(l, "duplicate-failure-data", l->defs[i].pos, l->defs[i].kind_written,
+				 "second <failure-data> for kind '%s' (first at line %lu)",
+				 fo_reader__show(l->defs[i].kind, sb), l->defs[m - 1].pos.line);
+			free_default(&l->defs[i]);
+			continue;
+		}
+		l->defs[m++] = l->defs[i];
+	}
+	l->ndefs = m;
+}
+
+static fdefault *find_default(loader *l, const char *kind)
+{
+	fdefault key = { .kind = (char *)kind };
+	if (!l->ndefs)
+		return NULL;
+	return bsearch(&key, l->defs, l->ndefs, sizeof *l->defs, cmp_default);
+}
+
+/* A node of `kind` was read, with (own) or without failure data of its
+ * own: marks its kind's default used, and gives it to the node if it has
+ * none. O(log defaults). */
+static int apply_default(loader *l, uint32_t node, const char *kind, int own)
+{
+	fdefault *d = l->ndefs && *kind ? find_default(l, canonical_kind(kind)) : NULL;
+	int err;
+	if (!d)
+		return FO_OK;
+	d->used = 1;
+	if (own)
+		return FO_OK;
+	const char *v[FD_COUNT] = { d->p, d->mtbf, d->mttr };
+	for (int i = 0; i < FD_COUNT; i++)
+		if (v[i] && (err = emit_add_prop(l, node, fd_names[i], v[i])) < 0)
+			return err;
+	return FO_OK;
+}
+
+static int start_failure_data(loader *l, const xmlNode *n, const char *qname)
+{
+	static const char *const names[] = { "kind", "p", "mtbf", "mttr" };
+	const char *v[4];
+	const xmlAttr *a[4];
+	char sb[FO_READER_SHOW_BUF], hint[32];
+
+	closed_attrs(l, n, "failure-data", names, 4, v, a);
+	snprintf(hint, sizeof hint, "<%s", qname);
+	int ok = 1;
+	if (l->nodes_seen) {
+		error_at(l, "failure-data-order", elem_pos(l), hint,
+			 "<failure-data> after the first <node>: declare the defaults before the nodes");
+		ok = 0;
+	}
+	if (!v[0]) {
+		missing_attr(l, "kind", "failure-data");
+		ok = 0;
+	} else if (!kind_ok(v[0])) {
+		error_at(l, "bad-kind", value_pos(l, a[0]), v[0],
+			 "bad kind '%s': a kind is a lowercase word ([a-z][a-z0-9_-]*)",
+			 fo_reader__show(v[0], sb));
+		ok = 0;
+	}
+	int fd = check_failure_data(l, v + 1, a + 1);
+	if (!(fd & FD_GIVEN))
+		error_at(l, "bad-failure-data", elem_pos(l), hint,
+			 "<failure-data> gives no failure data: write p=, or mtbf= and mttr=");
+	if (fd != FD_GIVEN)
+		ok = 0;
+	if (ok) {
+		if (l->ndefs == l->adefs) {
+			size_t na = l->adefs ? l->adefs * 2 : 8;
+			fdefault *nd = realloc(l->defs, na * sizeof *nd);
+			if (!nd)
+				return FO_ENOMEM;
+			l->defs = nd;
+			l->adefs = na;
+		}
+		fdefault *d = &l->defs[l->ndefs];
+		memset(d, 0, sizeof *d);
+		d->pos = value_pos(l, a[0]);
+		l->ndefs++;
+		if (!(d->kind = strdup(canonical_kind(v[0]))) || !(d->kind_written = strdup(v[0])))
+			return FO_ENOMEM;
+		for (int i = 0; i < FD_COUNT; i++) {
+			char **slot = i == FD_P ? &d->p : i == FD_MTBF ? &d->mtbf : &d->mttr;
+			if (v[1 + i] && !(*slot = strdup(v[1 + i])))
+				return FO_ENOMEM;
+		}
+	}
+	return push(l, n, F_FDATA, FO_NONE, qname);
+}
+
+/* At the end of the document: a default for a kind that fallout does not
+ * know and that no node has is a typo (the documented kinds may be
+ * declared for nodes to come). */
+static void unused_defaults(loader *l)
+{
+	char sb[FO_READER_SHOW_BUF];
+	for (size_t i = 0; i < l->ndefs; i++) {
+		fdefault *d = &l->defs[i];
+		if (d->used || fo_kind_parse(d->kind) != FO_KIND_OTHER)
+			continue;
+		const char *near = fo_suggest_kind(d->kind);
+		error_at(l, "failure-data-kind", d->pos, d->kind_written,
+			 "<failure-data> for kind '%s', which no node has and fallout does not know%s%s%s",
+			 fo_reader__show(d->kind, sb), near ? "; did you mean '" : "", near ? near : "",
+			 near ? "'?" : "");
+	}
+}
+
+static void free_defaults(loader *l)
+{
+	for (size_t i = 0; i < l->ndefs; i++)
+		free_default(&l->defs[i]);
+	free(l->defs);
+}
+
 static int start_node(loader *l, const frame *parent, const xmlNode *n, const char *qname)
 {
 	const char *v[A_COUNT] = { 0 };
@@ -487,6 +742,10 @@ static int start_node(loader *l, const frame *parent, const xmlNode *n, const ch
 	int nested = parent->kind == F_NODE;
 	int err;
 
+	if (!l->nodes_seen) {
+		l->nodes_seen = 1;
+		sort_defaults(l);
+	}
 	for (const xmlAttr *p = n->properties; p; p = p->next) {
 		if (skip_foreign(l, p, "node"))
 			continue;
@@ -532,17 +791,27 @@ static int start_node(loader *l, const frame *parent, const xmlNode *n, const ch
 		if ((err = emit_add_node(l, v[A_ID], v[A_KIND], name, tenant,
 					  (unsigned)tier, pos, &node)) < 0)
 			return err;
-		/* Every other attribute without a namespace is a property. */
+		/* Every other attribute without a namespace is a property;
+		 * p, mtbf and mttr are properties that must be failure data. */
+		const char *fv[FD_COUNT] = { 0 };
+		const xmlAttr *fa[FD_COUNT] = { 0 };
 		for (const xmlAttr *p = n->properties; p; p = p->next) {
-			int reserved;
+			int reserved, f;
 			if (p->ns || strchr((const char *)p->name, ':'))
 				continue;
 			reserved = node_attr((const char *)p->name) < A_COUNT;
+			if ((f = fd_attr((const char *)p->name)) < FD_COUNT) {
+				fv[f] = attr_value(l, p);
+				fa[f] = p;
+			}
 			if (!reserved &&
 			    (err = emit_add_prop(l, node, (const char *)p->name,
 						  attr_value(l, p))) < 0)
 				return err;
 		}
+		int own = check_failure_data(l, fv, fa) & FD_GIVEN;
+		if ((err = apply_default(l, node, v[A_KIND], own)) < 0)
+			return err;
 		if (nested) {
 			if (parent->node != FO_NONE &&
 			    (err = emit_set_parent(l, node, parent->node)) < 0)
@@ -673,7 +942,8 @@ static int start_copy(loader *l, const frame *parent, const xmlNode *n, const ch
 
 static int is_format_element(const char *name)
 {
-	static const char *const names[] = { "inventory", "node", "requires", "degrades", "ref", "copy" };
+	static const char *const names[] = { "inventory", "node",     "requires",    "degrades",
+					     "ref",       "copy",     "failure-data" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(name, names[i]) == 0)
 			return 1;
@@ -734,6 +1004,8 @@ static int on_start(loader *l, const xmlNode *n, const char *qname)
 		case F_INVENTORY:
 			if (strcmp(local, "node") == 0)
 				return start_node(l, parent, n, qname);
+			if (strcmp(local, "failure-data") == 0)
+				return start_failure_data(l, n, qname);
 			break;
 		case F_NODE:
 			if (strcmp(local, "node") == 0)
@@ -786,6 +1058,10 @@ static int on_end(loader *l)
 	frame f = l->fr[--l->nfr];
 	if (f.kind == F_GROUP)
 		err = end_group(l, f.name);
+	else if (f.kind == F_INVENTORY && !l->after_fatal) {
+		sort_defaults(l);
+		unused_defaults(l);
+	}
 	return err;
 }
 
@@ -1184,6 +1460,7 @@ done:
 	free(l.fr);
 	free(l.scratch);
 	free(l.schema_msg);
+	free_defaults(&l);
 	if (err < 0 && *out) {
 		fo_graph_free(*out);
 		*out = NULL;
@@ -1230,6 +1507,7 @@ done:
 	free(l.fr);
 	free(l.scratch);
 	free(l.schema_msg);
+	free_defaults(&l);
 	return err;
 }
 
@@ -1310,4 +1588,74 @@ int fo_inventory_load(fo_graph **out, const char *path, const fo_inventory_opts 
 		      fo_diag *diag)
 {
 	return fo_inventory_read(out, NULL, path, opts, diag);
+}
+
+/* ------------------------------------------------------- failure data */
+
+static int is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+static const char *digits(const char *s)
+{
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return s;
+}
+
+int fo_inventory_number(const char *s, double *out)
+{
+	const char *p, *q, *end;
+	char buf[128];
+	while (is_blank(*s))
+		s++;
+	p = s;
+	if (*p == '+' || *p == '-')
+		p++;
+	q = digits(p);
+	if (q == p) { /* no integer part: .D+ */
+		if (*q != '.' || digits(q + 1) == q + 1)
+			return FO_EINPUT;
+		q = digits(q + 1);
+	} else if (*q == '.') {
+		q = digits(q + 1);
+	}
+	if (*q == 'e' || *q == 'E') {
+		const char *e = q + 1;
+		if (*e == '+' || *e == '-')
+			e++;
+		if (digits(e) == e)
+			return FO_EINPUT;
+		q = digits(e);
+	}
+	end = q;
+	while (is_blank(*q))
+		q++;
+	if (*q || (size_t)(end - s) >= sizeof buf)
+		return FO_EINPUT;
+	/* a copy: strtod must not read past the grammar (hex, inf, nan are
+	 * not in it), and the text is short by then */
+	memcpy(buf, s, (size_t)(end - s));
+	buf[end - s] = '\0';
+	errno = 0;
+	double v = strtod(buf, NULL);
+	if (errno == ERANGE && (v > 1 || v < -1))
+		return FO_EINPUT;
+	*out = v;
+	return FO_OK;
+}
+
+double fo_inventory_failure_p(const char *p, const char *mtbf, const char *mttr)
+{
+	double a, b;
+	if (p) {
+		if (mtbf || mttr || fo_inventory_number(p, &a) < 0 || !(a >= 0 && a <= 1))
+			return -1;
+		return a;
+	}
+	if (!mtbf || !mttr || fo_inventory_number(mtbf, &a) < 0 || fo_inventory_number(mttr, &b) < 0 ||
+	    !(a > 0) || !(b >= 0))
+		return -1;
+	return b / (a + b);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../graphs/fo_error.h"
+#include "fo_inventory.h"
 
 /* The code point of the UTF-8 sequence at s (*len its bytes), or -1 for a
  * byte that starts none (the graph holds UTF-8; kept defensive). */
@@ -111,10 +112,17 @@ static int reserved(const char *k)
 	return (k[0] == 'x' || k[0] == 'X') && (k[1] == 'm' || k[1] == 'M') && (k[2] == 'l' || k[2] == 'L');
 }
 
+/* p, mtbf, mttr: attributes of failure data, read back as such. */
+static int failure_key(const char *k)
+{
+	return !strcmp(k, "p") || !strcmp(k, "mtbf") || !strcmp(k, "mttr");
+}
+
 /* A property key as an attribute name (malloc'd; NULL: out of memory):
  * the key itself when it is one, else each bad character as '_' and '_' in
- * front of a bad start or a reserved word. */
-static char *attr_name(const char *key)
+ * front of a bad start or a reserved word; also in front of p, mtbf and
+ * mttr when `no_fd` (the node's values of those are not failure data). */
+static char *attr_name(const char *key, int no_fd)
 {
 	size_t n = strlen(key);
 	char *out = malloc(n + 2), *o = out;
@@ -135,7 +143,7 @@ static char *attr_name(const char *key)
 		p += len;
 	}
 	*o = '\0';
-	if (reserved(out)) {
+	if (reserved(out) || (no_fd && failure_key(out))) {
 		memmove(out + 1, out, strlen(out) + 1);
 		out[0] = '_';
 	}
@@ -152,10 +160,21 @@ static int put_props(FILE *fp, const fo_graph *g, uint32_t v)
 
 	if (!n)
 		return FO_OK;
+	/* Properties named p, mtbf, mttr that are not valid failure data
+	 * (from another source: a CMDB column "p" = "high") would make the
+	 * output unreadable: they are written as _p, _mtbf, _mttr, and so
+	 * mean no failure data on reading, as they do now
+	 * (fo_inventory_failure_p, which reads the first of each). */
+	const char *fd[3] = { NULL, NULL, NULL };
+	for (size_t i = 0; i < n; i++)
+		for (int f = 0; f < 3; f++)
+			if (!fd[f] && !strcmp(props[i].key, f == 0 ? "p" : f == 1 ? "mtbf" : "mttr"))
+				fd[f] = props[i].value;
+	int no_fd = fo_inventory_failure_p(fd[0], fd[1], fd[2]) < 0;
 	if (!(names = calloc(n, sizeof *names)))
 		return FO_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		char *base = attr_name(props[i].key);
+		char *base = attr_name(props[i].key, no_fd);
 		if (!base) {
 			err = FO_ENOMEM;
 			goto done;

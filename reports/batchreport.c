@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,8 @@ struct fo_batchreport {
 	fate *fates; /* of every group, computed once by finish */
 	size_t nfates, fcap, nkey; /* nkey: fates with nkey > 0 */
 	fo_sbuf b; /* scratch */
+	const fo_riskreport_avail *avail; /* borrowed: fo_batchreport_set_availability */
+	size_t navail, avail_top, avail_apps;
 };
 
 /* ------------------------------------------------------------ escaping */
@@ -1365,6 +1368,41 @@ static int compute_fates(fo_batchreport *r, const fo_spofreport *s)
 	return FO_OK;
 }
 
+/* Pairs shown per app in the pages; report.json has them all. */
+#define PAGE_PAIRS 10
+
+/* The order-2 failure sets of tier-1 apps (fo_spofreport_pairs), when
+ * computed. */
+static void pairs_table(const doc *d, const fo_spofreport *s)
+{
+	if (!s->pairs || !s->pairs_apps)
+		return;
+	fo_sbuf__puts(d->b, d->md ? "\n### Pairs of tier-1 apps\n\n"
+				  : "<h3 id=\"pairs\">Pairs of tier-1 apps</h3>\n<p>");
+	fo_sbuf__printf(d->b, "Two nodes whose joint failure takes the app down, neither alone "
+			      "(the first %d of each app; all in report.json).", PAGE_PAIRS);
+	fo_sbuf__puts(d->b, d->md ? "\n\n" : "</p>\n");
+	d_table(d, NULL, "App|Pairs|First pairs", ".n.");
+	for (size_t i = 0; i < s->napps; i++) {
+		if (!s->pairs[i] && !s->npairs[i])
+			continue;
+		d_row(d, NULL, 0);
+		d_code(d, fo_graph_node_id(s->g, s->apps[i]));
+		d_cell(d, 1);
+		fo_sbuf__printf(d->b, "%zu", s->npairs[i]);
+		d_cell(d, 0);
+		for (size_t j = 0; j < s->npairs[i] && j < PAGE_PAIRS; j++) {
+			if (j)
+				fo_sbuf__puts(d->b, ", ");
+			d_code(d, fo_graph_node_id(s->g, s->pairs[i][2 * j]));
+			fo_sbuf__puts(d->b, " + ");
+			d_code(d, fo_graph_node_id(s->g, s->pairs[i][2 * j + 1]));
+		}
+		d_row_end(d);
+	}
+	d_table_end(d);
+}
+
 /* The single points of failure: per app, the ranking, shared fate. Rows
  * that findings link to carry ids spof-N (app N) and fate-N. */
 static void spof_section(const fo_batchreport *r, const doc *d, const fo_spofreport *s)
@@ -1449,6 +1487,93 @@ static void spof_section(const fo_batchreport *r, const doc *d, const fo_spofrep
 		d_note(d, NULL, "None.");
 	else
 		d_table_end(d);
+	pairs_table(d, s);
+	if (!d->md)
+		fo_sbuf__puts(d->b, "</section>\n");
+}
+
+void fo_batchreport_set_availability(fo_batchreport *r, const fo_riskreport_avail *a, size_t n,
+				     size_t top, size_t apps)
+{
+	if (!r)
+		return;
+	r->avail = a;
+	r->navail = a ? n : 0;
+	r->avail_top = top;
+	r->avail_apps = apps;
+}
+
+/* "0.001234" as the text outputs print probabilities (4 digits). */
+static void d_prob(const doc *d, double x)
+{
+	if (isinf(x))
+		fo_sbuf__puts(d->b, "inf");
+	else
+		fo_sbuf__printf(d->b, "%.4g", x);
+}
+
+/* Per app: P(down), nines, minutes down per year, the first nodes to
+ * harden (docs/report.md, "Availability"). */
+static void avail_section(const fo_batchreport *r, const doc *d)
+{
+	if (!r->navail)
+		return;
+	fo_sbuf__puts(d->b, d->md ? "\n## Availability\n\n"
+				  : "<section id=\"availability\">\n<h2>Availability</h2>\n<p>");
+	fo_sbuf__printf(d->b, "Exact probability that each app is down when its nodes fail "
+			      "independently with the inventory's failure data; the nodes to harden "
+			      "first (by Fussell-Vesely: the share of the downtime they take part in; "
+			      "the first %zu).", r->avail_top);
+	if (r->navail < r->avail_apps)
+		fo_sbuf__printf(d->b, " The first %zu of %zu apps, as the single points of failure "
+				      "list them; fallout availability computes every one.",
+				r->navail, r->avail_apps);
+	fo_sbuf__puts(d->b, d->md ? "\n\n" : "</p>\n");
+	d_table(d, NULL, "App|Tier|P(down)|Nines|Minutes down per year|Harden first", ".nnnn.");
+	for (size_t i = 0; i < r->navail; i++) {
+		const fo_riskreport_avail *a = &r->avail[i];
+		d_row(d, NULL, 0);
+		d_code(d, fo_ft_name(a->ft));
+		d_cell(d, 1);
+		if (a->tier)
+			fo_sbuf__printf(d->b, "%u", a->tier);
+		d_cell(d, 1);
+		if (a->missing) {
+			fo_sbuf__printf(d->b, "unknown");
+			d_cell(d, 1);
+			d_cell(d, 1);
+			d_cell(d, 0);
+			fo_sbuf__printf(d->b, "no failure data for %zu node%s", a->missing,
+					a->missing == 1 ? "" : "s");
+			d_row_end(d);
+			continue;
+		}
+		d_prob(d, a->q);
+		d_cell(d, 1);
+		double nines = fo_riskreport_nines(a->q);
+		if (isinf(nines))
+			fo_sbuf__puts(d->b, "inf");
+		else
+			fo_sbuf__printf(d->b, "%.2f", nines);
+		d_cell(d, 1);
+		double m = a->q * FO_RISKREPORT_YEAR_MINUTES;
+		fo_sbuf__printf(d->b, m >= 100 ? "%.0f" : "%.3g", m);
+		d_cell(d, 0);
+		size_t rows = a->imp ? (r->avail_top < a->nimp ? r->avail_top : a->nimp) : 0;
+		for (size_t j = 0; j < rows; j++) {
+			/* A node in no failing combination is nothing to harden. */
+			if (!(a->imp[j].fussell_vesely > 0))
+				break;
+			if (j)
+				fo_sbuf__puts(d->b, ", ");
+			d_code(d, fo_ft_event_name(a->ft, a->imp[j].event));
+			fo_sbuf__puts(d->b, " (F-V ");
+			d_prob(d, a->imp[j].fussell_vesely);
+			fo_sbuf__puts(d->b, ")");
+		}
+		d_row_end(d);
+	}
+	d_table_end(d);
 	if (!d->md)
 		fo_sbuf__puts(d->b, "</section>\n");
 }
@@ -1584,6 +1709,7 @@ static int finish_doc(fo_batchreport *r, const fo_spofreport *spof, FILE *fp, in
 				    : "<section id=\"spof\">\n<h2>Single points of failure</h2>\n"
 				      "<p>Not computed.</p>\n</section>\n");
 	}
+	avail_section(r, &d);
 	if (!md)
 		fo_sbuf__puts(b, "</body>\n</html>\n");
 	return flush(b, fp);

@@ -239,9 +239,49 @@ static void write_text(fo_sbuf *b, const fo_diffreport *r)
 			}
 		}
 	}
+	if (r->pairs_checked) {
+		fo_sbuf__printf(b, "\nNew pairs (two nodes that now take the app down together): %zu "
+				"app%s\n", r->npairs, r->npairs == 1 ? "" : "s");
+		for (size_t i = 0; i < r->npairs; i++) {
+			const fo_diffreport_pairs *p = &r->pairs[i];
+			fo_sbuf__puts(b, "  ");
+			text_str(b, fo_graph_node_id(r->after, p->app));
+			fo_sbuf__printf(b, " (%zu):\n", p->n);
+			for (size_t j = 0; j < p->n; j++) {
+				fo_sbuf__puts(b, "    ");
+				text_str(b, fo_graph_node_id(r->after, p->pairs[2 * j]));
+				fo_sbuf__puts(b, " + ");
+				text_str(b, fo_graph_node_id(r->after, p->pairs[2 * j + 1]));
+				fo_sbuf__putc(b, '\n');
+			}
+		}
+	}
 	fo_sbuf__printf(b, "\nNew single points of failure: %s\n", r->new_spof ? "yes" : "no");
+	if (r->pairs_checked)
+		fo_sbuf__printf(b, "New pairs: %s\n", r->new_pair ? "yes" : "no");
 	if (r->scenarios)
 		fo_sbuf__printf(b, "More down in some scenario: %s\n", r->more_down ? "yes" : "no");
+}
+
+static void json_pairs(fo_sbuf *b, const fo_diffreport *r)
+{
+	fo_sbuf__puts(b, ",\n \"new_pairs\": [");
+	for (size_t i = 0; i < r->npairs; i++) {
+		const fo_diffreport_pairs *p = &r->pairs[i];
+		fo_sbuf__puts(b, i ? ",\n  {\"app\": " : "\n  {\"app\": ");
+		fo_report__json_str(b, fo_graph_node_id(r->after, p->app));
+		fo_sbuf__puts(b, ", \"pairs\": [");
+		for (size_t j = 0; j < p->n; j++) {
+			fo_sbuf__puts(b, j ? ", [" : "[");
+			fo_report__json_str(b, fo_graph_node_id(r->after, p->pairs[2 * j]));
+			fo_sbuf__puts(b, ", ");
+			fo_report__json_str(b, fo_graph_node_id(r->after, p->pairs[2 * j + 1]));
+			fo_sbuf__putc(b, ']');
+		}
+		fo_sbuf__puts(b, "]}");
+	}
+	fo_sbuf__printf(b, "%s],\n \"new_pair\": %s", r->npairs ? "\n " : "",
+			r->new_pair ? "true" : "false");
 }
 
 /* ---- JSON ---- */
@@ -324,6 +364,8 @@ static void write_json(fo_sbuf *b, const fo_diffreport *r)
 	}
 	fo_sbuf__printf(b, ",\n \"new_spof\": %s,\n \"more_down\": ", r->new_spof ? "true" : "false");
 	fo_sbuf__puts(b, !r->scenarios ? "null" : r->more_down ? "true" : "false");
+	if (r->pairs_checked)
+		json_pairs(b, r);
 	fo_sbuf__puts(b, "}\n");
 }
 
@@ -338,6 +380,8 @@ static void write_md(fo_sbuf *b, const fo_diffreport *r)
 	fo_sbuf__puts(b, "\n- After: ");
 	md_str(b, name_or(r->after));
 	fo_sbuf__printf(b, "\n- New single points of failure: %s\n", r->new_spof ? "yes" : "no");
+	if (r->pairs_checked)
+		fo_sbuf__printf(b, "- New pairs: %s\n", r->new_pair ? "yes" : "no");
 	if (r->scenarios)
 		fo_sbuf__printf(b, "- More down in some scenario: %s\n", r->more_down ? "yes" : "no");
 	fo_sbuf__printf(b, "\n## Nodes\n\n%zu added, %zu removed, %zu changed.\n", nc[0], nc[1], nc[2]);
@@ -379,6 +423,25 @@ static void write_md(fo_sbuf *b, const fo_diffreport *r)
 		fo_sbuf__puts(b, " | ");
 		ids(b, md_str, r->before, s->removed, s->nremoved);
 		fo_sbuf__puts(b, " |\n");
+	}
+	if (r->pairs_checked) {
+		fo_sbuf__printf(b, "\n## New pairs\n\nTwo nodes that now take the app down together: "
+				"%zu app%s.\n", r->npairs, r->npairs == 1 ? "" : "s");
+		if (r->npairs)
+			fo_sbuf__puts(b, "\n| app | new pairs |\n|---|---|\n");
+		for (size_t i = 0; i < r->npairs; i++) {
+			const fo_diffreport_pairs *p = &r->pairs[i];
+			fo_sbuf__puts(b, "| ");
+			md_str(b, fo_graph_node_id(r->after, p->app));
+			fo_sbuf__puts(b, " | ");
+			for (size_t j = 0; j < p->n; j++) {
+				fo_sbuf__puts(b, j ? ", " : "");
+				md_str(b, fo_graph_node_id(r->after, p->pairs[2 * j]));
+				fo_sbuf__puts(b, " + ");
+				md_str(b, fo_graph_node_id(r->after, p->pairs[2 * j + 1]));
+			}
+			fo_sbuf__puts(b, " |\n");
+		}
 	}
 	if (r->scenarios) {
 		fo_sbuf__puts(b, "\n## Scenarios\n\n");

@@ -21,6 +21,7 @@
 
 #include "../analyzer/fo_engine.h"
 #include "../graphs/fo_graph.h"
+#include "fo_riskreport.h"
 #include "fo_spofreport.h"
 
 /* Rows of a per-scenario table of all impacted nodes, and explained apps,
@@ -66,6 +67,18 @@ void fo_batchreport_free(fo_batchreport *r);
  * O(k log k) for k impacted nodes, plus one explanation per down app shown. */
 int fo_batchreport_add(fo_batchreport *r, fo_engine *e, const char *name, const fo_scenario *sc,
 		       const fo_batchreport_diagram *d);
+
+/* The availability of the inventory's apps (fo_riskreport_avail, in the
+ * order to show; borrowed until fo_batchreport_finish), for a section
+ * "Availability" after the single points of failure: per app P(down),
+ * nines, minutes down per year and the first `top` nodes to harden (the
+ * entries' importance already ranked: fo_riskreport_rank_importance). An
+ * entry with missing > 0 says that failure data is missing. apps: the apps
+ * of the inventory (n < apps: the section says that only the first n are
+ * shown). Not called (or n = 0): no section, as for an inventory without
+ * failure data. */
+void fo_batchreport_set_availability(fo_batchreport *r, const fo_riskreport_avail *a, size_t n,
+				     size_t top, size_t apps);
 
 /* Writes the whole HTML page to html and the Markdown to md (either may be
  * NULL; not closed): header, summary, the scenarios added, then the single

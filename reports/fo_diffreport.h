@@ -30,6 +30,16 @@ typedef struct fo_diffreport_spof {
 	size_t nremoved;
 } fo_diffreport_spof;
 
+/* New pairs of one app present (as an app) in both inventories (diff
+ * --fail-on new-pair): order-2 failure sets of `after` whose two nodes,
+ * failing together, did not take the app down before (neither was a SPOF
+ * and they were no pair, or one of them did not exist). */
+typedef struct fo_diffreport_pairs {
+	uint32_t app;          /* in `after` */
+	const uint32_t *pairs; /* 2 * n nodes of `after`, each pair ascending */
+	size_t n;
+} fo_diffreport_pairs;
+
 /* An app (in both inventories) whose headline state changed in a scenario. */
 typedef struct fo_diffreport_change {
 	uint32_t app; /* in `after` */
@@ -55,6 +65,12 @@ typedef struct fo_diffreport {
 	size_t nscenarios;
 	int new_spof;  /* some app gained a SPOF */
 	int more_down; /* some scenario is worse (always 0 without scenarios) */
+	/* Pairs: written only when pairs_checked (--fail-on new-pair), since
+	 * they cost a decision diagram per app and side. */
+	int pairs_checked;
+	const fo_diffreport_pairs *pairs; /* only apps with a new pair, in after's order */
+	size_t npairs;
+	int new_pair;  /* some app has a new pair */
 } fo_diffreport;
 
 /* Writes r to fp (not closed). Returns FO_OK, FO_EINVAL (bad format, NULL),

@@ -33,6 +33,14 @@ typedef struct fo_spofreport {
 	size_t nrows;              /* rows shown */
 	size_t ranked;             /* rows eligible (before --top) */
 	unsigned long top;         /* 0 = every row */
+	/* Order-2 failure sets (fo_spofreport_pairs): per shown app i,
+	 * npairs[i] pairs of node indices in pairs[i] (2 each, ascending),
+	 * or pairs[i] NULL with npairs[i] 0 when not computed for that app
+	 * (not tier 1). Both arrays NULL until computed. Owned. */
+	uint32_t **pairs;
+	size_t *npairs;
+	size_t pairs_apps;         /* apps they were computed for */
+	size_t pairs_eligible;     /* apps they would be computed for without a limit */
 } fo_spofreport;
 
 /* Selects the apps (app = FO_NONE for all, else that app only) and the
@@ -43,6 +51,20 @@ typedef struct fo_spofreport {
 int fo_spofreport_select(fo_spofreport *r, const fo_graph *g, const fo_spof *s, uint32_t app,
 			 const char *kind, unsigned long top);
 void fo_spofreport_dispose(fo_spofreport *r);
+
+/* Computes the order-2 failure sets (reports/fo_riskreport.h,
+ * fo_riskreport_pairs: two nodes whose joint failure takes the app down,
+ * neither alone) of the selected apps of tier 1, or of every selected app
+ * when `all` (spof --app): of the first max_apps of them in the report's
+ * order (0: every one), since each costs a decision diagram (a million-node
+ * inventory has tens of thousands of tier-1 apps). The writers then print
+ * them: text a section "Pairs" (at most 10 per app, the count of the rest,
+ * and how many apps were left out), JSON members "pairs" (every pair) and
+ * "pairs_apps". Returns FO_OK, FO_ENOMEM, FO_ELIMIT. */
+int fo_spofreport_pairs(fo_spofreport *r, int all, size_t max_apps);
+
+/* Apps whose pairs fo_spofreport_pairs computes by default. */
+#define FO_SPOFREPORT_PAIR_APPS 10
 
 /* Writes r to fp (not closed) in fmt: TEXT and JSON include the shared-fate
  * groups, CSV has the SPOF and ranking records. Returns FO_OK, FO_EINVAL,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fo_riskreport.h"
 #include "report_int.h"
 #include "../graphs/fo_diag.h"
 #include "../graphs/fo_error.h"
@@ -166,7 +167,95 @@ static int write_shared_json(FILE *fp, const fo_spofreport *w)
 		fputc('}', fp);
 		free(c);
 	}
-	fputs(first ? "]\n}\n" : "\n  ]\n}\n", fp);
+	fputs(first ? "]" : "\n  ]", fp);
+	return err;
+}
+
+/* Pairs shown per app in text; JSON has them all. */
+#define TEXT_PAIRS 10
+
+static void write_pairs_text(FILE *fp, const fo_spofreport *w)
+{
+	const fo_graph *g = w->g;
+	if (!w->pairs || !w->pairs_apps)
+		return;
+	fputs("\nPairs: two nodes whose joint failure takes the app down, neither alone\n", fp);
+	if (w->pairs_apps < w->pairs_eligible)
+		fprintf(fp, "  (of the first %zu of %zu tier-1 apps; spof --pair-apps 0 computes "
+			    "every one)\n", w->pairs_apps, w->pairs_eligible);
+	for (size_t i = 0; i < w->napps; i++) {
+		if (!w->pairs[i] && !w->npairs[i])
+			continue;
+		size_t np = w->npairs[i];
+		fputs("  ", fp);
+		fo_diag_fputs_escaped(fo_graph_node_id(g, w->apps[i]), fp);
+		if (fo_graph_node_tier(g, w->apps[i]))
+			fprintf(fp, " (tier %u)", fo_graph_node_tier(g, w->apps[i]));
+		fprintf(fp, ": %zu pair%s\n", np, np == 1 ? "" : "s");
+		for (size_t j = 0; j < np && j < TEXT_PAIRS; j++) {
+			fputs("    ", fp);
+			fo_diag_fputs_escaped(fo_graph_node_id(g, w->pairs[i][2 * j]), fp);
+			fputs(" + ", fp);
+			fo_diag_fputs_escaped(fo_graph_node_id(g, w->pairs[i][2 * j + 1]), fp);
+			fputc('\n', fp);
+		}
+		if (np > TEXT_PAIRS)
+			fprintf(fp, "    ... and %zu more (fallout cutsets --max-order 2 lists them)\n",
+				np - TEXT_PAIRS);
+	}
+}
+
+static void write_pairs_json(FILE *fp, const fo_spofreport *w)
+{
+	const fo_graph *g = w->g;
+	int first = 1;
+	fputs(",\n  \"pairs\": [", fp);
+	for (size_t i = 0; w->pairs && i < w->napps; i++) {
+		if (!w->pairs[i] && !w->npairs[i])
+			continue;
+		fputs(first ? "\n    {\"app\": " : ",\n    {\"app\": ", fp);
+		first = 0;
+		json_str(fp, fo_graph_node_id(g, w->apps[i]));
+		fprintf(fp, ", \"count\": %zu, \"pairs\": [", w->npairs[i]);
+		for (size_t j = 0; j < w->npairs[i]; j++) {
+			fputs(j ? ", [" : "[", fp);
+			json_str(fp, fo_graph_node_id(g, w->pairs[i][2 * j]));
+			fputs(", ", fp);
+			json_str(fp, fo_graph_node_id(g, w->pairs[i][2 * j + 1]));
+			fputc(']', fp);
+		}
+		fputs("]}", fp);
+	}
+	fprintf(fp, "%s],\n  \"pairs_apps\": {\"computed\": %zu, \"eligible\": %zu}\n}\n",
+		first ? "" : "\n  ", w->pairs_apps, w->pairs_eligible);
+}
+
+int fo_spofreport_pairs(fo_spofreport *r, int all, size_t max_apps)
+{
+	int err = FO_OK;
+	if (!r || !r->g)
+		return FO_EINVAL;
+	if (!r->pairs) {
+		r->pairs = calloc(r->napps ? r->napps : 1, sizeof *r->pairs);
+		r->npairs = calloc(r->napps ? r->napps : 1, sizeof *r->npairs);
+		if (!r->pairs || !r->npairs)
+			return FO_ENOMEM;
+	}
+	r->pairs_eligible = 0;
+	for (size_t i = 0; i < r->napps; i++) {
+		if (!all && fo_graph_node_tier(r->g, r->apps[i]) != 1)
+			continue;
+		r->pairs_eligible++;
+		if (r->pairs[i] || (max_apps && r->pairs_apps >= max_apps))
+			continue;
+		if ((err = fo_riskreport_pairs(r->g, r->apps[i], 0, &r->pairs[i], &r->npairs[i],
+					       NULL)) < 0)
+			return err;
+		/* No pair still marks the app as computed. */
+		if (!r->pairs[i] && !(r->pairs[i] = malloc(sizeof **r->pairs)))
+			return FO_ENOMEM;
+		r->pairs_apps++;
+	}
 	return err;
 }
 
@@ -305,6 +394,13 @@ void fo_spofreport_dispose(fo_spofreport *r)
 {
 	if (!r)
 		return;
+	for (size_t i = 0; r->pairs && i < r->napps; i++)
+		free(r->pairs[i]);
+	free(r->pairs);
+	free(r->npairs);
+	r->pairs = NULL;
+	r->npairs = NULL;
+	r->pairs_apps = r->pairs_eligible = 0;
 	free(r->apps);
 	free(r->rows);
 	r->apps = NULL;
@@ -320,11 +416,13 @@ int fo_spofreport_write(FILE *fp, const fo_spofreport *r, fo_spofreport_format f
 	switch (fmt) {
 	case FO_SPOFREPORT_TEXT:
 		write_text(fp, r);
-		err = write_shared_text(fp, r);
+		if ((err = write_shared_text(fp, r)) == FO_OK)
+			write_pairs_text(fp, r);
 		break;
 	case FO_SPOFREPORT_JSON:
 		write_json(fp, r);
-		err = write_shared_json(fp, r);
+		if ((err = write_shared_json(fp, r)) == FO_OK)
+			write_pairs_json(fp, r);
 		break;
 	case FO_SPOFREPORT_CSV:
 		write_csv(fp, r);

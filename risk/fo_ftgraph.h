@@ -31,7 +31,9 @@ typedef struct fo_ftg_opts {
  * LOST) can matter to the top, named by the node's id, ref = the node, p =
  * fo_ftgraph_node_p; nodes outside the cone get no event. The tree's name
  * is the app's id. *out owned by the caller: fo_ft_free. Returns FO_OK,
- * FO_ENOMEM, FO_EINVAL, FO_ELIMIT (diag says which limit). */
+ * FO_ENOMEM, FO_EINVAL, FO_ELIMIT (diag, which may be NULL, says which
+ * limit). O(cone + its memberships) when the cone has no cycle; a cycle is
+ * unfolded, at worst exponentially, up to a work limit (FO_ELIMIT). */
 int fo_ftgraph_build(const fo_graph *g, uint32_t app, const fo_ftg_opts *opts, fo_ft **out,
 		     fo_diag *diag);
 

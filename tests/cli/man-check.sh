@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.." || exit 2
 . tests/cli/lib.sh
 
 MAN=docs/fallout.1
-COMMANDS="check whatif render import db spof serve report diff convert gen"
+COMMANDS="check whatif render import db spof cutsets availability serve report diff convert export gen"
 
 # "SECTION<TAB>-o, --output FILE" for each option of the man page; SECTION
 # is the command, or * for the options of every command.

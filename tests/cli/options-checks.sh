@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.." || exit 2
 . tests/cli/lib.sh
 
 Q=samples/quickstart.xml
-COMMANDS="check whatif render import db spof report diff gen"
+COMMANDS="check whatif render import db spof cutsets availability report diff export gen"
 
 fo --version
 cp "$tmp/out" "$tmp/version"

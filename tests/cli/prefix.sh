@@ -11,7 +11,7 @@ stderr_prefixed() {
 	shift
 	spb_cmd=
 	case ${1:-} in
-	check|whatif|render|import|db|spof|report|diff|gen|convert) spb_cmd=" $1" ;;
+	check|whatif|render|import|db|spof|cutsets|availability|report|diff|gen|convert|export) spb_cmd=" $1" ;;
 	esac
 	awk -v want="fallout$spb_cmd: " '
 		index($0, want) == 1 { next }

@@ -13,7 +13,8 @@
 # Then the scripted checks in tests/cli/checks.sh, output-checks.sh,
 # input-checks.sh, options-checks.sh, man-check.sh (docs/fallout.1 against
 # the help texts), tour-check.sh (README.md's tour, twice, in a fresh
-# clone) and convert-checks.sh (convert's round trips) run.
+# clone), convert-checks.sh (convert's round trips) and risk-checks.sh
+# (cutsets, availability, export: MEF round trips, SCRAM) run.
 set -u
 : "${FALLOUT:=./fallout}"
 cd "$(dirname "$0")/../.." || exit 2
@@ -75,4 +76,5 @@ FALLOUT="$FALLOUT" sh tests/cli/options-checks.sh || checks=1
 FALLOUT="$FALLOUT" sh tests/cli/man-check.sh || checks=1
 FALLOUT="$FALLOUT" sh tests/cli/tour-check.sh || checks=1
 FALLOUT="$FALLOUT" sh tests/cli/convert-checks.sh || checks=1
+FALLOUT="$FALLOUT" sh tests/cli/risk-checks.sh || checks=1
 [ $fail = 0 ] && [ $checks = 0 ] && [ $outputs = 0 ]

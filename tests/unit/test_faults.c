@@ -5,7 +5,8 @@
  * For each operation (an inventory load, a what-if with its text, JSON and
  * CSV reports, the impact map, a batch report, a snapshot save, a report
  * stored with a snapshot, a snapshot load through its compiled copy and
- * through its rows), the driver runs it once
+ * through its rows, a load with failure data, an app's fault trees), the
+ * driver runs it once
  * unarmed for a reference result and to warm up the libraries' one-time
  * state, records the live blocks, bytes and file descriptors, then for
  * N = 1, 2, ... arms failmalloc to fail the Nth allocation (once, then in a
@@ -48,6 +49,7 @@
 #include "reports/fo_render.h"
 #include "reports/fo_report.h"
 #include "reports/fo_spofreport.h"
+#include "risk/fo_ftgraph.h"
 #include "failmalloc/failmalloc.h"
 
 /* One operation under test. run() is the armed part; it must leave nothing
@@ -943,6 +945,126 @@ static void hooks_work(void **state)
 	assert_int_equal(fm_live_blocks(), blocks);
 }
 
+/* -------------------------------------------------------------- ftgraph */
+
+/* An inventory with failure data (defaults, own values) and cycles (two
+ * services needing each other, datasets keeping copies on each other): its
+ * load, and the fault trees of its app for both events. */
+static const char *FTG_XML =
+	"<inventory name=\"faults\" version=\"1\">\n"
+	"  <failure-data kind=\"host\" mtbf=\"999\" mttr=\"1\"/>\n"
+	"  <failure-data kind=\"cvm\" p=\"0.01\"/>\n"
+	"  <node id=\"dc\" kind=\"site\" p=\"1e-4\">\n"
+	"    <node id=\"h1\" kind=\"host\"/><node id=\"h2\" kind=\"host\"/>\n"
+	"  </node>\n"
+	"  <node id=\"v1\" kind=\"vm\" in=\"h1\"/><node id=\"v2\" kind=\"vm\" in=\"h2\"/>\n"
+	"  <node id=\"s1\" kind=\"service\"><requires ref=\"v1\"/><requires ref=\"s2\"/></node>\n"
+	"  <node id=\"s2\" kind=\"service\"><requires min=\"1\"><ref id=\"s1\"/><ref id=\"v2\"/></requires></node>\n"
+	"  <node id=\"d1\" kind=\"dataset\"><copy ref=\"d2\"/><copy ref=\"h1\"/></node>\n"
+	"  <node id=\"d2\" kind=\"dataset\"><copy ref=\"d1\"/><copy ref=\"h2\"/></node>\n"
+	"  <node id=\"app\" kind=\"app\"><requires min=\"1\"><ref id=\"s1\"/><ref id=\"s2\"/></requires><requires ref=\"d1\"/></node>\n"
+	"</inventory>\n";
+
+typedef struct ftg_ctx {
+	const char *path;
+	fo_graph *g;
+	fo_ft *ft[2];
+	uint32_t nodes[2], events[2];
+	double p0;
+} ftg_ctx;
+
+static int ftg_load_run(op *o)
+{
+	ftg_ctx *c = o->ctx;
+	fo_diag *d = NULL;
+	int err = fo_diag_new(&d, 0);
+	if (err == FO_OK)
+		err = fo_inventory_load(&c->g, c->path, NULL, d);
+	fo_diag_free(d);
+	return err;
+}
+
+static void ftg_load_settle(op *o, int err, int reference)
+{
+	ftg_ctx *c = o->ctx;
+	if (err != FO_OK) {
+		assert_null(c->g);
+		return;
+	}
+	uint32_t h1;
+	assert_int_equal(fo_graph_lookup(c->g, "h1", &h1), FO_OK);
+	if (reference)
+		c->p0 = fo_ftgraph_node_p(c->g, h1);
+	else
+		assert_true(fo_ftgraph_node_p(c->g, h1) == c->p0);
+	assert_true(c->p0 == 0.001);
+	fo_graph_free(c->g);
+	c->g = NULL;
+}
+
+static int ftg_build_run(op *o)
+{
+	ftg_ctx *c = o->ctx;
+	uint32_t app;
+	int err = fo_graph_lookup(c->g, "app", &app);
+	for (int ev = 0; ev < 2 && err == FO_OK; ev++) {
+		fo_ftg_opts opts = { .event = (fo_ftg_event)ev };
+		err = fo_ftgraph_build(c->g, app, &opts, &c->ft[ev], NULL);
+	}
+	if (err != FO_OK) {
+		fo_ft_free(c->ft[0]);
+		c->ft[0] = NULL;
+		assert_null(c->ft[1]);
+	}
+	return err;
+}
+
+static void ftg_build_settle(op *o, int err, int reference)
+{
+	ftg_ctx *c = o->ctx;
+	for (int ev = 0; ev < 2; ev++) {
+		if (err != FO_OK) {
+			assert_null(c->ft[ev]);
+			continue;
+		}
+		if (reference) {
+			c->nodes[ev] = fo_ft_node_count(c->ft[ev]);
+			c->events[ev] = fo_ft_event_count(c->ft[ev]);
+		} else {
+			assert_int_equal(fo_ft_node_count(c->ft[ev]), c->nodes[ev]);
+			assert_int_equal(fo_ft_event_count(c->ft[ev]), c->events[ev]);
+		}
+		fo_ft_free(c->ft[ev]);
+		c->ft[ev] = NULL;
+	}
+}
+
+static void ftgraph(void **state)
+{
+	(void)state;
+	if (skip_reason())
+		skip();
+	char path[] = "/tmp/fo-faults-ftg-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, FTG_XML, strlen(FTG_XML)), (ssize_t)strlen(FTG_XML));
+	close(fd);
+	ftg_ctx c;
+	memset(&c, 0, sizeof c);
+	c.path = path;
+	op l = { "load with failure data", NULL, ftg_load_run, ftg_load_settle, &c };
+	assert_true(inject(&l) > 0);
+	fo_diag *d = NULL;
+	assert_int_equal(fo_diag_new(&d, 0), FO_OK);
+	assert_int_equal(fo_inventory_load(&c.g, path, NULL, d), FO_OK);
+	fo_diag_free(d);
+	op b = { "fault trees (down, lost)", NULL, ftg_build_run, ftg_build_settle, &c };
+	assert_true(inject(&b) > 0);
+	assert_true(c.events[0] > 0 && c.events[1] > 0);
+	fo_graph_free(c.g);
+	unlink(path);
+}
+
 /* ---------------------------------------------------------------- openpsa */
 
 /* Open-PSA MEF trees read and written again: every construct of the
@@ -1019,6 +1141,7 @@ int main(void)
 		cmocka_unit_test(snapshot_save),
 		cmocka_unit_test(snapshot_report),
 		cmocka_unit_test(snapshot_load),
+		cmocka_unit_test(ftgraph),
 		cmocka_unit_test(openpsa_read_write),
 	};
 	/* FAULTS=PATTERN runs only the matching tests (cmocka's filter). */
