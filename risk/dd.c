@@ -62,6 +62,7 @@ struct fo_dd {
 	int err;
 	int over_budget;
 	size_t budget;
+	uint32_t max_depth;
 	uint64_t lookups, hits;
 };
 
@@ -273,7 +274,7 @@ static inline void cput(fo_dd *m, uint32_t a, uint32_t b, uint32_t c, uint32_t r
 
 static int too_deep(fo_dd *m, uint32_t depth)
 {
-	if (depth > FO_DD_MAX_DEPTH) {
+	if (depth > m->max_depth) {
 		set_err(m, FO_ELIMIT);
 		return 1;
 	}
@@ -308,6 +309,7 @@ int fo_dd_new(fo_dd **out, uint32_t nvars, size_t mem_limit)
 	m->cmask = nc - 1;
 	m->nvars = nvars;
 	m->limit = mem_limit;
+	m->max_depth = FO_DD_MAX_DEPTH;
 	m->free_head = NIL;
 	memset(m->buckets, 0xFF, nb * sizeof *m->buckets);
 	memset(m->cache, 0xFF, nc * sizeof *m->cache);
@@ -343,6 +345,7 @@ void fo_dd_clear_error(fo_dd *m)
 	m->over_budget = 0;
 }
 void fo_dd_set_budget(fo_dd *m, size_t max_live) { m->budget = max_live; }
+void fo_dd_set_max_depth(fo_dd *m, uint32_t depth) { m->max_depth = depth; }
 int fo_dd_over_budget(const fo_dd *m) { return m->over_budget; }
 uint32_t fo_dd_nvars(const fo_dd *m) { return m->nvars; }
 
@@ -381,40 +384,59 @@ int fo_dd_charge(fo_dd *m, long long delta)
 	return FO_OK;
 }
 
-/* Marks the nodes reachable from e (iteratively down the lo chain,
- * recursively on hi: depth bounded by the number of levels). */
-static size_t mark(fo_dd *m, uint32_t e)
+/* Marks the nodes reachable from root, returning how many were newly
+ * marked. Iterative, whatever the depth: the stack is threaded through the
+ * nodes' `next` fields, so the unique table must be rebuilt (rehash)
+ * afterwards; free nodes are never reached, so the free list survives. */
+static size_t mark_from(fo_dd *m, uint32_t root)
 {
-	size_t n = 0;
-	while (!(m->nodes[e].var & MARK)) {
-		m->nodes[e].var |= MARK;
-		n++;
-		if (e < 2)
-			break;
-		n += mark(m, m->nodes[e].hi);
-		e = m->nodes[e].lo;
+	if (m->nodes[root].var & MARK)
+		return 0;
+	m->nodes[root].var |= MARK;
+	size_t n = 1;
+	if (root < 2)
+		return n;
+	uint32_t top = root;
+	m->nodes[root].next = NIL;
+	while (top != NIL) {
+		uint32_t e = top;
+		top = m->nodes[e].next;
+		uint32_t kids[2] = {m->nodes[e].lo, m->nodes[e].hi};
+		for (int i = 0; i < 2; i++) {
+			uint32_t c = kids[i];
+			if (m->nodes[c].var & MARK)
+				continue;
+			m->nodes[c].var |= MARK;
+			n++;
+			if (c >= 2) {
+				m->nodes[c].next = top;
+				top = c;
+			}
+		}
 	}
 	return n;
 }
 
-static void unmark(fo_dd *m, uint32_t e)
+static void unmark_all(fo_dd *m)
 {
-	while (m->nodes[e].var & MARK) {
-		m->nodes[e].var &= ~MARK;
-		if (e < 2)
-			break;
-		unmark(m, m->nodes[e].hi);
-		e = m->nodes[e].lo;
-	}
+	for (uint32_t i = 0; i < m->used; i++)
+		m->nodes[i].var &= ~MARK;
+}
+
+size_t fo_dd_size_n(fo_dd *m, const fo_dd_edge *e, size_t n)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		if (e[i] != FO_DD_ERR)
+			total += mark_from(m, e[i]);
+	unmark_all(m);
+	rehash(m);
+	return total;
 }
 
 size_t fo_dd_size(fo_dd *m, fo_dd_edge e)
 {
-	if (e == FO_DD_ERR)
-		return 0;
-	size_t n = mark(m, e);
-	unmark(m, e);
-	return n;
+	return fo_dd_size_n(m, &e, 1);
 }
 
 void fo_dd_ref(fo_dd *m, fo_dd_edge e)
@@ -433,7 +455,7 @@ size_t fo_dd_gc(fo_dd *m)
 {
 	for (uint32_t i = 0; i < m->used; i++)
 		if (m->refs[i] > 0 && (m->nodes[i].var & VAR_MASK) != VAR_FREE)
-			mark(m, i);
+			mark_from(m, i);
 	size_t freed = 0;
 	m->free_head = NIL;
 	/* Highest indices first into the free list, so reuse starts low. */
@@ -672,12 +694,14 @@ static uint32_t zwithout(fo_dd *m, uint32_t p, uint32_t q, uint32_t depth)
 	if (too_deep(m, depth))
 		return FO_DD_ERR;
 	uint32_t vp = var_of(m, p), vq = var_of(m, q);
-	if (vq < vp) /* sets of p lack q's top variable: only q's lo can be inside */
-		return zwithout(m, p, m->nodes[q].lo, depth + 1);
 	uint32_t r = clook(m, p, q, OP_ZWITHOUT);
 	if (r != FO_DD_ERR)
 		return r;
-	if (vp < vq) {
+	if (vq < vp) {
+		/* Sets of p lack q's top variable: only q's lo can be inside.
+		 * Cached too: without({{}}, chain) walks a whole lo chain, once. */
+		r = zwithout(m, p, m->nodes[q].lo, depth + 1);
+	} else if (vp < vq) {
 		uint32_t lo = zwithout(m, m->nodes[p].lo, q, depth + 1);
 		if (lo == FO_DD_ERR)
 			return FO_DD_ERR;

@@ -31,8 +31,10 @@
  * intermediate results need no references between two safe points.
  *
  * Not thread-safe. Recursion depth of the operations is bounded by about
- * twice the number of levels (FO_DD_MAX_DEPTH beyond which they give
- * FO_ELIMIT rather than overflowing the stack).
+ * twice the number of levels; beyond the manager's depth bound
+ * (FO_DD_MAX_DEPTH, safe in an 8 MiB stack; fo_dd_set_max_depth for a
+ * caller running on a larger stack) they give FO_ELIMIT rather than
+ * overflowing the stack.
  */
 #ifndef FO_DD_H
 #define FO_DD_H
@@ -68,6 +70,9 @@ void fo_dd_clear_error(fo_dd *m);
  * fails with FO_ELIMIT and fo_dd_over_budget says it was the budget (not
  * the memory limit). For racing variable orders cheaply. */
 void fo_dd_set_budget(fo_dd *m, size_t max_live);
+/* The recursion bound (levels), for a caller whose stack is larger than
+ * FO_DD_MAX_DEPTH needs (about 160 bytes per level). */
+void fo_dd_set_max_depth(fo_dd *m, uint32_t depth);
 int fo_dd_over_budget(const fo_dd *m);
 
 /* ---- Node access (all O(1)) ---- */
@@ -78,9 +83,12 @@ fo_dd_edge fo_dd_hi(const fo_dd *m, fo_dd_edge e);  /* then-child (true / presen
 /* One more than the largest node index in use: per-node arrays of the
  * caller are indexed 0 .. fo_dd_index_bound - 1. */
 uint32_t fo_dd_index_bound(const fo_dd *m);
-/* Nodes reachable from e, terminals included. O(size). Needs no memory
- * (uses a mark bit in the nodes). */
+/* Nodes reachable from e, terminals included; _n: from any of n edges
+ * (FO_DD_ERR ignored), each node once. Needs no memory and no recursion
+ * (a mark bit and the nodes' chain links); O(size + nodes in the table)
+ * since the unique table is rebuilt after. */
 size_t fo_dd_size(fo_dd *m, fo_dd_edge e);
+size_t fo_dd_size_n(fo_dd *m, const fo_dd_edge *e, size_t n);
 
 /* ---- References and collection ---- */
 /* e must be a valid edge (not FO_DD_ERR, which is ignored). */

@@ -17,6 +17,7 @@
 #include "fo_risk.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,9 @@
 #include "fo_dd.h"
 
 #define NONE UINT32_MAX
+/* run_deep: the large stack of the heavy steps, and its depth bound. */
+#define DEEP_STACK ((size_t)1 << 30)
+#define DEEP_DEPTH 4000000u
 
 extern double fo_risk__enum_max;
 extern size_t fo_risk__budget0;
@@ -50,6 +54,7 @@ struct fo_risk {
 	 * variables of the modules just below it. */
 	uint32_t nmods;
 	uint32_t *mod_of_node;  /* gate -> module index, NONE if not one */
+	uint32_t *encl;         /* node -> the module whose BDD holds it */
 	uint32_t *mod_gate;     /* module -> its gate */
 	uint32_t *mod_level;    /* module -> its variable (NONE: the top) */
 	uint32_t *mod_parent;   /* module -> the module whose BDD uses it */
@@ -57,6 +62,7 @@ struct fo_risk {
 	double *p_of_level;
 	uint64_t *tsize;        /* node -> size of its tree (ordering key) */
 	int variant;            /* the variable order in use (assign_levels) */
+	int deep;               /* running on the large stack (run_deep) */
 	size_t peak_before;     /* peak bytes of the managers raced before */
 	fo_dd *dd;
 	fo_dd_edge bdd; /* the top's BDD (mod_bdd[top]); FO_DD_ERR until built */
@@ -173,6 +179,7 @@ void fo_risk_free(fo_risk *r)
 	free(r->event_of_level);
 	free(r->post);
 	free(r->mod_of_node);
+	free(r->encl);
 	free(r->mod_gate);
 	free(r->mod_level);
 	free(r->mod_parent);
@@ -214,7 +221,8 @@ static int prepare(fo_risk *r)
 	r->event_of_level = malloc(nl1 * sizeof *r->event_of_level);
 	r->post = malloc(nn1 * sizeof *r->post);
 	r->mod_of_node = malloc(nn1 * sizeof *r->mod_of_node);
-	if (!state || !stack || !pos || !pre || !enter || !last || !leave || !dmin || !dmax ||
+	r->encl = calloc(nn1, sizeof *r->encl);
+	if (!r->encl || !state || !stack || !pos || !pre || !enter || !last || !leave || !dmin || !dmax ||
 	    !r->level_of_event || !r->event_of_level || !r->post || !r->mod_of_node)
 		goto done;
 	memset(r->level_of_event, 0xFF, (ne ? ne : 1) * sizeof *r->level_of_event);
@@ -342,6 +350,7 @@ static int prepare(fo_risk *r)
 		size_t na = fo_ft_node_args(ft, node, &args);
 		for (size_t j = 0; j < na; j++) {
 			dmin[args[j]] = own;
+			r->encl[args[j]] = own;
 			uint32_t mj = r->mod_of_node[args[j]];
 			if (mj != NONE)
 				r->mod_parent[mj] = own;
@@ -486,6 +495,7 @@ static int new_manager(fo_risk *r, int variant, size_t budget)
 		return FO_ELIMIT;
 	}
 	fo_dd_set_budget(r->dd, budget);
+	fo_dd_set_max_depth(r->dd, r->deep ? DEEP_DEPTH : FO_DD_MAX_DEPTH);
 	return FO_OK;
 }
 
@@ -678,7 +688,69 @@ done:
 	return err;
 }
 
+/* The recursions of the diagram operations go as deep as the number of
+ * variables. The heavy steps (building, minimal solutions) therefore run on
+ * a thread of their own with a DEEP_STACK stack (address space, committed
+ * only as used) and a matching depth bound; if the thread cannot be made,
+ * on the caller's stack with the default bound. */
+
+struct deep_call {
+	fo_risk *r;
+	int (*fn)(fo_risk *);
+	int ret;
+};
+
+static int call_with_depth(struct deep_call *c, int deep)
+{
+	c->r->deep = deep;
+	if (c->r->dd)
+		fo_dd_set_max_depth(c->r->dd, deep ? DEEP_DEPTH : FO_DD_MAX_DEPTH);
+	int ret = c->fn(c->r);
+	c->r->deep = 0;
+	if (c->r->dd)
+		fo_dd_set_max_depth(c->r->dd, FO_DD_MAX_DEPTH);
+	return ret;
+}
+
+static void *deep_main(void *p)
+{
+	struct deep_call *c = p;
+	c->ret = call_with_depth(c, 1);
+	return NULL;
+}
+
+static int run_deep(fo_risk *r, int (*fn)(fo_risk *))
+{
+	struct deep_call c = {r, fn, FO_ENOMEM};
+	if (r->deep)
+		return fn(r); /* already on the large stack */
+	pthread_attr_t at;
+	pthread_t th;
+	if (pthread_attr_init(&at) == 0) {
+		if (pthread_attr_setstacksize(&at, DEEP_STACK) == 0 &&
+		    pthread_create(&th, &at, deep_main, &c) == 0) {
+			pthread_join(th, NULL);
+			pthread_attr_destroy(&at);
+			return c.ret;
+		}
+		pthread_attr_destroy(&at);
+	}
+	return call_with_depth(&c, 0);
+}
+
+static int ensure_bdd_here(fo_risk *r);
+
 static int ensure_bdd(fo_risk *r)
+{
+	int err = prepare(r);
+	if (err)
+		return err;
+	if (r->bdd != FO_DD_ERR)
+		return FO_OK;
+	return run_deep(r, ensure_bdd_here);
+}
+
+static int ensure_bdd_here(fo_risk *r)
 {
 	int err = prepare(r);
 	if (err)
@@ -692,10 +764,28 @@ static int ensure_bdd(fo_risk *r)
 	 * cost is within a small factor of the best order's. */
 	int best = 0;
 	uint32_t best_progress = 0;
-	for (size_t budget = fo_risk__budget0;; budget *= 4) {
+	/* Orders that come out the same (a flat tree) race once. */
+	uint64_t h[3];
+	int dup[3] = {0, 0, 0};
+	for (int v = 0; v < 3; v++) {
+		if ((err = assign_levels(r, v)))
+			return err;
+		h[v] = 1469598103934665603ull;
+		for (uint32_t lv = 0; lv < r->nlevels; lv++)
+			h[v] = (h[v] ^ r->event_of_level[lv]) * 1099511628211ull;
+		for (uint32_t mi = 0; mi < r->nmods; mi++)
+			h[v] = (h[v] ^ r->mod_level[mi]) * 1099511628211ull;
+		for (int u = 0; u < v; u++)
+			dup[v] |= h[u] == h[v];
+	}
+	/* A BDD has at least a node per variable: start above that. */
+	size_t budget0 = fo_risk__budget0;
+	if (budget0 < 2 * (size_t)r->nlevels)
+		budget0 = 2 * (size_t)r->nlevels;
+	for (size_t budget = budget0;; budget *= 4) {
 		int last = budget > ((size_t)1 << 24);
 		for (int v = 0; v < 3; v++) {
-			if (last && v != best)
+			if ((last && v != best) || dup[v])
 				continue;
 			if ((err = new_manager(r, v, last ? 0 : budget)))
 				return err;
@@ -714,10 +804,7 @@ static int ensure_bdd(fo_risk *r)
 built:
 	fo_dd_set_budget(r->dd, 0);
 	r->bdd = top;
-	r->bdd_nodes = 0;
-	for (uint32_t i = 0; i < r->nmods; i++)
-		if (r->mod_bdd[i] != FO_DD_ERR)
-			r->bdd_nodes += fo_dd_size(r->dd, r->mod_bdd[i]);
+	r->bdd_nodes = fo_dd_size_n(r->dd, r->mod_bdd, r->nmods);
 	fo_dd_gc(r->dd);
 	return FO_OK;
 }
@@ -744,21 +831,6 @@ static int check_p(fo_risk *r)
 	return FO_OK;
 }
 
-/* P(node) for every node below e, memoised in prob (NaN: not yet). The
- * probability of a module's variable is the module's (p_of_level). */
-static double bdd_prob(const fo_risk *r, fo_dd_edge e, double *prob)
-{
-	if (e < 2)
-		return (double)e;
-	if (prob[e] == prob[e])
-		return prob[e];
-	const fo_dd *m = r->dd;
-	double p = r->p_of_level[fo_dd_level(m, e)];
-	double hi = bdd_prob(r, fo_dd_hi(m, e), prob);
-	double lo = bdd_prob(r, fo_dd_lo(m, e), prob);
-	return prob[e] = p * hi + (1 - p) * lo;
-}
-
 static int prob_table(fo_risk *r, double **out)
 {
 	*out = NULL;
@@ -775,8 +847,6 @@ static int prob_table(fo_risk *r, double **out)
 		fo_dd_charge(r->dd, -(long long)(n * sizeof(double)));
 		return FO_ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++)
-		prob[i] = NAN;
 	*out = prob;
 	return FO_OK;
 }
@@ -789,14 +859,120 @@ static void prob_table_free(fo_risk *r, double *prob)
 	free(prob);
 }
 
-/* The modules' probabilities bottom-up into p_of_level, then the top's.
- * Linear in the total size of the modules' BDDs. */
-static double all_probs(fo_risk *r, double *prob)
+static int cmp_u64(const void *a, const void *b)
 {
-	for (uint32_t i = 0; i + 1 < r->nmods; i++)
-		if (r->mod_level[i] != NONE && r->mod_bdd[i] != FO_DD_ERR)
-			r->p_of_level[r->mod_level[i]] = bdd_prob(r, r->mod_bdd[i], prob);
-	return bdd_prob(r, r->bdd, prob);
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The nodes of every module's BDD (terminals excluded), each once, as
+ * (level << 32 | node) keys sorted by level: parents before children.
+ * Iterative (explicit stack), whatever the depth. *out malloc'd. */
+static int nodes_by_level(fo_risk *r, uint64_t **out, size_t *n)
+{
+	fo_dd *m = r->dd;
+	size_t nb = fo_dd_index_bound(m);
+	*out = NULL;
+	*n = 0;
+	uint8_t *seen = calloc(nb, 1);
+	uint32_t *stack = malloc(nb * sizeof *stack);
+	uint64_t *list = malloc(nb * sizeof *list);
+	if (!seen || !stack || !list) {
+		free(seen);
+		free(stack);
+		free(list);
+		return FO_ENOMEM;
+	}
+	size_t cnt = 0;
+	for (uint32_t mi = 0; mi < r->nmods; mi++) {
+		fo_dd_edge root = r->mod_bdd[mi];
+		if (root == FO_DD_ERR || root < 2 || seen[root])
+			continue;
+		size_t sp = 0;
+		seen[root] = 1;
+		stack[sp++] = root;
+		while (sp) {
+			fo_dd_edge e = stack[--sp];
+			list[cnt++] = (uint64_t)fo_dd_level(m, e) << 32 | e;
+			fo_dd_edge kids[2] = {fo_dd_lo(m, e), fo_dd_hi(m, e)};
+			for (int i = 0; i < 2; i++)
+				if (kids[i] >= 2 && !seen[kids[i]]) {
+					seen[kids[i]] = 1;
+					stack[sp++] = kids[i];
+				}
+		}
+	}
+	free(seen);
+	free(stack);
+	qsort(list, cnt, sizeof *list, cmp_u64);
+	*out = list;
+	*n = cnt;
+	return FO_OK;
+}
+
+static double edge_p(const double *prob, fo_dd_edge e)
+{
+	return e < 2 ? (double)e : prob[e];
+}
+
+/* P of every node, children first (levels descending); a module's
+ * variable takes its module's probability just before its level is
+ * reached (a module's nodes all lie below its variable). Returns P(top).
+ * Linear in the total size of the modules' BDDs. */
+static double all_probs(fo_risk *r, const uint64_t *list, size_t cnt, double *prob,
+			const uint32_t *mod_at_level)
+{
+	fo_dd *m = r->dd;
+	uint32_t cur = NONE;
+	for (size_t i = cnt; i-- > 0;) {
+		fo_dd_edge e = (fo_dd_edge)list[i];
+		uint32_t lv = (uint32_t)(list[i] >> 32);
+		if (lv != cur) {
+			cur = lv;
+			uint32_t mi = mod_at_level[lv];
+			if (mi != NONE)
+				r->p_of_level[lv] = edge_p(prob, r->mod_bdd[mi]);
+		}
+		double p = r->p_of_level[lv];
+		prob[e] = p * edge_p(prob, fo_dd_hi(m, e)) + (1 - p) * edge_p(prob, fo_dd_lo(m, e));
+	}
+	return edge_p(prob, r->bdd);
+}
+
+/* The tables both analyses need: nodes by level, P of each node, and
+ * which module's variable each level is. */
+struct ptables {
+	uint64_t *list;
+	size_t cnt;
+	double *prob;
+	uint32_t *mod_at_level;
+	double q;
+};
+
+static void ptables_free(fo_risk *r, struct ptables *t)
+{
+	free(t->list);
+	prob_table_free(r, t->prob);
+	free(t->mod_at_level);
+}
+
+static int ptables_make(fo_risk *r, struct ptables *t)
+{
+	memset(t, 0, sizeof *t);
+	int err = prob_table(r, &t->prob);
+	if (err)
+		return err;
+	t->mod_at_level = malloc(((size_t)r->nlevels + 1) * sizeof *t->mod_at_level);
+	if (!t->mod_at_level || (err = nodes_by_level(r, &t->list, &t->cnt))) {
+		ptables_free(r, t);
+		return err ? err : FO_ENOMEM;
+	}
+	memset(t->mod_at_level, 0xFF, ((size_t)r->nlevels + 1) * sizeof *t->mod_at_level);
+	for (uint32_t mi = 0; mi < r->nmods; mi++)
+		if (r->mod_level[mi] != NONE)
+			t->mod_at_level[r->mod_level[mi]] = mi;
+	t->q = all_probs(r, t->list, t->cnt, t->prob, t->mod_at_level);
+	return FO_OK;
 }
 
 int fo_risk_probability(fo_risk *r, double *out)
@@ -805,30 +981,12 @@ int fo_risk_probability(fo_risk *r, double *out)
 	int err = prepare(r);
 	if (err || (err = check_p(r)) || (err = ensure_bdd(r)))
 		return err;
-	double *prob;
-	if ((err = prob_table(r, &prob)))
+	struct ptables t;
+	if ((err = ptables_make(r, &t)))
 		return err;
-	*out = all_probs(r, prob);
-	prob_table_free(r, prob);
+	*out = t.q;
+	ptables_free(r, &t);
 	return FO_OK;
-}
-
-/* Collects the nodes below e (terminals excluded) as (level << 32 | node)
- * keys, for sorting parents before children. */
-static void collect(const fo_dd *m, fo_dd_edge e, uint8_t *seen, uint64_t *list, size_t *n)
-{
-	while (e >= 2 && !seen[e]) {
-		seen[e] = 1;
-		list[(*n)++] = (uint64_t)fo_dd_level(m, e) << 32 | e;
-		collect(m, fo_dd_hi(m, e), seen, list, n);
-		e = fo_dd_lo(m, e);
-	}
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
 }
 
 /* Birnbaum's measure is the derivative of P(top) by the event's p. In one
@@ -845,67 +1003,50 @@ int fo_risk_importance(fo_risk *r, fo_importance **out, size_t *n)
 		return err;
 	fo_dd *m = r->dd;
 	size_t nb = fo_dd_index_bound(m);
-	double *prob = NULL, *flow = NULL, *birn = NULL, *mult = NULL;
-	uint8_t *seen = NULL;
-	uint64_t *list = NULL;
-	uint32_t *owner = NULL;
+	double *flow = NULL, *birn = NULL, *mult = NULL;
 	fo_importance *res = NULL;
 	size_t nlv = (size_t)r->nlevels + 1;
-	size_t extra = nb * (sizeof(double) + 1 + sizeof(uint64_t)) +
-		       nlv * (sizeof(double) + sizeof(uint32_t)) + (size_t)r->nmods * sizeof(double);
-	if ((err = prob_table(r, &prob)))
+	size_t extra = nb * (sizeof(double) + sizeof(uint64_t)) + nlv * sizeof(double) +
+		       (size_t)r->nmods * sizeof(double);
+	struct ptables t;
+	if ((err = ptables_make(r, &t)))
 		return err;
 	if (fo_dd_charge(m, (long long)extra) != FO_OK) {
 		if (r->diag)
 			fo_diag_add(r->diag, FO_SEV_ERROR, NULL, 0, 0, NULL,
 				    "decision diagrams exceed the memory limit of %zu bytes while "
 				    "computing importance", r->opts.mem_limit);
-		prob_table_free(r, prob);
+		ptables_free(r, &t);
 		return FO_ELIMIT;
 	}
 	err = FO_ENOMEM;
 	flow = calloc(nb, sizeof *flow);
-	seen = calloc(nb, 1);
-	list = malloc(nb * sizeof *list);
-	owner = malloc(nlv * sizeof *owner);
 	birn = calloc(nlv, sizeof *birn);
 	mult = calloc(r->nmods ? r->nmods : 1, sizeof *mult);
 	res = calloc(r->nevents ? r->nevents : 1, sizeof *res);
-	if (!flow || !seen || !list || !owner || !birn || !mult || !res)
+	if (!flow || !birn || !mult || !res)
 		goto done;
-	memset(owner, 0xFF, nlv * sizeof *owner);
-	double q = all_probs(r, prob);
-	for (uint32_t mi = 0; mi < r->nmods; mi++) {
-		fo_dd_edge root = r->mod_bdd[mi];
-		if (root == FO_DD_ERR || root < 2)
-			continue;
-		size_t cnt = 0;
-		collect(m, root, seen, list, &cnt);
-		qsort(list, cnt, sizeof *list, cmp_u64);
-		flow[root] = 1;
-		for (size_t i = 0; i < cnt; i++) {
-			fo_dd_edge e = (fo_dd_edge)list[i];
-			uint32_t lv = (uint32_t)(list[i] >> 32);
-			double p = r->p_of_level[lv];
-			fo_dd_edge hi = fo_dd_hi(m, e), lo = fo_dd_lo(m, e);
-			double ph = hi < 2 ? (double)hi : prob[hi];
-			double pl = lo < 2 ? (double)lo : prob[lo];
-			birn[lv] += flow[e] * (ph - pl);
-			owner[lv] = mi;
-			if (hi >= 2)
-				flow[hi] += flow[e] * p;
-			if (lo >= 2)
-				flow[lo] += flow[e] * (1 - p);
-		}
+	double q = t.q;
+	for (uint32_t mi = 0; mi < r->nmods; mi++)
+		if (r->mod_bdd[mi] != FO_DD_ERR && r->mod_bdd[mi] >= 2)
+			flow[r->mod_bdd[mi]] = 1;
+	/* Parents first: each module's own reaching probabilities (the
+	 * modules' nodes are disjoint). */
+	for (size_t i = 0; i < t.cnt; i++) {
+		fo_dd_edge e = (fo_dd_edge)t.list[i];
+		uint32_t lv = (uint32_t)(t.list[i] >> 32);
+		double p = r->p_of_level[lv];
+		fo_dd_edge hi = fo_dd_hi(m, e), lo = fo_dd_lo(m, e);
+		birn[lv] += flow[e] * (edge_p(t.prob, hi) - edge_p(t.prob, lo));
+		if (hi >= 2)
+			flow[hi] += flow[e] * p;
+		if (lo >= 2)
+			flow[lo] += flow[e] * (1 - p);
 	}
-	/* d top / d module, parents first. */
+	/* d top / d module, parents first (reverse post-order). */
 	for (uint32_t mi = r->nmods; mi-- > 0;) {
 		uint32_t lv = r->mod_level[mi];
-		if (lv == NONE) {
-			mult[mi] = 1;
-			continue;
-		}
-		mult[mi] = owner[lv] == NONE ? 0 : mult[owner[lv]] * birn[lv];
+		mult[mi] = lv == NONE ? 1 : mult[r->mod_parent[mi]] * birn[lv];
 	}
 	/* By event number: walk the events, keep those of the cone. */
 	size_t k = 0;
@@ -916,7 +1057,7 @@ int fo_risk_importance(fo_risk *r, fo_importance **out, size_t *n)
 			continue;
 		fo_importance *im = &res[k++];
 		double p = fo_ft_event_p(r->ft, ev);
-		double b = owner[lv] == NONE ? 0 : mult[owner[lv]] * birn[lv];
+		double b = mult[r->encl[fo_ft_event_node(r->ft, ev)]] * birn[lv];
 		im->event = ev;
 		im->p = p;
 		im->birnbaum = b;
@@ -936,11 +1077,8 @@ int fo_risk_importance(fo_risk *r, fo_importance **out, size_t *n)
 	err = FO_OK;
 done:
 	fo_dd_charge(m, -(long long)extra);
-	prob_table_free(r, prob);
+	ptables_free(r, &t);
 	free(flow);
-	free(seen);
-	free(list);
-	free(owner);
 	free(birn);
 	free(mult);
 	free(res);
@@ -1238,10 +1376,17 @@ done:
 	return err;
 }
 
+static int make_cutsets_here(fo_risk *r);
+
 static int make_cutsets(fo_risk *r)
 {
 	if (r->cs)
 		return FO_OK;
+	return run_deep(r, make_cutsets_here);
+}
+
+static int make_cutsets_here(fo_risk *r)
+{
 	int err = prepare(r);
 	if (err)
 		return err;

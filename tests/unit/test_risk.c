@@ -773,6 +773,44 @@ static void memory_limit_gives_elimit(void **state)
 	fo_ft_free(ft);
 }
 
+/* 60 000 events under one OR and one AND: chains deeper than the 8 MiB
+ * stack's bound (FO_DD_MAX_DEPTH), solved on the analyses' large stack. */
+static void deep_chains_are_solved(void **state)
+{
+	(void)state;
+	enum { N = 60000 };
+	uint32_t *ev = malloc(N * sizeof *ev);
+	assert_non_null(ev);
+	for (int op = 0; op < 2; op++) {
+		fo_ft *ft = NULL;
+		assert_int_equal(fo_ft_new(&ft), FO_OK);
+		for (uint32_t i = 0; i < N; i++)
+			assert_int_equal(fo_ft_add_event(ft, "e", 0.5, i, &ev[i]), FO_OK);
+		uint32_t top;
+		assert_int_equal(fo_ft_add_gate(ft, "top", op ? FO_FT_AND : FO_FT_OR, 0, ev, N, &top),
+				 FO_OK);
+		assert_int_equal(fo_ft_set_top(ft, top), FO_OK);
+		fo_risk *r = NULL;
+		assert_int_equal(fo_risk_new(&r, ft, NULL, NULL), FO_OK);
+		double q;
+		assert_int_equal(fo_risk_probability(r, &q), FO_OK);
+		assert_true(q == (op ? 0 : 1)); /* 2^-60000 rounds to 0 */
+		fo_importance *im = NULL;
+		size_t n = 0;
+		assert_int_equal(fo_risk_importance(r, &im, &n), FO_OK);
+		assert_int_equal(n, N);
+		free(im);
+		fo_cutsets *cs = NULL;
+		assert_int_equal(fo_risk_cutsets(r, &cs), FO_OK);
+		assert_string_equal(fo_cutsets_count(cs), op ? "1" : "60000");
+		assert_string_equal(fo_cutsets_order_count(cs, op ? N : 1), op ? "1" : "60000");
+		fo_cutsets_free(cs);
+		fo_risk_free(r);
+		fo_ft_free(ft);
+	}
+	free(ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -786,6 +824,7 @@ int main(void)
 		cmocka_unit_test(unknown_probability_is_refused),
 		cmocka_unit_test(no_top_is_refused),
 		cmocka_unit_test(memory_limit_gives_elimit),
+		cmocka_unit_test(deep_chains_are_solved),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
