@@ -318,7 +318,7 @@ bench-check: $(BIN)
 .PHONY: bench-risk
 ARALIA ?= ../shared/aralia
 # Counts to a bounded order by both tools (bench/risk-notes.md says why each)
-RISK_BOUNDED ?= edf9206:20 das9209:11 nus9601:5
+RISK_BOUNDED ?= edf9206:14 edf9206:20 das9209:10 nus9601:5
 bench-risk: $(BIN)
 	@sh scripts/deps.sh scram:scram jq:jq
 	sh bench/risk.sh --fallout $(BIN) --trees $(ARALIA) --out docs/benchmarks-risk.md \

@@ -1420,37 +1420,12 @@ done:
 
 int fo_graphml_sniff(const char *head, size_t n)
 {
-	const char *p = head, *end = head + n;
-	if (n >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
-	    (unsigned char)p[2] == 0xBF)
-		p += 3;
-	for (;;) {
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-			p++;
-		if (end - p < 2 || *p != '<')
-			return 0;
-		if (p[1] == '?' || (end - p >= 4 && !memcmp(p, "<!--", 4))) {
-			const char *close = p[1] == '?' ? "?>" : "-->";
-			size_t cl = strlen(close);
-			const char *q = p + 2;
-			while (q + cl <= end && memcmp(q, close, cl))
-				q++;
-			if (q + cl > end)
-				return 0;
-			p = q + cl;
-			continue;
-		}
-		break;
-	}
-	p++; /* '<' */
-	const char *name = p;
-	while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '.' ||
-			   *p == ':'))
-		p++;
-	if (p == end)
-		return 0; /* the name may go on */
-	const char *colon = memchr(name, ':', (size_t)(p - name));
-	const char *local = colon ? colon + 1 : name;
+	size_t len;
+	const char *name = fo_reader__sniff_root(head, n, &len);
+	if (!name)
+		return 0;
+	const char *colon = memchr(name, ':', len);
+	const char *local = colon ? colon + 1 : name, *p = name + len;
 	if ((size_t)(p - local) != 7 || memcmp(local, "graphml", 7))
 		return 0;
 	return *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '>' || *p == '/';

@@ -1296,33 +1296,10 @@ done:
 
 int fo_openpsa_sniff(const char *head, size_t n)
 {
-	const char *p = head, *end = head + n;
-	if (!head)
+	size_t len;
+	const char *name = fo_reader__sniff_root(head, n, &len);
+	if (!name || len != 8 || memcmp(name, "opsa-mef", 8))
 		return 0;
-	if (n >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
-	    (unsigned char)p[2] == 0xBF)
-		p += 3;
-	for (;;) {
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-			p++;
-		if (end - p < 2 || *p != '<')
-			return 0;
-		if (p[1] == '?' || (end - p >= 4 && !memcmp(p, "<!--", 4))) {
-			const char *close = p[1] == '?' ? "?>" : "-->";
-			size_t cl = strlen(close);
-			const char *q = p + 2;
-			while (q + cl <= end && memcmp(q, close, cl))
-				q++;
-			if (q + cl > end)
-				return 0;
-			p = q + cl;
-			continue;
-		}
-		break;
-	}
-	p++; /* '<' */
-	if ((size_t)(end - p) < 9 || memcmp(p, "opsa-mef", 8))
-		return 0;
-	p += 8;
+	const char *p = name + len;
 	return *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '>' || *p == '/';
 }

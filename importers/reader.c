@@ -519,3 +519,40 @@ void fo_reader__dispose(fo_reader *r)
 	free(r->fatal_msg);
 	r->fatal_msg = NULL;
 }
+
+const char *fo_reader__sniff_root(const char *head, size_t n, size_t *len)
+{
+	const char *p = head, *end = head + n;
+	if (!head)
+		return NULL;
+	if (n >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+	    (unsigned char)p[2] == 0xBF)
+		p += 3;
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+			p++;
+		if (end - p < 2 || *p != '<')
+			return NULL;
+		if (p[1] == '?' || (end - p >= 4 && !memcmp(p, "<!--", 4))) {
+			const char *close = p[1] == '?' ? "?>" : "-->";
+			size_t cl = strlen(close);
+			const char *q = p + 2;
+			while (q + cl <= end && memcmp(q, close, cl))
+				q++;
+			if (q + cl > end)
+				return NULL;
+			p = q + cl;
+			continue;
+		}
+		break;
+	}
+	const char *name = ++p; /* after '<' */
+	while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			   (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.' ||
+			   *p == ':'))
+		p++;
+	if (p == end || p == name)
+		return NULL; /* the name may go on, or '<' is followed by no name */
+	*len = (size_t)(p - name);
+	return name;
+}

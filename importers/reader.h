@@ -216,4 +216,13 @@ const char *fo_reader__show(const char *s, char buf[FO_READER_SHOW_BUF]);
  * scanner's queues and fatal_msg. Safe after a failed init or open. */
 void fo_reader__dispose(fo_reader *r);
 
+/* The root element's name at the start of a document's first n bytes (maybe
+ * cut anywhere), for the sniffers: after an optional UTF-8 byte order mark,
+ * blanks, the XML declaration, processing instructions and comments. Returns
+ * a pointer into head to the qualified name (prefix included) and its length
+ * in *len, when the name is complete (the byte after it, head[...len], is
+ * within the n bytes); NULL when there is no root yet, a DOCTYPE comes first, or the
+ * bytes are not XML. No allocation; O(n). */
+const char *fo_reader__sniff_root(const char *head, size_t n, size_t *len);
+
 #endif

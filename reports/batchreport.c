@@ -1389,6 +1389,12 @@ static void pairs_table(const doc *d, const fo_spofreport *s)
 		d_row(d, NULL, 0);
 		d_code(d, fo_graph_node_id(s->g, s->apps[i]));
 		d_cell(d, 1);
+		if (s->npairs[i] == SIZE_MAX) { /* over a limit: fo_spofreport_pairs */
+			d_cell(d, 0);
+			fo_sbuf__puts(d->b, "not computed (over a limit)");
+			d_row_end(d);
+			continue;
+		}
 		fo_sbuf__printf(d->b, "%zu", s->npairs[i]);
 		d_cell(d, 0);
 		for (size_t j = 0; j < s->npairs[i] && j < PAGE_PAIRS; j++) {

@@ -36,7 +36,9 @@ typedef struct fo_spofreport {
 	/* Order-2 failure sets (fo_spofreport_pairs): per shown app i,
 	 * npairs[i] pairs of node indices in pairs[i] (2 each, ascending),
 	 * or pairs[i] NULL with npairs[i] 0 when not computed for that app
-	 * (not tier 1). Both arrays NULL until computed. Owned. */
+	 * (not tier 1), or npairs[i] SIZE_MAX when the app's tree or its
+	 * diagrams went over a limit (said instead of its pairs). Both arrays
+	 * NULL until computed. Owned. */
 	uint32_t **pairs;
 	size_t *npairs;
 	size_t pairs_apps;         /* apps they were computed for */

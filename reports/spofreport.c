@@ -173,6 +173,8 @@ static int write_shared_json(FILE *fp, const fo_spofreport *w)
 
 /* Pairs shown per app in text; JSON has them all. */
 #define TEXT_PAIRS 10
+/* npairs of an app whose pairs hit a limit. */
+#define PAIRS_LIMIT SIZE_MAX
 
 static void write_pairs_text(FILE *fp, const fo_spofreport *w)
 {
@@ -191,6 +193,11 @@ static void write_pairs_text(FILE *fp, const fo_spofreport *w)
 		fo_diag_fputs_escaped(fo_graph_node_id(g, w->apps[i]), fp);
 		if (fo_graph_node_tier(g, w->apps[i]))
 			fprintf(fp, " (tier %u)", fo_graph_node_tier(g, w->apps[i]));
+		if (np == PAIRS_LIMIT) {
+			fputs(": not computed (over a limit of the fault tree or its decision "
+			      "diagrams; fallout cutsets --max-order 2 says which)\n", fp);
+			continue;
+		}
 		fprintf(fp, ": %zu pair%s\n", np, np == 1 ? "" : "s");
 		for (size_t j = 0; j < np && j < TEXT_PAIRS; j++) {
 			fputs("    ", fp);
@@ -216,6 +223,10 @@ static void write_pairs_json(FILE *fp, const fo_spofreport *w)
 		fputs(first ? "\n    {\"app\": " : ",\n    {\"app\": ", fp);
 		first = 0;
 		json_str(fp, fo_graph_node_id(g, w->apps[i]));
+		if (w->npairs[i] == PAIRS_LIMIT) {
+			fputs(", \"count\": null, \"pairs\": null}", fp);
+			continue;
+		}
 		fprintf(fp, ", \"count\": %zu, \"pairs\": [", w->npairs[i]);
 		for (size_t j = 0; j < w->npairs[i]; j++) {
 			fputs(j ? ", [" : "[", fp);
@@ -248,9 +259,14 @@ int fo_spofreport_pairs(fo_spofreport *r, int all, size_t max_apps)
 		r->pairs_eligible++;
 		if (r->pairs[i] || (max_apps && r->pairs_apps >= max_apps))
 			continue;
-		if ((err = fo_riskreport_pairs(r->g, r->apps[i], 0, &r->pairs[i], &r->npairs[i],
-					       NULL)) < 0)
+		err = fo_riskreport_pairs(r->g, r->apps[i], 0, &r->pairs[i], &r->npairs[i], NULL);
+		/* One app over a limit (its tree, its diagrams) does not cost
+		 * the whole report: it says so instead of listing its pairs. */
+		if (err == FO_ELIMIT)
+			r->npairs[i] = PAIRS_LIMIT;
+		else if (err < 0)
 			return err;
+		err = FO_OK;
 		/* No pair still marks the app as computed. */
 		if (!r->pairs[i] && !(r->pairs[i] = malloc(sizeof **r->pairs)))
 			return FO_ENOMEM;

@@ -711,6 +711,18 @@ static void long_chain(void **state)
 	rd_free(&r);
 }
 
+/* A file that cannot be opened: FO_EIO, said on the diag. */
+static void missing_file(void **state)
+{
+	(void)state;
+	rd r;
+	read_path(&r, "tests/importers/openpsa/no-such-tree.xml");
+	assert_int_equal(r.err, FO_EIO);
+	assert_non_null(strstr(r.text, "tests/importers/openpsa/no-such-tree.xml"));
+	assert_non_null(strstr(r.text, "cannot open"));
+	rd_free(&r);
+}
+
 /* "-" reads standard input; its diagnostics say <stdin>. */
 static void standard_input(void **state)
 {
@@ -1343,6 +1355,7 @@ int main(void)
 		cmocka_unit_test(hostile),
 		cmocka_unit_test(long_chain),
 		cmocka_unit_test(standard_input),
+		cmocka_unit_test(missing_file),
 		cmocka_unit_test(sniff),
 		cmocka_unit_test(round_trip_aralia),
 		cmocka_unit_test(writer_rewrites),
