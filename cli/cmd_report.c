@@ -678,7 +678,7 @@ int cmd_report(int argc, char **argv)
 	    (err = fo_spofreport_pairs(&sr, 0, FO_SPOFREPORT_PAIR_APPS)) < 0 ||
 	    (err = fo_riskreport_apps_compute(&avail, c.g, sr.apps,
 					       sr.napps < REPORT_AVAIL_APPS ? sr.napps : REPORT_AVAIL_APPS,
-					       NULL)) < 0 ||
+					       0, NULL)) < 0 ||
 	    (err = spof_json(&sr, &spof_doc, &spof_len)) < 0 ||
 	    (err = fo_batchreport_json_tail(c.json.fp, n, spof_doc, spof_len)) < 0 ||
 	    (fo_batchreport_set_availability(c.br, avail.a, avail.n, REPORT_HARDEN, sr.napps), 0) ||

@@ -1554,6 +1554,17 @@ static void avail_section(const fo_batchreport *r, const doc *d)
 			d_row_end(d);
 			continue;
 		}
+		if (a->over_limit) {
+			fo_sbuf__printf(d->b, "unknown");
+			d_cell(d, 1);
+			d_cell(d, 1);
+			d_cell(d, 0);
+			fo_sbuf__printf(d->b, "over the report's limit of %zu MiB of decision "
+					      "diagrams (fallout availability --app computes it)",
+					(size_t)(FO_RISKREPORT_APPS_MEM >> 20));
+			d_row_end(d);
+			continue;
+		}
 		d_prob(d, a->q);
 		d_cell(d, 1);
 		double nines = fo_riskreport_nines(a->q);

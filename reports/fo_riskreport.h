@@ -68,6 +68,10 @@ typedef struct fo_riskreport_avail {
 	 * lists such apps; q is then NaN and imp NULL). 0 for the writers of
 	 * this module, which the command calls only on complete data. */
 	size_t missing;
+	/* 1 when the app's decision diagrams went over the memory limit given
+	 * to fo_riskreport_apps_compute (q is then NaN and imp NULL): the batch
+	 * report says so for that app instead of failing. 0 otherwise. */
+	int over_limit;
 } fo_riskreport_avail;
 
 /* Sorts imp into the hardening order: Fussell-Vesely descending (the share
@@ -101,11 +105,16 @@ typedef struct fo_riskreport_apps {
 /* When some node of g has failure data (fo_ftgraph_node_p >= 0), fills
  * out with the availability (exact, with ranked importance) of each of
  * the napps apps (down); an app whose cone lacks data for some node gets
- * `missing` > 0 instead. Without failure data, out->n = 0. Returns FO_OK,
- * FO_ENOMEM, FO_ELIMIT (diag may be NULL). Dispose either way. Cost: one
- * BDD per app. */
+ * `missing` > 0 instead, and an app whose decision diagrams need more than
+ * mem_limit bytes (0: FO_RISKREPORT_APPS_MEM) gets `over_limit` = 1 (a BDD
+ * can be exponential in its cone: this bounds the time a report spends on
+ * one app). Without failure data, out->n = 0. Returns FO_OK, FO_ENOMEM,
+ * FO_ELIMIT (a fault tree over the translation's limit; diag, may be NULL,
+ * says so). Dispose either way. Cost: one BDD per app, each bounded by
+ * mem_limit. */
+#define FO_RISKREPORT_APPS_MEM ((size_t)256 << 20)
 int fo_riskreport_apps_compute(fo_riskreport_apps *out, const fo_graph *g, const uint32_t *apps,
-			       size_t napps, fo_diag *diag);
+			       size_t napps, size_t mem_limit, fo_diag *diag);
 void fo_riskreport_apps_dispose(fo_riskreport_apps *x);
 
 /* The order-2 failure sets of `app` in g (both borrowed): the pairs of

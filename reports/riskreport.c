@@ -641,8 +641,9 @@ static int count_missing(const fo_ft *ft, size_t *out)
 }
 
 int fo_riskreport_apps_compute(fo_riskreport_apps *out, const fo_graph *g, const uint32_t *apps,
-			       size_t napps, fo_diag *diag)
+			       size_t napps, size_t mem_limit, fo_diag *diag)
 {
+	fo_risk_opts ro = { mem_limit ? mem_limit : FO_RISKREPORT_APPS_MEM, 0 };
 	int err = FO_OK, any = 0;
 	if (!out || !g || (napps && !apps))
 		return FO_EINVAL;
@@ -671,13 +672,20 @@ int fo_riskreport_apps_compute(fo_riskreport_apps *out, const fo_graph *g, const
 			return err;
 		if (a->missing)
 			continue;
-		if ((err = fo_risk_new(&r, a->ft, NULL, diag)) == FO_OK &&
+		/* No diag for the analysis: going over the limit is this app's
+		 * row ("over the limit"), not an error of the report. */
+		if ((err = fo_risk_new(&r, a->ft, &ro, NULL)) == FO_OK &&
 		    (err = fo_risk_probability(r, &a->q)) == FO_OK &&
 		    (err = fo_risk_importance(r, &out->imps[i], &a->nimp)) == FO_OK) {
 			fo_riskreport_rank_importance(out->imps[i], a->nimp);
 			a->imp = out->imps[i];
 		}
 		fo_risk_free(r);
+		if (err == FO_ELIMIT) {
+			a->q = NAN;
+			a->over_limit = 1;
+			err = FO_OK;
+		}
 		if (err < 0)
 			return err;
 	}

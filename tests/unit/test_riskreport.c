@@ -207,8 +207,8 @@ static void availability_infinities(void **state)
 		{ .event = 1, .p = 0.25, .birnbaum = 0, .fussell_vesely = 0, .raw = 1, .rrw = 1 },
 	};
 	fo_riskreport_avail a[] = {
-		{ ft, 0.5, imp, 2, 1, "t\"x", 0 },
-		{ ft, 0.0, NULL, 0, 0, NULL, 0 },
+		{ ft, 0.5, imp, 2, 1, "t\"x", 0, 0 },
+		{ ft, 0.0, NULL, 0, 0, NULL, 0, 0 },
 	};
 	av_arg x = { a, 2, 1, FO_RISKREPORT_EXACT, FO_RISKREPORT_TEXT };
 	int err;
@@ -308,13 +308,13 @@ static void apps_compute(void **state)
 	fo_graph *g = apps_graph(1, 0);
 	apps[0] = 3;
 	apps[1] = 4;
-	assert_int_equal(fo_riskreport_apps_compute(&x, g, apps, 2, NULL), FO_OK);
+	assert_int_equal(fo_riskreport_apps_compute(&x, g, apps, 2, 0, NULL), FO_OK);
 	assert_int_equal(x.n, 0); /* no failure data: no section */
 	fo_riskreport_apps_dispose(&x);
 	fo_graph_free(g);
 
 	g = apps_graph(0, 0);
-	assert_int_equal(fo_riskreport_apps_compute(&x, g, apps, 2, NULL), FO_OK);
+	assert_int_equal(fo_riskreport_apps_compute(&x, g, apps, 2, 0, NULL), FO_OK);
 	assert_int_equal(x.n, 2);
 	assert_int_equal(x.a[0].missing, 0);
 	/* P(x and y) = 0.1 * 0.1 */
@@ -329,10 +329,22 @@ static void apps_compute(void **state)
 	fo_graph_free(g);
 
 	g = apps_graph(0, 1);
-	assert_int_equal(fo_riskreport_apps_compute(&x, g, apps, 2, NULL), FO_OK);
+	assert_int_equal(fo_riskreport_apps_compute(&x, g, apps, 2, 0, NULL), FO_OK);
 	assert_true(fabs(x.a[1].q - 0.5) < 1e-12);
 	/* the hardening order: z first (F-V 1), then a2 (p 0: F-V 0) */
 	assert_int_equal(fo_ft_event_ref(x.a[1].ft, x.a[1].imp[0].event), 2);
+	assert_int_equal(x.a[1].over_limit, 0);
+	fo_riskreport_apps_dispose(&x);
+
+	/* Over the memory limit: that app's row says so, the call succeeds. */
+	assert_int_equal(fo_riskreport_apps_compute(&x, g, apps, 2, 64, NULL), FO_OK);
+	assert_int_equal(x.n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(x.a[i].over_limit, 1);
+		assert_int_equal(x.a[i].missing, 0);
+		assert_true(isnan(x.a[i].q));
+		assert_null(x.a[i].imp);
+	}
 	fo_riskreport_apps_dispose(&x);
 	fo_graph_free(g);
 }
