@@ -175,16 +175,7 @@ static void nomem(reader *r) { r->x.nomem = 1; }
  * of the tag. */
 static fo_pos attr_pos(const reader *r, const char *name)
 {
-	fo_pos p = { r->tag.line, r->have_tag ? r->tag.col : 0 };
-	if (!r->have_tag)
-		return p;
-	uint64_t h = fo_scan__hash(name, strlen(name));
-	for (uint32_t i = 0; i < r->tag.attr_count; i++) {
-		const fo_scan_attr *a = fo_scan__attr(&r->x.scan, &r->tag, i);
-		if (a && a->hash == h)
-			return (fo_pos){ a->vline, a->vcol };
-	}
-	return p;
+	return fo_reader__attr_pos(&r->x, &r->tag, r->have_tag, name);
 }
 
 static fo_pos tag_pos(const reader *r)

@@ -167,15 +167,7 @@ static fo_pos tag_pos(const reader *r)
  * of the tag. */
 static fo_pos attr_pos(const reader *r, const char *name)
 {
-	if (!r->have_tag)
-		return tag_pos(r);
-	uint64_t h = fo_scan__hash(name, strlen(name));
-	for (uint32_t i = 0; i < r->tag.attr_count; i++) {
-		const fo_scan_attr *a = fo_scan__attr(&r->x.scan, &r->tag, i);
-		if (a && a->hash == h)
-			return (fo_pos){ a->vline, a->vcol };
-	}
-	return tag_pos(r);
+	return fo_reader__attr_pos(&r->x, &r->tag, r->have_tag, name);
 }
 
 /* The value of attribute `name` (no namespace), a copy (free()) or NULL. */

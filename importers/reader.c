@@ -556,3 +556,18 @@ const char *fo_reader__sniff_root(const char *head, size_t n, size_t *len)
 	*len = (size_t)(p - name);
 	return name;
 }
+
+fo_pos fo_reader__attr_pos(const fo_reader *x, const fo_scan_tag *tag, int have_tag,
+			   const char *name)
+{
+	fo_pos p = { tag->line, have_tag ? tag->col : 0 };
+	if (!have_tag)
+		return p;
+	uint64_t h = fo_scan__hash(name, strlen(name));
+	for (uint32_t i = 0; i < tag->attr_count; i++) {
+		const fo_scan_attr *a = fo_scan__attr(&x->scan, tag, i);
+		if (a && a->hash == h)
+			return (fo_pos){ a->vline, a->vcol };
+	}
+	return p;
+}

@@ -216,6 +216,12 @@ const char *fo_reader__show(const char *s, char buf[FO_READER_SHOW_BUF]);
  * scanner's queues and fatal_msg. Safe after a failed init or open. */
 void fo_reader__dispose(fo_reader *r);
 
+/* Position of the value of attribute `name` (no namespace) of the start
+ * tag `tag` pre-scanned by x's scanner, else of the tag itself ({line, 0}
+ * when have_tag is 0: the column is unknown). O(attributes of the tag). */
+fo_pos fo_reader__attr_pos(const fo_reader *x, const fo_scan_tag *tag, int have_tag,
+			   const char *name);
+
 /* The root element's name at the start of a document's first n bytes (maybe
  * cut anywhere), for the sniffers: after an optional UTF-8 byte order mark,
  * blanks, the XML declaration, processing instructions and comments. Returns
