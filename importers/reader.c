@@ -571,3 +571,18 @@ fo_pos fo_reader__attr_pos(const fo_reader *x, const fo_scan_tag *tag, int have_
 	}
 	return p;
 }
+
+int fo_reader__start_tag(fo_reader *x, xmlTextReaderPtr xr, const char *qname, fo_scan_tag *tag)
+{
+	int have = fo_scan__pop_tag(&x->scan, tag) == 0;
+	if (have && tag->hash != fo_scan__hash(qname, strlen(qname))) {
+		fo_scan__break(&x->scan); /* out of step: fall back to libxml2's lines */
+		have = 0;
+	}
+	if (!have) {
+		int ln = xmlTextReaderGetParserLineNumber(xr);
+		tag->line = ln > 0 ? (unsigned long)ln : 0;
+		tag->col = 0;
+	}
+	return have;
+}

@@ -216,6 +216,14 @@ const char *fo_reader__show(const char *s, char buf[FO_READER_SHOW_BUF]);
  * scanner's queues and fatal_msg. Safe after a failed init or open. */
 void fo_reader__dispose(fo_reader *r);
 
+/* The pre-scanned start tag of the element the streaming reader `xr` is on
+ * (qname: its qualified name, from libxml2) into *tag, for exact columns:
+ * popped from x's scanner and checked against qname's hash. When the
+ * scanner has none or is out of step (it is then stopped for the rest of
+ * the read), *tag gets the parser's line and column 0 (unknown). Returns 1
+ * when *tag holds the scanned tag, 0 otherwise. O(1). */
+int fo_reader__start_tag(fo_reader *x, xmlTextReaderPtr xr, const char *qname, fo_scan_tag *tag);
+
 /* Position of the value of attribute `name` (no namespace) of the start
  * tag `tag` pre-scanned by x's scanner, else of the tag itself ({line, 0}
  * when have_tag is 0: the column is unknown). O(attributes of the tag). */

@@ -337,16 +337,7 @@ static void on_start(reader *r, xmlTextReaderPtr x, int empty)
 		r->x.nomem = 1;
 		return;
 	}
-	r->have_tag = fo_scan__pop_tag(&r->x.scan, &r->tag) == 0;
-	if (r->have_tag && r->tag.hash != fo_scan__hash(qname, strlen(qname))) {
-		fo_scan__break(&r->x.scan);
-		r->have_tag = 0;
-	}
-	if (!r->have_tag) {
-		int ln = xmlTextReaderGetParserLineNumber(x);
-		r->tag.line = ln > 0 ? (unsigned long)ln : 0;
-		r->tag.col = 0;
-	}
+	r->have_tag = fo_reader__start_tag(&r->x, x, qname, &r->tag);
 	r->depth++;
 	r->elements++;
 	r->text_reported = 0;
