@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../analyzer/fo_engine.h"
 
@@ -90,6 +91,10 @@ void fo_report__nonzero(char buf[FO_APPCOUNTS_TEXT], const fo_appcounts *c);
  * spreadsheet would run as a formula gets a leading apostrophe (CSV
  * injection). NULL appends nothing (an empty field). O(strlen(s)). */
 void fo_report__csv_field(fo_sbuf *b, const char *s);
+
+/* fo_report__csv_field written to fp (nothing when out of memory: the
+ * caller's stream check reports the failure). O(strlen(s)). */
+void fo_report__csv_put(FILE *fp, const char *s);
 
 /* Natural order of two ids or tenants: digit runs compare by value (t2
  * before t10, app-9 before app-10), other bytes bytewise; a total order

@@ -26,14 +26,6 @@ static void json_str(FILE *fp, const char *s)
 	fo_sbuf__dispose(&b);
 }
 
-static void csv_str(FILE *fp, const char *s)
-{
-	fo_sbuf b = { 0 };
-	fo_report__csv_field(&b, s);
-	fputs(fo_sbuf__str(&b), fp);
-	fo_sbuf__dispose(&b);
-}
-
 /* A number for JSON: finite as %.12g, else null (JSON has no infinity). */
 static void json_num(FILE *fp, double x)
 {
@@ -139,9 +131,9 @@ static int list_one(void *arg, const uint32_t *ev, uint32_t order, double p)
 			fprintf(fp, "%zu,%u,", c->i, order);
 			csv_num(fp, p);
 			fputc(',', fp);
-			csv_str(fp, fo_ft_event_name(c->ft, ev[j]));
+			fo_report__csv_put(fp, fo_ft_event_name(c->ft, ev[j]));
 			fputc(',', fp);
-			csv_str(fp, event_kind(c->src, c->ft, ev[j]));
+			fo_report__csv_put(fp, event_kind(c->src, c->ft, ev[j]));
 			fputs("\r\n", fp);
 		}
 		break;
@@ -470,7 +462,7 @@ static void csv_availability(FILE *fp, const fo_riskreport_src *src, const fo_ri
 	      fp);
 	for (size_t i = 0; i < n; i++) {
 		fputs("app,", fp);
-		csv_str(fp, tree_name(a[i].ft));
+		fo_report__csv_put(fp, tree_name(a[i].ft));
 		if (a[i].tier)
 			fprintf(fp, ",%u,", a[i].tier);
 		else
@@ -485,11 +477,11 @@ static void csv_availability(FILE *fp, const fo_riskreport_src *src, const fo_ri
 		for (size_t j = 0; j < rows; j++) {
 			const fo_importance *m = &a[i].imp[j];
 			fputs("importance,", fp);
-			csv_str(fp, tree_name(a[i].ft));
+			fo_report__csv_put(fp, tree_name(a[i].ft));
 			fprintf(fp, ",,,,,%zu,", j + 1);
-			csv_str(fp, fo_ft_event_name(a[i].ft, m->event));
+			fo_report__csv_put(fp, fo_ft_event_name(a[i].ft, m->event));
 			fputc(',', fp);
-			csv_str(fp, event_kind(src, a[i].ft, m->event));
+			fo_report__csv_put(fp, event_kind(src, a[i].ft, m->event));
 			const double v[] = { m->p, m->birnbaum, m->fussell_vesely, m->raw, m->rrw };
 			for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
 				fputc(',', fp);

@@ -21,15 +21,6 @@ static void json_str(FILE *fp, const char *s)
 	fo_sbuf__dispose(&b);
 }
 
-/* CSV field through the shared quoting (report_int.h). */
-static void csv_str(FILE *fp, const char *s)
-{
-	fo_sbuf b = { 0 };
-	fo_report__csv_field(&b, s);
-	fputs(fo_sbuf__str(&b), fp);
-	fo_sbuf__dispose(&b);
-}
-
 static void text_ids(FILE *fp, const fo_graph *g, const uint32_t *v, size_t n)
 {
 	if (!n)
@@ -316,13 +307,13 @@ static void write_csv(FILE *fp, const fo_spofreport *w)
 			size_t nf = loss ? fo_spof_loss_set(w->s, a, &f) : fo_spof_fail_set(w->s, a, &f);
 			for (size_t j = 0; j < nf; j++) {
 				fputs(loss ? "data_loss," : "spof,", fp);
-				csv_str(fp, fo_graph_node_id(g, a));
+				fo_report__csv_put(fp, fo_graph_node_id(g, a));
 				fputc(',', fp);
-				csv_str(fp, fo_graph_node_id(g, f[j]));
+				fo_report__csv_put(fp, fo_graph_node_id(g, f[j]));
 				fputc(',', fp);
-				csv_str(fp, fo_graph_node_kind_word(g, f[j]));
+				fo_report__csv_put(fp, fo_graph_node_kind_word(g, f[j]));
 				fputc(',', fp);
-				csv_str(fp, fo_graph_node_tenant(g, a));
+				fo_report__csv_put(fp, fo_graph_node_tenant(g, a));
 				fputs(",,,,\r\n", fp);
 			}
 		}
@@ -330,11 +321,11 @@ static void write_csv(FILE *fp, const fo_spofreport *w)
 	for (size_t i = 0; i < w->nrows; i++) {
 		const fo_spof_rank *r = w->rows[i];
 		fputs("rank,,", fp);
-		csv_str(fp, fo_graph_node_id(g, r->node));
+		fo_report__csv_put(fp, fo_graph_node_id(g, r->node));
 		fputc(',', fp);
-		csv_str(fp, fo_graph_node_kind_word(g, r->node));
+		fo_report__csv_put(fp, fo_graph_node_kind_word(g, r->node));
 		fputc(',', fp);
-		csv_str(fp, fo_graph_node_tenant(g, r->node));
+		fo_report__csv_put(fp, fo_graph_node_tenant(g, r->node));
 		fprintf(fp, ",%llu,%u,%u,%u\r\n", (unsigned long long)r->weight, r->apps_down,
 			r->nodes_down, r->apps_lost);
 	}

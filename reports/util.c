@@ -425,3 +425,11 @@ int fo_report__natcmp(const char *a, const char *b)
 		return *p ? 1 : -1;
 	return strcmp(a, b);
 }
+
+void fo_report__csv_put(FILE *fp, const char *s)
+{
+	fo_sbuf b = { 0 };
+	fo_report__csv_field(&b, s);
+	fputs(fo_sbuf__str(&b), fp);
+	fo_sbuf__dispose(&b);
+}
