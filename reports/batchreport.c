@@ -1544,24 +1544,18 @@ static void avail_section(const fo_batchreport *r, const doc *d)
 		if (a->tier)
 			fo_sbuf__printf(d->b, "%u", a->tier);
 		d_cell(d, 1);
-		if (a->missing) {
+		if (a->missing || a->over_limit) {
 			fo_sbuf__printf(d->b, "unknown");
 			d_cell(d, 1);
 			d_cell(d, 1);
 			d_cell(d, 0);
-			fo_sbuf__printf(d->b, "no failure data for %zu node%s", a->missing,
-					a->missing == 1 ? "" : "s");
-			d_row_end(d);
-			continue;
-		}
-		if (a->over_limit) {
-			fo_sbuf__printf(d->b, "unknown");
-			d_cell(d, 1);
-			d_cell(d, 1);
-			d_cell(d, 0);
-			fo_sbuf__printf(d->b, "over the report's limit of %zu MiB of decision "
-					      "diagrams (fallout availability --app computes it)",
-					(size_t)(FO_RISKREPORT_APPS_MEM >> 20));
+			if (a->missing)
+				fo_sbuf__printf(d->b, "no failure data for %zu node%s", a->missing,
+						a->missing == 1 ? "" : "s");
+			else
+				fo_sbuf__printf(d->b, "over the report's limit of %zu MiB of decision "
+						      "diagrams (fallout availability --app computes it)",
+						(size_t)(FO_RISKREPORT_APPS_MEM >> 20));
 			d_row_end(d);
 			continue;
 		}
